@@ -1,0 +1,1 @@
+package io.switchgate.bench; final class Placeholder {}

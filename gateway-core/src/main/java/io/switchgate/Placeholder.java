@@ -1,0 +1,1 @@
+package io.switchgate; final class Placeholder {}
