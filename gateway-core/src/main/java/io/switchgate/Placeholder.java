@@ -1,1 +1,0 @@
-package io.switchgate; final class Placeholder {}

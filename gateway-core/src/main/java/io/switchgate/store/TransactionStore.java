@@ -1,0 +1,76 @@
+package io.switchgate.store;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The gateway's durable state: the journal of transactions, terminals, merchants, batches,
+ * embedded-authorizer cards, and the audit trail.
+ *
+ * <p>Reads are plain queries. All writes go through {@link #apply(List)}: a group of change sets
+ * committed in one database transaction (the group-commit writer calls it), each set applied
+ * under a savepoint so that one conflicting set does not sink the others.
+ *
+ * <p>Implementations: {@code JdbcTransactionStore} (H2 embedded and PostgreSQL, same SQL) and
+ * {@code InMemoryTransactionStore} (tests, benchmarks, embedding without persistence).
+ */
+public interface TransactionStore extends AutoCloseable {
+
+    /** Creates or upgrades the schema. Idempotent. */
+    void migrate();
+
+    /**
+     * Applies each change set atomically; all sets that succeed are committed together.
+     *
+     * @return for each input set, in order, null if it was applied, or the exception that rejected it
+     *         (typically {@link ConcurrentUpdateException}); a failure of the commit itself throws {@link StoreException}
+     */
+    List<RuntimeException> apply(List<ChangeSet> group);
+
+    // ---- journal ----
+    Optional<TxnRecord> findByRrn(String rrn);
+
+    /** The transaction answered for this duplicate-detection key, if any (newest first if several). */
+    Optional<TxnRecord> findByDupKey(String dupKey);
+
+    /** Transactions of a terminal with this STAN (requests and reversals), newest first. */
+    List<TxnRecord> findByTerminalAndStan(String terminalId, String stan);
+
+    /** Refunds, voids and reversals that name this RRN as their original, oldest first. */
+    List<TxnRecord> findByOriginalRrn(String originalRrn);
+
+    /** Refund transactions (approved or not) of a merchant created in [from, to), oldest first. */
+    List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to);
+
+    // ---- reference and running state ----
+    Optional<TerminalState> findTerminal(String id);
+
+    List<TerminalState> listTerminals();
+
+    Optional<MerchantState> findMerchant(String id);
+
+    List<MerchantState> listMerchants();
+
+    Optional<CardAccount> findCard(String panHash);
+
+    Optional<BatchState> findBatch(String terminalId, long batchNo);
+
+    Optional<MerchantDayTotal> findDayTotal(String merchantId, LocalDate day);
+
+    /** Audit trail of one terminal or merchant, oldest first. */
+    List<StatusEvent> events(String subjectKind, String subjectId);
+
+    /**
+     * Reserves {@code count} consecutive values of a named sequence (e.g. the RRN sequence of a node)
+     * and returns the first; committed immediately, so values are never reused after a restart.
+     */
+    long reserveSequence(String name, int count);
+
+    /** True if the database answers a trivial query now. */
+    boolean isHealthy();
+
+    @Override
+    void close();
+}
