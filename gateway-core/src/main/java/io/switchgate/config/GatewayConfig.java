@@ -1,0 +1,58 @@
+package io.switchgate.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration, as plain data. The server reads it from YAML ({@code config/gateway.yaml});
+ * an embedding program may build it in code. Key values are clear hex (test configs) or the stored
+ * form {@code kcv:XXXXXX:<hex under master key>}; the security module decides which.
+ */
+public record GatewayConfig(
+        Node node,
+        List<Listener> listeners,
+        Admin admin,
+        Store store,
+        Security security,
+        List<Merchant> merchants,
+        List<Terminal> terminals,
+        List<Route> routes,
+        List<Host> hosts,
+        Authorizer authorizer,
+        Logging logging) {
+
+    public record Node(String id) { }
+
+    public record Listener(String name, String host, int port, String framing, String dialect,
+                           int maxFrameBytes, int idleTimeoutSeconds) { }
+
+    public record Admin(String host, int port, String token) { }
+
+    public record Store(String url, String user, String password, int poolSize) { }
+
+    public record Security(String masterKey) { }
+
+    public record RefundLimits(int windowDays, long maxSingleAmount, long dailyAmountLimit) { }
+
+    public record Merchant(String id, String status, RefundLimits refund) { }
+
+    /** Keys by role: tmk, tpk, tak, bdk (any may be absent). */
+    public record Terminal(String id, String merchant, String status, boolean macRequired, Map<String, String> keys) { }
+
+    /** Match criteria are ANDed; an empty list matches anything. */
+    public record RouteMatch(List<String> panPrefix, List<String> processingCode, List<String> merchant, List<String> terminal) { }
+
+    public record Route(RouteMatch match, String host) { }
+
+    /** Keys by role: zpk, zak. */
+    public record Host(String name, List<String> endpoints, String framing, String dialect, int timeoutMillis,
+                       String acquirerId, Map<String, String> keys) { }
+
+    /** @param expiry YYMM; pin may be null (no PIN check); balance in minor units */
+    public record Card(String pan, String expiry, String pin, long balance) { }
+
+    public record Authorizer(List<Card> cards) { }
+
+    /** @param format "text" or "json" */
+    public record Logging(String format) { }
+}
