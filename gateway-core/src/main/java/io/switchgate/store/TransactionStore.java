@@ -41,6 +41,15 @@ public interface TransactionStore extends AutoCloseable {
     /** Refunds, voids and reversals that name this RRN as their original, oldest first. */
     List<TxnRecord> findByOriginalRrn(String originalRrn);
 
+    /**
+     * Calls {@code sink} with (dupKey, rrn) of every transaction created at or after {@code since}:
+     * the engine preloads its duplicate index with the last 24 hours on start.
+     */
+    void forEachDupKeySince(Instant since, java.util.function.BiConsumer<String, String> sink);
+
+    /** Reversals created at or after {@code since} that found no original (originalRrn null), oldest first. */
+    List<TxnRecord> findOrphanReversals(Instant since);
+
     /** Refund transactions (approved or not) of a merchant created in [from, to), oldest first. */
     List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to);
 
