@@ -45,10 +45,14 @@ public interface TransactionStore extends AutoCloseable {
      * Calls {@code sink} with (dupKey, rrn) of every transaction created at or after {@code since}:
      * the engine preloads its duplicate index with the last 24 hours on start.
      */
-    void forEachDupKeySince(Instant since, java.util.function.BiConsumer<String, String> sink);
+    default void forEachDupKeySince(Instant since, java.util.function.BiConsumer<String, String> sink) {
+        throw new UnsupportedOperationException("forEachDupKeySince");
+    }
 
     /** Reversals created at or after {@code since} that found no original (originalRrn null), oldest first. */
-    List<TxnRecord> findOrphanReversals(Instant since);
+    default List<TxnRecord> findOrphanReversals(Instant since) {
+        throw new UnsupportedOperationException("findOrphanReversals");
+    }
 
     /** Refund transactions (approved or not) of a merchant created in [from, to), oldest first. */
     List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to);
