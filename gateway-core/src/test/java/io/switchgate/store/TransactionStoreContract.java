@@ -34,6 +34,10 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 abstract class TransactionStoreContract {
 
+    static {
+        TestLogging.quiet();
+    }
+
     protected TransactionStore store;
     private final List<TransactionStore> extra = new ArrayList<>();
 
