@@ -147,7 +147,12 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         static TransactionStore open(GatewayConfig.Store cfg) {
             String url = cfg == null || cfg.url() == null ? "jdbc:h2:file:./data/gateway" : cfg.url();
             if (url.startsWith("memory:")) return new InMemoryTransactionStore();
-            throw new InvalidConfigException("store.url", "JDBC store not available yet");
+            if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+                throw new InvalidConfigException("store.url", "must be jdbc:h2:..., jdbc:postgresql://... or memory:");
+            }
+            int pool = cfg == null || cfg.poolSize() <= 0 ? 4 : cfg.poolSize();
+            return io.switchgate.store.JdbcTransactionStore.open(url, cfg == null ? "sa" : cfg.user(),
+                    cfg == null ? "" : cfg.password(), pool);
         }
     }
 }

@@ -25,10 +25,15 @@ class EngineScenarioTest {
     TestPos pos3;   // TERM0003: no MAC, same merchant
     TestPos other;  // TERM0009: another merchant
 
+    /** The store the scenarios run on; subclasses run them on H2 and PostgreSQL. */
+    String storeUrl() {
+        return "memory:";
+    }
+
     @BeforeEach
     void start() {
         clock = new MutableClock();
-        gw = Gateway.start(EngineFixture.config("memory:"), clock);
+        gw = Gateway.start(EngineFixture.config(storeUrl()), clock);
         pos = new TestPos(gw, "TERM0001", MERCHANT, TAK1, TPK1);
         pos3 = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
         other = new TestPos(gw, "TERM0009", MERCHANT2, null, TPK1);
@@ -36,7 +41,7 @@ class EngineScenarioTest {
 
     @AfterEach
     void stop() {
-        gw.close();
+        if (gw != null) gw.close();
     }
 
     static void assertCode(String code, IsoMessage r) {
