@@ -512,8 +512,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
         byte[] pinBlock = r.msg.getBytes(52);
         KeyHandle pinKey = pinBlock == null ? null : key(KeyType.TPK, r.terminal.tpk());
         AuthRequest req = new AuthRequest(r.type, r.card, r.panHash, r.amount, currency(r), pinBlock, pinKey,
-                r.terminal.id(), r.terminal.merchantId(), r.stan(), null, cs, r.now);
-        onEngineThread(a.authorize(req), auth -> k.accept(auth, cs, a.name()));
+                r.terminal.id(), r.terminal.merchantId(), r.stan(), r.rrn(rrns), cs, r.now, r.msg);
+        onEngineThread(a.authorize(req), auth -> {
+            r.hostStan = auth.hostStan();
+            r.hostRrn = auth.hostRrn();
+            k.accept(auth, cs, a.name());
+        });
     }
 
     private void undo(TxnRecord original, ChangeSet cs, Instant now, Consumer<AuthResult> k) {
@@ -549,11 +553,11 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private void journal(Request r, ChangeSet cs, String code, String reason, String authCode, TxnStatus status,
                          String originalRrn, String originalStan, String host, Long balance) {
         boolean approved = Codes.APPROVED.equals(code);
-        TxnRecord rec = new TxnRecord(rrns.next(), nodeId, r.type, r.msg.getMti(), r.msg.getString(3), r.terminal.id(),
+        TxnRecord rec = new TxnRecord(r.rrn(rrns), nodeId, r.type, r.msg.getMti(), r.msg.getString(3), r.terminal.id(),
                 r.terminal.merchantId(), r.stan(), r.msg.getString(7), r.dupKey, r.fingerprint, r.amount, currency(r),
                 r.panHash, r.card == null ? null : PanMask.mask(r.card.pan()), code, reason, approved ? authCode : null,
                 approved ? status : TxnStatus.DECLINED, 0, originalRrn, originalStan, r.terminal.batchNo(), host,
-                null, null, r.now, r.now, 1);
+                r.hostStan, r.hostRrn, r.now, r.now, 1);
         state.put(rec);
         cs.txn(rec);
         commitAndReply(r, new Outcome(code, reason, approved ? authCode : null, rec, balance, null), cs, rec.rrn());
