@@ -14,7 +14,7 @@ import java.util.Set;
  * {@link org.openjdk.jmh.Main} (so {@code java -jar benchmarks.jar Engine -prof gc} works as usual).
  */
 public final class BenchMain {
-    private static final Set<String> OURS = Set.of("loadgen", "ceiling-server", "jpos-server", "bench-config");
+    private static final Set<String> OURS = Set.of("loadgen", "ceiling-server", "jpos-server", "bench-config", "gateway-serve");
 
     private BenchMain() {
     }
@@ -27,6 +27,7 @@ public final class BenchMain {
                 case "loadgen" -> new LoadGen();
                 case "ceiling-server" -> new CeilingServer();
                 case "jpos-server" -> new JposServer();
+                case "gateway-serve" -> new io.switchgate.bench.server.GatewayServe();
                 default -> new BenchConfigCommand();
             };
             CommandLine cl = new CommandLine(cmd);

@@ -74,7 +74,33 @@ final class Conn extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private long nextAt;
+    private int deferred;
+
+    /** Sends now, or (with --rate) when this connection's next slot comes. */
     private void send() {
+        if (g.rate <= 0) {
+            sendNow();
+            return;
+        }
+        long interval = (long) (g.connections * 1e9 / g.rate);
+        long now = System.nanoTime();
+        if (nextAt == 0) nextAt = now + (long) (interval * (index / (double) g.connections));
+        long at = nextAt;
+        nextAt = Math.max(at + interval, now - interval * 4L);
+        if (at <= now) {
+            sendNow();
+        } else {
+            deferred++;
+            channel.eventLoop().schedule(() -> {
+                deferred--;
+                sendNow();
+                channel.flush();
+            }, at - now, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void sendNow() {
         if (!g.running || !channel.isActive()) return;
         clock();
         int total = g.wSale + g.wBalance + g.wRefund;

@@ -74,6 +74,7 @@ public final class LoadGen implements Callable<Integer> {
     @Option(names = "--match", defaultValue = "stan", description = "stan (DE 11 + DE 41) | fifo (in order, for the canned ceiling server)") String match;
     @Option(names = "--timeout", defaultValue = "10s", description = "a request unanswered this long is an error") String timeout;
     @Option(names = "--io-threads", defaultValue = "1", description = "client event loop threads") int ioThreads;
+    @Option(names = "--rate", defaultValue = "0", description = "paced: at most this many requests per second in all (0 = as fast as answers come)") double rate;
     @Option(names = "--idle", description = "open the connections, send nothing, hold them for --duration") boolean idle;
     @Option(names = "--json", description = "write the summary as JSON to this file") Path json;
     @Option(names = "--label", defaultValue = "", description = "a name for this run in the output") String label;
