@@ -47,6 +47,14 @@ abstract class TransactionStoreContract {
     /** Another store instance (own pool) on the database of the last {@link #openFresh}; not yet migrated. */
     protected abstract TransactionStore openAnother() throws Exception;
 
+    /**
+     * Two store instances (own pools) on a new, empty, not yet migrated database, or null if the store has
+     * no schema (in memory). Closed by the test; the database is cleaned up by {@link #cleanUp}.
+     */
+    protected TransactionStore[] openEmptyPair() throws Exception {
+        return null;
+    }
+
     /** Called after each test, after the stores are closed. */
     protected void cleanUp() throws Exception {
     }
@@ -436,6 +444,28 @@ abstract class TransactionStoreContract {
         TxnRecord t = sale(rrn(), "TERM0001", "MERCHANT0000001", "000001", 1, now());
         assertNull(a.apply(List.of(set().txn(t))).get(0));
         assertEquals(Optional.of(t), b.findByRrn(t.rrn()));
+    }
+
+    @Test
+    void twoNodesMigratingAnEmptyDatabaseAtOnce() throws Exception {
+        TransactionStore[] pair = openEmptyPair();
+        org.junit.jupiter.api.Assumptions.assumeTrue(pair != null, "no schema to migrate");
+        try {
+            for (int round = 0; round < 2; round++) {
+                CyclicBarrier start = new CyclicBarrier(2);
+                CompletableFuture<Void> fa = CompletableFuture.runAsync(() -> { await(start); pair[0].migrate(); });
+                CompletableFuture<Void> fb = CompletableFuture.runAsync(() -> { await(start); pair[1].migrate(); });
+                fa.get(30, TimeUnit.SECONDS);
+                fb.get(30, TimeUnit.SECONDS);
+            }
+            TxnRecord t = sale(rrn(), "TERM0001", "MERCHANT0000001", "000001", 1, now());
+            assertNull(pair[0].apply(List.of(set().txn(t))).get(0));
+            assertEquals(Optional.of(t), pair[1].findByRrn(t.rrn()));
+            assertEquals(1, pair[1].reserveSequence("s", 1));
+        } finally {
+            pair[0].close();
+            pair[1].close();
+        }
     }
 
     protected static void await(CyclicBarrier b) {
