@@ -15,8 +15,9 @@ public record BatchState(
         Instant closedAt,
         long version) {
 
+    /** A batch not yet in the store (version 0): its first change inserts it. */
     public static BatchState open(String terminalId, long batchNo, Instant at) {
-        return new BatchState(terminalId, batchNo, true, 0, 0, 0, 0, at, null, 1);
+        return new BatchState(terminalId, batchNo, true, 0, 0, 0, 0, at, null, 0);
     }
 
     public BatchState plusSale(long amount) {

@@ -217,6 +217,23 @@ public final class InMemoryTransactionStore implements TransactionStore {
     }
 
     @Override
+    public void forEachDupKeySince(Instant since, java.util.function.BiConsumer<String, String> sink) {
+        for (TxnRecord t : txns.values()) {
+            if (t.dupKey() != null && t.createdAt() != null && !t.createdAt().isBefore(since)) sink.accept(t.dupKey(), t.rrn());
+        }
+    }
+
+    @Override
+    public List<TxnRecord> findOrphanReversals(Instant since) {
+        List<TxnRecord> out = new ArrayList<>();
+        for (TxnRecord t : txns.values()) {
+            if (t.type() == TxnType.REVERSAL && t.originalRrn() == null && t.createdAt() != null && !t.createdAt().isBefore(since)) out.add(t);
+        }
+        out.sort(OLDEST_FIRST);
+        return out;
+    }
+
+    @Override
     public List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to) {
         List<TxnRecord> all = lookup(refundsByMerchant, merchantId, OLDEST_FIRST);
         List<TxnRecord> out = new ArrayList<>(all.size());

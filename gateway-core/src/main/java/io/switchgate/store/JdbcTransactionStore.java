@@ -449,6 +449,25 @@ public final class JdbcTransactionStore implements TransactionStore {
     }
 
     @Override
+    public void forEachDupKeySince(Instant since, java.util.function.BiConsumer<String, String> sink) {
+        query("SELECT dup_key, rrn FROM transactions WHERE created_at >= ? AND dup_key IS NOT NULL",
+                ps -> JdbcTable.bind(ps, 1, JdbcTable.Kind.TS, since),
+                rs -> {
+                    sink.accept(rs.getString(1), rs.getString(2));
+                    return null;
+                });
+    }
+
+    @Override
+    public List<TxnRecord> findOrphanReversals(Instant since) {
+        return query(TXN_SELECT + " WHERE created_at >= ? AND txn_type = ? AND original_rrn IS NULL ORDER BY created_at, rrn",
+                ps -> {
+                    JdbcTable.bind(ps, 1, JdbcTable.Kind.TS, since);
+                    ps.setString(2, TxnType.REVERSAL.name());
+                }, JdbcTable::txn);
+    }
+
+    @Override
     public List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to) {
         if (merchantId == null || from == null || to == null) return List.of();
         return query(TXN_SELECT + " WHERE merchant_id = ? AND txn_type = ? AND created_at >= ? AND created_at < ?"

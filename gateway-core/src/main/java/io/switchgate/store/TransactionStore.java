@@ -41,6 +41,19 @@ public interface TransactionStore extends AutoCloseable {
     /** Refunds, voids and reversals that name this RRN as their original, oldest first. */
     List<TxnRecord> findByOriginalRrn(String originalRrn);
 
+    /**
+     * Calls {@code sink} with (dupKey, rrn) of every transaction created at or after {@code since}:
+     * the engine preloads its duplicate index with the last 24 hours on start.
+     */
+    default void forEachDupKeySince(Instant since, java.util.function.BiConsumer<String, String> sink) {
+        throw new UnsupportedOperationException("forEachDupKeySince");
+    }
+
+    /** Reversals created at or after {@code since} that found no original (originalRrn null), oldest first. */
+    default List<TxnRecord> findOrphanReversals(Instant since) {
+        throw new UnsupportedOperationException("findOrphanReversals");
+    }
+
     /** Refund transactions (approved or not) of a merchant created in [from, to), oldest first. */
     List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to);
 

@@ -1,40 +1,182 @@
 package io.switchgate.txn;
 
 import io.switchgate.config.GatewayConfig;
+import io.switchgate.config.InvalidConfigException;
+import io.switchgate.iso.Dialect;
+import io.switchgate.route.Router;
+import io.switchgate.security.SecurityModule;
+import io.switchgate.security.SoftwareSecurityModule;
+import io.switchgate.store.GroupCommitWriter;
+import io.switchgate.store.InMemoryTransactionStore;
+import io.switchgate.store.TransactionStore;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The embeddable gateway: store, security module, engine and authorizers built from one configuration.
  * Transports call {@link #handle}; {@link #drain} waits for in-flight requests; {@link #close} stops it.
+ *
+ * <pre>{@code
+ * try (Gateway gw = Gateway.start(config)) {
+ *     byte[] response = gw.handle(requestBytes, "pos").join();
+ * }
+ * }</pre>
  */
 public final class Gateway implements MessageHandler, AutoCloseable {
+    private final GatewayConfig config;
+    private final TransactionStore store;
+    private final GroupCommitWriter writer;
+    private final SecurityModule security;
+    private final Engine engine;
 
-    private Gateway() {
+    private final List<io.switchgate.route.Authorizer> hostAuthorizers;
+
+    private Gateway(GatewayConfig config, TransactionStore store, GroupCommitWriter writer, SecurityModule security, Engine engine,
+                    List<io.switchgate.route.Authorizer> hostAuthorizers) {
+        this.hostAuthorizers = List.copyOf(hostAuthorizers);
+        this.config = config;
+        this.store = store;
+        this.writer = writer;
+        this.security = security;
+        this.engine = engine;
     }
 
-    /** Builds and starts everything the configuration names (migrates the store, loads keys). */
+    /**
+     * Builds and starts everything the configuration names: opens and migrates the store, loads keys
+     * (a KCV mismatch throws {@link InvalidConfigException} naming the key), seeds merchants, terminals and cards.
+     */
     public static Gateway start(GatewayConfig config) {
-        throw new UnsupportedOperationException("engine not wired yet");
+        return start(config, Clock.systemUTC());
+    }
+
+    public static Gateway start(GatewayConfig config, Clock clock) {
+        return start(config, clock, io.switchgate.route.AuthorizerFactory.NONE);
+    }
+
+    /** As {@link #start(GatewayConfig, Clock)}, with the authorizers of the configured upstream hosts. */
+    public static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts) {
+        SecurityModule security = securityModule(config);
+        byte[] secret = config.security().masterKey().getBytes(StandardCharsets.US_ASCII);
+        PanHasher hasher = new PanHasher(secret);
+        Map<String, Dialect> dialects = new HashMap<>();
+        Dialect first = null;
+        int i = 0;
+        for (GatewayConfig.Listener l : config.listeners() == null ? List.<GatewayConfig.Listener>of() : config.listeners()) {
+            Dialect d;
+            try {
+                d = Dialect.named(l.dialect());
+            } catch (RuntimeException e) {
+                throw new InvalidConfigException("listeners[" + i + "].dialect", e.getMessage());
+            }
+            dialects.put(l.name(), d);
+            if (first == null) first = d;
+            i++;
+        }
+        if (first == null) first = Dialect.named("iso87binary");
+        TransactionStore store = Stores.open(config.store());
+        GroupCommitWriter writer = null;
+        try {
+            store.migrate();
+            new ConfigSeeder(store, security, hasher).seed(config, clock.instant());
+            writer = new GroupCommitWriter(store);
+            List<io.switchgate.route.Authorizer> hostAuthorizers = hosts.create(config, security, store);
+            Engine engine = new Engine(new EngineSetup(config.node().id(), dialects, first, store, writer, security, hasher,
+                    new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault()));
+            return new Gateway(config, store, writer, security, engine, hostAuthorizers);
+        } catch (RuntimeException e) {
+            if (writer != null) writer.close();
+            store.close();
+            throw e;
+        }
+    }
+
+    private static SecurityModule securityModule(GatewayConfig config) {
+        String mk = config.security() == null ? null : config.security().masterKey();
+        if (mk == null || mk.isBlank()) throw new InvalidConfigException("security.masterKey", "is required");
+        try {
+            return SoftwareSecurityModule.fromHex(mk);
+        } catch (RuntimeException e) {
+            throw new InvalidConfigException("security.masterKey", "must be 32 or 48 hex characters (TDES) or an AES key of 32, 48 or 64");
+        }
     }
 
     @Override
     public CompletableFuture<byte[]> handle(byte[] message, String listener) {
-        throw new UnsupportedOperationException("engine not wired yet");
+        return engine.handle(message, listener);
     }
 
     /** Stops taking new requests and waits up to {@code timeout} for in-flight ones to be answered. */
     public boolean drain(Duration timeout) {
-        return true;
+        return engine.awaitIdle(timeout);
     }
 
     /** Requests accepted and not yet answered. */
     public int inFlight() {
-        return 0;
+        return engine.inFlight();
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public TransactionStore store() {
+        return store;
+    }
+
+    public GroupCommitWriter journal() {
+        return writer;
+    }
+
+    public SecurityModule security() {
+        return security;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** The upstream-host authorizers (for the admin API and metrics). */
+    public List<io.switchgate.route.Authorizer> hostAuthorizers() {
+        return hostAuthorizers;
     }
 
     @Override
     public void close() {
+        engine.close();
+        for (var a : hostAuthorizers) {
+            if (a instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing is best effort; the engine has already drained
+                }
+            }
+        }
+        writer.close();
+        store.close();
+    }
+
+    /** Opens the store the configuration names: {@code memory:} for a store that keeps nothing, else JDBC. */
+    static final class Stores {
+        private Stores() {
+        }
+
+        static TransactionStore open(GatewayConfig.Store cfg) {
+            String url = cfg == null || cfg.url() == null ? "jdbc:h2:file:./data/gateway" : cfg.url();
+            if (url.startsWith("memory:")) return new InMemoryTransactionStore();
+            if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+                throw new InvalidConfigException("store.url", "must be jdbc:h2:..., jdbc:postgresql://... or memory:");
+            }
+            int pool = cfg == null || cfg.poolSize() <= 0 ? 4 : cfg.poolSize();
+            return io.switchgate.store.JdbcTransactionStore.open(url, cfg == null ? "sa" : cfg.user(),
+                    cfg == null ? "" : cfg.password(), pool);
+        }
     }
 }

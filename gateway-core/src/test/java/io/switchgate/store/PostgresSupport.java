@@ -17,16 +17,16 @@ import java.util.UUID;
  * otherwise the test is skipped with a message saying why. Every test works in a schema of its own,
  * {@code t_<random>}, dropped afterwards, so parallel runs and a real gateway on the same database never collide.
  */
-final class PostgresSupport {
+public final class PostgresSupport {
 
-    static final String URL = System.getProperty("gateway.test.pgUrl", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String USER = System.getProperty("gateway.test.pgUser", "postgres");
-    static final String PASSWORD = System.getProperty("gateway.test.pgPassword", "");
+    public static final String URL = System.getProperty("gateway.test.pgUrl", "jdbc:postgresql://127.0.0.1:5432/test");
+    public static final String USER = System.getProperty("gateway.test.pgUser", "postgres");
+    public static final String PASSWORD = System.getProperty("gateway.test.pgPassword", "");
 
     private PostgresSupport() {
     }
 
-    static boolean required() {
+    public static boolean required() {
         return Boolean.parseBoolean(System.getProperty("gateway.test.requirePostgres", "false"));
     }
 
@@ -40,7 +40,7 @@ final class PostgresSupport {
     }
 
     /** Creates a fresh schema and returns its name; skips or fails (see class doc) if PostgreSQL is not there. */
-    static String createSchema() {
+    public static String createSchema() {
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (Connection c = connect(URL); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
@@ -52,11 +52,11 @@ final class PostgresSupport {
         return schema;
     }
 
-    static String url(String schema) {
+    public static String url(String schema) {
         return URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
-    static void dropSchema(String schema) {
+    public static void dropSchema(String schema) {
         if (schema == null) return;
         try (Connection c = connect(URL); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");

@@ -1,0 +1,431 @@
+package io.switchgate.iso;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.switchgate.iso.FieldSpec.Encoding;
+import io.switchgate.iso.FieldSpec.Kind;
+import io.switchgate.iso.FieldSpec.PrefixEncoding;
+
+/**
+ * A wire layout: a table of {@link FieldSpec}s (field 0 the MTI, field 1 the bitmap, 2..192 data elements)
+ * and the pack/unpack that follows it. Immutable and thread-safe.
+ *
+ * <p>Built in: {@code iso87binary}, {@code iso87ascii}, {@code iso93binary} (byte for byte the layouts of jPOS's
+ * {@code packager/*.xml} of the same names), kept as data in {@code io/switchgate/iso/<name>.csv}.
+ * Any jPOS GenericPackager XML file made of the common field classes can be loaded as well.
+ */
+public final class Dialect {
+    /** Names of the built-in dialects. */
+    public static final List<String> BUILT_IN = List.of("iso87binary", "iso87ascii", "iso93binary");
+
+    private static final Map<String, Dialect> CACHE = new ConcurrentHashMap<>();
+
+    private final String name;
+    private final FieldSpec[] fields = new FieldSpec[IsoMessage.MAX_FIELD + 1];
+    private final FieldSpec mtiSpec;
+    private final boolean hexBitmap;
+    /** Bitmap capacity in bytes: 8, 16 or 24. */
+    private final int bitmapBytes;
+
+    private Dialect(String name, List<FieldSpec> specs) {
+        this.name = name;
+        for (FieldSpec f : specs) {
+            if (fields[f.number()] != null) throw new IllegalArgumentException("field " + f.number() + " defined twice");
+            fields[f.number()] = f;
+        }
+        mtiSpec = fields[0];
+        if (mtiSpec == null) throw new IllegalArgumentException("field 0 (MTI) is not defined");
+        if (!mtiSpec.isFixed() || mtiSpec.maxLength() != 4
+                || !(mtiSpec.kind() == Kind.NUMERIC || mtiSpec.kind() == Kind.CHAR)) {
+            throw new IllegalArgumentException("field 0 (MTI) must be 4 fixed digits");
+        }
+        FieldSpec bm = fields[1];
+        if (bm == null || bm.kind() != Kind.BITMAP) throw new IllegalArgumentException("field 1 must be the bitmap");
+        hexBitmap = bm.encoding() == Encoding.HEX;
+        int cap = bm.maxLength() >= 24 ? 24 : bm.maxLength() >= 16 ? 16 : 8;
+        bitmapBytes = cap;
+        for (int i = 2; i <= IsoMessage.MAX_FIELD; i++) {
+            if (fields[i] != null && fields[i].kind() == Kind.BITMAP) {
+                throw new IllegalArgumentException("field " + i + ": only field 1 may be a bitmap");
+            }
+        }
+    }
+
+    /** A dialect from a table of field specs (0 = MTI, 1 = bitmap). */
+    public static Dialect of(String name, List<FieldSpec> specs) {
+        return new Dialect(name, specs);
+    }
+
+    /**
+     * {@code iso87binary}, {@code iso87ascii}, {@code iso93binary}, or a path to a jPOS GenericPackager XML file.
+     * @throws IllegalArgumentException naming the problem if it is neither
+     */
+    public static Dialect named(String nameOrPath) {
+        if (nameOrPath == null || nameOrPath.isBlank()) throw new IllegalArgumentException("dialect name is empty");
+        Dialect d = CACHE.get(nameOrPath);
+        if (d != null) return d;
+        if (BUILT_IN.contains(nameOrPath)) {
+            d = CACHE.computeIfAbsent(nameOrPath, Dialect::loadBuiltIn);
+            return d;
+        }
+        Path p;
+        try {
+            p = Paths.get(nameOrPath);
+        } catch (RuntimeException e) {
+            throw unknown(nameOrPath);
+        }
+        if (!Files.isRegularFile(p)) throw unknown(nameOrPath);
+        return fromGenericPackagerXml(p);
+    }
+
+    private static IllegalArgumentException unknown(String n) {
+        return new IllegalArgumentException("unknown dialect '" + n + "': expected one of " + String.join(", ", BUILT_IN)
+                + " or the path of a jPOS GenericPackager XML file");
+    }
+
+    /** Loads a jPOS GenericPackager XML file; unsupported field classes are an IllegalArgumentException naming field and class. */
+    public static Dialect fromGenericPackagerXml(Path xml) {
+        return GenericPackagerXml.load(xml);
+    }
+
+    private static Dialect loadBuiltIn(String name) {
+        String res = name + ".csv";
+        try (InputStream in = Dialect.class.getResourceAsStream(res)) {
+            if (in == null) throw new IllegalStateException("missing resource " + res);
+            return of(name, readTable(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), res));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + res, e);
+        }
+    }
+
+    /**
+     * Reads a dialect table: one field per line, {@code number,kind,encoding,prefix,length,name}, where prefix is
+     * {@code FIXED} or {@code LL|LLL|LLLL-ASCII|BCD|BINARY|EBCDIC}. Lines starting with '#' are comments.
+     */
+    static List<FieldSpec> readTable(BufferedReader r, String source) throws IOException {
+        List<FieldSpec> out = new ArrayList<>();
+        String line;
+        int ln = 0;
+        while ((line = r.readLine()) != null) {
+            ln++;
+            line = line.trim();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String[] c = line.split(",", 6);
+            if (c.length < 5) throw new IllegalArgumentException(source + ":" + ln + ": expected 6 columns");
+            try {
+                int num = Integer.parseInt(c[0].trim());
+                Kind kind = Kind.valueOf(c[1].trim());
+                Encoding enc = Encoding.valueOf(c[2].trim());
+                String pre = c[3].trim();
+                PrefixEncoding pe = PrefixEncoding.NONE;
+                int digits = 0;
+                if (!pre.equals("FIXED")) {
+                    int dash = pre.indexOf('-');
+                    String ls = pre.substring(0, dash);
+                    if (!ls.chars().allMatch(ch -> ch == 'L')) throw new IllegalArgumentException("bad prefix " + pre);
+                    digits = ls.length();
+                    pe = PrefixEncoding.valueOf(pre.substring(dash + 1));
+                }
+                int len = Integer.parseInt(c[4].trim());
+                out.add(new FieldSpec(num, c.length > 5 ? c[5].trim() : "", kind, enc, pe, digits, len, source));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(source + ":" + ln + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The spec of field n (0 = MTI, 1 = bitmap), or null if not defined. */
+    public FieldSpec field(int n) {
+        return n < 0 || n > IsoMessage.MAX_FIELD ? null : fields[n];
+    }
+
+    /** All defined field specs, ascending. */
+    public List<FieldSpec> fields() {
+        List<FieldSpec> l = new ArrayList<>();
+        for (FieldSpec f : fields) if (f != null) l.add(f);
+        return Collections.unmodifiableList(l);
+    }
+
+    /** True if bit 65 announces a tertiary bitmap (a bitmap of 24 bytes). */
+    boolean tertiary() {
+        return bitmapBytes >= 24;
+    }
+
+    // ------------------------------------------------------------------ unpack
+
+    public IsoMessage unpack(byte[] data) {
+        if (data == null) throw new IsoException(-1, 0, "no data");
+        return unpack(data, 0, data.length);
+    }
+
+    /**
+     * Validates the whole frame (MTI, bitmaps, every field's length and content) and returns a lazy view over it.
+     * Throws only {@link IsoException} on malformed input.
+     */
+    public IsoMessage unpack(byte[] data, int offset, int length) {
+        if (data == null) throw new IsoException(-1, 0, "no data");
+        if (offset < 0 || length < 0 || offset > data.length - length) {
+            throw new IsoException(-1, 0, "offset/length outside the array");
+        }
+        final int end = offset + length;
+        int pos = offset;
+        // MTI
+        int mtiBytes = FieldCodec.contentBytes(mtiSpec, 4);
+        if (length < mtiBytes) throw new IsoException(0, 0, "message shorter than its MTI");
+        if (mtiSpec.kind() != Kind.CHAR) FieldCodec.validate(mtiSpec, data, pos, 4, mtiBytes, offset);
+        pos += mtiBytes;
+        final int mtiEnd = pos;
+        // bitmap
+        final int wordBytes = hexBitmap ? 16 : 8;
+        long w0 = readBitmapWord(data, pos, end, offset);
+        pos += wordBytes;
+        long w1 = 0, w2 = 0;
+        boolean ter = false;
+        if ((w0 & 1L) != 0) {
+            if (bitmapBytes < 16) throw new IsoException(-1, pos - offset, "secondary bitmap not supported by dialect " + name);
+            w1 = readBitmapWord(data, pos, end, offset);
+            pos += wordBytes;
+            if ((w1 & 1L) != 0 && bitmapBytes >= 24) {
+                w2 = readBitmapWord(data, pos, end, offset);
+                pos += wordBytes;
+                ter = true;
+            }
+        }
+        w0 &= ~1L;
+        if (ter) w1 &= ~1L;
+        int count = Long.bitCount(w0) + Long.bitCount(w1) + Long.bitCount(w2);
+        int[] lay = new int[count << 2];
+        int k = 0;
+        for (int w = 0; w < 3; w++) {
+            long bits = w == 0 ? w0 : w == 1 ? w1 : w2;
+            while (bits != 0) {
+                int n = (w << 6) + Long.numberOfTrailingZeros(bits) + 1;
+                bits &= bits - 1;
+                FieldSpec f = fields[n];
+                if (f == null) {
+                    throw new IsoException(n, pos - offset, "bitmap names field " + n + ", which dialect " + name + " does not define");
+                }
+                pos = FieldCodec.walk(f, data, pos, end, offset, lay, k);
+                k += 4;
+            }
+        }
+        if (pos != end) {
+            throw new IsoException(-1, pos - offset, (end - pos) + " unexpected bytes after the last field");
+        }
+        IsoMessage m = new IsoMessage();
+        m.dialect = this;
+        m.buf = data;
+        m.base = offset;
+        m.mtiEnd = mtiEnd;
+        m.mtiRaw = true;
+        m.b0 = m.p0 = w0;
+        m.b1 = m.p1 = w1;
+        m.b2 = m.p2 = w2;
+        m.lay = lay;
+        return m;
+    }
+
+    /** Reads 8 bitmap bytes (or 16 hex characters); returns them with field (64w + j + 1) at bit j. */
+    private long readBitmapWord(byte[] b, int pos, int end, int base) {
+        if (!hexBitmap) {
+            if (end - pos < 8) throw new IsoException(-1, pos - base, "message truncated in its bitmap");
+            long v = 0;
+            for (int i = 0; i < 8; i++) v = (v << 8) | (b[pos + i] & 0xFF);
+            return Long.reverse(v);
+        }
+        if (end - pos < 16) throw new IsoException(-1, pos - base, "message truncated in its bitmap");
+        long v = 0;
+        for (int i = 0; i < 16; i++) {
+            int h = Codes.hexVal(b[pos + i] & 0xFF);
+            if (h < 0) throw new IsoException(-1, pos + i - base, "bitmap has a non-hex character");
+            v = (v << 4) | h;
+        }
+        return Long.reverse(v);
+    }
+
+    /** The MTI if the first bytes decode as 4 digits, else null. Never throws. */
+    public String peekMti(byte[] data, int offset, int length) {
+        if (data == null || offset < 0 || length < 0 || offset > data.length - length) return null;
+        int need = FieldCodec.contentBytes(mtiSpec, 4);
+        if (length < need) return null;
+        char[] c = new char[4];
+        switch (mtiSpec.encoding()) {
+            case ASCII:
+                for (int i = 0; i < 4; i++) c[i] = (char) (data[offset + i] & 0xFF);
+                break;
+            case EBCDIC:
+                for (int i = 0; i < 4; i++) c[i] = Codes.E2A[data[offset + i] & 0xFF];
+                break;
+            case BCD_LEFT:
+            case BCD_RIGHT:
+                for (int i = 0; i < 4; i++) {
+                    int x = data[offset + (i >> 1)];
+                    int d = (i & 1) == 0 ? (x >>> 4) & 0xF : x & 0xF;
+                    c[i] = (char) (d < 10 ? '0' + d : 'X');
+                }
+                break;
+            default:
+                return null;
+        }
+        for (char x : c) if (x < '0' || x > '9') return null;
+        return new String(c);
+    }
+
+    // ------------------------------------------------------------------ pack
+
+    /** Packs the message; IsoException (field, offset) if a value does not fit its spec. */
+    public byte[] pack(IsoMessage m) {
+        int size = packedSize(m);
+        byte[] out = new byte[size];
+        write(m, out, 0);
+        return out;
+    }
+
+    /** Packs into {@code dst} at {@code off}; returns the number of bytes written. */
+    public int pack(IsoMessage m, byte[] dst, int off) {
+        int size = packedSize(m);
+        if (off < 0 || dst.length - off < size) throw new IsoException(-1, 0, "destination too small: need " + size + " bytes");
+        return write(m, dst, off) - off;
+    }
+
+    private boolean rawUsable(IsoMessage m) {
+        return m.buf != null && m.dialect == this;
+    }
+
+    /** The number of bytes {@link #pack} will produce; validates every field. */
+    public int packedSize(IsoMessage m) {
+        boolean raw = rawUsable(m);
+        int pos;
+        if (raw && m.mtiRaw) {
+            pos = m.mtiEnd - m.base;
+        } else {
+            String mti = m.getMti();
+            if (mti == null) throw new IsoException(0, 0, "message has no MTI");
+            FieldCodec.valueUnits(mtiSpec, mti, 0);
+            if (mti.length() != 4) throw new IsoException(0, 0, "MTI must have 4 digits");
+            pos = FieldCodec.encodedSize(mtiSpec, 4);
+        }
+        int nb = bitmapSize(m);
+        pos += hexBitmap ? nb << 1 : nb;
+        for (int w = 0; w < 3; w++) {
+            long bits = w == 0 ? m.b0 : w == 1 ? m.b1 : m.b2;
+            while (bits != 0) {
+                int n = (w << 6) + Long.numberOfTrailingZeros(bits) + 1;
+                bits &= bits - 1;
+                Object v = m.vals == null ? null : m.vals[n];
+                FieldSpec f = fields[n];
+                if (f == null) throw new IsoException(n, pos, "field " + n + " is not defined in dialect " + name);
+                if (v == null && raw) {
+                    int k = m.layIndex(n);
+                    pos += m.lay[k + 3] - m.lay[k];
+                } else {
+                    if (v == null) v = foreignValue(m, n, f);
+                    int units = FieldCodec.valueUnits(f, v, pos);
+                    pos += FieldCodec.encodedSize(f, units);
+                }
+            }
+        }
+        return pos;
+    }
+
+    /** Value of a field parsed with another dialect, in the form this dialect's spec wants. */
+    private static Object foreignValue(IsoMessage m, int n, FieldSpec f) {
+        return f.isBinary() ? m.getBytes(n) : m.getString(n);
+    }
+
+    private int bitmapSize(IsoMessage m) {
+        if (m.b2 != 0) {
+            if (bitmapBytes < 24) {
+                int n = 129 + Long.numberOfTrailingZeros(m.b2);
+                throw new IsoException(n, -1, "field " + n + " needs a tertiary bitmap, which dialect " + name + " lacks");
+            }
+            if ((m.b1 & 1L) != 0) throw new IsoException(65, -1, "field 65 is the tertiary bitmap indicator in dialect " + name);
+            return 24;
+        }
+        if (m.b1 != 0) {
+            if (bitmapBytes < 16) {
+                int n = 65 + Long.numberOfTrailingZeros(m.b1);
+                throw new IsoException(n, -1, "field " + n + " needs a secondary bitmap, which dialect " + name + " lacks");
+            }
+            return 16;
+        }
+        return 8;
+    }
+
+    private int write(IsoMessage m, byte[] out, int start) {
+        boolean raw = rawUsable(m);
+        int pos = start;
+        if (raw && m.mtiRaw) {
+            int len = m.mtiEnd - m.base;
+            System.arraycopy(m.buf, m.base, out, pos, len);
+            pos += len;
+        } else {
+            pos = FieldCodec.encode(mtiSpec, m.getMti(), 4, out, pos);
+        }
+        int nb = bitmapSize(m);
+        long w0 = m.b0, w1 = m.b1, w2 = m.b2;
+        if (nb >= 16) w0 |= 1L;
+        if (nb >= 24) w1 |= 1L;
+        pos = writeBitmapWord(w0, out, pos);
+        if (nb >= 16) pos = writeBitmapWord(w1, out, pos);
+        if (nb >= 24) pos = writeBitmapWord(w2, out, pos);
+        for (int w = 0; w < 3; w++) {
+            long bits = w == 0 ? m.b0 : w == 1 ? m.b1 : m.b2;
+            while (bits != 0) {
+                int n = (w << 6) + Long.numberOfTrailingZeros(bits) + 1;
+                bits &= bits - 1;
+                Object v = m.vals == null ? null : m.vals[n];
+                FieldSpec f = fields[n];
+                if (v == null && raw) {
+                    int k = m.layIndex(n);
+                    int s = m.lay[k], len = m.lay[k + 3] - s;
+                    System.arraycopy(m.buf, s, out, pos, len);
+                    pos += len;
+                } else {
+                    if (v == null) v = foreignValue(m, n, f);
+                    int units = FieldCodec.valueUnits(f, v, pos - start);
+                    pos = FieldCodec.encode(f, v, units, out, pos);
+                }
+            }
+        }
+        return pos;
+    }
+
+    private int writeBitmapWord(long internal, byte[] out, int pos) {
+        long v = Long.reverse(internal);
+        if (!hexBitmap) {
+            for (int i = 7; i >= 0; i--) {
+                out[pos + i] = (byte) v;
+                v >>>= 8;
+            }
+            return pos + 8;
+        }
+        for (int i = 15; i >= 0; i--) {
+            out[pos + i] = Codes.HEX_UPPER[(int) (v & 0xF)];
+            v >>>= 4;
+        }
+        return pos + 16;
+    }
+
+    @Override
+    public String toString() {
+        return "Dialect[" + name + "]";
+    }
+}

@@ -1,0 +1,139 @@
+package io.switchgate.txn;
+
+import io.switchgate.config.GatewayConfig;
+import io.switchgate.config.InvalidConfigException;
+import io.switchgate.iso.PanMask;
+import io.switchgate.security.KeyHandle;
+import io.switchgate.security.KeyType;
+import io.switchgate.security.SecurityModule;
+import io.switchgate.security.SecurityModuleException;
+import io.switchgate.store.CardAccount;
+import io.switchgate.store.ChangeSet;
+import io.switchgate.store.MerchantState;
+import io.switchgate.store.MerchantStatus;
+import io.switchgate.store.StatusEvent;
+import io.switchgate.store.TerminalState;
+import io.switchgate.store.TerminalStatus;
+import io.switchgate.store.TransactionStore;
+
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Puts the configured merchants, terminals and cards into the store on start.
+ *
+ * <p>The store is the truth for what changes while the gateway runs: a terminal's status and its
+ * working keys (after sign-on), a merchant's status (after an operator froze it), a card's balance.
+ * Configuration is the truth for definitions: merchant limits, a terminal's merchant, TMK and MAC
+ * requirement. So a row that exists keeps its running state and takes the configured definitions.
+ *
+ * <p>Keys are imported through the security module and stored only in their encrypted form; a key
+ * given as {@code kcv:XXXXXX:<hex>} whose KCV does not match stops start-up, naming the key.
+ */
+final class ConfigSeeder {
+    private final TransactionStore store;
+    private final SecurityModule security;
+    private final PanHasher panHasher;
+
+    ConfigSeeder(TransactionStore store, SecurityModule security, PanHasher panHasher) {
+        this.store = store;
+        this.security = security;
+        this.panHasher = panHasher;
+    }
+
+    void seed(GatewayConfig cfg, Instant now) {
+        ChangeSet cs = new ChangeSet();
+        int i = 0;
+        for (GatewayConfig.Merchant m : nn(cfg.merchants())) {
+            seedMerchant(m, cs, now, "merchants[" + i++ + "]");
+        }
+        i = 0;
+        for (GatewayConfig.Terminal t : nn(cfg.terminals())) {
+            seedTerminal(t, cs, now, "terminals[" + i++ + "]");
+        }
+        i = 0;
+        if (cfg.authorizer() != null) {
+            for (GatewayConfig.Card c : nn(cfg.authorizer().cards())) {
+                seedCard(c, cs, now, "authorizer.cards[" + i++ + "]");
+            }
+        }
+        if (cs.isEmpty()) return;
+        List<RuntimeException> result = store.apply(List.of(cs));
+        if (result.get(0) != null) throw result.get(0);
+    }
+
+    private void seedMerchant(GatewayConfig.Merchant m, ChangeSet cs, Instant now, String path) {
+        var limits = m.refund();
+        int window = limits == null ? 180 : limits.windowDays();
+        long maxSingle = limits == null ? 0 : limits.maxSingleAmount();
+        long daily = limits == null ? 0 : limits.dailyAmountLimit();
+        MerchantStatus status = MerchantStatus.parse(m.status() == null ? "active" : m.status());
+        if (status == null) throw new InvalidConfigException(path + ".status", "must be active, frozen or closed");
+        var existing = store.findMerchant(m.id()).orElse(null);
+        if (existing == null) {
+            cs.merchant(new MerchantState(m.id(), status, window, maxSingle, daily, now, 1));
+            cs.event(new StatusEvent("merchant", m.id(), null, status.wireName(), "CONFIGURED", now));
+        } else if (existing.refundWindowDays() != window || existing.maxSingleRefund() != maxSingle || existing.dailyRefundLimit() != daily) {
+            cs.merchant(new MerchantState(m.id(), existing.status(), window, maxSingle, daily, now, existing.version() + 1));
+        }
+    }
+
+    private void seedTerminal(GatewayConfig.Terminal t, ChangeSet cs, Instant now, String path) {
+        Map<String, String> keys = t.keys() == null ? Map.of() : t.keys();
+        String tmk = importKey(KeyType.TMK, keys.get("tmk"), path + ".keys.tmk");
+        String tpk = importKey(KeyType.TPK, keys.get("tpk"), path + ".keys.tpk");
+        String tak = importKey(KeyType.TAK, keys.get("tak"), path + ".keys.tak");
+        String bdk = importKey(KeyType.BDK, keys.get("bdk"), path + ".keys.bdk");
+        TerminalStatus status = TerminalStatus.parse(t.status() == null ? "active" : t.status());
+        if (status == null) throw new InvalidConfigException(path + ".status", "must be registered, active, suspended or returned");
+        var existing = store.findTerminal(t.id()).orElse(null);
+        if (existing == null) {
+            Instant activated = status == TerminalStatus.ACTIVE ? now : null;
+            cs.terminal(new TerminalState(t.id(), t.merchant(), status, t.macRequired(), tmk, tpk, tak, bdk, 1, activated, now, 1));
+            cs.event(new StatusEvent("terminal", t.id(), null, status.wireName(), "CONFIGURED", now));
+            return;
+        }
+        // Working keys issued at sign-on (newer than the configured ones) stay; a changed TMK resets them.
+        boolean tmkChanged = !Objects.equals(existing.tmk(), tmk);
+        String keepTpk = tmkChanged || existing.tpk() == null ? tpk : existing.tpk();
+        String keepTak = tmkChanged || existing.tak() == null ? tak : existing.tak();
+        if (!existing.merchantId().equals(t.merchant()) || existing.macRequired() != t.macRequired() || tmkChanged
+                || !Objects.equals(existing.bdk(), bdk) || !Objects.equals(existing.tpk(), keepTpk) || !Objects.equals(existing.tak(), keepTak)) {
+            cs.terminal(new TerminalState(t.id(), t.merchant(), existing.status(), t.macRequired(), tmk, keepTpk, keepTak, bdk,
+                    existing.batchNo(), existing.activatedAt(), now, existing.version() + 1));
+        }
+    }
+
+    private void seedCard(GatewayConfig.Card c, ChangeSet cs, Instant now, String path) {
+        String hash = panHasher.hash(c.pan());
+        if (store.findCard(hash).isPresent()) return;
+        String storedPin = null;
+        if (c.pin() != null && !c.pin().isEmpty()) {
+            try {
+                storedPin = HexFormat.of().formatHex(security.encryptPinForStorage(c.pin()));
+            } catch (SecurityModuleException e) {
+                throw new InvalidConfigException(path + ".pin", "not a PIN of 4 to 12 digits");
+            }
+        }
+        cs.card(new CardAccount(hash, PanMask.mask(c.pan()), c.expiry(), storedPin, c.balance(), 0, now, 1));
+    }
+
+    /** Clear hex (test configs) or {@code kcv:XXXXXX:<hex under master key>}; returns the stored form. */
+    private String importKey(KeyType type, String value, String path) {
+        if (value == null || value.isBlank()) return null;
+        try {
+            KeyHandle k = value.startsWith("kcv:") ? security.importStored(type, value)
+                    : security.importClear(type, HexFormat.of().parseHex(value));
+            return k.toStoredForm();
+        } catch (IllegalArgumentException | SecurityModuleException e) {
+            throw new InvalidConfigException(path, value.startsWith("kcv:") ? "key check value does not match the key" : "not a valid key (hex of 16, 24 or 32 bytes)");
+        }
+    }
+
+    private static <T> List<T> nn(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+}

@@ -1,0 +1,35 @@
+package io.switchgate.txn;
+
+import io.switchgate.iso.Dialect;
+import io.switchgate.route.Authorizer;
+import io.switchgate.route.Router;
+import io.switchgate.security.SecurityModule;
+import io.switchgate.store.GroupCommitWriter;
+import io.switchgate.store.TransactionStore;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an {@link Engine} is built from.
+ *
+ * @param dialectsByListener the dialect of each listener, by listener name
+ * @param defaultDialect     for messages handed in without a (known) listener name
+ * @param hostAuthorizers    upstream hosts, by their names (the embedded authorizer is always there)
+ * @param zone               whose calendar days the daily refund limit counts
+ */
+public record EngineSetup(
+        String nodeId,
+        Map<String, Dialect> dialectsByListener,
+        Dialect defaultDialect,
+        TransactionStore store,
+        GroupCommitWriter writer,
+        SecurityModule security,
+        PanHasher panHasher,
+        Router router,
+        List<Authorizer> hostAuthorizers,
+        Clock clock,
+        ZoneId zone) {
+}

@@ -1,0 +1,269 @@
+package io.switchgate.txn;
+
+import io.switchgate.route.CardBook;
+import io.switchgate.store.BatchState;
+import io.switchgate.store.CardAccount;
+import io.switchgate.store.MerchantDayTotal;
+import io.switchgate.store.MerchantState;
+import io.switchgate.store.TerminalState;
+import io.switchgate.store.TransactionStore;
+import io.switchgate.store.TxnRecord;
+import io.switchgate.store.TxnType;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's working set: the newest version of every row it has touched, including changes whose
+ * group commit is still in flight, so that the next request sees them. Owned by the engine thread
+ * alone (no locks); what is not here is loaded from the store on first use.
+ *
+ * <p>If a commit fails, {@link #invalidate()} drops everything and the next request reloads from the store:
+ * the row versions make any decision taken on stale state fail its commit instead of moving money.
+ */
+final class EngineState implements CardBook {
+    /** Committed rows older than this leave the transaction cache (they stay in the store). */
+    private static final Duration TXN_CACHE_AGE = Duration.ofMinutes(15);
+    private static final Duration DUPLICATE_WINDOW = Duration.ofHours(24);
+
+    private final TransactionStore store;
+    private final Map<String, TerminalState> terminals = new HashMap<>();
+    private final Map<String, MerchantState> merchants = new HashMap<>();
+    private final Map<String, CardAccount> cards = new HashMap<>();
+    private final Map<String, BatchState> openBatches = new HashMap<>();
+    private final Map<String, MerchantDayTotal> dayTotals = new HashMap<>();
+    private final Map<String, TxnRecord> txns = new HashMap<>();
+    /** dupKey -> RRN of the answered request, for requests seen by this process. */
+    private final Map<String, String> dupIndex = new HashMap<>();
+    /** terminal|STAN -> RRN of the newest non-reversal request (what a reversal names). */
+    private final Map<String, String> byTerminalStan = new HashMap<>();
+    /** terminal|STAN of reversals that came before their original. */
+    private final java.util.Set<String> orphanReversals = new java.util.HashSet<>();
+    /** original RRN -> RRNs of refunds, voids and reversals against it; present once loaded. */
+    private final Map<String, List<String>> children = new HashMap<>();
+    /** dupKey -> request waiting for an upstream host's answer (a duplicate waits for it, then replays). */
+    final Map<String, Request> awaitingHost = new HashMap<>();
+    /** sale RRN -> amount of its refunds waiting for a host's answer. */
+    final Map<String, Long> refundsInFlight = new HashMap<>();
+    /** merchant|day -> amount of refunds waiting for a host's answer. */
+    final Map<String, Long> dayRefundsInFlight = new HashMap<>();
+    private boolean loaded;
+    private long sweeps;
+
+    EngineState(TransactionStore store) {
+        this.store = store;
+    }
+
+    void invalidate() {
+        terminals.clear();
+        merchants.clear();
+        cards.clear();
+        openBatches.clear();
+        dayTotals.clear();
+        txns.clear();
+        dupIndex.clear();
+        children.clear();
+        byTerminalStan.clear();
+        orphanReversals.clear();
+        loaded = false;
+    }
+
+    private void ensureLoaded() {
+        if (loaded) return;
+        for (TerminalState t : store.listTerminals()) terminals.put(t.id(), t);
+        for (MerchantState m : store.listMerchants()) merchants.put(m.id(), m);
+        Instant since = Instant.now().minus(DUPLICATE_WINDOW);
+        store.forEachDupKeySince(since, dupIndex::put);
+        for (TxnRecord r : store.findOrphanReversals(since)) orphanReversals.add(r.terminalId() + '|' + r.originalStan());
+        loaded = true;
+    }
+
+    // ---- reference data ----
+    TerminalState terminal(String id) {
+        ensureLoaded();
+        return id == null ? null : terminals.get(id.trim());
+    }
+
+    void put(TerminalState t) {
+        terminals.put(t.id(), t);
+    }
+
+    MerchantState merchant(String id) {
+        ensureLoaded();
+        return id == null ? null : merchants.get(id.trim());
+    }
+
+    void put(MerchantState m) {
+        merchants.put(m.id(), m);
+    }
+
+    @Override
+    public CardAccount find(String panHash) {
+        if (panHash == null) return null;
+        CardAccount c = cards.get(panHash);
+        if (c == null) {
+            c = store.findCard(panHash).orElse(null);
+            if (c != null) cards.put(panHash, c);
+        }
+        return c;
+    }
+
+    @Override
+    public void put(CardAccount updated) {
+        cards.put(updated.panHash(), updated);
+    }
+
+    // ---- batches and totals ----
+    BatchState openBatch(TerminalState t, Instant now) {
+        BatchState b = openBatches.get(t.id());
+        if (b == null || b.batchNo() != t.batchNo()) {
+            b = store.findBatch(t.id(), t.batchNo()).orElseGet(() -> BatchState.open(t.id(), t.batchNo(), now));
+            openBatches.put(t.id(), b);
+        }
+        return b;
+    }
+
+    /** The batch a transaction was counted in, if it is still the open one. */
+    BatchState openBatchIfCurrent(TerminalState t, long batchNo, Instant now) {
+        return t != null && t.batchNo() == batchNo ? openBatch(t, now) : null;
+    }
+
+    void put(BatchState b) {
+        openBatches.put(b.terminalId(), b);
+    }
+
+    MerchantDayTotal dayTotal(String merchantId, LocalDate day) {
+        String key = merchantId + '|' + day;
+        MerchantDayTotal d = dayTotals.get(key);
+        if (d == null) {
+            d = store.findDayTotal(merchantId, day).orElseGet(() -> MerchantDayTotal.empty(merchantId, day));
+            dayTotals.put(key, d);
+        }
+        return d;
+    }
+
+    void put(MerchantDayTotal d) {
+        dayTotals.put(d.merchantId() + '|' + d.day(), d);
+    }
+
+    // ---- journal ----
+    TxnRecord txn(String rrn) {
+        if (rrn == null) return null;
+        TxnRecord t = txns.get(rrn);
+        if (t == null) {
+            t = store.findByRrn(rrn).orElse(null);
+            if (t != null) txns.put(rrn, t);
+        }
+        return t;
+    }
+
+    /** Records a new or changed transaction in the working set and its indexes. */
+    void put(TxnRecord t) {
+        TxnRecord previous = txns.put(t.rrn(), t);
+        if (previous == null) {
+            if (t.dupKey() != null) dupIndex.put(t.dupKey(), t.rrn());
+            if (t.type() == TxnType.REVERSAL) {
+                if (t.originalRrn() == null && t.originalStan() != null) orphanReversals.add(t.terminalId() + '|' + t.originalStan());
+            } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null) {
+                byTerminalStan.put(t.terminalId() + '|' + t.stan(), t.rrn());
+            }
+            if (t.originalRrn() != null) {
+                List<String> kids = children.get(t.originalRrn());
+                if (kids != null) kids.add(t.rrn());
+            }
+        }
+    }
+
+    /** The request already answered under this duplicate key within 24 hours, or null. */
+    TxnRecord answered(String dupKey, Instant now) {
+        ensureLoaded();
+        String rrn = dupIndex.get(dupKey);
+        TxnRecord t = rrn != null ? txn(rrn) : null;
+        if (t == null || t.createdAt().plus(DUPLICATE_WINDOW).isBefore(now)) return null;
+        return t;
+    }
+
+    /** Refunds, voids and reversals that name this transaction as their original, oldest first. */
+    List<TxnRecord> childrenOf(String originalRrn) {
+        List<String> kids = children.get(originalRrn);
+        if (kids == null) {
+            kids = new ArrayList<>();
+            for (TxnRecord t : store.findByOriginalRrn(originalRrn)) {
+                txns.putIfAbsent(t.rrn(), t);
+                kids.add(t.rrn());
+            }
+            // Requests of this process not yet committed are in the working set only.
+            for (TxnRecord t : txns.values()) {
+                if (originalRrn.equals(t.originalRrn()) && !kids.contains(t.rrn())) kids.add(t.rrn());
+            }
+            children.put(originalRrn, kids);
+        }
+        List<TxnRecord> out = new ArrayList<>(kids.size());
+        for (String rrn : kids) {
+            TxnRecord t = txn(rrn);
+            if (t != null) out.add(t);
+        }
+        return out;
+    }
+
+    /**
+     * The newest non-reversal request of this terminal with this STAN (what a reversal names), or null.
+     * Requests of this process are indexed; older ones come from the store.
+     */
+    TxnRecord reversalTarget(String terminalId, String stan) {
+        String rrn = byTerminalStan.get(terminalId + '|' + stan);
+        if (rrn != null) {
+            TxnRecord t = txn(rrn);
+            if (t != null) return t;
+        }
+        TxnRecord best = null;
+        for (TxnRecord t : store.findByTerminalAndStan(terminalId, stan)) {
+            if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT
+                    && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;
+        }
+        if (best != null) {
+            TxnRecord cached = txns.get(best.rrn());
+            if (cached != null) return cached;
+            txns.put(best.rrn(), best);
+        }
+        return best;
+    }
+
+    /** True if a reversal naming this terminal and STAN arrived before any original did (last 24 hours). */
+    boolean reversedBeforeArrival(String terminalId, String stan) {
+        ensureLoaded();
+        return orphanReversals.contains(terminalId + '|' + stan);
+    }
+
+    /** Drops committed transactions that have not changed for a while; the store still has them. */
+    void sweep(Instant now) {
+        Instant cutoff = now.minus(TXN_CACHE_AGE);
+        Iterator<Map.Entry<String, TxnRecord>> it = txns.entrySet().iterator();
+        while (it.hasNext()) {
+            TxnRecord t = it.next().getValue();
+            if (t.updatedAt().isBefore(cutoff)) {
+                it.remove();
+                children.remove(t.rrn());
+                if (t.stan() != null) byTerminalStan.remove(t.terminalId() + '|' + t.stan(), t.rrn());
+            }
+        }
+        // The duplicate index keeps RRNs (cheap) for the whole 24-hour window; the records reload on demand.
+        Instant dupCutoff = now.minus(DUPLICATE_WINDOW);
+        if (dupIndex.size() > 0 && sweeps++ % 60 == 0) {
+            dupIndex.values().removeIf(rrn -> {
+                TxnRecord t = txns.get(rrn);
+                return t != null && t.createdAt().isBefore(dupCutoff);
+            });
+        }
+    }
+
+    int cachedTransactions() {
+        return txns.size();
+    }
+}

@@ -1,0 +1,64 @@
+package io.switchgate.txn;
+
+import io.switchgate.iso.Dialect;
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.route.CardData;
+import io.switchgate.store.TerminalState;
+import io.switchgate.store.TxnType;
+
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/** One request on its way through the engine: the message, what has been learned about it, and where the answer goes. */
+final class Request {
+    final IsoMessage msg;
+    final byte[] raw;
+    final Dialect dialect;
+    final CompletableFuture<byte[]> answer;
+    final long startNanos;
+    Instant now;
+    TxnType type;
+    TerminalState terminal;
+    CardData card;
+    String panHash;
+    long amount;
+    String dupKey;
+    String fingerprint;
+    /** For a settlement that closed the batch: the batch as closed (its totals go in the response). */
+    io.switchgate.store.BatchState settledBatch;
+    /** For a settlement refused 95: the gateway's totals of the open batch. */
+    io.switchgate.store.BatchState openBatchForResponse;
+
+    Request(IsoMessage msg, byte[] raw, Dialect dialect, CompletableFuture<byte[]> answer) {
+        this.msg = msg;
+        this.raw = raw;
+        this.dialect = dialect;
+        this.answer = answer;
+        this.startNanos = System.nanoTime();
+    }
+
+    String terminalId() {
+        String t = msg.getString(41);
+        return t == null ? null : t.trim();
+    }
+
+    String merchantId() {
+        String m = msg.getString(42);
+        return m == null ? null : m.trim();
+    }
+
+    private String rrn;
+    /** STAN and RRN used towards an upstream host, when one authorized this request. */
+    String hostStan;
+    String hostRrn;
+
+    /** The RRN of this request, assigned on first use (before a host call, so the host sees the one we journal). */
+    String rrn(RrnAllocator rrns) {
+        if (rrn == null) rrn = rrns.next();
+        return rrn;
+    }
+
+    String stan() {
+        return msg.getString(11);
+    }
+}

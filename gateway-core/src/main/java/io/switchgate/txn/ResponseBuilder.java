@@ -1,0 +1,89 @@
+package io.switchgate.txn;
+
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.policy.Codes;
+import io.switchgate.security.KeyHandle;
+import io.switchgate.security.MacAlgorithm;
+import io.switchgate.security.SecurityModule;
+import io.switchgate.store.BatchState;
+import io.switchgate.store.TxnType;
+
+/**
+ * Builds the packed response: the request's DE 3, 4, 7, 11, 12, 13, 41, 42, 49 echoed as received
+ * (never DE 2, 14, 35, 52 or 55), DE 37/38/39/44, DE 54 for a balance, DE 48 for issued keys,
+ * settlement totals, and the MAC (X9.19 under the TAK) in DE 64, or DE 128 when a secondary field is present.
+ */
+final class ResponseBuilder {
+    private static final int[] ECHOED = {3, 4, 7, 11, 12, 13, 41, 42, 49};
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private ResponseBuilder() {
+    }
+
+    static byte[] build(Request r, Outcome o, KeyHandle tak, SecurityModule security) {
+        IsoMessage resp = r.msg.toResponse(ECHOED);
+        if (r.type == TxnType.ECHO || r.type == TxnType.SIGNON) resp.set(70, r.msg.getString(70));
+        if (o.record() != null) resp.set(37, o.record().rrn());
+        boolean approved = Codes.APPROVED.equals(o.code());
+        if (approved && o.authCode() != null) resp.set(38, o.authCode());
+        resp.set(39, o.code());
+        if (!approved && o.reason() != null) resp.set(44, o.reason());
+        if (o.de48() != null) resp.set(48, o.de48());
+        if (r.type == TxnType.BALANCE && approved && o.balance() != null) resp.set(54, additionalAmount(o.balance(), r.msg.getString(49)));
+        if (r.type == TxnType.SETTLEMENT) settlementTotals(r, resp);
+        if (tak == null) return r.dialect.pack(resp);
+        return withMac(r, resp, tak, security);
+    }
+
+    /** ISO 8583 additional amounts: account type 10, amount type 02 (available), currency, C/D, 12 digits. */
+    static String additionalAmount(long balance, String currency) {
+        StringBuilder sb = new StringBuilder(20);
+        sb.append("1002").append(currency == null ? "156" : currency).append(balance < 0 ? 'D' : 'C');
+        String digits = Long.toString(Math.abs(balance));
+        for (int i = digits.length(); i < 12; i++) sb.append('0');
+        return sb.append(digits).toString();
+    }
+
+    private static void settlementTotals(Request r, IsoMessage resp) {
+        BatchState b = r.settledBatch;
+        if (b == null && r.terminal != null) {
+            // 95: the gateway's own totals of the still-open batch.
+            b = r.openBatchForResponse;
+        }
+        if (b == null) return;
+        resp.set(74, pad(b.refundCount(), 10));
+        resp.set(76, pad(b.saleCount(), 10));
+        resp.set(86, pad(b.refundAmount(), 16));
+        resp.set(88, pad(b.saleAmount(), 16));
+    }
+
+    private static String pad(long v, int width) {
+        String s = Long.toString(v);
+        StringBuilder sb = new StringBuilder(width);
+        for (int i = s.length(); i < width; i++) sb.append('0');
+        return sb.append(s).toString();
+    }
+
+    private static byte[] withMac(Request r, IsoMessage resp, KeyHandle tak, SecurityModule security) {
+        int macField = 64;
+        for (int f : resp.presentFields()) if (f > 64) macField = 128;
+        resp.set(macField, new byte[8]);
+        byte[] packed = r.dialect.pack(resp);
+        int offset = r.dialect.unpack(packed).offsetOf(macField);
+        byte[] mac = security.generateMac(tak, MacAlgorithm.X919_RETAIL_PAD1, packed, 0, offset);
+        int encoded = packed.length - offset;
+        if (encoded == 8) {
+            System.arraycopy(mac, 0, packed, offset, 8);
+            return packed;
+        }
+        if (encoded == 16) {
+            for (int i = 0; i < 8; i++) {
+                packed[offset + 2 * i] = (byte) HEX[(mac[i] >> 4) & 0xF];
+                packed[offset + 2 * i + 1] = (byte) HEX[mac[i] & 0xF];
+            }
+            return packed;
+        }
+        resp.set(macField, mac);
+        return r.dialect.pack(resp);
+    }
+}

@@ -1,0 +1,100 @@
+package io.switchgate.iso;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+class IsoMessageTest {
+
+    static IsoMessage purchase() {
+        return new IsoMessage("0200")
+                .set(2, "6212345678901232")
+                .set(3, "000000")
+                .set(4, "000000012345")
+                .set(7, "1125121314")
+                .set(11, "000123")
+                .set(12, "121314")
+                .set(13, "1125")
+                .set(14, "2812")
+                .set(22, "051")
+                .set(25, "00")
+                .set(35, "6212345678901232=28121010000")
+                .set(37, "123456789012")
+                .set(41, "TERM0001")
+                .set(42, "MERCHANT0000001")
+                .set(49, "156")
+                .set(52, "0123456789ABCDEF")
+                .set(55, "9F2608A1B2C3D4E5F60718")
+                .set(64, new byte[8]);
+    }
+
+    @Test
+    void roundTripBinaryAndAscii() {
+        for (String d : Dialect.BUILT_IN) {
+            Dialect dialect = Dialect.named(d);
+            IsoMessage m = purchase();
+            if (d.equals("iso87ascii")) m.set(55, "some text");
+            if (d.equals("iso93binary")) m.set(22, "051000000000").set(25, "0000").set(12, "261125121314");
+            byte[] b = dialect.pack(m);
+            IsoMessage u = dialect.unpack(b);
+            assertEquals("0200", u.getMti(), d);
+            assertArrayEquals(m.presentFields(), u.presentFields(), d);
+            for (int n : m.presentFields()) {
+                m.dialect(dialect);
+                assertEquals(m.getString(n), u.getString(n), d + " field " + n);
+            }
+            assertArrayEquals(b, dialect.pack(u), d + " repack of parsed");
+            assertEquals("0200", dialect.peekMti(b, 0, b.length));
+        }
+    }
+
+    @Test
+    void gettersAndSetters() {
+        Dialect d = Dialect.named("iso87binary");
+        IsoMessage u = d.unpack(d.pack(purchase()));
+        assertEquals("0123456789ABCDEF", u.getString(52));
+        assertArrayEquals(new byte[8], u.getBytes(64));
+        assertEquals("TERM0001", u.getString(41));
+        assertArrayEquals("TERM0001".getBytes(), u.getBytes(41));
+        assertNull(u.getString(39));
+        assertFalse(u.hasField(39));
+        assertEquals(d, u.dialect());
+        assertTrue(u.offsetOf(2) > 0);
+        assertEquals(-1, u.offsetOf(39));
+        IsoMessage r = u.toResponse(3, 4, 11, 39, 41);
+        assertEquals("0210", r.getMti());
+        assertArrayEquals(new int[] {3, 4, 11, 41}, r.presentFields());
+        r.set(39, "00");
+        IsoMessage r2 = d.unpack(d.pack(r));
+        assertEquals("00", r2.getString(39));
+        assertEquals("000000012345", r2.getString(4));
+        assertEquals("0430", new IsoMessage("0420").toResponse().getMti());
+        assertEquals("0810", new IsoMessage("0800").toResponse().getMti());
+        assertEquals("0510", new IsoMessage("0500").toResponse().getMti());
+        IsoMessage c = u.copy().unset(2).set(4, "000000000001");
+        assertTrue(u.hasField(2));
+        assertEquals("000000012345", u.getString(4));
+        assertEquals("000000000001", c.getString(4));
+        assertEquals(-1, c.offsetOf(4));
+    }
+
+    @Test
+    void packErrorsCarryFieldAndNoData() {
+        Dialect d = Dialect.named("iso87binary");
+        IsoException e = assertThrows(IsoException.class, () -> d.pack(purchase().set(2, "62123456789012345678901")));
+        assertEquals(2, e.field());
+        assertFalse(e.getMessage().contains("6212345"));
+        e = assertThrows(IsoException.class, () -> d.pack(purchase().set(4, "12A")));
+        assertEquals(4, e.field());
+        e = assertThrows(IsoException.class, () -> d.pack(purchase().set(52, "0102")));
+        assertEquals(52, e.field());
+    }
+
+    @Test
+    void panMask() {
+        assertEquals("621234******1232", PanMask.mask("6212345678901232"));
+        assertEquals("**********", PanMask.mask("1234567890"));
+        assertEquals("621234******1232=********", PanMask.maskTrack2("6212345678901232=28121010"));
+        assertNull(PanMask.mask(null));
+    }
+}

@@ -1,0 +1,521 @@
+package io.switchgate.server.config;
+
+import io.switchgate.config.GatewayConfig;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads {@code config/gateway.yaml} into a {@link GatewayConfig}, strictly: an unknown key or a bad value
+ * is a {@link ConfigException} whose one-line message names the key's full path
+ * (e.g. {@code listeners[0].framng: unknown key}). Values written {@code env:NAME} come from the
+ * environment. See docs/configuration.md for every key and its default.
+ */
+public final class ConfigLoader {
+
+    /** The environment variable the shipped configuration reads the master key from. */
+    public static final String MASTER_KEY_ENV = "GATEWAY_MASTER_KEY";
+    /** The environment variable the shipped configuration reads the admin token from. */
+    public static final String ADMIN_TOKEN_ENV = "GATEWAY_ADMIN_TOKEN";
+    /**
+     * The public DEMO master key used when {@code security.masterKey} is {@code env:GATEWAY_MASTER_KEY} (or
+     * absent) and that variable is unset, so the shipped configuration runs with no setup. It is published
+     * here and in docs/configuration.md: anything kept under it is not protected. Never use it in production.
+     */
+    public static final String DEMO_MASTER_KEY = "0123456789ABCDEFFEDCBA9876543210";
+
+    public static final Set<String> FRAMINGS = Set.of("nac2", "ascii4", "nac2-tpdu");
+    public static final Set<String> DIALECTS = Set.of("iso87binary", "iso87ascii", "iso93binary");
+    public static final String EMBEDDED = "embedded";
+
+    private static final String[] FRAMING_VALUES = {"nac2", "ascii4", "nac2-tpdu"};
+    private static final String[] TOP = {"node", "listeners", "admin", "store", "security", "merchants",
+            "terminals", "routes", "hosts", "authorizer", "logging"};
+
+    private final Function<String, String> env;
+    private Path baseDir;
+    private boolean demoMasterKey;
+    private final List<String> warnings = new ArrayList<>();
+
+    public ConfigLoader() {
+        this(System::getenv);
+    }
+
+    /** @param env looks up environment variables (tests pass a map's {@code get}) */
+    public ConfigLoader(Function<String, String> env) {
+        this.env = env;
+    }
+
+    /** Warnings of the last load (demo master key, admin API without token), for the caller to log. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** Whether the last load fell back to the {@link #DEMO_MASTER_KEY}. */
+    public boolean usedDemoMasterKey() {
+        return demoMasterKey;
+    }
+
+    /** Loads and checks a YAML file; relative dialect XML paths are also looked up beside it. */
+    public GatewayConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("", "configuration file " + file + " not found");
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        return parse(text, file.toString(), parent);
+    }
+
+    /** Parses YAML text; {@code source} names it in syntax errors. */
+    public GatewayConfig parse(String yaml, String source, Path baseDir) {
+        this.baseDir = baseDir;
+        Object root;
+        try {
+            LoaderOptions opts = new LoaderOptions();
+            opts.setAllowDuplicateKeys(false);
+            opts.setAllowRecursiveKeys(false);
+            opts.setMaxAliasesForCollections(50);
+            root = new Yaml(new SafeConstructor(opts)).load(yaml);
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = m == null ? "" : " at line " + (m.getLine() + 1) + " column " + (m.getColumn() + 1);
+            String problem = e.getProblem() != null ? e.getProblem() : String.valueOf(e.getContext());
+            throw new ConfigException("", source + ": YAML syntax error" + where + ": " + oneLine(problem));
+        } catch (YAMLException e) {
+            throw new ConfigException("", source + ": YAML error: " + oneLine(e.getMessage()));
+        }
+        if (root == null) {
+            throw new ConfigException("", source + " is empty");
+        }
+        return build(Node.of("", root, env, TOP));
+    }
+
+    /** Checks an already-parsed YAML tree (maps, lists, scalars). */
+    public GatewayConfig fromMap(Map<String, Object> tree) {
+        return build(Node.of("", tree, env, TOP));
+    }
+
+    private GatewayConfig build(Node root) {
+        demoMasterKey = false;
+        warnings.clear();
+        GatewayConfig.Node node = node(root);
+        List<GatewayConfig.Listener> listeners = listeners(root);
+        GatewayConfig.Admin admin = admin(root);
+        GatewayConfig.Store store = store(root);
+        GatewayConfig.Security security = security(root);
+        List<GatewayConfig.Merchant> merchants = merchants(root);
+        List<GatewayConfig.Terminal> terminals = terminals(root, merchants);
+        List<GatewayConfig.Host> hosts = hosts(root);
+        List<GatewayConfig.Route> routes = routes(root, hosts);
+        GatewayConfig.Authorizer authorizer = authorizer(root);
+        GatewayConfig.Logging logging = logging(root);
+        return new GatewayConfig(node, listeners, admin, store, security, merchants, terminals, routes, hosts,
+                authorizer, logging);
+    }
+
+    private GatewayConfig.Node node(Node root) {
+        if (!root.has("node")) {
+            throw new ConfigException("node.id", "missing (required: two characters, part of every RRN)");
+        }
+        Node n = root.node("node", "id");
+        String id = n.reqStr("id");
+        if (id.length() != 2 || !isAlnum(id)) {
+            throw new ConfigException(n.path("id"), "'" + id + "' must be exactly 2 letters or digits (quote it, e.g. \"01\")");
+        }
+        return new GatewayConfig.Node(id);
+    }
+
+    private List<GatewayConfig.Listener> listeners(Node root) {
+        List<Node> nodes = root.nodes("listeners", "name", "host", "port", "framing", "dialect", "maxFrameBytes",
+                "idleTimeoutSeconds");
+        if (nodes.isEmpty()) {
+            throw new ConfigException("listeners", "at least one listener is required");
+        }
+        List<GatewayConfig.Listener> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> endpoints = new HashSet<>();
+        for (Node l : nodes) {
+            String name = l.reqStr("name");
+            if (name.isBlank() || !isName(name)) {
+                throw new ConfigException(l.path("name"), "'" + name + "' must be letters, digits, '-' or '_'");
+            }
+            if (!names.add(name)) {
+                throw new ConfigException(l.path("name"), "duplicate listener name '" + name + "'");
+            }
+            String host = hostValue(l, "host", "0.0.0.0");
+            int port = l.integer("port", null, 0, 65535);
+            String framing = l.oneOf("framing", "nac2", FRAMING_VALUES);
+            String dialect = dialect(l, "dialect");
+            int maxLimit = framing.equals("ascii4") ? 9999 : 65535;
+            int maxFrame = l.integer("maxFrameBytes", Math.min(8192, maxLimit), 16, maxLimit);
+            int idle = l.integer("idleTimeoutSeconds", 300, 0, 86400);
+            if (port != 0 && !endpoints.add(host + ":" + port)) {
+                throw new ConfigException(l.path("port"), host + ":" + port + " is already used by another listener");
+            }
+            out.add(new GatewayConfig.Listener(name, host, port, framing, dialect, maxFrame, idle));
+        }
+        return List.copyOf(out);
+    }
+
+    private GatewayConfig.Admin admin(Node root) {
+        Node a = root.node("admin", "host", "port", "token");
+        String host = hostValue(a, "host", "127.0.0.1");
+        int port = a.integer("port", 8584, 0, 65535);
+        String literal = a.literal("token");
+        String token;
+        if (literal == null || (literal.equals("env:" + ADMIN_TOKEN_ENV) && env.apply(ADMIN_TOKEN_ENV) == null)) {
+            token = null;
+        } else {
+            token = a.str("token", null);
+            if (token != null && token.isEmpty()) {
+                token = null;
+            }
+        }
+        if (token == null && !isLoopback(host)) {
+            throw new ConfigException(a.path("token"), "required when admin.host is not a loopback address (set "
+                    + ADMIN_TOKEN_ENV + " or bind admin to 127.0.0.1)");
+        }
+        if (token == null) {
+            warnings.add("admin API has no token (" + ADMIN_TOKEN_ENV + " unset): it accepts unauthenticated requests on "
+                    + host + ":" + port + " (loopback only)");
+        }
+        return new GatewayConfig.Admin(host, port, token);
+    }
+
+    private GatewayConfig.Store store(Node root) {
+        Node s = root.node("store", "url", "user", "password", "poolSize");
+        String url = s.str("url", "jdbc:h2:file:./data/gateway");
+        if (!url.startsWith("jdbc:")) {
+            throw new ConfigException(s.path("url"), "'" + url + "' is not a JDBC URL (jdbc:h2:... or jdbc:postgresql://...)");
+        }
+        String user = s.str("user", "sa");
+        String password = s.str("password", "");
+        int pool = s.integer("poolSize", 4, 1, 256);
+        return new GatewayConfig.Store(url, user, password, pool);
+    }
+
+    private GatewayConfig.Security security(Node root) {
+        Node s = root.node("security", "masterKey");
+        String literal = s.literal("masterKey");
+        String key;
+        if (literal == null || (literal.equals("env:" + MASTER_KEY_ENV) && env.apply(MASTER_KEY_ENV) == null)) {
+            warnings.add("*** " + MASTER_KEY_ENV + " is not set: using the public DEMO master key. Keys at rest are NOT "
+                    + "protected. Never run like this in production. ***");
+            demoMasterKey = true;
+            key = DEMO_MASTER_KEY;
+        } else {
+            key = s.reqStr("masterKey").trim().toUpperCase();
+            if (!isHex(key) || !(key.length() == 32 || key.length() == 48 || key.length() == 64)) {
+                throw new ConfigException(s.path("masterKey"), "must be 32 or 48 hex characters (TDES) or 32/48/64 (AES), found "
+                        + key.length() + " characters" + (isHex(key) ? "" : " with non-hex digits"));
+            }
+        }
+        return new GatewayConfig.Security(key);
+    }
+
+    private List<GatewayConfig.Merchant> merchants(Node root) {
+        List<GatewayConfig.Merchant> out = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (Node m : root.nodes("merchants", "id", "status", "refund")) {
+            String id = m.reqStr("id");
+            if (id.length() != 15) {
+                throw new ConfigException(m.path("id"), "'" + id + "' must be exactly 15 characters (DE 42), found " + id.length());
+            }
+            if (!ids.add(id)) {
+                throw new ConfigException(m.path("id"), "duplicate merchant id '" + id + "'");
+            }
+            String status = m.oneOf("status", "active", "active", "frozen", "closed");
+            Node r = m.node("refund", "windowDays", "maxSingleAmount", "dailyAmountLimit");
+            int window = r.integer("windowDays", 180, 0, 3650);
+            long single = r.lng("maxSingleAmount", Long.MAX_VALUE, 0, Long.MAX_VALUE);
+            long daily = r.lng("dailyAmountLimit", Long.MAX_VALUE, 0, Long.MAX_VALUE);
+            out.add(new GatewayConfig.Merchant(id, status, new GatewayConfig.RefundLimits(window, single, daily)));
+        }
+        return List.copyOf(out);
+    }
+
+    private List<GatewayConfig.Terminal> terminals(Node root, List<GatewayConfig.Merchant> merchants) {
+        Set<String> merchantIds = new HashSet<>();
+        merchants.forEach(m -> merchantIds.add(m.id()));
+        List<GatewayConfig.Terminal> out = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (Node t : root.nodes("terminals", "id", "merchant", "status", "macRequired", "keys")) {
+            String id = t.reqStr("id");
+            if (id.length() != 8) {
+                throw new ConfigException(t.path("id"), "'" + id + "' must be exactly 8 characters (DE 41), found " + id.length());
+            }
+            if (!ids.add(id)) {
+                throw new ConfigException(t.path("id"), "duplicate terminal id '" + id + "'");
+            }
+            String merchant = t.reqStr("merchant");
+            if (!merchantIds.contains(merchant)) {
+                throw new ConfigException(t.path("merchant"), "unknown merchant '" + merchant + "' (not in merchants)");
+            }
+            String status = t.oneOf("status", "active", "registered", "active", "suspended", "returned");
+            boolean mac = t.bool("macRequired", false);
+            Map<String, String> keys = keys(t.node("keys", "tmk", "tpk", "tak", "bdk"), "tmk", "tpk", "tak", "bdk");
+            if (mac && !keys.containsKey("tak") && !keys.containsKey("tmk")) {
+                throw new ConfigException(t.path("macRequired"), "true, but the terminal has no tak (nor a tmk to issue one at sign-on)");
+            }
+            out.add(new GatewayConfig.Terminal(id, merchant, status, mac, keys));
+        }
+        return List.copyOf(out);
+    }
+
+    private List<GatewayConfig.Host> hosts(Node root) {
+        List<GatewayConfig.Host> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Node h : root.nodes("hosts", "name", "endpoints", "framing", "dialect", "timeoutMillis", "acquirerId", "keys")) {
+            String name = h.reqStr("name");
+            if (name.isBlank() || !isName(name)) {
+                throw new ConfigException(h.path("name"), "'" + name + "' must be letters, digits, '-' or '_'");
+            }
+            if (name.equals(EMBEDDED)) {
+                throw new ConfigException(h.path("name"), "'embedded' is reserved for the embedded authorizer");
+            }
+            if (!names.add(name)) {
+                throw new ConfigException(h.path("name"), "duplicate host name '" + name + "'");
+            }
+            List<String> endpoints = h.strings("endpoints");
+            if (endpoints.isEmpty()) {
+                throw new ConfigException(h.path("endpoints"), "at least one host:port is required");
+            }
+            for (int i = 0; i < endpoints.size(); i++) {
+                checkEndpoint(h.path("endpoints") + "[" + i + "]", endpoints.get(i));
+            }
+            String framing = h.oneOf("framing", "nac2", FRAMING_VALUES);
+            String dialect = dialect(h, "dialect");
+            int timeout = h.integer("timeoutMillis", 5000, 1, 600_000);
+            String acq = h.str("acquirerId", null);
+            if (acq != null && (acq.isEmpty() || acq.length() > 11 || !isDigits(acq))) {
+                throw new ConfigException(h.path("acquirerId"), "'" + acq + "' must be 1 to 11 digits (DE 32)");
+            }
+            Map<String, String> keys = keys(h.node("keys", "zpk", "zak"), "zpk", "zak");
+            out.add(new GatewayConfig.Host(name, endpoints, framing, dialect, timeout, acq, keys));
+        }
+        return List.copyOf(out);
+    }
+
+    private List<GatewayConfig.Route> routes(Node root, List<GatewayConfig.Host> hosts) {
+        Set<String> hostNames = new HashSet<>();
+        hosts.forEach(h -> hostNames.add(h.name()));
+        List<GatewayConfig.Route> out = new ArrayList<>();
+        for (Node r : root.nodes("routes", "match", "host")) {
+            Node m = r.node("match", "panPrefix", "processingCode", "merchant", "terminal");
+            List<String> pan = m.strings("panPrefix");
+            for (int i = 0; i < pan.size(); i++) {
+                String p = pan.get(i);
+                if (p.isEmpty() || p.length() > 19 || !isDigits(p)) {
+                    throw new ConfigException(m.path("panPrefix") + "[" + i + "]", "'" + p + "' must be 1 to 19 digits (quote it)");
+                }
+            }
+            List<String> pc = m.strings("processingCode");
+            for (int i = 0; i < pc.size(); i++) {
+                String p = pc.get(i);
+                if (p.isEmpty() || p.length() > 6 || !isDigits(p)) {
+                    throw new ConfigException(m.path("processingCode") + "[" + i + "]", "'" + p + "' must be 1 to 6 digits (quote it)");
+                }
+            }
+            List<String> merchant = m.strings("merchant");
+            List<String> terminal = m.strings("terminal");
+            String host = r.reqStr("host");
+            if (!host.equals(EMBEDDED) && !hostNames.contains(host)) {
+                throw new ConfigException(r.path("host"), "unknown host '" + host + "' (use 'embedded' or a name from hosts)");
+            }
+            out.add(new GatewayConfig.Route(new GatewayConfig.RouteMatch(pan, pc, merchant, terminal), host));
+        }
+        return List.copyOf(out);
+    }
+
+    private GatewayConfig.Authorizer authorizer(Node root) {
+        Node a = root.node("authorizer", "cards");
+        List<GatewayConfig.Card> cards = new ArrayList<>();
+        Set<String> pans = new HashSet<>();
+        for (Node c : a.nodes("cards", "pan", "expiry", "pin", "balance")) {
+            String pan = c.reqStr("pan");
+            if (pan.length() < 12 || pan.length() > 19 || !isDigits(pan)) {
+                throw new ConfigException(c.path("pan"), "must be 12 to 19 digits (found " + pan.length() + " characters)");
+            }
+            if (!pans.add(pan)) {
+                throw new ConfigException(c.path("pan"), "duplicate card " + mask(pan));
+            }
+            String expiry = c.reqStr("expiry");
+            if (expiry.length() != 4 || !isDigits(expiry)) {
+                throw new ConfigException(c.path("expiry"), "'" + expiry + "' must be YYMM (4 digits, quote it)");
+            }
+            int month = Integer.parseInt(expiry.substring(2));
+            if (month < 1 || month > 12) {
+                throw new ConfigException(c.path("expiry"), "'" + expiry + "' has month " + month + ", not 01..12");
+            }
+            String pin = c.str("pin", null);
+            if (pin != null && (pin.length() < 4 || pin.length() > 12 || !isDigits(pin))) {
+                throw new ConfigException(c.path("pin"), "must be 4 to 12 digits (quote it)");
+            }
+            long balance = c.lng("balance", 0L, 0, Long.MAX_VALUE);
+            cards.add(new GatewayConfig.Card(pan, expiry, pin, balance));
+        }
+        return new GatewayConfig.Authorizer(List.copyOf(cards));
+    }
+
+    private GatewayConfig.Logging logging(Node root) {
+        Node l = root.node("logging", "format");
+        return new GatewayConfig.Logging(l.oneOf("format", "text", "text", "json"));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Map<String, String> keys(Node k, String... roles) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String role : roles) {
+            String v = k.str(role, null);
+            if (v == null) {
+                continue;
+            }
+            out.put(role, keyValue(k.path(role), v.trim()));
+        }
+        return Map.copyOf(out);
+    }
+
+    /** Clear hex (32 or 48) or {@code kcv:XXXXXX:<hex under the master key>}; the value is never echoed. */
+    static String keyValue(String path, String v) {
+        if (v.regionMatches(true, 0, "kcv:", 0, 4)) {
+            String[] parts = v.split(":", -1);
+            if (parts.length != 3 || parts[1].length() != 6 || !isHex(parts[1])) {
+                throw new ConfigException(path, "must be kcv:XXXXXX:<hex> with a 6-hex-digit check value");
+            }
+            String hex = parts[2];
+            if (!isHex(hex) || !(hex.length() == 32 || hex.length() == 48 || hex.length() == 64)) {
+                throw new ConfigException(path, "encrypted key must be 32 or 48 hex characters, found " + hex.length()
+                        + (isHex(hex) ? "" : " with non-hex digits"));
+            }
+            return "kcv:" + parts[1].toUpperCase() + ":" + hex.toUpperCase();
+        }
+        if (!isHex(v) || !(v.length() == 32 || v.length() == 48)) {
+            throw new ConfigException(path, "must be 32 or 48 hex characters (double/triple-length TDES) or kcv:XXXXXX:<hex>, found "
+                    + v.length() + " characters" + (isHex(v) ? "" : " with non-hex digits"));
+        }
+        return v.toUpperCase();
+    }
+
+    private String dialect(Node n, String key) {
+        String d = n.str(key, "iso87binary");
+        if (DIALECTS.contains(d)) {
+            return d;
+        }
+        if (!d.endsWith(".xml")) {
+            throw new ConfigException(n.path(key), "'" + d + "' is not one of iso87binary | iso87ascii | iso93binary nor a GenericPackager .xml file");
+        }
+        Path p = Path.of(d);
+        if (Files.isRegularFile(p)) {
+            return d;
+        }
+        if (!p.isAbsolute() && baseDir != null && Files.isRegularFile(baseDir.resolve(p))) {
+            return baseDir.resolve(p).toString();
+        }
+        throw new ConfigException(n.path(key), "dialect file '" + d + "' not found");
+    }
+
+    private static String hostValue(Node n, String key, String def) {
+        String h = n.str(key, def).trim();
+        if (h.isEmpty() || h.contains(" ") || h.contains("/")) {
+            throw new ConfigException(n.path(key), "'" + h + "' is not a host name or IP address");
+        }
+        return h;
+    }
+
+    private static void checkEndpoint(String path, String ep) {
+        int c = ep.lastIndexOf(':');
+        if (c <= 0 || c == ep.length() - 1) {
+            throw new ConfigException(path, "'" + ep + "' must be host:port");
+        }
+        String port = ep.substring(c + 1);
+        if (!isDigits(port) || port.length() > 5 || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+            throw new ConfigException(path, "'" + ep + "' has port " + port + ", not 1..65535");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        if (host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]")) {
+            return true;
+        }
+        try {
+            if (host.chars().allMatch(ch -> Character.isDigit(ch) || ch == '.' || ch == ':')) {
+                return InetAddress.getByName(host).isLoopbackAddress();
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    static boolean isHex(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
+    private static boolean isAlnum(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) > 127) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isName(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(Character.isLetterOrDigit(c) && c < 128) && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String mask(String pan) {
+        return pan.length() < 10 ? "****" : pan.substring(0, 6) + "*".repeat(pan.length() - 10) + pan.substring(pan.length() - 4);
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ').replaceAll("\\s+", " ").trim();
+    }
+}

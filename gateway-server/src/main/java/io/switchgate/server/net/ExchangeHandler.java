@@ -1,0 +1,194 @@
+package io.switchgate.server.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.switchgate.txn.MessageHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The last inbound handler of a terminal connection: hands each frame to the {@link MessageHandler} and writes
+ * the response when its future completes, in whatever order they complete. Strips the TPDU before the
+ * handler and puts it back, destination and source swapped, on the response. One instance per connection.
+ */
+final class ExchangeHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
+
+    private final TerminalServer server;
+    private final String listener;
+    private final int headerLength;
+    private final MessageHandler handler;
+    private final ListenerStats stats;
+    /** Responses not yet written on this connection. */
+    private final AtomicInteger pending = new AtomicInteger();
+    private String remote = "?";
+    private boolean closing;
+
+    ExchangeHandler(TerminalServer server, String listener, int headerLength, MessageHandler handler, ListenerStats stats) {
+        this.server = server;
+        this.listener = listener;
+        this.headerLength = headerLength;
+        this.handler = handler;
+        this.stats = stats;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        remote = String.valueOf(ctx.channel().remoteAddress());
+        stats.connections.incrementAndGet();
+        stats.accepted.increment();
+        log.debug("listener={} remote={} connected", listener, remote);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        stats.connections.decrementAndGet();
+        log.debug("listener={} remote={} disconnected", listener, remote);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        try {
+            if (server.isDraining()) {
+                log.debug("listener={} remote={} frame ignored: shutting down", listener, remote);
+                return;
+            }
+            int length = frame.readableBytes();
+            byte[] header = null;
+            if (headerLength > 0) {
+                if (length < headerLength) {
+                    log.warn("listener={} remote={} frame of {} bytes is shorter than its TPDU, closing", listener, remote, length);
+                    stats.closedBadFrame.increment();
+                    ctx.close();
+                    return;
+                }
+                header = new byte[headerLength];
+                frame.readBytes(header);
+                length -= headerLength;
+            }
+            if (length == 0) {
+                log.debug("listener={} remote={} empty frame ignored", listener, remote);
+                return;
+            }
+            byte[] message = new byte[length];
+            frame.readBytes(message);
+            dispatch(ctx, header, message);
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, byte[] header, byte[] message) {
+        pending.incrementAndGet();
+        stats.inFlight.incrementAndGet();
+        server.inFlight.incrementAndGet();
+        stats.requests.increment();
+        CompletableFuture<byte[]> future;
+        try {
+            future = handler.handle(message, listener);
+        } catch (RuntimeException e) {
+            log.error("listener={} remote={} handler failed: {}", listener, remote, oneLine(e));
+            done();
+            return;
+        }
+        if (future == null) {
+            done();
+            return;
+        }
+        future.whenComplete((response, error) -> respond(ctx, header, response, error));
+    }
+
+    private void respond(ChannelHandlerContext ctx, byte[] header, byte[] response, Throwable error) {
+        if (error != null) {
+            log.error("listener={} remote={} request failed, no response: {}", listener, remote, oneLine(error));
+            done();
+            return;
+        }
+        if (response == null) {
+            done();
+            return;
+        }
+        if (!ctx.channel().isActive()) {
+            log.info("listener={} remote={} connection closed before its response was written", listener, remote);
+            done();
+            return;
+        }
+        ByteBuf out = ctx.alloc().buffer(response.length + (header == null ? 0 : header.length));
+        if (header != null) {
+            // TPDU: id, destination (2), source (2) -> id, source, destination
+            out.writeByte(header[0]);
+            out.writeBytes(header, 3, 2);
+            out.writeBytes(header, 1, 2);
+        }
+        out.writeBytes(response);
+        ctx.writeAndFlush(out).addListener(f -> {
+            if (f.isSuccess()) {
+                stats.responses.increment();
+            } else {
+                log.info("listener={} remote={} response not written: {}", listener, remote, oneLine(f.cause()));
+            }
+            done();
+        });
+    }
+
+    private void done() {
+        pending.decrementAndGet();
+        stats.inFlight.decrementAndGet();
+        server.inFlight.decrementAndGet();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            if (pending.get() == 0) {
+                log.info("listener={} remote={} idle timeout, closing", listener, remote);
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closing) {
+            return; // already reported; what the decoder still had buffered is thrown away
+        }
+        closing = true;
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null
+                && !(cause instanceof TooLongFrameException) && !(cause instanceof CorruptedFrameException)
+                ? cause.getCause() : cause;
+        if (c instanceof TooLongFrameException) {
+            stats.closedBadFrame.increment();
+            log.warn("listener={} remote={} frame too long (limit {} bytes), closing: {}", listener, remote,
+                    server.maxFrameBytes(listener), c.getMessage());
+        } else if (c instanceof CorruptedFrameException) {
+            stats.closedBadFrame.increment();
+            log.warn("listener={} remote={} bad frame, closing: {}", listener, remote, c.getMessage());
+        } else if (c instanceof IOException) {
+            log.debug("listener={} remote={} connection error: {}", listener, remote, c.getMessage());
+        } else {
+            log.warn("listener={} remote={} closing after error: {}", listener, remote, oneLine(c));
+        }
+        ctx.close();
+    }
+
+    static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        String s = t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        return s.replace('\n', ' ').replace('\r', ' ');
+    }
+}

@@ -1,0 +1,54 @@
+package io.switchgate.server.net;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Live counters of one listener, for metrics and tests. */
+public final class ListenerStats {
+
+    private final String listener;
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final LongAdder accepted = new LongAdder();
+    final LongAdder requests = new LongAdder();
+    final LongAdder responses = new LongAdder();
+    final LongAdder closedBadFrame = new LongAdder();
+
+    ListenerStats(String listener) {
+        this.listener = listener;
+    }
+
+    public String listener() {
+        return listener;
+    }
+
+    /** Connections open now. */
+    public int openConnections() {
+        return connections.get();
+    }
+
+    /** Requests handed to the handler whose response is not yet written (or dropped). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Connections accepted since start. */
+    public long acceptedConnections() {
+        return accepted.sum();
+    }
+
+    /** Frames handed to the handler since start. */
+    public long requests() {
+        return requests.sum();
+    }
+
+    /** Responses written since start. */
+    public long responses() {
+        return responses.sum();
+    }
+
+    /** Connections closed because of an oversized or corrupt frame. */
+    public long closedForBadFrames() {
+        return closedBadFrame.sum();
+    }
+}

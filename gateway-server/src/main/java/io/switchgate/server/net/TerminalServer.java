@@ -1,0 +1,262 @@
+package io.switchgate.server.net;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.switchgate.config.GatewayConfig;
+import io.switchgate.txn.MessageHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The terminal-facing TCP server: binds every configured listener (several in one process), frames messages
+ * ({@code nac2}, {@code ascii4}, {@code nac2-tpdu}), hands each to a {@link MessageHandler} and writes each
+ * response when it is ready, so many requests can be in flight on one connection and answered in any order.
+ * Uses epoll where available, NIO otherwise. The event loop never blocks.
+ *
+ * <p>Graceful stop: {@link #stopAccepting()} closes the listening sockets and stops reading new frames;
+ * {@link #awaitInFlight(Duration)} waits for responses already being worked on to be written;
+ * {@link #close()} closes every connection and the event loops. {@link #shutdown(Duration)} does all three.
+ */
+public final class TerminalServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TerminalServer.class);
+
+    private final List<GatewayConfig.Listener> listeners;
+    private final MessageHandler handler;
+    private final Map<String, ListenerStats> stats = new LinkedHashMap<>();
+    private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
+    private final ChannelGroup connections = new DefaultChannelGroup("terminals", GlobalEventExecutor.INSTANCE);
+    final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private boolean epoll;
+
+    public TerminalServer(List<GatewayConfig.Listener> listeners, MessageHandler handler) {
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("no listeners");
+        }
+        this.listeners = List.copyOf(listeners);
+        this.handler = handler;
+        for (GatewayConfig.Listener l : listeners) {
+            if (stats.put(l.name(), new ListenerStats(l.name())) != null) {
+                throw new IllegalArgumentException("duplicate listener name " + l.name());
+            }
+        }
+    }
+
+    /**
+     * Binds every listener. On failure (port in use, bad address) whatever was bound is released and a
+     * {@link ServerStartException} names the listener and its host:port.
+     */
+    public synchronized TerminalServer start() {
+        if (boss != null) {
+            throw new IllegalStateException("already started");
+        }
+        epoll = Epoll.isAvailable() && !Boolean.getBoolean("gateway.nio");
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        boss = new MultiThreadIoEventLoopGroup(1, factory);
+        workers = new MultiThreadIoEventLoopGroup(Integer.getInteger("gateway.ioThreads", 0), factory);
+        try {
+            for (GatewayConfig.Listener l : listeners) {
+                serverChannels.put(l.name(), bind(l, channelClass));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    private Channel bind(GatewayConfig.Listener l, Class<? extends ServerChannel> channelClass) {
+        Framing framing = Framing.of(l.framing());
+        int maxFrame = Math.min(l.maxFrameBytes(), framing.maxLength());
+        ListenerStats st = stats.get(l.name());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelClass)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        if (draining) {
+                            ch.close();
+                            return;
+                        }
+                        ChannelPipeline p = ch.pipeline();
+                        if (l.idleTimeoutSeconds() > 0) {
+                            p.addLast("idle", new IdleStateHandler(0, 0, l.idleTimeoutSeconds(), TimeUnit.SECONDS));
+                        }
+                        p.addLast("frameDecoder", framing.newDecoder(maxFrame));
+                        p.addLast("frameEncoder", framing.newEncoder());
+                        p.addLast("exchange", new ExchangeHandler(TerminalServer.this, l.name(), framing.headerLength(), handler, st));
+                    }
+                });
+        String where = l.host() + ":" + l.port();
+        ChannelFuture f;
+        try {
+            f = b.bind(new InetSocketAddress(l.host(), l.port())).awaitUninterruptibly();
+        } catch (RuntimeException e) {
+            throw new ServerStartException("listener " + l.name() + ": cannot listen on " + where + ": " + e.getMessage(), e);
+        }
+        if (!f.isSuccess()) {
+            Throwable c = f.cause();
+            String why = c == null ? "unknown error" : c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            throw new ServerStartException("listener " + l.name() + ": cannot listen on " + where + ": " + why, c);
+        }
+        Channel ch = f.channel();
+        log.info("listener {} on {} framing={} dialect={} maxFrameBytes={} idleTimeoutSeconds={} transport={}", l.name(),
+                l.host() + ":" + ((InetSocketAddress) ch.localAddress()).getPort(), framing, l.dialect(), maxFrame,
+                l.idleTimeoutSeconds(), epoll ? "epoll" : "nio");
+        return ch;
+    }
+
+    /** The port a listener is bound to (useful when configured as 0). */
+    public int port(String listener) {
+        Channel ch = serverChannels.get(listener);
+        if (ch == null) {
+            throw new IllegalArgumentException("no listener " + listener);
+        }
+        return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /** Counters of one listener. */
+    public ListenerStats stats(String listener) {
+        ListenerStats s = stats.get(listener);
+        if (s == null) {
+            throw new IllegalArgumentException("no listener " + listener);
+        }
+        return s;
+    }
+
+    /** Counters of every listener, in configuration order. */
+    public Map<String, ListenerStats> stats() {
+        return Collections.unmodifiableMap(stats);
+    }
+
+    /** Terminal connections open now, all listeners. */
+    public int openConnections() {
+        int n = 0;
+        for (ListenerStats s : stats.values()) {
+            n += s.openConnections();
+        }
+        return n;
+    }
+
+    /** Requests handed to the handler whose response is not yet written, all listeners. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Whether epoll (rather than NIO) is in use. */
+    public boolean isEpoll() {
+        return epoll;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    int maxFrameBytes(String listener) {
+        for (GatewayConfig.Listener l : listeners) {
+            if (l.name().equals(listener)) {
+                return l.maxFrameBytes();
+            }
+        }
+        return -1;
+    }
+
+    /** Closes the listening sockets and stops reading new requests; responses in flight are still written. */
+    public void stopAccepting() {
+        draining = true;
+        List<ChannelFuture> closing = new ArrayList<>();
+        synchronized (this) {
+            for (Channel ch : serverChannels.values()) {
+                closing.add(ch.close());
+            }
+        }
+        for (ChannelFuture f : closing) {
+            f.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        for (Channel ch : connections) {
+            ch.config().setAutoRead(false);
+        }
+    }
+
+    /** Waits until every response in flight is written, or the timeout passes; true when none is left. */
+    public boolean awaitInFlight(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return inFlight.get() == 0;
+            }
+        }
+        return true;
+    }
+
+    /** Stop accepting, wait up to {@code timeout} for in-flight responses, then close. True when nothing was cut off. */
+    public boolean shutdown(Duration timeout) {
+        stopAccepting();
+        boolean drained = awaitInFlight(timeout);
+        if (!drained) {
+            log.warn("shutdown: {} responses still in flight after {} ms, closing anyway", inFlight.get(), timeout.toMillis());
+        }
+        close();
+        return drained;
+    }
+
+    /** Closes every connection and listening socket now, and releases the event loops. */
+    @Override
+    public synchronized void close() {
+        draining = true;
+        for (Channel ch : serverChannels.values()) {
+            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+}

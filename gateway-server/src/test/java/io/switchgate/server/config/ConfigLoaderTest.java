@@ -1,0 +1,315 @@
+package io.switchgate.server.config;
+
+import io.switchgate.config.GatewayConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ConfigLoaderTest {
+
+    static final Path SHIPPED = Path.of("..", "config", "gateway.yaml");
+
+    static final String MINIMAL = """
+            node: { id: "01" }
+            listeners:
+              - { name: pos, port: 8583 }
+            merchants:
+              - id: "MERCHANT0000001"
+            terminals:
+              - { id: "TERM0001", merchant: "MERCHANT0000001" }
+            routes:
+              - { match: { panPrefix: ["62"] }, host: embedded }
+            """;
+
+    private final Map<String, String> env = new HashMap<>();
+
+    private GatewayConfig parse(String yaml) {
+        return new ConfigLoader(env::get).parse(yaml, "test.yaml", null);
+    }
+
+    private String error(String yaml) {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(yaml));
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void shippedConfigLoadsWithNoEnvironment() {
+        ConfigLoader loader = new ConfigLoader(env::get);
+        GatewayConfig c = loader.load(SHIPPED);
+        assertTrue(loader.usedDemoMasterKey());
+        assertEquals(ConfigLoader.DEMO_MASTER_KEY, c.security().masterKey());
+        assertEquals("01", c.node().id());
+        assertEquals(1, c.listeners().size());
+        GatewayConfig.Listener l = c.listeners().get(0);
+        assertEquals(new GatewayConfig.Listener("pos", "0.0.0.0", 8583, "nac2", "iso87binary", 8192, 300), l);
+        assertEquals("127.0.0.1", c.admin().host());
+        assertEquals(8584, c.admin().port());
+        assertNull(c.admin().token());
+        assertEquals("jdbc:h2:file:./data/gateway", c.store().url());
+        assertEquals(4, c.store().poolSize());
+        GatewayConfig.Merchant m = c.merchants().get(0);
+        assertEquals("MERCHANT0000001", m.id());
+        assertEquals("active", m.status());
+        assertEquals(new GatewayConfig.RefundLimits(180, 500000, 2000000), m.refund());
+        GatewayConfig.Terminal t1 = c.terminals().get(0);
+        assertEquals("TERM0001", t1.id());
+        assertTrue(t1.macRequired());
+        assertEquals("active", t1.status());
+        assertEquals("EC3D756DD35498A8DC2FCDA875D358FD", t1.keys().get("tpk"));
+        assertEquals("BAD09770CBA42FEFAB327F86C7F49883", t1.keys().get("tak"));
+        assertEquals("D56152AB7370ECD5ABDF2F4C8591A1FE", t1.keys().get("tmk"));
+        assertEquals("registered", c.terminals().get(1).status());
+        assertEquals("TERM0002", c.terminals().get(1).id());
+        assertEquals(java.util.List.of("62", "4"), c.routes().get(0).match().panPrefix());
+        assertEquals("embedded", c.routes().get(0).host());
+        GatewayConfig.Card card = c.authorizer().cards().get(0);
+        assertEquals(new GatewayConfig.Card("6212345678901232", "2812", "1234", 1000000), card);
+        assertTrue(c.authorizer().cards().size() >= 3);
+        for (GatewayConfig.Card k : c.authorizer().cards()) {
+            assertTrue(luhn(k.pan()), k.pan());
+        }
+        assertNull(c.authorizer().cards().get(3).pin());
+        assertEquals("text", c.logging().format());
+    }
+
+    @Test
+    void shippedConfigReadsEnvironmentWhenSet() {
+        env.put("GATEWAY_MASTER_KEY", "00112233445566778899aabbccddeeff");
+        env.put("GATEWAY_ADMIN_TOKEN", "s3cret");
+        ConfigLoader loader = new ConfigLoader(env::get);
+        GatewayConfig c = loader.load(SHIPPED);
+        assertFalse(loader.usedDemoMasterKey());
+        assertEquals("00112233445566778899AABBCCDDEEFF", c.security().masterKey());
+        assertEquals("s3cret", c.admin().token());
+    }
+
+    @Test
+    void defaults() {
+        GatewayConfig c = parse(MINIMAL);
+        GatewayConfig.Listener l = c.listeners().get(0);
+        assertEquals("0.0.0.0", l.host());
+        assertEquals("nac2", l.framing());
+        assertEquals("iso87binary", l.dialect());
+        assertEquals(8192, l.maxFrameBytes());
+        assertEquals(300, l.idleTimeoutSeconds());
+        assertEquals(new GatewayConfig.Admin("127.0.0.1", 8584, null), c.admin());
+        assertEquals(new GatewayConfig.Store("jdbc:h2:file:./data/gateway", "sa", "", 4), c.store());
+        assertEquals(ConfigLoader.DEMO_MASTER_KEY, c.security().masterKey());
+        assertEquals("active", c.merchants().get(0).status());
+        assertEquals(180, c.merchants().get(0).refund().windowDays());
+        assertEquals(Long.MAX_VALUE, c.merchants().get(0).refund().maxSingleAmount());
+        assertEquals("active", c.terminals().get(0).status());
+        assertFalse(c.terminals().get(0).macRequired());
+        assertTrue(c.terminals().get(0).keys().isEmpty());
+        assertTrue(c.hosts().isEmpty());
+        assertTrue(c.authorizer().cards().isEmpty());
+        assertEquals("text", c.logging().format());
+    }
+
+    @Test
+    void envValuesAreRead() {
+        env.put("POS_PORT", "9000");
+        env.put("DB_PASS", "pw");
+        GatewayConfig c = parse(MINIMAL.replace("port: 8583", "port: env:POS_PORT")
+                + "store: { password: \"env:DB_PASS\" }\n");
+        assertEquals(9000, c.listeners().get(0).port());
+        assertEquals("pw", c.store().password());
+    }
+
+    @Test
+    void missingEnvVariableNamesKeyAndVariable() {
+        assertEquals("store.password: environment variable DB_PASS is not set",
+                error(MINIMAL + "store: { password: \"env:DB_PASS\" }\n"));
+        assertEquals("security.masterKey: environment variable OTHER_KEY is not set",
+                error(MINIMAL + "security: { masterKey: \"env:OTHER_KEY\" }\n"));
+    }
+
+    @Test
+    void adminWithoutTokenOnlyOnLoopback() {
+        assertTrue(error(MINIMAL + "admin: { host: 0.0.0.0, token: \"env:GATEWAY_ADMIN_TOKEN\" }\n")
+                .startsWith("admin.token: required when admin.host is not a loopback address"));
+        env.put("GATEWAY_ADMIN_TOKEN", "t");
+        assertEquals("t", parse(MINIMAL + "admin: { host: 0.0.0.0, token: \"env:GATEWAY_ADMIN_TOKEN\" }\n").admin().token());
+        assertNull(parse(MINIMAL + "admin: { host: localhost }\n").admin().token());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '`', value = {
+            // unknown keys, with the full path
+            "listeners:\\n  - { name: pos, port: 1, framng: nac2 } => listeners[0].framng: unknown key",
+            "nodes: { id: '01' } => nodes: unknown key",
+            "listeners:\\n  - { name: pos, port: 1 }\\n  - { name: b, port: 2, idle: 3 } => listeners[1].idle: unknown key",
+            "merchants:\\n  - { id: MERCHANT0000001, refund: { window: 3 } } => merchants[0].refund.window: unknown key",
+            "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, keys: { zpk: 00 } } => terminals[0].keys.zpk: unknown key",
+            "authorizer: { cards: [ { pan: '6212345678901232', expiry: '2812', cvv: '123' } ] } => authorizer.cards[0].cvv: unknown key",
+            // bad values
+            "listeners:\\n  - { name: pos, port: 70000 } => listeners[0].port: 70000 is out of range 0..65535",
+            "listeners:\\n  - { name: pos, port: -1 } => listeners[0].port: -1 is out of range 0..65535",
+            "listeners:\\n  - { name: pos, port: abc } => listeners[0].port: 'abc' is not a whole number",
+            "listeners:\\n  - { name: pos } => listeners[0].port: missing (required)",
+            "listeners:\\n  - { name: pos, port: 1, framing: nac4 } => listeners[0].framing: 'nac4' is not one of nac2 | ascii4 | nac2-tpdu",
+            "listeners:\\n  - { name: pos, port: 1, framing: ascii4, maxFrameBytes: 10000 } => listeners[0].maxFrameBytes: 10000 is out of range 16..9999",
+            "listeners:\\n  - { name: pos, port: 1, idleTimeoutSeconds: -5 } => listeners[0].idleTimeoutSeconds: -5 is out of range 0..86400",
+            "listeners:\\n  - { name: pos, port: 1, dialect: iso99 } => listeners[0].dialect: 'iso99' is not one of iso87binary | iso87ascii | iso93binary nor a GenericPackager .xml file",
+            "listeners:\\n  - { name: pos, port: 1, dialect: nowhere/x.xml } => listeners[0].dialect: dialect file 'nowhere/x.xml' not found",
+            "listeners:\\n  - { name: pos, port: 1 }\\n  - { name: pos, port: 2 } => listeners[1].name: duplicate listener name 'pos'",
+            "listeners:\\n  - { name: a, port: 1 }\\n  - { name: b, port: 1 } => listeners[1].port: 0.0.0.0:1 is already used by another listener",
+            "listeners: [] => listeners: at least one listener is required",
+            "listeners: { name: pos } => listeners: expected a list, found a mapping",
+            "node: { id: '1' } => node.id: '1' must be exactly 2 letters or digits (quote it, e.g. \"01\")",
+            "node: { id: 1 } => node.id: '1' must be exactly 2 letters or digits (quote it, e.g. \"01\")",
+            "node: { id: '001' } => node.id: '001' must be exactly 2 letters or digits (quote it, e.g. \"01\")",
+            "admin: { port: 99999 } => admin.port: 99999 is out of range 0..65535",
+            "store: { url: 'h2:mem:x' } => store.url: 'h2:mem:x' is not a JDBC URL (jdbc:h2:... or jdbc:postgresql://...)",
+            "store: { poolSize: 0 } => store.poolSize: 0 is out of range 1..256",
+            "security: { masterKey: '0123' } => security.masterKey: must be 32 or 48 hex characters (TDES) or 32/48/64 (AES), found 4 characters",
+            "merchants:\\n  - { id: MERCHANT01 } => merchants[0].id: 'MERCHANT01' must be exactly 15 characters (DE 42), found 10",
+            "merchants:\\n  - { id: MERCHANT0000001 }\\n  - { id: MERCHANT0000001 } => merchants[1].id: duplicate merchant id 'MERCHANT0000001'",
+            "merchants:\\n  - { id: MERCHANT0000001, status: open } => merchants[0].status: 'open' is not one of active | frozen | closed",
+            "merchants:\\n  - { id: MERCHANT0000001, refund: { windowDays: -1 } } => merchants[0].refund.windowDays: -1 is out of range 0..3650",
+            "merchants:\\n  - { id: MERCHANT0000001, refund: { maxSingleAmount: 1.5 } } => merchants[0].refund.maxSingleAmount: expected a whole number, found a decimal number (1.5)",
+            "terminals:\\n  - { id: TERM01, merchant: MERCHANT0000001 } => terminals[0].id: 'TERM01' must be exactly 8 characters (DE 41), found 6",
+            "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000009 } => terminals[0].merchant: unknown merchant 'MERCHANT0000009' (not in merchants)",
+            "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001 }\\n  - { id: TERM0001, merchant: MERCHANT0000001 } => terminals[1].id: duplicate terminal id 'TERM0001'",
+            "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, status: lost } => terminals[0].status: 'lost' is not one of registered | active | suspended | returned",
+            "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, macRequired: maybe } => terminals[0].macRequired: 'maybe' is not true or false",
+            "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, macRequired: true } => terminals[0].macRequired: true, but the terminal has no tak (nor a tmk to issue one at sign-on)",
+            "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, keys: { tak: 'BAD09770CBA42FEFAB327F86C7F498' } } => terminals[0].keys.tak: must be 32 or 48 hex characters (double/triple-length TDES) or kcv:XXXXXX:<hex>, found 30 characters",
+            "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, keys: { tpk: 'ZZD09770CBA42FEFAB327F86C7F49883' } } => terminals[0].keys.tpk: must be 32 or 48 hex characters (double/triple-length TDES) or kcv:XXXXXX:<hex>, found 32 characters with non-hex digits",
+            "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, keys: { tpk: 'kcv:C249:EC3D756DD35498A8DC2FCDA875D358FD' } } => terminals[0].keys.tpk: must be kcv:XXXXXX:<hex> with a 6-hex-digit check value",
+            "routes:\\n  - { match: { panPrefix: ['62'] }, host: acquirerZ } => routes[0].host: unknown host 'acquirerZ' (use 'embedded' or a name from hosts)",
+            "routes:\\n  - { match: { panPrefix: ['6x'] }, host: embedded } => routes[0].match.panPrefix[0]: '6x' must be 1 to 19 digits (quote it)",
+            "routes:\\n  - { match: { bin: ['62'] }, host: embedded } => routes[0].match.bin: unknown key",
+            "routes:\\n  - { match: { panPrefix: ['62'] } } => routes[0].host: missing (required)",
+            "hosts:\\n  - { name: embedded, endpoints: ['h:1'] } => hosts[0].name: 'embedded' is reserved for the embedded authorizer",
+            "hosts:\\n  - { name: a } => hosts[0].endpoints: at least one host:port is required",
+            "hosts:\\n  - { name: a, endpoints: ['localhost'] } => hosts[0].endpoints[0]: 'localhost' must be host:port",
+            "hosts:\\n  - { name: a, endpoints: ['h:1', 'h:70000'] } => hosts[0].endpoints[1]: 'h:70000' has port 70000, not 1..65535",
+            "hosts:\\n  - { name: a, endpoints: ['h:1'] }\\n  - { name: a, endpoints: ['h:2'] } => hosts[1].name: duplicate host name 'a'",
+            "hosts:\\n  - { name: a, endpoints: ['h:1'], acquirerId: '123456789012' } => hosts[0].acquirerId: '123456789012' must be 1 to 11 digits (DE 32)",
+            "hosts:\\n  - { name: a, endpoints: ['h:1'], timeoutMillis: 0 } => hosts[0].timeoutMillis: 0 is out of range 1..600000",
+            "hosts:\\n  - { name: a, endpoints: ['h:1'], framing: x } => hosts[0].framing: 'x' is not one of nac2 | ascii4 | nac2-tpdu",
+            "authorizer: { cards: [ { pan: '62123', expiry: '2812' } ] } => authorizer.cards[0].pan: must be 12 to 19 digits (found 5 characters)",
+            "authorizer: { cards: [ { pan: '6212345678901232', expiry: '2812' }, { pan: '6212345678901232', expiry: '2812' } ] } => authorizer.cards[1].pan: duplicate card 621234******1232",
+            "authorizer: { cards: [ { pan: '6212345678901232', expiry: '2813' } ] } => authorizer.cards[0].expiry: '2813' has month 13, not 01..12",
+            "authorizer: { cards: [ { pan: '6212345678901232', expiry: '28' } ] } => authorizer.cards[0].expiry: '28' must be YYMM (4 digits, quote it)",
+            "authorizer: { cards: [ { pan: '6212345678901232', expiry: '2812', pin: '12' } ] } => authorizer.cards[0].pin: must be 4 to 12 digits (quote it)",
+            "authorizer: { cards: [ { pan: '6212345678901232', expiry: '2812', balance: -1 } ] } => authorizer.cards[0].balance: -1 is out of range 0..9223372036854775807",
+            "authorizer: { cards: [ { expiry: '2812' } ] } => authorizer.cards[0].pan: missing (required)",
+            "logging: { format: xml } => logging.format: 'xml' is not one of text | json",
+            "logging: { format: [a] } => logging.format: expected a text value, found a list (quote it)",
+    })
+    void errorsNameTheKey(String override, String expected) {
+        String yaml = override.replace("\\n", "\n");
+        // replace the section the case overrides, keep the rest of the minimal file
+        String top = yaml.substring(0, yaml.indexOf(':'));
+        StringBuilder sb = new StringBuilder();
+        boolean skipping = false;
+        for (String line : MINIMAL.split("\n")) {
+            if (!line.startsWith(" ") && !line.startsWith("-")) {
+                skipping = line.startsWith(top + ":");
+            }
+            if (!skipping) {
+                sb.append(line).append('\n');
+            }
+        }
+        sb.append(yaml).append('\n');
+        String msg = error(sb.toString());
+        if (expected.endsWith("unknown key")) {
+            assertTrue(msg.startsWith(expected), msg);
+        } else {
+            assertEquals(expected, msg);
+        }
+    }
+
+    @Test
+    void keyValuesAreNeverEchoed() {
+        String secret = "BAD09770CBA42FEFAB327F86C7F4988Z";
+        String msg = error(MINIMAL.replace("{ id: \"TERM0001\", merchant: \"MERCHANT0000001\" }",
+                "{ id: \"TERM0001\", merchant: \"MERCHANT0000001\", keys: { tak: \"" + secret + "\" } }"));
+        assertFalse(msg.contains("BAD097"), msg);
+        assertTrue(msg.startsWith("terminals[0].keys.tak:"), msg);
+    }
+
+    @Test
+    void kcvFormAccepted() {
+        GatewayConfig c = parse(MINIMAL.replace("{ id: \"TERM0001\", merchant: \"MERCHANT0000001\" }",
+                "{ id: \"TERM0001\", merchant: \"MERCHANT0000001\", keys: { tpk: \"kcv:c2494a:00112233445566778899aabbccddeeff\" } }"));
+        assertEquals("kcv:C2494A:00112233445566778899AABBCCDDEEFF", c.terminals().get(0).keys().get("tpk"));
+    }
+
+    @Test
+    void missingNode() {
+        assertTrue(error(MINIMAL.replace("node: { id: \"01\" }\n", "")).startsWith("node.id: missing"));
+    }
+
+    @Test
+    void yamlSyntaxErrorIsOneLineWithPosition() {
+        String msg = error("node: { id: \"01\"\nlisteners: [\n");
+        assertTrue(msg.startsWith("test.yaml: YAML syntax error at line"), msg);
+    }
+
+    @Test
+    void duplicateYamlKeyIsAnError() {
+        String msg = error(MINIMAL + "node: { id: \"02\" }\n");
+        assertTrue(msg.contains("duplicate key node"), msg);
+    }
+
+    @Test
+    void emptyAndMissingFile(@TempDir Path dir) throws Exception {
+        assertEquals("test.yaml is empty", error(""));
+        Path missing = dir.resolve("nope.yaml");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ConfigLoader(env::get).load(missing));
+        assertEquals("configuration file " + missing + " not found", e.getMessage());
+    }
+
+    @Test
+    void rootMustBeAMapping() {
+        assertEquals("expected a mapping (key: value), found a list", error("- a\n- b\n"));
+    }
+
+    @Test
+    void dialectXmlResolvedBesideTheConfigFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("my.xml"), "<isopackager/>");
+        Path cfg = dir.resolve("g.yaml");
+        Files.writeString(cfg, MINIMAL.replace("port: 8583 }", "port: 8583, dialect: my.xml }"));
+        GatewayConfig c = new ConfigLoader(env::get).load(cfg);
+        assertEquals(dir.toAbsolutePath().resolve("my.xml").toString(), c.listeners().get(0).dialect());
+    }
+
+    @Test
+    void severalListeners() {
+        GatewayConfig c = parse(MINIMAL.replace("  - { name: pos, port: 8583 }",
+                "  - { name: pos, port: 8583 }\n  - { name: legacy, port: 8585, framing: ascii4, dialect: iso87ascii }\n"
+                        + "  - { name: tpdu, port: 8586, framing: nac2-tpdu, maxFrameBytes: 4096, idleTimeoutSeconds: 0 }"));
+        assertEquals(3, c.listeners().size());
+        assertEquals("ascii4", c.listeners().get(1).framing());
+        assertEquals("iso87ascii", c.listeners().get(1).dialect());
+        assertEquals(4096, c.listeners().get(2).maxFrameBytes());
+        assertEquals(0, c.listeners().get(2).idleTimeoutSeconds());
+    }
+
+    static boolean luhn(String pan) {
+        int sum = 0;
+        for (int i = 0; i < pan.length(); i++) {
+            int d = pan.charAt(pan.length() - 1 - i) - '0';
+            if (i % 2 == 1) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+        }
+        return sum % 10 == 0;
+    }
+}
