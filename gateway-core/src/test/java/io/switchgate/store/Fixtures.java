@@ -75,9 +75,7 @@ final class Fixtures {
     }
 
     static BatchState batch(String terminal, long no) {
-        // open() is version 0 (not stored yet); a stored batch starts at version 1
-        BatchState b = BatchState.open(terminal, no, T0);
-        return new BatchState(b.terminalId(), b.batchNo(), true, 0, 0, 0, 0, T0, null, 1);
+        return new BatchState(terminal, no, true, 0, 0, 0, 0, T0, null, 1);
     }
 
     static MerchantDayTotal dayTotal(String merchant, LocalDate day, long amount) {
