@@ -11,6 +11,7 @@
 # Options: --runs N --duration 20s --warmup 5s --settings "1x1 10x1 50x1 200x1 10x8"
 #          --servers "ceiling jpos h2 pg macpin" --modes "unpinned pinned" --no-memory --idle-conns 10000
 #          --idle-hold 60 --no-build --no-docs --results DIR
+#          --memory-only (only the idle-connection test) --report-only (rebuild the table from --results DIR)
 # Environment: SERVER_JVM_OPTS (default -Xms1g -Xmx1g), LOADGEN_JVM_OPTS (default -Xms512m -Xmx512m),
 #          PG_URL (jdbc:postgresql://127.0.0.1:5432/test), PG_USER (postgres)
 set -euo pipefail
@@ -25,7 +26,7 @@ SETTINGS="1x1 10x1 50x1 200x1 10x8"
 SERVERS="ceiling jpos h2 pg macpin"
 MODES="unpinned pinned"
 MEMORY=1; IDLE_CONNS=10000; IDLE_HOLD=60
-BUILD=1; DOCS=1; QUICK=0
+BUILD=1; DOCS=1; QUICK=0; MEMORY_ONLY=0; REPORT_ONLY=0
 RESULTS=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,6 +38,8 @@ while [ $# -gt 0 ]; do
     --servers) SERVERS="$2"; shift 2 ;;
     --modes) MODES="$2"; shift 2 ;;
     --no-memory) MEMORY=0; shift ;;
+    --memory-only) MEMORY_ONLY=1; shift ;;
+    --report-only) REPORT_ONLY=1; BUILD=0; shift ;;
     --idle-conns) IDLE_CONNS="$2"; shift 2 ;;
     --idle-hold) IDLE_HOLD="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
@@ -58,6 +61,8 @@ mkdir -p "$RESULTS"
 LOG="$RESULTS/run.log"
 echo "run-e2e: results in $RESULTS" | tee -a "$LOG"
 UPTIME_BEFORE="$(uptime)"
+[ -f "$RESULTS/uptime-before" ] && [ "$REPORT_ONLY" = 1 ] && UPTIME_BEFORE="$(cat "$RESULTS/uptime-before")"
+[ "$REPORT_ONLY" = 1 ] || [ "$MEMORY_ONLY" = 1 ] || echo "$UPTIME_BEFORE" >"$RESULTS/uptime-before"
 
 if [ "$BUILD" = 1 ]; then
   echo "run-e2e: building (mvn -o install -DskipTests)" | tee -a "$LOG"
@@ -152,6 +157,9 @@ run_loadgen() {
 }
 
 FAILED=0
+if [ "$REPORT_ONLY" = 1 ] || [ "$MEMORY_ONLY" = 1 ]; then MODES=""; SERVERS_LOAD=""; else SERVERS_LOAD="$SERVERS"; fi
+[ "$REPORT_ONLY" = 1 ] && MEMORY=0
+[ "$MEMORY_ONLY" = 1 ] && MEMORY=1
 for mode in $MODES; do
   pinned=0; [ "$mode" = pinned ] && pinned=1
   for setting in $SETTINGS; do
@@ -175,7 +183,7 @@ for mode in $MODES; do
 done
 
 # p99 at half of the H2 peak (paced load), unpinned
-if [[ " $SERVERS " == *" h2 "* ]]; then
+if [[ " $SERVERS_LOAD " == *" h2 "* ]]; then
   peak=$(python3 - "$RESULTS" <<'EOF'
 import json, glob, sys
 best = 0
@@ -212,9 +220,13 @@ if [ "$MEMORY" = 1 ]; then
     # the JVM's own pid (the subshell execs java)
     jpid="$SERVER_PID"
     base=$(heap_rss "$jpid")
-    java $LOADGEN_JVM_OPTS -jar "$BENCH_JAR" loadgen --port "$PORT" -c "$IDLE_CONNS" --idle -d "${IDLE_HOLD}s" --quiet >>"$LOG" 2>&1 &
+    idlelog="$RESULTS/idle-$name.log"
+    java $LOADGEN_JVM_OPTS -jar "$BENCH_JAR" loadgen --port "$PORT" -c "$IDLE_CONNS" --idle -d "${IDLE_HOLD}s" --quiet >"$idlelog" 2>&1 &
     lg=$!
-    sleep $((IDLE_HOLD / 2 + 5))
+    # measure once every connection is open, half-way through the hold
+    while kill -0 "$lg" 2>/dev/null && ! grep -q "connections open" "$idlelog"; do sleep 1; done
+    grep -h "connections open" "$idlelog" | tee -a "$LOG"
+    sleep $((IDLE_HOLD / 2))
     held=$(heap_rss "$jpid")
     threads=$(ls "/proc/$jpid/task" | wc -l)
     wait "$lg" || { echo "run-e2e:   idle loadgen failed (see $LOG)" | tee -a "$LOG"; FAILED=1; }

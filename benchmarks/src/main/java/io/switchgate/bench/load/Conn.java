@@ -32,7 +32,7 @@ final class Conn extends ChannelInboundHandlerAdapter {
     }
 
     private final LoadGen g;
-    private final int index;
+    final int index;
     private final int[] owned;
     private int ownedPos;
     private final Map<Long, Pending> pending = new HashMap<>();

@@ -162,6 +162,7 @@ public final class LoadGen implements Callable<Integer> {
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
             long tc = System.nanoTime();
+            List<ChannelFuture> pendingConnects = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
                 Conn c = new Conn(this, i);
                 conns.add(c);
@@ -171,14 +172,22 @@ public final class LoadGen implements Callable<Integer> {
                         ch.pipeline().addLast(f.newDecoder(65535), f.newEncoder(), c);
                     }
                 });
-                ChannelFuture cf = b.connect(host, port).awaitUninterruptibly();
-                if (!cf.isSuccess()) {
-                    System.err.println("loadgen: connection " + i + " to " + host + ":" + port + " failed: " + cf.cause());
-                    return 1;
+                pendingConnects.add(b.connect(host, port));
+                // connect in batches of 200: fast for 10,000 connections, gentle on the server's accept backlog
+                if (pendingConnects.size() == 200 || i == connections - 1) {
+                    for (int k = 0; k < pendingConnects.size(); k++) {
+                        ChannelFuture cf = pendingConnects.get(k).awaitUninterruptibly();
+                        Conn cc = conns.get(conns.size() - pendingConnects.size() + k);
+                        if (!cf.isSuccess()) {
+                            System.err.println("loadgen: connection " + cc.index + " to " + host + ":" + port + " failed: " + cf.cause());
+                            return 1;
+                        }
+                        cc.channel = cf.channel();
+                    }
+                    pendingConnects.clear();
                 }
-                c.channel = cf.channel();
             }
-            if (!quiet) System.err.printf(Locale.ROOT, "loadgen: %d connections open in %.1f s%n", connections, (System.nanoTime() - tc) / 1e9);
+            if (!quiet || idle) System.err.printf(Locale.ROOT, "loadgen: %d connections open in %.1f s%n", connections, (System.nanoTime() - tc) / 1e9);
             if (idle) return holdIdle(conns, dur);
             return drive(conns, warm, dur);
         } finally {
