@@ -61,6 +61,8 @@ mkdir -p "$RESULTS"
 LOG="$RESULTS/run.log"
 echo "run-e2e: results in $RESULTS" | tee -a "$LOG"
 UPTIME_BEFORE="$(uptime)"
+if [ "$REPORT_ONLY" = 1 ] && [ -f "$RESULTS/params" ]; then . "$RESULTS/params"; fi
+[ "$REPORT_ONLY" = 1 ] || [ "$MEMORY_ONLY" = 1 ] || printf 'QUICK=%s\nRUNS=%s\nDURATION=%s\nWARMUP=%s\n' "$QUICK" "$RUNS" "$DURATION" "$WARMUP" >"$RESULTS/params"
 [ -f "$RESULTS/uptime-before" ] && [ "$REPORT_ONLY" = 1 ] && UPTIME_BEFORE="$(cat "$RESULTS/uptime-before")"
 [ "$REPORT_ONLY" = 1 ] || [ "$MEMORY_ONLY" = 1 ] || echo "$UPTIME_BEFORE" >"$RESULTS/uptime-before"
 
@@ -235,6 +237,8 @@ if [ "$MEMORY" = 1 ]; then
   done
 fi
 UPTIME_AFTER="$(uptime)"
+if [ "$REPORT_ONLY" = 1 ]; then [ -f "$RESULTS/uptime-after" ] && UPTIME_AFTER="$(cat "$RESULTS/uptime-after")"
+elif [ "$MEMORY_ONLY" = 0 ]; then echo "$UPTIME_AFTER" >"$RESULTS/uptime-after"; fi
 
 python3 - "$RESULTS" "$QUICK" "$RUNS" "$DURATION" "$WARMUP" "$SERVER_JVM_OPTS" "$LOADGEN_JVM_OPTS" "$GW_HOW" \
   "$UPTIME_BEFORE" "$UPTIME_AFTER" "$DOCS" "$ROOT/docs/benchmarks.md" <<'EOF'
