@@ -591,6 +591,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     private void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) {
         KeyHandle tak = responseMacKey(r);
+        // Pack and MAC here, on the engine thread: the writer thread only commits and releases.
+        byte[] ready = pack(r, o, tak);
         CompletableFuture<Void> commit = writer.submit(cs);
         if (rrn != null) {
             pendingCommits.put(rrn, commit);
@@ -598,11 +600,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         commit.whenComplete((v, err) -> {
             if (err == null) {
-                reply(r, o, tak);
+                release(r, o, ready);
             } else {
                 log.error("journal commit failed for terminal {} stan {}: {}", r.terminal.id(), r.stan(), err.toString());
                 thread.execute(state::invalidate);
-                reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE"), tak);
+                Outcome failed = Outcome.of(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE");
+                release(r, failed, pack(r, failed, tak));
             }
         });
     }
@@ -625,21 +628,32 @@ public final class Engine implements MessageHandler, AutoCloseable {
     }
 
     private void reply(Request r, Outcome o, KeyHandle tak) {
-        byte[] bytes;
+        release(r, o, pack(r, o, tak));
+    }
+
+    private byte[] pack(Request r, Outcome o, KeyHandle tak) {
         try {
-            bytes = ResponseBuilder.build(r, o, tak, security);
+            return ResponseBuilder.build(r, o, tak, security);
         } catch (RuntimeException e) {
             log.error("cannot pack response for terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
             try {
-                bytes = ResponseBuilder.build(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "RESPONSE_PACK_FAILED"), null, security);
+                return ResponseBuilder.build(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "RESPONSE_PACK_FAILED"), null, security);
             } catch (RuntimeException again) {
-                bytes = null;
+                return null;
             }
         }
+    }
+
+    /** Hands the answer to the transport and tells the listener (metrics, transaction log). */
+    private void release(Request r, Outcome o, byte[] bytes) {
         TxnRecord rec = o.record();
-        listener.answered(r.msg.getMti(), r.type == null ? "UNKNOWN" : r.type.name(), r.terminalId(), r.stan(),
-                rec == null ? null : rec.rrn(), r.amount, r.card == null ? null : PanMask.mask(r.card.pan()),
-                o.code(), o.reason(), System.nanoTime() - r.startNanos);
+        try {
+            listener.answered(r.msg.getMti(), r.type == null ? "UNKNOWN" : r.type.name(), r.terminalId(), r.stan(),
+                    rec == null ? null : rec.rrn(), r.amount, r.card == null ? null : PanMask.mask(r.card.pan()),
+                    o.code(), o.reason(), System.nanoTime() - r.startNanos);
+        } catch (RuntimeException e) {
+            log.warn("engine listener failed: {}", e.toString());
+        }
         r.answer.complete(bytes);
     }
 

@@ -2,7 +2,6 @@ package io.switchgate.policy;
 
 import io.switchgate.store.TerminalStatus;
 import io.switchgate.store.TxnType;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,7 +43,7 @@ class TerminalRuleTest {
             "SUSPENDED,  REFUND,     58, TERMINAL_SUSPENDED",
             "SUSPENDED,  VOID,       58, TERMINAL_SUSPENDED",
             "SUSPENDED,  REVERSAL,   ,   ",
-            "SUSPENDED,  SETTLEMENT, 58, TERMINAL_SUSPENDED",
+            "SUSPENDED,  SETTLEMENT, ,   ",
             "SUSPENDED,  ECHO,       ,   ",
             "SUSPENDED,  SIGNON,     58, TERMINAL_SUSPENDED",
             // returned: 58 for all but reversal, settlement and echo
@@ -89,10 +88,6 @@ class TerminalRuleTest {
         }
     }
 
-    @Disabled("BUG (inconsistency, needs a decision): TerminalRule.check refuses SETTLEMENT from a SUSPENDED terminal "
-            + "(58 TERMINAL_SUSPENDED) but lets a RETURNED terminal settle. The class javadoc says suspended AND returned "
-            + "terminals may still settle their open batch; CONTRACT.md s.5 says both are 'refused with 58' without "
-            + "exceptions. Either suspended should pass settlement (javadoc) or returned should be refused (contract).")
     @Test
     void suspendedTerminalMaySettleItsOpenBatchLikeAReturnedOne() {
         assertEquals(TerminalRule.check(terminal(TerminalStatus.RETURNED), TxnType.SETTLEMENT),

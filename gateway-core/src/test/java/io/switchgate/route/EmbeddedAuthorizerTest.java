@@ -80,7 +80,7 @@ class EmbeddedAuthorizerTest {
 
     AuthResult send(TxnType type, CardData card, String panHash, long amount, byte[] pinBlock, KeyHandle key, Instant now) {
         return auth.authorize(new AuthRequest(type, card, panHash, amount, "156", pinBlock, key, "TERM0001",
-                "MERCHANT0000001", "000123", "010000000001", changes, now)).join();
+                "MERCHANT0000001", "000123", "010000000001", changes, now, null)).join();
     }
 
     AuthResult sale(long amount, String pin) {
