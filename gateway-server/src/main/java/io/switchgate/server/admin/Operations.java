@@ -65,6 +65,11 @@ public final class Operations implements AutoCloseable {
         return metrics;
     }
 
+    /** The API behind the admin server (tests). */
+    AdminApi adminApiForTests() {
+        return admin.api();
+    }
+
     public int adminPort() {
         return admin.port();
     }
