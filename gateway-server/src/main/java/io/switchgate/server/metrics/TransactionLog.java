@@ -25,15 +25,26 @@ public final class TransactionLog {
                     .append(" type=").append(or(type)).append(" mti=").append(or(mti)).append(" amount=").append(amount)
                     .append(" pan=").append(or(pan)).append(" code=").append(or(code)).append(" reason=").append(or(reason))
                     .append(" latencyUs=").append(us);
-            LoggingEventBuilder e = LOG.atInfo()
-                    .addKeyValue("terminal", terminal).addKeyValue("stan", stan).addKeyValue("rrn", rrn)
-                    .addKeyValue("type", type).addKeyValue("mti", mti).addKeyValue("amount", amount)
-                    .addKeyValue("maskedPan", pan).addKeyValue("code", code).addKeyValue("reason", reason)
-                    .addKeyValue("latencyUs", us);
+            LoggingEventBuilder e = LOG.atInfo();
+            kv(e, "terminal", terminal);
+            kv(e, "stan", stan);
+            kv(e, "rrn", rrn);
+            kv(e, "type", type);
+            kv(e, "mti", mti);
+            e.addKeyValue("amount", amount);
+            kv(e, "maskedPan", pan);
+            kv(e, "code", code);
+            kv(e, "reason", reason);
+            e.addKeyValue("latencyUs", us);
             e.log(sb.toString());
         } catch (RuntimeException ignored) {
             // logging must never break the answer
         }
+    }
+
+    /** Absent values are left out of the key-value pairs (rather than logged as "null"). */
+    private static void kv(LoggingEventBuilder e, String key, String value) {
+        if (value != null) e.addKeyValue(key, value);
     }
 
     private static String or(String s) {

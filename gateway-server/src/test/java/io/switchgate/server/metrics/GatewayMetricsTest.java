@@ -68,6 +68,7 @@ class GatewayMetricsTest {
         assertEquals("txn terminal=TERM0003 stan=000042 rrn=010000000009 type=REFUND mti=0200 amount=12345 "
                 + "pan=621234******1265 code=12 reason=SUSPECTED_DUPLICATE latencyUs=812", e.getFormattedMessage());
         assertEquals(10, e.getKeyValuePairs().size());
+        assertEquals(9, a.list.get(1).getKeyValuePairs().size(), "no reason: no reason pair");
         assertTrue(a.list.get(1).getFormattedMessage().contains("pan=621234******1265"), a.list.get(1).getFormattedMessage());
         assertFalse(a.list.get(1).getFormattedMessage().contains("6212345678901265"));
     }
