@@ -12,6 +12,9 @@ import java.time.Instant;
  *
  * @param pinBlock DE 52 (ISO 9564 format 0 under {@code pinKey}), or null when none was sent
  * @param changes  where an authorizer with state in our store (the embedded one) records what it changed
+ * @param rrn      the RRN the gateway assigned to this request (journaled with it)
+ * @param request  the terminal's message as received (a host authorizer builds its own message from it:
+ *                 it must never forward it as is, and must not keep it after the call)
  */
 public record AuthRequest(
         TxnType type,
@@ -26,5 +29,6 @@ public record AuthRequest(
         String stan,
         String rrn,
         ChangeSet changes,
-        Instant now) {
+        Instant now,
+        io.switchgate.iso.IsoMessage request) {
 }

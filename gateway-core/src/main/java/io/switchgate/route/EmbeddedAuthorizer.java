@@ -48,8 +48,11 @@ public final class EmbeddedAuthorizer implements Authorizer {
         if (r.type() != TxnType.REFUND && (expired(card.expiry(), r.now()) || expired(r.card().expiry(), r.now()))) {
             return AuthResult.decline(Codes.EXPIRED_CARD, "CARD_EXPIRED");
         }
+        // A card locked by wrong PINs stays locked for every purchase, PIN or not, until the issuer resets it.
+        if (r.type() != TxnType.REFUND && card.pinTries() >= MAX_PIN_TRIES) {
+            return AuthResult.decline(Codes.PIN_TRIES_EXCEEDED, "PIN_TRIES_EXCEEDED");
+        }
         if (r.type() != TxnType.REFUND && card.storedPin() != null && r.pinBlock() != null) {
-            if (card.pinTries() >= MAX_PIN_TRIES) return AuthResult.decline(Codes.PIN_TRIES_EXCEEDED, "PIN_TRIES_EXCEEDED");
             boolean ok;
             try {
                 ok = r.pinKey() != null && security.verifyPin(r.pinKey(), PinFormat.ISO0, r.pinBlock(), r.card().pan(),
@@ -65,15 +68,20 @@ public final class EmbeddedAuthorizer implements Authorizer {
                         : AuthResult.decline(Codes.INCORRECT_PIN, "INCORRECT_PIN");
             }
             if (card.pinTries() != 0) {
-                card = card.withPinTries(0, r.now());
-                record(card, r.changes());
+                // Reset and (below) debit in one version step: one change set moves a row one version.
+                card = new CardAccount(card.panHash(), card.maskedPan(), card.expiry(), card.storedPin(), card.balance(), 0,
+                        r.now(), card.version());
             }
         }
         switch (r.type()) {
             case BALANCE:
+                if (card.pinTries() == 0 && cards.find(r.panHash()).pinTries() != 0) record(bump(card), r.changes());
                 return new AuthResult(Codes.APPROVED, null, authCode(), card.balance());
             case SALE:
-                if (r.amount() > card.balance()) return new AuthResult(Codes.INSUFFICIENT_FUNDS, "INSUFFICIENT_FUNDS", null, card.balance());
+                if (r.amount() > card.balance()) {
+                    if (card.pinTries() == 0 && cards.find(r.panHash()).pinTries() != 0) record(bump(card), r.changes());
+                    return new AuthResult(Codes.INSUFFICIENT_FUNDS, "INSUFFICIENT_FUNDS", null, card.balance());
+                }
                 card = card.withBalance(card.balance() - r.amount(), r.now());
                 record(card, r.changes());
                 return new AuthResult(Codes.APPROVED, null, authCode(), card.balance());
@@ -92,7 +100,7 @@ public final class EmbeddedAuthorizer implements Authorizer {
         if (card == null) return CompletableFuture.completedFuture(new AuthResult(Codes.APPROVED, null, null, null));
         long delta = switch (original.type()) {
             case SALE -> original.amount();
-            case REFUND -> -original.amount();
+            case REFUND, VOID -> -original.amount();
             default -> 0;
         };
         if (delta != 0) {
@@ -100,6 +108,10 @@ public final class EmbeddedAuthorizer implements Authorizer {
             record(card, changes);
         }
         return CompletableFuture.completedFuture(new AuthResult(Codes.APPROVED, null, null, card.balance()));
+    }
+
+    private static CardAccount bump(CardAccount c) {
+        return new CardAccount(c.panHash(), c.maskedPan(), c.expiry(), c.storedPin(), c.balance(), c.pinTries(), c.updatedAt(), c.version() + 1);
     }
 
     private void record(CardAccount updated, ChangeSet changes) {

@@ -43,4 +43,17 @@ public final class Macs {
     public static byte[] compute(MacAlgorithm alg, byte[] key, byte[] data) {
         return compute(alg, key, data, 0, data.length);
     }
+
+    /**
+     * Length of the message after ISO 9797-1 padding as the algorithm applies it: method 1 pads to a
+     * positive multiple of 8 (an empty message is one zero block); method 2 always adds 0x80 and zeros.
+     * CMAC: the message rounded up to whole blocks, at least one.
+     */
+    public static int paddedLength(MacAlgorithm alg, int messageLength) {
+        int bs = alg.keyAlgorithm().blockSize();
+        return switch (alg) {
+            case X919_RETAIL_PAD2, ISO9797_ALG1_PAD2 -> (messageLength / bs + 1) * bs;
+            default -> messageLength == 0 ? bs : ((messageLength + bs - 1) / bs) * bs;
+        };
+    }
 }

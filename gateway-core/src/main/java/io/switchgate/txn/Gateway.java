@@ -36,7 +36,11 @@ public final class Gateway implements MessageHandler, AutoCloseable {
     private final SecurityModule security;
     private final Engine engine;
 
-    private Gateway(GatewayConfig config, TransactionStore store, GroupCommitWriter writer, SecurityModule security, Engine engine) {
+    private final List<io.switchgate.route.Authorizer> hostAuthorizers;
+
+    private Gateway(GatewayConfig config, TransactionStore store, GroupCommitWriter writer, SecurityModule security, Engine engine,
+                    List<io.switchgate.route.Authorizer> hostAuthorizers) {
+        this.hostAuthorizers = List.copyOf(hostAuthorizers);
         this.config = config;
         this.store = store;
         this.writer = writer;
@@ -53,6 +57,11 @@ public final class Gateway implements MessageHandler, AutoCloseable {
     }
 
     public static Gateway start(GatewayConfig config, Clock clock) {
+        return start(config, clock, io.switchgate.route.AuthorizerFactory.NONE);
+    }
+
+    /** As {@link #start(GatewayConfig, Clock)}, with the authorizers of the configured upstream hosts. */
+    public static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts) {
         SecurityModule security = securityModule(config);
         byte[] secret = config.security().masterKey().getBytes(StandardCharsets.US_ASCII);
         PanHasher hasher = new PanHasher(secret);
@@ -77,9 +86,10 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             store.migrate();
             new ConfigSeeder(store, security, hasher).seed(config, clock.instant());
             writer = new GroupCommitWriter(store);
+            List<io.switchgate.route.Authorizer> hostAuthorizers = hosts.create(config, security, store);
             Engine engine = new Engine(new EngineSetup(config.node().id(), dialects, first, store, writer, security, hasher,
-                    new Router(config.routes()), List.of(), clock, ZoneId.systemDefault()));
-            return new Gateway(config, store, writer, security, engine);
+                    new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault()));
+            return new Gateway(config, store, writer, security, engine, hostAuthorizers);
         } catch (RuntimeException e) {
             if (writer != null) writer.close();
             store.close();
@@ -132,9 +142,23 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         return config;
     }
 
+    /** The upstream-host authorizers (for the admin API and metrics). */
+    public List<io.switchgate.route.Authorizer> hostAuthorizers() {
+        return hostAuthorizers;
+    }
+
     @Override
     public void close() {
         engine.close();
+        for (var a : hostAuthorizers) {
+            if (a instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing is best effort; the engine has already drained
+                }
+            }
+        }
         writer.close();
         store.close();
     }
@@ -147,7 +171,12 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         static TransactionStore open(GatewayConfig.Store cfg) {
             String url = cfg == null || cfg.url() == null ? "jdbc:h2:file:./data/gateway" : cfg.url();
             if (url.startsWith("memory:")) return new InMemoryTransactionStore();
-            throw new InvalidConfigException("store.url", "JDBC store not available yet");
+            if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+                throw new InvalidConfigException("store.url", "must be jdbc:h2:..., jdbc:postgresql://... or memory:");
+            }
+            int pool = cfg == null || cfg.poolSize() <= 0 ? 4 : cfg.poolSize();
+            return io.switchgate.store.JdbcTransactionStore.open(url, cfg == null ? "sa" : cfg.user(),
+                    cfg == null ? "" : cfg.password(), pool);
         }
     }
 }

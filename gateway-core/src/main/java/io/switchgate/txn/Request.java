@@ -47,6 +47,17 @@ final class Request {
         return m == null ? null : m.trim();
     }
 
+    private String rrn;
+    /** STAN and RRN used towards an upstream host, when one authorized this request. */
+    String hostStan;
+    String hostRrn;
+
+    /** The RRN of this request, assigned on first use (before a host call, so the host sees the one we journal). */
+    String rrn(RrnAllocator rrns) {
+        if (rrn == null) rrn = rrns.next();
+        return rrn;
+    }
+
     String stan() {
         return msg.getString(11);
     }

@@ -1,5 +1,7 @@
 package io.switchgate.server;
 
+import io.switchgate.server.cli.DecodeCommand;
+import io.switchgate.server.cli.EncodeCommand;
 import io.switchgate.server.cli.ServeCommand;
 import io.switchgate.server.cli.TerminalCommand;
 import picocli.CommandLine;
@@ -13,6 +15,8 @@ import java.util.concurrent.Callable;
         subcommands = {
                 ServeCommand.class,
                 TerminalCommand.class,
+                DecodeCommand.class,
+                EncodeCommand.class,
         })
 public final class Main implements Callable<Integer> {
 

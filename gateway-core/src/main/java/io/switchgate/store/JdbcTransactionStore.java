@@ -1,0 +1,602 @@
+package io.switchgate.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import javax.sql.DataSource;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The {@link TransactionStore} on a SQL database through a HikariCP pool: embedded H2 (the default,
+ * {@code jdbc:h2:file:./data/gateway}) or PostgreSQL, with the same portable SQL.
+ *
+ * <p>{@link #apply}: one database transaction for the whole group. It first tries the fast way: every
+ * row of every set in JDBC batches (one batch per table and statement kind), all update counts checked.
+ * If any row conflicts or fails, it rolls back and redoes the group set by set, each under its own
+ * savepoint: a set that conflicts is rolled back to its savepoint and reported, the others commit.
+ * Either way the group commits once.
+ *
+ * <p>Row rule: version 1 inserts (an existing key is a {@link ConcurrentUpdateException}); version
+ * n > 1 is {@code UPDATE ... SET ..., version = n WHERE key = ? AND version = n - 1} (no row updated is
+ * a {@link ConcurrentUpdateException}). Times are stored as TIMESTAMP WITH TIME ZONE, to the microsecond.
+ *
+ * <p>Error messages name the table and the key (cards by their masked PAN), and the SQLState, never
+ * the values of a row, so no card data can leak into a log through them.
+ */
+public final class JdbcTransactionStore implements TransactionStore {
+
+    public static final String DEFAULT_URL = "jdbc:h2:file:./data/gateway";
+    public static final int DEFAULT_POOL_SIZE = 8;
+
+    private final HikariDataSource dataSource;
+    private final boolean postgres;
+    private final String safeUrl;
+
+    private JdbcTransactionStore(HikariDataSource dataSource, boolean postgres, String safeUrl) {
+        this.dataSource = dataSource;
+        this.postgres = postgres;
+        this.safeUrl = safeUrl;
+    }
+
+    /** Opens a pool of {@link #DEFAULT_POOL_SIZE} connections. Does not migrate: call {@link #migrate()}. */
+    public static JdbcTransactionStore open(String url, String user, String password) {
+        return open(url, user, password, DEFAULT_POOL_SIZE);
+    }
+
+    /**
+     * Opens a pool on {@code url} (H2 or PostgreSQL; null means {@link #DEFAULT_URL}). For H2 it adds
+     * the settings that make a commit durable and the database safe to share between threads and pools,
+     * unless the URL sets them itself (see {@link #h2Url}). Does not migrate: call {@link #migrate()}.
+     */
+    public static JdbcTransactionStore open(String url, String user, String password, int poolSize) {
+        if (url == null || url.isBlank()) url = DEFAULT_URL;
+        if (poolSize < 1) throw new IllegalArgumentException("poolSize must be >= 1");
+        boolean pg = url.startsWith("jdbc:postgresql:");
+        boolean h2 = url.startsWith("jdbc:h2:");
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(h2 ? h2Url(url) : url);
+        cfg.setUsername(user);
+        cfg.setPassword(password == null ? "" : password);
+        cfg.setMaximumPoolSize(poolSize);
+        cfg.setMinimumIdle(Math.min(2, poolSize));
+        cfg.setConnectionTimeout(10_000);
+        cfg.setPoolName("switchgate-store");
+        cfg.setAutoCommit(true);
+        cfg.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        if (pg) {
+            if (!url.contains("reWriteBatchedInserts")) cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
+            if (!url.contains("ApplicationName")) cfg.addDataSourceProperty("ApplicationName", "switchgate");
+        }
+        String safe = safeUrl(url);
+        try {
+            return new JdbcTransactionStore(new HikariDataSource(cfg), pg, safe);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open store " + safe + ": " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * The H2 URL with our defaults added where the URL does not set them:
+     * {@code WRITE_DELAY=0} (each commit is written to the file before it returns; H2's default delays
+     * writes by up to 500 ms, which a crash would lose), {@code LOCK_TIMEOUT=10000} (wait for a row
+     * another transaction holds instead of failing after 1 s), {@code DB_CLOSE_ON_EXIT=FALSE} (the
+     * gateway closes the store itself after draining, not a JVM shutdown hook before that) and, for
+     * {@code jdbc:h2:mem:}, {@code DB_CLOSE_DELAY=-1} (the database lives as long as the JVM, not as long
+     * as its last pooled connection).
+     */
+    static String h2Url(String url) {
+        String upper = url.toUpperCase(Locale.ROOT);
+        StringBuilder sb = new StringBuilder(url);
+        boolean mem = upper.startsWith("JDBC:H2:MEM:");
+        if (!mem && !upper.contains(";WRITE_DELAY=")) sb.append(";WRITE_DELAY=0");
+        if (!upper.contains(";LOCK_TIMEOUT=")) sb.append(";LOCK_TIMEOUT=10000");
+        if (!mem && !upper.contains(";DB_CLOSE_ON_EXIT=")) sb.append(";DB_CLOSE_ON_EXIT=FALSE");
+        if (mem && !upper.contains(";DB_CLOSE_DELAY=")) sb.append(";DB_CLOSE_DELAY=-1");
+        return sb.toString();
+    }
+
+    private static String safeUrl(String url) {
+        int q = url.indexOf('?');
+        String base = q < 0 ? url : url.substring(0, q);
+        int semi = base.startsWith("jdbc:h2:") ? base.indexOf(';') : -1;
+        return semi < 0 ? base : base.substring(0, semi);
+    }
+
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /** The pool, for tests and tools (do not write through it). */
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void migrate() {
+        new SchemaMigrator(dataSource, postgres).migrate();
+    }
+
+    // ====================================================================== writes
+
+    private static final JdbcTable<?>[] TABLES = {JdbcTable.TRANSACTIONS, JdbcTable.CARDS, JdbcTable.TERMINALS,
+            JdbcTable.MERCHANTS, JdbcTable.BATCHES, JdbcTable.DAY_TOTALS};
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> rows(ChangeSet s, int table) {
+        return (List<Object>) (List<?>) switch (table) {
+            case 0 -> s.txns;
+            case 1 -> s.cards;
+            case 2 -> s.terminals;
+            case 3 -> s.merchants;
+            case 4 -> s.batches;
+            default -> s.dayTotals;
+        };
+    }
+
+    @Override
+    public List<RuntimeException> apply(List<ChangeSet> group) {
+        int n = group.size();
+        RuntimeException[] result = new RuntimeException[n];
+        if (n == 0) return List.of();
+        // rows that cannot be right whatever the database holds
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            result[i] = validate(group.get(i));
+            if (result[i] == null && !group.get(i).isEmpty()) any = true;
+        }
+        if (!any) return Arrays.asList(result);
+
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean fast = applyBatched(c, group, result);
+                if (!fast) {
+                    c.rollback();
+                    applySetBySet(c, group, result);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("journal commit failed on " + safeUrl + ": SQLState " + e.getSQLState()
+                    + " (" + e.getClass().getSimpleName() + ")", e);
+        } catch (StoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StoreException("journal commit failed on " + safeUrl + ": " + e.getClass().getSimpleName(), e);
+        }
+        return Arrays.asList(result);
+    }
+
+    private static RuntimeException validate(ChangeSet s) {
+        for (int t = 0; t < TABLES.length; t++) {
+            for (Object r : rows(s, t)) {
+                if (r == null) return new StoreException(TABLES[t].name + ": null row");
+                @SuppressWarnings("unchecked") JdbcTable<Object> table = (JdbcTable<Object>) TABLES[t];
+                if (table.version(r) < 1) return new StoreException(table.describe(r) + ": version " + table.version(r) + " is not >= 1");
+            }
+        }
+        for (StatusEvent e : s.events) {
+            if (e == null || e.subjectKind() == null || e.subjectId() == null || e.at() == null) {
+                return new StoreException("status_events: subject kind, id and time are required");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every row of every (valid) set in batches. True if all of it went in as asked; false if anything
+     * conflicted or failed (the caller rolls back and goes set by set).
+     */
+    @SuppressWarnings("unchecked")
+    private boolean applyBatched(Connection c, List<ChangeSet> group, RuntimeException[] rejected) {
+        try {
+            for (int t = 0; t < TABLES.length; t++) {
+                JdbcTable<Object> table = (JdbcTable<Object>) TABLES[t];
+                List<Object> inserts = null;
+                List<Object> updates = null;
+                for (int i = 0; i < group.size(); i++) {
+                    if (rejected[i] != null) continue;
+                    for (Object r : rows(group.get(i), t)) {
+                        if (table.version(r) == 1) {
+                            if (inserts == null) inserts = new ArrayList<>();
+                            inserts.add(r);
+                        } else {
+                            if (updates == null) updates = new ArrayList<>();
+                            updates.add(r);
+                        }
+                    }
+                }
+                if (inserts != null) {
+                    try (PreparedStatement ps = c.prepareStatement(table.insertSql)) {
+                        for (Object r : inserts) {
+                            table.bindInsert(ps, r);
+                            ps.addBatch();
+                        }
+                        int[] counts = ps.executeBatch();
+                        for (int k : counts) if (k == 0) return false;
+                    }
+                }
+                if (updates != null) {
+                    try (PreparedStatement ps = c.prepareStatement(table.updateSql)) {
+                        for (Object r : updates) {
+                            table.bindUpdate(ps, r);
+                            ps.addBatch();
+                        }
+                        int[] counts = ps.executeBatch();
+                        if (counts.length != updates.size()) return false;
+                        for (int k : counts) if (k != 1) return false;
+                    }
+                }
+            }
+            boolean anyEvent = false;
+            for (int i = 0; i < group.size() && !anyEvent; i++) anyEvent = rejected[i] == null && !group.get(i).events.isEmpty();
+            if (anyEvent) {
+                try (PreparedStatement ps = c.prepareStatement(JdbcTable.EVENT_INSERT)) {
+                    for (int i = 0; i < group.size(); i++) {
+                        if (rejected[i] != null) continue;
+                        for (StatusEvent e : group.get(i).events) {
+                            JdbcTable.bindEvent(ps, e);
+                            ps.addBatch();
+                        }
+                    }
+                    ps.executeBatch();
+                }
+            }
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Each set under its own savepoint: a set that fails is rolled back to it and reported. */
+    @SuppressWarnings("unchecked")
+    private void applySetBySet(Connection c, List<ChangeSet> group, RuntimeException[] result) throws SQLException {
+        PreparedStatement[] inserts = new PreparedStatement[TABLES.length];
+        PreparedStatement[] updates = new PreparedStatement[TABLES.length];
+        PreparedStatement events = null;
+        try {
+            for (int i = 0; i < group.size(); i++) {
+                if (result[i] != null) continue;
+                ChangeSet s = group.get(i);
+                if (s.isEmpty()) continue;
+                Savepoint sp = c.setSavepoint();
+                Object current = null;
+                JdbcTable<Object> currentTable = null;
+                try {
+                    for (int t = 0; t < TABLES.length; t++) {
+                        JdbcTable<Object> table = (JdbcTable<Object>) TABLES[t];
+                        currentTable = table;
+                        for (Object r : rows(s, t)) {
+                            current = r;
+                            if (table.version(r) == 1) {
+                                if (inserts[t] == null) inserts[t] = c.prepareStatement(table.insertSql);
+                                table.bindInsert(inserts[t], r);
+                                if (inserts[t].executeUpdate() != 1) {
+                                    throw new ConcurrentUpdateException(table.describe(r) + ": not inserted");
+                                }
+                            } else {
+                                if (updates[t] == null) updates[t] = c.prepareStatement(table.updateSql);
+                                table.bindUpdate(updates[t], r);
+                                if (updates[t].executeUpdate() != 1) {
+                                    throw new ConcurrentUpdateException(table.describe(r) + ": expected version "
+                                            + (table.version(r) - 1) + ", changed or missing");
+                                }
+                            }
+                        }
+                    }
+                    currentTable = null;
+                    for (StatusEvent e : s.events) {
+                        if (events == null) events = c.prepareStatement(JdbcTable.EVENT_INSERT);
+                        JdbcTable.bindEvent(events, e);
+                        events.executeUpdate();
+                    }
+                    c.releaseSavepoint(sp);
+                } catch (ConcurrentUpdateException e) {
+                    c.rollback(sp);
+                    result[i] = e;
+                } catch (SQLException e) {
+                    c.rollback(sp); // if this throws, the connection is gone: the whole group fails
+                    result[i] = classify(e, currentTable == null ? "status_events"
+                            : current == null ? currentTable.name : currentTable.describe(current));
+                }
+            }
+        } finally {
+            for (PreparedStatement ps : inserts) closeQuietly(ps);
+            for (PreparedStatement ps : updates) closeQuietly(ps);
+            closeQuietly(events);
+        }
+    }
+
+    /** A row-level failure as the exception its set is rejected with. Never the driver's message (it may quote values). */
+    static StoreException classify(SQLException e, String what) {
+        SQLException first = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        String state = first.getSQLState() == null ? "" : first.getSQLState();
+        int code = first.getErrorCode();
+        if (state.equals("23505")) return new ConcurrentUpdateException(what + ": already exists");
+        if (state.equals("40001") || state.equals("40P01") || state.equals("HYT00") || code == 90131 || code == 50200) {
+            return new ConcurrentUpdateException(what + ": concurrent update (SQLState " + state + ")");
+        }
+        return new StoreException(what + ": rejected by the database, SQLState " + state + " code " + code);
+    }
+
+    // ====================================================================== sequences
+
+    @Override
+    public long reserveSequence(String name, int count) {
+        if (name == null || count < 1) throw new IllegalArgumentException("sequence name and a count >= 1 are required");
+        SQLException last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    int updated;
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE sequences SET next_value = next_value + ? WHERE name = ?")) {
+                        ps.setLong(1, count);
+                        ps.setString(2, name);
+                        updated = ps.executeUpdate();
+                    }
+                    long first;
+                    if (updated == 0) {
+                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sequences (name, next_value) VALUES (?, ?)")) {
+                            ps.setString(1, name);
+                            ps.setLong(2, 1L + count);
+                            ps.executeUpdate();
+                        }
+                        first = 1;
+                    } else {
+                        try (PreparedStatement ps = c.prepareStatement("SELECT next_value FROM sequences WHERE name = ?")) {
+                            ps.setString(1, name);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                if (!rs.next()) throw new SQLException("sequence row vanished", "02000");
+                                first = rs.getLong(1) - count;
+                            }
+                        }
+                    }
+                    c.commit();
+                    return first;
+                } catch (SQLException e) {
+                    rollbackQuietly(c);
+                    String state = e.getSQLState() == null ? "" : e.getSQLState();
+                    // another node created the row first, or a lock / serialization conflict: try again
+                    if (!(state.equals("23505") || state.equals("40001") || state.equals("40P01")
+                            || state.equals("HYT00") || e.getErrorCode() == 90131)) throw e;
+                    last = e;
+                }
+            } catch (SQLException e) {
+                throw new StoreException("sequence " + name + ": SQLState " + e.getSQLState() + " on " + safeUrl, e);
+            }
+        }
+        throw new StoreException("sequence " + name + ": gave up after 10 conflicting attempts (SQLState "
+                + (last == null ? "?" : last.getSQLState()) + ")");
+    }
+
+    // ====================================================================== reads
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Mapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder binder, Mapper<T> mapper) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) out.add(mapper.map(rs));
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("query failed on " + safeUrl + ": SQLState " + e.getSQLState(), e);
+        }
+    }
+
+    private static <T> Optional<T> first(List<T> l) {
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    private static final String TXN_SELECT = JdbcTable.TRANSACTIONS.selectSql;
+
+    @Override
+    public Optional<TxnRecord> findByRrn(String rrn) {
+        if (rrn == null) return Optional.empty();
+        return first(query(TXN_SELECT + " WHERE rrn = ?", ps -> ps.setString(1, rrn), JdbcTable::txn));
+    }
+
+    @Override
+    public Optional<TxnRecord> findByDupKey(String dupKey) {
+        if (dupKey == null) return Optional.empty();
+        return first(query(TXN_SELECT + " WHERE dup_key = ? ORDER BY created_at DESC, rrn DESC FETCH FIRST 1 ROWS ONLY",
+                ps -> ps.setString(1, dupKey), JdbcTable::txn));
+    }
+
+    @Override
+    public List<TxnRecord> findByTerminalAndStan(String terminalId, String stan) {
+        if (terminalId == null || stan == null) return List.of();
+        return query(TXN_SELECT + " WHERE terminal_id = ? AND stan = ? ORDER BY created_at DESC, rrn DESC",
+                ps -> {
+                    ps.setString(1, terminalId);
+                    ps.setString(2, stan);
+                }, JdbcTable::txn);
+    }
+
+    @Override
+    public List<TxnRecord> findByOriginalRrn(String originalRrn) {
+        if (originalRrn == null) return List.of();
+        return query(TXN_SELECT + " WHERE original_rrn = ? ORDER BY created_at, rrn",
+                ps -> ps.setString(1, originalRrn), JdbcTable::txn);
+    }
+
+    /** Streams the rows (PostgreSQL fetches 1000 at a time inside a read transaction) instead of loading a day of keys at once. */
+    @Override
+    public void forEachDupKeySince(Instant since, java.util.function.BiConsumer<String, String> sink) {
+        if (since == null) return;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT dup_key, rrn FROM transactions WHERE created_at >= ? AND dup_key IS NOT NULL")) {
+                ps.setFetchSize(1000);
+                JdbcTable.bind(ps, 1, JdbcTable.Kind.TS, since);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) sink.accept(rs.getString(1), rs.getString(2));
+                }
+            } finally {
+                rollbackQuietly(c);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("query failed on " + safeUrl + ": SQLState " + e.getSQLState(), e);
+        }
+    }
+
+    @Override
+    public List<TxnRecord> findOrphanReversals(Instant since) {
+        return query(TXN_SELECT + " WHERE created_at >= ? AND txn_type = ? AND original_rrn IS NULL ORDER BY created_at, rrn",
+                ps -> {
+                    JdbcTable.bind(ps, 1, JdbcTable.Kind.TS, since);
+                    ps.setString(2, TxnType.REVERSAL.name());
+                }, JdbcTable::txn);
+    }
+
+    @Override
+    public List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to) {
+        if (merchantId == null || from == null || to == null) return List.of();
+        return query(TXN_SELECT + " WHERE merchant_id = ? AND txn_type = ? AND created_at >= ? AND created_at < ?"
+                        + " ORDER BY created_at, rrn",
+                ps -> {
+                    ps.setString(1, merchantId);
+                    ps.setString(2, TxnType.REFUND.name());
+                    JdbcTable.bind(ps, 3, JdbcTable.Kind.TS, from);
+                    JdbcTable.bind(ps, 4, JdbcTable.Kind.TS, to);
+                }, JdbcTable::txn);
+    }
+
+    @Override
+    public Optional<TerminalState> findTerminal(String id) {
+        if (id == null) return Optional.empty();
+        return first(query(JdbcTable.TERMINALS.selectSql + " WHERE id = ?", ps -> ps.setString(1, id), JdbcTable::terminal));
+    }
+
+    @Override
+    public List<TerminalState> listTerminals() {
+        List<TerminalState> l = query(JdbcTable.TERMINALS.selectSql, ps -> { }, JdbcTable::terminal);
+        l.sort((a, b) -> a.id().compareTo(b.id())); // Java order, whatever the database's collation
+        return l;
+    }
+
+    @Override
+    public Optional<MerchantState> findMerchant(String id) {
+        if (id == null) return Optional.empty();
+        return first(query(JdbcTable.MERCHANTS.selectSql + " WHERE id = ?", ps -> ps.setString(1, id), JdbcTable::merchant));
+    }
+
+    @Override
+    public List<MerchantState> listMerchants() {
+        List<MerchantState> l = query(JdbcTable.MERCHANTS.selectSql, ps -> { }, JdbcTable::merchant);
+        l.sort((a, b) -> a.id().compareTo(b.id()));
+        return l;
+    }
+
+    @Override
+    public Optional<CardAccount> findCard(String panHash) {
+        if (panHash == null) return Optional.empty();
+        return first(query(JdbcTable.CARDS.selectSql + " WHERE pan_hash = ?", ps -> ps.setString(1, panHash), JdbcTable::card));
+    }
+
+    @Override
+    public Optional<BatchState> findBatch(String terminalId, long batchNo) {
+        if (terminalId == null) return Optional.empty();
+        return first(query(JdbcTable.BATCHES.selectSql + " WHERE terminal_id = ? AND batch_no = ?",
+                ps -> {
+                    ps.setString(1, terminalId);
+                    ps.setLong(2, batchNo);
+                }, JdbcTable::batch));
+    }
+
+    @Override
+    public Optional<MerchantDayTotal> findDayTotal(String merchantId, LocalDate day) {
+        if (merchantId == null || day == null) return Optional.empty();
+        return first(query(JdbcTable.DAY_TOTALS.selectSql + " WHERE merchant_id = ? AND total_day = ?",
+                ps -> {
+                    ps.setString(1, merchantId);
+                    JdbcTable.bind(ps, 2, JdbcTable.Kind.DATE, day);
+                }, JdbcTable::dayTotal));
+    }
+
+    @Override
+    public List<StatusEvent> events(String subjectKind, String subjectId) {
+        if (subjectKind == null || subjectId == null) return List.of();
+        return query(JdbcTable.EVENT_SELECT, ps -> {
+            ps.setString(1, subjectKind);
+            ps.setString(2, subjectId);
+        }, JdbcTable::event);
+    }
+
+    // ====================================================================== lifecycle
+
+    @Override
+    public boolean isHealthy() {
+        if (dataSource.isClosed()) return false;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(2);
+            try (ResultSet rs = s.executeQuery("SELECT 1")) {
+                return rs.next();
+            }
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcTransactionStore[" + safeUrl + "]";
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool will drop it
+        }
+    }
+
+    private static void closeQuietly(Statement s) {
+        if (s == null) return;
+        try {
+            s.close();
+        } catch (SQLException ignored) {
+            // nothing to do
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}

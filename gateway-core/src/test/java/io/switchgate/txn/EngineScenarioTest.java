@@ -1,0 +1,355 @@
+package io.switchgate.txn;
+
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.store.MerchantStatus;
+import io.switchgate.store.TerminalStatus;
+import io.switchgate.store.TxnStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.switchgate.txn.EngineFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The contract's message types and rules, end to end through the engine (in-memory store, no sockets). */
+class EngineScenarioTest {
+    MutableClock clock;
+    Gateway gw;
+    TestPos pos;    // TERM0001: MAC required, TAK and TPK
+    TestPos pos3;   // TERM0003: no MAC, same merchant
+    TestPos other;  // TERM0009: another merchant
+
+    /** The store the scenarios run on; subclasses run them on H2 and PostgreSQL. */
+    String storeUrl() {
+        return "memory:";
+    }
+
+    @BeforeEach
+    void start() {
+        clock = new MutableClock();
+        gw = Gateway.start(EngineFixture.config(storeUrl()), clock);
+        pos = new TestPos(gw, "TERM0001", MERCHANT, TAK1, TPK1);
+        pos3 = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
+        other = new TestPos(gw, "TERM0009", MERCHANT2, null, TPK1);
+    }
+
+    @AfterEach
+    void stop() {
+        if (gw != null) gw.close();
+    }
+
+    static void assertCode(String code, IsoMessage r) {
+        assertNotNull(r, "no response");
+        assertEquals(code, r.getString(39), () -> "DE 39, reason " + r.getString(44));
+    }
+
+    long balance(TestPos p, String pan) {
+        IsoMessage r = p.send(p.withPin(p.balance(pan), "1234"));
+        assertCode("00", r);
+        String de54 = r.getString(54);
+        assertEquals("1002156C", de54.substring(0, 8));
+        return Long.parseLong(de54.substring(8));
+    }
+
+    IsoMessage approvedSale(TestPos p, long amount) {
+        IsoMessage r = p.send(p.withPin(p.sale(PAN, amount), "1234"));
+        assertCode("00", r);
+        return r;
+    }
+
+    @Test
+    void saleIsApprovedWithRrnAuthCodeAndMacAndDebitsTheCard() {
+        IsoMessage req = pos.withPin(pos.sale(PAN, 12_345), "1234");
+        byte[] raw = gw.handle(pos.pack(req), "pos").join();
+        IsoMessage r = TestPos.D.unpack(raw);
+        assertEquals("0210", r.getMti());
+        assertCode("00", r);
+        assertEquals(12, r.getString(37).length());
+        assertTrue(r.getString(37).startsWith("01"));
+        assertEquals(6, r.getString(38).length());
+        assertEquals(req.getString(11), r.getString(11));
+        assertEquals(req.getString(4), r.getString(4));
+        assertFalse(r.hasField(2), "PAN never echoed");
+        assertFalse(r.hasField(52), "PIN block never echoed");
+        assertTrue(pos.responseMacValid(raw), "response MAC under the TAK");
+        assertEquals(1_000_000 - 12_345, balance(pos, PAN));
+        var rec = gw.store().findByRrn(r.getString(37)).orElseThrow();
+        assertEquals(TxnStatus.APPROVED, rec.status());
+        assertEquals("621234******1232", rec.maskedPan());
+    }
+
+    @Test
+    void macMissingOrWrongIsRefused63AndChangesNothing() {
+        IsoMessage m = pos.withPin(pos.sale(PAN, 1000), "1234");
+        byte[] b = pos.pack(m);
+        b[b.length - 1] ^= 1;
+        IsoMessage r = pos.sendRaw(b);
+        assertCode("63", r);
+        assertEquals("MAC_INVALID", r.getString(44));
+        IsoMessage noMac = pos.withPin(pos.sale(PAN, 1000), "1234");
+        assertCode("63", pos.sendRaw(TestPos.D.pack(noMac)));
+        assertEquals(1_000_000, balance(pos, PAN));
+    }
+
+    @Test
+    void duplicateGetsTheSameAnswerAndDifferentContentGets94() {
+        IsoMessage m = pos.withPin(pos.sale(PAN, 500), "1234");
+        IsoMessage first = pos.send(m.copy());
+        IsoMessage again = pos.send(m.copy());
+        assertCode("00", again);
+        assertEquals(first.getString(37), again.getString(37));
+        assertEquals(first.getString(38), again.getString(38));
+        IsoMessage changed = m.copy().set(4, "000000000600");
+        IsoMessage r = pos.send(changed);
+        assertCode("94", r);
+        assertEquals(1_000_000 - 500, balance(pos, PAN));
+    }
+
+    @Test
+    void embeddedAuthorizerCodes() {
+        assertCode("14", pos3.send(pos3.sale("6212345678901231", 100)));
+        assertCode("14", pos3.send(pos3.sale(PAN_UNKNOWN, 100)));
+        assertCode("54", pos3.send(pos3.withPin(pos3.sale(PAN_EXPIRED, 100), "1234")));
+        assertCode("51", pos3.send(pos3.withPin(pos3.sale(PAN_LOW, 501), "1234")));
+        assertCode("00", pos3.send(pos3.withPin(pos3.sale(PAN_LOW, 500), "1234")));
+        assertCode("00", pos3.send(pos3.sale(PAN_NOPIN, 100)));
+        assertCode("13", pos3.send(pos3.sale(PAN, 0)));
+    }
+
+    @Test
+    void wrongPinThenTriesExceeded() {
+        assertCode("55", pos.send(pos.withPin(pos.sale(PAN, 100), "9999")));
+        assertCode("55", pos.send(pos.withPin(pos.sale(PAN, 100), "9999")));
+        assertCode("75", pos.send(pos.withPin(pos.sale(PAN, 100), "9999")));
+        assertCode("75", pos.send(pos.withPin(pos.sale(PAN, 100), "1234")));
+    }
+
+    @Test
+    void correctPinResetsTheTryCounter() {
+        assertCode("55", pos.send(pos.withPin(pos.sale(PAN, 100), "9999")));
+        assertCode("55", pos.send(pos.withPin(pos.sale(PAN, 100), "9999")));
+        assertCode("00", pos.send(pos.withPin(pos.sale(PAN, 100), "1234")));
+        assertCode("55", pos.send(pos.withPin(pos.sale(PAN, 100), "9999")));
+    }
+
+    @Test
+    void partialRefundsUpToTheSaleAndNoFurther() {
+        String rrn = approvedSale(pos, 10_000).getString(37);
+        assertCode("00", pos.send(pos.refund(PAN, 3_000, rrn)));
+        assertCode("00", pos3.send(pos3.refund(PAN, 4_000, rrn)));   // another terminal of the same merchant
+        IsoMessage tooMuch = pos.send(pos.refund(PAN, 3_001, rrn));
+        assertCode("13", tooMuch);
+        assertEquals("EXCEEDS_REFUNDABLE", tooMuch.getString(44));
+        assertCode("00", pos.send(pos.refund(PAN, 2_999, rrn)));
+        assertEquals(9_999, gw.store().findByRrn(rrn).orElseThrow().refundedAmount());
+        assertEquals(1_000_000 - 10_000 + 9_999, balance(pos, PAN));
+    }
+
+    @Test
+    void refundRules() {
+        String rrn = approvedSale(pos, 10_000).getString(37);
+        IsoMessage r = pos.send(pos.refund(PAN, 1_000, "019999999999"));
+        assertCode("25", r);
+        r = other.send(other.refund(PAN, 1_000, rrn));
+        assertCode("12", r);
+        assertEquals("ORIGINAL_OTHER_MERCHANT", r.getString(44));
+        r = pos.send(pos.refund(PAN_NOPIN, 1_000, rrn));
+        assertEquals("CARD_MISMATCH", r.getString(44));
+        assertCode("00", pos.send(pos.refund(PAN, 1_000, rrn)));
+        r = pos.send(pos.refund(PAN, 1_000, rrn));
+        assertCode("12", r);
+        assertEquals("SUSPECTED_DUPLICATE", r.getString(44));
+        clock.advance(Duration.ofMinutes(11));
+        assertCode("00", pos.send(pos.refund(PAN, 1_000, rrn)));
+        clock.advance(Duration.ofDays(181));
+        r = pos.send(pos.refund(PAN, 500, rrn));
+        assertCode("12", r);
+        assertEquals("REFUND_WINDOW_EXPIRED", r.getString(44));
+    }
+
+    @Test
+    void refundLimits() {
+        String big = approvedSale(pos3, 900_000).getString(37);
+        IsoMessage r = pos3.send(pos3.refund(PAN, 500_001, big));
+        assertCode("61", r);
+        assertEquals("SINGLE_REFUND_LIMIT", r.getString(44));
+        // daily limit 2,000,000: sales on a rich card
+        List<String> sales = new ArrayList<>();
+        for (int i = 0; i < 5; i++) sales.add(pos3.send(pos3.sale(PAN_NOPIN, 500_000)).getString(37));
+        for (int i = 0; i < 4; i++) assertCode("00", pos3.send(pos3.refund(PAN_NOPIN, 500_000, sales.get(i))));
+        r = pos3.send(pos3.refund(PAN_NOPIN, 1, sales.get(4)));
+        assertCode("61", r);
+        assertEquals("DAILY_REFUND_LIMIT", r.getString(44));
+        clock.advance(Duration.ofDays(1));
+        assertCode("00", pos3.send(pos3.refund(PAN_NOPIN, 1, sales.get(4))));
+    }
+
+    @Test
+    void voidUndoesTheSaleAndCannotBeRefundedAfter() {
+        IsoMessage sale = approvedSale(pos, 2_000);
+        String rrn = sale.getString(37);
+        assertCode("13", pos.send(pos.voidOf(PAN, 1_999, rrn)));
+        assertCode("00", pos.send(pos.voidOf(PAN, 2_000, rrn)));
+        assertEquals(1_000_000, balance(pos, PAN));
+        IsoMessage again = pos.send(pos.voidOf(PAN, 2_000, rrn));
+        assertCode("12", again);
+        assertEquals("ALREADY_VOIDED", again.getString(44));
+        IsoMessage refund = pos.send(pos.refund(PAN, 100, rrn));
+        assertEquals("ORIGINAL_VOIDED", refund.getString(44));
+        assertCode("12", pos3.send(pos3.voidOf(PAN, 2_000, approvedSale(pos, 2_000).getString(37))));
+    }
+
+    @Test
+    void reversalUndoesOnceAndRepeatsAreApprovedAgain() {
+        IsoMessage req = pos.withPin(pos.sale(PAN, 7_000), "1234");
+        assertCode("00", pos.send(req.copy()));
+        IsoMessage rev = pos.reversal(req);
+        IsoMessage r = pos.send(rev.copy());
+        assertEquals("0410", r.getMti());
+        assertCode("00", r);
+        assertEquals(1_000_000, balance(pos, PAN));
+        assertCode("00", pos.send(rev.copy()));                  // exact repeat
+        assertCode("00", pos.send(rev.copy().setMti("0401")));   // a repeat with another MTI of the family
+        IsoMessage advice = rev.copy().setMti("0420");
+        advice.set(7, "1125120100");
+        IsoMessage a = pos.send(advice);
+        assertEquals("0430", a.getMti());
+        assertCode("00", a);
+        assertEquals(1_000_000, balance(pos, PAN));
+    }
+
+    @Test
+    void reversalWithoutOriginalIs25AndTheLateOriginalIsRefused() {
+        IsoMessage sale = pos.withPin(pos.sale(PAN, 3_000), "1234");
+        IsoMessage r = pos.send(pos.reversal(sale));
+        assertCode("25", r);
+        IsoMessage late = pos.send(sale);
+        assertNotEquals("00", late.getString(39));
+        assertEquals(1_000_000, balance(pos, PAN));
+    }
+
+    @Test
+    void reversalByDe90NamesTheOriginalStan() {
+        IsoMessage sale = pos.withPin(pos.sale(PAN, 3_000), "1234");
+        assertCode("00", pos.send(sale));
+        IsoMessage rev = pos.reversal(sale);
+        rev.set(11, TestPos.nextStan());
+        rev.set(90, "0200" + sale.getString(11) + sale.getString(7) + "0000000000000000000000");
+        assertCode("00", pos.send(rev));
+        assertEquals(1_000_000, balance(pos, PAN));
+    }
+
+    @Test
+    void reversedRefundGivesTheRefundableAmountBack() {
+        String rrn = approvedSale(pos, 5_000).getString(37);
+        IsoMessage refund = pos.refund(PAN, 5_000, rrn);
+        assertCode("00", pos.send(refund.copy()));
+        assertCode("00", pos.send(pos.reversal(refund)));
+        assertEquals(0, gw.store().findByRrn(rrn).orElseThrow().refundedAmount());
+        clock.advance(Duration.ofMinutes(11));
+        assertCode("00", pos.send(pos.refund(PAN, 5_000, rrn)));
+    }
+
+    @Test
+    void settlementMatchesClosesTheBatchOrAnswers95WithOurTotals() {
+        approvedSale(pos, 1_000);
+        String rrn = approvedSale(pos, 2_000).getString(37);
+        assertCode("00", pos.send(pos.refund(PAN, 500, rrn)));
+        IsoMessage voidMe = approvedSale(pos, 4_000);
+        assertCode("00", pos.send(pos.voidOf(PAN, 4_000, voidMe.getString(37))));
+        IsoMessage wrong = pos.send(pos.settlement(3, 7_000, 1, 500));
+        assertCode("95", wrong);
+        assertEquals(2, Long.parseLong(wrong.getString(76)));
+        assertEquals(3_000, Long.parseLong(wrong.getString(88)));
+        assertEquals(1, Long.parseLong(wrong.getString(74)));
+        assertEquals(500, Long.parseLong(wrong.getString(86)));
+        assertCode("00", pos.send(pos.settlement(2, 3_000, 1, 500)));
+        // new batch is empty
+        assertCode("00", pos.send(pos.settlement(0, 0, 0, 0)));
+        // a sale of a settled batch cannot be voided
+        IsoMessage v = pos.send(pos.voidOf(PAN, 2_000, rrn));
+        assertCode("12", v);
+    }
+
+    @Test
+    void terminalAndMerchantStatus() {
+        TestPos reg = new TestPos(gw, "TERM0002", MERCHANT, null, TPK1);
+        assertCode("58", reg.send(reg.balance(PAN_NOPIN)));
+        assertCode("00", reg.send(reg.sale(PAN_NOPIN, 100)));
+        assertEquals(TerminalStatus.ACTIVE, gw.store().findTerminal("TERM0002").orElseThrow().status());
+        assertNotNull(gw.store().findTerminal("TERM0002").orElseThrow().activatedAt());
+        assertCode("00", reg.send(reg.balance(PAN_NOPIN)));
+
+        gw.engine().changeTerminalStatus("TERM0003", TerminalStatus.SUSPENDED, "test").join();
+        IsoMessage r = pos3.send(pos3.sale(PAN_NOPIN, 100));
+        assertCode("58", r);
+        assertEquals("TERMINAL_SUSPENDED", r.getString(44));
+        gw.engine().changeTerminalStatus("TERM0003", TerminalStatus.RETURNED, "test").join();
+        assertCode("58", pos3.send(pos3.sale(PAN_NOPIN, 100)));
+        assertCode("00", pos3.send(pos3.settlement(0, 0, 0, 0)));
+
+        gw.engine().changeMerchantStatus(MERCHANT2, MerchantStatus.FROZEN, "test").join();
+        r = other.send(other.sale(PAN_NOPIN, 100));
+        assertCode("03", r);
+        assertEquals("MERCHANT_FROZEN", r.getString(44));
+        IsoMessage wrongMerchant = pos3.sale(PAN_NOPIN, 100).set(42, MERCHANT2);
+        assertCode("58", new TestPos(gw, "TERM9999", MERCHANT, null, null).send(new TestPos(gw, "TERM9999", MERCHANT, null, null).sale(PAN_NOPIN, 100)));
+        assertEquals("03", new TestPos(gw, "TERM0009", MERCHANT, null, null).send(wrongMerchant.set(41, "TERM0002")).getString(39));
+    }
+
+    @Test
+    void formatErrors() {
+        IsoMessage m = pos3.sale(PAN_NOPIN, 100);
+        m.unset(4);
+        IsoMessage r = pos3.send(m);
+        assertCode("30", r);
+        assertEquals("MISSING_FIELD_4", r.getString(44));
+        IsoMessage noStan = pos3.sale(PAN_NOPIN, 100);
+        noStan.unset(11);
+        assertEquals("MISSING_FIELD_11", pos3.send(noStan).getString(44));
+        byte[] garbage = {0x02, 0x00, (byte) 0xFF, (byte) 0xFF};
+        IsoMessage g = pos3.sendRaw(garbage);
+        assertEquals("0210", g.getMti());
+        assertCode("30", g);
+        assertNull(gw.handle(new byte[]{(byte) 0xAB}, "pos").join(), "no MTI, no answer");
+    }
+
+    @Test
+    void signOnIssuesKeysAndTheOldTakIsRefusedAfter() {
+        IsoMessage r = pos.send(pos.network("001"));
+        assertCode("00", r);
+        String de48 = r.getString(48);
+        assertEquals(76, de48.length());
+        var accepted = io.switchgate.security.SignOnKeys.accept(gw.security(),
+                gw.security().importClear(io.switchgate.security.KeyType.TMK, java.util.HexFormat.of().parseHex(TMK1)), de48);
+        // old TAK refused
+        assertCode("63", pos.send(pos.sale(PAN_NOPIN, 100)));
+        pos.tak = accepted.tak();
+        pos.tpk = accepted.tpk();
+        assertCode("00", pos.send(pos.withPin(pos.sale(PAN, 100), "1234")));
+        assertCode("00", pos.send(pos.network("301")));
+    }
+
+    @Test
+    void concurrentRefundsFromTwoTerminalsNeverExceedTheSale() throws Exception {
+        String rrn = approvedSale(pos, 10_000).getString(37);
+        List<CompletableFuture<byte[]>> fs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            TestPos p = i % 2 == 0 ? pos : pos3;
+            fs.add(gw.handle(p.pack(p.refund(PAN, 1_000 + i, rrn)), "pos"));
+        }
+        long approved = 0;
+        for (int i = 0; i < 20; i++) {
+            IsoMessage r = TestPos.D.unpack(fs.get(i).get(10, TimeUnit.SECONDS));
+            if ("00".equals(r.getString(39))) approved += 1_000 + i;
+        }
+        assertTrue(approved <= 10_000);
+        assertEquals(approved, gw.store().findByRrn(rrn).orElseThrow().refundedAmount());
+    }
+}
