@@ -361,6 +361,10 @@ public final class Dialect {
             String mti = m.getMti();
             if (mti == null) throw new IsoException(0, 0, "message has no MTI");
             if (mti.length() != 4) throw new IsoException(0, 0, "MTI must have 4 digits");
+            for (int i = 0; i < 4; i++) {
+                char c = mti.charAt(i);
+                if (c < '0' || c > '9') throw new IsoException(0, 0, "MTI must have 4 digits");
+            }
             pos = FieldCodec.encodeText(mtiSpec, mti, out, 0, 0);
         }
         int nb = bitmapSize(m);
@@ -394,7 +398,7 @@ public final class Dialect {
                     pos += len;
                     continue;
                 }
-                if (v == null) v = f.isBinary() ? m.getBytes(n) : m.getString(n); // parsed with another dialect
+                if (v == null) v = f.isBinary() ? m.getBytes(n) : Codes.latin1(m.getString(n)); // parsed with another dialect
                 if (f.isBinary()) {
                     byte[] b = v instanceof byte[] ? (byte[]) v : FieldCodec.unhex(f, (String) v, pos);
                     out = ensure(s, pos, FieldCodec.sizeBinary(f, b, pos));

@@ -305,7 +305,7 @@ final class FieldCodec {
             encodeBinary(f, b, out, 0);
             return out;
         }
-        String s = v instanceof String ? (String) v : new String((byte[]) v, StandardCharsets.ISO_8859_1);
+        String s = v instanceof String ? Codes.latin1((String) v) : new String((byte[]) v, StandardCharsets.ISO_8859_1);
         byte[] out = new byte[sizeText(f, s, 0)];
         encodeText(f, s, out, 0, 0);
         return out;
@@ -355,13 +355,26 @@ final class FieldCodec {
             for (int i = 0; i < n; i++) out[pos++] = Codes.toEbcdic(s.charAt(i));
             for (int i = n; i < units; i++) out[pos++] = EBCDIC_SPACE;
         } else {
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(i);
-                out[pos++] = c < 256 ? (byte) c : (byte) '?';
-            }
+            latin1(s, n, out, pos);
+            pos += n;
             for (int i = n; i < units; i++) out[pos++] = ' ';
         }
         return pos;
+    }
+
+    /**
+     * Copies the string's characters as bytes: a plain array copy for Latin-1 strings. Values reach the codec
+     * through {@link IsoMessage#set}, which has already replaced characters above U+00FF by '?'
+     * (as String.getBytes(ISO_8859_1) does), so the low byte is the character.
+     */
+    @SuppressWarnings("deprecation")
+    static void latin1(String s, int n, byte[] out, int pos) {
+        s.getBytes(0, n, out, pos);
+    }
+
+    @SuppressWarnings("deprecation")
+    private static void latin1From(String s, int from, int n, byte[] out, int pos) {
+        s.getBytes(from, from + n, out, pos);
     }
 
     private static int digit(FieldSpec f, boolean track2, char c, int off) {
@@ -377,10 +390,18 @@ final class FieldCodec {
         if (!f.bcd) {
             boolean eb = f.ebcdic;
             for (int i = 0; i < zeros; i++) out[pos++] = eb ? EBCDIC_ZERO : (byte) '0';
+            if (!eb) {
+                latin1From(s, from, n, out, pos);
+                for (int i = pos, e = pos + n; i < e; i++) {
+                    int c = out[i];
+                    if ((c < '0' || c > '9') && !(track2 && (c == '=' || c == 'D'))) throw badValue(f, off);
+                }
+                return pos + n;
+            }
             for (int i = 0; i < n; i++) {
                 char c = s.charAt(from + i);
                 if ((c < '0' || c > '9') && !(track2 && (c == '=' || c == 'D'))) throw badValue(f, off);
-                out[pos++] = eb ? Codes.toEbcdic(c) : (byte) c;
+                out[pos++] = Codes.toEbcdic(c);
             }
             return pos;
         }

@@ -149,11 +149,14 @@ public final class IsoMessage {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Sets field n; a binary field accepts hex text. A null value unsets the field. */
+    /**
+     * Sets field n; a binary field accepts hex text. A null value unsets the field. Characters above U+00FF, which
+     * ISO 8583 text cannot carry, are replaced by '?' (as jPOS's ISO-8859-1 packing does).
+     */
     public IsoMessage set(int n, String value) {
         checkField(n);
         if (value == null) return unset(n);
-        put(n, normalize(n, value));
+        put(n, normalize(n, Codes.latin1(value)));
         return this;
     }
 
