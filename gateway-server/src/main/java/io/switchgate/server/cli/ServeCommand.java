@@ -4,6 +4,7 @@ import io.switchgate.config.GatewayConfig;
 import io.switchgate.config.InvalidConfigException;
 import io.switchgate.server.config.ConfigException;
 import io.switchgate.server.config.ConfigLoader;
+import io.switchgate.server.admin.Operations;
 import io.switchgate.server.net.ServerStartException;
 import io.switchgate.server.net.TerminalServer;
 import io.switchgate.txn.Gateway;
@@ -43,7 +44,7 @@ public final class ServeCommand implements Callable<Integer> {
     private volatile Running running;
 
     /** What a started gateway is made of; {@link #stop} drains and closes it. */
-    public record Running(GatewayConfig config, Gateway gateway, TerminalServer server) {
+    public record Running(GatewayConfig config, Gateway gateway, TerminalServer server, Operations operations) {
 
         public boolean stop(Duration drain) {
             server.stopAccepting();
@@ -52,6 +53,7 @@ public final class ServeCommand implements Callable<Integer> {
                 log.warn("{} responses still in flight after {} s; closing anyway", server.inFlight(), drain.toSeconds());
             }
             server.close();
+            operations.close();
             try {
                 gateway.close();
             } catch (RuntimeException e) {
@@ -78,7 +80,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (InvalidConfigException | ConfigException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
-        } catch (ServerStartException e) {
+        } catch (ServerStartException | IllegalStateException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
@@ -96,7 +98,7 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Starts the gateway and binds its listeners; closes what was started if a listener cannot bind. */
+    /** Starts the gateway, binds its listeners and the admin API; closes what was started if something cannot start. */
     public static Running start(GatewayConfig cfg) {
         Gateway gateway = Gateway.start(cfg);
         TerminalServer server = new TerminalServer(cfg.listeners(), gateway);
@@ -106,7 +108,13 @@ public final class ServeCommand implements Callable<Integer> {
             gateway.close();
             throw e;
         }
-        return new Running(cfg, gateway, server);
+        try {
+            return new Running(cfg, gateway, server, Operations.start(gateway, cfg, server));
+        } catch (RuntimeException e) {
+            server.close();
+            gateway.close();
+            throw e;
+        }
     }
 
     private void shutdown() {
