@@ -273,7 +273,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     private KeyHandle key(KeyType type, String stored) {
         if (stored == null) return null;
-        return keys.computeIfAbsent(stored, s -> security.importStored(type, s));
+        // Keyed on role and value: the same key material configured for two roles gets two handles.
+        return keys.computeIfAbsent(type.name() + ':' + stored, s -> security.importStored(type, stored));
     }
 
     /** MAC over the packed request up to the MAC field (X9.19, padding 1) when the terminal has a TAK. */
