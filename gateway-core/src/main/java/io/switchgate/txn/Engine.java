@@ -194,6 +194,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
         IsoMessage m = r.msg;
         String mti = m.getMti();
         r.type = MessageKind.classify(mti, m.getString(3), m.getString(70));
+        if (r.type == null && ("0200".equals(mti) && !m.hasField(3) || "0800".equals(mti) && !m.hasField(70))) {
+            reply(r, Outcome.of(Codes.FORMAT_ERROR, "MISSING_FIELD_" + ("0200".equals(mti) ? 3 : 70)), null);
+            return;
+        }
         if (r.type == null) {
             reply(r, Outcome.of(Codes.INVALID_TRANSACTION, "UNSUPPORTED_MESSAGE"), null);
             return;
