@@ -408,7 +408,7 @@ public final class Dialect {
                     pos = FieldCodec.encodeBinary(f, b, out, pos);
                 } else {
                     String t = v instanceof String ? (String) v : new String((byte[]) v, java.nio.charset.StandardCharsets.ISO_8859_1);
-                    out = ensure(s, pos, FieldCodec.sizeText(f, t, pos));
+                    out = ensure(s, pos, FieldCodec.sizeText(f, t, pos) + FieldCodec.bcdScratch(f, t));
                     pos = FieldCodec.encodeText(f, t, out, pos, pos);
                 }
             }
