@@ -50,6 +50,14 @@ public final class InMemorySafQueue implements SafQueue {
     }
 
     @Override
+    public synchronized boolean postpone(String id, String node, Instant next, Instant now, String result) {
+        SafMessage m = rows.get(id);
+        if (m == null || m.status() != SafMessage.Status.PENDING || !node.equals(m.leaseOwner())) return false;
+        rows.put(id, m.postponed(next, result, now));
+        return true;
+    }
+
+    @Override
     public synchronized long depth() {
         return rows.values().stream().filter(m -> m.status() == SafMessage.Status.PENDING).count();
     }

@@ -186,6 +186,18 @@ public final class JdbcSafQueue implements SafQueue {
     }
 
     @Override
+    public boolean postpone(String id, String node, Instant next, Instant now, String result) {
+        return update("UPDATE saf_messages SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, "
+                + "last_result = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND lease_owner = ?", ps -> {
+            time(ps, 1, next);
+            ps.setString(2, cut(result));
+            time(ps, 3, now);
+            ps.setString(4, id);
+            ps.setString(5, node);
+        });
+    }
+
+    @Override
     public long depth() {
         return count("SELECT COUNT(*) FROM saf_messages WHERE status = 'PENDING'", null);
     }

@@ -99,6 +99,12 @@ public record SafMessage(
                 result, createdAt, now);
     }
 
+    SafMessage postponed(Instant next, String result, Instant now) {
+        return new SafMessage(id, host, kind, mti, stan, rrn, transmissionTime, processingCode, amount, currency, acquirerId,
+                terminalId, merchantId, originalData, txnRrn, reason, Status.PENDING, attempts, next, null, null,
+                result, createdAt, now);
+    }
+
     /** Whether {@code node} may take it at {@code now}: pending, due, and not leased by anyone else (or the lease ran out). */
     boolean available(Instant now) {
         return status == Status.PENDING && !nextAttemptAt.isAfter(now) && (leaseUntil == null || leaseUntil.isBefore(now));

@@ -31,6 +31,9 @@ public interface SafQueue extends AutoCloseable {
     /** Not delivered this time: attempts + 1, due again at {@code next}, lease released. False if not held by {@code node}. */
     boolean reschedule(String id, String node, Instant next, Instant now, String result);
 
+    /** Not sent this time (host unreachable, circuit open): due again at {@code next}, attempts unchanged, lease released. */
+    boolean postpone(String id, String node, Instant next, Instant now, String result);
+
     /** Pending messages (all hosts). */
     long depth();
 

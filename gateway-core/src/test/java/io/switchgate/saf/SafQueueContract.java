@@ -96,6 +96,18 @@ abstract class SafQueueContract {
     }
 
     @Test
+    void postponeKeepsTheAttemptCount() {
+        SafMessage m = reversal("hostA", 6, T0);
+        q.enqueue(m);
+        q.lease("n1", T0, 10, LEASE);
+        assertTrue(q.postpone(m.id(), "n1", T0.plusSeconds(3), T0, "HOST_UNAVAILABLE"));
+        assertTrue(q.lease("n1", T0.plusSeconds(2), 10, LEASE).isEmpty());
+        SafMessage again = q.lease("n1", T0.plusSeconds(3), 10, LEASE).get(0);
+        assertEquals(0, again.attempts());
+        assertEquals("0420", again.mtiToSend(), "never sent: still the first transmission");
+    }
+
+    @Test
     void depthOldestAgeAndListing() {
         assertEquals(0, q.depth());
         assertEquals(Duration.ZERO, q.oldestAge(T0));
