@@ -56,7 +56,6 @@ final class GenericPackagerXml {
         PrefixEncoding none = PrefixEncoding.NONE;
         // fixed length
         put("IF_CHAR", Kind.CHAR, Encoding.ASCII, none, 0);
-        put("IFA_CHAR", Kind.CHAR, Encoding.ASCII, none, 0);
         put("IFE_CHAR", Kind.CHAR, Encoding.EBCDIC, none, 0);
         put("IF_ECHAR", Kind.CHAR, Encoding.EBCDIC, none, 0);
         put("IFA_NUMERIC", Kind.NUMERIC, Encoding.ASCII, none, 0);
@@ -70,11 +69,14 @@ final class GenericPackagerXml {
         put("IFA_BITMAP", Kind.BITMAP, Encoding.HEX, none, 0);
         // variable length
         String[] ls = {null, null, "LL", "LLL", "LLLL"};
-        for (int d = 2; d <= 4; d++) {
+        for (int d = 2; d <= 3; d++) { // jPOS has no LLLL numerics
             String l = ls[d];
             put("IFA_" + l + "NUM", Kind.NUMERIC, Encoding.ASCII, PrefixEncoding.ASCII, d);
             put("IFB_" + l + "NUM", Kind.NUMERIC, Encoding.BCD_RIGHT, PrefixEncoding.BCD, d);
             put("IFE_" + l + "NUM", Kind.NUMERIC, Encoding.EBCDIC, PrefixEncoding.EBCDIC, d);
+        }
+        for (int d = 2; d <= 4; d++) {
+            String l = ls[d];
             put("IFA_" + l + "CHAR", Kind.CHAR, Encoding.ASCII, PrefixEncoding.ASCII, d);
             put("IFB_" + l + "CHAR", Kind.CHAR, Encoding.ASCII, PrefixEncoding.BCD, d);
             put("IFE_" + l + "CHAR", Kind.CHAR, Encoding.EBCDIC, PrefixEncoding.EBCDIC, d);
@@ -149,26 +151,35 @@ final class GenericPackagerXml {
         } catch (NumberFormatException ex) {
             throw new IllegalArgumentException("dialect file " + xml + ": field id '" + id + "' is not a number");
         }
-        String simple = cls.startsWith("org.jpos.iso.") ? cls.substring("org.jpos.iso.".length()) : cls;
-        Row r = CLASSES.get(simple);
-        if (r == null) {
-            throw new IllegalArgumentException("dialect file " + xml + ": field " + num + ": class " + cls + " is not supported");
-        }
         int len;
         try {
             len = Integer.parseInt(length.trim());
         } catch (NumberFormatException ex) {
             throw new IllegalArgumentException("dialect file " + xml + ": field " + num + " (" + cls + "): length '" + length + "' is not a number");
         }
+        try {
+            return spec(num, cls, len, "true".equalsIgnoreCase(pad.trim()), name);
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("dialect file " + xml + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Our spec for a jPOS field class ({@code org.jpos.iso.} prefix optional). */
+    static FieldSpec spec(int num, String cls, int len, boolean pad, String name) {
+        String simple = cls.startsWith("org.jpos.iso.") ? cls.substring("org.jpos.iso.".length()) : cls;
+        Row r = CLASSES.get(simple);
+        if (r == null) {
+            throw new IllegalArgumentException("field " + num + ": class " + cls + " is not supported");
+        }
         Encoding enc = r.enc;
-        if (enc == Encoding.BCD_RIGHT && "true".equalsIgnoreCase(pad.trim())) enc = Encoding.BCD_LEFT;
+        if (enc == Encoding.BCD_RIGHT && pad) enc = Encoding.BCD_LEFT;
         Kind kind = r.kind;
         // track 2 in a numeric class: digits and the '=' separator (BCD nibble D), as jPOS reads it
         if (num == 35 && kind == Kind.NUMERIC && r.pe != PrefixEncoding.NONE) kind = Kind.TRACK2;
         try {
             return new FieldSpec(num, name, kind, enc, r.pe, r.digits, len, cls);
         } catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("dialect file " + xml + ": field " + num + " (" + cls + "): " + ex.getMessage(), ex);
+            throw new IllegalArgumentException("field " + num + " (" + cls + "): " + ex.getMessage(), ex);
         }
     }
 }

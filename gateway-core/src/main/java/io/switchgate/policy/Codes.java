@@ -50,6 +50,6 @@ public final class Codes {
 
     /** A person's reading of a response code; "unknown" for codes we never answer. */
     public static String meaning(String code) {
-        return MEANINGS.getOrDefault(code, "unknown");
+        return code == null ? "unknown" : MEANINGS.getOrDefault(code, "unknown");
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
  * @param original      the sale named by DE 37, or null if none was found
  * @param priorRefunds  every refund already journaled against that sale (any status)
  * @param merchantRefundsToday approved refund amount of this merchant today, before this one
+ * @param inFlightRefunds refunds of the same sale sent to a host and not yet answered: they count
+ *                        against the refundable amount until they are declined
  */
 public record RefundCheck(
         long amount,
@@ -21,5 +23,12 @@ public record RefundCheck(
         TxnRecord original,
         List<TxnRecord> priorRefunds,
         long merchantRefundsToday,
-        Instant now) {
+        Instant now,
+        long inFlightRefunds) {
+
+    /** A check with nothing in flight (the embedded authorizer answers at once). */
+    public RefundCheck(long amount, String merchantId, String panHash, MerchantState merchant, TxnRecord original,
+                       List<TxnRecord> priorRefunds, long merchantRefundsToday, Instant now) {
+        this(amount, merchantId, panHash, merchant, original, priorRefunds, merchantRefundsToday, now, 0);
+    }
 }

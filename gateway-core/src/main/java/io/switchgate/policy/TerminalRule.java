@@ -22,7 +22,7 @@ public final class TerminalRule {
                 if (type == TxnType.SALE || type == TxnType.SIGNON || type == TxnType.ECHO || type == TxnType.REVERSAL) return null;
                 return Decline.of(Codes.NOT_PERMITTED_TO_TERMINAL, "TERMINAL_NOT_ACTIVATED");
             case SUSPENDED:
-                if (type == TxnType.REVERSAL || type == TxnType.ECHO) return null;
+                if (type == TxnType.REVERSAL || type == TxnType.SETTLEMENT || type == TxnType.ECHO) return null;
                 return Decline.of(Codes.NOT_PERMITTED_TO_TERMINAL, "TERMINAL_SUSPENDED");
             case RETURNED:
                 if (type == TxnType.REVERSAL || type == TxnType.SETTLEMENT || type == TxnType.ECHO) return null;

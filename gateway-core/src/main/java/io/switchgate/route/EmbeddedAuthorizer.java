@@ -48,8 +48,11 @@ public final class EmbeddedAuthorizer implements Authorizer {
         if (r.type() != TxnType.REFUND && (expired(card.expiry(), r.now()) || expired(r.card().expiry(), r.now()))) {
             return AuthResult.decline(Codes.EXPIRED_CARD, "CARD_EXPIRED");
         }
+        // A card locked by wrong PINs stays locked for every purchase, PIN or not, until the issuer resets it.
+        if (r.type() != TxnType.REFUND && card.pinTries() >= MAX_PIN_TRIES) {
+            return AuthResult.decline(Codes.PIN_TRIES_EXCEEDED, "PIN_TRIES_EXCEEDED");
+        }
         if (r.type() != TxnType.REFUND && card.storedPin() != null && r.pinBlock() != null) {
-            if (card.pinTries() >= MAX_PIN_TRIES) return AuthResult.decline(Codes.PIN_TRIES_EXCEEDED, "PIN_TRIES_EXCEEDED");
             boolean ok;
             try {
                 ok = r.pinKey() != null && security.verifyPin(r.pinKey(), PinFormat.ISO0, r.pinBlock(), r.card().pan(),

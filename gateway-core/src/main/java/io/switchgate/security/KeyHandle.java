@@ -47,9 +47,6 @@ public final class KeyHandle {
     /** {@code kcv:XXXXXX:<hex under master>}, the form config files and the store keep. */
     public String toStoredForm() { return "kcv:" + kcv + ":" + encryptedHex(); }
 
-    /** The same key with another role (the module checks nothing here; use with care, e.g. for tests). */
-    KeyHandle withType(KeyType newType) { return new KeyHandle(newType, algorithm, keyLength, kcv, encrypted); }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof KeyHandle h && h.type == type && h.algorithm == algorithm && Arrays.equals(h.encrypted, encrypted);

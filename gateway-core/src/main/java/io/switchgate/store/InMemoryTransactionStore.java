@@ -77,7 +77,7 @@ public final class InMemoryTransactionStore implements TransactionStore {
             if (e != null) return e;
         }
         for (CardAccount c : set.cards) {
-            RuntimeException e = checkRow(pending, "cards", c.panHash(), c.version(), cards.get(c.panHash()), CardAccount::version);
+            RuntimeException e = checkRow(pending, "cards", c.panHash(), JdbcTable.cardKey(c), c.version(), cards.get(c.panHash()), CardAccount::version);
             if (e != null) return e;
         }
         for (TerminalState t : set.terminals) {
@@ -108,15 +108,21 @@ public final class InMemoryTransactionStore implements TransactionStore {
 
     private static <R> RuntimeException checkRow(Map<String, Long> pending, String table, String key, long version,
                                                  R current, java.util.function.ToLongFunction<R> versionOf) {
+        return checkRow(pending, table, key, key, version, current, versionOf);
+    }
+
+    /** @param label the key as messages show it (a card by the start of its hash, never a PAN field) */
+    private static <R> RuntimeException checkRow(Map<String, Long> pending, String table, String key, String label,
+                                                 long version, R current, java.util.function.ToLongFunction<R> versionOf) {
         if (key == null) return new StoreException(table + ": primary key is null");
-        if (version < 1) return new StoreException(table + " " + key + ": version " + version + " is not >= 1");
+        if (version < 1) return new StoreException(table + " " + label + ": version " + version + " is not >= 1");
         String pk = table + '\0' + key;
         Long seen = pending.get(pk);
         long currentVersion = seen != null ? seen : current == null ? 0 : versionOf.applyAsLong(current);
         if (version == 1) {
-            if (currentVersion != 0) return new ConcurrentUpdateException(table + " " + key + ": already exists");
+            if (currentVersion != 0) return new ConcurrentUpdateException(table + " " + label + ": already exists");
         } else if (currentVersion != version - 1) {
-            return new ConcurrentUpdateException(table + " " + key + ": expected version " + (version - 1)
+            return new ConcurrentUpdateException(table + " " + label + ": expected version " + (version - 1)
                     + (currentVersion == 0 ? ", row missing" : ", found " + currentVersion));
         }
         pending.put(pk, version);

@@ -194,7 +194,13 @@ final class JdbcTable<R> {
             ts("updated_at"), lng("version")},
             c -> new Object[]{c.panHash(), c.maskedPan(), c.expiry(), c.storedPin(), c.balance(), c.pinTries(),
                     c.updatedAt(), c.version()},
-            CardAccount::version, c -> c.maskedPan() == null ? "(card)" : c.maskedPan());
+            CardAccount::version, JdbcTable::cardKey);
+
+    /** A card named by the start of its PAN hash: never a PAN field, which a bug upstream could fill in clear. */
+    static String cardKey(CardAccount c) {
+        String h = c.panHash();
+        return h == null ? "pan_hash null" : "pan_hash " + (h.length() > 8 ? h.substring(0, 8) + "..." : h);
+    }
 
     static CardAccount card(ResultSet rs) throws SQLException {
         return new CardAccount(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),

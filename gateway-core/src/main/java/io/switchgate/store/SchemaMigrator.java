@@ -47,9 +47,12 @@ final class SchemaMigrator {
     List<Integer> migrate() {
         List<Migration> all = load();
         List<Integer> applied = new ArrayList<>();
-        synchronized (JVM_LOCK) {
-            for (Migration m : all) {
-                if (applyIfMissing(m)) applied.add(m.version());
+        if (postgres) {
+            // the advisory lock serializes nodes (and pools in this JVM) on the database itself
+            for (Migration m : all) if (applyIfMissing(m)) applied.add(m.version());
+        } else {
+            synchronized (JVM_LOCK) {
+                for (Migration m : all) if (applyIfMissing(m)) applied.add(m.version());
             }
         }
         return applied;

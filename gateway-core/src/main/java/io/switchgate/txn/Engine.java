@@ -233,6 +233,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
         r.dupKey = r.terminal.id() + '|' + mti.charAt(1) + '|' + r.stan() + '|' + m.getString(7);
         r.fingerprint = m.getString(3) + '|' + (de4 == null ? "" : de4) + '|' + (r.panHash == null ? "" : r.panHash);
 
+        Request inFlightTwin = state.awaitingHost.get(r.dupKey);
+        if (inFlightTwin != null) {
+            // The same request is waiting for a host: decide this one again once that one is answered.
+            inFlightTwin.answer.whenCompleteAsync((b, e) -> process(r), thread);
+            return;
+        }
         TxnRecord prior = state.answered(r.dupKey, r.now);
         if (prior != null) {
             if (prior.fingerprint().equals(r.fingerprint)) replay(r, prior);
@@ -344,13 +350,21 @@ public final class Engine implements MessageHandler, AutoCloseable {
         MerchantDayTotal day = state.dayTotal(merchant.id(), today);
         var prior = original == null ? java.util.List.<TxnRecord>of()
                 : state.childrenOf(original.rrn()).stream().filter(t -> t.type() == TxnType.REFUND).toList();
+        String dayKey = merchant.id() + '|' + today;
+        long saleInFlight = original == null ? 0 : state.refundsInFlight.getOrDefault(original.rrn(), 0L);
+        long dayInFlight = state.dayRefundsInFlight.getOrDefault(dayKey, 0L);
         Decline d = RefundRules.check(new RefundCheck(r.amount, merchant.id(), r.panHash, merchant, original, prior,
-                day.refundAmount(), r.now));
+                day.refundAmount() + dayInFlight, r.now, saleInFlight));
         if (d != null) {
             declineJournaled(r, d, original == null ? null : original.rrn(), null);
             return;
         }
+        // Reserve the amount while the authorizer decides (a host answers later; others may ask meanwhile).
+        state.refundsInFlight.merge(original.rrn(), r.amount, Long::sum);
+        state.dayRefundsInFlight.merge(dayKey, r.amount, Long::sum);
         authorize(r, original.host(), (auth, cs, host) -> {
+            release(state.refundsInFlight, original.rrn(), r.amount);
+            release(state.dayRefundsInFlight, dayKey, r.amount);
             if (!auth.approved()) {
                 journal(r, cs, auth.code(), auth.reason(), null, TxnStatus.DECLINED, original.rrn(), null, host, auth.balance());
                 return;
@@ -366,6 +380,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
             cs.txn(refunded).dayTotal(newDay).batch(batch);
             journal(r, cs, Codes.APPROVED, null, auth.authCode(), TxnStatus.APPROVED, sale.rrn(), null, host, auth.balance());
         });
+    }
+
+    private static void release(Map<String, Long> reservations, String key, long amount) {
+        reservations.computeIfPresent(key, (k, v) -> v - amount == 0 ? null : v - amount);
     }
 
     private void voidSale(Request r) {
@@ -513,10 +531,18 @@ public final class Engine implements MessageHandler, AutoCloseable {
         KeyHandle pinKey = pinBlock == null ? null : key(KeyType.TPK, r.terminal.tpk());
         AuthRequest req = new AuthRequest(r.type, r.card, r.panHash, r.amount, currency(r), pinBlock, pinKey,
                 r.terminal.id(), r.terminal.merchantId(), r.stan(), r.rrn(rrns), cs, r.now, r.msg);
-        onEngineThread(a.authorize(req), auth -> {
+        CompletableFuture<AuthResult> pending = a.authorize(req);
+        boolean async = !pending.isDone() && r.dupKey != null;
+        if (async) state.awaitingHost.put(r.dupKey, r);
+        onEngineThread(pending, auth -> {
             r.hostStan = auth.hostStan();
             r.hostRrn = auth.hostRrn();
-            k.accept(auth, cs, a.name());
+            try {
+                k.accept(auth, cs, a.name());
+            } finally {
+                // Only now is the request in the duplicate index; until now its twins wait for it.
+                if (async) state.awaitingHost.remove(r.dupKey, r);
+            }
         });
     }
 
@@ -565,6 +591,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     private void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) {
         KeyHandle tak = responseMacKey(r);
+        // Pack and MAC here, on the engine thread: the writer thread only commits and releases.
+        byte[] ready = pack(r, o, tak);
         CompletableFuture<Void> commit = writer.submit(cs);
         if (rrn != null) {
             pendingCommits.put(rrn, commit);
@@ -572,11 +600,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         commit.whenComplete((v, err) -> {
             if (err == null) {
-                reply(r, o, tak);
+                release(r, o, ready);
             } else {
                 log.error("journal commit failed for terminal {} stan {}: {}", r.terminal.id(), r.stan(), err.toString());
                 thread.execute(state::invalidate);
-                reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE"), tak);
+                Outcome failed = Outcome.of(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE");
+                release(r, failed, pack(r, failed, tak));
             }
         });
     }
@@ -599,21 +628,32 @@ public final class Engine implements MessageHandler, AutoCloseable {
     }
 
     private void reply(Request r, Outcome o, KeyHandle tak) {
-        byte[] bytes;
+        release(r, o, pack(r, o, tak));
+    }
+
+    private byte[] pack(Request r, Outcome o, KeyHandle tak) {
         try {
-            bytes = ResponseBuilder.build(r, o, tak, security);
+            return ResponseBuilder.build(r, o, tak, security);
         } catch (RuntimeException e) {
             log.error("cannot pack response for terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
             try {
-                bytes = ResponseBuilder.build(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "RESPONSE_PACK_FAILED"), null, security);
+                return ResponseBuilder.build(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "RESPONSE_PACK_FAILED"), null, security);
             } catch (RuntimeException again) {
-                bytes = null;
+                return null;
             }
         }
+    }
+
+    /** Hands the answer to the transport and tells the listener (metrics, transaction log). */
+    private void release(Request r, Outcome o, byte[] bytes) {
         TxnRecord rec = o.record();
-        listener.answered(r.msg.getMti(), r.type == null ? "UNKNOWN" : r.type.name(), r.terminalId(), r.stan(),
-                rec == null ? null : rec.rrn(), r.amount, r.card == null ? null : PanMask.mask(r.card.pan()),
-                o.code(), o.reason(), System.nanoTime() - r.startNanos);
+        try {
+            listener.answered(r.msg.getMti(), r.type == null ? "UNKNOWN" : r.type.name(), r.terminalId(), r.stan(),
+                    rec == null ? null : rec.rrn(), r.amount, r.card == null ? null : PanMask.mask(r.card.pan()),
+                    o.code(), o.reason(), System.nanoTime() - r.startNanos);
+        } catch (RuntimeException e) {
+            log.warn("engine listener failed: {}", e.toString());
+        }
         r.answer.complete(bytes);
     }
 

@@ -47,6 +47,12 @@ final class EngineState implements CardBook {
     private final java.util.Set<String> orphanReversals = new java.util.HashSet<>();
     /** original RRN -> RRNs of refunds, voids and reversals against it; present once loaded. */
     private final Map<String, List<String>> children = new HashMap<>();
+    /** dupKey -> request waiting for an upstream host's answer (a duplicate waits for it, then replays). */
+    final Map<String, Request> awaitingHost = new HashMap<>();
+    /** sale RRN -> amount of its refunds waiting for a host's answer. */
+    final Map<String, Long> refundsInFlight = new HashMap<>();
+    /** merchant|day -> amount of refunds waiting for a host's answer. */
+    final Map<String, Long> dayRefundsInFlight = new HashMap<>();
     private boolean loaded;
     private long sweeps;
 

@@ -75,7 +75,7 @@ final class Fixtures {
     }
 
     static BatchState batch(String terminal, long no) {
-        return BatchState.open(terminal, no, T0);
+        return new BatchState(terminal, no, true, 0, 0, 0, 0, T0, null, 1);
     }
 
     static MerchantDayTotal dayTotal(String merchant, LocalDate day, long amount) {

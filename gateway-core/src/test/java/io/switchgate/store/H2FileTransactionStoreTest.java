@@ -62,4 +62,10 @@ class H2FileTransactionStoreTest extends TransactionStoreContract {
             assertEquals(seq + 100, reopened.reserveSequence("rrn-01", 1));
         }
     }
+
+    @Override
+    protected TransactionStore[] openEmptyPair() {
+        String empty = "jdbc:h2:file:" + dir.resolve("empty").toAbsolutePath();
+        return new TransactionStore[]{JdbcTransactionStore.open(empty, "sa", "", 2), JdbcTransactionStore.open(empty, "sa", "", 2)};
+    }
 }

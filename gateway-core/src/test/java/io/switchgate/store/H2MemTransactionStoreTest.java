@@ -19,4 +19,10 @@ class H2MemTransactionStoreTest extends TransactionStoreContract {
     protected TransactionStore openAnother() {
         return JdbcTransactionStore.open(url, "sa", "", 4);
     }
+
+    @Override
+    protected TransactionStore[] openEmptyPair() {
+        String empty = "jdbc:h2:mem:e" + java.util.UUID.randomUUID().toString().replace("-", "");
+        return new TransactionStore[]{JdbcTransactionStore.open(empty, "sa", "", 2), JdbcTransactionStore.open(empty, "sa", "", 2)};
+    }
 }

@@ -18,9 +18,22 @@ class PostgresTransactionStoreTest extends TransactionStoreContract {
         return JdbcTransactionStore.open(PostgresSupport.url(schema), PostgresSupport.USER, PostgresSupport.PASSWORD, 4);
     }
 
+    private String emptySchema;
+
+    @Override
+    protected TransactionStore[] openEmptyPair() {
+        emptySchema = PostgresSupport.createSchema();
+        String url = PostgresSupport.url(emptySchema);
+        return new TransactionStore[]{
+                JdbcTransactionStore.open(url, PostgresSupport.USER, PostgresSupport.PASSWORD, 2),
+                JdbcTransactionStore.open(url, PostgresSupport.USER, PostgresSupport.PASSWORD, 2)};
+    }
+
     @Override
     protected void cleanUp() {
         PostgresSupport.dropSchema(schema);
+        PostgresSupport.dropSchema(emptySchema);
         schema = null;
+        emptySchema = null;
     }
 }

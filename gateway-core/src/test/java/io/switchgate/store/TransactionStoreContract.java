@@ -47,6 +47,14 @@ abstract class TransactionStoreContract {
     /** Another store instance (own pool) on the database of the last {@link #openFresh}; not yet migrated. */
     protected abstract TransactionStore openAnother() throws Exception;
 
+    /**
+     * Two store instances (own pools) on a new, empty, not yet migrated database, or null if the store has
+     * no schema (in memory). Closed by the test; the database is cleaned up by {@link #cleanUp}.
+     */
+    protected TransactionStore[] openEmptyPair() throws Exception {
+        return null;
+    }
+
     /** Called after each test, after the stores are closed. */
     protected void cleanUp() throws Exception {
     }
@@ -344,6 +352,41 @@ abstract class TransactionStoreContract {
     }
 
     @Test
+    void forEachDupKeySinceGivesRecentKeys() {
+        Instant since = now().minusSeconds(3600);
+        TxnRecord old = sale(rrn(), "TERM0001", "MERCHANT0000001", "000001", 1, since.minusNanos(1_000));
+        TxnRecord atSince = sale(rrn(), "TERM0001", "MERCHANT0000001", "000002", 1, since);
+        TxnRecord recent = sale(rrn(), "TERM0002", "MERCHANT0000001", "000003", 1, since.plusSeconds(60));
+        TxnRecord noKey = sparse(rrn());
+        TxnRecord noKeyRecent = new TxnRecord(noKey.rrn(), "01", TxnType.ECHO, "0800", null, null, null, null, null, null,
+                null, 0, null, null, null, "00", null, null, TxnStatus.APPROVED, 0, null, null, 0, null, null, null,
+                since.plusSeconds(5), null, 1);
+        applyOk(set().txn(old).txn(atSince), set().txn(recent).txn(noKeyRecent));
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        store.forEachDupKeySince(since, seen::put);
+        assertEquals(java.util.Map.of(atSince.dupKey(), atSince.rrn(), recent.dupKey(), recent.rrn()), seen);
+    }
+
+    @Test
+    void findOrphanReversalsOldestFirst() {
+        Instant since = now().minusSeconds(3600);
+        TxnRecord sale = sale(rrn(), "TERM0001", "MERCHANT0000001", "000001", 100, since);
+        TxnRecord found = reversal(rrn(), sale.rrn(), "000001", since.plusSeconds(10));
+        TxnRecord orphanLate = reversal(rrn(), null, "000002", since.plusSeconds(30));
+        TxnRecord orphanEarly = reversal(rrn(), null, "000003", since.plusSeconds(20));
+        TxnRecord orphanOld = reversal(rrn(), null, "000004", since.minusSeconds(1));
+        applyOk(set().txn(sale).txn(found).txn(orphanLate), set().txn(orphanEarly).txn(orphanOld));
+        assertEquals(List.of(orphanEarly, orphanLate), store.findOrphanReversals(since));
+    }
+
+    private static TxnRecord reversal(String rrn, String original, String stan, Instant at) {
+        return new TxnRecord(rrn, "01", TxnType.REVERSAL, "0400", "000000", "TERM0001", "MERCHANT0000001", stan,
+                "0301101530", "TERM0001:0400:" + stan, "fp", 100, "156", null, null, original == null ? "25" : "00",
+                original == null ? "ORIGINAL_NOT_FOUND" : null, null, original == null ? TxnStatus.DECLINED : TxnStatus.APPROVED,
+                0, original, stan, 7, "embedded", null, null, at, at, 1);
+    }
+
+    @Test
     void eventsOldestFirstPerSubject() {
         String tid = id("T", 8);
         Instant at = now();
@@ -436,6 +479,28 @@ abstract class TransactionStoreContract {
         TxnRecord t = sale(rrn(), "TERM0001", "MERCHANT0000001", "000001", 1, now());
         assertNull(a.apply(List.of(set().txn(t))).get(0));
         assertEquals(Optional.of(t), b.findByRrn(t.rrn()));
+    }
+
+    @Test
+    void twoNodesMigratingAnEmptyDatabaseAtOnce() throws Exception {
+        TransactionStore[] pair = openEmptyPair();
+        org.junit.jupiter.api.Assumptions.assumeTrue(pair != null, "no schema to migrate");
+        try {
+            for (int round = 0; round < 2; round++) {
+                CyclicBarrier start = new CyclicBarrier(2);
+                CompletableFuture<Void> fa = CompletableFuture.runAsync(() -> { await(start); pair[0].migrate(); });
+                CompletableFuture<Void> fb = CompletableFuture.runAsync(() -> { await(start); pair[1].migrate(); });
+                fa.get(30, TimeUnit.SECONDS);
+                fb.get(30, TimeUnit.SECONDS);
+            }
+            TxnRecord t = sale(rrn(), "TERM0001", "MERCHANT0000001", "000001", 1, now());
+            assertNull(pair[0].apply(List.of(set().txn(t))).get(0));
+            assertEquals(Optional.of(t), pair[1].findByRrn(t.rrn()));
+            assertEquals(1, pair[1].reserveSequence("s", 1));
+        } finally {
+            pair[0].close();
+            pair[1].close();
+        }
     }
 
     protected static void await(CyclicBarrier b) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Command-line entry point: {@code serve} (the default), {@code demo}, {@code terminal}, {@code decode}, {@code encode}. */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "ISO 8583 transaction gateway",
-        subcommands = {})
+        subcommands = {io.switchgate.server.cli.DecodeCommand.class, io.switchgate.server.cli.EncodeCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

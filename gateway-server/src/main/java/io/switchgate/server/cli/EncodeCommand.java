@@ -1,0 +1,94 @@
+package io.switchgate.server.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.switchgate.iso.Dialect;
+import io.switchgate.iso.IsoException;
+import io.switchgate.iso.IsoMessage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code encode}: the reverse of {@code decode}: JSON lines in, packed messages out as uppercase hex, one per line. */
+@Command(name = "encode", mixinStandardHelpOptions = true,
+        description = {"Reads JSON lines {\"mti\":\"0200\",\"fields\":{\"3\":\"000000\",...}} from standard input and prints",
+                "each packed message as hex (with the length header when --framing is given), one per line.",
+                "A line that cannot be packed prints {\"error\":\"...\",\"field\":N,\"offset\":K} and encoding goes on."})
+public final class EncodeCommand implements Callable<Integer> {
+
+    @Option(names = "--dialect", defaultValue = "iso87binary", paramLabel = "D",
+            description = "iso87binary, iso87ascii, iso93binary or a jPOS GenericPackager XML file (default: ${DEFAULT-VALUE})")
+    String dialect;
+
+    @Option(names = "--framing", defaultValue = "none", paramLabel = "F",
+            description = "none, nac2 or ascii4: the length header to put before each message (default: ${DEFAULT-VALUE})")
+    String framing;
+
+    @Override
+    public Integer call() throws Exception {
+        Dialect d;
+        Framing f;
+        try {
+            d = Dialect.named(dialect);
+            f = Framing.parse(framing);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        PrintStream out = System.out;
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            line = line.strip();
+            if (line.isEmpty()) continue;
+            out.println(encodeLine(d, f, line));
+        }
+        out.flush();
+        return 0;
+    }
+
+    static String encodeLine(Dialect d, Framing f, String json) throws JsonProcessingException {
+        JsonNode node;
+        try {
+            node = DecodeCommand.JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return DecodeCommand.JSON.writeValueAsString(DecodeCommand.error("not a JSON object", -1, -1));
+        }
+        if (node == null || !node.isObject() || !node.path("mti").isValueNode()) {
+            return DecodeCommand.JSON.writeValueAsString(DecodeCommand.error("expected {\"mti\":...,\"fields\":{...}}", -1, -1));
+        }
+        IsoMessage m = new IsoMessage(node.get("mti").asText());
+        JsonNode fields = node.path("fields");
+        Iterator<Map.Entry<String, JsonNode>> it = fields.isObject() ? fields.fields() : java.util.Collections.emptyIterator();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            int n;
+            try {
+                n = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException ex) {
+                n = -1;
+            }
+            if (n < 2 || n > 192 || !e.getValue().isValueNode() || e.getValue().isNull()) {
+                return DecodeCommand.JSON.writeValueAsString(
+                        DecodeCommand.error("bad field key or value '" + e.getKey() + "'", Math.max(n, -1), -1));
+            }
+            m.set(n, e.getValue().asText());
+        }
+        try {
+            byte[] packed = d.pack(m.dialect(d));
+            byte[] header = f.header(packed.length);
+            return HexFormat.of().withUpperCase().formatHex(header) + HexFormat.of().withUpperCase().formatHex(packed);
+        } catch (IsoException e) {
+            return DecodeCommand.JSON.writeValueAsString(DecodeCommand.error(e.getMessage(), e.field(), e.offset()));
+        }
+    }
+}
