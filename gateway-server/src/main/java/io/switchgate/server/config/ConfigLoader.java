@@ -206,8 +206,8 @@ public final class ConfigLoader {
     private GatewayConfig.Store store(Node root) {
         Node s = root.node("store", "url", "user", "password", "poolSize");
         String url = s.str("url", "jdbc:h2:file:./data/gateway");
-        if (!url.startsWith("jdbc:")) {
-            throw new ConfigException(s.path("url"), "'" + url + "' is not a JDBC URL (jdbc:h2:... or jdbc:postgresql://...)");
+        if (!url.startsWith("jdbc:") && !url.startsWith("memory:")) {
+            throw new ConfigException(s.path("url"), "'" + url + "' is not a JDBC URL (jdbc:h2:... or jdbc:postgresql://...) nor memory:");
         }
         String user = s.str("user", "sa");
         String password = s.str("password", "");
@@ -225,11 +225,22 @@ public final class ConfigLoader {
             demoMasterKey = true;
             key = DEMO_MASTER_KEY;
         } else {
-            key = s.reqStr("masterKey").trim().toUpperCase();
-            if (!isHex(key) || !(key.length() == 32 || key.length() == 48 || key.length() == 64)) {
-                throw new ConfigException(s.path("masterKey"), "must be 32 or 48 hex characters (TDES) or 32/48/64 (AES), found "
-                        + key.length() + " characters" + (isHex(key) ? "" : " with non-hex digits"));
+            String v = s.reqStr("masterKey").trim();
+            String prefix = "";
+            if (v.regionMatches(true, 0, "aes:", 0, 4) || v.regionMatches(true, 0, "tdes:", 0, 5)) {
+                prefix = v.substring(0, v.indexOf(':') + 1).toLowerCase();
+                v = v.substring(prefix.length());
             }
+            v = v.toUpperCase();
+            boolean aes = prefix.equals("aes:");
+            boolean okLength = aes ? (v.length() == 32 || v.length() == 48 || v.length() == 64)
+                    : prefix.equals("tdes:") ? (v.length() == 32 || v.length() == 48)
+                    : (v.length() == 32 || v.length() == 48 || v.length() == 64);
+            if (!isHex(v) || !okLength) {
+                throw new ConfigException(s.path("masterKey"), "must be 32 or 48 hex characters (TDES), 64 (AES-256), "
+                        + "or aes:<32|48|64 hex>; found " + v.length() + " characters" + (isHex(v) ? "" : " with non-hex digits"));
+            }
+            key = prefix + v;
         }
         return new GatewayConfig.Security(key);
     }
