@@ -58,6 +58,18 @@ public final class InMemorySafQueue implements SafQueue {
     }
 
     @Override
+    public synchronized int releaseLeases(String node, Instant now) {
+        int n = 0;
+        for (SafMessage m : List.copyOf(rows.values())) {
+            if (m.status() == SafMessage.Status.PENDING && node.equals(m.leaseOwner())) {
+                rows.put(m.id(), m.postponed(m.nextAttemptAt(), m.lastResult(), now));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
     public synchronized long depth() {
         return rows.values().stream().filter(m -> m.status() == SafMessage.Status.PENDING).count();
     }

@@ -198,6 +198,19 @@ public final class JdbcSafQueue implements SafQueue {
     }
 
     @Override
+    public int releaseLeases(String node, Instant now) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE saf_messages SET lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE status = 'PENDING' AND lease_owner = ?")) {
+            if (!c.getAutoCommit()) c.setAutoCommit(true);
+            time(ps, 1, now);
+            ps.setString(2, node);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("release leases", e);
+        }
+    }
+
+    @Override
     public long depth() {
         return count("SELECT COUNT(*) FROM saf_messages WHERE status = 'PENDING'", null);
     }

@@ -34,6 +34,12 @@ public interface SafQueue extends AutoCloseable {
     /** Not sent this time (host unreachable, circuit open): due again at {@code next}, attempts unchanged, lease released. */
     boolean postpone(String id, String node, Instant next, Instant now, String result);
 
+    /**
+     * Releases every lease {@code node} holds (a node starting again after a crash: node ids are unique, so these
+     * leases belong to its previous life and nobody is sending them). Returns how many.
+     */
+    int releaseLeases(String node, Instant now);
+
     /** Pending messages (all hosts). */
     long depth();
 

@@ -108,6 +108,20 @@ abstract class SafQueueContract {
     }
 
     @Test
+    void aRestartedNodeReleasesTheLeasesOfItsPreviousLife() {
+        SafMessage m = reversal("hostA", 7, T0);
+        SafMessage other = reversal("hostA", 8, T0);
+        q.enqueue(m);
+        q.enqueue(other);
+        q.lease("n1", T0, 1, LEASE);
+        q.lease("n2", T0, 1, LEASE);
+        assertEquals(1, q.releaseLeases("n1", T0.plusSeconds(1)));
+        List<SafMessage> again = q.lease("n1", T0.plusSeconds(1), 10, LEASE);
+        assertEquals(List.of(m.id()), again.stream().map(SafMessage::id).toList(), "its own lease is free again, n2's is not");
+        assertEquals(0, again.get(0).attempts());
+    }
+
+    @Test
     void depthOldestAgeAndListing() {
         assertEquals(0, q.depth());
         assertEquals(Duration.ZERO, q.oldestAge(T0));

@@ -66,6 +66,12 @@ public final class SafSender implements AutoCloseable {
     }
 
     public SafSender start() {
+        try {
+            int released = queue.releaseLeases(node, clock.instant());
+            if (released > 0) log.info("SAF node={} took back {} message(s) it was sending when it stopped", node, released);
+        } catch (RuntimeException e) {
+            log.warn("SAF node={} cannot release its old leases (they expire on their own): {}", node, e.toString());
+        }
         thread.scheduleWithFixedDelay(this::poll, options.pollMillis(), options.pollMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
