@@ -2,6 +2,7 @@ package io.switchgate.server;
 
 import io.switchgate.server.cli.DecodeCommand;
 import io.switchgate.server.cli.EncodeCommand;
+import io.switchgate.server.cli.DemoCommand;
 import io.switchgate.server.cli.ServeCommand;
 import io.switchgate.server.cli.TerminalCommand;
 import picocli.CommandLine;
@@ -14,6 +15,7 @@ import java.util.concurrent.Callable;
         description = "ISO 8583 transaction gateway",
         subcommands = {
                 ServeCommand.class,
+                DemoCommand.class,
                 TerminalCommand.class,
                 DecodeCommand.class,
                 EncodeCommand.class,

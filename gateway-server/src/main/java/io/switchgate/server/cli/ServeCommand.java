@@ -2,9 +2,10 @@ package io.switchgate.server.cli;
 
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.config.InvalidConfigException;
+import io.switchgate.server.admin.Operations;
 import io.switchgate.server.config.ConfigException;
 import io.switchgate.server.config.ConfigLoader;
-import io.switchgate.server.admin.Operations;
+import io.switchgate.server.metrics.LoggingSetup;
 import io.switchgate.server.net.ServerStartException;
 import io.switchgate.server.net.TerminalServer;
 import io.switchgate.txn.Gateway;
@@ -46,6 +47,7 @@ public final class ServeCommand implements Callable<Integer> {
     /** What a started gateway is made of; {@link #stop} drains and closes it. */
     public record Running(GatewayConfig config, Gateway gateway, TerminalServer server, Operations operations) {
 
+        /** Stops accepting, answers what is in flight (bounded), then closes listeners, admin API and gateway. */
         public boolean stop(Duration drain) {
             server.stopAccepting();
             boolean drained = server.awaitInFlight(drain);
@@ -53,7 +55,11 @@ public final class ServeCommand implements Callable<Integer> {
                 log.warn("{} responses still in flight after {} s; closing anyway", server.inFlight(), drain.toSeconds());
             }
             server.close();
-            operations.close();
+            try {
+                operations.close();
+            } catch (RuntimeException e) {
+                log.warn("closing the admin API: {}", e.toString());
+            }
             try {
                 gateway.close();
             } catch (RuntimeException e) {
@@ -73,14 +79,14 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
-        LogSetup.apply(cfg.logging() == null ? null : cfg.logging().format());
+        LoggingSetup.apply(cfg.logging());
         loader.warnings().forEach(w -> log.warn("{}", w));
         try {
             running = start(cfg);
         } catch (InvalidConfigException | ConfigException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
-        } catch (ServerStartException | IllegalStateException e) {
+        } catch (ServerStartException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
@@ -88,7 +94,8 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         installSignalHandlers();
-        log.info("gateway node {} ready ({} listener(s)); SIGTERM or Ctrl-C to stop", cfg.node().id(), cfg.listeners().size());
+        log.info("gateway node {} ready ({} listener(s), admin API on {}:{}); SIGTERM or Ctrl-C to stop", cfg.node().id(),
+                cfg.listeners().size(), cfg.admin().host(), running.operations().adminPort());
         try {
             stopRequested.await();
         } catch (InterruptedException e) {
@@ -98,7 +105,10 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Starts the gateway, binds its listeners and the admin API; closes what was started if something cannot start. */
+    /**
+     * Starts the gateway, binds its listeners, then the admin API and metrics; closes what was started if
+     * anything fails.
+     */
     public static Running start(GatewayConfig cfg) {
         // upstream acquirer hosts (hosts[] in the config): Netty host clients, stored reversals (issue 7)
         Gateway gateway = Gateway.start(cfg, java.time.Clock.systemUTC(), new io.switchgate.server.host.HostAuthorizerFactory());
@@ -109,13 +119,15 @@ public final class ServeCommand implements Callable<Integer> {
             gateway.close();
             throw e;
         }
+        Operations ops;
         try {
-            return new Running(cfg, gateway, server, Operations.start(gateway, cfg, server));
+            ops = Operations.start(gateway, cfg, server);
         } catch (RuntimeException e) {
             server.close();
             gateway.close();
             throw e;
         }
+        return new Running(cfg, gateway, server, ops);
     }
 
     private void shutdown() {

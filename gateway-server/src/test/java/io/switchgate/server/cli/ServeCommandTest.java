@@ -103,10 +103,11 @@ class ServeCommandTest {
     @Test
     void servesUntilSigtermThenExits0() throws Exception {
         int port = freePort();
-        Path cfg = config(port, freePort());
+        int adminPort = freePort();
+        Path cfg = config(port, adminPort);
         Path log = tmp.resolve("serve.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "serve", "--config", cfg.toString())
                 .directory(tmp.toFile())
                 .redirectErrorStream(true)
@@ -114,6 +115,11 @@ class ServeCommandTest {
                 .start();
         try {
             waitForLog(log, "ready", p);
+            var http = java.net.http.HttpClient.newHttpClient();
+            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), health.body());
+            assertTrue(health.body().contains("\"UP\""), health.body());
             SecurityModule sm = SoftwareSecurityModule.fromHex("0123456789ABCDEFFEDCBA9876543210");
             RequestBuilder b = new RequestBuilder(Dialect.named("iso87binary"), sm, "TERM0001", "MERCHANT0000001")
                     .keys(null, sm.importClear(KeyType.TPK, Hex.decode("EC3D756DD35498A8DC2FCDA875D358FD")),
