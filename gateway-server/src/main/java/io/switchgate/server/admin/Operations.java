@@ -46,6 +46,8 @@ public final class Operations implements AutoCloseable {
         GatewayConfig.Admin adminCfg = cfg.admin() == null ? new GatewayConfig.Admin("127.0.0.1", 8584, null) : cfg.admin();
         GatewayMetrics metrics = new GatewayMetrics().bindEngine(gw.engine()).bindJournal(gw.journal());
         if (server != null) metrics.bindListeners(server);
+        // host link state and store-and-forward depth/age (issue 7; no-op without hosts)
+        io.switchgate.server.host.HostMetrics.register(metrics, gw.hostAuthorizers(), clock);
         AdminServer admin = null;
         try {
             admin = new AdminServer(adminCfg, (reads, writes) -> new AdminApi(gw.store(), gw.engine(), metrics::scrape,

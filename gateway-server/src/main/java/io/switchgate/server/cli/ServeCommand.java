@@ -110,7 +110,8 @@ public final class ServeCommand implements Callable<Integer> {
      * anything fails.
      */
     public static Running start(GatewayConfig cfg) {
-        Gateway gateway = Gateway.start(cfg);
+        // upstream acquirer hosts (hosts[] in the config): Netty host clients, stored reversals (issue 7)
+        Gateway gateway = Gateway.start(cfg, java.time.Clock.systemUTC(), new io.switchgate.server.host.HostAuthorizerFactory());
         TerminalServer server = new TerminalServer(cfg.listeners(), gateway);
         try {
             server.start();
