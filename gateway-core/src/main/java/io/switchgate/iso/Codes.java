@@ -76,6 +76,16 @@ final class Codes {
         return b;
     }
 
+    /** The string with every character above U+00FF replaced by '?' (what ISO-8859-1 encoding would send). */
+    static String latin1(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) > 0xFF) {
+                return new String(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+        }
+        return s;
+    }
+
     static String upperHexText(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -191,7 +191,6 @@ public final class Dialect {
         if (length < mtiBytes) throw new IsoException(0, 0, "message shorter than its MTI");
         if (mtiSpec.kind() != Kind.CHAR) FieldCodec.validate(mtiSpec, data, pos, 4, mtiBytes, offset);
         pos += mtiBytes;
-        final int mtiEnd = pos;
         // bitmap
         final int wordBytes = hexBitmap ? 16 : 8;
         long w0 = readBitmapWord(data, pos, end, offset);
@@ -208,10 +207,11 @@ public final class Dialect {
                 ter = true;
             }
         }
+        final long w0raw = w0;
         w0 &= ~1L;
         if (ter) w1 &= ~1L;
         int count = Long.bitCount(w0) + Long.bitCount(w1) + Long.bitCount(w2);
-        int[] lay = new int[count << 2];
+        int[] starts = new int[count];
         int k = 0;
         for (int w = 0; w < 3; w++) {
             long bits = w == 0 ? w0 : w == 1 ? w1 : w2;
@@ -222,8 +222,7 @@ public final class Dialect {
                 if (f == null) {
                     throw new IsoException(n, pos - offset, "bitmap names field " + n + ", which dialect " + name + " does not define");
                 }
-                pos = FieldCodec.walk(f, data, pos, end, offset, lay, k);
-                k += 4;
+                pos = FieldCodec.walk(f, data, pos, end, offset, starts, k++);
             }
         }
         if (pos != end) {
@@ -233,12 +232,12 @@ public final class Dialect {
         m.dialect = this;
         m.buf = data;
         m.base = offset;
-        m.mtiEnd = mtiEnd;
         m.mtiRaw = true;
+        m.parsedBitmapBytes = ter ? 24 : (w0raw & 1L) != 0 ? 16 : 8;
         m.b0 = m.p0 = w0;
         m.b1 = m.p1 = w1;
         m.b2 = m.p2 = w2;
-        m.lay = lay;
+        m.starts = starts;
         return m;
     }
 
@@ -290,64 +289,131 @@ public final class Dialect {
 
     // ------------------------------------------------------------------ pack
 
+    /** Reusable per-thread output buffer: pack writes here in one pass, then copies out the exact bytes. */
+    private static final class Scratch {
+        byte[] buf = new byte[2048];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     /** Packs the message; IsoException (field, offset) if a value does not fit its spec. */
     public byte[] pack(IsoMessage m) {
-        int size = packedSize(m);
-        byte[] out = new byte[size];
-        write(m, out, 0);
-        return out;
+        Scratch s = SCRATCH.get();
+        int len = write(m, s);
+        return java.util.Arrays.copyOf(s.buf, len);
     }
 
-    /** Packs into {@code dst} at {@code off}; returns the number of bytes written. */
+    /** Packs into {@code dst} at {@code off}; returns the number of bytes written. IsoException if dst is too small. */
     public int pack(IsoMessage m, byte[] dst, int off) {
-        int size = packedSize(m);
-        if (off < 0 || dst.length - off < size) throw new IsoException(-1, 0, "destination too small: need " + size + " bytes");
-        return write(m, dst, off) - off;
+        Scratch s = SCRATCH.get();
+        int len = write(m, s);
+        if (off < 0 || dst.length - off < len) throw new IsoException(-1, 0, "destination too small: need " + len + " bytes");
+        System.arraycopy(s.buf, 0, dst, off, len);
+        return len;
     }
 
-    private boolean rawUsable(IsoMessage m) {
-        return m.buf != null && m.dialect == this;
-    }
-
-    /** The number of bytes {@link #pack} will produce; validates every field. */
+    /** The number of bytes {@link #pack} produces (packs into the per-thread buffer). */
     public int packedSize(IsoMessage m) {
-        boolean raw = rawUsable(m);
-        int pos;
+        return write(m, SCRATCH.get());
+    }
+
+    private static byte[] ensure(Scratch s, int pos, int need) {
+        byte[] b = s.buf;
+        if (b.length - pos < need) {
+            int cap = Math.max(b.length * 2, pos + need);
+            b = java.util.Arrays.copyOf(b, cap);
+            s.buf = b;
+        }
+        return b;
+    }
+
+    String decodeMti(byte[] b, int off) {
+        FieldSpec f = mtiSpec;
+        int d0, d1, d2, d3;
+        switch (f.encoding()) {
+            case BCD_LEFT:
+            case BCD_RIGHT:
+                d0 = (b[off] >>> 4) & 0xF;
+                d1 = b[off] & 0xF;
+                d2 = (b[off + 1] >>> 4) & 0xF;
+                d3 = b[off + 1] & 0xF;
+                break;
+            case ASCII:
+                d0 = b[off] - '0';
+                d1 = b[off + 1] - '0';
+                d2 = b[off + 2] - '0';
+                d3 = b[off + 3] - '0';
+                break;
+            default:
+                return FieldCodec.decodeString(f, b, off);
+        }
+        if ((d0 | d1 | d2 | d3) < 0 || d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9) return FieldCodec.decodeString(f, b, off);
+        return IsoMessage.mtiString(d0, d1, d2, d3);
+    }
+
+    private int write(IsoMessage m, Scratch s) {
+        final boolean raw = m.buf != null && m.dialect == this;
+        int pos = 0;
+        byte[] out = s.buf;
         if (raw && m.mtiRaw) {
-            pos = m.mtiEnd - m.base;
+            int len = FieldCodec.contentBytes(mtiSpec, 4);
+            System.arraycopy(m.buf, m.base, out, 0, len);
+            pos = len;
         } else {
             String mti = m.getMti();
             if (mti == null) throw new IsoException(0, 0, "message has no MTI");
-            FieldCodec.valueUnits(mtiSpec, mti, 0);
             if (mti.length() != 4) throw new IsoException(0, 0, "MTI must have 4 digits");
-            pos = FieldCodec.encodedSize(mtiSpec, 4);
+            for (int i = 0; i < 4; i++) {
+                char c = mti.charAt(i);
+                if (c < '0' || c > '9') throw new IsoException(0, 0, "MTI must have 4 digits");
+            }
+            pos = FieldCodec.encodeText(mtiSpec, mti, out, 0, 0);
         }
         int nb = bitmapSize(m);
-        pos += hexBitmap ? nb << 1 : nb;
+        if (raw && m.parsedBitmapBytes > nb) nb = m.parsedBitmapBytes; // repack as received (e.g. an empty secondary bitmap)
+        long w0 = m.b0, w1 = m.b1, w2 = m.b2;
+        if (nb >= 16) w0 |= 1L;
+        if (nb >= 24) w1 |= 1L;
+        out = ensure(s, pos, hexBitmap ? nb * 2 : nb);
+        pos = writeBitmapWord(w0, out, pos);
+        if (nb >= 16) pos = writeBitmapWord(w1, out, pos);
+        if (nb >= 24) pos = writeBitmapWord(w2, out, pos);
+        final int[] keys = m.keys;
+        final Object[] values = m.values;
+        int ki = 0; // cursor into the message's ascending API-set values
         for (int w = 0; w < 3; w++) {
             long bits = w == 0 ? m.b0 : w == 1 ? m.b1 : m.b2;
             while (bits != 0) {
                 int n = (w << 6) + Long.numberOfTrailingZeros(bits) + 1;
                 bits &= bits - 1;
-                Object v = m.vals == null ? null : m.vals[n];
                 FieldSpec f = fields[n];
                 if (f == null) throw new IsoException(n, pos, "field " + n + " is not defined in dialect " + name);
+                Object v = null;
+                if (IsoMessage.bit(m.s0, m.s1, m.s2, n)) {
+                    while (keys[ki] < n) ki++;
+                    v = values[ki];
+                }
                 if (v == null && raw) {
-                    int k = m.layIndex(n);
-                    pos += m.lay[k + 3] - m.lay[k];
+                    int start = m.startOf(n);
+                    int len = FieldCodec.endAt(f, m.buf, start) - start;
+                    out = ensure(s, pos, len);
+                    System.arraycopy(m.buf, start, out, pos, len);
+                    pos += len;
+                    continue;
+                }
+                if (v == null) v = f.isBinary() ? m.getBytes(n) : Codes.latin1(m.getString(n)); // parsed with another dialect
+                if (f.isBinary()) {
+                    byte[] b = v instanceof byte[] ? (byte[]) v : FieldCodec.unhex(f, (String) v, pos);
+                    out = ensure(s, pos, FieldCodec.sizeBinary(f, b, pos));
+                    pos = FieldCodec.encodeBinary(f, b, out, pos);
                 } else {
-                    if (v == null) v = foreignValue(m, n, f);
-                    int units = FieldCodec.valueUnits(f, v, pos);
-                    pos += FieldCodec.encodedSize(f, units);
+                    String t = v instanceof String ? (String) v : new String((byte[]) v, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    out = ensure(s, pos, FieldCodec.sizeText(f, t, pos) + FieldCodec.bcdScratch(f, t));
+                    pos = FieldCodec.encodeText(f, t, out, pos, pos);
                 }
             }
         }
         return pos;
-    }
-
-    /** Value of a field parsed with another dialect, in the form this dialect's spec wants. */
-    private static Object foreignValue(IsoMessage m, int n, FieldSpec f) {
-        return f.isBinary() ? m.getBytes(n) : m.getString(n);
     }
 
     private int bitmapSize(IsoMessage m) {
@@ -367,45 +433,6 @@ public final class Dialect {
             return 16;
         }
         return 8;
-    }
-
-    private int write(IsoMessage m, byte[] out, int start) {
-        boolean raw = rawUsable(m);
-        int pos = start;
-        if (raw && m.mtiRaw) {
-            int len = m.mtiEnd - m.base;
-            System.arraycopy(m.buf, m.base, out, pos, len);
-            pos += len;
-        } else {
-            pos = FieldCodec.encode(mtiSpec, m.getMti(), 4, out, pos);
-        }
-        int nb = bitmapSize(m);
-        long w0 = m.b0, w1 = m.b1, w2 = m.b2;
-        if (nb >= 16) w0 |= 1L;
-        if (nb >= 24) w1 |= 1L;
-        pos = writeBitmapWord(w0, out, pos);
-        if (nb >= 16) pos = writeBitmapWord(w1, out, pos);
-        if (nb >= 24) pos = writeBitmapWord(w2, out, pos);
-        for (int w = 0; w < 3; w++) {
-            long bits = w == 0 ? m.b0 : w == 1 ? m.b1 : m.b2;
-            while (bits != 0) {
-                int n = (w << 6) + Long.numberOfTrailingZeros(bits) + 1;
-                bits &= bits - 1;
-                Object v = m.vals == null ? null : m.vals[n];
-                FieldSpec f = fields[n];
-                if (v == null && raw) {
-                    int k = m.layIndex(n);
-                    int s = m.lay[k], len = m.lay[k + 3] - s;
-                    System.arraycopy(m.buf, s, out, pos, len);
-                    pos += len;
-                } else {
-                    if (v == null) v = foreignValue(m, n, f);
-                    int units = FieldCodec.valueUnits(f, v, pos - start);
-                    pos = FieldCodec.encode(f, v, units, out, pos);
-                }
-            }
-        }
-        return pos;
     }
 
     private int writeBitmapWord(long internal, byte[] out, int pos) {

@@ -70,6 +70,14 @@ public final class FieldSpec {
     // derived, for the hot path
     final int prefixBytes;
     final boolean fixed;
+    final boolean bcd;      // BCD_LEFT or BCD_RIGHT
+    final boolean bcdLeft;
+    final boolean hexEnc;   // HEX content
+    final boolean ebcdic;   // EBCDIC content
+    final boolean amount;
+    final boolean binary;
+    final boolean digits;   // NUMERIC or TRACK2
+    final boolean track2;
 
     /**
      * @param prefixDigits 0 for fixed-length fields; 2, 3 or 4 for LL, LLL, LLLL
@@ -88,6 +96,14 @@ public final class FieldSpec {
         if (number < 0 || number > 192) throw new IllegalArgumentException("field " + number + ": number must be 0..192");
         if (maxLength <= 0) throw new IllegalArgumentException("field " + number + ": length must be positive");
         this.fixed = prefixEncoding == PrefixEncoding.NONE;
+        this.bcd = encoding == Encoding.BCD_LEFT || encoding == Encoding.BCD_RIGHT;
+        this.bcdLeft = encoding == Encoding.BCD_LEFT;
+        this.hexEnc = encoding == Encoding.HEX;
+        this.ebcdic = encoding == Encoding.EBCDIC;
+        this.amount = kind == Kind.AMOUNT;
+        this.binary = kind == Kind.BINARY;
+        this.digits = kind == Kind.NUMERIC || kind == Kind.TRACK2;
+        this.track2 = kind == Kind.TRACK2;
         if (fixed != (prefixDigits == 0)) {
             throw new IllegalArgumentException("field " + number + ": prefix digits " + prefixDigits + " do not fit prefix " + prefixEncoding);
         }
@@ -134,7 +150,7 @@ public final class FieldSpec {
     public int maxLength() { return maxLength; }
     public boolean isFixed() { return fixed; }
     /** True for binary fields: their text form is hex. */
-    public boolean isBinary() { return kind == Kind.BINARY; }
+    public boolean isBinary() { return binary; }
     /** Where this row came from (e.g. {@code org.jpos.iso.IFB_LLNUM}), or null. */
     public String source() { return source; }
 

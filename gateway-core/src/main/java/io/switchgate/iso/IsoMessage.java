@@ -1,16 +1,20 @@
 package io.switchgate.iso;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * An ISO 8583 message: an MTI and data elements 2..192.
  *
  * <p>A message produced by {@link Dialect#unpack} is a view over the frame bytes: the bitmap and every
- * field's offset were validated and recorded on unpack, and a field's value is decoded only when read.
- * The byte array given to unpack must therefore not be changed while the message is in use.
+ * field's length and content were validated on unpack and each field's offset recorded; a field's value is decoded
+ * only when read. The byte array given to unpack must therefore not be changed while the message is in use.
  *
  * <p>Values are text or bytes, as with jPOS's {@code ISOMsg}: {@link #getString} gives text as-is and binary
  * fields as uppercase hex; {@link #getBytes} gives binary fields raw and text as its ASCII bytes.
+ * Whether a field is binary is the dialect's business: a message built in code and not yet bound to a dialect
+ * (see {@link #dialect(Dialect)}) reads a value back in the form it was set (a String as text, bytes as hex), as jPOS's
+ * ISOMsg does; {@link Dialect#pack} always interprets values by its own field specs.
  * Not thread-safe.
  */
 public final class IsoMessage {
@@ -21,31 +25,44 @@ public final class IsoMessage {
 
     /** Present data fields: bit (n-1) of the 192-bit set, spread over three words. */
     long b0, b1, b2;
-    /** Values set through the API (String or byte[]), by field number; null = not set here. Lazily allocated. */
-    Object[] vals;
+    /** Fields whose value was set through the API (held in keys/values). */
+    long s0, s1, s2;
+    int[] keys;        // field numbers of API-set values, ascending
+    Object[] values;   // their values (String or byte[])
+    int nvals;
 
-    // parsed view (all null/0 for a message built in code)
+    // parsed view (null/0 for a message built in code)
     byte[] buf;
     int base;
-    int mtiEnd;        // absolute end of the MTI bytes in buf
-    boolean mtiRaw;    // the MTI is still the parsed bytes buf[base, mtiEnd)
-    long p0, p1, p2;   // fields present when parsed (for ranking into lay)
-    int[] lay;         // per parsed field: start, dataStart, units, end (absolute offsets in buf)
+    boolean mtiRaw;    // the MTI is still the parsed bytes at buf[base]
+    int parsedBitmapBytes; // bitmap size on the wire (8/16/24): kept on repack, even if a secondary bitmap was empty
+    long p0, p1, p2;   // fields present when parsed (for ranking into starts)
+    int[] starts;      // absolute start offset of each parsed field, in field order
 
     public IsoMessage() {
     }
 
     public IsoMessage(String mti) {
-        setMti(mti);
+        this.mti = mti;
     }
 
     // ------------------------------------------------------------------ MTI
 
-    public String getMti() {
-        if (mti == null && mtiRaw) {
-            FieldSpec f = dialect.field(0);
-            mti = FieldCodec.decodeString(f, buf, base, f.maxLength(), mtiEnd);
+    private static final String[] MTI_CACHE = new String[10000];
+
+    /** A shared String for a 4-digit MTI (no allocation after the first use). */
+    static String mtiString(int d0, int d1, int d2, int d3) {
+        int k = ((d0 * 10 + d1) * 10 + d2) * 10 + d3;
+        String s = MTI_CACHE[k];
+        if (s == null) {
+            s = new String(new char[] {(char) ('0' + d0), (char) ('0' + d1), (char) ('0' + d2), (char) ('0' + d3)});
+            MTI_CACHE[k] = s;
         }
+        return s;
+    }
+
+    public String getMti() {
+        if (mti == null && mtiRaw) mti = dialect.decodeMti(buf, base);
         return mti;
     }
 
@@ -67,7 +84,7 @@ public final class IsoMessage {
         return (w & (1L << (i & 63))) != 0;
     }
 
-    private void setBit(int n, boolean on) {
+    private void present(int n, boolean on) {
         int i = n - 1;
         long m = 1L << (i & 63);
         if (i < 64) b0 = on ? b0 | m : b0 & ~m;
@@ -75,55 +92,57 @@ public final class IsoMessage {
         else b2 = on ? b2 | m : b2 & ~m;
     }
 
+    private void overridden(int n, boolean on) {
+        int i = n - 1;
+        long m = 1L << (i & 63);
+        if (i < 64) s0 = on ? s0 | m : s0 & ~m;
+        else if (i < 128) s1 = on ? s1 | m : s1 & ~m;
+        else s2 = on ? s2 | m : s2 & ~m;
+    }
+
     public boolean hasField(int n) {
         if (n < 2 || n > MAX_FIELD) return false;
         return bit(b0, b1, b2, n);
     }
 
-    /** Index of parsed field n in {@link #lay} (times 4). Precondition: n was parsed. */
-    int layIndex(int n) {
+    /** Start offset (absolute, in buf) of parsed field n. Precondition: n was parsed. */
+    int startOf(int n) {
         int i = n - 1;
         long below = (1L << (i & 63)) - 1;
         int r;
         if (i < 64) r = Long.bitCount(p0 & below);
         else if (i < 128) r = Long.bitCount(p0) + Long.bitCount(p1 & below);
         else r = Long.bitCount(p0) + Long.bitCount(p1) + Long.bitCount(p2 & below);
-        return r << 2;
+        return starts[r];
     }
 
-    /** True if field n is present and its value is still the parsed bytes. */
-    boolean isRaw(int n) {
-        return bit(b0, b1, b2, n) && (vals == null || vals[n] == null);
+    /** The API-set value of field n (String or byte[]), or null if the field is absent or still the parsed bytes. */
+    Object value(int n) {
+        if (!bit(s0, s1, s2, n)) return null;
+        for (int i = 0; i < nvals; i++) if (keys[i] == n) return values[i];
+        return null;
     }
 
     // ------------------------------------------------------------------ values
 
     public String getString(int n) {
         if (!hasField(n)) return null;
-        Object v = vals == null ? null : vals[n];
-        if (v == null) {
-            int k = layIndex(n);
-            return FieldCodec.decodeString(dialect.field(n), buf, lay[k + 1], lay[k + 2], lay[k + 3]);
-        }
+        Object v = value(n);
+        if (v == null) return FieldCodec.decodeString(dialect.field(n), buf, startOf(n));
         FieldSpec f = dialect == null ? null : dialect.field(n);
         boolean binary = f != null && f.isBinary();
-        if (v instanceof String) {
-            return binary ? Codes.upperHexText((String) v) : (String) v;
-        }
+        if (v instanceof String) return binary ? Codes.upperHexText((String) v) : (String) v;
         byte[] b = (byte[]) v;
         return f == null || binary ? Codes.hex(b) : new String(b, StandardCharsets.ISO_8859_1);
     }
 
     public byte[] getBytes(int n) {
         if (!hasField(n)) return null;
-        Object v = vals == null ? null : vals[n];
-        if (v == null) {
-            int k = layIndex(n);
-            return FieldCodec.decodeBytes(dialect.field(n), buf, lay[k + 1], lay[k + 2], lay[k + 3]);
-        }
-        FieldSpec f = dialect == null ? null : dialect.field(n);
+        Object v = value(n);
+        if (v == null) return FieldCodec.decodeBytes(dialect.field(n), buf, startOf(n));
         if (v instanceof byte[]) return ((byte[]) v).clone();
         String s = (String) v;
+        FieldSpec f = dialect == null ? null : dialect.field(n);
         if (f != null && f.isBinary()) {
             byte[] b = Codes.unhexOrNull(s);
             if (b != null) return b;
@@ -131,11 +150,14 @@ public final class IsoMessage {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Sets field n; a binary field accepts hex text. A null value unsets the field. */
+    /**
+     * Sets field n; a binary field accepts hex text. A null value unsets the field. Characters above U+00FF, which
+     * ISO 8583 text cannot carry, are replaced by '?' (as jPOS's ISO-8859-1 packing does).
+     */
     public IsoMessage set(int n, String value) {
         checkField(n);
         if (value == null) return unset(n);
-        put(n, value);
+        put(n, normalize(n, Codes.latin1(value)));
         return this;
     }
 
@@ -143,20 +165,69 @@ public final class IsoMessage {
     public IsoMessage set(int n, byte[] value) {
         checkField(n);
         if (value == null) return unset(n);
-        put(n, value.clone());
+        put(n, normalize(n, value.clone()));
         return this;
     }
 
-    private void put(int n, Object value) {
-        if (vals == null) vals = new Object[MAX_FIELD + 1];
-        vals[n] = value;
-        setBit(n, true);
+    /** With a dialect bound, store values in the form pack wants (binary as bytes, text as String). */
+    private Object normalize(int n, Object v) {
+        FieldSpec f = dialect == null ? null : dialect.field(n);
+        if (f == null) return v;
+        if (f.isBinary()) {
+            if (v instanceof String) {
+                byte[] b = Codes.unhexOrNull((String) v);
+                return b != null ? b : v; // bad hex stays text: pack reports it
+            }
+            return v;
+        }
+        return v instanceof byte[] ? new String((byte[]) v, StandardCharsets.ISO_8859_1) : v;
+    }
+
+    private void put(int n, Object v) {
+        if (bit(s0, s1, s2, n)) {
+            for (int i = 0; i < nvals; i++) {
+                if (keys[i] == n) {
+                    values[i] = v;
+                    break;
+                }
+            }
+        } else {
+            if (keys == null) {
+                keys = new int[8];
+                values = new Object[8];
+            } else if (nvals == keys.length) {
+                keys = Arrays.copyOf(keys, nvals * 2);
+                values = Arrays.copyOf(values, nvals * 2);
+            }
+            int i = nvals;
+            while (i > 0 && keys[i - 1] > n) { // keep ascending (appending in field order is the common case)
+                keys[i] = keys[i - 1];
+                values[i] = values[i - 1];
+                i--;
+            }
+            keys[i] = n;
+            values[i] = v;
+            nvals++;
+            overridden(n, true);
+        }
+        present(n, true);
     }
 
     public IsoMessage unset(int n) {
         checkField(n);
-        if (vals != null) vals[n] = null;
-        setBit(n, false);
+        if (bit(s0, s1, s2, n)) {
+            for (int i = 0; i < nvals; i++) {
+                if (keys[i] == n) {
+                    System.arraycopy(keys, i + 1, keys, i, nvals - i - 1);
+                    System.arraycopy(values, i + 1, values, i, nvals - i - 1);
+                    nvals--;
+                    values[nvals] = null;
+                    break;
+                }
+            }
+            overridden(n, false);
+        }
+        present(n, false);
         return this;
     }
 
@@ -180,54 +251,57 @@ public final class IsoMessage {
 
     /** A deep copy (parsed bytes are shared: they are never written). */
     public IsoMessage copy() {
-        IsoMessage c = new IsoMessage();
-        c.copyViewFrom(this);
-        c.mti = mti;
-        c.mtiEnd = mtiEnd;
+        IsoMessage c = new IsoMessage(mti);
+        c.shareView(this);
         c.mtiRaw = mtiRaw;
+        c.parsedBitmapBytes = parsedBitmapBytes;
         c.b0 = b0;
         c.b1 = b1;
         c.b2 = b2;
-        if (vals != null) {
-            c.vals = vals.clone();
-            for (int i = 0; i < c.vals.length; i++) {
-                if (c.vals[i] instanceof byte[]) c.vals[i] = ((byte[]) c.vals[i]).clone();
+        c.s0 = s0;
+        c.s1 = s1;
+        c.s2 = s2;
+        if (keys != null) {
+            c.keys = keys.clone();
+            c.values = values.clone();
+            c.nvals = nvals;
+            for (int i = 0; i < nvals; i++) {
+                if (c.values[i] instanceof byte[]) c.values[i] = ((byte[]) c.values[i]).clone();
             }
         }
         return c;
     }
 
-    private void copyViewFrom(IsoMessage o) {
+    private void shareView(IsoMessage o) {
         dialect = o.dialect;
         buf = o.buf;
         base = o.base;
         p0 = o.p0;
         p1 = o.p1;
         p2 = o.p2;
-        lay = o.lay;
+        starts = o.starts;
     }
 
     /**
      * A new message whose MTI is this one's with the third digit plus one (0200 -> 0210, 0420 -> 0430, 0800 -> 0810),
-     * with the listed fields copied when present. Same dialect.
+     * with the listed fields copied when present. Same dialect; parsed fields are shared, not copied.
      */
     public IsoMessage toResponse(int... echoFields) {
         String m = getMti();
         if (m == null || m.length() != 4) throw new IllegalStateException("message has no 4-digit MTI");
-        char d = m.charAt(2);
-        if (d < '0' || d > '9') throw new IllegalStateException("MTI is not numeric");
-        char[] r = {m.charAt(0), m.charAt(1), (char) ('0' + (d - '0' + 1) % 10), m.charAt(3)};
-        IsoMessage resp = new IsoMessage(new String(r));
-        resp.copyViewFrom(this);
+        for (int i = 0; i < 4; i++) {
+            char c = m.charAt(i);
+            if (c < '0' || c > '9') throw new IllegalStateException("MTI is not numeric");
+        }
+        IsoMessage resp = new IsoMessage(mtiString(m.charAt(0) - '0', m.charAt(1) - '0', (m.charAt(2) - '0' + 1) % 10,
+                m.charAt(3) - '0'));
+        resp.shareView(this);
         if (echoFields != null) {
             for (int n : echoFields) {
                 if (n < 2 || n > MAX_FIELD || !hasField(n)) continue;
-                Object v = vals == null ? null : vals[n];
-                if (v != null) {
-                    resp.put(n, v instanceof byte[] ? ((byte[]) v).clone() : v);
-                } else {
-                    resp.setBit(n, true); // shares the parsed bytes
-                }
+                Object v = value(n);
+                if (v != null) resp.put(n, v instanceof byte[] ? ((byte[]) v).clone() : v);
+                else resp.present(n, true); // shares the parsed bytes
             }
         }
         return resp;
@@ -235,31 +309,35 @@ public final class IsoMessage {
 
     /**
      * For a message produced by unpack: the offset (from the first MTI byte) where field n's encoding starts,
-     * length prefix included; -1 if the field is absent or was not parsed from bytes.
+     * length prefix included; -1 if the field is absent or was not parsed from bytes (e.g. set since).
      */
     public int offsetOf(int n) {
-        if (buf == null || !isRaw(n) || n < 2 || n > MAX_FIELD) return -1;
-        return lay[layIndex(n)] - base;
+        if (buf == null || !hasField(n) || bit(s0, s1, s2, n)) return -1;
+        return startOf(n) - base;
     }
 
     /** Offset just after field n's encoding, or -1 (see {@link #offsetOf}). */
     public int endOffsetOf(int n) {
-        if (buf == null || !isRaw(n) || n < 2 || n > MAX_FIELD) return -1;
-        return lay[layIndex(n) + 3] - base;
+        if (buf == null || !hasField(n) || bit(s0, s1, s2, n)) return -1;
+        return FieldCodec.endAt(dialect.field(n), buf, startOf(n)) - base;
     }
 
     public Dialect dialect() {
         return dialect;
     }
 
-    /** Binds this message to a dialect (used to interpret binary fields set as text). */
+    /**
+     * Binds a message built in code to a dialect: binary fields then read as hex/raw bytes by that dialect's specs.
+     * A parsed message keeps the dialect it was parsed with.
+     */
     public IsoMessage dialect(Dialect d) {
         if (buf != null && d != dialect) throw new IllegalStateException("a parsed message keeps its dialect");
         this.dialect = d;
+        for (int i = 0; i < nvals; i++) values[i] = normalize(keys[i], values[i]);
         return this;
     }
 
-    /** Field-by-field equality of MTI and text values (binary as hex). */
+    /** Same MTI, same fields, same text values (binary compared as hex). */
     public boolean sameAs(IsoMessage o) {
         if (o == null) return false;
         if (!java.util.Objects.equals(getMti(), o.getMti())) return false;
@@ -270,7 +348,7 @@ public final class IsoMessage {
         return true;
     }
 
-    /** A readable dump with PAN and track data masked; never logs sensitive values in clear. */
+    /** A readable dump with PAN and track data masked and secrets summarised; safe to log. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("IsoMessage[").append(getMti());
@@ -278,7 +356,7 @@ public final class IsoMessage {
             String v = getString(n);
             if (n == 2) v = PanMask.mask(v);
             else if (n == 35 || n == 36 || n == 45) v = PanMask.maskTrack2(v);
-            else if (n == 52 || n == 55 || n == 64 || n == 128 || n == 96) v = "[" + v.length() / 2 + " bytes]";
+            else if (n == 52 || n == 55 || n == 64 || n == 96 || n == 128) v = "[" + (v.length() + 1) / 2 + " bytes]";
             sb.append(' ').append(n).append('=').append(v);
         }
         return sb.append(']').toString();

@@ -46,6 +46,14 @@ public final class DukptAes {
         return key;
     }
 
+    /** One derivation step (usage 8000): the key for {@code workingCounter} from its parent's key. */
+    static byte[] step(byte[] parentKey, byte[] ksn, int workingCounter) {
+        byte[] data = new byte[8];
+        System.arraycopy(ksn, 4, data, 0, 4);
+        putInt(data, 4, workingCounter);
+        return derive(parentKey, 0x8000, parentKey.length, data);
+    }
+
     /** A working key from the transaction key, of the given length (16, 24 or 32 bytes). */
     public static byte[] workingKey(byte[] transactionKey, byte[] ksn, DukptUsage usage, int keyLength) {
         checkKsn(ksn);

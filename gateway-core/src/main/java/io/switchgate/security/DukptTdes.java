@@ -65,6 +65,19 @@ public final class DukptTdes {
         return key;
     }
 
+    /**
+     * One derivation step: the key for {@code workingCounter} (the KSN's counter bits that are set so
+     * far, high to low) from the key of its parent (the same counter without its lowest set bit).
+     */
+    static byte[] step(byte[] parentKey, byte[] ksn, int workingCounter) {
+        long reg = 0;
+        for (int i = 2; i < 10; i++) reg = (reg << 8) | (ksn[i] & 0xFF);
+        reg = (reg & ~(long) COUNTER_MASK) | workingCounter;
+        byte[] r = new byte[8];
+        for (int i = 7, s = 0; i >= 0; i--, s += 8) r[i] = (byte) (reg >>> s);
+        return nonReversibleKeyGeneration(parentKey, r);
+    }
+
     /** The working key of a usage from a transaction key. */
     public static byte[] workingKey(byte[] transactionKey, DukptUsage usage) {
         byte[] k = transactionKey.clone();

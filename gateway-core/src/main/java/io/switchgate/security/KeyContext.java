@@ -30,6 +30,26 @@ final class KeyContext {
 
     int keyLength() { return key.length; }
 
+    /** The module's KCV of this key. */
+    String kcv() { return Kcv.of(algorithm, key); }
+
+    private volatile DukptCache dukpt;
+
+    /** The DUKPT transaction-key cache of this BDK (created on first use). */
+    DukptCache dukptCache() {
+        DukptCache c = dukpt;
+        if (c == null) {
+            synchronized (this) {
+                c = dukpt;
+                if (c == null) {
+                    c = new DukptCache(algorithm, key);
+                    dukpt = c;
+                }
+            }
+        }
+        return c;
+    }
+
     Mac takeMac(MacAlgorithm alg) {
         Mac m = macs.getAndSet(alg.ordinal(), null);
         return m != null ? m : Macs.create(alg, key);

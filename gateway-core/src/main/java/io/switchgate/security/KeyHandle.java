@@ -16,7 +16,8 @@ public final class KeyHandle {
     private final KeyType type;
     private final KeyAlgorithm algorithm;
     private final int keyLength;
-    private final String kcv;
+    /** Computed lazily for DUKPT-derived keys (used once, rarely shown); see {@link #kcv()}. */
+    private volatile String kcv;
     private final byte[] encrypted;
     /** Module-private cache; see the class comment. */
     volatile Object context;
@@ -37,7 +38,15 @@ public final class KeyHandle {
     public int keyLength() { return keyLength; }
 
     /** Check value of the clear key, 6 uppercase hex ({@link Kcv#tdes} or {@link Kcv#aes}). */
-    public String kcv() { return kcv; }
+    public String kcv() {
+        String k = kcv;
+        if (k == null) {
+            // only handles made with a lazy KCV get here, and they are born with their module context
+            k = ((KeyContext) context).kcv();
+            kcv = k;
+        }
+        return k;
+    }
 
     /** The key under the master key, uppercase hex. */
     public String encryptedHex() { return Hex.encode(encrypted); }
@@ -45,7 +54,7 @@ public final class KeyHandle {
     byte[] encryptedBytes() { return encrypted; }
 
     /** {@code kcv:XXXXXX:<hex under master>}, the form config files and the store keep. */
-    public String toStoredForm() { return "kcv:" + kcv + ":" + encryptedHex(); }
+    public String toStoredForm() { return "kcv:" + kcv() + ":" + encryptedHex(); }
 
     @Override
     public boolean equals(Object o) {
@@ -56,5 +65,5 @@ public final class KeyHandle {
     public int hashCode() { return Arrays.hashCode(encrypted) * 31 + type.hashCode(); }
 
     @Override
-    public String toString() { return "KeyHandle[" + type + " " + algorithm + " kcv=" + kcv + "]"; }
+    public String toString() { return "KeyHandle[" + type + " " + algorithm + " kcv=" + kcv() + "]"; }
 }

@@ -409,19 +409,26 @@ public final class SoftwareSecurityModule implements SecurityModule {
 
     @Override
     public KeyHandle deriveDukptKey(KeyHandle bdk, byte[] ksn, DukptUsage usage) {
+        Objects.requireNonNull(bdk, "bdk");
         if (bdk.type() != KeyType.BDK) {
             throw new KeyUsageException("DUKPT keys are derived from a BDK, not a " + bdk.type());
         }
         Objects.requireNonNull(usage, "usage");
-        byte[] clearBdk = ctx(bdk).keyCopy();
+        Objects.requireNonNull(ksn, "ksn");
+        KeyContext kc = ctx(bdk);
+        byte[] tk = null;
         byte[] derived = null;
         try {
+            tk = kc.dukptCache().transactionKey(ksn);
             derived = bdk.algorithm() == KeyAlgorithm.TDES
-                    ? DukptTdes.derive(clearBdk, ksn, usage)
-                    : DukptAes.derive(clearBdk, ksn, usage);
-            return newHandle(usage.keyType(), bdk.algorithm(), derived);
+                    ? DukptTdes.workingKey(tk, usage)
+                    : DukptAes.workingKey(tk, ksn, usage, kc.keyLength());
+            // a derived key is used once and rarely shown: its KCV is computed only if asked for
+            KeyHandle h = new KeyHandle(usage.keyType(), bdk.algorithm(), derived.length, null, wrap(derived));
+            h.context = new KeyContext(this, bdk.algorithm(), derived);
+            return h;
         } finally {
-            Ciphers.zero(clearBdk, derived);
+            Ciphers.zero(tk, derived);
         }
     }
 

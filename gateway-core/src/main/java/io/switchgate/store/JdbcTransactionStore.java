@@ -119,8 +119,12 @@ public final class JdbcTransactionStore implements TransactionStore {
         return postgres;
     }
 
-    /** The pool, for tests and tools (do not write through it). */
-    DataSource dataSource() {
+    /**
+     * The pool. Public for components that keep their own tables in the same database through the same pool
+     * (the store-and-forward queue, {@code io.switchgate.saf.JdbcSafQueue}); nothing may write the store's own
+     * tables through it.
+     */
+    public DataSource dataSource() {
         return dataSource;
     }
 

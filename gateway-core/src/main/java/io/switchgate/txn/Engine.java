@@ -194,6 +194,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
         IsoMessage m = r.msg;
         String mti = m.getMti();
         r.type = MessageKind.classify(mti, m.getString(3), m.getString(70));
+        if (r.type == null && ("0200".equals(mti) && !m.hasField(3) || "0800".equals(mti) && !m.hasField(70))) {
+            reply(r, Outcome.of(Codes.FORMAT_ERROR, "MISSING_FIELD_" + ("0200".equals(mti) ? 3 : 70)), null);
+            return;
+        }
         if (r.type == null) {
             reply(r, Outcome.of(Codes.INVALID_TRANSACTION, "UNSUPPORTED_MESSAGE"), null);
             return;
@@ -206,6 +210,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
         r.terminal = state.terminal(r.terminalId());
         if (r.terminal == null) {
             reply(r, Outcome.of(Codes.NOT_PERMITTED_TO_TERMINAL, "UNKNOWN_TERMINAL"), null);
+            return;
+        }
+        if (!resolveKeys(r)) {
+            reply(r, Outcome.of(Codes.FORMAT_ERROR, "BAD_FIELD_62"), null);
             return;
         }
         if (!macValid(r)) {
@@ -269,26 +277,58 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     private KeyHandle key(KeyType type, String stored) {
         if (stored == null) return null;
-        return keys.computeIfAbsent(stored, s -> security.importStored(type, s));
+        // Keyed on role and value: the same key material configured for two roles gets two handles.
+        return keys.computeIfAbsent(type.name() + ':' + stored, s -> security.importStored(type, stored));
     }
 
-    /** MAC over the packed request up to the MAC field (X9.19, padding 1) when the terminal has a TAK. */
-    private boolean macValid(Request r) {
+    /**
+     * The keys this request is checked with: the terminal's TAK and TPK, or, for a DUKPT terminal (a BDK
+     * configured) sending its KSN in DE 62, the per-transaction keys derived from the BDK. False when
+     * DE 62 is not a KSN.
+     */
+    private boolean resolveKeys(Request r) {
         TerminalState t = r.terminal;
-        if (t.tak() == null) return true;
+        String ksnHex = t.bdk() == null ? null : r.msg.getString(62);
+        if (ksnHex != null) {
+            ksnHex = ksnHex.trim();
+            if ((ksnHex.length() != 20 && ksnHex.length() != 24) || !isHex(ksnHex)) return false;
+            byte[] ksn = java.util.HexFormat.of().parseHex(ksnHex);
+            KeyHandle bdk = key(KeyType.BDK, t.bdk());
+            r.macKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.MAC_REQUEST);
+            r.responseMacKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.MAC_RESPONSE);
+            r.pinKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.PIN);
+            return true;
+        }
+        r.macKey = key(KeyType.TAK, t.tak());
+        r.responseMacKey = r.macKey;
+        r.pinKey = key(KeyType.TPK, t.tpk());
+        return true;
+    }
+
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'F' || c >= 'a' && c <= 'f')) return false;
+        }
+        return true;
+    }
+
+    /** MAC over the packed request up to the MAC field (X9.19, padding 1) when the terminal has a MAC key. */
+    private boolean macValid(Request r) {
+        boolean hasMacKey = r.terminal.tak() != null || r.terminal.bdk() != null;
+        if (!hasMacKey) return true;
         int macField = r.msg.hasField(128) ? 128 : r.msg.hasField(64) ? 64 : -1;
         boolean network = r.type == TxnType.ECHO || r.type == TxnType.SIGNON;
-        if (macField < 0) return network || !t.macRequired();
+        if (macField < 0) return network || !r.terminal.macRequired();
         int offset = r.msg.offsetOf(macField);
         byte[] mac = r.msg.getBytes(macField);
-        if (offset < 0 || mac == null || mac.length != 8) return false;
-        return security.verifyMac(key(KeyType.TAK, t.tak()), MacAlgorithm.X919_RETAIL_PAD1, r.raw, 0, offset, mac, 0, 8);
+        if (r.macKey == null || offset < 0 || mac == null || mac.length != 8) return false;
+        return security.verifyMac(r.macKey, MacAlgorithm.X919_RETAIL_PAD1, r.raw, 0, offset, mac, 0, 8);
     }
 
     private KeyHandle responseMacKey(Request r) {
-        if (r.terminal == null || r.terminal.tak() == null) return null;
-        if (r.type == null || r.type == TxnType.ECHO || r.type == TxnType.SIGNON) return null;
-        return key(KeyType.TAK, r.terminal.tak());
+        if (r.terminal == null || r.type == null || r.type == TxnType.ECHO || r.type == TxnType.SIGNON) return null;
+        return r.responseMacKey;
     }
 
     // ------------------------------------------------------------------ message types
@@ -528,7 +568,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return;
         }
         byte[] pinBlock = r.msg.getBytes(52);
-        KeyHandle pinKey = pinBlock == null ? null : key(KeyType.TPK, r.terminal.tpk());
+        KeyHandle pinKey = pinBlock == null ? null : r.pinKey;
         AuthRequest req = new AuthRequest(r.type, r.card, r.panHash, r.amount, currency(r), pinBlock, pinKey,
                 r.terminal.id(), r.terminal.merchantId(), r.stan(), r.rrn(rrns), cs, r.now, r.msg);
         CompletableFuture<AuthResult> pending = a.authorize(req);

@@ -37,10 +37,12 @@ public final class Gateway implements MessageHandler, AutoCloseable {
     private final Engine engine;
 
     private final List<io.switchgate.route.Authorizer> hostAuthorizers;
+    private final PanHasher panHasher;
 
     private Gateway(GatewayConfig config, TransactionStore store, GroupCommitWriter writer, SecurityModule security, Engine engine,
-                    List<io.switchgate.route.Authorizer> hostAuthorizers) {
+                    List<io.switchgate.route.Authorizer> hostAuthorizers, PanHasher panHasher) {
         this.hostAuthorizers = List.copyOf(hostAuthorizers);
+        this.panHasher = panHasher;
         this.config = config;
         this.store = store;
         this.writer = writer;
@@ -89,7 +91,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             List<io.switchgate.route.Authorizer> hostAuthorizers = hosts.create(config, security, store);
             Engine engine = new Engine(new EngineSetup(config.node().id(), dialects, first, store, writer, security, hasher,
                     new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault()));
-            return new Gateway(config, store, writer, security, engine, hostAuthorizers);
+            return new Gateway(config, store, writer, security, engine, hostAuthorizers, hasher);
         } catch (RuntimeException e) {
             if (writer != null) writer.close();
             store.close();
@@ -140,6 +142,14 @@ public final class Gateway implements MessageHandler, AutoCloseable {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /**
+     * The embedded authorizer's balance of a card (for the demo and operators), or null for a card it does not
+     * hold. The PAN is only hashed, never kept.
+     */
+    public Long embeddedCardBalance(String pan) {
+        return store.findCard(panHasher.hash(pan)).map(io.switchgate.store.CardAccount::balance).orElse(null);
     }
 
     /** The upstream-host authorizers (for the admin API and metrics). */

@@ -47,6 +47,10 @@ final class Request {
         return m == null ? null : m.trim();
     }
 
+    /** Keys for this request: the terminal's TAK/TPK, or DUKPT keys derived from its BDK and the KSN in DE 62. */
+    io.switchgate.security.KeyHandle macKey;
+    io.switchgate.security.KeyHandle responseMacKey;
+    io.switchgate.security.KeyHandle pinKey;
     private String rrn;
     /** STAN and RRN used towards an upstream host, when one authorized this request. */
     String hostStan;

@@ -88,6 +88,25 @@ class IsoMessageTest {
         assertEquals(4, e.field());
         e = assertThrows(IsoException.class, () -> d.pack(purchase().set(52, "0102")));
         assertEquals(52, e.field());
+        e = assertThrows(IsoException.class, () -> d.pack(purchase().set(35, "6212345678901232X2812")));
+        assertEquals(35, e.field());
+        e = assertThrows(IsoException.class, () -> d.pack(purchase().set(3, "00000:")));
+        assertEquals(3, e.field());
+        e = assertThrows(IsoException.class, () -> d.pack(purchase().set(2, "621234567890123/")));
+        assertEquals(2, e.field());
+    }
+
+    @Test
+    void textBeyondLatin1BecomesQuestionMarkLikeJpos() throws Exception {
+        Dialect d = Dialect.named("iso87binary");
+        IsoMessage m = new IsoMessage("0200").set(43, "Caf\u00e9 \u4e2d\u6587");
+        byte[] b = d.pack(m);
+        org.jpos.iso.ISOMsg j = new org.jpos.iso.ISOMsg("0200");
+        j.setPackager(JposOracle.packager("iso87binary"));
+        j.set(43, "Caf\u00e9 \u4e2d\u6587");
+        assertArrayEquals(j.pack(), b);
+        assertEquals(String.format("%-40s", "Caf\u00e9 ??"), d.unpack(b).getString(43));
+        assertThrows(IsoException.class, () -> d.pack(new IsoMessage("02\u0130" + "0").set(3, "000000")));
     }
 
     @Test

@@ -32,19 +32,17 @@ class JposClassMappingTest {
                         String label = cls + " len=" + len + " pad=" + pad + " v=" + show(v);
                         ISOComponent c = v instanceof byte[] ? new ISOBinaryField(f.number(), (byte[]) v) : new ISOField(f.number(), (String) v);
                         byte[] expected = jp.pack(c);
-                        int units = FieldCodec.valueUnits(f, v, 0);
-                        byte[] ours = new byte[FieldCodec.encodedSize(f, units)];
-                        FieldCodec.encode(f, v, units, ours, 0);
+                        byte[] ours = FieldCodec.encodeValue(f, v);
                         assertEquals(ISOUtil.hexString(expected), ISOUtil.hexString(ours), label);
                         // unpack
                         ISOComponent back = jp.createComponent(f.number());
                         jp.unpack(back, expected, 0);
-                        int[] lay = new int[4];
-                        int end = FieldCodec.walk(f, expected, 0, expected.length, 0, lay, 0);
+                        int[] starts = new int[1];
+                        int end = FieldCodec.walk(f, expected, 0, expected.length, 0, starts, 0);
                         assertEquals(expected.length, end, label);
                         Object jv = back.getValue();
                         String js = jv instanceof byte[] ? ISOUtil.hexString((byte[]) jv) : (String) jv;
-                        assertEquals(js, FieldCodec.decodeString(f, expected, lay[1], lay[2], lay[3]), label);
+                        assertEquals(js, FieldCodec.decodeString(f, expected, 0), label);
                         checked++;
                     }
                 }

@@ -15,6 +15,7 @@ final class EngineFixture {
     static final String TAK1 = "BAD09770CBA42FEFAB327F86C7F49883";
     static final String TPK1 = "EC3D756DD35498A8DC2FCDA875D358FD";
     static final String TMK1 = "D56152AB7370ECD5ABDF2F4C8591A1FE";
+    static final String BDK = "0123456789ABCDEFFEDCBA9876543210";
     static final String PAN = "6212345678901232";
     static final String PAN_EXPIRED = "6212345678901240";
     static final String PAN_LOW = "6212345678901257";
@@ -61,7 +62,8 @@ final class EngineFixture {
                 List.of(new GatewayConfig.Terminal("TERM0001", MERCHANT, "active", true, Map.of("tmk", TMK1, "tpk", TPK1, "tak", TAK1)),
                         new GatewayConfig.Terminal("TERM0002", MERCHANT, "registered", false, Map.of("tpk", TPK1)),
                         new GatewayConfig.Terminal("TERM0003", MERCHANT, "active", false, Map.of("tpk", TPK1)),
-                        new GatewayConfig.Terminal("TERM0009", MERCHANT2, "active", false, Map.of("tpk", TPK1))),
+                        new GatewayConfig.Terminal("TERM0009", MERCHANT2, "active", false, Map.of("tpk", TPK1)),
+                        new GatewayConfig.Terminal("TERM0007", MERCHANT, "active", true, Map.of("bdk", BDK))),
                 List.of(new GatewayConfig.Route(new GatewayConfig.RouteMatch(List.of("62", "4"), null, null, null), "embedded")),
                 List.of(),
                 new GatewayConfig.Authorizer(List.of(

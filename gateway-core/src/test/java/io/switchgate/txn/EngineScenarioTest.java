@@ -337,6 +337,29 @@ class EngineScenarioTest {
     }
 
     @Test
+    void dukptTerminalIsCheckedWithKeysDerivedFromItsKsn() {
+        var sm = gw.security();
+        var bdk = sm.importClear(io.switchgate.security.KeyType.BDK, java.util.HexFormat.of().parseHex(BDK));
+        String ksn = "FFFF9876543210E00001";
+        byte[] ksnBytes = java.util.HexFormat.of().parseHex(ksn);
+        TestPos d = new TestPos(gw, "TERM0007", MERCHANT, null, null);
+        d.tak = sm.deriveDukptKey(bdk, ksnBytes, io.switchgate.security.DukptUsage.MAC_REQUEST);
+        d.tpk = sm.deriveDukptKey(bdk, ksnBytes, io.switchgate.security.DukptUsage.PIN);
+        IsoMessage sale = d.withPin(d.sale(PAN, 100), "1234").set(62, ksn);
+        byte[] raw = gw.handle(d.pack(sale), "pos").join();
+        IsoMessage r = TestPos.D.unpack(raw);
+        assertCode("00", r);
+        d.tak = sm.deriveDukptKey(bdk, ksnBytes, io.switchgate.security.DukptUsage.MAC_RESPONSE);
+        assertTrue(d.responseMacValid(raw), "response MAC under the derived response key");
+        d.tak = sm.deriveDukptKey(bdk, ksnBytes, io.switchgate.security.DukptUsage.MAC_REQUEST);
+        assertCode("55", d.send(d.withPin(d.sale(PAN, 100), "9999").set(62, ksn)));
+        // MAC under the key of another KSN counter: refused
+        IsoMessage other = d.withPin(d.sale(PAN, 100), "1234").set(62, "FFFF9876543210E00002");
+        assertCode("63", d.send(other));
+        assertCode("30", d.send(d.sale(PAN, 100).set(62, "NOT-A-KSN")));
+    }
+
+    @Test
     void concurrentRefundsFromTwoTerminalsNeverExceedTheSale() throws Exception {
         String rrn = approvedSale(pos, 10_000).getString(37);
         List<CompletableFuture<byte[]>> fs = new ArrayList<>();

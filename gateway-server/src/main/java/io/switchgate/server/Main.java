@@ -1,13 +1,26 @@
 package io.switchgate.server;
 
+import io.switchgate.server.cli.DecodeCommand;
+import io.switchgate.server.cli.EncodeCommand;
+import io.switchgate.server.cli.DemoCommand;
+import io.switchgate.server.cli.ServeCommand;
+import io.switchgate.server.cli.TerminalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
 
 /** Command-line entry point: {@code serve} (the default), {@code demo}, {@code terminal}, {@code decode}, {@code encode}. */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "ISO 8583 transaction gateway",
-        subcommands = {io.switchgate.server.cli.DecodeCommand.class, io.switchgate.server.cli.EncodeCommand.class})
-public final class Main implements Runnable {
+        subcommands = {
+                ServeCommand.class,
+                DemoCommand.class,
+                TerminalCommand.class,
+                DecodeCommand.class,
+                EncodeCommand.class,
+        })
+public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -27,9 +40,9 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
+    /** No subcommand: {@code serve} with config/gateway.yaml. */
     @Override
-    public void run() {
-        // No subcommand: serve with the shipped config (wired in by the gateway issue).
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        return new ServeCommand().call();
     }
 }

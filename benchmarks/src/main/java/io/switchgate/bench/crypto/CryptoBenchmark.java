@@ -53,10 +53,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *       engine: 25 single-DES CBC blocks (what X9.19 chains before its final two DES operations) and
  *       13 AES blocks (what CMAC runs over 200 bytes).</li>
  *   <li>{@code pin_translate_*}: format 0 under a TPK to format 0 under a ZPK.</li>
- *   <li>{@code dukpt_*}: TDES DUKPT PIN key for a KSN with 4 counter bits set. Ours: the module call
- *       (derivation, then the new key wrapped under the master key with its KCV, as a handle) and the
- *       pure derivation; jPOS: its DUKPT derivation ({@code calculateDerivedKey}, reflection). Plus ours
- *       for AES DUKPT (no jPOS counterpart).</li>
+ *   <li>{@code dukpt_*}: DUKPT PIN key for one device whose transaction counter advances 1, 2, 3, ...
+ *       (counters with more than 10 one-bits skipped, as X9.24-1 devices do; 1000 KSNs in rotation).
+ *       Ours: the module call (cached host-side derivation, the key wrapped under the master key as a
+ *       handle) and the pure uncached derivation from the BDK; jPOS: its DUKPT derivation
+ *       ({@code calculateDerivedKey}, reflection), uncached. {@code dukpt_pin_translate_*}: the whole host
+ *       step, a format 0 PIN block under the device's DUKPT key translated to a ZPK (jPOS: its public
+ *       {@code translatePIN} with a KSN and BDK). Plus ours for AES DUKPT (no jPOS counterpart).</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -74,8 +77,7 @@ public class CryptoBenchmark {
     static final byte[] BDK = Hex.decode("0123456789ABCDEFFEDCBA9876543210");
     static final byte[] AES_BDK = Hex.decode("FEDCBA9876543210F1F1F1F1F1F1F1F1");
     static final String PAN = "6212345678901232";
-    static final String KSN_TDES = "FFFF9876543210E0000F"; // counter 15: 4 one-bits
-    static final String KSN_AES = "12345678901234560000000F";
+    static final int KSNS = 1000;
 
     byte[] message;
     SoftwareSecurityModule sm;
@@ -86,8 +88,12 @@ public class CryptoBenchmark {
     KeyHandle bdk;
     KeyHandle aesBdk;
     byte[] pinBlock;
-    byte[] ksnTdes;
-    byte[] ksnAes;
+    byte[][] ksnTdes = new byte[KSNS][];
+    byte[][] ksnAes = new byte[KSNS][];
+    byte[][] dukptPinBlocks = new byte[KSNS][];
+    KeySerialNumber[] jKsns = new KeySerialNumber[KSNS];
+    EncryptedPIN[] jDukptPinBlocks = new EncryptedPIN[KSNS];
+    int next;
 
     BlockCipher bareDes;
     BlockCipher bareAes;
@@ -105,7 +111,6 @@ public class CryptoBenchmark {
     SecureDESKey jBdk;
     Key jTakClear;
     EncryptedPIN jPinBlock;
-    KeySerialNumber jKsn;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -119,8 +124,12 @@ public class CryptoBenchmark {
         bdk = sm.importClear(KeyType.BDK, BDK);
         aesBdk = sm.importClear(KeyType.BDK, KeyAlgorithm.AES, AES_BDK);
         pinBlock = sm.encryptPinBlock(tpk, PinFormat.ISO0, "1234", PAN);
-        ksnTdes = Hex.decode(KSN_TDES);
-        ksnAes = Hex.decode(KSN_AES);
+        for (int i = 0, counter = 1; i < KSNS; counter++) {
+            if (Integer.bitCount(counter) > 10) continue;
+            ksnTdes[i] = Hex.decode(String.format("FFFF9876543210%06X", 0xE00000 | counter));
+            ksnAes[i] = Hex.decode(String.format("1234567890123456%08X", counter));
+            i++;
+        }
 
         bareDes = new DESEngine();
         bareDes.init(true, new KeyParameter(Arrays.copyOf(TAK, 8)));
@@ -150,12 +159,34 @@ public class CryptoBenchmark {
         jBdk = jpos.formKEYfromClearComponents(SMAdapter.LENGTH_DES3_2KEY, SMAdapter.TYPE_BDK, Hex.encode(BDK));
         jTakClear = (Key) jposDecryptFromLmk.invoke(jpos, jTak);
         jPinBlock = new EncryptedPIN(pinBlock, SMAdapter.FORMAT01, EncryptedPIN.extractAccountNumberPart(PAN), false);
-        jKsn = new KeySerialNumber(KSN_TDES, 10, 4, 6);
+        SoftwareSecurityModule terminal = SoftwareSecurityModule.fromHex(MASTER);
+        KeyHandle terminalBdk = terminal.importClear(KeyType.BDK, BDK);
+        for (int i = 0; i < KSNS; i++) {
+            jKsns[i] = new KeySerialNumber(Hex.encode(ksnTdes[i]), 10, 4, 6);
+            dukptPinBlocks[i] = terminal.encryptPinBlock(terminal.deriveDukptKey(terminalBdk, ksnTdes[i], DukptUsage.PIN), PinFormat.ISO0, "1234", PAN);
+            jDukptPinBlocks[i] = new EncryptedPIN(dukptPinBlocks[i], SMAdapter.FORMAT01, EncryptedPIN.extractAccountNumberPart(PAN), false);
+        }
 
         // both sides compute the same thing
         check(mac_x919_switchgate(), jpos_x919_perCall(), "X9.19 MAC");
         check(pin_translate_switchgate(), pin_translate_jpos(), "PIN translation");
-        check(dukpt_tdes_pure_switchgate(), dukpt_tdes_jpos(), "DUKPT PIN key");
+        for (int i = 0; i < 50; i++) {
+            next = i;
+            byte[] ours = dukpt_tdes_pure_switchgate();
+            next = i;
+            check(ours, dukpt_tdes_jpos(), "DUKPT PIN key");
+            next = i;
+            byte[] ourPin = dukpt_pin_translate_switchgate();
+            next = i;
+            check(ourPin, dukpt_pin_translate_jpos(), "DUKPT PIN translation");
+        }
+        next = 0;
+    }
+
+    private int nextKsn() {
+        int i = next;
+        next = i + 1 == KSNS ? 0 : i + 1;
+        return i;
     }
 
     private static void check(byte[] a, byte[] b, String what) {
@@ -225,21 +256,34 @@ public class CryptoBenchmark {
 
     @Benchmark
     public KeyHandle dukpt_tdes_switchgate() {
-        return sm.deriveDukptKey(bdk, ksnTdes, DukptUsage.PIN);
+        return sm.deriveDukptKey(bdk, ksnTdes[nextKsn()], DukptUsage.PIN);
     }
 
     @Benchmark
     public byte[] dukpt_tdes_pure_switchgate() {
-        return DukptTdes.derive(BDK, ksnTdes, DukptUsage.PIN);
+        return DukptTdes.derive(BDK, ksnTdes[nextKsn()], DukptUsage.PIN);
     }
 
     @Benchmark
     public byte[] dukpt_tdes_jpos() throws Exception {
-        return (byte[]) jposDerivedKey.invoke(jpos, jKsn, jBdk, true, false);
+        return (byte[]) jposDerivedKey.invoke(jpos, jKsns[nextKsn()], jBdk, true, false);
+    }
+
+    @Benchmark
+    public byte[] dukpt_pin_translate_switchgate() {
+        int i = nextKsn();
+        KeyHandle pinKey = sm.deriveDukptKey(bdk, ksnTdes[i], DukptUsage.PIN);
+        return sm.translatePin(pinKey, PinFormat.ISO0, dukptPinBlocks[i], PAN, zpk, PinFormat.ISO0);
+    }
+
+    @Benchmark
+    public byte[] dukpt_pin_translate_jpos() throws Exception {
+        int i = nextKsn();
+        return jpos.translatePIN(jDukptPinBlocks[i], jKsns[i], jBdk, jZpk, SMAdapter.FORMAT01, true).getPINBlock();
     }
 
     @Benchmark
     public KeyHandle dukpt_aes_switchgate() {
-        return sm.deriveDukptKey(aesBdk, ksnAes, DukptUsage.PIN);
+        return sm.deriveDukptKey(aesBdk, ksnAes[nextKsn()], DukptUsage.PIN);
     }
 }

@@ -108,15 +108,15 @@ public final class ConfigLoader {
         if (root == null) {
             throw new ConfigException("", source + " is empty");
         }
-        return build(Node.of("", root, env, TOP));
+        return build(YamlNode.of("", root, env, TOP));
     }
 
     /** Checks an already-parsed YAML tree (maps, lists, scalars). */
     public GatewayConfig fromMap(Map<String, Object> tree) {
-        return build(Node.of("", tree, env, TOP));
+        return build(YamlNode.of("", tree, env, TOP));
     }
 
-    private GatewayConfig build(Node root) {
+    private GatewayConfig build(YamlNode root) {
         demoMasterKey = false;
         warnings.clear();
         GatewayConfig.Node node = node(root);
@@ -134,11 +134,11 @@ public final class ConfigLoader {
                 authorizer, logging);
     }
 
-    private GatewayConfig.Node node(Node root) {
+    private GatewayConfig.Node node(YamlNode root) {
         if (!root.has("node")) {
             throw new ConfigException("node.id", "missing (required: two characters, part of every RRN)");
         }
-        Node n = root.node("node", "id");
+        YamlNode n = root.node("node", "id");
         String id = n.reqStr("id");
         if (id.length() != 2 || !isAlnum(id)) {
             throw new ConfigException(n.path("id"), "'" + id + "' must be exactly 2 letters or digits (quote it, e.g. \"01\")");
@@ -146,8 +146,8 @@ public final class ConfigLoader {
         return new GatewayConfig.Node(id);
     }
 
-    private List<GatewayConfig.Listener> listeners(Node root) {
-        List<Node> nodes = root.nodes("listeners", "name", "host", "port", "framing", "dialect", "maxFrameBytes",
+    private List<GatewayConfig.Listener> listeners(YamlNode root) {
+        List<YamlNode> nodes = root.nodes("listeners", "name", "host", "port", "framing", "dialect", "maxFrameBytes",
                 "idleTimeoutSeconds");
         if (nodes.isEmpty()) {
             throw new ConfigException("listeners", "at least one listener is required");
@@ -155,7 +155,7 @@ public final class ConfigLoader {
         List<GatewayConfig.Listener> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<String> endpoints = new HashSet<>();
-        for (Node l : nodes) {
+        for (YamlNode l : nodes) {
             String name = l.reqStr("name");
             if (name.isBlank() || !isName(name)) {
                 throw new ConfigException(l.path("name"), "'" + name + "' must be letters, digits, '-' or '_'");
@@ -178,8 +178,8 @@ public final class ConfigLoader {
         return List.copyOf(out);
     }
 
-    private GatewayConfig.Admin admin(Node root) {
-        Node a = root.node("admin", "host", "port", "token");
+    private GatewayConfig.Admin admin(YamlNode root) {
+        YamlNode a = root.node("admin", "host", "port", "token");
         String host = hostValue(a, "host", "127.0.0.1");
         int port = a.integer("port", 8584, 0, 65535);
         String literal = a.literal("token");
@@ -203,11 +203,11 @@ public final class ConfigLoader {
         return new GatewayConfig.Admin(host, port, token);
     }
 
-    private GatewayConfig.Store store(Node root) {
-        Node s = root.node("store", "url", "user", "password", "poolSize");
+    private GatewayConfig.Store store(YamlNode root) {
+        YamlNode s = root.node("store", "url", "user", "password", "poolSize");
         String url = s.str("url", "jdbc:h2:file:./data/gateway");
-        if (!url.startsWith("jdbc:")) {
-            throw new ConfigException(s.path("url"), "'" + url + "' is not a JDBC URL (jdbc:h2:... or jdbc:postgresql://...)");
+        if (!url.startsWith("jdbc:") && !url.startsWith("memory:")) {
+            throw new ConfigException(s.path("url"), "'" + url + "' is not a JDBC URL (jdbc:h2:... or jdbc:postgresql://...) nor memory:");
         }
         String user = s.str("user", "sa");
         String password = s.str("password", "");
@@ -215,8 +215,8 @@ public final class ConfigLoader {
         return new GatewayConfig.Store(url, user, password, pool);
     }
 
-    private GatewayConfig.Security security(Node root) {
-        Node s = root.node("security", "masterKey");
+    private GatewayConfig.Security security(YamlNode root) {
+        YamlNode s = root.node("security", "masterKey");
         String literal = s.literal("masterKey");
         String key;
         if (literal == null || (literal.equals("env:" + MASTER_KEY_ENV) && env.apply(MASTER_KEY_ENV) == null)) {
@@ -225,19 +225,30 @@ public final class ConfigLoader {
             demoMasterKey = true;
             key = DEMO_MASTER_KEY;
         } else {
-            key = s.reqStr("masterKey").trim().toUpperCase();
-            if (!isHex(key) || !(key.length() == 32 || key.length() == 48 || key.length() == 64)) {
-                throw new ConfigException(s.path("masterKey"), "must be 32 or 48 hex characters (TDES) or 32/48/64 (AES), found "
-                        + key.length() + " characters" + (isHex(key) ? "" : " with non-hex digits"));
+            String v = s.reqStr("masterKey").trim();
+            String prefix = "";
+            if (v.regionMatches(true, 0, "aes:", 0, 4) || v.regionMatches(true, 0, "tdes:", 0, 5)) {
+                prefix = v.substring(0, v.indexOf(':') + 1).toLowerCase();
+                v = v.substring(prefix.length());
             }
+            v = v.toUpperCase();
+            boolean aes = prefix.equals("aes:");
+            boolean okLength = aes ? (v.length() == 32 || v.length() == 48 || v.length() == 64)
+                    : prefix.equals("tdes:") ? (v.length() == 32 || v.length() == 48)
+                    : (v.length() == 32 || v.length() == 48 || v.length() == 64);
+            if (!isHex(v) || !okLength) {
+                throw new ConfigException(s.path("masterKey"), "must be 32 or 48 hex characters (TDES), 64 (AES-256), "
+                        + "or aes:<32|48|64 hex>; found " + v.length() + " characters" + (isHex(v) ? "" : " with non-hex digits"));
+            }
+            key = prefix + v;
         }
         return new GatewayConfig.Security(key);
     }
 
-    private List<GatewayConfig.Merchant> merchants(Node root) {
+    private List<GatewayConfig.Merchant> merchants(YamlNode root) {
         List<GatewayConfig.Merchant> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        for (Node m : root.nodes("merchants", "id", "status", "refund")) {
+        for (YamlNode m : root.nodes("merchants", "id", "status", "refund")) {
             String id = m.reqStr("id");
             if (id.length() != 15) {
                 throw new ConfigException(m.path("id"), "'" + id + "' must be exactly 15 characters (DE 42), found " + id.length());
@@ -246,7 +257,7 @@ public final class ConfigLoader {
                 throw new ConfigException(m.path("id"), "duplicate merchant id '" + id + "'");
             }
             String status = m.oneOf("status", "active", "active", "frozen", "closed");
-            Node r = m.node("refund", "windowDays", "maxSingleAmount", "dailyAmountLimit");
+            YamlNode r = m.node("refund", "windowDays", "maxSingleAmount", "dailyAmountLimit");
             int window = r.integer("windowDays", 180, 0, 3650);
             long single = r.lng("maxSingleAmount", Long.MAX_VALUE, 0, Long.MAX_VALUE);
             long daily = r.lng("dailyAmountLimit", Long.MAX_VALUE, 0, Long.MAX_VALUE);
@@ -255,12 +266,12 @@ public final class ConfigLoader {
         return List.copyOf(out);
     }
 
-    private List<GatewayConfig.Terminal> terminals(Node root, List<GatewayConfig.Merchant> merchants) {
+    private List<GatewayConfig.Terminal> terminals(YamlNode root, List<GatewayConfig.Merchant> merchants) {
         Set<String> merchantIds = new HashSet<>();
         merchants.forEach(m -> merchantIds.add(m.id()));
         List<GatewayConfig.Terminal> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        for (Node t : root.nodes("terminals", "id", "merchant", "status", "macRequired", "keys")) {
+        for (YamlNode t : root.nodes("terminals", "id", "merchant", "status", "macRequired", "keys")) {
             String id = t.reqStr("id");
             if (id.length() != 8) {
                 throw new ConfigException(t.path("id"), "'" + id + "' must be exactly 8 characters (DE 41), found " + id.length());
@@ -283,10 +294,10 @@ public final class ConfigLoader {
         return List.copyOf(out);
     }
 
-    private List<GatewayConfig.Host> hosts(Node root) {
+    private List<GatewayConfig.Host> hosts(YamlNode root) {
         List<GatewayConfig.Host> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (Node h : root.nodes("hosts", "name", "endpoints", "framing", "dialect", "timeoutMillis", "acquirerId", "keys")) {
+        for (YamlNode h : root.nodes("hosts", "name", "endpoints", "framing", "dialect", "timeoutMillis", "acquirerId", "keys")) {
             String name = h.reqStr("name");
             if (name.isBlank() || !isName(name)) {
                 throw new ConfigException(h.path("name"), "'" + name + "' must be letters, digits, '-' or '_'");
@@ -317,12 +328,12 @@ public final class ConfigLoader {
         return List.copyOf(out);
     }
 
-    private List<GatewayConfig.Route> routes(Node root, List<GatewayConfig.Host> hosts) {
+    private List<GatewayConfig.Route> routes(YamlNode root, List<GatewayConfig.Host> hosts) {
         Set<String> hostNames = new HashSet<>();
         hosts.forEach(h -> hostNames.add(h.name()));
         List<GatewayConfig.Route> out = new ArrayList<>();
-        for (Node r : root.nodes("routes", "match", "host")) {
-            Node m = r.node("match", "panPrefix", "processingCode", "merchant", "terminal");
+        for (YamlNode r : root.nodes("routes", "match", "host")) {
+            YamlNode m = r.node("match", "panPrefix", "processingCode", "merchant", "terminal");
             List<String> pan = m.strings("panPrefix");
             for (int i = 0; i < pan.size(); i++) {
                 String p = pan.get(i);
@@ -348,11 +359,11 @@ public final class ConfigLoader {
         return List.copyOf(out);
     }
 
-    private GatewayConfig.Authorizer authorizer(Node root) {
-        Node a = root.node("authorizer", "cards");
+    private GatewayConfig.Authorizer authorizer(YamlNode root) {
+        YamlNode a = root.node("authorizer", "cards");
         List<GatewayConfig.Card> cards = new ArrayList<>();
         Set<String> pans = new HashSet<>();
-        for (Node c : a.nodes("cards", "pan", "expiry", "pin", "balance")) {
+        for (YamlNode c : a.nodes("cards", "pan", "expiry", "pin", "balance")) {
             String pan = c.reqStr("pan");
             if (pan.length() < 12 || pan.length() > 19 || !isDigits(pan)) {
                 throw new ConfigException(c.path("pan"), "must be 12 to 19 digits (found " + pan.length() + " characters)");
@@ -378,14 +389,14 @@ public final class ConfigLoader {
         return new GatewayConfig.Authorizer(List.copyOf(cards));
     }
 
-    private GatewayConfig.Logging logging(Node root) {
-        Node l = root.node("logging", "format");
+    private GatewayConfig.Logging logging(YamlNode root) {
+        YamlNode l = root.node("logging", "format");
         return new GatewayConfig.Logging(l.oneOf("format", "text", "text", "json"));
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private Map<String, String> keys(Node k, String... roles) {
+    private Map<String, String> keys(YamlNode k, String... roles) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String role : roles) {
             String v = k.str(role, null);
@@ -418,7 +429,7 @@ public final class ConfigLoader {
         return v.toUpperCase();
     }
 
-    private String dialect(Node n, String key) {
+    private String dialect(YamlNode n, String key) {
         String d = n.str(key, "iso87binary");
         if (DIALECTS.contains(d)) {
             return d;
@@ -436,7 +447,7 @@ public final class ConfigLoader {
         throw new ConfigException(n.path(key), "dialect file '" + d + "' not found");
     }
 
-    private static String hostValue(Node n, String key, String def) {
+    private static String hostValue(YamlNode n, String key, String def) {
         String h = n.str(key, def).trim();
         if (h.isEmpty() || h.contains(" ") || h.contains("/")) {
             throw new ConfigException(n.path(key), "'" + h + "' is not a host name or IP address");

@@ -112,6 +112,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void respond(ChannelHandlerContext ctx, byte[] header, byte[] response, Throwable error) {
+        if (!ctx.executor().inEventLoop()) {
+            // Answers complete on the engine or journal thread: write from the channel's own event loop, so the
+            // write and its listener run there (and nothing is scheduled on a loop that is shutting down).
+            try {
+                ctx.executor().execute(() -> respond(ctx, header, response, error));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                done();
+            }
+            return;
+        }
         if (error != null) {
             log.error("listener={} remote={} request failed, no response: {}", listener, remote, oneLine(error));
             done();

@@ -169,9 +169,9 @@ class ConfigLoaderTest {
             "node: { id: 1 } => node.id: '1' must be exactly 2 letters or digits (quote it, e.g. \"01\")",
             "node: { id: '001' } => node.id: '001' must be exactly 2 letters or digits (quote it, e.g. \"01\")",
             "admin: { port: 99999 } => admin.port: 99999 is out of range 0..65535",
-            "store: { url: 'h2:mem:x' } => store.url: 'h2:mem:x' is not a JDBC URL (jdbc:h2:... or jdbc:postgresql://...)",
+            "store: { url: 'h2:mem:x' } => store.url: 'h2:mem:x' is not a JDBC URL (jdbc:h2:... or jdbc:postgresql://...) nor memory:",
             "store: { poolSize: 0 } => store.poolSize: 0 is out of range 1..256",
-            "security: { masterKey: '0123' } => security.masterKey: must be 32 or 48 hex characters (TDES) or 32/48/64 (AES), found 4 characters",
+            "security: { masterKey: '0123' } => security.masterKey: must be 32 or 48 hex characters (TDES), 64 (AES-256), or aes:<32|48|64 hex>; found 4 characters",
             "merchants:\\n  - { id: MERCHANT01 } => merchants[0].id: 'MERCHANT01' must be exactly 15 characters (DE 42), found 10",
             "merchants:\\n  - { id: MERCHANT0000001 }\\n  - { id: MERCHANT0000001 } => merchants[1].id: duplicate merchant id 'MERCHANT0000001'",
             "merchants:\\n  - { id: MERCHANT0000001, status: open } => merchants[0].status: 'open' is not one of active | frozen | closed",
@@ -238,6 +238,13 @@ class ConfigLoaderTest {
                 "{ id: \"TERM0001\", merchant: \"MERCHANT0000001\", keys: { tak: \"" + secret + "\" } }"));
         assertFalse(msg.contains("BAD097"), msg);
         assertTrue(msg.startsWith("terminals[0].keys.tak:"), msg);
+    }
+
+    @Test
+    void aesMasterKey() {
+        env.put("GATEWAY_MASTER_KEY", "aes:00112233445566778899aabbccddeeff");
+        assertEquals("aes:00112233445566778899AABBCCDDEEFF",
+                parse(MINIMAL + "security: { masterKey: \"env:GATEWAY_MASTER_KEY\" }\n").security().masterKey());
     }
 
     @Test

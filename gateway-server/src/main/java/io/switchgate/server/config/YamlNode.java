@@ -14,20 +14,20 @@ import java.util.function.Function;
  * made, so a misspelt key is reported as unknown rather than as a missing one. Values written
  * {@code env:NAME} are read from the environment.
  */
-final class Node {
+final class YamlNode {
 
     private final String path;
     private final Map<String, Object> map;
     private final Function<String, String> env;
 
-    private Node(String path, Map<String, Object> map, Function<String, String> env) {
+    private YamlNode(String path, Map<String, Object> map, Function<String, String> env) {
         this.path = path;
         this.map = map;
         this.env = env;
     }
 
     /** A mapping at {@code path}; null or absent values give an empty mapping. */
-    static Node of(String path, Object value, Function<String, String> env, String... allowedKeys) {
+    static YamlNode of(String path, Object value, Function<String, String> env, String... allowedKeys) {
         Map<String, Object> map = new LinkedHashMap<>();
         if (value != null) {
             if (!(value instanceof Map<?, ?> m)) {
@@ -42,7 +42,7 @@ final class Node {
                 map.put(k, e.getValue());
             }
         }
-        return new Node(path, map, env);
+        return new YamlNode(path, map, env);
     }
 
     String path() {
@@ -61,12 +61,12 @@ final class Node {
         return map.get(key);
     }
 
-    Node node(String key, String... allowedKeys) {
+    YamlNode node(String key, String... allowedKeys) {
         return of(path(key), map.get(key), env, allowedKeys);
     }
 
     /** The list at {@code key} (absent = empty), each element as a mapping. */
-    List<Node> nodes(String key, String... allowedKeys) {
+    List<YamlNode> nodes(String key, String... allowedKeys) {
         Object v = map.get(key);
         if (v == null) {
             return List.of();
@@ -74,7 +74,7 @@ final class Node {
         if (!(v instanceof List<?> list)) {
             throw new ConfigException(path(key), "expected a list, found " + describe(v));
         }
-        List<Node> out = new ArrayList<>(list.size());
+        List<YamlNode> out = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             String p = path(key) + "[" + i + "]";
             if (list.get(i) == null) {

@@ -1,0 +1,98 @@
+package io.switchgate.saf;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The queue in memory (the {@code memory:} store, tests): same rules as the JDBC one, nothing survives a restart. */
+public final class InMemorySafQueue implements SafQueue {
+    private final Map<String, SafMessage> rows = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void enqueue(SafMessage m) {
+        if (rows.putIfAbsent(m.id(), m) != null) throw new IllegalArgumentException("SAF message " + m.id() + " exists");
+    }
+
+    @Override
+    public synchronized List<SafMessage> lease(String node, Instant now, int max, Duration lease) {
+        List<SafMessage> due = new ArrayList<>();
+        for (SafMessage m : rows.values()) if (m.available(now)) due.add(m);
+        due.sort(Comparator.comparing(SafMessage::nextAttemptAt).thenComparing(SafMessage::createdAt));
+        List<SafMessage> out = new ArrayList<>();
+        for (SafMessage m : due) {
+            if (out.size() >= max) break;
+            SafMessage l = m.leased(node, now.plus(lease), now);
+            rows.put(l.id(), l);
+            out.add(l);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized boolean markDone(String id, String node, Instant now, String result) {
+        SafMessage m = rows.get(id);
+        if (m == null || m.status() != SafMessage.Status.PENDING || !node.equals(m.leaseOwner())) return false;
+        rows.put(id, m.done(result, now));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean reschedule(String id, String node, Instant next, Instant now, String result) {
+        SafMessage m = rows.get(id);
+        if (m == null || m.status() != SafMessage.Status.PENDING || !node.equals(m.leaseOwner())) return false;
+        rows.put(id, m.retry(next, result, now));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean postpone(String id, String node, Instant next, Instant now, String result) {
+        SafMessage m = rows.get(id);
+        if (m == null || m.status() != SafMessage.Status.PENDING || !node.equals(m.leaseOwner())) return false;
+        rows.put(id, m.postponed(next, result, now));
+        return true;
+    }
+
+    @Override
+    public synchronized int releaseLeases(String node, Instant now) {
+        int n = 0;
+        for (SafMessage m : List.copyOf(rows.values())) {
+            if (m.status() == SafMessage.Status.PENDING && node.equals(m.leaseOwner())) {
+                rows.put(m.id(), m.postponed(m.nextAttemptAt(), m.lastResult(), now));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized long depth() {
+        return rows.values().stream().filter(m -> m.status() == SafMessage.Status.PENDING).count();
+    }
+
+    @Override
+    public synchronized long depth(String host) {
+        return rows.values().stream().filter(m -> m.status() == SafMessage.Status.PENDING && m.host().equals(host)).count();
+    }
+
+    @Override
+    public synchronized Optional<Instant> oldestPending() {
+        return rows.values().stream().filter(m -> m.status() == SafMessage.Status.PENDING)
+                .map(SafMessage::createdAt).min(Comparator.naturalOrder());
+    }
+
+    @Override
+    public synchronized List<SafMessage> listPending(int limit) {
+        return rows.values().stream().filter(m -> m.status() == SafMessage.Status.PENDING)
+                .sorted(Comparator.comparing(SafMessage::createdAt)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized Optional<SafMessage> find(String id) {
+        return Optional.ofNullable(rows.get(id));
+    }
+}

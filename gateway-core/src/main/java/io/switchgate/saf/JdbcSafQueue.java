@@ -1,0 +1,312 @@
+package io.switchgate.saf;
+
+import io.switchgate.store.JdbcTransactionStore;
+import io.switchgate.store.StoreException;
+import io.switchgate.store.TransactionStore;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The queue in the gateway's database (table {@code saf_messages}, created by store migration V3), through the
+ * store's own pool.
+ *
+ * <p>Leasing: on PostgreSQL, one transaction selects due rows {@code FOR UPDATE SKIP LOCKED} and writes
+ * {@code lease_owner}/{@code lease_until} on them, so two nodes polling at once take disjoint rows without
+ * waiting for each other. On H2 (one process per database) each candidate is claimed with a conditional
+ * {@code UPDATE ... WHERE id = ? AND status = 'PENDING' AND (lease_until IS NULL OR lease_until < now)}: an update
+ * count of 1 means this node got it; the same claim is portable and also correct on PostgreSQL.
+ * {@code markDone}/{@code reschedule} only update the row while this node holds the lease.
+ */
+public final class JdbcSafQueue implements SafQueue {
+    private static final String COLUMNS = "id, host, kind, mti, stan, rrn, transmission_time, processing_code, amount, currency, "
+            + "acquirer_id, terminal_id, merchant_id, original_data, txn_rrn, reason, status, attempts, next_attempt_at, "
+            + "lease_owner, lease_until, last_result, created_at, updated_at";
+
+    private final DataSource dataSource;
+    private final boolean postgres;
+
+    public JdbcSafQueue(DataSource dataSource, boolean postgres) {
+        this.dataSource = dataSource;
+        this.postgres = postgres;
+    }
+
+    /** The queue that goes with a store: in its database for a JDBC store, in memory otherwise. */
+    public static SafQueue forStore(TransactionStore store) {
+        if (store instanceof JdbcTransactionStore j) return new JdbcSafQueue(j.dataSource(), j.isPostgres());
+        return new InMemorySafQueue();
+    }
+
+    @Override
+    public void enqueue(SafMessage m) {
+        String sql = "INSERT INTO saf_messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (!c.getAutoCommit()) c.setAutoCommit(true);
+            int i = 1;
+            ps.setString(i++, m.id());
+            ps.setString(i++, m.host());
+            ps.setString(i++, m.kind().name());
+            ps.setString(i++, m.mti());
+            ps.setString(i++, m.stan());
+            ps.setString(i++, m.rrn());
+            ps.setString(i++, m.transmissionTime());
+            ps.setString(i++, m.processingCode());
+            ps.setLong(i++, m.amount());
+            ps.setString(i++, m.currency());
+            ps.setString(i++, m.acquirerId());
+            ps.setString(i++, m.terminalId());
+            ps.setString(i++, m.merchantId());
+            ps.setString(i++, m.originalData());
+            ps.setString(i++, m.txnRrn());
+            ps.setString(i++, m.reason());
+            ps.setString(i++, m.status().name());
+            ps.setInt(i++, m.attempts());
+            time(ps, i++, m.nextAttemptAt());
+            ps.setString(i++, m.leaseOwner());
+            time(ps, i++, m.leaseUntil());
+            ps.setString(i++, m.lastResult());
+            time(ps, i++, m.createdAt());
+            time(ps, i, m.updatedAt());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("enqueue " + m.id(), e);
+        }
+    }
+
+    @Override
+    public List<SafMessage> lease(String node, Instant now, int max, Duration lease) {
+        try (Connection c = dataSource.getConnection()) {
+            return postgres ? leaseSkipLocked(c, node, now, max, lease) : leaseByClaim(c, node, now, max, lease);
+        } catch (SQLException e) {
+            throw fail("lease", e);
+        }
+    }
+
+    private static final String DUE = " FROM saf_messages WHERE status = 'PENDING' AND next_attempt_at <= ? "
+            + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, created_at";
+
+    private List<SafMessage> leaseSkipLocked(Connection c, String node, Instant now, int max, Duration lease) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            List<SafMessage> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + DUE + " LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                time(ps, 1, now);
+                time(ps, 2, now);
+                ps.setInt(3, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(row(rs));
+                }
+            }
+            Instant until = now.plus(lease);
+            if (!out.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE saf_messages SET lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?")) {
+                    for (SafMessage m : out) {
+                        ps.setString(1, node);
+                        time(ps, 2, until);
+                        time(ps, 3, now);
+                        ps.setString(4, m.id());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            c.commit();
+            List<SafMessage> leased = new ArrayList<>(out.size());
+            for (SafMessage m : out) leased.add(m.leased(node, until, now));
+            return leased;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private List<SafMessage> leaseByClaim(Connection c, String node, Instant now, int max, Duration lease) throws SQLException {
+        if (!c.getAutoCommit()) c.setAutoCommit(true);
+        List<SafMessage> candidates = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + DUE + " LIMIT ?")) {
+            time(ps, 1, now);
+            time(ps, 2, now);
+            ps.setInt(3, max * 2);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) candidates.add(row(rs));
+            }
+        }
+        Instant until = now.plus(lease);
+        List<SafMessage> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE saf_messages SET lease_owner = ?, lease_until = ?, updated_at = ? "
+                + "WHERE id = ? AND status = 'PENDING' AND (lease_until IS NULL OR lease_until < ?)")) {
+            for (SafMessage m : candidates) {
+                if (out.size() >= max) break;
+                ps.setString(1, node);
+                time(ps, 2, until);
+                time(ps, 3, now);
+                ps.setString(4, m.id());
+                time(ps, 5, now);
+                if (ps.executeUpdate() == 1) out.add(m.leased(node, until, now));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean markDone(String id, String node, Instant now, String result) {
+        return update("UPDATE saf_messages SET status = 'DONE', attempts = attempts + 1, lease_owner = NULL, lease_until = NULL, "
+                + "last_result = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND lease_owner = ?", ps -> {
+            ps.setString(1, cut(result));
+            time(ps, 2, now);
+            ps.setString(3, id);
+            ps.setString(4, node);
+        });
+    }
+
+    @Override
+    public boolean reschedule(String id, String node, Instant next, Instant now, String result) {
+        return update("UPDATE saf_messages SET attempts = attempts + 1, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, "
+                + "last_result = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND lease_owner = ?", ps -> {
+            time(ps, 1, next);
+            ps.setString(2, cut(result));
+            time(ps, 3, now);
+            ps.setString(4, id);
+            ps.setString(5, node);
+        });
+    }
+
+    @Override
+    public boolean postpone(String id, String node, Instant next, Instant now, String result) {
+        return update("UPDATE saf_messages SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, "
+                + "last_result = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND lease_owner = ?", ps -> {
+            time(ps, 1, next);
+            ps.setString(2, cut(result));
+            time(ps, 3, now);
+            ps.setString(4, id);
+            ps.setString(5, node);
+        });
+    }
+
+    @Override
+    public int releaseLeases(String node, Instant now) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE saf_messages SET lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE status = 'PENDING' AND lease_owner = ?")) {
+            if (!c.getAutoCommit()) c.setAutoCommit(true);
+            time(ps, 1, now);
+            ps.setString(2, node);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("release leases", e);
+        }
+    }
+
+    @Override
+    public long depth() {
+        return count("SELECT COUNT(*) FROM saf_messages WHERE status = 'PENDING'", null);
+    }
+
+    @Override
+    public long depth(String host) {
+        return count("SELECT COUNT(*) FROM saf_messages WHERE status = 'PENDING' AND host = ?", host);
+    }
+
+    @Override
+    public Optional<Instant> oldestPending() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT MIN(created_at) FROM saf_messages WHERE status = 'PENDING'");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) return Optional.empty();
+            return Optional.ofNullable(instant(rs, 1));
+        } catch (SQLException e) {
+            throw fail("oldest", e);
+        }
+    }
+
+    @Override
+    public List<SafMessage> listPending(int limit) {
+        return select("SELECT " + COLUMNS + " FROM saf_messages WHERE status = 'PENDING' ORDER BY created_at, id LIMIT ?", ps -> ps.setInt(1, limit));
+    }
+
+    @Override
+    public Optional<SafMessage> find(String id) {
+        return select("SELECT " + COLUMNS + " FROM saf_messages WHERE id = ?", ps -> ps.setString(1, id)).stream().findFirst();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private boolean update(String sql, Binder b) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (!c.getAutoCommit()) c.setAutoCommit(true);
+            b.bind(ps);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw fail("update", e);
+        }
+    }
+
+    private long count(String sql, String arg) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (arg != null) ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw fail("count", e);
+        }
+    }
+
+    private List<SafMessage> select(String sql, Binder b) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            b.bind(ps);
+            List<SafMessage> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(row(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("select", e);
+        }
+    }
+
+    private static SafMessage row(ResultSet rs) throws SQLException {
+        return new SafMessage(rs.getString(1), rs.getString(2), SafMessage.Kind.valueOf(rs.getString(3)), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getString(10),
+                rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16),
+                SafMessage.Status.valueOf(rs.getString(17)), rs.getInt(18), instant(rs, 19), rs.getString(20), instant(rs, 21),
+                rs.getString(22), instant(rs, 23), instant(rs, 24));
+    }
+
+    private static void time(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (t == null) ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+        else ps.setObject(i, OffsetDateTime.ofInstant(t, ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+    }
+
+    private static Instant instant(ResultSet rs, int i) throws SQLException {
+        OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String cut(String s) {
+        return s == null || s.length() <= 64 ? s : s.substring(0, 64);
+    }
+
+    /** Messages name the operation and the SQLState only, never row values. */
+    private static StoreException fail(String op, SQLException e) {
+        return new StoreException("SAF queue " + op + " failed: SQLState " + e.getSQLState() + ": " + e.getMessage(), e);
+    }
+}

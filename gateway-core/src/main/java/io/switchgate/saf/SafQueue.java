@@ -1,0 +1,72 @@
+package io.switchgate.saf;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The store-and-forward queue: messages a host must receive even though it did not answer when they were
+ * first due (reversal advices of timed-out requests, undo of host-approved transactions).
+ *
+ * <p>Durable: {@link #enqueue} returns only when the message is committed. Several gateway nodes may drain one
+ * queue: {@link #lease} hands a message to one node at a time for the lease duration; a node that dies while
+ * sending leaves it to another once its lease runs out. {@link #markDone} and {@link #reschedule} only act for
+ * the node holding the lease (a node whose lease ran out and was taken over changes nothing).
+ */
+public interface SafQueue extends AutoCloseable {
+
+    /** Stores a new message; committed before it returns. */
+    void enqueue(SafMessage message);
+
+    /**
+     * Leases up to {@code max} due messages ({@code nextAttemptAt <= now}, pending, not leased by anyone or with an
+     * expired lease) to {@code node} until {@code now + lease}, oldest due first.
+     */
+    List<SafMessage> lease(String node, Instant now, int max, Duration lease);
+
+    /** The host answered: the message is delivered. False if {@code node} no longer holds the lease. */
+    boolean markDone(String id, String node, Instant now, String result);
+
+    /** Not delivered this time: attempts + 1, due again at {@code next}, lease released. False if not held by {@code node}. */
+    boolean reschedule(String id, String node, Instant next, Instant now, String result);
+
+    /** Not sent this time (host unreachable, circuit open): due again at {@code next}, attempts unchanged, lease released. */
+    boolean postpone(String id, String node, Instant next, Instant now, String result);
+
+    /**
+     * Releases every lease {@code node} holds (a node starting again after a crash: node ids are unique, so these
+     * leases belong to its previous life and nobody is sending them). Returns how many.
+     */
+    int releaseLeases(String node, Instant now);
+
+    /** Pending messages (all hosts). */
+    long depth();
+
+    /** Pending messages of one host. */
+    long depth(String host);
+
+    /** Creation time of the oldest pending message, if any. */
+    Optional<Instant> oldestPending();
+
+    /** Age of the oldest pending message at {@code now} (zero when the queue is empty). */
+    default Duration oldestAge(Instant now) {
+        return oldestPending().map(t -> t.isAfter(now) ? Duration.ZERO : Duration.between(t, now)).orElse(Duration.ZERO);
+    }
+
+    /** Pending messages, oldest first, at most {@code limit} (for the admin API). */
+    List<SafMessage> listPending(int limit);
+
+    Optional<SafMessage> find(String id);
+
+    @Override
+    default void close() {
+    }
+
+    /** Backoff before attempt {@code attempts + 1}: base * 2^attempts, capped. */
+    static Duration backoff(int attempts, Duration base, Duration cap) {
+        long ms = base.toMillis();
+        for (int i = 0; i < attempts && ms < cap.toMillis(); i++) ms *= 2;
+        return Duration.ofMillis(Math.min(ms, cap.toMillis()));
+    }
+}

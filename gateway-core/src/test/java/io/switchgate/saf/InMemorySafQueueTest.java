@@ -1,0 +1,8 @@
+package io.switchgate.saf;
+
+class InMemorySafQueueTest extends SafQueueContract {
+    @Override
+    SafQueue open() {
+        return new InMemorySafQueue();
+    }
+}

@@ -1,0 +1,185 @@
+package io.switchgate.saf;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** What every {@link SafQueue} must do; subclasses supply the queue (memory, H2, PostgreSQL). */
+abstract class SafQueueContract {
+    static final Instant T0 = Instant.parse("2026-11-25T04:00:00Z");
+    static final Duration LEASE = Duration.ofSeconds(30);
+
+    SafQueue q;
+
+    static {
+        org.slf4j.Logger l = org.slf4j.LoggerFactory.getLogger("com.zaxxer.hikari");
+        if (l instanceof ch.qos.logback.classic.Logger lb) lb.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+
+    abstract SafQueue open();
+
+    void cleanUp() {
+    }
+
+    @BeforeEach
+    void setUp() {
+        q = open();
+    }
+
+    @AfterEach
+    void tearDown() {
+        q.close();
+        cleanUp();
+    }
+
+    static SafMessage reversal(String host, int stan, Instant now) {
+        String s = String.format("%06d", stan);
+        return SafMessage.reversal(host, String.format("%06d", 500000 + stan), "01" + String.format("%010d", stan),
+                "1125040000", "000000", 1000 + stan, "156", "12345678901", "TERM0001", "MERCHANT0000001",
+                "0200" + s + "1125040000" + "00012345678901" + "00000000000".substring(3) + "000", "01" + String.format("%010d", stan),
+                "HOST_TIMEOUT", now.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    @Test
+    void enqueuedIsLeasedToOneNodeUntilTheLeaseEnds() {
+        SafMessage m = reversal("hostA", 1, T0);
+        q.enqueue(m);
+        assertEquals(1, q.depth());
+        List<SafMessage> a = q.lease("n1", T0, 10, LEASE);
+        assertEquals(1, a.size());
+        SafMessage got = a.get(0);
+        assertEquals(m.id(), got.id());
+        assertEquals("n1", got.leaseOwner());
+        assertEquals("0420", got.mtiToSend());
+        assertEquals("000001", got.originalStan());
+        assertEquals(m.originalData(), got.originalData());
+        assertEquals(1001, got.amount());
+        assertEquals("HOST_TIMEOUT", got.reason());
+        assertTrue(q.lease("n2", T0.plusSeconds(1), 10, LEASE).isEmpty(), "leased to n1");
+        assertTrue(q.lease("n1", T0.plusSeconds(1), 10, LEASE).isEmpty(), "not handed out twice, even to its owner");
+        List<SafMessage> b = q.lease("n2", T0.plus(LEASE).plusSeconds(1), 10, LEASE);
+        assertEquals(1, b.size(), "n1's lease ran out: n2 takes it over");
+        assertFalse(q.markDone(m.id(), "n1", T0.plusSeconds(40), "0430/00"), "n1 no longer holds the lease");
+        assertTrue(q.markDone(m.id(), "n2", T0.plusSeconds(40), "0430/00"));
+        assertEquals(0, q.depth());
+        assertEquals(SafMessage.Status.DONE, q.find(m.id()).orElseThrow().status());
+        assertTrue(q.lease("n1", T0.plusSeconds(3600), 10, LEASE).isEmpty(), "delivered: never sent again");
+    }
+
+    @Test
+    void rescheduleCountsTheAttemptBacksOffAndRepeatsAs0421() {
+        SafMessage m = reversal("hostA", 2, T0);
+        q.enqueue(m);
+        q.lease("n1", T0, 10, LEASE);
+        assertTrue(q.reschedule(m.id(), "n1", T0.plusSeconds(5), T0.plusSeconds(1), "TIMEOUT"));
+        assertFalse(q.reschedule(m.id(), "n1", T0.plusSeconds(5), T0.plusSeconds(1), "TIMEOUT"), "lease released");
+        assertTrue(q.lease("n1", T0.plusSeconds(4), 10, LEASE).isEmpty(), "not due yet");
+        SafMessage again = q.lease("n2", T0.plusSeconds(5), 10, LEASE).get(0);
+        assertEquals(1, again.attempts());
+        assertEquals("0421", again.mtiToSend());
+        assertEquals("TIMEOUT", again.lastResult());
+        assertEquals(m.stan(), again.stan(), "a repeat keeps its STAN");
+        assertEquals(1, q.depth());
+    }
+
+    @Test
+    void postponeKeepsTheAttemptCount() {
+        SafMessage m = reversal("hostA", 6, T0);
+        q.enqueue(m);
+        q.lease("n1", T0, 10, LEASE);
+        assertTrue(q.postpone(m.id(), "n1", T0.plusSeconds(3), T0, "HOST_UNAVAILABLE"));
+        assertTrue(q.lease("n1", T0.plusSeconds(2), 10, LEASE).isEmpty());
+        SafMessage again = q.lease("n1", T0.plusSeconds(3), 10, LEASE).get(0);
+        assertEquals(0, again.attempts());
+        assertEquals("0420", again.mtiToSend(), "never sent: still the first transmission");
+    }
+
+    @Test
+    void aRestartedNodeReleasesTheLeasesOfItsPreviousLife() {
+        SafMessage m = reversal("hostA", 7, T0);
+        SafMessage other = reversal("hostA", 8, T0);
+        q.enqueue(m);
+        q.enqueue(other);
+        q.lease("n1", T0, 1, LEASE);
+        q.lease("n2", T0, 1, LEASE);
+        assertEquals(1, q.releaseLeases("n1", T0.plusSeconds(1)));
+        List<SafMessage> again = q.lease("n1", T0.plusSeconds(1), 10, LEASE);
+        assertEquals(List.of(m.id()), again.stream().map(SafMessage::id).toList(), "its own lease is free again, n2's is not");
+        assertEquals(0, again.get(0).attempts());
+    }
+
+    @Test
+    void depthOldestAgeAndListing() {
+        assertEquals(0, q.depth());
+        assertEquals(Duration.ZERO, q.oldestAge(T0));
+        q.enqueue(reversal("hostA", 3, T0));
+        q.enqueue(reversal("hostB", 4, T0.plusSeconds(10)));
+        q.enqueue(reversal("hostA", 5, T0.plusSeconds(20)));
+        assertEquals(3, q.depth());
+        assertEquals(2, q.depth("hostA"));
+        assertEquals(1, q.depth("hostB"));
+        assertEquals(Duration.ofSeconds(60), q.oldestAge(T0.plusSeconds(60)));
+        List<SafMessage> list = q.listPending(2);
+        assertEquals(2, list.size());
+        assertEquals("000003", list.get(0).originalStan());
+        assertEquals("000004", list.get(1).originalStan());
+        List<SafMessage> leased = q.lease("n1", T0.plusSeconds(30), 2, LEASE);
+        assertEquals(List.of("000003", "000004"), leased.stream().map(SafMessage::originalStan).toList(), "oldest due first, at most max");
+    }
+
+    @Test
+    void neverAClearPanOrPinInAStoredMessage() {
+        for (var c : SafMessage.class.getRecordComponents()) {
+            String n = c.getName().toLowerCase();
+            assertFalse(n.contains("pan") || n.contains("pin") || n.contains("track"), n);
+        }
+    }
+
+    @Test
+    void twoNodesLeasingAtOnceTakeDisjointMessages() throws Exception {
+        int n = 120;
+        for (int i = 0; i < n; i++) q.enqueue(reversal("hostA", 100 + i, T0));
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger dup = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> ts = new ArrayList<>();
+        for (String node : new String[]{"n1", "n2", "n3"}) {
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    for (int round = 0; round < 200; round++) {
+                        List<SafMessage> got = q.lease(node, T0.plusSeconds(1), 7, LEASE);
+                        if (got.isEmpty() && q.depth() == 0) break;
+                        for (SafMessage m : got) {
+                            if (!seen.add(m.id())) dup.incrementAndGet();
+                            assertTrue(q.markDone(m.id(), node, T0.plusSeconds(2), "0430/00"));
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            t.start();
+            ts.add(t);
+        }
+        go.countDown();
+        for (Thread t : ts) t.join(30_000);
+        assertEquals(0, dup.get(), "a message was leased twice");
+        assertEquals(n, seen.size());
+        assertEquals(0, q.depth());
+        assertEquals(new HashSet<>(seen).size(), n);
+    }
+}

@@ -1,0 +1,404 @@
+package io.switchgate.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.switchgate.store.BatchState;
+import io.switchgate.store.MerchantState;
+import io.switchgate.store.MerchantStatus;
+import io.switchgate.store.StatusEvent;
+import io.switchgate.store.TerminalState;
+import io.switchgate.store.TerminalStatus;
+import io.switchgate.store.TransactionStore;
+import io.switchgate.store.TxnRecord;
+import io.switchgate.store.TxnType;
+import io.switchgate.txn.Engine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import static io.switchgate.server.admin.Json.obj;
+
+/**
+ * The admin API's endpoints, independent of HTTP plumbing: method, URI and body in, {@link ApiResponse} out.
+ * Reads run on the {@code reads} executor (store queries may block); status changes run one at a time on the
+ * {@code writes} executor, each validated against the stored state and then made by the engine (which journals
+ * the change and its audit event), so two operators cannot race a terminal out of {@code returned}.
+ */
+public final class AdminApi {
+    private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+    static final int MAX_REASON = 64;
+    private static final Duration ENGINE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final TransactionStore store;
+    private final Engine engine;
+    private final Supplier<String> metrics;
+    private final Supplier<String> listenersDown;
+    private final Executor reads;
+    private final Executor writes;
+    private final Clock clock;
+    private final ZoneId zone;
+
+    /**
+     * @param metrics       Prometheus text of the registry (null: {@code /metrics} answers 404)
+     * @param listenersDown null when the terminal listeners are up, else why not (for {@code /health})
+     */
+    public AdminApi(TransactionStore store, Engine engine, Supplier<String> metrics, Supplier<String> listenersDown,
+                    Executor reads, Executor writes, Clock clock, ZoneId zone) {
+        this.store = store;
+        this.engine = engine;
+        this.metrics = metrics;
+        this.listenersDown = listenersDown == null ? () -> null : listenersDown;
+        this.reads = reads;
+        this.writes = writes;
+        this.clock = clock;
+        this.zone = zone;
+    }
+
+    /** Whether a path may be called without the bearer token. */
+    static boolean isPublic(String path) {
+        return "/health".equals(path);
+    }
+
+    public CompletableFuture<ApiResponse> handle(String method, String uri, byte[] body) {
+        QueryStringDecoder q = new QueryStringDecoder(uri);
+        String path = q.path();
+        if (path.length() > 1 && path.endsWith("/")) path = path.substring(0, path.length() - 1);
+        String[] seg = path.split("/");
+        // seg[0] is "" for a path starting with '/'
+        try {
+            if (path.equals("/health")) return get(method, () -> health());
+            if (path.equals("/metrics")) {
+                if (metrics == null) return done(notFound(path));
+                return get(method, () -> ApiResponse.text(200, ApiResponse.PROMETHEUS, metrics.get()));
+            }
+            if (seg.length >= 3 && seg[1].equals("api")) {
+                String res = seg[2];
+                if (res.equals("transactions") && seg.length == 3) {
+                    return get(method, () -> transactionsByStan(param(q, "terminal"), param(q, "stan")));
+                }
+                if (res.equals("transactions") && seg.length == 4) return get(method, () -> transaction(seg[3]));
+                if (res.equals("refunds") && seg.length == 3) {
+                    return get(method, () -> refunds(param(q, "merchant"), param(q, "from"), param(q, "to")));
+                }
+                if (res.equals("terminals") && seg.length == 3) {
+                    return get(method, () -> terminals(param(q, "status"), param(q, "merchant")));
+                }
+                if (res.equals("terminals") && seg.length == 4) return get(method, () -> terminal(seg[3]));
+                if (res.equals("terminals") && seg.length == 5 && seg[4].equals("status")) {
+                    return put(method, () -> changeTerminal(seg[3], body));
+                }
+                if (res.equals("merchants") && seg.length == 3) return get(method, this::merchants);
+                if (res.equals("merchants") && seg.length == 4) return get(method, () -> merchant(seg[3]));
+                if (res.equals("merchants") && seg.length == 5 && seg[4].equals("status")) {
+                    return put(method, () -> changeMerchant(seg[3], body));
+                }
+            }
+            return done(notFound(path));
+        } catch (RuntimeException e) {
+            return done(internal(e));
+        }
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private static CompletableFuture<ApiResponse> done(ApiResponse r) {
+        return CompletableFuture.completedFuture(r);
+    }
+
+    private CompletableFuture<ApiResponse> get(String method, Supplier<ApiResponse> work) {
+        if (!"GET".equals(method) && !"HEAD".equals(method)) return done(notAllowed("GET"));
+        return run(work, reads);
+    }
+
+    private CompletableFuture<ApiResponse> put(String method, Supplier<ApiResponse> work) {
+        if (!"PUT".equals(method)) return done(notAllowed("PUT"));
+        return run(work, writes);
+    }
+
+    private static CompletableFuture<ApiResponse> run(Supplier<ApiResponse> work, Executor on) {
+        CompletableFuture<ApiResponse> f = new CompletableFuture<>();
+        try {
+            on.execute(() -> {
+                try {
+                    f.complete(work.get());
+                } catch (RuntimeException e) {
+                    f.complete(internal(e));
+                }
+            });
+        } catch (RuntimeException rejected) {
+            f.complete(ApiResponse.error(503, "BUSY", "the admin API is overloaded or stopping; try again"));
+        }
+        return f;
+    }
+
+    private static ApiResponse notAllowed(String allowed) {
+        return ApiResponse.error(405, "METHOD_NOT_ALLOWED", "use " + allowed).withHeader("Allow", allowed);
+    }
+
+    private static ApiResponse notFound(String path) {
+        return ApiResponse.error(404, "NOT_FOUND", "no such endpoint: " + path);
+    }
+
+    private static ApiResponse badRequest(String code, String message) {
+        return ApiResponse.error(400, code, message);
+    }
+
+    /** Never a stack trace to the caller; the log line names the exception class and message only. */
+    private static ApiResponse internal(RuntimeException e) {
+        if (e instanceof io.switchgate.store.StoreException) {
+            log.warn("admin API: store unavailable: {}", e.toString());
+            return ApiResponse.error(503, "STORE_UNAVAILABLE", "the store does not answer");
+        }
+        log.warn("admin API failure: {}", e.toString());
+        return ApiResponse.error(500, "INTERNAL_ERROR", "the request could not be completed");
+    }
+
+    private static String param(QueryStringDecoder q, String name) {
+        List<String> v = q.parameters().get(name);
+        if (v == null || v.isEmpty()) return null;
+        String s = v.get(0).trim();
+        return s.isEmpty() ? null : s;
+    }
+
+    // ------------------------------------------------------------------ health
+
+    private ApiResponse health() {
+        String down = listenersDown.get();
+        if (down == null) {
+            boolean storeUp;
+            try {
+                storeUp = store.isHealthy();
+            } catch (RuntimeException e) {
+                storeUp = false;
+            }
+            if (!storeUp) down = "STORE_UNAVAILABLE";
+        }
+        if (down != null) return ApiResponse.json(503, obj("status", "DOWN", "reason", down));
+        return ApiResponse.json(200, obj("status", "UP"));
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    private ApiResponse transaction(String rrn) {
+        Optional<TxnRecord> found = store.findByRrn(rrn);
+        if (found.isEmpty()) return ApiResponse.error(404, "UNKNOWN_RRN", "no transaction with RRN " + rrn);
+        return ApiResponse.json(200, story(found.get()));
+    }
+
+    /** The transaction with everything that acted on it: refunds, reversals, voids, the batch it is in. */
+    private Map<String, Object> story(TxnRecord t) {
+        Map<String, Object> v = Views.txn(t);
+        List<Object> refunds = new ArrayList<>();
+        List<Object> reversals = new ArrayList<>();
+        List<Object> voids = new ArrayList<>();
+        for (TxnRecord c : store.findByOriginalRrn(t.rrn())) {
+            if (c.type() == TxnType.REFUND) refunds.add(Views.child(c));
+            else if (c.type() == TxnType.REVERSAL) reversals.add(Views.child(c));
+            else if (c.type() == TxnType.VOID) voids.add(Views.child(c));
+        }
+        v.put("refunds", refunds);
+        v.put("reversals", reversals);
+        v.put("voids", voids);
+        if (t.originalRrn() != null) {
+            v.put("original", store.findByRrn(t.originalRrn()).map(o -> (Object) obj("rrn", o.rrn(), "type", Views.lower(o.type()),
+                    "status", Views.lower(o.status()), "amount", o.amount(), "refundedAmount", o.refundedAmount())).orElse(null));
+        }
+        Object batch = null;
+        if (t.approved() && (t.type() == TxnType.SALE || t.type() == TxnType.REFUND || t.type() == TxnType.VOID
+                || t.type() == TxnType.SETTLEMENT)) {
+            Optional<BatchState> b = store.findBatch(t.terminalId(), t.batchNo());
+            if (b.isPresent()) {
+                BatchState s = b.get();
+                batch = obj("batchNo", s.batchNo(), "open", s.open(), "closedAt", Json.time(s.closedAt()));
+            }
+        }
+        v.put("batch", batch);
+        return v;
+    }
+
+    private ApiResponse transactionsByStan(String terminal, String stan) {
+        if (terminal == null) return badRequest("MISSING_PARAMETER", "query parameter 'terminal' is required");
+        if (stan == null) return badRequest("MISSING_PARAMETER", "query parameter 'stan' is required");
+        List<Object> out = new ArrayList<>();
+        for (TxnRecord t : store.findByTerminalAndStan(terminal, stan)) out.add(Views.txn(t));
+        return ApiResponse.json(200, obj("transactions", out));
+    }
+
+    // ------------------------------------------------------------------ refunds
+
+    private ApiResponse refunds(String merchant, String fromText, String toText) {
+        if (merchant == null) return badRequest("MISSING_PARAMETER", "query parameter 'merchant' is required");
+        Instant now = clock.instant();
+        Instant from;
+        Instant to;
+        try {
+            from = fromText == null ? now.minus(Duration.ofDays(30)) : instant(fromText, false);
+        } catch (DateTimeException e) {
+            return badRequest("BAD_PARAMETER", "'from' must be YYYY-MM-DD or an ISO instant (2026-11-25T04:00:00Z)");
+        }
+        try {
+            to = toText == null ? now.plusMillis(1) : instant(toText, true);
+        } catch (DateTimeException e) {
+            return badRequest("BAD_PARAMETER", "'to' must be YYYY-MM-DD or an ISO instant (2026-11-25T04:00:00Z)");
+        }
+        if (!from.isBefore(to)) return badRequest("BAD_PARAMETER", "'from' must be before 'to'");
+        if (store.findMerchant(merchant).isEmpty()) return ApiResponse.error(404, "UNKNOWN_MERCHANT", "no merchant " + merchant);
+        List<Object> out = new ArrayList<>();
+        long approvedAmount = 0;
+        int approvedCount = 0;
+        for (TxnRecord t : store.findRefunds(merchant, from, to)) {
+            out.add(Views.refund(t));
+            if (Views.standing(t)) {
+                approvedAmount += t.amount();
+                approvedCount++;
+            }
+        }
+        return ApiResponse.json(200, obj("merchant", merchant, "from", from.toString(), "to", to.toString(),
+                "refunds", out, "count", out.size(), "approvedCount", approvedCount, "approvedAmount", approvedAmount));
+    }
+
+    /** A date is a whole day in the gateway's zone: {@code from} its start, {@code to} the start of the next day. */
+    private Instant instant(String s, boolean endOfDay) {
+        if (s.length() == 10) {
+            LocalDate d = LocalDate.parse(s);
+            return (endOfDay ? d.plusDays(1) : d).atStartOfDay(zone).toInstant();
+        }
+        return Instant.parse(s);
+    }
+
+    // ------------------------------------------------------------------ terminals and merchants
+
+    private ApiResponse terminals(String status, String merchant) {
+        TerminalStatus want = null;
+        if (status != null) {
+            want = TerminalStatus.parse(status);
+            if (want == null) return badRequest("BAD_PARAMETER", "'status' must be registered, active, suspended or returned");
+        }
+        List<Object> out = new ArrayList<>();
+        for (TerminalState t : store.listTerminals()) {
+            if (want != null && t.status() != want) continue;
+            if (merchant != null && !merchant.equals(t.merchantId())) continue;
+            Map<String, Object> v = Views.terminalSummary(t);
+            v.put("openBatch", Views.openBatch(t, store.findBatch(t.id(), t.batchNo()).orElse(null)));
+            out.add(v);
+        }
+        return ApiResponse.json(200, obj("terminals", out, "count", out.size()));
+    }
+
+    private ApiResponse terminal(String id) {
+        Optional<TerminalState> t = store.findTerminal(id);
+        if (t.isEmpty()) return ApiResponse.error(404, "UNKNOWN_TERMINAL", "no terminal " + id);
+        return ApiResponse.json(200, terminalView(t.get()));
+    }
+
+    private Map<String, Object> terminalView(TerminalState t) {
+        return Views.terminal(t, store.findBatch(t.id(), t.batchNo()).orElse(null), store.events("terminal", t.id()));
+    }
+
+    private ApiResponse merchants() {
+        List<Object> out = new ArrayList<>();
+        for (MerchantState m : store.listMerchants()) out.add(Views.merchant(m, null, null));
+        return ApiResponse.json(200, obj("merchants", out, "count", out.size()));
+    }
+
+    private ApiResponse merchant(String id) {
+        Optional<MerchantState> m = store.findMerchant(id);
+        if (m.isEmpty()) return ApiResponse.error(404, "UNKNOWN_MERCHANT", "no merchant " + id);
+        return ApiResponse.json(200, merchantView(m.get()));
+    }
+
+    private Map<String, Object> merchantView(MerchantState m) {
+        List<String> terminals = new ArrayList<>();
+        for (TerminalState t : store.listTerminals()) if (m.id().equals(t.merchantId())) terminals.add(t.id());
+        List<StatusEvent> history = store.events("merchant", m.id());
+        return Views.merchant(m, terminals, history);
+    }
+
+    /** A status change request: {"status": "...", "reason": "..."}; returns an error response or the parsed pair. */
+    private record StatusChange(String status, String reason, ApiResponse error) {
+        static StatusChange parse(byte[] body) {
+            JsonNode n = Json.parseObject(body);
+            if (n == null) return fail("BAD_JSON", "the body must be a JSON object like {\"status\":\"suspended\",\"reason\":\"...\"}");
+            JsonNode s = n.get("status");
+            if (s == null || !s.isTextual() || s.asText().isBlank()) return fail("MISSING_STATUS", "'status' is required");
+            JsonNode r = n.get("reason");
+            if (r != null && !r.isNull() && !r.isTextual()) return fail("BAD_REASON", "'reason' must be a string");
+            String reason = r == null || r.isNull() || r.asText().isBlank() ? "OPERATOR" : r.asText().trim();
+            if (reason.length() > MAX_REASON) return fail("BAD_REASON", "'reason' is longer than " + MAX_REASON + " characters");
+            return new StatusChange(s.asText().trim(), reason, null);
+        }
+
+        static StatusChange fail(String code, String message) {
+            return new StatusChange(null, null, badRequest(code, message));
+        }
+    }
+
+    private ApiResponse changeTerminal(String id, byte[] body) {
+        StatusChange c = StatusChange.parse(body);
+        if (c.error() != null) return c.error();
+        TerminalStatus to = TerminalStatus.parse(c.status());
+        if (to == null) return badRequest("UNKNOWN_STATUS", "'status' must be registered, active, suspended or returned");
+        Optional<TerminalState> current = store.findTerminal(id);
+        if (current.isEmpty()) return ApiResponse.error(404, "UNKNOWN_TERMINAL", "no terminal " + id);
+        TerminalStatus from = current.get().status();
+        String refused = Lifecycle.terminal(from, to);
+        if (refused != null) {
+            return badRequest(refused, "terminal " + id + " cannot go from " + from.wireName() + " to " + to.wireName());
+        }
+        if (from == to) return ApiResponse.json(200, terminalView(current.get()));
+        TerminalState updated = await(engine.changeTerminalStatus(id, to, c.reason()));
+        if (updated == null) return ApiResponse.error(404, "UNKNOWN_TERMINAL", "no terminal " + id);
+        log.info("terminal {} status {} -> {} by operator: {}", id, from.wireName(), to.wireName(), c.reason());
+        return ApiResponse.json(200, terminalView(store.findTerminal(id).orElse(updated)));
+    }
+
+    private ApiResponse changeMerchant(String id, byte[] body) {
+        StatusChange c = StatusChange.parse(body);
+        if (c.error() != null) return c.error();
+        MerchantStatus to = MerchantStatus.parse(c.status());
+        if (to == null) return badRequest("UNKNOWN_STATUS", "'status' must be active, frozen or closed");
+        Optional<MerchantState> current = store.findMerchant(id);
+        if (current.isEmpty()) return ApiResponse.error(404, "UNKNOWN_MERCHANT", "no merchant " + id);
+        MerchantStatus from = current.get().status();
+        String refused = Lifecycle.merchant(from, to);
+        if (refused != null) {
+            return badRequest(refused, "merchant " + id + " cannot go from " + from.wireName() + " to " + to.wireName());
+        }
+        if (from == to) return ApiResponse.json(200, merchantView(current.get()));
+        MerchantState updated = await(engine.changeMerchantStatus(id, to, c.reason()));
+        if (updated == null) return ApiResponse.error(404, "UNKNOWN_MERCHANT", "no merchant " + id);
+        log.info("merchant {} status {} -> {} by operator: {}", id, from.wireName(), to.wireName(), c.reason());
+        return ApiResponse.json(200, merchantView(store.findMerchant(id).orElse(updated)));
+    }
+
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get(ENGINE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the engine did not answer within " + ENGINE_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(String.valueOf(c));
+        }
+    }
+}

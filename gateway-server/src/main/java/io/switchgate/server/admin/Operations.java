@@ -1,0 +1,85 @@
+package io.switchgate.server.admin;
+
+import io.switchgate.config.GatewayConfig;
+import io.switchgate.server.metrics.GatewayMetrics;
+import io.switchgate.server.net.TerminalServer;
+import io.switchgate.txn.EngineListener;
+import io.switchgate.txn.Gateway;
+
+import java.time.Clock;
+import java.time.ZoneId;
+
+/**
+ * Everything an operator sees of a running gateway, wired in one call: the metrics registry (also the
+ * transaction log line, as the engine's listener) and the admin HTTP API.
+ *
+ * <pre>{@code
+ * Gateway gw = Gateway.start(cfg);
+ * TerminalServer server = new TerminalServer(cfg.listeners(), gw).start();
+ * Operations ops = Operations.start(gw, cfg, server);
+ * ...
+ * ops.close(); server.shutdown(...); gw.close();
+ * }</pre>
+ */
+public final class Operations implements AutoCloseable {
+    private final Gateway gateway;
+    private final GatewayMetrics metrics;
+    private final AdminServer admin;
+
+    private Operations(Gateway gateway, GatewayMetrics metrics, AdminServer admin) {
+        this.gateway = gateway;
+        this.metrics = metrics;
+        this.admin = admin;
+    }
+
+    /**
+     * @param server the terminal listeners (their connections are metrics, their state is part of {@code /health});
+     *               may be null for an embedded gateway without listeners
+     * @throws io.switchgate.server.config.ConfigException when the admin API would run without a token on a
+     *               non-loopback address; {@link IllegalStateException} when its port cannot be bound
+     */
+    public static Operations start(Gateway gw, GatewayConfig cfg, TerminalServer server) {
+        return start(gw, cfg, server, Clock.systemUTC());
+    }
+
+    public static Operations start(Gateway gw, GatewayConfig cfg, TerminalServer server, Clock clock) {
+        GatewayConfig.Admin adminCfg = cfg.admin() == null ? new GatewayConfig.Admin("127.0.0.1", 8584, null) : cfg.admin();
+        GatewayMetrics metrics = new GatewayMetrics().bindEngine(gw.engine()).bindJournal(gw.journal());
+        if (server != null) metrics.bindListeners(server);
+        // host link state and store-and-forward depth/age (issue 7; no-op without hosts)
+        io.switchgate.server.host.HostMetrics.register(metrics, gw.hostAuthorizers(), clock);
+        AdminServer admin = null;
+        try {
+            admin = new AdminServer(adminCfg, (reads, writes) -> new AdminApi(gw.store(), gw.engine(), metrics::scrape,
+                    () -> server == null ? null : server.isDraining() ? "LISTENERS_STOPPED" : null,
+                    reads, writes, clock, ZoneId.systemDefault()));
+            admin.start();
+        } catch (RuntimeException e) {
+            if (admin != null) admin.close();
+            metrics.close();
+            throw e;
+        }
+        gw.engine().setListener(metrics);
+        return new Operations(gw, metrics, admin);
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The API behind the admin server (tests). */
+    AdminApi adminApiForTests() {
+        return admin.api();
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    @Override
+    public void close() {
+        gateway.engine().setListener(EngineListener.NONE);
+        admin.close();
+        metrics.close();
+    }
+}

@@ -1,0 +1,184 @@
+package io.switchgate.server.cli;
+
+import io.switchgate.config.GatewayConfig;
+import io.switchgate.config.InvalidConfigException;
+import io.switchgate.server.admin.Operations;
+import io.switchgate.server.config.ConfigException;
+import io.switchgate.server.config.ConfigLoader;
+import io.switchgate.server.metrics.LoggingSetup;
+import io.switchgate.server.net.ServerStartException;
+import io.switchgate.server.net.TerminalServer;
+import io.switchgate.txn.Gateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code serve [--config FILE]}: loads the configuration, starts the gateway and its terminal listeners, and runs
+ * until SIGTERM or SIGINT; then stops accepting, answers what is in flight (bounded by {@code --drain-seconds}),
+ * closes and exits 0. Exit 2 on a configuration error, 1 when something else prevents start-up.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the gateway until SIGTERM/SIGINT, then drain in-flight requests and exit 0.")
+public final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/gateway.yaml",
+            description = "configuration file (default: ${DEFAULT-VALUE})")
+    Path config = Path.of("config/gateway.yaml");
+
+    @Option(names = "--drain-seconds", paramLabel = "N", defaultValue = "10",
+            description = "at shutdown, how long to wait for in-flight responses (default: ${DEFAULT-VALUE})")
+    int drainSeconds = 10;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile Running running;
+
+    /** What a started gateway is made of; {@link #stop} drains and closes it. */
+    public record Running(GatewayConfig config, Gateway gateway, TerminalServer server, Operations operations) {
+
+        /** Stops accepting, answers what is in flight (bounded), then closes listeners, admin API and gateway. */
+        public boolean stop(Duration drain) {
+            server.stopAccepting();
+            boolean drained = server.awaitInFlight(drain);
+            if (!drained) {
+                log.warn("{} responses still in flight after {} s; closing anyway", server.inFlight(), drain.toSeconds());
+            }
+            server.close();
+            try {
+                operations.close();
+            } catch (RuntimeException e) {
+                log.warn("closing the admin API: {}", e.toString());
+            }
+            try {
+                gateway.close();
+            } catch (RuntimeException e) {
+                log.warn("closing the gateway: {}", e.toString());
+            }
+            return drained;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        ConfigLoader loader = new ConfigLoader();
+        GatewayConfig cfg;
+        try {
+            cfg = loader.load(config);
+        } catch (ConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        LoggingSetup.apply(cfg.logging());
+        loader.warnings().forEach(w -> log.warn("{}", w));
+        try {
+            running = start(cfg);
+        } catch (InvalidConfigException | ConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        } catch (ServerStartException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            System.err.println("error: cannot start the gateway: " + oneLine(e));
+            return 1;
+        }
+        installSignalHandlers();
+        log.info("gateway node {} ready ({} listener(s), admin API on {}:{}); SIGTERM or Ctrl-C to stop", cfg.node().id(),
+                cfg.listeners().size(), cfg.admin().host(), running.operations().adminPort());
+        try {
+            stopRequested.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        shutdown();
+        return 0;
+    }
+
+    /**
+     * Starts the gateway, binds its listeners, then the admin API and metrics; closes what was started if
+     * anything fails.
+     */
+    public static Running start(GatewayConfig cfg) {
+        // upstream acquirer hosts (hosts[] in the config): Netty host clients, stored reversals (issue 7)
+        Gateway gateway = Gateway.start(cfg, java.time.Clock.systemUTC(), new io.switchgate.server.host.HostAuthorizerFactory());
+        TerminalServer server = new TerminalServer(cfg.listeners(), gateway);
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+        Operations ops;
+        try {
+            ops = Operations.start(gateway, cfg, server);
+        } catch (RuntimeException e) {
+            server.close();
+            gateway.close();
+            throw e;
+        }
+        return new Running(cfg, gateway, server, ops);
+    }
+
+    private void shutdown() {
+        if (!stopping.compareAndSet(false, true)) {
+            awaitStopped();
+            return;
+        }
+        try {
+            Running r = running;
+            if (r != null) {
+                log.info("stopping: no new connections; answering {} request(s) in flight (up to {} s)",
+                        r.server().inFlight(), drainSeconds);
+                boolean drained = r.stop(Duration.ofSeconds(drainSeconds));
+                log.info("stopped{}", drained ? "" : " (some responses were not written)");
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGTERM/SIGINT wake the main thread, which drains and returns 0 (a plain shutdown hook would make the JVM
+     * exit 143). A shutdown hook still drains when the JVM is stopped any other way.
+     */
+    private void installSignalHandlers() {
+        for (String name : new String[]{"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    log.info("SIG{} received", name);
+                    stopRequested.countDown();
+                });
+            } catch (Throwable e) {
+                log.debug("cannot handle SIG{}: {}", name, e.toString());
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopRequested.countDown();
+            shutdown();
+        }, "gateway-shutdown"));
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        return (m == null ? e.getClass().getSimpleName() : m).replace('\n', ' ').replace('\r', ' ');
+    }
+}

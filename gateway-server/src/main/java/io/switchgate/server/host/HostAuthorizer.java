@@ -1,0 +1,262 @@
+package io.switchgate.server.host;
+
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.policy.Codes;
+import io.switchgate.route.AuthRequest;
+import io.switchgate.route.AuthResult;
+import io.switchgate.route.Authorizer;
+import io.switchgate.saf.SafMessage;
+import io.switchgate.saf.SafQueue;
+import io.switchgate.security.KeyHandle;
+import io.switchgate.security.PinFormat;
+import io.switchgate.security.SecurityModule;
+import io.switchgate.store.ChangeSet;
+import io.switchgate.store.TxnRecord;
+import io.switchgate.store.TxnType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * An upstream acquirer host as an {@link Authorizer}: maps the terminal's request to the host's message (see
+ * {@link HostMessages}), sends it on the {@link HostClient}, and maps the answer back (DE 39, DE 38, DE 54).
+ *
+ * <p>When the host's answer is unknown (timeout, connection lost after the write, answer with a bad MAC or another
+ * RRN) a sale or refund may have moved money at the host: a reversal advice (0420) for it is stored in the
+ * {@link SafQueue} <em>before</em> the terminal gets {@code 91} ({@code HOST_TIMEOUT}, {@code HOST_LINK_LOST},
+ * {@code HOST_MAC_INVALID}); the {@link SafSender} delivers it. A late approval is thereby undone at the host.
+ * A balance inquiry moves no money and gets no reversal. Nothing sent (no connection, circuit open): {@code 91}
+ * {@code HOST_UNAVAILABLE} at once.
+ *
+ * <p>{@link #undo} (a void or terminal reversal of a transaction this host approved) sends a 0400 built from the
+ * journaled record (host STAN, RRN, amount, DE 90); 0410 with {@code 00} or {@code 25} (nothing to reverse) is
+ * approved, another code is passed on. If the host does not answer, the same reversal is stored as a 0420 advice
+ * and the terminal is answered {@code 00}: delivery is then the SAF queue's job, and the terminal's own
+ * reversal must not be refused because the host is down (see docs/hosts.md).
+ */
+public final class HostAuthorizer implements Authorizer, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HostAuthorizer.class);
+
+    private final String name;
+    private final String acquirerId;
+    private final HostClient client;
+    private final SecurityModule security;
+    private final KeyHandle zpk;
+    private final KeyHandle zak;
+    private final SafQueue saf;
+    private final Supplier<String> stans;
+    private final Executor blocking;
+    private final Clock clock;
+    private final Runnable onStored;
+    private final Runnable onClose;
+
+    HostAuthorizer(String name, String acquirerId, HostClient client, SecurityModule security, KeyHandle zpk, KeyHandle zak,
+                   SafQueue saf, Supplier<String> stans, Executor blocking, Clock clock, Runnable onStored, Runnable onClose) {
+        this.name = name;
+        this.acquirerId = acquirerId;
+        this.client = client;
+        this.security = security;
+        this.zpk = zpk;
+        this.zak = zak;
+        this.saf = saf;
+        this.stans = stans;
+        this.blocking = blocking;
+        this.clock = clock;
+        this.onStored = onStored;
+        this.onClose = onClose;
+        client.onUnmatched(m -> log.warn("host={} late answer {} stan {} code {}: its request already got 91; a stored reversal undoes it",
+                name, m.getMti(), m.getString(11), m.getString(39)));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public HostClient client() {
+        return client;
+    }
+
+    /** UP, DOWN or OPEN (circuit open), for metrics and the admin API. */
+    public HostClient.State state() {
+        return client.state();
+    }
+
+    public SafQueue safQueue() {
+        return saf;
+    }
+
+    /** Stored messages still waiting for this host. */
+    public long safDepth() {
+        return saf.depth(name);
+    }
+
+    // ------------------------------------------------------------------ authorize
+
+    @Override
+    public CompletableFuture<AuthResult> authorize(AuthRequest req) {
+        if (!client.available()) return done(AuthResult.decline(Codes.HOST_UNAVAILABLE, "HOST_UNAVAILABLE"));
+        String stan;
+        IsoMessage m;
+        byte[] packed;
+        try {
+            stan = stans.get();
+            m = HostMessages.request(req, client.dialect(), stan, acquirerId);
+            if (req.pinBlock() != null) {
+                if (zpk == null || req.pinKey() == null) return done(AuthResult.decline(Codes.SYSTEM_MALFUNCTION, "NO_HOST_PIN_KEY"));
+                m.set(52, security.translatePin(req.pinKey(), PinFormat.ISO0, req.pinBlock(), req.card().pan(), zpk, PinFormat.ISO0));
+            }
+            packed = HostMessages.pack(m, client.dialect(), zak, security);
+        } catch (RuntimeException e) {
+            // our exceptions name no PAN or PIN; the class and message are enough to find it
+            log.error("host={} cannot build the request for terminal {} stan {}: {}", name, req.terminalId(), req.stan(), e.toString());
+            return done(AuthResult.decline(Codes.SYSTEM_MALFUNCTION, "HOST_MAPPING_FAILED"));
+        }
+        String de7 = m.getString(7);
+        return client.exchange(m, packed).thenCompose(x -> answered(req, m.getMti(), stan, de7, x));
+    }
+
+    private CompletableFuture<AuthResult> answered(AuthRequest req, String mti, String stan, String de7, HostExchange x) {
+        switch (x.outcome()) {
+            case NOT_SENT -> {
+                return done(AuthResult.decline(Codes.HOST_UNAVAILABLE, "HOST_UNAVAILABLE"));
+            }
+            case TIMEOUT -> {
+                return uncertain(req, mti, stan, de7, "HOST_TIMEOUT");
+            }
+            case LINK_LOST -> {
+                return uncertain(req, mti, stan, de7, "HOST_LINK_LOST");
+            }
+            default -> {
+            }
+        }
+        IsoMessage resp = x.response();
+        if (!HostMessages.macValid(resp, x.raw(), zak, security)) {
+            log.warn("host={} answer to stan {} has a bad or missing MAC; treated as no answer", name, stan);
+            return uncertain(req, mti, stan, de7, "HOST_MAC_INVALID");
+        }
+        String rrn = resp.getString(37);
+        if (rrn != null && !rrn.trim().equals(req.rrn())) {
+            log.warn("host={} answer to stan {} carries another RRN; treated as no answer", name, stan);
+            return uncertain(req, mti, stan, de7, "HOST_RRN_MISMATCH");
+        }
+        String code = resp.getString(39);
+        if (code == null || code.length() != 2) code = Codes.SYSTEM_MALFUNCTION;
+        boolean approved = Codes.APPROVED.equals(code);
+        String authCode = approved ? resp.getString(38) : null;
+        Long balance = HostMessages.balance(resp.getString(54));
+        String reason = approved ? null : HostMessages.reason(resp.getString(44), "HOST_DECLINED");
+        return done(new AuthResult(code, reason, authCode, balance, stan, req.rrn()));
+    }
+
+    /** The host may have acted: store the reversal (committed) and only then answer 91. */
+    private CompletableFuture<AuthResult> uncertain(AuthRequest req, String mti, String stan, String de7, String reason) {
+        AuthResult result = new AuthResult(Codes.HOST_UNAVAILABLE, reason, null, null, stan, req.rrn());
+        if (req.type() == TxnType.BALANCE) return done(result);
+        String processingCode = req.request().getString(3);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                Instant now = clock.instant();
+                SafMessage rev = SafMessage.reversal(name, stans.get(), req.rrn(), HostMessages.de7(now), processingCode,
+                        req.amount(), req.currency(), acquirerId, req.terminalId(), req.merchantId(),
+                        HostMessages.originalData(mti, stan, de7, acquirerId), req.rrn(), reason, now);
+                saf.enqueue(rev);
+                log.info("host={} {} for stan {} rrn {}: reversal stored (saf id {})", name, reason, stan, req.rrn(), rev.id());
+                onStored.run();
+            } catch (RuntimeException e) {
+                log.error("host={} {} for stan {} rrn {}: REVERSAL NOT STORED: {}", name, reason, stan, req.rrn(), e.toString());
+            }
+            return result;
+        }, blocking);
+    }
+
+    // ------------------------------------------------------------------ undo
+
+    @Override
+    public CompletableFuture<AuthResult> undo(TxnRecord original, ChangeSet changes, Instant now) {
+        if (original.hostStan() == null) return done(new AuthResult(Codes.APPROVED, null, null, null));
+        SafMessage rev;
+        try {
+            rev = SafMessage.reversal(name, stans.get(), original.hostRrn() == null ? original.rrn() : original.hostRrn(),
+                    HostMessages.de7(now), original.processingCode(), original.amount(), original.currency(), acquirerId,
+                    original.terminalId(), original.merchantId(),
+                    HostMessages.originalData(original.mti(), original.hostStan(), HostMessages.de7(original.createdAt()), acquirerId),
+                    original.rrn(), "UNDO", now);
+        } catch (RuntimeException e) {
+            log.error("host={} cannot build the reversal of rrn {}: {}", name, original.rrn(), e.toString());
+            return done(AuthResult.decline(Codes.SYSTEM_MALFUNCTION, "HOST_MAPPING_FAILED"));
+        }
+        if (!client.available()) return store(rev, "HOST_UNAVAILABLE");
+        IsoMessage m = HostMessages.reversal(rev, "0400", client.dialect());
+        byte[] packed = HostMessages.pack(m, client.dialect(), zak, security);
+        return client.exchange(m, packed).thenCompose(x -> {
+            if (x.outcome() != HostExchange.Outcome.ANSWERED) return store(rev, "UNDO_" + x.outcome());
+            if (!HostMessages.macValid(x.response(), x.raw(), zak, security)) return store(rev, "UNDO_MAC_INVALID");
+            String code = x.response().getString(39);
+            if (Codes.APPROVED.equals(code) || Codes.NO_ORIGINAL.equals(code)) {
+                return done(new AuthResult(Codes.APPROVED, null, null, null, rev.stan(), rev.rrn()));
+            }
+            return done(new AuthResult(code == null ? Codes.SYSTEM_MALFUNCTION : code,
+                    HostMessages.reason(x.response().getString(44), "HOST_DECLINED"), null, null, rev.stan(), rev.rrn()));
+        });
+    }
+
+    /** The reversal goes to the SAF queue (as an 0420 advice with the same STAN); the terminal is answered 00 once it is stored. */
+    private CompletableFuture<AuthResult> store(SafMessage online, String why) {
+        SafMessage advice = new SafMessage(online.id(), online.host(), online.kind(), "0420", online.stan(), online.rrn(),
+                online.transmissionTime(), online.processingCode(), online.amount(), online.currency(), online.acquirerId(),
+                online.terminalId(), online.merchantId(), online.originalData(), online.txnRrn(), why, online.status(),
+                0, clock.instant(), null, null, null, online.createdAt(), online.updatedAt());
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                saf.enqueue(advice);
+                log.info("host={} reversal of rrn {} not answered ({}): stored for store-and-forward (saf id {})",
+                        name, online.txnRrn(), why, advice.id());
+                onStored.run();
+                return new AuthResult(Codes.APPROVED, null, null, null, advice.stan(), advice.rrn());
+            } catch (RuntimeException e) {
+                log.error("host={} reversal of rrn {} could not be stored: {}", name, online.txnRrn(), e.toString());
+                return AuthResult.decline(Codes.HOST_UNAVAILABLE, "SAF_UNAVAILABLE");
+            }
+        }, blocking);
+    }
+
+    // ------------------------------------------------------------------ SAF delivery
+
+    /** Sends a stored message (0420 first, 0421 for repeats) and completes with the host's answer or why there is none. */
+    CompletableFuture<HostExchange> sendStored(SafMessage s) {
+        IsoMessage m = HostMessages.reversal(s, s.mtiToSend(), client.dialect());
+        byte[] packed;
+        try {
+            packed = HostMessages.pack(m, client.dialect(), zak, security);
+        } catch (RuntimeException e) {
+            log.error("host={} cannot pack stored message {}: {}", name, s.id(), e.toString());
+            return done(HostExchange.of(HostExchange.Outcome.NOT_SENT));
+        }
+        return client.exchange(m, packed);
+    }
+
+    boolean answerMacValid(HostExchange x) {
+        return HostMessages.macValid(x.response(), x.raw(), zak, security);
+    }
+
+    private static <T> CompletableFuture<T> done(T v) {
+        return CompletableFuture.completedFuture(v);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        onClose.run();
+    }
+
+    @Override
+    public String toString() {
+        return "HostAuthorizer[" + name + " " + client.state() + "]";
+    }
+}

@@ -1,0 +1,432 @@
+package io.switchgate.server.host;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.switchgate.iso.Dialect;
+import io.switchgate.iso.IsoException;
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.server.net.Framing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A Netty client for one acquirer host: a persistent connection to every endpoint, used in failover order (the
+ * first connected endpoint takes the traffic; when it comes back after a failure, traffic returns to it).
+ *
+ * <p>Many requests are in flight on one connection: each waits in a pending-request table keyed on the response
+ * MTI class and the gateway's own STAN (DE 11), so answers may come back in any order. No answer within the
+ * timeout: the request completes {@link HostExchange.Outcome#TIMEOUT}; connection lost with requests on it:
+ * {@link HostExchange.Outcome#LINK_LOST} (the caller stores a reversal for both, see {@link HostAuthorizer}).
+ *
+ * <p>A connection idle for {@code echoIdleMillis} sends an echo (0800, DE 70 {@code 301}); no answer closes it.
+ * A lost or refused connection is retried with exponential backoff. A {@link CircuitBreaker} refuses requests at
+ * once while the host keeps failing and probes it with an echo to close again.
+ */
+public final class HostClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HostClient.class);
+    private static final byte[] TPDU = {0x60, 0, 0, 0, 0};
+
+    /** What the metrics and the admin API show for a host. */
+    public enum State { UP, DOWN, OPEN }
+
+    /**
+     * Tuning (the configuration has no keys for these yet; {@link #defaults()} is what {@code serve} uses).
+     *
+     * @param breakerThreshold  consecutive failures that open the circuit
+     * @param breakerOpenMillis how long it stays open before a probe
+     * @param echoIdleMillis    idle time on a connection before an echo (0 = never)
+     * @param reconnectMinMillis first reconnect delay (doubles up to the max)
+     * @param reconnectMaxMillis longest reconnect delay
+     * @param connectTimeoutMillis TCP connect timeout
+     * @param maxFrameBytes     largest answer accepted
+     */
+    public record Options(int breakerThreshold, long breakerOpenMillis, long echoIdleMillis, long reconnectMinMillis,
+                          long reconnectMaxMillis, int connectTimeoutMillis, int maxFrameBytes) {
+        public static Options defaults() {
+            return new Options(5, 5_000, 30_000, 200, 10_000, 3_000, 8192);
+        }
+    }
+
+    private final String name;
+    private final Framing framing;
+    private final Dialect dialect;
+    private final long timeoutMillis;
+    private final EventLoopGroup group;
+    private final Class<? extends Channel> channelClass;
+    private final Options options;
+    private final Supplier<String> stans;
+    private final CircuitBreaker breaker;
+    private final List<Link> links = new ArrayList<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private volatile Consumer<IsoMessage> unmatched = m -> { };
+    private volatile boolean closed;
+    private ScheduledFuture<?> prober;
+    final AtomicLong lateAnswers = new AtomicLong();
+    final AtomicLong echoes = new AtomicLong();
+
+    public HostClient(String name, List<String> endpoints, Framing framing, Dialect dialect, long timeoutMillis,
+                      EventLoopGroup group, Class<? extends Channel> channelClass, Options options, Supplier<String> stans) {
+        this.name = name;
+        this.framing = framing;
+        this.dialect = dialect;
+        this.timeoutMillis = timeoutMillis;
+        this.group = group;
+        this.channelClass = channelClass;
+        this.options = options;
+        this.stans = stans;
+        this.breaker = new CircuitBreaker(options.breakerThreshold(), options.breakerOpenMillis());
+        for (String ep : endpoints) links.add(new Link(ep));
+    }
+
+    /** Called with answers that match no pending request (late answers after a timeout, unknown STANs). */
+    public void onUnmatched(Consumer<IsoMessage> c) {
+        this.unmatched = c == null ? m -> { } : c;
+    }
+
+    /** Starts connecting to every endpoint (does not wait: a host that is down now is retried in the background). */
+    public HostClient start() {
+        for (Link l : links) l.connect();
+        long period = Math.max(20, options.breakerOpenMillis() / 4);
+        prober = group.next().scheduleAtFixedRate(this::probe, period, period, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public long timeoutMillis() {
+        return timeoutMillis;
+    }
+
+    /** OPEN while the circuit is not closed, else UP when some endpoint is connected, else DOWN. */
+    public State state() {
+        if (!breaker.allowsRequests()) return State.OPEN;
+        return activeChannel() == null ? State.DOWN : State.UP;
+    }
+
+    /** Whether a request sent now would go out (connected, circuit closed). */
+    public boolean available() {
+        return !closed && breaker.allowsRequests() && activeChannel() != null;
+    }
+
+    public long circuitOpenings() {
+        return breaker.timesOpened();
+    }
+
+    /** Requests written and not yet answered. */
+    public int inFlight() {
+        return pending.size();
+    }
+
+    /** The endpoint ("host:port") traffic goes to now, or null. */
+    public String activeEndpoint() {
+        for (Link l : links) if (l.active()) return l.endpoint;
+        return null;
+    }
+
+    private Channel activeChannel() {
+        for (Link l : links) {
+            Channel c = l.channel;
+            if (c != null && c.isActive()) return c;
+        }
+        return null;
+    }
+
+    /**
+     * Sends a packed request (in this host's dialect, MAC included) and completes with the answer or the reason
+     * there is none. {@code request} supplies the MTI and DE 11 the answer is matched on. Never completes exceptionally.
+     */
+    public CompletableFuture<HostExchange> exchange(IsoMessage request, byte[] packed) {
+        if (closed || !breaker.allowsRequests()) return CompletableFuture.completedFuture(HostExchange.of(HostExchange.Outcome.NOT_SENT));
+        Channel ch = activeChannel();
+        if (ch == null) return CompletableFuture.completedFuture(HostExchange.of(HostExchange.Outcome.NOT_SENT));
+        return send(ch, request, packed, timeoutMillis);
+    }
+
+    private CompletableFuture<HostExchange> send(Channel ch, IsoMessage request, byte[] packed, long timeout) {
+        CompletableFuture<HostExchange> f = new CompletableFuture<>();
+        String key = requestKey(request.getMti(), request.getString(11));
+        Pending p = new Pending(f, ch);
+        if (pending.putIfAbsent(key, p) != null) {
+            log.error("host={} a request with the same STAN {} is already in flight; not sent", name, request.getString(11));
+            f.complete(HostExchange.of(HostExchange.Outcome.NOT_SENT));
+            return f;
+        }
+        p.timer = ch.eventLoop().schedule(() -> {
+            if (pending.remove(key, p)) {
+                breaker.failure();
+                f.complete(HostExchange.of(HostExchange.Outcome.TIMEOUT));
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
+        ByteBuf out = framing.headerLength() > 0
+                ? Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(TPDU), Unpooled.wrappedBuffer(packed))
+                : Unpooled.wrappedBuffer(packed);
+        ch.writeAndFlush(out).addListener(w -> {
+            if (!w.isSuccess() && pending.remove(key, p)) {
+                p.timer.cancel(false);
+                f.complete(HostExchange.of(HostExchange.Outcome.NOT_SENT));
+            }
+        });
+        return f;
+    }
+
+    /** Response MTI class and function ("21" for 0200 -> 0210, "43" for 0420/0421 -> 0430) + STAN. */
+    static String requestKey(String mti, String stan) {
+        return "" + mti.charAt(1) + (char) (mti.charAt(2) + 1) + stan;
+    }
+
+    static String responseKey(String mti, String stan) {
+        return mti.substring(1, 3) + stan;
+    }
+
+    private void received(Channel ch, byte[] frame) {
+        IsoMessage m;
+        try {
+            m = dialect.unpack(frame, 0, frame.length);
+        } catch (IsoException e) {
+            log.warn("host={} unparseable answer ({} bytes): {}", name, frame.length, e.getMessage());
+            return;
+        }
+        String mti = m.getMti();
+        String stan = m.getString(11);
+        if (mti == null || mti.length() != 4 || stan == null) {
+            log.warn("host={} answer without MTI or DE 11 ignored", name);
+            return;
+        }
+        if ((mti.charAt(2) - '0') % 2 == 0) {
+            answerHostRequest(ch, m);
+            return;
+        }
+        Pending p = pending.remove(responseKey(mti, stan));
+        if (p == null) {
+            lateAnswers.incrementAndGet();
+            log.warn("host={} answer {} stan {} matches no pending request (late or unknown)", name, mti, stan);
+            unmatched.accept(m);
+            return;
+        }
+        p.timer.cancel(false);
+        breaker.success();
+        p.future.complete(new HostExchange(HostExchange.Outcome.ANSWERED, m, frame));
+    }
+
+    /** The host's own echo (0800): answered 0810 00. Other host-initiated requests are not supported and ignored. */
+    private void answerHostRequest(Channel ch, IsoMessage m) {
+        if (!"0800".equals(m.getMti())) {
+            log.warn("host={} sent a {} request; not supported, ignored", name, m.getMti());
+            return;
+        }
+        IsoMessage r = m.toResponse(7, 11, 70);
+        r.set(39, "00");
+        write(ch, dialect.pack(r));
+    }
+
+    private void write(Channel ch, byte[] packed) {
+        ByteBuf out = framing.headerLength() > 0
+                ? Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(TPDU), Unpooled.wrappedBuffer(packed))
+                : Unpooled.wrappedBuffer(packed);
+        ch.writeAndFlush(out);
+    }
+
+    IsoMessage echoMessage() {
+        IsoMessage e = new IsoMessage("0800").dialect(dialect);
+        e.set(7, ZonedDateTime.now(ZoneOffset.UTC).format(HostMessages.DE7));
+        e.set(11, stans.get());
+        e.set(70, "301");
+        return e;
+    }
+
+    /** Sends an echo on {@code ch}; an unanswered echo closes the connection (it is reconnected). */
+    private CompletableFuture<HostExchange> echo(Channel ch) {
+        echoes.incrementAndGet();
+        IsoMessage e = echoMessage();
+        return send(ch, e, dialect.pack(e), timeoutMillis).whenComplete((x, err) -> {
+            if (x != null && x.outcome() != HostExchange.Outcome.ANSWERED && x.outcome() != HostExchange.Outcome.NOT_SENT) {
+                log.warn("host={} echo on {} not answered ({}); closing the connection", name, ch.remoteAddress(), x.outcome());
+                ch.close();
+            }
+        });
+    }
+
+    /** Half-open: when the circuit has been open long enough, one echo decides whether it closes. */
+    private void probe() {
+        if (closed || !breaker.tryHalfOpen(System.nanoTime())) return;
+        Channel ch = activeChannel();
+        if (ch == null) {
+            breaker.probeNotSent();
+            return;
+        }
+        log.info("host={} circuit half-open: probing with an echo", name);
+        echo(ch).whenComplete((x, err) -> {
+            if (x != null && x.outcome() == HostExchange.Outcome.ANSWERED) log.info("host={} circuit closed", name);
+            else if (x != null && x.outcome() == HostExchange.Outcome.NOT_SENT) breaker.probeNotSent();
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (prober != null) prober.cancel(false);
+        for (Link l : links) l.close();
+        for (var e : pending.entrySet()) {
+            Pending p = e.getValue();
+            if (pending.remove(e.getKey(), p)) {
+                if (p.timer != null) p.timer.cancel(false);
+                p.future.complete(HostExchange.of(HostExchange.Outcome.LINK_LOST));
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HostClient[" + name + " " + state() + "]";
+    }
+
+    private static final class Pending {
+        final CompletableFuture<HostExchange> future;
+        final Channel channel;
+        volatile ScheduledFuture<?> timer;
+
+        Pending(CompletableFuture<HostExchange> future, Channel channel) {
+            this.future = future;
+            this.channel = channel;
+        }
+    }
+
+    /** One endpoint: its connection, reconnected with backoff while the client is open. */
+    private final class Link {
+        final String endpoint;
+        final String host;
+        final int port;
+        volatile Channel channel;
+        long backoff;
+
+        Link(String endpoint) {
+            int c = endpoint.lastIndexOf(':');
+            if (c <= 0) throw new IllegalArgumentException("host " + name + ": endpoint '" + endpoint + "' is not host:port");
+            this.endpoint = endpoint;
+            this.host = endpoint.substring(0, c);
+            this.port = Integer.parseInt(endpoint.substring(c + 1));
+            this.backoff = options.reconnectMinMillis();
+        }
+
+        boolean active() {
+            Channel ch = channel;
+            return ch != null && ch.isActive();
+        }
+
+        void connect() {
+            if (closed) return;
+            Bootstrap b = new Bootstrap().group(group).channel(channelClass)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.SO_KEEPALIVE, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMillis())
+                    .handler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            if (options.echoIdleMillis() > 0) {
+                                ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, options.echoIdleMillis(), TimeUnit.MILLISECONDS));
+                            }
+                            ch.pipeline().addLast("frameDecoder", framing.newDecoder(options.maxFrameBytes() + framing.headerLength()));
+                            ch.pipeline().addLast("frameEncoder", framing.newEncoder());
+                            ch.pipeline().addLast("answers", new Answers());
+                        }
+                    });
+            ChannelFuture f = b.connect(host, port);
+            f.addListener(done -> {
+                if (!done.isSuccess()) {
+                    log.debug("host={} cannot connect to {}: {}", name, endpoint, done.cause() == null ? "?" : done.cause().getMessage());
+                    retryLater();
+                    return;
+                }
+                Channel ch = f.channel();
+                if (closed) {
+                    ch.close();
+                    return;
+                }
+                channel = ch;
+                backoff = options.reconnectMinMillis();
+                log.info("host={} connected to {}", name, endpoint);
+                ch.closeFuture().addListener(x -> lost(ch));
+            });
+        }
+
+        private void lost(Channel ch) {
+            if (channel == ch) channel = null;
+            for (var e : pending.entrySet()) {
+                Pending p = e.getValue();
+                if (p.channel == ch && pending.remove(e.getKey(), p)) {
+                    p.timer.cancel(false);
+                    breaker.failure();
+                    p.future.complete(HostExchange.of(HostExchange.Outcome.LINK_LOST));
+                }
+            }
+            if (!closed) {
+                log.warn("host={} connection to {} lost; reconnecting", name, endpoint);
+                retryLater();
+            }
+        }
+
+        private void retryLater() {
+            if (closed) return;
+            long delay = backoff;
+            backoff = Math.min(options.reconnectMaxMillis(), backoff * 2);
+            group.next().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        }
+
+        void close() {
+            Channel ch = channel;
+            if (ch != null) ch.close();
+        }
+
+        private final class Answers extends SimpleChannelInboundHandler<ByteBuf> {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+                int skip = framing.headerLength();
+                if (frame.readableBytes() < skip) return;
+                frame.skipBytes(skip);
+                received(ctx.channel(), ByteBufUtil.getBytes(frame));
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof IdleStateEvent) echo(ctx.channel());
+                else ctx.fireUserEventTriggered(evt);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                log.warn("host={} connection {}: {}; closing", name, endpoint, cause.toString());
+                ctx.close();
+            }
+        }
+    }
+}

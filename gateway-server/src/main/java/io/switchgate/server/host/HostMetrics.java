@@ -1,0 +1,95 @@
+package io.switchgate.server.host;
+
+import io.micrometer.core.instrument.Tags;
+import io.switchgate.route.Authorizer;
+import io.switchgate.saf.SafMessage;
+import io.switchgate.saf.SafQueue;
+import io.switchgate.server.metrics.GatewayMetrics;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Host and store-and-forward gauges for {@code /metrics}, and plain views of the same for the admin API.
+ *
+ * <pre>
+ * gateway_host_up{host}                 1 when connected with the circuit closed, else 0
+ * gateway_host_circuit_open{host}       1 while the circuit breaker refuses requests
+ * gateway_host_state{host}              2 UP, 1 DOWN (no connection), 0 OPEN (circuit open)
+ * gateway_host_inflight{host}           requests written to the host and not yet answered
+ * gateway_host_late_answers{host}       answers that came after their request timed out
+ * gateway_saf_depth{host}               stored messages waiting for the host
+ * gateway_saf_oldest_age_seconds        age of the oldest waiting message (0 when none)
+ * </pre>
+ */
+public final class HostMetrics {
+    private HostMetrics() {
+    }
+
+    /** Registers the gauges of every {@link HostAuthorizer} among {@code authorizers} (none: nothing registered). */
+    public static void register(GatewayMetrics metrics, List<? extends Authorizer> authorizers, Clock clock) {
+        SafQueue queue = null;
+        for (Authorizer a : authorizers) {
+            if (!(a instanceof HostAuthorizer h)) continue;
+            Tags tags = Tags.of("host", h.name());
+            metrics.registerGauge("gateway.host.up", tags, () -> h.state() == HostClient.State.UP ? 1 : 0);
+            metrics.registerGauge("gateway.host.circuit.open", tags, () -> h.state() == HostClient.State.OPEN ? 1 : 0);
+            metrics.registerGauge("gateway.host.state", tags, () -> switch (h.state()) {
+                case UP -> 2;
+                case DOWN -> 1;
+                case OPEN -> 0;
+            });
+            metrics.registerGauge("gateway.host.inflight", tags, () -> h.client().inFlight());
+            metrics.registerGauge("gateway.host.late.answers", tags, () -> h.client().lateAnswers.get());
+            metrics.registerGauge("gateway.saf.depth", tags, h::safDepth);
+            queue = h.safQueue();
+        }
+        if (queue != null) {
+            SafQueue q = queue;
+            metrics.registerGauge("gateway.saf.oldest.age.seconds", Tags.empty(), () -> q.oldestAge(clock.instant()).toMillis() / 1000.0);
+        }
+    }
+
+    /** For the admin API: each host's state, active endpoint, in-flight requests and SAF depth. */
+    public static List<Map<String, Object>> hosts(List<? extends Authorizer> authorizers) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Authorizer a : authorizers) {
+            if (!(a instanceof HostAuthorizer h)) continue;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", h.name());
+            m.put("state", h.state().name());
+            m.put("endpoint", h.client().activeEndpoint());
+            m.put("inFlight", h.client().inFlight());
+            m.put("circuitOpenings", h.client().circuitOpenings());
+            m.put("safDepth", h.safDepth());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** For the admin API: the waiting stored messages, oldest first (no card data is stored, so none is shown). */
+    public static List<Map<String, Object>> saf(SafQueue queue, int limit) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SafMessage s : queue.listPending(limit)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", s.id());
+            m.put("host", s.host());
+            m.put("mti", s.mtiToSend());
+            m.put("stan", s.stan());
+            m.put("originalStan", s.originalStan());
+            m.put("rrn", s.txnRrn());
+            m.put("amount", s.amount());
+            m.put("terminal", s.terminalId());
+            m.put("reason", s.reason());
+            m.put("attempts", s.attempts());
+            m.put("nextAttemptAt", String.valueOf(s.nextAttemptAt()));
+            m.put("lastResult", s.lastResult());
+            m.put("createdAt", String.valueOf(s.createdAt()));
+            out.add(m);
+        }
+        return out;
+    }
+}

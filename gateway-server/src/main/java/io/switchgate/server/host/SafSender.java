@@ -1,0 +1,182 @@
+package io.switchgate.server.host;
+
+import io.switchgate.saf.SafMessage;
+import io.switchgate.saf.SafQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Delivers the store-and-forward queue: every {@code pollMillis} (and at once when a message is stored) it leases
+ * due messages for this node, sends each to its host (0420 first, 0421 for repeats) and marks it done when the host
+ * answers 0430 (whatever DE 39 says: the host has it). No answer: attempts + 1 and due again after a backoff
+ * (base * 2^attempts, capped), for ever. Host unreachable or circuit open: postponed, not counted as an attempt.
+ * The queue lives in the store, so delivery survives restarts; several nodes may run a sender on one queue (the
+ * lease hands each message to one of them at a time).
+ */
+public final class SafSender implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SafSender.class);
+
+    /**
+     * @param pollMillis   how often the queue is polled
+     * @param batch        messages leased per poll
+     * @param leaseMillis  how long a leased message stays with this node (longer than any host timeout)
+     * @param backoffBaseMillis first retry delay
+     * @param backoffMaxMillis  longest retry delay
+     */
+    public record Options(long pollMillis, int batch, long leaseMillis, long backoffBaseMillis, long backoffMaxMillis) {
+        public static Options defaults() {
+            return new Options(1_000, 50, 60_000, 2_000, 60_000);
+        }
+    }
+
+    private final SafQueue queue;
+    private final String node;
+    private final Map<String, HostAuthorizer> hosts;
+    private final Clock clock;
+    private final Options options;
+    private final ScheduledExecutorService thread;
+    private final AtomicBoolean nudged = new AtomicBoolean();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+
+    public SafSender(SafQueue queue, String node, Map<String, HostAuthorizer> hosts, Clock clock, Options options) {
+        this.queue = queue;
+        this.node = node;
+        this.hosts = Map.copyOf(hosts);
+        this.clock = clock;
+        this.options = options;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "saf-sender-" + node);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public SafSender start() {
+        try {
+            int released = queue.releaseLeases(node, clock.instant());
+            if (released > 0) log.info("SAF node={} took back {} message(s) it was sending when it stopped", node, released);
+        } catch (RuntimeException e) {
+            log.warn("SAF node={} cannot release its old leases (they expire on their own): {}", node, e.toString());
+        }
+        thread.scheduleWithFixedDelay(this::poll, options.pollMillis(), options.pollMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Something was stored: look at the queue now rather than at the next poll. */
+    public void nudge() {
+        if (nudged.compareAndSet(false, true)) {
+            try {
+                thread.execute(() -> {
+                    nudged.set(false);
+                    poll();
+                });
+            } catch (RuntimeException stopped) {
+                nudged.set(false);
+            }
+        }
+    }
+
+    public SafQueue queue() {
+        return queue;
+    }
+
+    /** Messages the hosts acknowledged through this node. */
+    public long delivered() {
+        return delivered.get();
+    }
+
+    /** Transmissions (0420 and 0421) from this node. */
+    public long transmissions() {
+        return sent.get();
+    }
+
+    private void poll() {
+        try {
+            for (int round = 0; round < 100; round++) {
+                List<SafMessage> due = queue.lease(node, clock.instant(), options.batch(), Duration.ofMillis(options.leaseMillis()));
+                if (due.isEmpty()) return;
+                List<CompletableFuture<HostExchange>> answers = new ArrayList<>(due.size());
+                for (SafMessage m : due) answers.add(send(m));
+                CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(options.leaseMillis(), TimeUnit.MILLISECONDS);
+                // results are written here, on this thread: never a database call on a Netty event loop
+                for (int i = 0; i < due.size(); i++) settle(due.get(i), answers.get(i).join());
+                if (due.size() < options.batch()) return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("SAF node={} poll failed: {}", node, e.toString());
+        }
+    }
+
+    /** Sends one leased message; null in the future means it was not sent (host unknown or unreachable). */
+    private CompletableFuture<HostExchange> send(SafMessage m) {
+        HostAuthorizer h = hosts.get(m.host());
+        if (h == null || !h.client().available()) return CompletableFuture.completedFuture(null);
+        sent.incrementAndGet();
+        return h.sendStored(m);
+    }
+
+    private void settle(SafMessage m, HostExchange x) {
+        Instant now = clock.instant();
+        HostAuthorizer h = hosts.get(m.host());
+        if (x == null) {
+            record(() -> queue.postpone(m.id(), node, later(m.attempts()), now, h == null ? "NO_SUCH_HOST" : "HOST_" + h.state()));
+            return;
+        }
+        switch (x.outcome()) {
+            case ANSWERED -> {
+                String mti = x.response().getMti();
+                if (mti.startsWith("043") && h.answerMacValid(x)) {
+                    String result = mti + "/" + x.response().getString(39);
+                    record(() -> queue.markDone(m.id(), node, now, result));
+                    delivered.incrementAndGet();
+                    log.info("SAF node={} host={} {} stan {} (original stan {}) delivered: {}", node, m.host(),
+                            m.mtiToSend(), m.stan(), m.originalStan(), result);
+                } else {
+                    record(() -> queue.reschedule(m.id(), node, later(m.attempts()), now, "BAD_ANSWER " + mti));
+                }
+            }
+            case NOT_SENT -> record(() -> queue.postpone(m.id(), node, later(m.attempts()), now, "NOT_SENT"));
+            default -> record(() -> queue.reschedule(m.id(), node, later(m.attempts()), now, x.outcome().name()));
+        }
+    }
+
+    private Instant later(int attempts) {
+        return clock.instant().plus(SafQueue.backoff(attempts, Duration.ofMillis(options.backoffBaseMillis()),
+                Duration.ofMillis(options.backoffMaxMillis())));
+    }
+
+    private void record(java.util.function.BooleanSupplier update) {
+        try {
+            if (!update.getAsBoolean()) log.warn("SAF node={} lost its lease on a message before settling it", node);
+        } catch (RuntimeException e) {
+            log.warn("SAF node={} cannot record a delivery result: {}", node, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) thread.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            thread.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.switchgate.server.metrics;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import io.switchgate.config.GatewayConfig;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.LoggerFactory;
+
+import java.net.URL;
+import java.util.Locale;
+
+/**
+ * Applies {@code logging.format} from the configuration: {@code text} (one readable line per event) or
+ * {@code json} (one JSON object per line, logback's {@code JsonEncoder}, for log shippers). Both layouts are
+ * in {@code logback.xml}, chosen by the system property {@code gateway.log.format}; a value given on the
+ * command line ({@code -Dgateway.log.format=...}) wins over the configuration.
+ */
+public final class LoggingSetup {
+    public static final String PROPERTY = "gateway.log.format";
+
+    private LoggingSetup() {
+    }
+
+    /** @throws IllegalArgumentException when the format is neither text nor json */
+    public static void apply(GatewayConfig.Logging logging) {
+        String fromConfig = logging == null || logging.format() == null ? "text" : logging.format().trim().toLowerCase(Locale.ROOT);
+        if (!fromConfig.equals("text") && !fromConfig.equals("json")) {
+            throw new IllegalArgumentException("logging.format: must be text or json, not " + logging.format());
+        }
+        String format = System.getProperty(PROPERTY);
+        if (format == null || format.isBlank()) {
+            format = fromConfig;
+            System.setProperty(PROPERTY, format);
+        }
+        reload();
+    }
+
+    /** Re-reads logback.xml (so a changed {@code gateway.log.format} takes effect). No-op if logback is not the backend. */
+    static void reload() {
+        ILoggerFactory f = LoggerFactory.getILoggerFactory();
+        if (!(f instanceof LoggerContext ctx)) return;
+        URL xml = LoggingSetup.class.getClassLoader().getResource("logback.xml");
+        if (xml == null) return;
+        JoranConfigurator jc = new JoranConfigurator();
+        jc.setContext(ctx);
+        ctx.reset();
+        try {
+            jc.doConfigure(xml);
+        } catch (JoranException e) {
+            throw new IllegalStateException("cannot configure logging from " + xml + ": " + e.getMessage(), e);
+        }
+    }
+}

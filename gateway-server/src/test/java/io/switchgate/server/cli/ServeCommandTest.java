@@ -1,0 +1,160 @@
+package io.switchgate.server.cli;
+
+import io.switchgate.iso.Dialect;
+import io.switchgate.server.Main;
+import io.switchgate.server.net.Framing;
+import io.switchgate.server.terminal.Card;
+import io.switchgate.server.terminal.RequestBuilder;
+import io.switchgate.server.terminal.TerminalClient;
+import io.switchgate.security.SoftwareSecurityModule;
+import io.switchgate.security.Hex;
+import io.switchgate.security.KeyType;
+import io.switchgate.security.SecurityModule;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ServeCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The shipped configuration with its ports and store moved into the test's directory. */
+    Path config(int port, int adminPort) throws IOException {
+        String yaml = Files.readString(Path.of("..", "config", "gateway.yaml"))
+                .replace("port: 8583", "port: " + port)
+                .replace("port: 8584", "port: " + adminPort)
+                .replace("host: 0.0.0.0", "host: 127.0.0.1")
+                .replace("jdbc:h2:file:./data/gateway", "jdbc:h2:file:" + tmp.resolve("data/gateway").toString().replace('\\', '/'));
+        Path f = tmp.resolve("gateway.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    record Result(int code, String err) { }
+
+    static Result runInProcess(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true));
+        try {
+            int code = Main.run(args);
+            return new Result(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    @Test
+    void configErrorIsExit2WithOneLineNamingTheKey() throws IOException {
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, "node: { id: \"01\" }\nlisteners:\n  - { name: pos, port: 8583, framng: nac2 }\n");
+        Result r = runInProcess("serve", "--config", bad.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error: listeners[0].framng: unknown key"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void missingConfigIsExit2() {
+        Result r = runInProcess("serve", "--config", tmp.resolve("nope.yaml").toString());
+        assertEquals(2, r.code());
+        assertEquals("error: configuration file " + tmp.resolve("nope.yaml") + " not found", r.err().strip());
+    }
+
+    @Test
+    void unknownOptionIsExit2() {
+        assertEquals(2, runInProcess("serve", "--confg", "x").code());
+    }
+
+    @Test
+    void portInUseIsExit1NamingHostAndPort() throws Exception {
+        try (ServerSocket busy = new ServerSocket()) {
+            busy.setReuseAddress(false);
+            busy.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            int port = busy.getLocalPort();
+            Result r = runInProcess("serve", "--config", config(port, freePort()).toString());
+            assertEquals(1, r.code(), r.err());
+            String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.startsWith("error: listener pos: cannot listen on 127.0.0.1:" + port + ": "), r.err());
+        }
+    }
+
+    @Test
+    void servesUntilSigtermThenExits0() throws Exception {
+        int port = freePort();
+        int adminPort = freePort();
+        Path cfg = config(port, adminPort);
+        Path log = tmp.resolve("serve.log");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--config", cfg.toString())
+                .directory(tmp.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            waitForLog(log, "ready", p);
+            var http = java.net.http.HttpClient.newHttpClient();
+            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), health.body());
+            assertTrue(health.body().contains("\"UP\""), health.body());
+            SecurityModule sm = SoftwareSecurityModule.fromHex("0123456789ABCDEFFEDCBA9876543210");
+            RequestBuilder b = new RequestBuilder(Dialect.named("iso87binary"), sm, "TERM0001", "MERCHANT0000001")
+                    .keys(null, sm.importClear(KeyType.TPK, Hex.decode("EC3D756DD35498A8DC2FCDA875D358FD")),
+                            sm.importClear(KeyType.TAK, Hex.decode("BAD09770CBA42FEFAB327F86C7F49883")));
+            try (TerminalClient c = TerminalClient.connect("127.0.0.1", port, Framing.NAC2, b.dialect())) {
+                assertEquals("00", c.exchange(b, b.echo(b.nextStan()), Duration.ofSeconds(20)).code());
+                TerminalClient.Response sale = c.exchange(b, b.sale(b.nextStan(), Card.DEMO, 100), Duration.ofSeconds(20));
+                assertNotNull(sale.code(), "the gateway answered the sale");
+            }
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped");
+            String out = Files.readString(log);
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("SIGTERM received"), out);
+            assertTrue(out.contains("stopped"), out);
+            for (String line : List.of(out.split("\n"))) {
+                assertFalse(line.startsWith("\tat "), "no stack trace: " + out);
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    static void waitForLog(Path log, String text, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            String s = Files.exists(log) ? Files.readString(log) : "";
+            if (s.contains(text)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                fail("gateway exited " + p.exitValue() + ": " + s);
+            }
+            Thread.sleep(100);
+        }
+        fail("no '" + text + "' in the log: " + Files.readString(log));
+    }
+}

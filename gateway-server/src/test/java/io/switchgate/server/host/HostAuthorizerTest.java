@@ -1,0 +1,202 @@
+package io.switchgate.server.host;
+
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.store.TxnRecord;
+import io.switchgate.txn.Gateway;
+import org.jpos.iso.ISOMsg;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.switchgate.server.host.HostFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A gateway (in-memory store) routing BIN 62 to one jPOS host simulator. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class HostAuthorizerTest {
+    HostSimulator sim;
+    Gateway gw;
+
+    @BeforeEach
+    void setUp() {
+        quietLogs();
+        sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234");
+        gw = start(config("01", "memory:", "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))), factory());
+        waitFor("connected", 5000, () -> host(gw, "acqA").state() == HostClient.State.UP);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (gw != null) gw.close();
+        if (sim != null) sim.close();
+        if (sim != null) assertEquals(List.of(), sim.violations, "what the host saw");
+    }
+
+    @Test
+    void approvedSaleMapsStanRrnAcquirerPinAndMac() {
+        IsoMessage req = withPin(gw, financial("000000", 1234), "1234");
+        req.set(48, "PRIVATE");
+        req.set(60, "TERMINALDATA");
+        IsoMessage resp = send(gw, req);
+        assertEquals("00", resp.getString(39));
+        assertEquals(req.getString(11), resp.getString(11), "the terminal gets its own STAN back");
+        String rrn = resp.getString(37);
+        assertNotNull(rrn);
+        ISOMsg h = sim.ofMti("0200").get(0);
+        assertEquals(rrn, h.getString(37), "the host sees the gateway's RRN");
+        assertEquals(ACQ, h.getString(32));
+        assertNotEquals(req.getString(11), h.getString(11), "own STAN towards the host");
+        assertFalse(h.hasField(48) || h.hasField(60), "private fields are not forwarded");
+        assertTrue(h.hasField(52) && h.hasField(64));
+        assertFalse(java.util.Arrays.equals(req.getBytes(52), h.getBytes(52)), "PIN block translated to the ZPK");
+        assertEquals("A" + h.getString(11).substring(1), resp.getString(38), "the host's auth code");
+        TxnRecord rec = gw.store().findByRrn(rrn).orElseThrow();
+        assertEquals("acqA", rec.host());
+        assertEquals(h.getString(11), rec.hostStan());
+        assertEquals(rrn, rec.hostRrn());
+    }
+
+    @Test
+    void wrongPinAndDeclinesArePassedThrough() {
+        IsoMessage resp = send(gw, withPin(gw, financial("000000", 100), "9999"));
+        assertEquals("55", resp.getString(39), "the host checked the translated PIN");
+        assertEquals("HOST_SAYS_55", resp.getString(44));
+        sim.behaviour = m -> HostSimulator.Reply.code("51");
+        resp = send(gw, financial("000000", 100));
+        assertEquals("51", resp.getString(39));
+        assertEquals("HOST_SAYS_51", resp.getString(44));
+        assertEquals(0, sim.count("0420"), "a declined answer needs no reversal");
+    }
+
+    @Test
+    void balanceInquiryCarriesTheHostsBalance() {
+        IsoMessage m = financial("310000", 0);
+        m.unset(4);
+        IsoMessage resp = send(gw, m);
+        assertEquals("00", resp.getString(39));
+        assertEquals("1002156C000000123456", resp.getString(54));
+    }
+
+    @Test
+    void manyInFlightOnOneConnectionAnsweredOutOfOrder() throws Exception {
+        // the later the request reaches the host, the sooner it is answered
+        AtomicCounter seq = new AtomicCounter();
+        sim.behaviour = m -> HostSimulator.Reply.late(Math.max(1, 200 - 20L * seq.next()));
+        List<IsoMessage> reqs = new ArrayList<>();
+        List<CompletableFuture<byte[]>> answers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            IsoMessage r = financial("000000", 1000 + i);
+            reqs.add(r);
+            answers.add(gw.handle(D.pack(r), "pos"));
+        }
+        Set<String> rrns = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            IsoMessage resp = D.unpack(answers.get(i).get(10, TimeUnit.SECONDS));
+            assertEquals("00", resp.getString(39), "answer " + i);
+            assertEquals(reqs.get(i).getString(4), resp.getString(4));
+            assertEquals(reqs.get(i).getString(11), resp.getString(11));
+            rrns.add(resp.getString(37));
+        }
+        assertEquals(10, rrns.size());
+        assertEquals(1, sim.connections(), "one multiplexed connection");
+        assertEquals(0, sim.count("0420"));
+    }
+
+    @Test
+    void timeoutAnswers91AndOneReversalReachesTheHost() {
+        sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.silent() : HostSimulator.Reply.approve();
+        long t0 = System.nanoTime();
+        IsoMessage resp = send(gw, financial("000000", 777));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals("91", resp.getString(39));
+        assertEquals("HOST_TIMEOUT", resp.getString(44));
+        assertTrue(ms >= 380, "waited for the host's timeout: " + ms);
+        String hostStan = sim.ofMti("0200").get(0).getString(11);
+        waitFor("reversal delivered", 5000, () -> host(gw, "acqA").safDepth() == 0 && sim.reversalsApplied.containsKey(hostStan));
+        ISOMsg rev = sim.ofMti("0420").get(0);
+        assertEquals(resp.getString(37), rev.getString(37));
+        assertEquals("000000000777", rev.getString(4));
+        assertTrue(rev.getString(90).startsWith("0200" + hostStan));
+        assertEquals(1, sim.reversalsReceived.get(hostStan).get());
+        assertEquals(1, sim.reversalsApplied.get(hostStan).get());
+        TxnRecord rec = gw.store().findByRrn(resp.getString(37)).orElseThrow();
+        assertEquals("91", rec.responseCode());
+        assertEquals(hostStan, rec.hostStan());
+    }
+
+    @Test
+    void lateApprovalIsUndoneByTheStoredReversal() {
+        sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.late(700) : HostSimulator.Reply.approve();
+        IsoMessage resp = send(gw, financial("000000", 555));
+        assertEquals("91", resp.getString(39));
+        String hostStan = sim.ofMti("0200").get(0).getString(11);
+        waitFor("late approval and reversal", 5000, () -> sim.approvedSales.containsKey(hostStan) && sim.reversalsApplied.containsKey(hostStan)
+                && host(gw, "acqA").safDepth() == 0);
+        assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "the late approval is reversed once");
+        assertTrue(host(gw, "acqA").client().lateAnswers.get() >= 1);
+    }
+
+    @Test
+    void refundAndVoidFollowTheirSaleToTheHost() {
+        IsoMessage sale = send(gw, financial("000000", 5000));
+        assertEquals("00", sale.getString(39));
+        String saleHostStan = sim.ofMti("0200").get(0).getString(11);
+        // the refund's processing code matches no route: it goes to acqA because its sale did
+        IsoMessage refund = financial("200000", 2000).set(37, sale.getString(37));
+        IsoMessage r = send(gw, refund);
+        assertEquals("00", r.getString(39), r.toString());
+        assertEquals(2, sim.count("0200"));
+        ISOMsg hostRefund = sim.ofMti("0200").get(1);
+        assertEquals("200000", hostRefund.getString(3));
+        assertEquals(r.getString(37), hostRefund.getString(37), "the refund's own RRN, not the sale's");
+        // void of a second sale: a 0400 to the host, built from the journal
+        IsoMessage sale2 = send(gw, financial("000000", 3000));
+        IsoMessage v = send(gw, financial("020000", 3000).set(37, sale2.getString(37)));
+        assertEquals("00", v.getString(39));
+        ISOMsg rev = sim.ofMti("0400").get(0);
+        String sale2HostStan = sim.ofMti("0200").get(2).getString(11);
+        assertTrue(rev.getString(90).startsWith("0200" + sale2HostStan), rev.getString(90));
+        assertEquals("000000003000", rev.getString(4));
+        assertNotEquals(saleHostStan, sale2HostStan);
+    }
+
+    @Test
+    void reversalTheHostDoesNotAnswerIsStoredAndTheTerminalGets00() {
+        IsoMessage sale = financial("000000", 4200);
+        assertEquals("00", send(gw, sale).getString(39));
+        String hostStan = sim.ofMti("0200").get(0).getString(11);
+        sim.behaviour = m -> "0400".equals(mti(m)) ? HostSimulator.Reply.silent() : HostSimulator.Reply.approve();
+        IsoMessage rev = new IsoMessage("0400");
+        for (int f : new int[]{2, 3, 4, 7, 11, 12, 13, 14, 22, 25, 41, 42, 49}) rev.set(f, sale.getString(f));
+        IsoMessage resp = send(gw, rev);
+        assertEquals("00", resp.getString(39), "the reversal is guaranteed by the SAF queue");
+        waitFor("0420 delivered", 5000, () -> sim.count("0420") >= 1 && host(gw, "acqA").safDepth() == 0);
+        assertEquals(2, sim.reversalsReceived.get(hostStan).get(), "the unanswered 0400, then its 0420");
+        assertEquals(1, sim.reversalsApplied.get(hostStan).get());
+        assertEquals(sim.ofMti("0400").get(0).getString(11), sim.ofMti("0420").get(0).getString(11), "the advice repeats the reversal's STAN");
+    }
+
+    static String mti(ISOMsg m) {
+        try {
+            return m.getMTI();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    static final class AtomicCounter {
+        private final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+
+        int next() {
+            return n.getAndIncrement();
+        }
+    }
+}

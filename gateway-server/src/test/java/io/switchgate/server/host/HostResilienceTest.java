@@ -1,0 +1,175 @@
+package io.switchgate.server.host;
+
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.txn.Gateway;
+import org.jpos.iso.ISOMsg;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.switchgate.server.host.HostAuthorizerTest.mti;
+import static io.switchgate.server.host.HostFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Timeouts across a restart, a host down at start, failover, the circuit breaker, a dropped connection. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class HostResilienceTest {
+    final List<AutoCloseable> open = new ArrayList<>();
+    final List<HostSimulator> sims = new ArrayList<>();
+
+    @BeforeEach
+    void quiet() {
+        quietLogs();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
+        for (HostSimulator s : sims) assertEquals(List.of(), s.violations, "what host " + s.port + " saw");
+    }
+
+    HostSimulator sim(int port) {
+        HostSimulator s = new HostSimulator(port, ZPK, ZAK, ACQ, "1234");
+        sims.add(s);
+        open.add(s);
+        return s;
+    }
+
+    Gateway gateway(String store, List<String> endpoints) {
+        Gateway gw = start(config("01", store, "sa", "", List.of(host("acqA", endpoints, 400))), factory());
+        open.add(gw);
+        return gw;
+    }
+
+    @Test
+    void timeoutThenRestartThenExactlyOneApprovedReversal(@TempDir Path dir) throws Exception {
+        HostSimulator sim = sim(HostSimulator.freePort());
+        sim.behaviour = m -> HostSimulator.Reply.silent();
+        String url = "jdbc:h2:file:" + dir.resolve("gw").toAbsolutePath();
+        Gateway gw1 = gateway(url, List.of("127.0.0.1:" + sim.port));
+        waitFor("connected", 5000, () -> host(gw1, "acqA").state() == HostClient.State.UP);
+        IsoMessage resp = send(gw1, financial("000000", 9100));
+        assertEquals("91", resp.getString(39));
+        assertEquals("HOST_TIMEOUT", resp.getString(44));
+        String hostStan = sim.ofMti("0200").get(0).getString(11);
+        waitFor("the first 0420 (unanswered)", 5000, () -> sim.count("0420") >= 1);
+        gw1.close();
+        open.remove(gw1);
+
+        sim.behaviour = m -> HostSimulator.Reply.approve();
+        Gateway gw2 = gateway(url, List.of("127.0.0.1:" + sim.port));
+        assertEquals(1, host(gw2, "acqA").safDepth(), "the reversal survived the restart");
+        waitFor("reversal delivered after restart", 10_000, () -> host(gw2, "acqA").safDepth() == 0);
+        Thread.sleep(300);
+        assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "exactly one reversal the host acted on");
+        List<String> mtis = sim.received.stream().filter(m -> mti(m).startsWith("042")).map(HostAuthorizerTest::mti).toList();
+        assertEquals("0420", mtis.get(0));
+        assertEquals("0421", mtis.get(mtis.size() - 1), "repeats are 0421: " + mtis);
+        assertFalse(sim.approvedSales.containsKey(hostStan));
+    }
+
+    @Test
+    void hostDownAtStartThenUp() {
+        int port = HostSimulator.freePort();
+        Gateway gw = gateway("memory:", List.of("127.0.0.1:" + port));
+        assertEquals(HostClient.State.DOWN, host(gw, "acqA").state());
+        long t0 = System.nanoTime();
+        IsoMessage resp = send(gw, financial("000000", 100));
+        assertEquals("91", resp.getString(39));
+        assertEquals("HOST_UNAVAILABLE", resp.getString(44));
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 300, "answered at once, without waiting for a timeout");
+        assertEquals(0, host(gw, "acqA").safDepth(), "nothing was sent: nothing to reverse");
+        HostSimulator sim = sim(port);
+        waitFor("reconnected", 5000, () -> host(gw, "acqA").state() == HostClient.State.UP);
+        assertEquals("00", send(gw, financial("000000", 100)).getString(39));
+        assertEquals(1, sim.count("0200"));
+    }
+
+    @Test
+    void failoverToTheSecondEndpoint() {
+        int dead = HostSimulator.freePort();
+        HostSimulator second = sim(HostSimulator.freePort());
+        Gateway gw = gateway("memory:", List.of("127.0.0.1:" + dead, "127.0.0.1:" + second.port));
+        waitFor("second endpoint connected", 5000, () -> host(gw, "acqA").state() == HostClient.State.UP);
+        assertEquals("00", send(gw, financial("000000", 200)).getString(39));
+        assertEquals(1, second.count("0200"));
+    }
+
+    @Test
+    void primaryLostTrafficMovesToTheSecondAndBack() {
+        HostSimulator first = sim(HostSimulator.freePort());
+        HostSimulator second = sim(HostSimulator.freePort());
+        Gateway gw = gateway("memory:", List.of("127.0.0.1:" + first.port, "127.0.0.1:" + second.port));
+        HostClient c = host(gw, "acqA").client();
+        waitFor("both connected", 5000, () -> first.connections() == 1 && second.connections() == 1);
+        assertEquals("127.0.0.1:" + first.port, c.activeEndpoint());
+        assertEquals("00", send(gw, financial("000000", 300)).getString(39));
+        assertEquals(1, first.count("0200"));
+        first.close();
+        waitFor("failed over", 5000, () -> ("127.0.0.1:" + second.port).equals(c.activeEndpoint()));
+        assertEquals("00", send(gw, financial("000000", 301)).getString(39));
+        assertEquals(1, second.count("0200"));
+        HostSimulator again = sim(first.port);
+        waitFor("primary back", 5000, () -> ("127.0.0.1:" + first.port).equals(c.activeEndpoint()));
+        assertEquals("00", send(gw, financial("000000", 302)).getString(39));
+        assertEquals(1, again.count("0200"), "traffic returns to the primary");
+    }
+
+    @Test
+    void circuitBreakerOpensAnswers91AtOnceAndClosesAfterAProbe() {
+        HostSimulator sim = sim(HostSimulator.freePort());
+        sim.behaviour = m -> HostSimulator.Reply.silent();
+        Gateway gw = gateway("memory:", List.of("127.0.0.1:" + sim.port));
+        HostAuthorizer h = host(gw, "acqA");
+        waitFor("connected", 5000, () -> h.state() == HostClient.State.UP);
+        // 3 consecutive failures open it (the stored reversal of the first timeout, unanswered too, counts as one)
+        int timeouts = 0;
+        while (h.state() != HostClient.State.OPEN && timeouts < 3) {
+            IsoMessage r = send(gw, financial("000000", 400 + timeouts));
+            assertEquals("91", r.getString(39));
+            if ("HOST_UNAVAILABLE".equals(r.getString(44))) break; // opened meanwhile by the unanswered 0420
+            assertEquals("HOST_TIMEOUT", r.getString(44));
+            timeouts++;
+        }
+        assertEquals(HostClient.State.OPEN, h.state(), "consecutive timeouts open the circuit");
+        assertEquals(1, h.client().circuitOpenings());
+        int sent = sim.count("0200");
+        long t0 = System.nanoTime();
+        IsoMessage r = send(gw, financial("000000", 499));
+        assertEquals("91", r.getString(39));
+        assertEquals("HOST_UNAVAILABLE", r.getString(44));
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 200, "refused at once while open");
+        assertEquals(sent, sim.count("0200"), "nothing sent while open");
+
+        sim.behaviour = m -> HostSimulator.Reply.approve();
+        waitFor("probe closes the circuit", 5000, () -> h.state() == HostClient.State.UP);
+        assertTrue(sim.echoes.get() >= 1, "half-open probe is an echo");
+        assertEquals("00", send(gw, financial("000000", 500)).getString(39));
+        waitFor("the stored reversals delivered", 10_000, () -> h.safDepth() == 0);
+        assertEquals(timeouts, sim.reversalsApplied.size());
+        sim.reversalsApplied.values().forEach(n -> assertEquals(1, n.get()));
+    }
+
+    @Test
+    void connectionDroppedWithARequestOnItIsReversed() {
+        HostSimulator sim = sim(HostSimulator.freePort());
+        sim.behaviour = m -> "0200".equals(mti(m)) && sim.count("0200") == 1 ? HostSimulator.Reply.hangUp() : HostSimulator.Reply.approve();
+        Gateway gw = gateway("memory:", List.of("127.0.0.1:" + sim.port));
+        HostAuthorizer h = host(gw, "acqA");
+        waitFor("connected", 5000, () -> h.state() == HostClient.State.UP);
+        IsoMessage r = send(gw, financial("000000", 600));
+        assertEquals("91", r.getString(39));
+        assertEquals("HOST_LINK_LOST", r.getString(44));
+        String hostStan = sim.ofMti("0200").get(0).getString(11);
+        waitFor("reconnected and reversal delivered", 5000, () -> h.safDepth() == 0 && sim.reversalsApplied.containsKey(hostStan));
+        assertEquals(1, sim.reversalsApplied.get(hostStan).get());
+        assertEquals("00", send(gw, financial("000000", 601)).getString(39));
+    }
+}

@@ -1,0 +1,64 @@
+package io.switchgate.server.host;
+
+import io.switchgate.config.GatewayConfig;
+import io.switchgate.server.cli.ServeCommand;
+import org.jpos.iso.ISOMsg;
+import org.jpos.iso.channel.NACChannel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.switchgate.server.host.HostFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The whole server as {@code serve} starts it: a jPOS terminal -> gateway -> jPOS host, and the host gauges in /metrics. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ServeWithHostTest {
+
+    @Test
+    void terminalToGatewayToHostAndHostGaugesInMetrics() throws Exception {
+        quietLogs();
+        try (HostSimulator sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234")) {
+            GatewayConfig base = config("01", "memory:", "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 2000)));
+            GatewayConfig cfg = new GatewayConfig(base.node(), base.listeners(), new GatewayConfig.Admin("127.0.0.1", 0, "t0ken"),
+                    base.store(), base.security(), base.merchants(), base.terminals(), base.routes(), base.hosts(), base.authorizer(),
+                    base.logging());
+            ServeCommand.Running running = ServeCommand.start(cfg);
+            try {
+                HostAuthorizer h = host(running.gateway(), "acqA");
+                waitFor("host connected", 5000, () -> h.state() == HostClient.State.UP);
+                NACChannel pos = new NACChannel("127.0.0.1", running.server().port("pos"), HostSimulator.PACKAGER, null);
+                pos.setTimeout(10_000);
+                pos.connect();
+                ISOMsg m = new ISOMsg("0200");
+                m.set(2, PAN);
+                m.set(3, "000000");
+                m.set(4, "000000004321");
+                m.set(7, "1125120000");
+                m.set(11, "000777");
+                m.set(14, "2812");
+                m.set(22, "051");
+                m.set(25, "00");
+                m.set(41, TERMINAL);
+                m.set(42, MERCHANT);
+                m.set(49, "156");
+                pos.send(m);
+                ISOMsg r = pos.receive();
+                pos.disconnect();
+                assertEquals("00", r.getString(39));
+                assertEquals("000777", r.getString(11));
+                assertEquals(1, sim.count("0200"));
+                String text = running.operations().metrics().scrape();
+                assertTrue(text.contains("gateway_host_up{host=\"acqA\"} 1.0"), text);
+                assertTrue(text.contains("gateway_saf_depth{host=\"acqA\"} 0.0"), text);
+                assertTrue(text.contains("gateway_saf_oldest_age_seconds"), text);
+                assertEquals(List.of(), sim.violations);
+            } finally {
+                running.stop(Duration.ofSeconds(5));
+            }
+        }
+    }
+}
