@@ -173,7 +173,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private void process(Request r) {
         try {
             r.now = clock.instant();
-            if (Duration.between(lastSweep, r.now).getSeconds() >= 60) {
+            if (Duration.between(lastSweep, r.now).getSeconds() >= 1) {
                 lastSweep = r.now;
                 state.sweep(r.now);
             }

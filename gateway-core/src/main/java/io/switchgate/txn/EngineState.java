@@ -29,7 +29,7 @@ import java.util.Map;
  */
 final class EngineState implements CardBook {
     /** Committed rows older than this leave the transaction cache (they stay in the store). */
-    private static final Duration TXN_CACHE_AGE = Duration.ofMinutes(15);
+    private static final Duration TXN_CACHE_AGE = Duration.ofMinutes(2);
     private static final Duration DUPLICATE_WINDOW = Duration.ofHours(24);
 
     private final TransactionStore store;
@@ -38,13 +38,18 @@ final class EngineState implements CardBook {
     private final Map<String, CardAccount> cards = new HashMap<>();
     private final Map<String, BatchState> openBatches = new HashMap<>();
     private final Map<String, MerchantDayTotal> dayTotals = new HashMap<>();
-    private final Map<String, TxnRecord> txns = new HashMap<>();
-    /** dupKey -> RRN of the answered request, for requests seen by this process. */
-    private final Map<String, String> dupIndex = new HashMap<>();
+    /** In insertion order, so the sweep finds the oldest first (see {@link #sweep}). */
+    private final java.util.LinkedHashMap<String, TxnRecord> txns = new java.util.LinkedHashMap<>();
+    /** dupKey -> RRN of the answered request (last 24 hours), in the order they were answered. */
+    private final java.util.LinkedHashMap<String, DupEntry> dupIndex = new java.util.LinkedHashMap<>();
+
+    private record DupEntry(String rrn, long createdMillis) { }
     /** terminal|STAN -> RRN of the newest non-reversal request (what a reversal names). */
     private final Map<String, String> byTerminalStan = new HashMap<>();
     /** terminal|STAN of reversals that came before their original. */
     private final java.util.Set<String> orphanReversals = new java.util.HashSet<>();
+    /** original RRN -> RRNs of refunds, voids and reversals this process journaled against it (always kept). */
+    private final Map<String, List<String>> localChildren = new HashMap<>();
     /** original RRN -> RRNs of refunds, voids and reversals against it; present once loaded. */
     private final Map<String, List<String>> children = new HashMap<>();
     /** dupKey -> request waiting for an upstream host's answer (a duplicate waits for it, then replays). */
@@ -54,7 +59,6 @@ final class EngineState implements CardBook {
     /** merchant|day -> amount of refunds waiting for a host's answer. */
     final Map<String, Long> dayRefundsInFlight = new HashMap<>();
     private boolean loaded;
-    private long sweeps;
 
     EngineState(TransactionStore store) {
         this.store = store;
@@ -69,6 +73,7 @@ final class EngineState implements CardBook {
         txns.clear();
         dupIndex.clear();
         children.clear();
+        localChildren.clear();
         byTerminalStan.clear();
         orphanReversals.clear();
         loaded = false;
@@ -79,7 +84,9 @@ final class EngineState implements CardBook {
         for (TerminalState t : store.listTerminals()) terminals.put(t.id(), t);
         for (MerchantState m : store.listMerchants()) merchants.put(m.id(), m);
         Instant since = Instant.now().minus(DUPLICATE_WINDOW);
-        store.forEachDupKeySince(since, dupIndex::put);
+        // Kept as if answered now (their own 24-hour window is checked on the record when one is asked about).
+        long loadedAt = Instant.now().toEpochMilli();
+        store.forEachDupKeySince(since, (key, rrn) -> dupIndex.put(key, new DupEntry(rrn, loadedAt)));
         for (TxnRecord r : store.findOrphanReversals(since)) orphanReversals.add(r.terminalId() + '|' + r.originalStan());
         loaded = true;
     }
@@ -167,7 +174,7 @@ final class EngineState implements CardBook {
     void put(TxnRecord t) {
         TxnRecord previous = txns.put(t.rrn(), t);
         if (previous == null) {
-            if (t.dupKey() != null) dupIndex.put(t.dupKey(), t.rrn());
+            if (t.dupKey() != null) dupIndex.put(t.dupKey(), new DupEntry(t.rrn(), t.createdAt().toEpochMilli()));
             if (t.type() == TxnType.REVERSAL) {
                 if (t.originalRrn() == null && t.originalStan() != null) orphanReversals.add(t.terminalId() + '|' + t.originalStan());
             } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null) {
@@ -176,6 +183,7 @@ final class EngineState implements CardBook {
             if (t.originalRrn() != null) {
                 List<String> kids = children.get(t.originalRrn());
                 if (kids != null) kids.add(t.rrn());
+                localChildren.computeIfAbsent(t.originalRrn(), k -> new ArrayList<>(2)).add(t.rrn());
             }
         }
     }
@@ -183,8 +191,8 @@ final class EngineState implements CardBook {
     /** The request already answered under this duplicate key within 24 hours, or null. */
     TxnRecord answered(String dupKey, Instant now) {
         ensureLoaded();
-        String rrn = dupIndex.get(dupKey);
-        TxnRecord t = rrn != null ? txn(rrn) : null;
+        DupEntry e = dupIndex.get(dupKey);
+        TxnRecord t = e != null ? txn(e.rrn()) : null;
         if (t == null || t.createdAt().plus(DUPLICATE_WINDOW).isBefore(now)) return null;
         return t;
     }
@@ -193,15 +201,15 @@ final class EngineState implements CardBook {
     List<TxnRecord> childrenOf(String originalRrn) {
         List<String> kids = children.get(originalRrn);
         if (kids == null) {
+            // First time this original is asked about: what the store has (earlier runs, other nodes), plus what
+            // this process journaled against it since (indexed as it happened, possibly not committed yet).
             kids = new ArrayList<>();
             for (TxnRecord t : store.findByOriginalRrn(originalRrn)) {
                 txns.putIfAbsent(t.rrn(), t);
                 kids.add(t.rrn());
             }
-            // Requests of this process not yet committed are in the working set only.
-            for (TxnRecord t : txns.values()) {
-                if (originalRrn.equals(t.originalRrn()) && !kids.contains(t.rrn())) kids.add(t.rrn());
-            }
+            List<String> local = localChildren.get(originalRrn);
+            if (local != null) for (String rrn : local) if (!kids.contains(rrn)) kids.add(rrn);
             children.put(originalRrn, kids);
         }
         List<TxnRecord> out = new ArrayList<>(kids.size());
@@ -241,26 +249,32 @@ final class EngineState implements CardBook {
         return orphanReversals.contains(terminalId + '|' + stan);
     }
 
-    /** Drops committed transactions that have not changed for a while; the store still has them. */
+    /**
+     * Drops transactions that have not changed for a while from the working set (the store still has them;
+     * they reload on demand), and duplicate keys older than 24 hours. Oldest first and stops at the first
+     * young entry, so a sweep costs what it evicts; an old entry changed recently moves to the young end.
+     */
     void sweep(Instant now) {
-        Instant cutoff = now.minus(TXN_CACHE_AGE);
+        long cutoff = now.minus(TXN_CACHE_AGE).toEpochMilli();
+        List<TxnRecord> refreshed = null;
         Iterator<Map.Entry<String, TxnRecord>> it = txns.entrySet().iterator();
         while (it.hasNext()) {
             TxnRecord t = it.next().getValue();
-            if (t.updatedAt().isBefore(cutoff)) {
-                it.remove();
-                children.remove(t.rrn());
-                if (t.stan() != null) byTerminalStan.remove(t.terminalId() + '|' + t.stan(), t.rrn());
+            if (t.createdAt().toEpochMilli() >= cutoff) break;
+            it.remove();
+            if (t.updatedAt().toEpochMilli() >= cutoff) {
+                if (refreshed == null) refreshed = new ArrayList<>();
+                refreshed.add(t);
+                continue;
             }
+            children.remove(t.rrn());
+            localChildren.remove(t.rrn());
+            if (t.stan() != null) byTerminalStan.remove(t.terminalId() + '|' + t.stan(), t.rrn());
         }
-        // The duplicate index keeps RRNs (cheap) for the whole 24-hour window; the records reload on demand.
-        Instant dupCutoff = now.minus(DUPLICATE_WINDOW);
-        if (dupIndex.size() > 0 && sweeps++ % 60 == 0) {
-            dupIndex.values().removeIf(rrn -> {
-                TxnRecord t = txns.get(rrn);
-                return t != null && t.createdAt().isBefore(dupCutoff);
-            });
-        }
+        if (refreshed != null) for (TxnRecord t : refreshed) txns.put(t.rrn(), t);
+        long dupCutoff = now.minus(DUPLICATE_WINDOW).toEpochMilli();
+        Iterator<DupEntry> d = dupIndex.values().iterator();
+        while (d.hasNext() && d.next().createdMillis() < dupCutoff) d.remove();
     }
 
     int cachedTransactions() {
