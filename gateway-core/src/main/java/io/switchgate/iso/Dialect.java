@@ -207,6 +207,7 @@ public final class Dialect {
                 ter = true;
             }
         }
+        final long w0raw = w0;
         w0 &= ~1L;
         if (ter) w1 &= ~1L;
         int count = Long.bitCount(w0) + Long.bitCount(w1) + Long.bitCount(w2);
@@ -232,6 +233,7 @@ public final class Dialect {
         m.buf = data;
         m.base = offset;
         m.mtiRaw = true;
+        m.parsedBitmapBytes = ter ? 24 : (w0raw & 1L) != 0 ? 16 : 8;
         m.b0 = m.p0 = w0;
         m.b1 = m.p1 = w1;
         m.b2 = m.p2 = w2;
@@ -368,6 +370,7 @@ public final class Dialect {
             pos = FieldCodec.encodeText(mtiSpec, mti, out, 0, 0);
         }
         int nb = bitmapSize(m);
+        if (raw && m.parsedBitmapBytes > nb) nb = m.parsedBitmapBytes; // repack as received (e.g. an empty secondary bitmap)
         long w0 = m.b0, w1 = m.b1, w2 = m.b2;
         if (nb >= 16) w0 |= 1L;
         if (nb >= 24) w1 |= 1L;
@@ -405,7 +408,7 @@ public final class Dialect {
                     pos = FieldCodec.encodeBinary(f, b, out, pos);
                 } else {
                     String t = v instanceof String ? (String) v : new String((byte[]) v, java.nio.charset.StandardCharsets.ISO_8859_1);
-                    out = ensure(s, pos, FieldCodec.sizeText(f, t, pos));
+                    out = ensure(s, pos, FieldCodec.sizeText(f, t, pos) + FieldCodec.bcdScratch(f, t));
                     pos = FieldCodec.encodeText(f, t, out, pos, pos);
                 }
             }

@@ -306,9 +306,10 @@ final class FieldCodec {
             return out;
         }
         String s = v instanceof String ? Codes.latin1((String) v) : new String((byte[]) v, StandardCharsets.ISO_8859_1);
-        byte[] out = new byte[sizeText(f, s, 0)];
+        int size = sizeText(f, s, 0);
+        byte[] out = new byte[size + bcdScratch(f, s)];
         encodeText(f, s, out, 0, 0);
-        return out;
+        return java.util.Arrays.copyOf(out, size);
     }
 
     private static IsoException tooLong(FieldSpec f, int off, int n) {
@@ -377,13 +378,6 @@ final class FieldCodec {
         s.getBytes(from, from + n, out, pos);
     }
 
-    private static int digit(FieldSpec f, boolean track2, char c, int off) {
-        int d = c - '0';
-        if (d >= 0 && d <= 9) return d;
-        if (track2 && (c == '=' || c == 'D')) return 0x0D;
-        throw badValue(f, off);
-    }
-
     /** Writes {@code units} digits: {@code units - n} leading zeros then s[from, from+n), checking each digit. */
     private static int writeDigits(FieldSpec f, boolean track2, String s, int from, int n, int units, byte[] out, int pos, int off) {
         int zeros = units - n;
@@ -406,19 +400,53 @@ final class FieldCodec {
             return pos;
         }
         // packed BCD: leading 0 nibbles (pad on the left when odd and left-padded, then the zero fill), the digits,
-        // and a trailing 0 nibble when odd and right-padded
+        // and a trailing 0 nibble when odd and right-padded. The ASCII digits are first copied (an array copy) just
+        // after the field's bytes, which the caller reserved (see bcdScratch), then packed two at a time.
+        final byte[] dv = track2 ? DV_TRACK2 : DV_NUM;
+        int nbytes = (units + 1) >> 1;
+        int src = pos + nbytes;
+        latin1From(s, from, n, out, src);
+        int e = src + n;
         int lead = ((units & 1) == 1 && f.bcdLeft ? 1 : 0) + zeros;
         int p = pos;
         for (; lead >= 2; lead -= 2) out[p++] = 0;
-        int i = from, e = from + n;
+        int i = src;
         if (lead == 1) {
-            out[p++] = (byte) (i < e ? digit(f, track2, s.charAt(i++), off) : 0);
+            int d = i < e ? dv[out[i++] & 0xFF] : 0;
+            if (d < 0) throw badValue(f, off);
+            out[p++] = (byte) d;
         }
         for (; i + 1 < e; i += 2) {
-            out[p++] = (byte) (digit(f, track2, s.charAt(i), off) << 4 | digit(f, track2, s.charAt(i + 1), off));
+            int hi = dv[out[i] & 0xFF], lo = dv[out[i + 1] & 0xFF];
+            if ((hi | lo) < 0) throw badValue(f, off);
+            out[p++] = (byte) (hi << 4 | lo);
         }
-        if (i < e) out[p++] = (byte) (digit(f, track2, s.charAt(i), off) << 4);
+        if (i < e) {
+            int hi = dv[out[i] & 0xFF];
+            if (hi < 0) throw badValue(f, off);
+            out[p++] = (byte) (hi << 4);
+        }
         return p;
+    }
+
+    /** Digit values of ASCII bytes, -1 for anything else; the track-2 table also maps '=' and 'D' to 0xD. */
+    private static final byte[] DV_NUM = new byte[256];
+    private static final byte[] DV_TRACK2 = new byte[256];
+
+    static {
+        java.util.Arrays.fill(DV_NUM, (byte) -1);
+        java.util.Arrays.fill(DV_TRACK2, (byte) -1);
+        for (int d = 0; d < 10; d++) {
+            DV_NUM['0' + d] = (byte) d;
+            DV_TRACK2['0' + d] = (byte) d;
+        }
+        DV_TRACK2['='] = 0x0D;
+        DV_TRACK2['D'] = 0x0D;
+    }
+
+    /** Extra room {@link #encodeText} needs after a field for its BCD working copy. */
+    static int bcdScratch(FieldSpec f, String s) {
+        return f.bcd ? s.length() : 0;
     }
 
     private static IsoException badValue(FieldSpec f, int off) {

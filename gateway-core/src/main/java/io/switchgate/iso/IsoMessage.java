@@ -35,6 +35,7 @@ public final class IsoMessage {
     byte[] buf;
     int base;
     boolean mtiRaw;    // the MTI is still the parsed bytes at buf[base]
+    int parsedBitmapBytes; // bitmap size on the wire (8/16/24): kept on repack, even if a secondary bitmap was empty
     long p0, p1, p2;   // fields present when parsed (for ranking into starts)
     int[] starts;      // absolute start offset of each parsed field, in field order
 
@@ -253,6 +254,7 @@ public final class IsoMessage {
         IsoMessage c = new IsoMessage(mti);
         c.shareView(this);
         c.mtiRaw = mtiRaw;
+        c.parsedBitmapBytes = parsedBitmapBytes;
         c.b0 = b0;
         c.b1 = b1;
         c.b2 = b2;

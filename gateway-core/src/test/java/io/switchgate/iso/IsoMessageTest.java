@@ -88,6 +88,12 @@ class IsoMessageTest {
         assertEquals(4, e.field());
         e = assertThrows(IsoException.class, () -> d.pack(purchase().set(52, "0102")));
         assertEquals(52, e.field());
+        e = assertThrows(IsoException.class, () -> d.pack(purchase().set(35, "6212345678901232X2812")));
+        assertEquals(35, e.field());
+        e = assertThrows(IsoException.class, () -> d.pack(purchase().set(3, "00000:")));
+        assertEquals(3, e.field());
+        e = assertThrows(IsoException.class, () -> d.pack(purchase().set(2, "621234567890123/")));
+        assertEquals(2, e.field());
     }
 
     @Test

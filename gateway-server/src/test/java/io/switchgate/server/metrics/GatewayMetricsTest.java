@@ -80,9 +80,11 @@ class GatewayMetricsTest {
             System.clearProperty(LoggingSetup.PROPERTY);
             LoggingSetup.apply(new GatewayConfig.Logging("json"));
             LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-            Appender<ILoggingEvent> json = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("json");
-            assertNotNull(json, "root logs through the json appender");
-            assertNull(ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("text"));
+            var async = (ch.qos.logback.classic.AsyncAppender) ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("async-json");
+            assertNotNull(async, "root logs through the (queued) json appender");
+            Appender<ILoggingEvent> json = async.getAppender("json");
+            assertNotNull(json);
+            assertNull(ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("async-text"));
             @SuppressWarnings("unchecked")
             Encoder<ILoggingEvent> enc = ((ch.qos.logback.core.OutputStreamAppender<ILoggingEvent>) json).getEncoder();
             assertEquals("ch.qos.logback.classic.encoder.JsonEncoder", enc.getClass().getName());
@@ -113,7 +115,7 @@ class GatewayMetricsTest {
             System.setProperty(LoggingSetup.PROPERTY, "text");
             LoggingSetup.apply(new GatewayConfig.Logging("json"));
             LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-            assertNotNull(ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("text"));
+            assertNotNull(ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("async-text"));
         } finally {
             if (saved == null) System.clearProperty(LoggingSetup.PROPERTY);
             else System.setProperty(LoggingSetup.PROPERTY, saved);

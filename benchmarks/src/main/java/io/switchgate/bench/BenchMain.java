@@ -1,0 +1,47 @@
+package io.switchgate.bench;
+
+import io.switchgate.bench.load.BenchConfigCommand;
+import io.switchgate.bench.load.LoadGen;
+import io.switchgate.bench.server.CeilingServer;
+import io.switchgate.bench.server.JposServer;
+import picocli.CommandLine;
+
+import java.util.Set;
+
+/**
+ * Entry point of {@code benchmarks/target/benchmarks.jar}: {@code loadgen}, {@code ceiling-server},
+ * {@code jpos-server} and {@code bench-config} are ours; anything else goes to JMH's own
+ * {@link org.openjdk.jmh.Main} (so {@code java -jar benchmarks.jar Engine -prof gc} works as usual).
+ */
+public final class BenchMain {
+    private static final Set<String> OURS = Set.of("loadgen", "ceiling-server", "jpos-server", "bench-config", "gateway-serve");
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && OURS.contains(args[0])) {
+            String[] rest = new String[args.length - 1];
+            System.arraycopy(args, 1, rest, 0, rest.length);
+            Object cmd = switch (args[0]) {
+                case "loadgen" -> new LoadGen();
+                case "ceiling-server" -> new CeilingServer();
+                case "jpos-server" -> new JposServer();
+                case "gateway-serve" -> new io.switchgate.bench.server.GatewayServe();
+                default -> new BenchConfigCommand();
+            };
+            CommandLine cl = new CommandLine(cmd);
+            cl.setParameterExceptionHandler((ex, a) -> {
+                System.err.println("error: " + ex.getMessage());
+                return 2;
+            });
+            cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+                System.err.println("error: " + ex);
+                return 1;
+            });
+            int rc = cl.execute(rest);
+            System.exit(rc);
+        }
+        org.openjdk.jmh.Main.main(args);
+    }
+}

@@ -1,1 +1,0 @@
-package io.switchgate.bench; final class Placeholder {}

@@ -1,0 +1,45 @@
+package io.switchgate.server.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code demo} walks the shipped demo terminal through the whole lifecycle and exits 0. */
+class DemoCommandTest {
+
+    @Test
+    void walksTheLifecycleWithTheShippedConfig() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoCommand demo = new DemoCommand(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        demo.config = Path.of("../config/gateway.yaml");
+        assertEquals(0, demo.call());
+        String[] lines = buf.toString(StandardCharsets.UTF_8).split("\n");
+        String all = String.join("\n", lines);
+        assertTrue(lines.length >= 12, all);
+        assertTrue(lines[1].startsWith("signon") && lines[1].contains("-> 00"), all);
+        assertTrue(lines[2].startsWith("sale 10000 -> 00 approved"), all);
+        assertTrue(lines[2].contains("balance after: 990000"), all);
+        assertTrue(lines[3].contains("balance=990000"), all);
+        assertTrue(lines[4].contains("-> 00") && lines[4].contains("balance after: 993000"), all);
+        assertTrue(lines[5].contains("-> 12") && lines[5].contains("SUSPECTED_DUPLICATE"), all);
+        assertTrue(lines[7].startsWith("reversal") && lines[7].contains("-> 00") && lines[7].contains("balance after: 993000"), all);
+        assertTrue(lines[9].startsWith("void") && lines[9].contains("-> 00"), all);
+        assertTrue(lines[10].contains("-> 95"), all);
+        assertTrue(lines[11].startsWith("settlement") && lines[11].contains("-> 00"), all);
+        assertFalse(all.contains("6212345678901232"), "no full PAN in the demo output");
+        assertFalse(all.contains("RESPONSE_MAC_INVALID"), all);
+    }
+
+    @Test
+    void unknownTerminalIsABadArgument() throws Exception {
+        DemoCommand demo = new DemoCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        demo.config = Path.of("../config/gateway.yaml");
+        demo.terminal = "NOPE0000";
+        assertEquals(2, demo.call());
+    }
+}
