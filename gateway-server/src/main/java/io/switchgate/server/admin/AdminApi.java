@@ -54,6 +54,17 @@ public final class AdminApi {
     private final Clock clock;
     private final ZoneId zone;
 
+    /** Upstream hosts and their store-and-forward queue (issue 7); null: {@code /api/hosts} and {@code /api/saf} answer 404. */
+    private volatile Supplier<Object> hostsView;
+    private volatile Supplier<Object> safView;
+
+    /** Adds {@code GET /api/hosts} (state of each host link) and {@code GET /api/saf} (stored messages waiting). */
+    public AdminApi withHosts(Supplier<Object> hosts, Supplier<Object> saf) {
+        this.hostsView = hosts;
+        this.safView = saf;
+        return this;
+    }
+
     /**
      * @param metrics       Prometheus text of the registry (null: {@code /metrics} answers 404)
      * @param listenersDown null when the terminal listeners are up, else why not (for {@code /health})
@@ -102,6 +113,14 @@ public final class AdminApi {
                 if (res.equals("terminals") && seg.length == 4) return get(method, () -> terminal(seg[3]));
                 if (res.equals("terminals") && seg.length == 5 && seg[4].equals("status")) {
                     return put(method, () -> changeTerminal(seg[3], body));
+                }
+                if (res.equals("hosts") && seg.length == 3 && hostsView != null) {
+                    Supplier<Object> v = hostsView;
+                    return get(method, () -> ApiResponse.json(200, obj("hosts", v.get())));
+                }
+                if (res.equals("saf") && seg.length == 3 && safView != null) {
+                    Supplier<Object> v = safView;
+                    return get(method, () -> ApiResponse.json(200, v.get()));
                 }
                 if (res.equals("merchants") && seg.length == 3) return get(method, this::merchants);
                 if (res.equals("merchants") && seg.length == 4) return get(method, () -> merchant(seg[3]));

@@ -52,7 +52,10 @@ public final class Operations implements AutoCloseable {
         try {
             admin = new AdminServer(adminCfg, (reads, writes) -> new AdminApi(gw.store(), gw.engine(), metrics::scrape,
                     () -> server == null ? null : server.isDraining() ? "LISTENERS_STOPPED" : null,
-                    reads, writes, clock, ZoneId.systemDefault()));
+                    reads, writes, clock, ZoneId.systemDefault())
+                    // /api/hosts and /api/saf (issue 7)
+                    .withHosts(() -> io.switchgate.server.host.HostMetrics.hosts(gw.hostAuthorizers()),
+                            () -> io.switchgate.server.host.HostMetrics.safSummary(gw.hostAuthorizers(), clock, 100)));
             admin.start();
         } catch (RuntimeException e) {
             if (admin != null) admin.close();

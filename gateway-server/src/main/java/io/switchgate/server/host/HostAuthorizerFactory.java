@@ -78,7 +78,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
         for (Prepared p : prepared) {
             HostStans stans = new HostStans(store, p.host.name());
             HostClient client = new HostClient(p.host.name(), p.host.endpoints(), p.framing, p.dialect,
-                    p.host.timeoutMillis() > 0 ? p.host.timeoutMillis() : 5000, rt.group, rt.channelClass, clientOptions, stans);
+                    p.host.timeoutMillis() > 0 ? p.host.timeoutMillis() : 5000, rt.group, rt.channelClass, clientOptions, stans, rt.blocking);
             HostAuthorizer a = new HostAuthorizer(p.host.name(), p.host.acquirerId(), client, security, p.zpk, p.zak, rt.queue,
                     stans, rt.blocking, clock, rt::nudge, rt::release);
             byName.put(a.name(), a);

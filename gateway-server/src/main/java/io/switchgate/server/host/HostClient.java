@@ -79,6 +79,8 @@ public final class HostClient implements AutoCloseable {
     private final Class<? extends Channel> channelClass;
     private final Options options;
     private final Supplier<String> stans;
+    /** Where echo STANs are drawn (the STAN sequence may reach the database: never on an event loop). */
+    private final java.util.concurrent.Executor blocking;
     private final CircuitBreaker breaker;
     private final List<Link> links = new ArrayList<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
@@ -87,9 +89,11 @@ public final class HostClient implements AutoCloseable {
     private ScheduledFuture<?> prober;
     final AtomicLong lateAnswers = new AtomicLong();
     final AtomicLong echoes = new AtomicLong();
+    final AtomicLong connects = new AtomicLong();
 
     public HostClient(String name, List<String> endpoints, Framing framing, Dialect dialect, long timeoutMillis,
-                      EventLoopGroup group, Class<? extends Channel> channelClass, Options options, Supplier<String> stans) {
+                      EventLoopGroup group, Class<? extends Channel> channelClass, Options options, Supplier<String> stans,
+                      java.util.concurrent.Executor blocking) {
         this.name = name;
         this.framing = framing;
         this.dialect = dialect;
@@ -98,6 +102,7 @@ public final class HostClient implements AutoCloseable {
         this.channelClass = channelClass;
         this.options = options;
         this.stans = stans;
+        this.blocking = blocking;
         this.breaker = new CircuitBreaker(options.breakerThreshold(), options.breakerOpenMillis());
         for (String ep : endpoints) links.add(new Link(ep));
     }
@@ -267,8 +272,13 @@ public final class HostClient implements AutoCloseable {
     /** Sends an echo on {@code ch}; an unanswered echo closes the connection (it is reconnected). */
     private CompletableFuture<HostExchange> echo(Channel ch) {
         echoes.incrementAndGet();
-        IsoMessage e = echoMessage();
-        return send(ch, e, dialect.pack(e), timeoutMillis).whenComplete((x, err) -> {
+        CompletableFuture<IsoMessage> msg;
+        try {
+            msg = CompletableFuture.supplyAsync(this::echoMessage, blocking);
+        } catch (RuntimeException stopping) {
+            return CompletableFuture.completedFuture(HostExchange.of(HostExchange.Outcome.NOT_SENT));
+        }
+        return msg.thenCompose(e -> send(ch, e, dialect.pack(e), timeoutMillis)).exceptionally(err -> HostExchange.of(HostExchange.Outcome.NOT_SENT)).whenComplete((x, err) -> {
             if (x != null && x.outcome() != HostExchange.Outcome.ANSWERED && x.outcome() != HostExchange.Outcome.NOT_SENT) {
                 log.warn("host={} echo on {} not answered ({}); closing the connection", name, ch.remoteAddress(), x.outcome());
                 ch.close();
@@ -373,6 +383,7 @@ public final class HostClient implements AutoCloseable {
                     return;
                 }
                 channel = ch;
+                connects.incrementAndGet();
                 backoff = options.reconnectMinMillis();
                 log.info("host={} connected to {}", name, endpoint);
                 ch.closeFuture().addListener(x -> lost(ch));

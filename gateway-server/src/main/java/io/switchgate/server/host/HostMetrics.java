@@ -70,6 +70,23 @@ public final class HostMetrics {
         return out;
     }
 
+    /** For the admin API: {@code {"depth": n, "oldestAgeSeconds": s, "messages": [...]}} over every host's queue. */
+    public static Map<String, Object> safSummary(List<? extends Authorizer> authorizers, Clock clock, int limit) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        SafQueue queue = null;
+        for (Authorizer a : authorizers) if (a instanceof HostAuthorizer h) queue = h.safQueue();
+        if (queue == null) {
+            out.put("depth", 0);
+            out.put("oldestAgeSeconds", 0);
+            out.put("messages", List.of());
+            return out;
+        }
+        out.put("depth", queue.depth());
+        out.put("oldestAgeSeconds", queue.oldestAge(clock.instant()).toSeconds());
+        out.put("messages", saf(queue, limit));
+        return out;
+    }
+
     /** For the admin API: the waiting stored messages, oldest first (no card data is stored, so none is shown). */
     public static List<Map<String, Object>> saf(SafQueue queue, int limit) {
         List<Map<String, Object>> out = new ArrayList<>();

@@ -158,6 +158,24 @@ class HostResilienceTest {
     }
 
     @Test
+    void idleConnectionEchoesAndAnUnansweredEchoReconnects() {
+        HostSimulator sim = sim(HostSimulator.freePort());
+        HostClient.Options echoing = new HostClient.Options(3, 300, 150, 50, 200, 1000, 8192);
+        Gateway gw = start(config("01", "memory:", "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 300))),
+                new HostAuthorizerFactory(echoing, SAF, java.time.Clock.systemUTC()));
+        open.add(gw);
+        HostClient c = host(gw, "acqA").client();
+        waitFor("echoes while idle", 5000, () -> sim.echoes.get() >= 2);
+        assertEquals(1, c.connects.get());
+        sim.behaviour = m -> "0800".equals(mti(m)) ? HostSimulator.Reply.silent() : HostSimulator.Reply.approve();
+        waitFor("unanswered echo closes and reconnects", 5000, () -> c.connects.get() >= 2);
+        sim.behaviour = m -> HostSimulator.Reply.approve();
+        waitFor("up again", 5000, () -> c.state() == HostClient.State.UP);
+        assertEquals("00", send(gw, financial("000000", 700)).getString(39));
+        assertEquals(0, sim.count("0420"), "an echo is never reversed");
+    }
+
+    @Test
     void connectionDroppedWithARequestOnItIsReversed() {
         HostSimulator sim = sim(HostSimulator.freePort());
         sim.behaviour = m -> "0200".equals(mti(m)) && sim.count("0200") == 1 ? HostSimulator.Reply.hangUp() : HostSimulator.Reply.approve();
