@@ -102,6 +102,8 @@ public final class JdbcTransactionStore implements TransactionStore {
         StringBuilder sb = new StringBuilder(url);
         boolean mem = upper.startsWith("JDBC:H2:MEM:");
         if (!mem && !upper.contains(";WRITE_DELAY=")) sb.append(";WRITE_DELAY=0");
+        // A bigger page cache (KB) keeps the journal's index pages in memory between group commits.
+        if (!upper.contains(";CACHE_SIZE=")) sb.append(";CACHE_SIZE=65536");
         if (!upper.contains(";LOCK_TIMEOUT=")) sb.append(";LOCK_TIMEOUT=10000");
         if (!mem && !upper.contains(";DB_CLOSE_ON_EXIT=")) sb.append(";DB_CLOSE_ON_EXIT=FALSE");
         if (mem && !upper.contains(";DB_CLOSE_DELAY=")) sb.append(";DB_CLOSE_DELAY=-1");
