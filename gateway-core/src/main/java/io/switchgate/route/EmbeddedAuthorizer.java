@@ -9,7 +9,6 @@ import io.switchgate.store.TxnRecord;
 import io.switchgate.store.TxnType;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -131,7 +130,8 @@ public final class EmbeddedAuthorizer implements Authorizer {
             return true;
         }
         if (mm < 1 || mm > 12) return true;
-        var today = now.atZone(ZoneOffset.UTC).toLocalDate();
+        // epoch day arithmetic: ZoneOffset.getRules() would build new zone rules on every call
+        var today = java.time.LocalDate.ofEpochDay(Math.floorDiv(now.getEpochSecond(), 86_400L));
         int current = (today.getYear() % 100) * 100 + today.getMonthValue();
         return yy * 100 + mm < current;
     }

@@ -39,9 +39,9 @@ final class EngineState implements CardBook {
     private final Map<String, BatchState> openBatches = new HashMap<>();
     private final Map<String, MerchantDayTotal> dayTotals = new HashMap<>();
     /** In insertion order, so the sweep finds the oldest first (see {@link #sweep}). */
-    private final java.util.LinkedHashMap<String, TxnRecord> txns = new java.util.LinkedHashMap<>();
+    private final java.util.LinkedHashMap<String, TxnRecord> txns = new java.util.LinkedHashMap<>(1 << 16);
     /** dupKey -> RRN of the answered request (last 24 hours), in the order they were answered. */
-    private final java.util.LinkedHashMap<String, DupEntry> dupIndex = new java.util.LinkedHashMap<>();
+    private final java.util.LinkedHashMap<String, DupEntry> dupIndex = new java.util.LinkedHashMap<>(1 << 16);
 
     private record DupEntry(String rrn, long createdMillis) { }
     /** terminal|STAN -> RRN of the newest non-reversal request (what a reversal names). */
