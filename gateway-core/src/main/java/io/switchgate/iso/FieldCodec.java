@@ -381,29 +381,41 @@ final class FieldCodec {
     /** Writes {@code units} digits: {@code units - n} leading zeros then s[from, from+n), checking each digit. */
     private static int writeDigits(FieldSpec f, boolean track2, String s, int from, int n, int units, byte[] out, int pos, int off) {
         int zeros = units - n;
-        if (!f.bcd) {
-            boolean eb = f.ebcdic;
-            for (int i = 0; i < zeros; i++) out[pos++] = eb ? EBCDIC_ZERO : (byte) '0';
-            if (!eb) {
-                latin1From(s, from, n, out, pos);
-                for (int i = pos, e = pos + n; i < e; i++) {
-                    int c = out[i];
-                    if ((c < '0' || c > '9') && !(track2 && (c == '=' || c == 'D'))) throw badValue(f, off);
-                }
-                return pos + n;
-            }
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(from + i);
-                if ((c < '0' || c > '9') && !(track2 && (c == '=' || c == 'D'))) throw badValue(f, off);
-                out[pos++] = Codes.toEbcdic(c);
-            }
-            return pos;
+        if (f.bcd) {
+            final byte[] dv = track2 ? DV_TRACK2 : DV_NUM;
+            return n < 16 ? shortBcd(f, dv, s, from, n, units, zeros, out, pos, off)
+                    : longBcd(f, track2, dv, s, from, n, units, zeros, out, pos, off);
         }
-        // packed BCD: leading 0 nibbles (pad on the left when odd and left-padded, then the zero fill), the digits,
-        // and a trailing 0 nibble when odd and right-padded. The ASCII digits are first copied (an array copy) just
-        // after the field's bytes, which the caller reserved (see bcdScratch), then packed two at a time.
-        final byte[] dv = track2 ? DV_TRACK2 : DV_NUM;
-        if (n < 16) return shortBcd(f, dv, s, from, n, units, zeros, out, pos, off);
+        return textDigits(f, track2, s, from, n, zeros, out, pos, off);
+    }
+
+    /** ASCII or EBCDIC digits, left zero-filled. */
+    private static int textDigits(FieldSpec f, boolean track2, String s, int from, int n, int zeros, byte[] out, int pos, int off) {
+        boolean eb = f.ebcdic;
+        for (int i = 0; i < zeros; i++) out[pos++] = eb ? EBCDIC_ZERO : (byte) '0';
+        if (!eb) {
+            latin1From(s, from, n, out, pos);
+            for (int i = pos, e = pos + n; i < e; i++) {
+                int c = out[i];
+                if ((c < '0' || c > '9') && !(track2 && (c == '=' || c == 'D'))) throw badValue(f, off);
+            }
+            return pos + n;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(from + i);
+            if ((c < '0' || c > '9') && !(track2 && (c == '=' || c == 'D'))) throw badValue(f, off);
+            out[pos++] = Codes.toEbcdic(c);
+        }
+        return pos;
+    }
+
+    /**
+     * Packed BCD for long values: leading 0 nibbles (pad on the left when odd and left-padded, then the zero fill),
+     * the digits, and a trailing 0 nibble when odd and right-padded. The ASCII digits are first copied (an array copy)
+     * just after the field's bytes, which the caller reserved (see bcdScratch), then packed eight, four, two at a time.
+     */
+    private static int longBcd(FieldSpec f, boolean track2, byte[] dv, String s, int from, int n, int units, int zeros,
+                               byte[] out, int pos, int off) {
         int nbytes = (units + 1) >> 1;
         int src = pos + nbytes;
         latin1From(s, from, n, out, src);
