@@ -381,28 +381,41 @@ final class FieldCodec {
     /** Writes {@code units} digits: {@code units - n} leading zeros then s[from, from+n), checking each digit. */
     private static int writeDigits(FieldSpec f, boolean track2, String s, int from, int n, int units, byte[] out, int pos, int off) {
         int zeros = units - n;
-        if (!f.bcd) {
-            boolean eb = f.ebcdic;
-            for (int i = 0; i < zeros; i++) out[pos++] = eb ? EBCDIC_ZERO : (byte) '0';
-            if (!eb) {
-                latin1From(s, from, n, out, pos);
-                for (int i = pos, e = pos + n; i < e; i++) {
-                    int c = out[i];
-                    if ((c < '0' || c > '9') && !(track2 && (c == '=' || c == 'D'))) throw badValue(f, off);
-                }
-                return pos + n;
-            }
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(from + i);
-                if ((c < '0' || c > '9') && !(track2 && (c == '=' || c == 'D'))) throw badValue(f, off);
-                out[pos++] = Codes.toEbcdic(c);
-            }
-            return pos;
+        if (f.bcd) {
+            final byte[] dv = track2 ? DV_TRACK2 : DV_NUM;
+            return n < 16 ? shortBcd(f, dv, s, from, n, units, zeros, out, pos, off)
+                    : longBcd(f, track2, dv, s, from, n, units, zeros, out, pos, off);
         }
-        // packed BCD: leading 0 nibbles (pad on the left when odd and left-padded, then the zero fill), the digits,
-        // and a trailing 0 nibble when odd and right-padded. The ASCII digits are first copied (an array copy) just
-        // after the field's bytes, which the caller reserved (see bcdScratch), then packed two at a time.
-        final byte[] dv = track2 ? DV_TRACK2 : DV_NUM;
+        return textDigits(f, track2, s, from, n, zeros, out, pos, off);
+    }
+
+    /** ASCII or EBCDIC digits, left zero-filled. */
+    private static int textDigits(FieldSpec f, boolean track2, String s, int from, int n, int zeros, byte[] out, int pos, int off) {
+        boolean eb = f.ebcdic;
+        for (int i = 0; i < zeros; i++) out[pos++] = eb ? EBCDIC_ZERO : (byte) '0';
+        if (!eb) {
+            latin1From(s, from, n, out, pos);
+            for (int i = pos, e = pos + n; i < e; i++) {
+                int c = out[i];
+                if ((c < '0' || c > '9') && !(track2 && (c == '=' || c == 'D'))) throw badValue(f, off);
+            }
+            return pos + n;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(from + i);
+            if ((c < '0' || c > '9') && !(track2 && (c == '=' || c == 'D'))) throw badValue(f, off);
+            out[pos++] = Codes.toEbcdic(c);
+        }
+        return pos;
+    }
+
+    /**
+     * Packed BCD for long values: leading 0 nibbles (pad on the left when odd and left-padded, then the zero fill),
+     * the digits, and a trailing 0 nibble when odd and right-padded. The ASCII digits are first copied (an array copy)
+     * just after the field's bytes, which the caller reserved (see bcdScratch), then packed eight, four, two at a time.
+     */
+    private static int longBcd(FieldSpec f, boolean track2, byte[] dv, String s, int from, int n, int units, int zeros,
+                               byte[] out, int pos, int off) {
         int nbytes = (units + 1) >> 1;
         int src = pos + nbytes;
         latin1From(s, from, n, out, src);
@@ -416,6 +429,32 @@ final class FieldCodec {
             if (d < 0) throw badValue(f, off);
             out[p++] = (byte) d;
         }
+        if (!track2) { // eight digits at a time: check and pack them as one long
+            for (; i + 8 <= e; i += 8) {
+                long x = (long) LONG_BE.get(out, i);
+                if ((x & 0xF0F0F0F0F0F0F0F0L) != 0x3030303030303030L
+                        || ((x & 0x0F0F0F0F0F0F0F0FL) + 0x0606060606060606L & 0xF0F0F0F0F0F0F0F0L) != 0) {
+                    throw badValue(f, off);
+                }
+                long y = (x & 0x0F000F000F000F00L) >>> 4 | (x & 0x000F000F000F000FL);
+                out[p] = (byte) (y >>> 48);
+                out[p + 1] = (byte) (y >>> 32);
+                out[p + 2] = (byte) (y >>> 16);
+                out[p + 3] = (byte) y;
+                p += 4;
+            }
+            if (i + 4 <= e) { // then four at a time
+                int x = (int) INT_BE.get(out, i);
+                if ((x & 0xF0F0F0F0) != 0x30303030 || ((x & 0x0F0F0F0F) + 0x06060606 & 0xF0F0F0F0) != 0) {
+                    throw badValue(f, off);
+                }
+                int y = (x & 0x0F000F00) >>> 4 | (x & 0x000F000F);
+                out[p] = (byte) (y >>> 16);
+                out[p + 1] = (byte) y;
+                p += 2;
+                i += 4;
+            }
+        }
         for (; i + 1 < e; i += 2) {
             int hi = dv[out[i] & 0xFF], lo = dv[out[i + 1] & 0xFF];
             if ((hi | lo) < 0) throw badValue(f, off);
@@ -423,6 +462,40 @@ final class FieldCodec {
         }
         if (i < e) {
             int hi = dv[out[i] & 0xFF];
+            if (hi < 0) throw badValue(f, off);
+            out[p++] = (byte) (hi << 4);
+        }
+        return p;
+    }
+
+    private static final java.lang.invoke.VarHandle LONG_BE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+    private static final java.lang.invoke.VarHandle INT_BE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+    private static int dig(byte[] dv, char c) {
+        return c < 256 ? dv[c] : -1;
+    }
+
+    /** BCD for short values: straight from the chars, no bulk copy (whose fixed cost dominates for a few digits). */
+    private static int shortBcd(FieldSpec f, byte[] dv, String s, int from, int n, int units, int zeros, byte[] out, int pos, int off) {
+        int lead = ((units & 1) == 1 && f.bcdLeft ? 1 : 0) + zeros;
+        int p = pos;
+        for (; lead >= 2; lead -= 2) out[p++] = 0;
+        int i = from, e = from + n;
+        if (lead == 1) {
+            int d = i < e ? dig(dv, s.charAt(i++)) : 0;
+            if (d < 0) throw badValue(f, off);
+            out[p++] = (byte) d;
+        }
+        for (; i + 1 < e; i += 2) {
+            int hi = dig(dv, s.charAt(i)), lo = dig(dv, s.charAt(i + 1));
+            if ((hi | lo) < 0) throw badValue(f, off);
+            out[p++] = (byte) (hi << 4 | lo);
+        }
+        if (i < e) {
+            int hi = dig(dv, s.charAt(i));
             if (hi < 0) throw badValue(f, off);
             out[p++] = (byte) (hi << 4);
         }
