@@ -699,53 +699,51 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     // ------------------------------------------------------------------ operator actions
 
-    /** Changes a terminal's status (admin API), recorded in its audit trail. */
+    /** Changes a terminal's status (admin API), recorded in its audit trail; null if there is no such terminal. */
     public CompletableFuture<TerminalState> changeTerminalStatus(String id, TerminalStatus status, String reason) {
-        CompletableFuture<TerminalState> result = new CompletableFuture<>();
-        thread.execute(() -> {
-            try {
-                TerminalState t = state.terminal(id);
-                if (t == null) {
-                    result.complete(null);
-                    return;
-                }
-                Instant now = clock.instant();
-                TerminalState updated = t.withStatus(status, now);
-                state.put(updated);
-                ChangeSet cs = new ChangeSet().terminal(updated)
-                        .event(new StatusEvent("terminal", id, t.status().wireName(), status.wireName(), reason, now));
-                writer.submit(cs).whenComplete((v, e) -> {
-                    if (e == null) result.complete(updated);
-                    else {
-                        thread.execute(state::invalidate);
-                        result.completeExceptionally(e);
-                    }
-                });
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
+        return operatorChange(now -> {
+            TerminalState t = state.terminal(id);
+            if (t == null) return null;
+            TerminalState updated = t.withStatus(status, now);
+            state.put(updated);
+            ChangeSet cs = new ChangeSet().terminal(updated)
+                    .event(new StatusEvent("terminal", id, t.status().wireName(), status.wireName(), reason, now));
+            return new OperatorChange<>(updated, cs);
         });
-        return result;
     }
 
-    /** Changes a merchant's status (admin API), recorded in its audit trail. */
+    /** Changes a merchant's status (admin API), recorded in its audit trail; null if there is no such merchant. */
     public CompletableFuture<MerchantState> changeMerchantStatus(String id, MerchantStatus status, String reason) {
-        CompletableFuture<MerchantState> result = new CompletableFuture<>();
+        return operatorChange(now -> {
+            MerchantState m = state.merchant(id);
+            if (m == null) return null;
+            MerchantState updated = m.withStatus(status, now);
+            state.put(updated);
+            ChangeSet cs = new ChangeSet().merchant(updated)
+                    .event(new StatusEvent("merchant", id, m.status().wireName(), status.wireName(), reason, now));
+            return new OperatorChange<>(updated, cs);
+        });
+    }
+
+    private record OperatorChange<T>(T updated, ChangeSet changes) { }
+
+    /**
+     * Runs an operator's change on the engine thread (like any request, so it cannot race one) and completes
+     * once it is committed; a failed commit reloads the working set.
+     */
+    private <T> CompletableFuture<T> operatorChange(java.util.function.Function<Instant, OperatorChange<T>> change) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         thread.execute(() -> {
             try {
-                MerchantState m = state.merchant(id);
-                if (m == null) {
+                OperatorChange<T> c = change.apply(clock.instant());
+                if (c == null) {
                     result.complete(null);
                     return;
                 }
-                Instant now = clock.instant();
-                MerchantState updated = m.withStatus(status, now);
-                state.put(updated);
-                ChangeSet cs = new ChangeSet().merchant(updated)
-                        .event(new StatusEvent("merchant", id, m.status().wireName(), status.wireName(), reason, now));
-                writer.submit(cs).whenComplete((v, e) -> {
-                    if (e == null) result.complete(updated);
-                    else {
+                writer.submit(c.changes()).whenComplete((v, e) -> {
+                    if (e == null) {
+                        result.complete(c.updated());
+                    } else {
                         thread.execute(state::invalidate);
                         result.completeExceptionally(e);
                     }
