@@ -320,10 +320,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         int macField = r.msg.hasField(128) ? 128 : r.msg.hasField(64) ? 64 : -1;
         boolean network = r.type == TxnType.ECHO || r.type == TxnType.SIGNON;
         if (macField < 0) return network || !r.terminal.macRequired();
-        int offset = r.msg.offsetOf(macField);
-        byte[] mac = r.msg.getBytes(macField);
-        if (r.macKey == null || offset < 0 || mac == null || mac.length != 8) return false;
-        return security.verifyMac(r.macKey, MacAlgorithm.X919_RETAIL_PAD1, r.raw, 0, offset, mac, 0, 8);
+        return Boolean.TRUE.equals(MessageMac.verify(r.raw, r.msg, r.macKey, security));
     }
 
     private KeyHandle responseMacKey(Request r) {

@@ -3,7 +3,6 @@ package io.switchgate.txn;
 import io.switchgate.iso.IsoMessage;
 import io.switchgate.policy.Codes;
 import io.switchgate.security.KeyHandle;
-import io.switchgate.security.MacAlgorithm;
 import io.switchgate.security.SecurityModule;
 import io.switchgate.store.BatchState;
 import io.switchgate.store.TxnType;
@@ -15,7 +14,6 @@ import io.switchgate.store.TxnType;
  */
 final class ResponseBuilder {
     private static final int[] ECHOED = {3, 4, 7, 11, 12, 13, 41, 42, 49};
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private ResponseBuilder() {
     }
@@ -32,7 +30,7 @@ final class ResponseBuilder {
         if (r.type == TxnType.BALANCE && approved && o.balance() != null) resp.set(54, additionalAmount(o.balance(), r.msg.getString(49)));
         if (r.type == TxnType.SETTLEMENT) settlementTotals(r, resp);
         if (tak == null) return r.dialect.pack(resp);
-        return withMac(r, resp, tak, security);
+        return MessageMac.pack(r.dialect, resp, tak, security);
     }
 
     /** ISO 8583 additional amounts: account type 10, amount type 02 (available), currency, C/D, 12 digits. */
@@ -64,26 +62,4 @@ final class ResponseBuilder {
         return sb.append(s).toString();
     }
 
-    private static byte[] withMac(Request r, IsoMessage resp, KeyHandle tak, SecurityModule security) {
-        int macField = 64;
-        for (int f : resp.presentFields()) if (f > 64) macField = 128;
-        resp.set(macField, new byte[8]);
-        byte[] packed = r.dialect.pack(resp);
-        int offset = r.dialect.unpack(packed).offsetOf(macField);
-        byte[] mac = security.generateMac(tak, MacAlgorithm.X919_RETAIL_PAD1, packed, 0, offset);
-        int encoded = packed.length - offset;
-        if (encoded == 8) {
-            System.arraycopy(mac, 0, packed, offset, 8);
-            return packed;
-        }
-        if (encoded == 16) {
-            for (int i = 0; i < 8; i++) {
-                packed[offset + 2 * i] = (byte) HEX[(mac[i] >> 4) & 0xF];
-                packed[offset + 2 * i + 1] = (byte) HEX[mac[i] & 0xF];
-            }
-            return packed;
-        }
-        resp.set(macField, mac);
-        return r.dialect.pack(resp);
-    }
 }

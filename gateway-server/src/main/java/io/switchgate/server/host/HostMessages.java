@@ -91,27 +91,7 @@ final class HostMessages {
 
     /** Packs {@code m}, with the MAC (X9.19, padding 1) under {@code zak} in DE 64, or DE 128 when a field above 64 is present. */
     static byte[] pack(IsoMessage m, Dialect d, KeyHandle zak, SecurityModule security) {
-        if (zak == null) return d.pack(m);
-        int macField = 64;
-        for (int f : m.presentFields()) if (f > 64 && f != 128) macField = 128;
-        m.set(macField, new byte[8]);
-        byte[] packed = d.pack(m);
-        int offset = d.unpack(packed).offsetOf(macField);
-        byte[] mac = security.generateMac(zak, MacAlgorithm.X919_RETAIL_PAD1, packed, 0, offset);
-        int encoded = packed.length - offset;
-        if (encoded == 8) {
-            System.arraycopy(mac, 0, packed, offset, 8);
-            return packed;
-        }
-        if (encoded == 16) {
-            for (int i = 0; i < 8; i++) {
-                packed[offset + 2 * i] = (byte) HEX[(mac[i] >> 4) & 0xF];
-                packed[offset + 2 * i + 1] = (byte) HEX[mac[i] & 0xF];
-            }
-            return packed;
-        }
-        m.set(macField, mac);
-        return d.pack(m);
+        return zak == null ? d.pack(m) : io.switchgate.txn.MessageMac.pack(d, m, zak, security);
     }
 
     /** Whether the host's answer carries a MAC that verifies under the ZAK (true when there is no ZAK). */

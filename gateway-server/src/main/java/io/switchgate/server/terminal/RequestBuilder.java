@@ -220,36 +220,7 @@ public final class RequestBuilder {
 
     /** Packs the request, with its MAC in DE 64 (or 128) when {@link #macs} says so. */
     public byte[] pack(IsoMessage m) {
-        if (!macs(m)) {
-            return dialect.pack(m);
-        }
-        int macField = 64;
-        for (int f : m.presentFields()) {
-            if (f > 64 && f != 128) {
-                macField = 128;
-            }
-        }
-        m.unset(macField == 64 ? 128 : 64);
-        m.set(macField, new byte[8]);
-        byte[] packed = dialect.pack(m);
-        int offset = dialect.unpack(packed).offsetOf(macField);
-        byte[] mac = security.generateMac(tak, MacAlgorithm.X919_RETAIL_PAD1, packed, 0, offset);
-        int encoded = packed.length - offset;
-        if (encoded == 8) {
-            System.arraycopy(mac, 0, packed, offset, 8);
-            m.set(macField, mac);
-            return packed;
-        }
-        if (encoded == 16) { // a dialect that carries DE 64 as hex text
-            for (int i = 0; i < 8; i++) {
-                packed[offset + 2 * i] = HEX[(mac[i] >> 4) & 0xF];
-                packed[offset + 2 * i + 1] = HEX[mac[i] & 0xF];
-            }
-            m.set(macField, mac);
-            return packed;
-        }
-        m.set(macField, mac);
-        return dialect.pack(m);
+        return macs(m) ? io.switchgate.txn.MessageMac.pack(dialect, m, tak, security) : dialect.pack(m);
     }
 
     /**
@@ -257,16 +228,7 @@ public final class RequestBuilder {
      * otherwise whether it verifies.
      */
     public Boolean verifyResponseMac(byte[] raw, IsoMessage response) {
-        int macField = response.hasField(128) ? 128 : response.hasField(64) ? 64 : -1;
-        if (macField < 0 || tak == null) {
-            return null;
-        }
-        int offset = response.offsetOf(macField);
-        byte[] mac = response.getBytes(macField);
-        if (offset < 0 || mac == null || mac.length != 8) {
-            return false;
-        }
-        return security.verifyMac(tak, MacAlgorithm.X919_RETAIL_PAD1, raw, 0, offset, mac, 0, 8);
+        return tak == null ? null : io.switchgate.txn.MessageMac.verify(raw, response, tak, security);
     }
 
     /**

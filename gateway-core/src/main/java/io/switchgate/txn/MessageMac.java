@@ -1,0 +1,62 @@
+package io.switchgate.txn;
+
+import io.switchgate.iso.Dialect;
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.security.KeyHandle;
+import io.switchgate.security.MacAlgorithm;
+import io.switchgate.security.SecurityModule;
+
+/**
+ * The contract's message MAC: ISO 9797-1 algorithm 3 (X9.19 retail MAC), padding method 1, over the packed
+ * message from the first MTI byte to the last byte before the MAC field, carried in DE 64, or in DE 128 when
+ * the message has a field above 64. Used for terminal responses, host requests and the terminal simulator.
+ */
+public final class MessageMac {
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private MessageMac() {
+    }
+
+    /** DE 128 when a field above 64 (other than 128) is present, else DE 64. */
+    public static int macField(IsoMessage m) {
+        for (int f : m.presentFields()) if (f > 64 && f != 128) return 128;
+        return 64;
+    }
+
+    /** Packs {@code m} with its MAC under {@code key}; {@code m} is left holding the MAC in the MAC field. */
+    public static byte[] pack(Dialect dialect, IsoMessage m, KeyHandle key, SecurityModule security) {
+        int macField = macField(m);
+        m.unset(macField == 64 ? 128 : 64);
+        m.set(macField, new byte[8]);
+        byte[] packed = dialect.pack(m);
+        int offset = dialect.unpack(packed).offsetOf(macField);
+        byte[] mac = security.generateMac(key, MacAlgorithm.X919_RETAIL_PAD1, packed, 0, offset);
+        m.set(macField, mac);
+        int encoded = packed.length - offset;
+        if (encoded == 8) {
+            System.arraycopy(mac, 0, packed, offset, 8);
+            return packed;
+        }
+        if (encoded == 16) { // a dialect that carries the MAC field as hex text
+            for (int i = 0; i < 8; i++) {
+                packed[offset + 2 * i] = HEX[(mac[i] >> 4) & 0xF];
+                packed[offset + 2 * i + 1] = HEX[mac[i] & 0xF];
+            }
+            return packed;
+        }
+        return dialect.pack(m);
+    }
+
+    /**
+     * Verifies the MAC of a message parsed from {@code raw}: null when it carries none, else whether it
+     * verifies under {@code key} (compared in constant time by the security module).
+     */
+    public static Boolean verify(byte[] raw, IsoMessage parsed, KeyHandle key, SecurityModule security) {
+        int macField = parsed.hasField(128) ? 128 : parsed.hasField(64) ? 64 : -1;
+        if (macField < 0) return null;
+        int offset = parsed.offsetOf(macField);
+        byte[] mac = parsed.getBytes(macField);
+        if (key == null || offset < 0 || mac == null || mac.length != 8) return false;
+        return security.verifyMac(key, MacAlgorithm.X919_RETAIL_PAD1, raw, 0, offset, mac, 0, 8);
+    }
+}
