@@ -59,7 +59,7 @@ class JdbcTransactionStoreTest {
         }
         assertEquals(List.of("cards.masked_pan", "cards.pan_hash", "transactions.masked_pan", "transactions.pan_hash"),
                 panColumns.stream().sorted().toList());
-        assertEquals(9, tables); // 8 tables + schema_version
+        assertEquals(10, tables); // 8 tables + saf_messages + schema_version
     }
 
     @Test
