@@ -449,6 +449,13 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private void reversal(Request r) {
         String de90 = r.msg.getString(90);
         String originalStan = de90 != null ? de90.substring(4, 10) : r.stan();
+        Request stillAtHost = state.awaitingHostByStan.get(r.terminal.id() + '|' + originalStan);
+        if (stillAtHost != null) {
+            // The terminal gave up on a request the host has not answered yet: reverse it once it is answered
+            // (and journaled), rather than record "no original" and let a late approval stand.
+            stillAtHost.answer.whenCompleteAsync((b, e) -> process(r), thread);
+            return;
+        }
         TxnRecord original = state.reversalTarget(r.terminal.id(), originalStan);
         long refunds = 0;
         if (original != null && original.type() == TxnType.SALE) {
@@ -570,7 +577,11 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 r.terminal.id(), r.terminal.merchantId(), r.stan(), r.rrn(rrns), cs, r.now, r.msg);
         CompletableFuture<AuthResult> pending = a.authorize(req);
         boolean async = !pending.isDone() && r.dupKey != null;
-        if (async) state.awaitingHost.put(r.dupKey, r);
+        String stanKey = r.terminal.id() + '|' + r.stan();
+        if (async) {
+            state.awaitingHost.put(r.dupKey, r);
+            state.awaitingHostByStan.put(stanKey, r);
+        }
         onEngineThread(pending, auth -> {
             r.hostStan = auth.hostStan();
             r.hostRrn = auth.hostRrn();
@@ -578,7 +589,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 k.accept(auth, cs, a.name());
             } finally {
                 // Only now is the request in the duplicate index; until now its twins wait for it.
-                if (async) state.awaitingHost.remove(r.dupKey, r);
+                if (async) {
+                    state.awaitingHost.remove(r.dupKey, r);
+                    state.awaitingHostByStan.remove(stanKey, r);
+                }
             }
         });
     }

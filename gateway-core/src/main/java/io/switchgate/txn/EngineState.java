@@ -54,6 +54,8 @@ final class EngineState implements CardBook {
     private final Map<String, List<String>> children = new HashMap<>();
     /** dupKey -> request waiting for an upstream host's answer (a duplicate waits for it, then replays). */
     final Map<String, Request> awaitingHost = new HashMap<>();
+    /** terminal|STAN -> request waiting for an upstream host's answer (a reversal naming it waits for it). */
+    final Map<String, Request> awaitingHostByStan = new HashMap<>();
     /** sale RRN -> amount of its refunds waiting for a host's answer. */
     final Map<String, Long> refundsInFlight = new HashMap<>();
     /** merchant|day -> amount of refunds waiting for a host's answer. */

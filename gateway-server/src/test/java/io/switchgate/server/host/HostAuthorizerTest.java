@@ -145,6 +145,25 @@ class HostAuthorizerTest {
     }
 
     @Test
+    void reversalArrivingWhileTheSaleIsAtTheHostReversesItOnceAnswered() throws Exception {
+        sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.late(250) : HostSimulator.Reply.approve();
+        IsoMessage sale = financial("000000", 777);
+        var saleAnswer = gw.handle(D.pack(sale), "pos");
+        waitFor("sale at the host", 5000, () -> sim.count("0200") == 1);
+        IsoMessage rev = sale.copy().setMti("0400");
+        IsoMessage r = send(gw, rev);
+        assertEquals("0410", r.getMti());
+        assertEquals("00", r.getString(39), "the reversal waits for the sale and then reverses it");
+        IsoMessage saleResp = D.unpack(saleAnswer.get(5, TimeUnit.SECONDS));
+        assertEquals("00", saleResp.getString(39));
+        TxnRecord rec = gw.store().findByRrn(saleResp.getString(37)).orElseThrow();
+        assertEquals(io.switchgate.store.TxnStatus.REVERSED, rec.status(), "the host's late approval does not stand");
+        String hostStan = sim.ofMti("0200").get(0).getString(11);
+        waitFor("reversal at the host", 5000, () -> sim.reversalsApplied.containsKey(hostStan));
+        assertEquals(1, sim.reversalsApplied.get(hostStan).get());
+    }
+
+    @Test
     void refundAndVoidFollowTheirSaleToTheHost() {
         IsoMessage sale = send(gw, financial("000000", 5000));
         assertEquals("00", sale.getString(39));
