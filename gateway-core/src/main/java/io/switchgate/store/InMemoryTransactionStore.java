@@ -48,6 +48,11 @@ public final class InMemoryTransactionStore implements TransactionStore {
     private volatile boolean closed;
 
     @Override
+    public boolean exclusive() {
+        return true;
+    }
+
+    @Override
     public void migrate() {
         // nothing to create
     }

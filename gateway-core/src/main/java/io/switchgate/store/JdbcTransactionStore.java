@@ -155,6 +155,12 @@ public final class JdbcTransactionStore implements TransactionStore {
         return dataSource;
     }
 
+    /** H2 (a file or memory database of this process); PostgreSQL is shared by nodes. */
+    @Override
+    public boolean exclusive() {
+        return !postgres;
+    }
+
     @Override
     public void migrate() {
         new SchemaMigrator(dataSource, postgres).migrate();

@@ -81,6 +81,14 @@ public interface TransactionStore extends AutoCloseable {
      */
     long reserveSequence(String name, int count);
 
+    /**
+     * True if no other process can write this store (an embedded H2 file, memory): then whatever this
+     * process did not write since it opened the store is not there, and the engine can skip some reads.
+     */
+    default boolean exclusive() {
+        return false;
+    }
+
     /** True if the database answers a trivial query now. */
     boolean isHealthy();
 

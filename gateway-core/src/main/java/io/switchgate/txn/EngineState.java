@@ -62,8 +62,12 @@ final class EngineState implements CardBook {
     final Map<String, Long> dayRefundsInFlight = new HashMap<>();
     private boolean loaded;
 
-    EngineState(TransactionStore store) {
+    /** When this working set started: records created since were journaled by this process. */
+    private final Instant openedAt;
+
+    EngineState(TransactionStore store, Instant openedAt) {
         this.store = store;
+        this.openedAt = openedAt;
     }
 
     void invalidate() {
@@ -206,9 +210,14 @@ final class EngineState implements CardBook {
             // First time this original is asked about: what the store has (earlier runs, other nodes), plus what
             // this process journaled against it since (indexed as it happened, possibly not committed yet).
             kids = new ArrayList<>();
-            for (TxnRecord t : store.findByOriginalRrn(originalRrn)) {
-                txns.putIfAbsent(t.rrn(), t);
-                kids.add(t.rrn());
+            TxnRecord original = txns.get(originalRrn);
+            boolean onlyHere = store.exclusive() && original != null && !original.createdAt().isBefore(openedAt);
+            // An original journaled by this process on a store nobody else writes has only local children.
+            if (!onlyHere) {
+                for (TxnRecord t : store.findByOriginalRrn(originalRrn)) {
+                    txns.putIfAbsent(t.rrn(), t);
+                    kids.add(t.rrn());
+                }
             }
             List<String> local = localChildren.get(originalRrn);
             if (local != null) for (String rrn : local) if (!kids.contains(rrn)) kids.add(rrn);
