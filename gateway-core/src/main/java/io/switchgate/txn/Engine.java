@@ -652,6 +652,15 @@ public final class Engine implements MessageHandler, AutoCloseable {
         commit.whenComplete((v, err) -> {
             if (err == null) {
                 release(r, o, ready);
+            } else if (cause(err) instanceof io.switchgate.store.ConcurrentUpdateException && !r.retried) {
+                // Another node changed a row this decision read (or an earlier decision on it failed): decide
+                // again once, from what the store holds now. Nothing of the first decision was committed.
+                log.info("terminal {} stan {}: {}; deciding again on fresh state", r.terminal.id(), r.stan(), cause(err).getMessage());
+                thread.execute(() -> {
+                    state.invalidate();
+                    r.retried = true;
+                    process(r);
+                });
             } else {
                 log.error("journal commit failed for terminal {} stan {}: {}", r.terminal.id(), r.stan(), err.toString());
                 thread.execute(state::invalidate);
@@ -659,6 +668,11 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 release(r, failed, pack(r, failed, tak));
             }
         });
+    }
+
+    private static Throwable cause(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
+        return t;
     }
 
     /** The same answer again (same DE 37, 38, 39), once the original answer is durable. */

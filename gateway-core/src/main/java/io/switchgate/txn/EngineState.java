@@ -60,7 +60,8 @@ final class EngineState implements CardBook {
     final Map<String, Long> refundsInFlight = new HashMap<>();
     /** merchant|day -> amount of refunds waiting for a host's answer. */
     final Map<String, Long> dayRefundsInFlight = new HashMap<>();
-    private boolean loaded;
+    private boolean referenceLoaded;
+    private boolean indexesLoaded;
 
     /** When this working set started: records created since were journaled by this process. */
     private final Instant openedAt;
@@ -70,6 +71,11 @@ final class EngineState implements CardBook {
         this.openedAt = openedAt;
     }
 
+    /**
+     * Forgets every row it holds, so the next request reads them from the store again. The duplicate and
+     * early-reversal indexes stay: they only ever point at RRNs, and an RRN whose commit failed is simply
+     * not found. (Reloading them would mean scanning 24 hours of journal.)
+     */
     void invalidate() {
         terminals.clear();
         merchants.clear();
@@ -77,24 +83,26 @@ final class EngineState implements CardBook {
         openBatches.clear();
         dayTotals.clear();
         txns.clear();
-        dupIndex.clear();
         children.clear();
         localChildren.clear();
         byTerminalStan.clear();
-        orphanReversals.clear();
-        loaded = false;
+        referenceLoaded = false;
     }
 
     private void ensureLoaded() {
-        if (loaded) return;
-        for (TerminalState t : store.listTerminals()) terminals.put(t.id(), t);
-        for (MerchantState m : store.listMerchants()) merchants.put(m.id(), m);
-        Instant since = Instant.now().minus(DUPLICATE_WINDOW);
-        // Kept as if answered now (their own 24-hour window is checked on the record when one is asked about).
-        long loadedAt = Instant.now().toEpochMilli();
-        store.forEachDupKeySince(since, (key, rrn) -> dupIndex.put(key, new DupEntry(rrn, loadedAt)));
-        for (TxnRecord r : store.findOrphanReversals(since)) orphanReversals.add(r.terminalId() + '|' + r.originalStan());
-        loaded = true;
+        if (!referenceLoaded) {
+            for (TerminalState t : store.listTerminals()) terminals.put(t.id(), t);
+            for (MerchantState m : store.listMerchants()) merchants.put(m.id(), m);
+            referenceLoaded = true;
+        }
+        if (!indexesLoaded) {
+            Instant since = Instant.now().minus(DUPLICATE_WINDOW);
+            // Kept as if answered now (their own 24-hour window is checked on the record when one is asked about).
+            long loadedAt = Instant.now().toEpochMilli();
+            store.forEachDupKeySince(since, (key, rrn) -> dupIndex.put(key, new DupEntry(rrn, loadedAt)));
+            for (TxnRecord r : store.findOrphanReversals(since)) orphanReversals.add(r.terminalId() + '|' + r.originalStan());
+            indexesLoaded = true;
+        }
     }
 
     // ---- reference data ----
@@ -199,6 +207,12 @@ final class EngineState implements CardBook {
         ensureLoaded();
         DupEntry e = dupIndex.get(dupKey);
         TxnRecord t = e != null ? txn(e.rrn()) : null;
+        if (t == null && !store.exclusive()) {
+            // Several nodes share this store: a retransmission may come here after its first answer came from
+            // another node (the terminal failed over). The store knows; this node's memory does not.
+            t = store.findByDupKey(dupKey).orElse(null);
+            if (t != null) txns.putIfAbsent(t.rrn(), t);
+        }
         if (t == null || t.createdAt().plus(DUPLICATE_WINDOW).isBefore(now)) return null;
         return t;
     }

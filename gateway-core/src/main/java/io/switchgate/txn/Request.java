@@ -51,6 +51,8 @@ final class Request {
     io.switchgate.security.KeyHandle macKey;
     io.switchgate.security.KeyHandle responseMacKey;
     io.switchgate.security.KeyHandle pinKey;
+    /** Decided a second time after its first decision lost a concurrent update (at most once). */
+    boolean retried;
     private String rrn;
     /** STAN and RRN used towards an upstream host, when one authorized this request. */
     String hostStan;

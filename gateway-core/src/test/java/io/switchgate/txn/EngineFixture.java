@@ -49,9 +49,13 @@ final class EngineFixture {
     }
 
     static GatewayConfig config(String storeUrl) {
+        return config(storeUrl, "01");
+    }
+
+    static GatewayConfig config(String storeUrl, String nodeId) {
         var limits = new GatewayConfig.RefundLimits(180, 500000, 2000000);
         return new GatewayConfig(
-                new GatewayConfig.Node("01"),
+                new GatewayConfig.Node(nodeId),
                 List.of(new GatewayConfig.Listener("pos", "127.0.0.1", 0, "nac2", "iso87binary", 8192, 300)),
                 new GatewayConfig.Admin("127.0.0.1", 0, null),
                 new GatewayConfig.Store(storeUrl, storeUrl.startsWith("jdbc:postgresql:") ? io.switchgate.store.PostgresSupport.USER : "sa",
