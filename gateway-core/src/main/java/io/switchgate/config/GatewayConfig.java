@@ -28,7 +28,15 @@ public record GatewayConfig(
 
     public record Admin(String host, int port, String token) { }
 
-    public record Store(String url, String user, String password, int poolSize) { }
+    /**
+     * @param sharedByNodes several gateway nodes use this (PostgreSQL) store: a duplicate this node has not seen is
+     *                      also looked up in the store (a terminal may retransmit to another node after failover)
+     */
+    public record Store(String url, String user, String password, int poolSize, boolean sharedByNodes) {
+        public Store(String url, String user, String password, int poolSize) {
+            this(url, user, password, poolSize, false);
+        }
+    }
 
     public record Security(String masterKey) { }
 

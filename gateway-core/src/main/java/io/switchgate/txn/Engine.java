@@ -99,7 +99,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         this.router = setup.router();
         this.clock = setup.clock();
         this.zone = setup.zone();
-        this.state = new EngineState(setup.store(), setup.clock().instant());
+        this.state = new EngineState(setup.store(), setup.clock().instant(), setup.sharedByNodes());
         this.rrns = new RrnAllocator(nodeId, setup.store());
         Authorizer embedded = new EmbeddedAuthorizer(state, security);
         authorizers.put(embedded.name(), embedded);

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param defaultDialect     for messages handed in without a (known) listener name
  * @param hostAuthorizers    upstream hosts, by their names (the embedded authorizer is always there)
  * @param zone               whose calendar days the daily refund limit counts
+ * @param sharedByNodes      several gateway nodes share the store (duplicates are also looked up there)
  */
 public record EngineSetup(
         String nodeId,
@@ -31,5 +32,6 @@ public record EngineSetup(
         Router router,
         List<Authorizer> hostAuthorizers,
         Clock clock,
-        ZoneId zone) {
+        ZoneId zone,
+        boolean sharedByNodes) {
 }

@@ -66,9 +66,13 @@ final class EngineState implements CardBook {
     /** When this working set started: records created since were journaled by this process. */
     private final Instant openedAt;
 
-    EngineState(TransactionStore store, Instant openedAt) {
+    /** Several nodes share the store: a duplicate key unknown here is also looked up there. */
+    private final boolean sharedByNodes;
+
+    EngineState(TransactionStore store, Instant openedAt, boolean sharedByNodes) {
         this.store = store;
         this.openedAt = openedAt;
+        this.sharedByNodes = sharedByNodes;
     }
 
     /**
@@ -207,7 +211,7 @@ final class EngineState implements CardBook {
         ensureLoaded();
         DupEntry e = dupIndex.get(dupKey);
         TxnRecord t = e != null ? txn(e.rrn()) : null;
-        if (t == null && !store.exclusive()) {
+        if (t == null && sharedByNodes) {
             // Several nodes share this store: a retransmission may come here after its first answer came from
             // another node (the terminal failed over). The store knows; this node's memory does not.
             t = store.findByDupKey(dupKey).orElse(null);

@@ -90,7 +90,8 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             writer = new GroupCommitWriter(store);
             List<io.switchgate.route.Authorizer> hostAuthorizers = hosts.create(config, security, store);
             Engine engine = new Engine(new EngineSetup(config.node().id(), dialects, first, store, writer, security, hasher,
-                    new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault()));
+                    new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault(),
+                    config.store() != null && config.store().sharedByNodes()));
             return new Gateway(config, store, writer, security, engine, hostAuthorizers, hasher);
         } catch (RuntimeException e) {
             if (writer != null) writer.close();

@@ -24,12 +24,20 @@ class TwoNodePostgresTest {
         if (schema != null) PostgresSupport.dropSchema(schema);
     }
 
+    /** The same configuration with {@code store.sharedByNodes: true}. */
+    static io.switchgate.config.GatewayConfig shared(io.switchgate.config.GatewayConfig c) {
+        var s = c.store();
+        return new io.switchgate.config.GatewayConfig(c.node(), c.listeners(), c.admin(),
+                new io.switchgate.config.GatewayConfig.Store(s.url(), s.user(), s.password(), s.poolSize(), true),
+                c.security(), c.merchants(), c.terminals(), c.routes(), c.hosts(), c.authorizer(), c.logging());
+    }
+
     @Test
     void retransmissionToTheOtherNodeIsAnsweredTheSame() {
         schema = PostgresSupport.createSchema();
         String url = PostgresSupport.url(schema);
-        a = Gateway.start(EngineFixture.config(url, "01"));
-        b = Gateway.start(EngineFixture.config(url, "02"));
+        a = Gateway.start(shared(EngineFixture.config(url, "01")));
+        b = Gateway.start(shared(EngineFixture.config(url, "02")));
         TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
         TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage sale = onA.sale(PAN_NOPIN, 2_500);

@@ -40,9 +40,9 @@ import java.util.stream.Stream;
         description = "Start a throw-away gateway and walk a demo terminal through sign-on, sale, balance, refund, reversal, void and settlement.")
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/gateway.yaml",
-            description = "where the demo merchant, terminal and cards come from (default: ${DEFAULT-VALUE})")
-    Path config = Path.of("config/gateway.yaml");
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "where the demo merchant, terminal and cards come from (default: config/gateway.yaml, or the shipped one built into the jar)")
+    Path config; // null: config/gateway.yaml, or the shipped copy when absent
 
     @Option(names = "--terminal", defaultValue = "TERM0001", description = "demo terminal (default: ${DEFAULT-VALUE})")
     String terminal = "TERM0001";
@@ -61,14 +61,14 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GatewayConfig shipped;
         try {
-            shipped = new ConfigLoader().load(config);
+            shipped = new ConfigLoader().loadOrShipped(config);
         } catch (ConfigException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
         GatewayConfig.Terminal term = shipped.terminals().stream().filter(t -> t.id().equals(terminal)).findFirst().orElse(null);
         if (term == null) {
-            System.err.println("error: --terminal: " + terminal + " is not in " + config);
+            System.err.println("error: --terminal: " + terminal + " is not in " + (config == null ? "the configuration" : config));
             return 2;
         }
         Path tmp = Files.createTempDirectory("gateway-demo");

@@ -31,9 +31,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
-    @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/gateway.yaml",
-            description = "configuration file (default: ${DEFAULT-VALUE})")
-    Path config = Path.of("config/gateway.yaml");
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "configuration file (default: config/gateway.yaml, or the shipped one built into the jar when that is absent)")
+    Path config; // null: config/gateway.yaml, or the shipped copy in the jar when that is absent
 
     @Option(names = "--drain-seconds", paramLabel = "N", defaultValue = "10",
             description = "at shutdown, how long to wait for in-flight responses (default: ${DEFAULT-VALUE})")
@@ -74,7 +74,7 @@ public final class ServeCommand implements Callable<Integer> {
         ConfigLoader loader = new ConfigLoader();
         GatewayConfig cfg;
         try {
-            cfg = loader.load(config);
+            cfg = loader.loadOrShipped(config);
         } catch (ConfigException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

@@ -87,6 +87,27 @@ public final class ConfigLoader {
         return parse(text, file.toString(), parent);
     }
 
+    /** Where the commands look when no {@code --config} is given. */
+    public static final Path DEFAULT_FILE = Path.of("config/gateway.yaml");
+    private static final String SHIPPED_RESOURCE = "/io/switchgate/server/gateway.yaml";
+
+    /**
+     * {@code file} if given; otherwise {@code config/gateway.yaml} in the working directory, or, when that is
+     * absent, the copy of the shipped configuration inside the jar (with a warning saying so).
+     */
+    public GatewayConfig loadOrShipped(Path file) {
+        if (file != null || Files.exists(DEFAULT_FILE)) return load(file != null ? file : DEFAULT_FILE);
+        try (var in = ConfigLoader.class.getResourceAsStream(SHIPPED_RESOURCE)) {
+            if (in == null) throw new ConfigException("", "configuration file " + DEFAULT_FILE + " not found");
+            GatewayConfig cfg = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "shipped gateway.yaml",
+                    Path.of("").toAbsolutePath());
+            warnings.add(DEFAULT_FILE + " not found here: using the shipped configuration built into the jar");
+            return cfg;
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read the shipped configuration: " + e.getMessage());
+        }
+    }
+
     /** Parses YAML text; {@code source} names it in syntax errors. */
     public GatewayConfig parse(String yaml, String source, Path baseDir) {
         this.baseDir = baseDir;
@@ -204,7 +225,7 @@ public final class ConfigLoader {
     }
 
     private GatewayConfig.Store store(YamlNode root) {
-        YamlNode s = root.node("store", "url", "user", "password", "poolSize");
+        YamlNode s = root.node("store", "url", "user", "password", "poolSize", "sharedByNodes");
         String url = s.str("url", "jdbc:h2:file:./data/gateway");
         if (!url.startsWith("jdbc:") && !url.startsWith("memory:")) {
             throw new ConfigException(s.path("url"), "'" + url + "' is not a JDBC URL (jdbc:h2:... or jdbc:postgresql://...) nor memory:");
@@ -212,7 +233,11 @@ public final class ConfigLoader {
         String user = s.str("user", "sa");
         String password = s.str("password", "");
         int pool = s.integer("poolSize", 4, 1, 256);
-        return new GatewayConfig.Store(url, user, password, pool);
+        boolean shared = s.bool("sharedByNodes", false);
+        if (shared && !url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException(s.path("sharedByNodes"), "only a PostgreSQL store can be shared by several gateway nodes");
+        }
+        return new GatewayConfig.Store(url, user, password, pool, shared);
     }
 
     private GatewayConfig.Security security(YamlNode root) {

@@ -36,6 +36,16 @@ class DemoCommandTest {
     }
 
     @Test
+    void withoutAConfigFileHereItUsesTheShippedOneFromTheJar() throws Exception {
+        // the module directory has no config/gateway.yaml: the copy built into the jar (target/classes) is used
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoCommand demo = new DemoCommand(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertFalse(java.nio.file.Files.exists(Path.of("config/gateway.yaml")));
+        assertEquals(0, demo.call());
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("settlement 1 sale 10000, 1 refund 3000 -> 00"));
+    }
+
+    @Test
     void unknownTerminalIsABadArgument() throws Exception {
         DemoCommand demo = new DemoCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         demo.config = Path.of("../config/gateway.yaml");

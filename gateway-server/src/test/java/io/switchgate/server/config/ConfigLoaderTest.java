@@ -171,6 +171,7 @@ class ConfigLoaderTest {
             "admin: { port: 99999 } => admin.port: 99999 is out of range 0..65535",
             "store: { url: 'h2:mem:x' } => store.url: 'h2:mem:x' is not a JDBC URL (jdbc:h2:... or jdbc:postgresql://...) nor memory:",
             "store: { poolSize: 0 } => store.poolSize: 0 is out of range 1..256",
+            "store: { sharedByNodes: true } => store.sharedByNodes: only a PostgreSQL store can be shared by several gateway nodes",
             "security: { masterKey: '0123' } => security.masterKey: must be 32 or 48 hex characters (TDES), 64 (AES-256), or aes:<32|48|64 hex>; found 4 characters",
             "merchants:\\n  - { id: MERCHANT01 } => merchants[0].id: 'MERCHANT01' must be exactly 15 characters (DE 42), found 10",
             "merchants:\\n  - { id: MERCHANT0000001 }\\n  - { id: MERCHANT0000001 } => merchants[1].id: duplicate merchant id 'MERCHANT0000001'",
