@@ -42,25 +42,7 @@ public final class DecodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Dialect d;
-        Framing f;
-        try {
-            d = Dialect.named(dialect);
-            f = Framing.parse(framing);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
-        PrintStream out = System.out;
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            line = line.strip();
-            if (line.isEmpty()) continue;
-            out.println(JSON.writeValueAsString(decodeLine(d, f, line, unmasked)));
-        }
-        out.flush();
-        return 0;
+        return LineFilter.run(dialect, framing, (d, f, line) -> JSON.writeValueAsString(decodeLine(d, f, line, unmasked)));
     }
 
     /** One input line to its JSON object (a message or an error). */
