@@ -87,7 +87,14 @@ public final class JdbcSafQueue implements SafQueue {
     @Override
     public List<SafMessage> lease(String node, Instant now, int max, Duration lease) {
         try (Connection c = dataSource.getConnection()) {
-            return postgres ? leaseSkipLocked(c, node, now, max, lease) : leaseByClaim(c, node, now, max, lease);
+            if (postgres) return leaseSkipLocked(c, node, now, max, lease);
+            var h2 = io.switchgate.store.H2WriteLock.of(c.getMetaData().getURL()); // claims are conditional updates
+            h2.lock();
+            try {
+                return leaseByClaim(c, node, now, max, lease);
+            } finally {
+                h2.unlock();
+            }
         } catch (SQLException e) {
             throw fail("lease", e);
         }
@@ -175,19 +182,18 @@ public final class JdbcSafQueue implements SafQueue {
 
     @Override
     public boolean reschedule(String id, String node, Instant next, Instant now, String result) {
-        return update("UPDATE saf_messages SET attempts = attempts + 1, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, "
-                + "last_result = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND lease_owner = ?", ps -> {
-            time(ps, 1, next);
-            ps.setString(2, cut(result));
-            time(ps, 3, now);
-            ps.setString(4, id);
-            ps.setString(5, node);
-        });
+        return releaseForLater(id, node, next, now, result, true);
     }
 
     @Override
     public boolean postpone(String id, String node, Instant next, Instant now, String result) {
-        return update("UPDATE saf_messages SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, "
+        return releaseForLater(id, node, next, now, result, false);
+    }
+
+    /** Gives the lease back with a new due time; a send attempt (reschedule) counts, a postponement does not. */
+    private boolean releaseForLater(String id, String node, Instant next, Instant now, String result, boolean attempted) {
+        return update("UPDATE saf_messages SET " + (attempted ? "attempts = attempts + 1, " : "")
+                + "next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, "
                 + "last_result = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND lease_owner = ?", ps -> {
             time(ps, 1, next);
             ps.setString(2, cut(result));

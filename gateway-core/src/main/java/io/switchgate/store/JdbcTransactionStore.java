@@ -45,36 +45,15 @@ public final class JdbcTransactionStore implements TransactionStore {
     private final boolean postgres;
     private final String safeUrl;
 
-    /**
-     * H2 does not always re-check an UPDATE's WHERE clause after waiting for another transaction's row lock,
-     * so two pools writing one row at once could both "win" the same version. An H2 database lives in one
-     * process, so writers of the same database are serialized here instead (PostgreSQL re-checks, and is
-     * what several nodes share).
-     */
-    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock> H2_WRITERS =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
     private final java.util.concurrent.locks.ReentrantLock writeLock;
 
     private JdbcTransactionStore(HikariDataSource dataSource, boolean postgres, String safeUrl) {
         this.dataSource = dataSource;
         this.postgres = postgres;
         this.safeUrl = safeUrl;
-        this.writeLock = postgres ? null : H2_WRITERS.computeIfAbsent(h2DatabaseKey(dataSource.getJdbcUrl()),
-                k -> new java.util.concurrent.locks.ReentrantLock());
+        this.writeLock = postgres ? null : H2WriteLock.of(dataSource.getJdbcUrl()); // see H2WriteLock
     }
 
-    /** The database an H2 URL names (settings after ';' stripped, file paths made absolute). */
-    static String h2DatabaseKey(String url) {
-        String db = url == null ? "" : url;
-        int semi = db.indexOf(';');
-        if (semi >= 0) db = db.substring(0, semi);
-        String filePrefix = "jdbc:h2:file:";
-        if (db.startsWith(filePrefix)) {
-            db = filePrefix + java.nio.file.Path.of(db.substring(filePrefix.length())).toAbsolutePath().normalize();
-        }
-        return db;
-    }
 
     /** Opens a pool of {@link #DEFAULT_POOL_SIZE} connections. Does not migrate: call {@link #migrate()}. */
     public static JdbcTransactionStore open(String url, String user, String password) {

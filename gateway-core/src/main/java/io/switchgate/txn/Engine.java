@@ -3,7 +3,6 @@ package io.switchgate.txn;
 import io.switchgate.iso.Dialect;
 import io.switchgate.iso.IsoException;
 import io.switchgate.iso.IsoMessage;
-import io.switchgate.iso.PanMask;
 import io.switchgate.policy.Codes;
 import io.switchgate.policy.Decline;
 import io.switchgate.policy.LateOriginalRule;
@@ -22,7 +21,6 @@ import io.switchgate.route.EmbeddedAuthorizer;
 import io.switchgate.route.Router;
 import io.switchgate.security.KeyHandle;
 import io.switchgate.security.KeyType;
-import io.switchgate.security.MacAlgorithm;
 import io.switchgate.security.SecurityModule;
 import io.switchgate.security.SignOnKeys;
 import io.switchgate.store.BatchState;
@@ -632,7 +630,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         boolean approved = Codes.APPROVED.equals(code);
         TxnRecord rec = new TxnRecord(r.rrn(rrns), nodeId, r.type, r.msg.getMti(), r.msg.getString(3), r.terminal.id(),
                 r.terminal.merchantId(), r.stan(), r.msg.getString(7), r.dupKey, r.fingerprint, r.amount, currency(r),
-                r.panHash, r.card == null ? null : PanMask.mask(r.card.pan()), code, reason, approved ? authCode : null,
+                r.panHash, r.maskedPan(), code, reason, approved ? authCode : null,
                 approved ? status : TxnStatus.DECLINED, 0, originalRrn, originalStan, r.terminal.batchNo(), host,
                 r.hostStan, r.hostRrn, r.now, r.now, 1);
         state.put(rec);
@@ -714,7 +712,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         TxnRecord rec = o.record();
         try {
             listener.answered(r.msg.getMti(), r.type == null ? "UNKNOWN" : r.type.name(), r.terminalId(), r.stan(),
-                    rec == null ? null : rec.rrn(), r.amount, r.card == null ? null : PanMask.mask(r.card.pan()),
+                    rec == null ? null : rec.rrn(), r.amount, r.maskedPan(),
                     o.code(), o.reason(), System.nanoTime() - r.startNanos);
         } catch (RuntimeException e) {
             log.warn("engine listener failed: {}", e.toString());

@@ -64,6 +64,14 @@ final class Request {
         return rrn;
     }
 
+    private String maskedPan;
+
+    /** First 6 + last 4 of the card, computed once (journal and log line both need it); null without a card. */
+    String maskedPan() {
+        if (maskedPan == null && card != null) maskedPan = io.switchgate.iso.PanMask.mask(card.pan());
+        return maskedPan;
+    }
+
     String stan() {
         return msg.getString(11);
     }

@@ -25,7 +25,6 @@ import java.time.format.DateTimeFormatter;
 final class HostMessages {
     static final DateTimeFormatter DE7 = DateTimeFormatter.ofPattern("MMddHHmmss").withZone(ZoneOffset.UTC);
     static final int[] FORWARDED = {2, 3, 4, 12, 13, 14, 22, 25, 35, 41, 42, 49, 55};
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private HostMessages() {
     }

@@ -5,7 +5,6 @@ import io.switchgate.iso.IsoMessage;
 import io.switchgate.security.Hex;
 import io.switchgate.security.KeyHandle;
 import io.switchgate.security.KeyType;
-import io.switchgate.security.MacAlgorithm;
 import io.switchgate.security.PinFormat;
 import io.switchgate.security.SecurityModule;
 
@@ -24,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RequestBuilder {
 
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes();
 
     private final Dialect dialect;
     private final SecurityModule security;
