@@ -337,6 +337,43 @@ class EngineScenarioTest {
     }
 
     @Test
+    void aRepeatAfter24HoursIsANewRequestNotADuplicate() {
+        IsoMessage m = pos.withPin(pos.sale(PAN, 500), "1234");
+        String first = pos.send(m.copy()).getString(37);
+        clock.advance(Duration.ofHours(23));
+        assertEquals(first, pos.send(m.copy()).getString(37), "within 24 hours: the same answer");
+        clock.advance(Duration.ofHours(2));
+        IsoMessage later = pos.send(m.copy());
+        assertCode("00", later);
+        assertNotEquals(first, later.getString(37), "after 24 hours: processed as a new request");
+        assertEquals(1_000_000 - 1_000, balance(pos, PAN));
+    }
+
+    @Test
+    void trackDataChipDataAndPinBlockAreNeverEchoed() {
+        IsoMessage m = pos3.sale(PAN_NOPIN, 100);
+        m.unset(2);
+        m.unset(14);
+        m.set(35, PAN_NOPIN + "D28121010000000000");
+        m.set(55, java.util.HexFormat.of().parseHex("9F2608A1B2C3D4E5F607189F2701809F10120110A00000000000000000000000000000FF"));
+        IsoMessage r = pos3.send(m);
+        assertCode("00", r);
+        for (int f : new int[]{2, 14, 35, 52, 55}) assertFalse(r.hasField(f), "DE " + f + " echoed");
+        assertEquals("621234******1265", gw.store().findByRrn(r.getString(37)).orElseThrow().maskedPan());
+    }
+
+    @Test
+    void repeatedAdviceIsAnswered0431() {
+        IsoMessage sale = pos.withPin(pos.sale(PAN, 700), "1234");
+        assertCode("00", pos.send(sale));
+        IsoMessage advice = pos.reversal(sale).setMti("0421");
+        IsoMessage r = pos.send(advice);
+        assertEquals("0431", r.getMti());
+        assertCode("00", r);
+        assertEquals(1_000_000, balance(pos, PAN));
+    }
+
+    @Test
     void dukptTerminalIsCheckedWithKeysDerivedFromItsKsn() {
         var sm = gw.security();
         var bdk = sm.importClear(io.switchgate.security.KeyType.BDK, java.util.HexFormat.of().parseHex(BDK));
