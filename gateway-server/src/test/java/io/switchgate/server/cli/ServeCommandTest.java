@@ -76,6 +76,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void keyWhoseCheckValueDoesNotMatchStopsStartWithExit2NamingTheKey() throws Exception {
+        String yaml = Files.readString(config(0, 0)).replace("tak: \"BAD09770CBA42FEFAB327F86C7F49883\"",
+                "tak: \"kcv:000000:0123456789ABCDEF0123456789ABCDEF\"");
+        assertTrue(yaml.contains("kcv:000000"));
+        Path bad = tmp.resolve("badkcv.yaml");
+        Files.writeString(bad, yaml);
+        Result r = runInProcess("serve", "--config", bad.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("error: terminals[0].keys.tak: key check value does not match"), r.err());
+        assertFalse(r.err().contains("0123456789ABCDEF0123456789ABCDEF"), "no key material in the message");
+    }
+
+    @Test
     void missingConfigIsExit2() {
         Result r = runInProcess("serve", "--config", tmp.resolve("nope.yaml").toString());
         assertEquals(2, r.code());
