@@ -117,6 +117,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
 
     /** Stops taking new requests and waits up to {@code timeout} for in-flight ones to be answered. */
     public boolean drain(Duration timeout) {
+        engine.stopAccepting(); // later requests are answered 91 GATEWAY_STOPPING
         return engine.awaitIdle(timeout);
     }
 

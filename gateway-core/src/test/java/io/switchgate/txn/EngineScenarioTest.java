@@ -363,6 +363,15 @@ class EngineScenarioTest {
     }
 
     @Test
+    void afterDrainNewRequestsAreAnswered91AndNothingMoves() {
+        assertTrue(gw.drain(Duration.ofSeconds(5)));
+        IsoMessage r = pos.send(pos.withPin(pos.sale(PAN, 100), "1234"));
+        assertCode("91", r);
+        assertEquals("GATEWAY_STOPPING", r.getString(44));
+        assertEquals(1_000_000, gw.embeddedCardBalance(PAN));
+    }
+
+    @Test
     void repeatedAdviceIsAnswered0431() {
         IsoMessage sale = pos.withPin(pos.sale(PAN, 700), "1234");
         assertCode("00", pos.send(sale));
