@@ -29,7 +29,7 @@ public final class MessageMac {
         m.unset(macField == 64 ? 128 : 64);
         m.set(macField, new byte[8]);
         byte[] packed = dialect.pack(m);
-        int offset = dialect.unpack(packed).offsetOf(macField);
+        int offset = packed.length - encodedMacSize(dialect, macField, packed);
         byte[] mac = security.generateMac(key, MacAlgorithm.X919_RETAIL_PAD1, packed, 0, offset);
         m.set(macField, mac);
         int encoded = packed.length - offset;
@@ -45,6 +45,19 @@ public final class MessageMac {
             return packed;
         }
         return dialect.pack(m);
+    }
+
+    /**
+     * How many bytes the (last, fixed 8-byte binary) MAC field takes on the wire: 8 raw, 16 as hex text. For a
+     * dialect that declares it otherwise, the packed message is parsed to find out (rare, not the hot path).
+     */
+    private static int encodedMacSize(Dialect dialect, int macField, byte[] packed) {
+        io.switchgate.iso.FieldSpec spec = dialect.field(macField);
+        if (spec != null && spec.isFixed() && spec.maxLength() == 8) {
+            if (spec.encoding() == io.switchgate.iso.FieldSpec.Encoding.BINARY) return 8;
+            if (spec.encoding() == io.switchgate.iso.FieldSpec.Encoding.HEX) return 16;
+        }
+        return packed.length - dialect.unpack(packed).offsetOf(macField);
     }
 
     /**
