@@ -206,9 +206,11 @@ public final class InMemoryTransactionStore implements TransactionStore {
     }
 
     @Override
-    public Optional<TxnRecord> findByDupKey(String dupKey) {
-        List<TxnRecord> l = lookup(byDupKey, dupKey, NEWEST_FIRST);
-        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    public Optional<TxnRecord> findByDupKey(String terminalId, String stan, String dupKey) {
+        for (TxnRecord t : lookup(byDupKey, dupKey, NEWEST_FIRST)) {
+            if (t.terminalId().equals(terminalId) && t.stan().equals(stan)) return Optional.of(t);
+        }
+        return Optional.empty();
     }
 
     @Override

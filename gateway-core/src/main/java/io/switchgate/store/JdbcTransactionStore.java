@@ -451,10 +451,15 @@ public final class JdbcTransactionStore implements TransactionStore {
     }
 
     @Override
-    public Optional<TxnRecord> findByDupKey(String dupKey) {
-        if (dupKey == null) return Optional.empty();
-        return first(query(TXN_SELECT + " WHERE dup_key = ? ORDER BY created_at DESC, rrn DESC FETCH FIRST 1 ROWS ONLY",
-                ps -> ps.setString(1, dupKey), JdbcTable::txn));
+    public Optional<TxnRecord> findByDupKey(String terminalId, String stan, String dupKey) {
+        if (terminalId == null || stan == null || dupKey == null) return Optional.empty();
+        return first(query(TXN_SELECT + " WHERE terminal_id = ? AND stan = ? AND dup_key = ?"
+                        + " ORDER BY created_at DESC, rrn DESC FETCH FIRST 1 ROWS ONLY",
+                ps -> {
+                    ps.setString(1, terminalId);
+                    ps.setString(2, stan);
+                    ps.setString(3, dupKey);
+                }, JdbcTable::txn));
     }
 
     @Override

@@ -32,8 +32,12 @@ public interface TransactionStore extends AutoCloseable {
     // ---- journal ----
     Optional<TxnRecord> findByRrn(String rrn);
 
-    /** The transaction answered for this duplicate-detection key, if any (newest first if several). */
-    Optional<TxnRecord> findByDupKey(String dupKey);
+    /**
+     * The transaction of this terminal and STAN answered under this duplicate-detection key, if any (the newest if
+     * several). Terminal and STAN are part of every duplicate key; the JDBC store finds the row through its
+     * (terminal, STAN) index, so the journal keeps no index of its own on the key (one index less per insert).
+     */
+    Optional<TxnRecord> findByDupKey(String terminalId, String stan, String dupKey);
 
     /** Transactions of a terminal with this STAN (requests and reversals), newest first. */
     List<TxnRecord> findByTerminalAndStan(String terminalId, String stan);

@@ -245,7 +245,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             inFlightTwin.answer.whenCompleteAsync((b, e) -> process(r), thread);
             return;
         }
-        TxnRecord prior = state.answered(r.dupKey, r.now);
+        TxnRecord prior = state.answered(r.terminal.id(), r.stan(), r.dupKey, r.now);
         if (prior != null) {
             if (prior.fingerprint().equals(r.fingerprint)) replay(r, prior);
             else reply(r, Outcome.of(Codes.DUPLICATE, "DUPLICATE_TRANSMISSION"), null);

@@ -207,14 +207,14 @@ final class EngineState implements CardBook {
     }
 
     /** The request already answered under this duplicate key within 24 hours, or null. */
-    TxnRecord answered(String dupKey, Instant now) {
+    TxnRecord answered(String terminalId, String stan, String dupKey, Instant now) {
         ensureLoaded();
         DupEntry e = dupIndex.get(dupKey);
         TxnRecord t = e != null ? txn(e.rrn()) : null;
         if (t == null && sharedByNodes) {
             // Several nodes share this store: a retransmission may come here after its first answer came from
             // another node (the terminal failed over). The store knows; this node's memory does not.
-            t = store.findByDupKey(dupKey).orElse(null);
+            t = store.findByDupKey(terminalId, stan, dupKey).orElse(null);
             if (t != null) txns.putIfAbsent(t.rrn(), t);
         }
         if (t == null || t.createdAt().plus(DUPLICATE_WINDOW).isBefore(now)) return null;

@@ -16,7 +16,7 @@ class ForwardingStore implements TransactionStore {
     @Override public void migrate() { inner.migrate(); }
     @Override public List<RuntimeException> apply(List<ChangeSet> group) { return inner.apply(group); }
     @Override public Optional<TxnRecord> findByRrn(String rrn) { return inner.findByRrn(rrn); }
-    @Override public Optional<TxnRecord> findByDupKey(String dupKey) { return inner.findByDupKey(dupKey); }
+    @Override public Optional<TxnRecord> findByDupKey(String terminalId, String stan, String dupKey) { return inner.findByDupKey(terminalId, stan, dupKey); }
     @Override public List<TxnRecord> findByTerminalAndStan(String terminalId, String stan) { return inner.findByTerminalAndStan(terminalId, stan); }
     @Override public List<TxnRecord> findByOriginalRrn(String originalRrn) { return inner.findByOriginalRrn(originalRrn); }
     @Override public List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to) { return inner.findRefunds(merchantId, from, to); }

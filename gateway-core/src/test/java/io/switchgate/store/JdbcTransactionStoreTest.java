@@ -79,6 +79,23 @@ class JdbcTransactionStoreTest {
     }
 
     @Test
+    void duplicateLookupRidesTheTerminalStanIndex() throws Exception {
+        try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("EXPLAIN SELECT rrn FROM transactions WHERE terminal_id = 'T1' AND stan = '000001'"
+                     + " AND dup_key = 'T1|2|000001|1125120000'")) {
+            assertTrue(rs.next());
+            String plan = rs.getString(1).toUpperCase(java.util.Locale.ROOT);
+            assertTrue(plan.contains("IX_TRANSACTIONS_TERMINAL_STAN"), plan);
+        }
+        try (Connection c = store.dataSource().getConnection();
+             ResultSet rs = c.getMetaData().getIndexInfo(null, null, "TRANSACTIONS", false, false)) {
+            while (rs.next()) {
+                assertFalse("IX_TRANSACTIONS_DUP_KEY".equalsIgnoreCase(rs.getString("INDEX_NAME")), "V4 drops the dup_key index");
+            }
+        }
+    }
+
+    @Test
     void migrationFilesParse() {
         SchemaMigrator.Migration m = SchemaMigrator.parse(7, "-- add things\nCREATE TABLE a (\n  x INT\n);\n\n-- more\nCREATE INDEX i ON a (x);\n");
         assertEquals("add things", m.description());

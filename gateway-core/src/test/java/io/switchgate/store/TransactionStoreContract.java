@@ -135,7 +135,7 @@ abstract class TransactionStoreContract {
     @Test
     void missingRowsAreEmpty() {
         assertEquals(Optional.empty(), store.findByRrn("nope"));
-        assertEquals(Optional.empty(), store.findByDupKey("nope"));
+        assertEquals(Optional.empty(), store.findByDupKey("nope", "000001", "nope"));
         assertEquals(List.of(), store.findByTerminalAndStan("nope", "000001"));
         assertEquals(List.of(), store.findByOriginalRrn("nope"));
         assertEquals(List.of(), store.findRefunds("nope", T0.minusSeconds(10), T0.plusSeconds(10)));
@@ -302,8 +302,10 @@ abstract class TransactionStoreContract {
                 older.transmissionTime(), older.dupKey(), "fp-other", 200, "156", null, null, "94", "DUPLICATE", null,
                 TxnStatus.DECLINED, 0, null, null, 7, "embedded", null, null, at, at, 1);
         applyOk(set().txn(older), set().txn(newer));
-        assertEquals(Optional.of(newer), store.findByDupKey(older.dupKey()));
-        assertEquals(Optional.empty(), store.findByDupKey(older.dupKey() + "x"));
+        assertEquals(Optional.of(newer), store.findByDupKey("TERM0001", "000011", older.dupKey()));
+        assertEquals(Optional.empty(), store.findByDupKey("TERM0001", "000011", older.dupKey() + "x"));
+        assertEquals(Optional.empty(), store.findByDupKey("TERM0002", "000011", older.dupKey()), "another terminal's row");
+        assertEquals(Optional.empty(), store.findByDupKey("TERM0001", "000012", older.dupKey()), "another STAN's row");
     }
 
     @Test
