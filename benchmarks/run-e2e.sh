@@ -4,11 +4,13 @@
 # is warmed, measured and stopped. Prints one table and writes it into docs/benchmarks.md (between the
 # E2E-BEGIN/E2E-END markers).
 #
-#   benchmarks/run-e2e.sh            full run: C=1,10,50,200 x P=1 and C=10 x P=8, 3 runs, 20 s (+5 s warm-up),
+#   benchmarks/run-e2e.sh            full run: C=1,10,50,200 x P=1 and C=10 x P=8, 3 runs, 20 s (+20 s warm-up),
 #                                    unpinned and pinned (taskset: server core 0, loadgen core 1), memory test
-#   benchmarks/run-e2e.sh --quick    development: 1 run, 5 s (+3 s warm-up), C=10x1, 10x8, 200x1, unpinned only
+#   benchmarks/run-e2e.sh --quick    development: 1 run, 5 s (+10 s warm-up), C=10x1, 10x8, 200x1, unpinned only
+#   The warm-up is long on purpose: with the H2 journal, C2 still compiles H2's code 15 s into a run (~half a
+#   core), so a 5 s warm-up measures the JIT as much as the gateway (docs/benchmarks.md, "Warm-up").
 #
-# Options: --runs N --duration 20s --warmup 5s --settings "1x1 10x1 50x1 200x1 10x8"
+# Options: --runs N --duration 20s --warmup 20s --settings "1x1 10x1 50x1 200x1 10x8"
 #          --servers "ceiling jpos h2 pg macpin" --modes "unpinned pinned" --no-memory --idle-conns 10000
 #          --idle-hold 60 --no-build --no-docs --results DIR
 #          --memory-only (only the idle-connection test) --report-only (rebuild the table from --results DIR)
@@ -21,7 +23,7 @@ cd "$ROOT"
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
 GW_JAR="$ROOT/gateway-server/target/gateway-server.jar"
 
-RUNS=3; DURATION=20s; WARMUP=5s
+RUNS=3; DURATION=20s; WARMUP=20s
 SETTINGS="1x1 10x1 50x1 200x1 10x8"
 SERVERS="ceiling jpos h2 pg macpin"
 MODES="unpinned pinned"
@@ -30,7 +32,7 @@ BUILD=1; DOCS=1; QUICK=0; MEMORY_ONLY=0; REPORT_ONLY=0
 RESULTS=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) QUICK=1; RUNS=1; DURATION=5s; WARMUP=3s; SETTINGS="10x1 10x8 200x1"; MODES="unpinned"; IDLE_HOLD=15; shift ;;
+    --quick) QUICK=1; RUNS=1; DURATION=5s; WARMUP=10s; SETTINGS="10x1 10x8 200x1"; MODES="unpinned"; IDLE_HOLD=15; shift ;;
     --runs) RUNS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
@@ -45,7 +47,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0; shift ;;
     --no-docs) DOCS=0; shift ;;
     --results) RESULTS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run-e2e.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
