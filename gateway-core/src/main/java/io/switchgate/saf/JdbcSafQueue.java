@@ -36,15 +36,22 @@ public final class JdbcSafQueue implements SafQueue {
 
     private final DataSource dataSource;
     private final boolean postgres;
+    /** Run after an enqueue: the reversal must survive a crash before the terminal hears 91 (see JdbcTransactionStore#makeDurable). */
+    private final Runnable makeDurable;
 
     public JdbcSafQueue(DataSource dataSource, boolean postgres) {
+        this(dataSource, postgres, () -> { });
+    }
+
+    public JdbcSafQueue(DataSource dataSource, boolean postgres, Runnable makeDurable) {
         this.dataSource = dataSource;
         this.postgres = postgres;
+        this.makeDurable = makeDurable;
     }
 
     /** The queue that goes with a store: in its database for a JDBC store, in memory otherwise. */
     public static SafQueue forStore(TransactionStore store) {
-        if (store instanceof JdbcTransactionStore j) return new JdbcSafQueue(j.dataSource(), j.isPostgres());
+        if (store instanceof JdbcTransactionStore j) return new JdbcSafQueue(j.dataSource(), j.isPostgres(), j::makeDurable);
         return new InMemorySafQueue();
     }
 
@@ -82,6 +89,7 @@ public final class JdbcSafQueue implements SafQueue {
         } catch (SQLException e) {
             throw fail("enqueue " + m.id(), e);
         }
+        makeDurable.run();
     }
 
     @Override

@@ -13,7 +13,7 @@ public record BatchState(
         long refundAmount,
         Instant openedAt,
         Instant closedAt,
-        long version) {
+        long version) implements java.io.Serializable {
 
     /** A batch not yet in the store (version 0): its first change inserts it. */
     public static BatchState open(String terminalId, long batchNo, Instant at) {

@@ -16,7 +16,7 @@ public record CardAccount(
         long balance,
         int pinTries,
         Instant updatedAt,
-        long version) {
+        long version) implements java.io.Serializable {
 
     public CardAccount withBalance(long newBalance, Instant at) {
         return new CardAccount(panHash, maskedPan, expiry, storedPin, newBalance, pinTries, at, version + 1);

@@ -8,7 +8,9 @@ import java.util.List;
  * version 1 means insert; version n > 1 means "update the row whose version is n - 1", so a
  * concurrent writer (another node on the same database) is detected instead of overwritten.
  */
-public final class ChangeSet {
+public final class ChangeSet implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public final List<TxnRecord> txns = new ArrayList<>(2);
     public final List<CardAccount> cards = new ArrayList<>(1);
     public final List<TerminalState> terminals = new ArrayList<>(1);

@@ -3,7 +3,7 @@ package io.switchgate.store;
 import java.time.LocalDate;
 
 /** Approved refund amount of one merchant on one calendar day (for {@code dailyAmountLimit}). */
-public record MerchantDayTotal(String merchantId, LocalDate day, long refundAmount, long version) {
+public record MerchantDayTotal(String merchantId, LocalDate day, long refundAmount, long version) implements java.io.Serializable {
 
     /** A day with nothing refunded yet, not yet in the store (version 0). */
     public static MerchantDayTotal empty(String merchantId, LocalDate day) {

@@ -10,7 +10,7 @@ public record MerchantState(
         long maxSingleRefund,
         long dailyRefundLimit,
         Instant updatedAt,
-        long version) {
+        long version) implements java.io.Serializable {
 
     public MerchantState withStatus(MerchantStatus s, Instant at) {
         return new MerchantState(id, s, refundWindowDays, maxSingleRefund, dailyRefundLimit, at, version + 1);

@@ -7,5 +7,5 @@ import java.time.Instant;
  *
  * @param subjectKind "terminal" or "merchant"
  */
-public record StatusEvent(String subjectKind, String subjectId, String fromStatus, String toStatus, String reason, Instant at) {
+public record StatusEvent(String subjectKind, String subjectId, String fromStatus, String toStatus, String reason, Instant at) implements java.io.Serializable {
 }

@@ -20,7 +20,7 @@ public record TerminalState(
         long batchNo,
         Instant activatedAt,
         Instant updatedAt,
-        long version) {
+        long version) implements java.io.Serializable {
 
     public TerminalState withStatus(TerminalStatus s, Instant at) {
         Instant act = (s == TerminalStatus.ACTIVE && activatedAt == null) ? at : activatedAt;

@@ -44,7 +44,7 @@ public record TxnRecord(
         String hostRrn,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version) implements java.io.Serializable {
 
     public boolean approved() {
         return "00".equals(responseCode);

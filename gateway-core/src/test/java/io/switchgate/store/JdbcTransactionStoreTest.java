@@ -59,7 +59,7 @@ class JdbcTransactionStoreTest {
         }
         assertEquals(List.of("cards.masked_pan", "cards.pan_hash", "transactions.masked_pan", "transactions.pan_hash"),
                 panColumns.stream().sorted().toList());
-        assertEquals(10, tables); // 8 tables + saf_messages + schema_version
+        assertEquals(11, tables); // 8 tables + saf_messages + journal_mark + schema_version
     }
 
     @Test
@@ -108,13 +108,19 @@ class JdbcTransactionStoreTest {
 
     @Test
     void h2UrlGetsDurableDefaultsUnlessItSetsThem() {
+        // a file of this process: H2's background writes, made durable by the journal log next to it
         String file = JdbcTransactionStore.h2Url("jdbc:h2:file:./data/gateway");
-        assertTrue(file.contains(";WRITE_DELAY=0"));
+        assertFalse(file.contains("WRITE_DELAY"));
+        assertEquals(java.nio.file.Path.of("./data/gateway.journal"), JdbcTransactionStore.journalLogPath("jdbc:h2:file:./data/gateway;CACHE_SIZE=1"));
+        // a remote database writes each commit itself
+        assertTrue(JdbcTransactionStore.h2Url("jdbc:h2:tcp://localhost/x").contains(";WRITE_DELAY=0"));
+        assertNull(JdbcTransactionStore.journalLogPath("jdbc:h2:tcp://localhost/x"));
         assertTrue(file.contains(";DB_CLOSE_ON_EXIT=FALSE"));
         assertTrue(file.contains(";LOCK_TIMEOUT=10000"));
         assertFalse(file.contains("DB_CLOSE_DELAY"));
         String own = JdbcTransactionStore.h2Url("jdbc:h2:file:/x;write_delay=100;LOCK_TIMEOUT=5");
         assertFalse(own.contains("WRITE_DELAY=0"));
+        assertNull(JdbcTransactionStore.journalLogPath("jdbc:h2:file:/x;write_delay=100"), "its own WRITE_DELAY: no log");
         assertFalse(own.contains("LOCK_TIMEOUT=10000"));
         String mem = JdbcTransactionStore.h2Url("jdbc:h2:mem:x");
         assertTrue(mem.contains(";DB_CLOSE_DELAY=-1"));

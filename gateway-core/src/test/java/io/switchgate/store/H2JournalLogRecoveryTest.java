@@ -1,0 +1,121 @@
+package io.switchgate.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+
+import static io.switchgate.store.Fixtures.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The journal log of an H2 file store, without a child process: the database file is copied as it stood at one
+ * moment (what H2 had written when the process died) and the log as it stood later; a store opened on the copies
+ * must replay exactly the groups the file does not have: no group lost, none applied twice.
+ */
+class H2JournalLogRecoveryTest {
+    static {
+        TestLogging.quiet();
+    }
+
+    @TempDir
+    Path dir;
+
+    private static void applyOk(JdbcTransactionStore s, ChangeSet... sets) {
+        for (RuntimeException e : s.apply(List.of(sets))) assertNull(e);
+    }
+
+    private static void checkpointWithoutEmptyingTheLog(JdbcTransactionStore s) throws Exception {
+        // what H2's own background writer does now and then: the file catches up, the log is not told
+        try (Connection c = s.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT");
+        }
+    }
+
+    private Path crashCopy(String name) {
+        return dir.resolve(name);
+    }
+
+    @Test
+    void replaysWhatTheFileMissesAndSkipsWhatItHas() throws Exception {
+        Path live = dir.resolve("live");
+        String liveUrl = "jdbc:h2:file:" + live.toAbsolutePath();
+        CardAccount card = card("hash-recovery-1", 10_000);
+        TxnRecord s1 = sale(rrn(), "TERM0001", "MERCHANT0000001", "000001", 100, now());
+        TxnRecord s2 = sale(rrn(), "TERM0001", "MERCHANT0000001", "000002", 200, now());
+        TxnRecord s3 = sale(rrn(), "TERM0001", "MERCHANT0000001", "000003", 300, now());
+        Path crashed = crashCopy("crashed");
+        try (JdbcTransactionStore a = JdbcTransactionStore.open(liveUrl, "sa", "", 2)) {
+            assertTrue(a.hasJournalLog());
+            a.migrate();
+            applyOk(a, new ChangeSet().txn(s1).card(card));
+            a.makeDurable(); // the file has group 1, the log is empty
+            CardAccount c2 = card.withBalance(9_800, now());
+            applyOk(a, new ChangeSet().txn(s2).card(c2).event(new StatusEvent("card", "hash-recovery-1", null, null, "DEBIT", now())));
+            checkpointWithoutEmptyingTheLog(a); // the file has group 2 as well; the log still holds it
+            Files.copy(Path.of(live + ".mv.db"), Path.of(crashed + ".mv.db"), StandardCopyOption.REPLACE_EXISTING);
+            applyOk(a, new ChangeSet().txn(s3).card(c2.withBalance(9_500, now())));
+            Files.copy(Path.of(live + ".journal"), Path.of(crashed + ".journal"), StandardCopyOption.REPLACE_EXISTING);
+            assertTrue(Files.size(Path.of(crashed + ".journal")) > 0);
+        }
+
+        String url = "jdbc:h2:file:" + crashed.toAbsolutePath();
+        try (JdbcTransactionStore b = JdbcTransactionStore.open(url, "sa", "", 2)) {
+            b.migrate();
+            assertTrue(b.findByRrn(s1.rrn()).isPresent());
+            assertTrue(b.findByRrn(s2.rrn()).isPresent());
+            assertTrue(b.findByRrn(s3.rrn()).isPresent(), "group 3 was only in the log");
+            CardAccount back = b.findCard("hash-recovery-1").orElseThrow();
+            assertEquals(9_500, back.balance());
+            assertEquals(3, back.version());
+            assertEquals(1, b.events("card", "hash-recovery-1").size(), "group 2 applied once, not again");
+            assertEquals(0, Files.size(Path.of(crashed + ".journal")), "emptied after the replay's checkpoint");
+            applyOk(b, new ChangeSet().card(back.withBalance(9_000, now()))); // and the store goes on from there
+        }
+        try (JdbcTransactionStore b = JdbcTransactionStore.open(url, "sa", "", 2)) {
+            b.migrate(); // nothing left to replay
+            CardAccount back = b.findCard("hash-recovery-1").orElseThrow();
+            assertEquals(9_000, back.balance());
+            assertEquals(4, back.version());
+            assertEquals(1, b.events("card", "hash-recovery-1").size());
+        }
+    }
+
+    @Test
+    void aLogThatDoesNotFitTheFileStopsTheStoreInsteadOfGuessing() throws Exception {
+        Path live = dir.resolve("live2");
+        String liveUrl = "jdbc:h2:file:" + live.toAbsolutePath();
+        CardAccount card = card("hash-recovery-2", 10_000);
+        Path crashed = crashCopy("crashed2");
+        try (JdbcTransactionStore a = JdbcTransactionStore.open(liveUrl, "sa", "", 2)) {
+            a.migrate();
+            a.makeDurable();
+            Files.copy(Path.of(live + ".mv.db"), Path.of(crashed + ".mv.db"), StandardCopyOption.REPLACE_EXISTING);
+            // group 1 inserted the card; the copy of the file has no card; a log holding only group 2 (the update)
+            // cannot be replayed onto it
+            applyOk(a, new ChangeSet().card(card));
+            a.makeDurable();
+            applyOk(a, new ChangeSet().card(card.withBalance(5, now())));
+            Files.copy(Path.of(live + ".journal"), Path.of(crashed + ".journal"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (JdbcTransactionStore b = JdbcTransactionStore.open("jdbc:h2:file:" + crashed.toAbsolutePath(), "sa", "", 2)) {
+            StoreException e = assertThrows(StoreException.class, b::migrate);
+            assertTrue(e.getMessage().contains("does not apply"), e.getMessage());
+            assertFalse(e.getMessage().contains("hash-recovery-2"), "no row values in the message");
+        }
+    }
+
+    @Test
+    void aUrlWithItsOwnWriteDelayHasNoLog() {
+        try (JdbcTransactionStore s = JdbcTransactionStore.open("jdbc:h2:file:" + dir.resolve("own").toAbsolutePath() + ";WRITE_DELAY=0", "sa", "", 2)) {
+            s.migrate();
+            assertFalse(s.hasJournalLog());
+            assertFalse(Files.exists(dir.resolve("own.journal")));
+        }
+    }
+}
