@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -65,7 +66,7 @@ class H2CrashDurabilityTest {
         assertTrue(seen.size() > 100, "the child wrote too little to mean anything: " + seen.size());
 
         // What H2 had not written yet is in the log: the reopening below has to replay it (else this test proves little).
-        long logBytes = java.nio.file.Files.size(dir.resolve("crash.journal"));
+        long logBytes = Files.size(dir.resolve("crash.journal"));
         System.out.printf("[crash] journal log at the kill: %d bytes%n", logBytes);
         assertTrue(logBytes > 0, "the kill came with an empty journal log");
         try (JdbcTransactionStore store = JdbcTransactionStore.open(url, "sa", "", 2)) {
