@@ -211,6 +211,12 @@ public final class JdbcTransactionStore implements TransactionStore {
             int replayed = 0;
             for (JournalLog.Entry e : entries) {
                 if (e.seq() <= mark) continue;
+                if (e.floor() != null) {
+                    raiseSequence(e.floor());
+                    last = e.seq();
+                    replayed++;
+                    continue;
+                }
                 List<RuntimeException> result = applyInTransaction(e.sets(), e.seq());
                 for (RuntimeException r : result) {
                     if (r != null) {
@@ -229,6 +235,30 @@ public final class JdbcTransactionStore implements TransactionStore {
             checkpoint();
         } catch (java.io.IOException e) {
             throw new StoreException("cannot read the journal log " + journalLog.path() + ": " + e.getMessage());
+        }
+    }
+
+    /** Replays a reserved block: the sequence goes up to its end if it is below (a no-op if the file has it). */
+    private void raiseSequence(JournalLog.SequenceFloor f) {
+        try (Connection c = dataSource.getConnection()) {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE sequences SET next_value = ? WHERE name = ? AND next_value < ?")) {
+                ps.setLong(1, f.nextValue());
+                ps.setString(2, f.name());
+                ps.setLong(3, f.nextValue());
+                n = ps.executeUpdate();
+            }
+            if (n == 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO sequences (name, next_value) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sequences WHERE name = ?)")) {
+                    ps.setString(1, f.name());
+                    ps.setLong(2, f.nextValue());
+                    ps.setString(3, f.name());
+                    ps.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("journal log: cannot replay sequence " + f.name() + ": SQLState " + e.getSQLState(), e);
         }
     }
 
@@ -520,11 +550,24 @@ public final class JdbcTransactionStore implements TransactionStore {
 
     @Override
     public long reserveSequence(String name, int count) {
-        long first = reserveSequenceCommitted(name, count);
-        // The block must outlive a crash before any number of it is used (a replayed journal may hold them).
-        // After the connection is back in the pool: the checkpoint needs one.
-        makeDurable();
-        return first;
+        if (journalLog == null) return reserveSequenceCommitted(name, count);
+        // The block must outlive a crash before any number of it is used (a replayed journal may hold them): it goes
+        // into the journal log like a group, under the same lock, so that the log's order is the commit order.
+        writeLock.lock();
+        try {
+            if (journalLog.seq < 0) recover();
+            long first = reserveSequenceCommitted(name, count);
+            long seq = journalLog.seq + 1;
+            try {
+                journalLog.append(seq, new JournalLog.SequenceFloor(name, first + count));
+                journalLog.seq = seq;
+            } catch (java.io.IOException e) {
+                checkpoint();
+            }
+            return first;
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     private long reserveSequenceCommitted(String name, int count) {

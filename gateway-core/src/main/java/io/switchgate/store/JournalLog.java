@@ -40,8 +40,11 @@ final class JournalLog implements AutoCloseable {
             "java.time.Ser", "java.time.Instant", "java.time.LocalDate", "java.lang.Enum", "java.lang.String",
             "java.lang.Number", "java.lang.Long", "java.lang.Integer", "java.lang.Boolean");
 
-    /** One appended group. */
-    record Entry(long seq, List<ChangeSet> sets) { }
+    /** One appended group of change sets, or (sets empty) one reserved block of a sequence. */
+    record Entry(long seq, List<ChangeSet> sets, SequenceFloor floor) { }
+
+    /** A sequence reserved up to {@code nextValue}: after a crash the sequence must not hand out less again. */
+    record SequenceFloor(String name, long nextValue) implements java.io.Serializable { }
 
     private static final java.util.Map<Path, JournalLog> OPEN = new java.util.HashMap<>();
 
@@ -91,10 +94,19 @@ final class JournalLog implements AutoCloseable {
 
     /** Appends one committed group (written to the file, that is the OS, before it returns; no fsync). */
     void append(long seq, List<ChangeSet> sets) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512 * Math.max(1, sets.size()));
+        write(seq, new ArrayList<>(sets), 512 * Math.max(1, sets.size()));
+    }
+
+    /** Appends a reserved sequence block (cheaper than having the database write every page for it). */
+    void append(long seq, SequenceFloor floor) throws IOException {
+        write(seq, floor, 128);
+    }
+
+    private void write(long seq, Object entry, int sizeHint) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint);
         bytes.write(new byte[HEADER]);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(new ArrayList<>(sets));
+            out.writeObject(entry);
         }
         byte[] b = bytes.toByteArray();
         int payload = b.length - HEADER;
@@ -128,7 +140,9 @@ final class JournalLog implements AutoCloseable {
             CRC32C crc = new CRC32C();
             crc.update(body.array(), 0, len);
             if ((int) crc.getValue() != crcWanted) break;
-            out.add(new Entry(seq, decode(body.array())));
+            Object entry = decode(body.array());
+            if (entry instanceof SequenceFloor f) out.add(new Entry(seq, List.of(), f));
+            else out.add(new Entry(seq, asChangeSets(entry), null));
             at += HEADER + len;
         }
         if (at < end) channel.truncate(at);
@@ -166,8 +180,17 @@ final class JournalLog implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private List<ChangeSet> decode(byte[] payload) throws IOException {
+    private List<ChangeSet> asChangeSets(Object entry) throws IOException {
+        if (!(entry instanceof List<?> l)) throw new IOException("journal log " + path + ": an entry holds something other than change sets");
+        List<ChangeSet> out = new ArrayList<>(l.size());
+        for (Object o : l) {
+            if (!(o instanceof ChangeSet cs)) throw new IOException("journal log " + path + ": an entry holds something other than change sets");
+            out.add(cs);
+        }
+        return out;
+    }
+
+    private Object decode(byte[] payload) throws IOException {
         String[] refused = new String[1];
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(payload))) {
             in.setObjectInputFilter(info -> {
@@ -175,12 +198,13 @@ final class JournalLog implements AutoCloseable {
                 if (info.depth() > 12) return ObjectInputFilter.Status.REJECTED;
                 if (c == null) return ObjectInputFilter.Status.UNDECIDED;
                 if (ALLOWED.contains(c.getName()) || (c.getPackageName().equals("io.switchgate.store") && !c.isArray())) {
+                    // the store's own records only (an inner record's package is the store's too)
                     return ObjectInputFilter.Status.ALLOWED;
                 }
                 refused[0] = c.getName();
                 return ObjectInputFilter.Status.REJECTED;
             });
-            return (List<ChangeSet>) in.readObject();
+            return in.readObject();
         } catch (ClassNotFoundException | InvalidClassException | ClassCastException e) {
             // names a class, never a value
             throw new IOException("journal log " + path + ": an entry holds something other than change sets ("

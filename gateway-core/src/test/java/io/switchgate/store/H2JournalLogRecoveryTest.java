@@ -111,6 +111,26 @@ class H2JournalLogRecoveryTest {
     }
 
     @Test
+    void aReservedSequenceBlockIsNeverHandedOutTwice() throws Exception {
+        Path live = dir.resolve("live3");
+        Path crashed = crashCopy("crashed3");
+        long second;
+        try (JdbcTransactionStore a = JdbcTransactionStore.open("jdbc:h2:file:" + live.toAbsolutePath(), "sa", "", 2)) {
+            a.migrate();
+            assertEquals(1, a.reserveSequence("rrn-01", 1000));
+            a.makeDurable();
+            Files.copy(Path.of(live + ".mv.db"), Path.of(crashed + ".mv.db"), StandardCopyOption.REPLACE_EXISTING);
+            second = a.reserveSequence("rrn-01", 1000); // only in the log as far as the copy knows
+            assertEquals(1001, second);
+            Files.copy(Path.of(live + ".journal"), Path.of(crashed + ".journal"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (JdbcTransactionStore b = JdbcTransactionStore.open("jdbc:h2:file:" + crashed.toAbsolutePath(), "sa", "", 2)) {
+            b.migrate();
+            assertEquals(2001, b.reserveSequence("rrn-01", 1000), "the block 1001-2000 may have been used before the crash");
+        }
+    }
+
+    @Test
     void aUrlWithItsOwnWriteDelayHasNoLog() {
         try (JdbcTransactionStore s = JdbcTransactionStore.open("jdbc:h2:file:" + dir.resolve("own").toAbsolutePath() + ";WRITE_DELAY=0", "sa", "", 2)) {
             s.migrate();
