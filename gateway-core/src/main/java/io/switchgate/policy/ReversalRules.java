@@ -34,7 +34,7 @@ public final class ReversalRules {
         if (amount >= 0 && original.type() != TxnType.BALANCE && amount != original.amount()) {
             return new Verdict(Action.DECLINE, Decline.of(Codes.INVALID_AMOUNT, "AMOUNT_MISMATCH"));
         }
-        if (original.type() == TxnType.SALE && approvedRefundsOfSale > 0) {
+        if (original.type() == TxnType.SALE && (approvedRefundsOfSale > 0 || original.refundedAmount() > 0)) {
             // Reversing the sale would hand the refunded money back a second time.
             return new Verdict(Action.DECLINE, Decline.of(Codes.INVALID_TRANSACTION, "ORIGINAL_REFUNDED"));
         }

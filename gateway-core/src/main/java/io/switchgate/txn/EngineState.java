@@ -50,6 +50,12 @@ final class EngineState implements CardBook {
     private final java.util.Set<String> orphanReversals = new java.util.HashSet<>();
     /** original RRN -> RRNs of refunds, voids and reversals this process journaled against it (always kept). */
     private final Map<String, List<String>> localChildren = new HashMap<>();
+    /**
+     * RRNs in {@link #txns} that came from the store rather than from this process's own journaling (first seen in
+     * an earlier run, on another node, or dropped by a sweep and loaded again): what this process indexed against
+     * them may be incomplete, so their children are always asked of the store.
+     */
+    private final java.util.Set<String> reloaded = new java.util.HashSet<>();
     /** original RRN -> RRNs of refunds, voids and reversals against it; present once loaded. */
     private final Map<String, List<String>> children = new HashMap<>();
     /** dupKey -> request waiting for an upstream host's answer (a duplicate waits for it, then replays). */
@@ -87,6 +93,7 @@ final class EngineState implements CardBook {
         openBatches.clear();
         dayTotals.clear();
         txns.clear();
+        reloaded.clear();
         children.clear();
         localChildren.clear();
         byTerminalStan.clear();
@@ -183,9 +190,14 @@ final class EngineState implements CardBook {
         TxnRecord t = txns.get(rrn);
         if (t == null) {
             t = store.findByRrn(rrn).orElse(null);
-            if (t != null) txns.put(rrn, t);
+            if (t != null) cacheFromStore(t);
         }
         return t;
+    }
+
+    private void cacheFromStore(TxnRecord t) {
+        txns.put(t.rrn(), t);
+        reloaded.add(t.rrn());
     }
 
     /** Records a new or changed transaction in the working set and its indexes. */
@@ -215,7 +227,7 @@ final class EngineState implements CardBook {
             // Several nodes share this store: a retransmission may come here after its first answer came from
             // another node (the terminal failed over). The store knows; this node's memory does not.
             t = store.findByDupKey(terminalId, stan, dupKey).orElse(null);
-            if (t != null) txns.putIfAbsent(t.rrn(), t);
+            if (t != null && !txns.containsKey(t.rrn())) cacheFromStore(t);
         }
         if (t == null || t.createdAt().plus(DUPLICATE_WINDOW).isBefore(now)) return null;
         return t;
@@ -229,11 +241,12 @@ final class EngineState implements CardBook {
             // this process journaled against it since (indexed as it happened, possibly not committed yet).
             kids = new ArrayList<>();
             TxnRecord original = txns.get(originalRrn);
-            boolean onlyHere = store.exclusive() && original != null && !original.createdAt().isBefore(openedAt);
+            boolean onlyHere = store.exclusive() && original != null && !reloaded.contains(originalRrn)
+                    && !original.createdAt().isBefore(openedAt);
             // An original journaled by this process on a store nobody else writes has only local children.
             if (!onlyHere) {
                 for (TxnRecord t : store.findByOriginalRrn(originalRrn)) {
-                    txns.putIfAbsent(t.rrn(), t);
+                    if (!txns.containsKey(t.rrn())) cacheFromStore(t);
                     kids.add(t.rrn());
                 }
             }
@@ -267,7 +280,7 @@ final class EngineState implements CardBook {
         if (best != null) {
             TxnRecord cached = txns.get(best.rrn());
             if (cached != null) return cached;
-            txns.put(best.rrn(), best);
+            cacheFromStore(best);
         }
         return best;
     }
@@ -298,6 +311,7 @@ final class EngineState implements CardBook {
             }
             children.remove(t.rrn());
             localChildren.remove(t.rrn());
+            reloaded.remove(t.rrn());
             if (t.stan() != null) byTerminalStan.remove(t.terminalId() + '|' + t.stan(), t.rrn());
         }
         if (refreshed != null) for (TxnRecord t : refreshed) txns.put(t.rrn(), t);

@@ -96,6 +96,8 @@ class ReversalRulesTest {
     void saleWithApprovedRefundsIs12(long refunds) {
         assertDeclined(ReversalRules.check(sale(10_000).refunded(refunds).build(), 10_000, refunds), "12", "ORIGINAL_REFUNDED");
         assertDeclined(ReversalRules.check(sale(10_000).build(), -1, refunds), "12", "ORIGINAL_REFUNDED");
+        // the sale's own refunded amount is enough, even when the caller found no refund rows
+        assertDeclined(ReversalRules.check(sale(10_000).refunded(refunds).build(), 10_000, 0), "12", "ORIGINAL_REFUNDED");
     }
 
     @Test

@@ -174,6 +174,24 @@ class EngineScenarioTest {
     }
 
     @Test
+    void aSaleTheWorkingSetDroppedStillKnowsItsRefunds() {
+        // The working set forgets a transaction 2 minutes after its last change and reloads it on demand; its
+        // refunds must come with it, or a duplicate refund and a reversal of a refunded sale would go through.
+        IsoMessage sale = approvedSale(pos, 10_000);
+        String rrn = sale.getString(37);
+        assertCode("00", pos.send(pos.refund(PAN, 1_000, rrn)));
+        clock.advance(Duration.ofMinutes(3));
+        approvedSale(pos, 1); // any request: the engine sweeps its working set
+        IsoMessage r = pos.send(pos.refund(PAN, 1_000, rrn));
+        assertCode("12", r);
+        assertEquals("SUSPECTED_DUPLICATE", r.getString(44), "within 10 minutes of the first refund");
+        r = pos.send(pos.reversal(sale));
+        assertCode("12", r);
+        assertEquals("ORIGINAL_REFUNDED", r.getString(44), "reversing it would hand the refunded money back twice");
+        assertEquals(1_000, gw.store().findByRrn(rrn).orElseThrow().refundedAmount());
+    }
+
+    @Test
     void refundLimits() {
         String big = approvedSale(pos3, 900_000).getString(37);
         IsoMessage r = pos3.send(pos3.refund(PAN, 500_001, big));
