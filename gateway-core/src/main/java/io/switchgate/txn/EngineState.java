@@ -30,6 +30,13 @@ import java.util.Map;
 final class EngineState implements CardBook {
     /** Committed rows older than this leave the transaction cache (they stay in the store). */
     private static final Duration TXN_CACHE_AGE = Duration.ofMinutes(2);
+    /**
+     * ... or sooner when the cache holds more than this many (2 minutes at 15,000 tps would be ~1.8 million rows,
+     * more than a 1 GB heap), but never a row younger than {@link #TXN_CACHE_MIN_AGE}: its commit may still be in
+     * flight, and only the working set knows it until then.
+     */
+    static final int TXN_CACHE_MAX = 100_000;
+    private static final Duration TXN_CACHE_MIN_AGE = Duration.ofSeconds(10);
     private static final Duration DUPLICATE_WINDOW = Duration.ofHours(24);
 
     private final TransactionStore store;
@@ -297,12 +304,16 @@ final class EngineState implements CardBook {
      * young entry, so a sweep costs what it evicts; an old entry changed recently moves to the young end.
      */
     void sweep(Instant now) {
-        long cutoff = now.minus(TXN_CACHE_AGE).toEpochMilli();
+        long ageCutoff = now.minus(TXN_CACHE_AGE).toEpochMilli();
+        long minAgeCutoff = now.minus(TXN_CACHE_MIN_AGE).toEpochMilli();
         List<TxnRecord> refreshed = null;
         Iterator<Map.Entry<String, TxnRecord>> it = txns.entrySet().iterator();
         while (it.hasNext()) {
             TxnRecord t = it.next().getValue();
-            if (t.createdAt().toEpochMilli() >= cutoff) break;
+            long created = t.createdAt().toEpochMilli();
+            boolean overCap = txns.size() > TXN_CACHE_MAX && created < minAgeCutoff;
+            if (created >= ageCutoff && !overCap) break;
+            long cutoff = overCap ? Math.max(ageCutoff, minAgeCutoff) : ageCutoff;
             it.remove();
             if (t.updatedAt().toEpochMilli() >= cutoff) {
                 if (refreshed == null) refreshed = new ArrayList<>();

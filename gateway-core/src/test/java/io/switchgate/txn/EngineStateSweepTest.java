@@ -1,0 +1,49 @@
+package io.switchgate.txn;
+
+import io.switchgate.store.InMemoryTransactionStore;
+import io.switchgate.store.TxnRecord;
+import io.switchgate.store.TxnStatus;
+import io.switchgate.store.TxnType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The working set stays bounded under sustained load, without dropping what may not be committed yet. */
+class EngineStateSweepTest {
+    static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+
+    static TxnRecord sale(long n, Instant at) {
+        String rrn = String.format("01%010d", n);
+        String stan = String.format("%06d", n % 999_999 + 1);
+        return new TxnRecord(rrn, "01", TxnType.SALE, "0200", "000000", "TERM0001", "MERCHANT0000001", stan, "1125120000",
+                "TERM0001|2|" + stan + "|" + n, "fp", 100, "156", "hash", "621234******1232", "00", null, "A1B2C3",
+                TxnStatus.APPROVED, 0, null, null, 1, "embedded", null, null, at, at, 1);
+    }
+
+    @Test
+    void overTheCapTheOldestGoButNothingYoungerThanTenSeconds() {
+        EngineState state = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false);
+        int old = EngineState.TXN_CACHE_MAX + 5_000;
+        for (int i = 0; i < old; i++) state.put(sale(i, NOW.minusSeconds(30)));      // younger than 2 minutes
+        for (int i = 0; i < 20_000; i++) state.put(sale(old + i, NOW.minusSeconds(2))); // in flight, maybe
+        state.sweep(NOW);
+        assertEquals(EngineState.TXN_CACHE_MAX, state.cachedTransactions());
+        for (int i = 0; i < 20_000; i += 997) assertNotNull(state.txn(sale(old + i, NOW).rrn()), "a young row was dropped");
+
+        // all young: over the cap, but nothing may go
+        EngineState young = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false);
+        for (int i = 0; i < EngineState.TXN_CACHE_MAX + 1_000; i++) young.put(sale(i, NOW.minusSeconds(1)));
+        young.sweep(NOW);
+        assertEquals(EngineState.TXN_CACHE_MAX + 1_000, young.cachedTransactions());
+
+        // under the cap: the 2-minute rule alone
+        EngineState few = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false);
+        for (int i = 0; i < 100; i++) few.put(sale(i, NOW.minus(Duration.ofMinutes(3))));
+        for (int i = 100; i < 150; i++) few.put(sale(i, NOW.minusSeconds(30)));
+        few.sweep(NOW);
+        assertEquals(50, few.cachedTransactions());
+    }
+}
