@@ -10,11 +10,12 @@ import java.util.Set;
 
 /**
  * Entry point of {@code benchmarks/target/benchmarks.jar}: {@code loadgen}, {@code ceiling-server},
- * {@code jpos-server} and {@code bench-config} are ours; anything else goes to JMH's own
+ * {@code jpos-server}, {@code bench-config}, {@code gateway-serve} and {@code store-apply} are ours; anything else goes to JMH's own
  * {@link org.openjdk.jmh.Main} (so {@code java -jar benchmarks.jar Engine -prof gc} works as usual).
  */
 public final class BenchMain {
-    private static final Set<String> OURS = Set.of("loadgen", "ceiling-server", "jpos-server", "bench-config", "gateway-serve");
+    private static final Set<String> OURS = Set.of("loadgen", "ceiling-server", "jpos-server", "bench-config", "gateway-serve",
+            "store-apply");
 
     private BenchMain() {
     }
@@ -28,6 +29,7 @@ public final class BenchMain {
                 case "ceiling-server" -> new CeilingServer();
                 case "jpos-server" -> new JposServer();
                 case "gateway-serve" -> new io.switchgate.bench.server.GatewayServe();
+                case "store-apply" -> new io.switchgate.bench.engine.StoreApplyCommand();
                 default -> new BenchConfigCommand();
             };
             CommandLine cl = new CommandLine(cmd);

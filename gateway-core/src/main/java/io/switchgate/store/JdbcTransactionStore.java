@@ -346,7 +346,14 @@ public final class JdbcTransactionStore implements TransactionStore {
             return result;
         }
         if (System.nanoTime() - journalLog.lastCheckpointNanos > CHECKPOINT_MILLIS * 1_000_000L || journalLog.size() > CHECKPOINT_BYTES) {
-            checkpoint();
+            try {
+                checkpoint();
+            } catch (StoreException e) {
+                // The group is committed and in the log: its answers stand. The log keeps growing until a checkpoint
+                // succeeds (the next try is 2 s later), and a restart replays it.
+                journalLog.lastCheckpointNanos = System.nanoTime();
+                org.slf4j.LoggerFactory.getLogger(JdbcTransactionStore.class).error("{}; the journal log keeps the groups", e.getMessage());
+            }
         }
         return result;
     }
