@@ -51,6 +51,16 @@ final class EngineState implements CardBook {
     private final java.util.LinkedHashMap<String, DupEntry> dupIndex = new java.util.LinkedHashMap<>(1 << 16);
 
     private record DupEntry(String rrn, long createdMillis) { }
+
+    /**
+     * At most this many duplicate keys in memory (~200 bytes each): about a fifth of the heap. Under a sustained load
+     * that answers more than this in 24 hours, the oldest go first and {@link #dupHorizonMillis} says from when the
+     * index is no longer complete: a key it does not have is then asked of the store (through its (terminal, STAN)
+     * index) instead of being taken as new.
+     */
+    private final int dupIndexMax;
+    /** Keys answered before this instant may have left the index (0: none has). */
+    private long dupHorizonMillis;
     /** terminal|STAN -> RRN of the newest non-reversal request (what a reversal names). */
     private final Map<String, String> byTerminalStan = new HashMap<>();
     /** terminal|STAN of reversals that came before their original. */
@@ -83,9 +93,14 @@ final class EngineState implements CardBook {
     private final boolean sharedByNodes;
 
     EngineState(TransactionStore store, Instant openedAt, boolean sharedByNodes) {
+        this(store, openedAt, sharedByNodes, (int) Math.min(20_000_000L, Math.max(100_000L, Runtime.getRuntime().maxMemory() / 1000)));
+    }
+
+    EngineState(TransactionStore store, Instant openedAt, boolean sharedByNodes, int dupIndexMax) {
         this.store = store;
         this.openedAt = openedAt;
         this.sharedByNodes = sharedByNodes;
+        this.dupIndexMax = dupIndexMax;
     }
 
     /**
@@ -117,7 +132,10 @@ final class EngineState implements CardBook {
             Instant since = Instant.now().minus(DUPLICATE_WINDOW);
             // Kept as if answered now (their own 24-hour window is checked on the record when one is asked about).
             long loadedAt = Instant.now().toEpochMilli();
-            store.forEachDupKeySince(since, (key, rrn) -> dupIndex.put(key, new DupEntry(rrn, loadedAt)));
+            store.forEachDupKeySince(since, (key, rrn) -> {
+                dupIndex.put(key, new DupEntry(rrn, loadedAt));
+                if (dupIndex.size() > dupIndexMax) trimDupIndex();
+            });
             for (TxnRecord r : store.findOrphanReversals(since)) orphanReversals.add(r.terminalId() + '|' + r.originalStan());
             indexesLoaded = true;
         }
@@ -211,7 +229,10 @@ final class EngineState implements CardBook {
     void put(TxnRecord t) {
         TxnRecord previous = txns.put(t.rrn(), t);
         if (previous == null) {
-            if (t.dupKey() != null) dupIndex.put(t.dupKey(), new DupEntry(t.rrn(), t.createdAt().toEpochMilli()));
+            if (t.dupKey() != null) {
+                dupIndex.put(t.dupKey(), new DupEntry(t.rrn(), t.createdAt().toEpochMilli()));
+                if (dupIndex.size() > dupIndexMax) trimDupIndex();
+            }
             if (t.type() == TxnType.REVERSAL) {
                 if (t.originalRrn() == null && t.originalStan() != null) orphanReversals.add(t.terminalId() + '|' + t.originalStan());
             } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null) {
@@ -230,9 +251,11 @@ final class EngineState implements CardBook {
         ensureLoaded();
         DupEntry e = dupIndex.get(dupKey);
         TxnRecord t = e != null ? txn(e.rrn()) : null;
-        if (t == null && sharedByNodes) {
+        boolean indexIncomplete = dupHorizonMillis > now.minus(DUPLICATE_WINDOW).toEpochMilli();
+        if (t == null && (sharedByNodes || indexIncomplete)) {
             // Several nodes share this store: a retransmission may come here after its first answer came from
-            // another node (the terminal failed over). The store knows; this node's memory does not.
+            // another node (the terminal failed over). Or the index is full and has let older keys go. Either way
+            // the store knows; this node's memory does not.
             t = store.findByDupKey(terminalId, stan, dupKey).orElse(null);
             if (t != null && !txns.containsKey(t.rrn())) cacheFromStore(t);
         }
@@ -329,6 +352,18 @@ final class EngineState implements CardBook {
         long dupCutoff = now.minus(DUPLICATE_WINDOW).toEpochMilli();
         Iterator<DupEntry> d = dupIndex.values().iterator();
         while (d.hasNext() && d.next().createdMillis() < dupCutoff) d.remove();
+    }
+
+    /** Drops the oldest key; from then on, keys answered up to its time are looked up in the store when missing. */
+    private void trimDupIndex() {
+        Iterator<DupEntry> d = dupIndex.values().iterator();
+        DupEntry oldest = d.next();
+        d.remove();
+        dupHorizonMillis = Math.max(dupHorizonMillis, oldest.createdMillis() + 1);
+    }
+
+    int cachedDuplicateKeys() {
+        return dupIndex.size();
     }
 
     int cachedTransactions() {

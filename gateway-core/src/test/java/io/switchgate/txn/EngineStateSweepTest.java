@@ -24,6 +24,27 @@ class EngineStateSweepTest {
     }
 
     @Test
+    void aFullDuplicateIndexLetsTheOldestKeysGoAndAsksTheStoreForThem() {
+        InMemoryTransactionStore store = new InMemoryTransactionStore();
+        EngineState state = new EngineState(store, NOW.minusSeconds(3600), false, 1_000);
+        java.util.List<io.switchgate.store.ChangeSet> committed = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            TxnRecord t = sale(i, NOW.minusSeconds(600 - i / 10));
+            state.put(t);
+            committed.add(new io.switchgate.store.ChangeSet().txn(t));
+        }
+        for (RuntimeException e : store.apply(committed)) assertNull(e);
+        assertEquals(1_000, state.cachedDuplicateKeys());
+        state.sweep(NOW); // the rows are over 2 minutes old: they leave the cache, so a kept key's row comes from the store too
+        TxnRecord evicted = sale(3, NOW);
+        TxnRecord kept = sale(1_400, NOW);
+        assertEquals(evicted.rrn(), state.answered("TERM0001", evicted.stan(), evicted.dupKey(), NOW).rrn(),
+                "a key the index let go is found in the store");
+        assertEquals(kept.rrn(), state.answered("TERM0001", kept.stan(), kept.dupKey(), NOW).rrn());
+        assertNull(state.answered("TERM0001", "999999", "TERM0001|2|999999|never", NOW), "a new key is new");
+    }
+
+    @Test
     void overTheCapTheOldestGoButNothingYoungerThanTenSeconds() {
         EngineState state = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false);
         int old = EngineState.TXN_CACHE_MAX + 5_000;
