@@ -91,6 +91,18 @@ final class HostFixture {
         return m;
     }
 
+    /**
+     * The same sale as {@link #financial} with a fixed STAN, as a jPOS message: what the tests that drive a whole
+     * gateway over TCP with a jPOS {@code NACChannel} send. jPOS packs it, so the gateway is checked against a real client.
+     */
+    static org.jpos.iso.ISOMsg jposSale(long amount, String stan) throws org.jpos.iso.ISOException {
+        org.jpos.iso.ISOMsg m = new org.jpos.iso.ISOMsg("0200");
+        IsoMessage ours = financial("000000", amount);
+        for (int f : new int[] {2, 3, 4, 7, 14, 22, 25, 41, 42, 49}) m.set(f, ours.getString(f));
+        m.set(11, stan);
+        return m;
+    }
+
     static IsoMessage withPin(Gateway gw, IsoMessage m, String pin) {
         KeyHandle tpk = gw.security().importClear(KeyType.TPK, HexFormat.of().parseHex(TPK));
         m.set(52, gw.security().encryptPinBlock(tpk, PinFormat.ISO0, pin, m.getString(2)));
