@@ -271,16 +271,23 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
     }
 
-    /** H2 writes every page now; then the log can start empty. Caller holds {@link #writeLock}. */
+    /**
+     * H2 writes every page now; then the log can start empty. Caller holds {@link #writeLock}. Only the checkpoint
+     * can fail the caller: a log that cannot be emptied holds groups the file now has, which a replay skips.
+     */
     private void checkpoint() {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
-            journalLog.reset();
-            journalLog.lastCheckpointNanos = System.nanoTime();
         } catch (SQLException e) {
             throw new StoreException("checkpoint failed on " + safeUrl + ": SQLState " + e.getSQLState(), e);
+        }
+        journalLog.lastCheckpointNanos = System.nanoTime();
+        try {
+            journalLog.reset();
         } catch (java.io.IOException e) {
-            throw new StoreException("cannot empty the journal log " + journalLog.path() + ": " + e.getClass().getSimpleName());
+            org.slf4j.LoggerFactory.getLogger(JdbcTransactionStore.class).error(
+                    "cannot empty the journal log {} ({}); what it holds is in the database file", journalLog.path(),
+                    e.getClass().getSimpleName());
         }
     }
 

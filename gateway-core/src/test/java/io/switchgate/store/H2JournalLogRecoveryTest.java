@@ -131,6 +131,27 @@ class H2JournalLogRecoveryTest {
     }
 
     @Test
+    void aLogThatCannotBeWrittenFallsBackToACheckpointAndTheGroupStands() throws Exception {
+        Path live = dir.resolve("live4");
+        String url = "jdbc:h2:file:" + live.toAbsolutePath();
+        TxnRecord s1 = sale(rrn(), "TERM0001", "MERCHANT0000001", "000041", 100, now());
+        try (JdbcTransactionStore a = JdbcTransactionStore.open(url, "sa", "", 2)) {
+            a.migrate();
+            // The log's file goes away under the store (a disk error would look the same to it): take the shared
+            // log and release it once more than acquired, which closes its channel.
+            JournalLog shared = JournalLog.acquire(Path.of(live + ".journal"));
+            shared.close();
+            shared.close();
+            applyOk(a, new ChangeSet().txn(s1)); // committed, made durable by a checkpoint instead
+            assertTrue(a.findByRrn(s1.rrn()).isPresent());
+        }
+        try (JdbcTransactionStore b = JdbcTransactionStore.open(url, "sa", "", 2)) {
+            b.migrate();
+            assertTrue(b.findByRrn(s1.rrn()).isPresent(), "the checkpoint wrote it to the file");
+        }
+    }
+
+    @Test
     void aUrlWithItsOwnWriteDelayHasNoLog() {
         try (JdbcTransactionStore s = JdbcTransactionStore.open("jdbc:h2:file:" + dir.resolve("own").toAbsolutePath() + ";WRITE_DELAY=0", "sa", "", 2)) {
             s.migrate();
