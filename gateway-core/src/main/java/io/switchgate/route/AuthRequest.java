@@ -31,4 +31,10 @@ public record AuthRequest(
         ChangeSet changes,
         Instant now,
         io.switchgate.iso.IsoMessage request) {
+
+    /** The same request writing its effects into another change set (a request decided again starts a fresh one). */
+    public AuthRequest withChanges(ChangeSet other) {
+        return new AuthRequest(type, card, panHash, amount, currency, pinBlock, pinKey, terminalId, merchantId, stan, rrn,
+                other, now, request);
+    }
 }

@@ -20,4 +20,15 @@ public interface Authorizer {
 
     /** Undoes an approved sale or refund (for a void or a reversal). */
     CompletableFuture<AuthResult> undo(TxnRecord original, ChangeSet changes, Instant now);
+
+    /**
+     * This authorizer approved {@code request} ({@code approval}), and the gateway did not commit it (journal failure,
+     * a rule that no longer held when the answer came back, shutdown): the approval must not stay. Completes once a
+     * reversal is durably stored for delivery (a host), or at once when there is nothing outside the gateway to undo
+     * (the embedded authorizer's effect lives in the working set, which a failed commit discards). Never asks the
+     * authorizer to decide again: a request is authorized once.
+     */
+    default CompletableFuture<Void> reverseUncommitted(AuthRequest request, AuthResult approval, String why) {
+        return CompletableFuture.completedFuture(null);
+    }
 }

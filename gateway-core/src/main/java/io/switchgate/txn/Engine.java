@@ -7,6 +7,7 @@ import io.switchgate.policy.Codes;
 import io.switchgate.policy.Decline;
 import io.switchgate.policy.LateOriginalRule;
 import io.switchgate.policy.MerchantRule;
+import io.switchgate.policy.OriginalBusyRule;
 import io.switchgate.policy.RefundCheck;
 import io.switchgate.policy.RefundRules;
 import io.switchgate.policy.ReversalRules;
@@ -107,6 +108,34 @@ public final class Engine implements MessageHandler, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        if (setup.sharedByNodes()) startStatusRefresh(setup.store());
+    }
+
+    /** How often a node sharing its store reads the other nodes' status changes (the contract: within 1 second). */
+    static final Duration STATUS_REFRESH = Duration.ofMillis(250);
+    private java.util.concurrent.ScheduledExecutorService statusRefresher;
+
+    /**
+     * Several nodes share the store: an operator's status change made through another node's admin API (a frozen
+     * merchant, a returned terminal) must hold here within a second. The store is read off the engine thread; the
+     * rows go to the engine thread, which takes those newer than its own.
+     */
+    private void startStatusRefresh(io.switchgate.store.TransactionStore store) {
+        statusRefresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "status-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = STATUS_REFRESH.toMillis();
+        statusRefresher.scheduleWithFixedDelay(() -> {
+            try {
+                var terminals = store.listTerminals();
+                var merchants = store.listMerchants();
+                thread.execute(() -> state.refreshReference(terminals, merchants));
+            } catch (RuntimeException e) {
+                log.warn("cannot read status changes of other nodes: {}", e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     public void setListener(EngineListener listener) {
@@ -170,6 +199,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     private void process(Request r) {
         try {
+            applyWriterFailures();
             r.now = clock.instant();
             if (Duration.between(lastSweep, r.now).getSeconds() >= 1) {
                 lastSweep = r.now;
@@ -242,7 +272,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         Request inFlightTwin = state.awaitingHost.get(r.dupKey);
         if (inFlightTwin != null) {
             // The same request is waiting for a host: decide this one again once that one is answered.
-            inFlightTwin.answer.whenCompleteAsync((b, e) -> process(r), thread);
+            decideAfter(java.util.List.of(inFlightTwin), r);
             return;
         }
         TxnRecord prior = state.answered(r.terminal.id(), r.stan(), r.dupKey, r.now);
@@ -348,16 +378,18 @@ public final class Engine implements MessageHandler, AutoCloseable {
             declineJournaled(r, Decline.of(Codes.INVALID_AMOUNT, "INVALID_AMOUNT"), null, null);
             return;
         }
-        Decline late = LateOriginalRule.check(state.reversedBeforeArrival(r.terminal.id(), r.stan()));
+        Decline late = LateOriginalRule.check(state.reversedBeforeArrival(r.terminal.id(), r.stan(), r.now));
         if (late != null) {
             declineJournaled(r, late, null, null);
             return;
         }
-        authorize(r, route(r), (auth, cs, host) -> {
+        authorize(r, route(r), null, (auth, cs, host) -> {
             if (!auth.approved()) {
                 journal(r, cs, auth.code(), auth.reason(), null, TxnStatus.DECLINED, null, null, host, auth.balance());
                 return;
             }
+            // r.terminal is the terminal as it is now (re-read when a host answered later): the sale goes into the
+            // batch open at commit, never into one settled while the host was deciding.
             TerminalState t = r.terminal;
             if (t.status() == TerminalStatus.REGISTERED) {
                 TerminalState active = t.withStatus(TerminalStatus.ACTIVE, r.now);
@@ -373,8 +405,28 @@ public final class Engine implements MessageHandler, AutoCloseable {
     }
 
     private void balance(Request r) {
-        authorize(r, route(r), (auth, cs, host) -> journal(r, cs, auth.code(), auth.reason(), auth.authCode(),
+        authorize(r, route(r), null, (auth, cs, host) -> journal(r, cs, auth.code(), auth.reason(), auth.authCode(),
                 auth.approved() ? TxnStatus.APPROVED : TxnStatus.DECLINED, null, null, host, auth.balance()));
+    }
+
+    /** The types of the operations on this original still waiting for a host. */
+    private java.util.List<TxnType> inFlightOn(TxnRecord original) {
+        if (original == null) return java.util.List.of();
+        java.util.List<Request> ops = state.hostOpsOn(original.rrn());
+        if (ops.isEmpty()) return java.util.List.of();
+        java.util.List<TxnType> types = new java.util.ArrayList<>(ops.size());
+        for (Request op : ops) types.add(op.type);
+        return types;
+    }
+
+    private Decline refundRules(Request r, TxnRecord original, MerchantState merchant, LocalDate today) {
+        MerchantDayTotal day = state.dayTotal(merchant.id(), today);
+        var prior = original == null ? java.util.List.<TxnRecord>of()
+                : state.childrenOf(original.rrn()).stream().filter(t -> t.type() == TxnType.REFUND).toList();
+        long saleInFlight = original == null ? 0 : state.refundsInFlight.getOrDefault(original.rrn(), 0L);
+        long dayInFlight = state.dayRefundsInFlight.getOrDefault(merchant.id() + '|' + today, 0L);
+        return RefundRules.check(new RefundCheck(r.amount, merchant.id(), r.panHash, merchant, original, prior,
+                day.refundAmount() + dayInFlight, r.now, saleInFlight));
     }
 
     private void refund(Request r) {
@@ -382,14 +434,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
         TxnRecord original = state.txn(originalRrn);
         MerchantState merchant = state.merchant(r.terminal.merchantId());
         LocalDate today = LocalDate.ofInstant(r.now, zone);
-        MerchantDayTotal day = state.dayTotal(merchant.id(), today);
-        var prior = original == null ? java.util.List.<TxnRecord>of()
-                : state.childrenOf(original.rrn()).stream().filter(t -> t.type() == TxnType.REFUND).toList();
         String dayKey = merchant.id() + '|' + today;
-        long saleInFlight = original == null ? 0 : state.refundsInFlight.getOrDefault(original.rrn(), 0L);
-        long dayInFlight = state.dayRefundsInFlight.getOrDefault(dayKey, 0L);
-        Decline d = RefundRules.check(new RefundCheck(r.amount, merchant.id(), r.panHash, merchant, original, prior,
-                day.refundAmount() + dayInFlight, r.now, saleInFlight));
+        Decline d = LateOriginalRule.check(state.reversedBeforeArrival(r.terminal.id(), r.stan(), r.now));
+        if (d == null) d = OriginalBusyRule.check(TxnType.REFUND, inFlightOn(original));
+        if (d == null) d = refundRules(r, original, merchant, today);
         if (d != null) {
             declineJournaled(r, d, original == null ? null : original.rrn(), null);
             return;
@@ -397,14 +445,22 @@ public final class Engine implements MessageHandler, AutoCloseable {
         // Reserve the amount while the authorizer decides (a host answers later; others may ask meanwhile).
         state.refundsInFlight.merge(original.rrn(), r.amount, Long::sum);
         state.dayRefundsInFlight.merge(dayKey, r.amount, Long::sum);
-        authorize(r, original.host(), (auth, cs, host) -> {
+        authorize(r, original.host(), original.rrn(), (auth, cs, host) -> {
             release(state.refundsInFlight, original.rrn(), r.amount);
             release(state.dayRefundsInFlight, dayKey, r.amount);
             if (!auth.approved()) {
                 journal(r, cs, auth.code(), auth.reason(), null, TxnStatus.DECLINED, original.rrn(), null, host, auth.balance());
                 return;
             }
-            // Re-read: the working set is the truth on this thread, and nothing ran in between for the embedded authorizer.
+            if (r.answeredLater) {
+                // The host answered after other requests ran: decide again on the sale as it is now. An approval that
+                // no longer holds is declined, and the host's approval gets a stored reversal (see release).
+                Decline stale = refundRules(r, state.txn(original.rrn()), state.merchant(merchant.id()), today);
+                if (stale != null) {
+                    journal(r, cs, stale.code(), stale.reason(), null, TxnStatus.DECLINED, original.rrn(), null, host, null);
+                    return;
+                }
+            }
             TxnRecord sale = state.txn(original.rrn());
             TxnRecord refunded = sale.withRefundedAmount(sale.refundedAmount() + r.amount, r.now);
             state.put(refunded);
@@ -424,18 +480,32 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private void voidSale(Request r) {
         String originalRrn = r.msg.getString(37).trim();
         TxnRecord original = state.txn(originalRrn);
-        Decline d = VoidRules.check(original, r.terminal.id(), r.terminal.batchNo(), r.amount, r.panHash);
+        Decline d = LateOriginalRule.check(state.reversedBeforeArrival(r.terminal.id(), r.stan(), r.now));
+        if (d == null) d = OriginalBusyRule.check(TxnType.VOID, inFlightOn(original));
+        if (d == null) d = VoidRules.check(original, r.terminal.id(), r.terminal.batchNo(), r.amount, r.panHash);
         if (d != null) {
             declineJournaled(r, d, original == null ? null : original.rrn(), null);
             return;
         }
         ChangeSet cs = new ChangeSet();
-        undo(original, cs, r.now, auth -> {
+        undo(r, original, cs, auth -> {
             if (!auth.approved()) {
                 journal(r, cs, auth.code(), auth.reason(), null, TxnStatus.DECLINED, original.rrn(), null, original.host(), null);
                 return;
             }
-            TxnRecord voided = state.txn(original.rrn()).withStatus(TxnStatus.VOIDED, r.now);
+            TxnRecord sale = state.txn(original.rrn());
+            if (r.answeredLater) {
+                Decline stale = VoidRules.check(sale, r.terminal.id(), r.terminal.batchNo(), r.amount, r.panHash);
+                if (stale != null) {
+                    // Only another node can have changed the sale meanwhile (this one refuses operations on a busy
+                    // sale); the host has undone it, and a repeated void finds nothing to undo there (25 = done).
+                    log.warn("terminal {} stan {}: host undid rrn {} but the void no longer holds ({}); declined",
+                            r.terminal.id(), r.stan(), original.rrn(), stale.reason());
+                    journal(r, cs, stale.code(), stale.reason(), null, TxnStatus.DECLINED, original.rrn(), null, original.host(), null);
+                    return;
+                }
+            }
+            TxnRecord voided = sale.withStatus(TxnStatus.VOIDED, r.now);
             state.put(voided);
             BatchState batch = state.openBatch(r.terminal, r.now).minusSale(original.amount());
             state.put(batch);
@@ -446,29 +516,41 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     private void reversal(Request r) {
         String de90 = r.msg.getString(90);
-        String originalStan = de90 != null ? de90.substring(4, 10) : r.stan();
+        String originalStan = de90 != null && de90.length() >= 10 ? de90.substring(4, 10) : r.stan();
+        // DE 90 positions 11-20: the original's DE 7, when the terminal sends it (zeros: not sent).
+        String originalDe7 = de90 != null && de90.length() >= 20 && !"0000000000".equals(de90.substring(10, 20))
+                ? de90.substring(10, 20) : null;
         Request stillAtHost = state.awaitingHostByStan.get(r.terminal.id() + '|' + originalStan);
         if (stillAtHost != null) {
             // The terminal gave up on a request the host has not answered yet: reverse it once it is answered
             // (and journaled), rather than record "no original" and let a late approval stand.
-            stillAtHost.answer.whenCompleteAsync((b, e) -> process(r), thread);
+            decideAfter(java.util.List.of(stillAtHost), r);
             return;
         }
-        TxnRecord original = state.reversalTarget(r.terminal.id(), originalStan);
+        TxnRecord original = state.reversalTarget(r.terminal.id(), originalStan, originalDe7);
+        if (original != null) {
+            java.util.List<Request> busy = state.hostOpsOn(original.rrn());
+            if (!busy.isEmpty()) {
+                // A refund, void or reversal of it is at a host: decide this reversal after they end, never alongside.
+                decideAfter(busy, r);
+                return;
+            }
+        }
         long refunds = 0;
         if (original != null && original.type() == TxnType.SALE) {
             for (TxnRecord c : state.childrenOf(original.rrn())) {
                 if (c.type() == TxnType.REFUND && c.approved() && c.status() == TxnStatus.APPROVED) refunds += c.amount();
             }
         }
-        ReversalRules.Verdict v = ReversalRules.check(original, r.msg.hasField(4) ? r.amount : -1, refunds);
+        // The original is this terminal's (found by its terminal and STAN): only in its open batch is it reversed.
+        ReversalRules.Verdict v = ReversalRules.check(original, r.msg.hasField(4) ? r.amount : -1, refunds, r.terminal.batchNo());
         switch (v.action()) {
             case DECLINE -> declineJournaled(r, v.decline(), original == null ? null : original.rrn(), originalStan);
             case NOTHING_TO_UNDO -> journal(r, new ChangeSet(), Codes.APPROVED, null, null, TxnStatus.APPROVED,
                     original.rrn(), originalStan, original.host(), null);
             case UNDO -> {
                 ChangeSet cs = new ChangeSet();
-                undo(original, cs, r.now, auth -> {
+                undo(r, original, cs, auth -> {
                     if (!auth.approved()) {
                         journal(r, cs, auth.code(), auth.reason(), null, TxnStatus.DECLINED, original.rrn(), originalStan, original.host(), null);
                         return;
@@ -478,6 +560,13 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 });
             }
         }
+    }
+
+    /** Decides {@code r} again, on the engine thread, once every one of {@code others} has been answered. */
+    private void decideAfter(java.util.List<Request> others, Request r) {
+        CompletableFuture<?>[] answers = new CompletableFuture<?>[others.size()];
+        for (int i = 0; i < answers.length; i++) answers[i] = others.get(i).answer;
+        CompletableFuture.allOf(answers).whenComplete((v, e) -> onEngine(r, () -> process(r)));
     }
 
     /** Takes an approved request's effect back out of the refundable amount, the batch and the day total. */
@@ -562,56 +651,103 @@ public final class Engine implements MessageHandler, AutoCloseable {
         void accept(AuthResult auth, ChangeSet cs, String host);
     }
 
-    private void authorize(Request r, String target, AuthContinuation k) {
+    /**
+     * Asks the authorizer (embedded or a host) to decide a sale, balance inquiry or refund, then continues with its
+     * answer on the engine thread. {@code originalRrn}: the sale a refund is of (it is busy while the host decides).
+     */
+    private void authorize(Request r, String target, String originalRrn, AuthContinuation k) {
         ChangeSet cs = new ChangeSet();
         Authorizer a = authorizers.get(target);
         if (a == null) {
             journal(r, cs, Codes.HOST_UNAVAILABLE, "NO_HOST_LINK", null, TxnStatus.DECLINED, null, null, target, null);
             return;
         }
-        byte[] pinBlock = r.msg.getBytes(52);
-        KeyHandle pinKey = pinBlock == null ? null : r.pinKey;
-        AuthRequest req = new AuthRequest(r.type, r.card, r.panHash, r.amount, currency(r), pinBlock, pinKey,
-                r.terminal.id(), r.terminal.merchantId(), r.stan(), r.rrn(rrns), cs, r.now, r.msg);
-        CompletableFuture<AuthResult> pending = a.authorize(req);
-        boolean async = !pending.isDone() && r.dupKey != null;
-        String stanKey = r.terminal.id() + '|' + r.stan();
-        if (async) {
-            state.awaitingHost.put(r.dupKey, r);
-            state.awaitingHostByStan.put(stanKey, r);
+        if (r.authRequest == null) {
+            byte[] pinBlock = r.msg.getBytes(52);
+            KeyHandle pinKey = pinBlock == null ? null : r.pinKey;
+            r.authRequest = new AuthRequest(r.type, r.card, r.panHash, r.amount, currency(r), pinBlock, pinKey,
+                    r.terminal.id(), r.terminal.merchantId(), r.stan(), r.rrn(rrns), cs, r.now, r.msg);
+            r.authorizer = a;
         }
-        onEngineThread(pending, auth -> {
+        // The embedded authorizer writes its card changes into the change set it was given: a request decided again
+        // (after a lost race) is asked again with a fresh one. A host keeps its first answer (asked once).
+        AuthRequest req = r.authRequest.changes() == cs ? r.authRequest : r.authRequest.withChanges(cs);
+        awaitAnswer(r, originalRrn, () -> a.authorize(req), auth -> {
             r.hostStan = auth.hostStan();
             r.hostRrn = auth.hostRrn();
-            try {
-                k.accept(auth, cs, a.name());
-            } finally {
-                // Only now is the request in the duplicate index; until now its twins wait for it.
-                if (async) {
-                    state.awaitingHost.remove(r.dupKey, r);
-                    state.awaitingHostByStan.remove(stanKey, r);
-                }
-            }
+            k.accept(auth, cs, a.name());
         });
     }
 
-    private void undo(TxnRecord original, ChangeSet cs, Instant now, Consumer<AuthResult> k) {
+    private void undo(Request r, TxnRecord original, ChangeSet cs, Consumer<AuthResult> k) {
         Authorizer a = authorizers.get(original.host() == null ? EmbeddedAuthorizer.NAME : original.host());
         if (a == null) {
             k.accept(AuthResult.decline(Codes.HOST_UNAVAILABLE, "NO_HOST_LINK"));
             return;
         }
-        onEngineThread(a.undo(original, cs, now), k);
+        awaitAnswer(r, original.rrn(), () -> a.undo(original, cs, r.now), k);
     }
 
-    /** Runs the continuation now if the answer is already there (embedded), else back on the engine thread. */
-    private void onEngineThread(CompletableFuture<AuthResult> f, Consumer<AuthResult> k) {
+    /**
+     * Runs the continuation now if the authorizer answered at once (embedded), else once it answers, back on the
+     * engine thread. While it waits, the request is "at the host": a repeat of it joins it, a reversal of it or of
+     * its original waits for it, and a void or refund of its original is refused busy. A host's answer is kept on
+     * the request: decided again after a lost race, it is not asked a second time.
+     */
+    private void awaitAnswer(Request r, String originalRrn, java.util.function.Supplier<CompletableFuture<AuthResult>> ask,
+                             Consumer<AuthResult> k) {
+        if (r.hostAnswer != null) {
+            k.accept(r.hostAnswer);
+            return;
+        }
+        CompletableFuture<AuthResult> f = ask.get();
         if (f.isDone() && !f.isCompletedExceptionally()) {
             k.accept(f.join());
             return;
         }
-        f.whenCompleteAsync((auth, err) -> k.accept(err == null ? auth
-                : AuthResult.decline(Codes.HOST_UNAVAILABLE, "HOST_ERROR")), thread);
+        String stanKey = r.terminal.id() + '|' + r.stan();
+        state.awaitingHost(r, stanKey, originalRrn);
+        f.whenComplete((auth, err) -> {
+            AuthResult answer = err == null ? auth : AuthResult.decline(Codes.HOST_UNAVAILABLE, "HOST_ERROR");
+            r.hostAnswer = answer;
+            // From here on, an approval that is not committed gets a stored reversal (see release).
+            if (answer.approved() && r.authRequest != null && r.type != TxnType.BALANCE) r.hostApproval = answer;
+            onEngine(r, () -> {
+                r.answeredLater = true;
+                // Decided as of now: the rules re-read the state and the clock, and the record carries the time of
+                // its commit (its batch and day are those open when it is committed).
+                r.now = clock.instant();
+                try {
+                    TerminalState now = state.terminal(r.terminal.id());
+                    if (now != null) r.terminal = now;
+                    k.accept(answer);
+                } finally {
+                    state.hostAnswered(r, stanKey, originalRrn);
+                }
+            });
+        });
+    }
+
+    /**
+     * Runs {@code task} for {@code r} on the engine thread. If the engine no longer takes work (stopped, or its queue
+     * is full), the request is answered 96 at once: nothing will decide it, and a host approval it holds is reversed.
+     */
+    private void onEngine(Request r, Runnable task) {
+        try {
+            thread.execute(() -> {
+                try {
+                    applyWriterFailures();
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
+                    state.invalidate();
+                    reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            log.warn("terminal {} stan {}: the engine no longer takes work; answered 96", r.terminalId(), r.stan());
+            reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "GATEWAY_STOPPING"), null);
+        }
     }
 
     private static String currency(Request r) {
@@ -643,29 +779,58 @@ public final class Engine implements MessageHandler, AutoCloseable {
         // Pack and MAC here, on the engine thread: the writer thread only commits and releases.
         byte[] ready = pack(r, o, tak);
         CompletableFuture<Void> commit = writer.submit(cs);
-        if (rrn != null) {
-            pendingCommits.put(rrn, commit);
-            commit.whenComplete((v, e) -> pendingCommits.remove(rrn));
-        }
+        if (rrn != null) pendingCommits.put(rrn, commit);
         commit.whenComplete((v, err) -> {
             if (err == null) {
+                if (rrn != null) pendingCommits.remove(rrn, commit);
+                if (Codes.APPROVED.equals(o.code())) r.hostApproval = null; // committed: the approval stands
                 release(r, o, ready);
             } else if (cause(err) instanceof io.switchgate.store.ConcurrentUpdateException && !r.retried) {
                 // Another node changed a row this decision read (or an earlier decision on it failed): decide
-                // again once, from what the store holds now. Nothing of the first decision was committed.
+                // again once, from what the store holds now. Nothing of the first decision was committed; a host's
+                // answer is kept on the request, so the host is not asked again.
                 log.info("terminal {} stan {}: {}; deciding again on fresh state", r.terminal.id(), r.stan(), cause(err).getMessage());
-                thread.execute(() -> {
+                onEngine(r, () -> {
                     state.invalidate();
+                    if (rrn != null) pendingCommits.remove(rrn, commit);
                     r.retried = true;
                     process(r);
                 });
             } else {
                 log.error("journal commit failed for terminal {} stan {}: {}", r.terminal.id(), r.stan(), err.toString());
-                thread.execute(state::invalidate);
-                Outcome failed = Outcome.of(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE");
+                // The working set holds this decision as if it stood: the engine thread drops it before it decides
+                // anything else. Until then the failed future stays in pendingCommits, so a retransmission that
+                // finds the record in memory waits on it and hears 96 too, never an answer that was not committed.
+                writerFailures.add(new FailedCommit(rrn, commit));
+                nudgeEngine();
+                Outcome failed = new Outcome(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE", null, o.record(), null, null);
                 release(r, failed, pack(r, failed, tak));
             }
         });
+    }
+
+    private record FailedCommit(String rrn, CompletableFuture<Void> commit) { }
+
+    /** Commits that failed, for the engine thread to forget what they decided (see {@link #applyWriterFailures}). */
+    private final java.util.Queue<FailedCommit> writerFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** On the engine thread, before any decision: a failed commit's decisions are dropped from the working set. */
+    private void applyWriterFailures() {
+        if (writerFailures.isEmpty()) return;
+        state.invalidate();
+        FailedCommit f;
+        while ((f = writerFailures.poll()) != null) {
+            if (f.rrn() != null) pendingCommits.remove(f.rrn(), f.commit());
+        }
+    }
+
+    /** Makes the engine thread apply writer failures now rather than at the next request (best effort). */
+    private void nudgeEngine() {
+        try {
+            thread.execute(this::applyWriterFailures);
+        } catch (java.util.concurrent.RejectedExecutionException full) {
+            // the next task applies them first
+        }
     }
 
     private static Throwable cause(Throwable t) {
@@ -707,8 +872,36 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
     }
 
-    /** Hands the answer to the transport and tells the listener (metrics, transaction log). */
+    /**
+     * Hands the answer to the transport. A host approval that was not committed (the commit failed, the decision
+     * changed when the answer came back, the engine stopped) first gets its stored reversal: a host is never left
+     * holding money the gateway did not record.
+     */
     private void release(Request r, Outcome o, byte[] bytes) {
+        AuthResult uncommitted = r.hostApproval;
+        if (uncommitted != null && r.authorizer != null) {
+            r.hostApproval = null;
+            String why = "NOT_COMMITTED_" + (o.reason() == null ? o.code() : o.reason());
+            log.warn("terminal {} stan {} rrn {}: host {} approved, not committed ({}); storing its reversal",
+                    r.terminalId(), r.stan(), r.authRequest.rrn(), r.authorizer.name(), why);
+            CompletableFuture<Void> stored;
+            try {
+                stored = r.authorizer.reverseUncommitted(r.authRequest, uncommitted, why);
+            } catch (RuntimeException e) {
+                stored = CompletableFuture.failedFuture(e);
+            }
+            stored.whenComplete((v, e) -> {
+                if (e != null) log.error("terminal {} stan {}: reversal of an uncommitted host approval failed: {}",
+                        r.terminalId(), r.stan(), e.toString());
+                answer(r, o, bytes);
+            });
+            return;
+        }
+        answer(r, o, bytes);
+    }
+
+    /** Tells the listener (metrics, transaction log) and completes the request's answer. */
+    private void answer(Request r, Outcome o, byte[] bytes) {
         TxnRecord rec = o.record();
         try {
             listener.answered(r.msg.getMti(), r.type == null ? "UNKNOWN" : r.type.name(), r.terminalId(), r.stan(),
@@ -758,6 +951,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         CompletableFuture<T> result = new CompletableFuture<>();
         thread.execute(() -> {
             try {
+                applyWriterFailures();
                 OperatorChange<T> c = change.apply(clock.instant());
                 if (c == null) {
                     result.complete(null);
@@ -796,6 +990,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
     @Override
     public void close() {
         accepting = false;
+        if (statusRefresher != null) statusRefresher.shutdownNow();
         awaitIdle(Duration.ofSeconds(10));
         thread.shutdown();
         try {

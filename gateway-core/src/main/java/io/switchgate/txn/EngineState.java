@@ -63,8 +63,11 @@ final class EngineState implements CardBook {
     private long dupHorizonMillis;
     /** terminal|STAN -> RRN of the newest non-reversal request (what a reversal names). */
     private final Map<String, String> byTerminalStan = new HashMap<>();
-    /** terminal|STAN of reversals that came before their original. */
-    private final java.util.Set<String> orphanReversals = new java.util.HashSet<>();
+    /**
+     * terminal|STAN -> when a reversal came that found no original: a late original with that STAN is refused for
+     * the 24-hour duplicate window, no longer (the STAN is then free for the terminal's next cycle).
+     */
+    private final Map<String, Long> orphanReversals = new HashMap<>();
     /** original RRN -> RRNs of refunds, voids and reversals this process journaled against it (always kept). */
     private final Map<String, List<String>> localChildren = new HashMap<>();
     /**
@@ -79,6 +82,11 @@ final class EngineState implements CardBook {
     final Map<String, Request> awaitingHost = new HashMap<>();
     /** terminal|STAN -> request waiting for an upstream host's answer (a reversal naming it waits for it). */
     final Map<String, Request> awaitingHostByStan = new HashMap<>();
+    /**
+     * original RRN -> the refunds, voids and reversals of it waiting for a host's answer. A reversal of that original
+     * waits for them to end; a void, or a refund while a void or reversal is pending, is refused ORIGINAL_BUSY.
+     */
+    private final Map<String, List<Request>> hostOpsByOriginal = new HashMap<>();
     /** sale RRN -> amount of its refunds waiting for a host's answer. */
     final Map<String, Long> refundsInFlight = new HashMap<>();
     /** merchant|day -> amount of refunds waiting for a host's answer. */
@@ -136,7 +144,9 @@ final class EngineState implements CardBook {
                 dupIndex.put(key, new DupEntry(rrn, loadedAt));
                 if (dupIndex.size() > dupIndexMax) trimDupIndex();
             });
-            for (TxnRecord r : store.findOrphanReversals(since)) orphanReversals.add(r.terminalId() + '|' + r.originalStan());
+            for (TxnRecord r : store.findOrphanReversals(since)) {
+                orphanReversals.merge(r.terminalId() + '|' + r.originalStan(), r.createdAt().toEpochMilli(), Math::max);
+            }
             indexesLoaded = true;
         }
     }
@@ -234,7 +244,9 @@ final class EngineState implements CardBook {
                 if (dupIndex.size() > dupIndexMax) trimDupIndex();
             }
             if (t.type() == TxnType.REVERSAL) {
-                if (t.originalRrn() == null && t.originalStan() != null) orphanReversals.add(t.terminalId() + '|' + t.originalStan());
+                if (t.originalRrn() == null && t.originalStan() != null) {
+                    orphanReversals.put(t.terminalId() + '|' + t.originalStan(), t.createdAt().toEpochMilli());
+                }
             } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null) {
                 byTerminalStan.put(t.terminalId() + '|' + t.stan(), t.rrn());
             }
@@ -293,18 +305,20 @@ final class EngineState implements CardBook {
     }
 
     /**
-     * The newest non-reversal request of this terminal with this STAN (what a reversal names), or null.
-     * Requests of this process are indexed; older ones come from the store.
+     * The newest non-reversal request of this terminal with this STAN (what a reversal names), or null; when the
+     * reversal carries the original's DE 7 (DE 90), only a request with that DE 7. Requests of this process are
+     * indexed; older ones come from the store.
      */
-    TxnRecord reversalTarget(String terminalId, String stan) {
+    TxnRecord reversalTarget(String terminalId, String stan, String de7) {
         String rrn = byTerminalStan.get(terminalId + '|' + stan);
         if (rrn != null) {
             TxnRecord t = txn(rrn);
-            if (t != null) return t;
+            if (t != null && (de7 == null || de7.equals(t.transmissionTime()))) return t;
         }
         TxnRecord best = null;
         for (TxnRecord t : store.findByTerminalAndStan(terminalId, stan)) {
             if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT
+                    && (de7 == null || de7.equals(t.transmissionTime()))
                     && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;
         }
         if (best != null) {
@@ -315,10 +329,56 @@ final class EngineState implements CardBook {
         return best;
     }
 
-    /** True if a reversal naming this terminal and STAN arrived before any original did (last 24 hours). */
-    boolean reversedBeforeArrival(String terminalId, String stan) {
+    /** True if a reversal naming this terminal and STAN arrived before any original did, within the last 24 hours. */
+    boolean reversedBeforeArrival(String terminalId, String stan, Instant now) {
         ensureLoaded();
-        return orphanReversals.contains(terminalId + '|' + stan);
+        Long at = orphanReversals.get(terminalId + '|' + stan);
+        return at != null && at >= now.minus(DUPLICATE_WINDOW).toEpochMilli();
+    }
+
+    // ---- operations waiting for a host ----
+
+    /** Registers a request whose authorizer has not answered yet (see {@link #hostAnswered}). */
+    void awaitingHost(Request r, String stanKey, String originalRrn) {
+        if (r.dupKey != null) awaitingHost.put(r.dupKey, r);
+        awaitingHostByStan.put(stanKey, r);
+        if (originalRrn != null) hostOpsByOriginal.computeIfAbsent(originalRrn, k -> new ArrayList<>(2)).add(r);
+    }
+
+    /** The authorizer answered (and the answer has been decided on): twins and reversals waiting for it may go. */
+    void hostAnswered(Request r, String stanKey, String originalRrn) {
+        if (r.dupKey != null) awaitingHost.remove(r.dupKey, r);
+        awaitingHostByStan.remove(stanKey, r);
+        if (originalRrn != null) {
+            List<Request> ops = hostOpsByOriginal.get(originalRrn);
+            if (ops != null) {
+                ops.remove(r);
+                if (ops.isEmpty()) hostOpsByOriginal.remove(originalRrn);
+            }
+        }
+    }
+
+    /** Refunds, voids and reversals of this original still waiting for a host (empty if none). */
+    List<Request> hostOpsOn(String originalRrn) {
+        List<Request> ops = hostOpsByOriginal.get(originalRrn);
+        return ops == null ? List.of() : ops;
+    }
+
+    /**
+     * Takes the terminals' and merchants' rows another node committed (status changes through its admin API): a row
+     * whose store version is newer than the one held here replaces it. A row this node changed and has not committed
+     * yet keeps its own (newer or equal) version; if that commit then loses its version check, it is decided again.
+     */
+    void refreshReference(List<TerminalState> storedTerminals, List<MerchantState> storedMerchants) {
+        if (!referenceLoaded) return;
+        for (TerminalState t : storedTerminals) {
+            TerminalState held = terminals.get(t.id());
+            if (held == null || t.version() > held.version()) terminals.put(t.id(), t);
+        }
+        for (MerchantState m : storedMerchants) {
+            MerchantState held = merchants.get(m.id());
+            if (held == null || m.version() > held.version()) merchants.put(m.id(), m);
+        }
     }
 
     /**
@@ -352,6 +412,7 @@ final class EngineState implements CardBook {
         long dupCutoff = now.minus(DUPLICATE_WINDOW).toEpochMilli();
         Iterator<DupEntry> d = dupIndex.values().iterator();
         while (d.hasNext() && d.next().createdMillis() < dupCutoff) d.remove();
+        orphanReversals.values().removeIf(at -> at < dupCutoff);
     }
 
     /** Drops the oldest key; from then on, keys answered up to its time are looked up in the store when missing. */

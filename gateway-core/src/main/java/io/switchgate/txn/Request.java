@@ -54,6 +54,15 @@ final class Request {
     /** Decided a second time after its first decision lost a concurrent update (at most once). */
     boolean retried;
     private String rrn;
+    /** What was put to the authorizer, and which one: kept so that a request decided again is not asked twice. */
+    io.switchgate.route.AuthRequest authRequest;
+    io.switchgate.route.Authorizer authorizer;
+    /** A host's answer that came after the request was first decided (null: none, or the authorizer answered at once). */
+    volatile io.switchgate.route.AuthResult hostAnswer;
+    /** A host's approval not committed yet: if the request ends any other way, it gets a stored reversal. */
+    volatile io.switchgate.route.AuthResult hostApproval;
+    /** The authorizer's answer came after other requests ran: the decision re-reads what it depends on. */
+    boolean answeredLater;
     /** STAN and RRN used towards an upstream host, when one authorized this request. */
     String hostStan;
     String hostRrn;

@@ -154,25 +154,56 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         return done(new AuthResult(code, reason, authCode, balance, stan, req.rrn()));
     }
 
-    /** The host may have acted: store the reversal (committed) and only then answer 91. */
+    /**
+     * The host may have acted: store the reversal (committed) and only then answer 91. If it cannot be stored, the
+     * terminal hears 96 (the gateway cannot vouch for what happened) and the gateway keeps trying to store it.
+     */
     private CompletableFuture<AuthResult> uncertain(AuthRequest req, String mti, String stan, String de7, String reason) {
         AuthResult result = new AuthResult(Codes.HOST_UNAVAILABLE, reason, null, null, stan, req.rrn());
         if (req.type() == TxnType.BALANCE) return done(result);
-        String processingCode = req.request().getString(3);
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                Instant now = clock.instant();
-                SafMessage rev = SafMessage.reversal(name, stans.get(), req.rrn(), HostMessages.de7(now), processingCode,
-                        req.amount(), req.currency(), acquirerId, req.terminalId(), req.merchantId(),
-                        HostMessages.originalData(mti, stan, de7, acquirerId), req.rrn(), reason, now);
-                saf.enqueue(rev);
-                log.info("host={} {} for stan {} rrn {}: reversal stored (saf id {})", name, reason, stan, req.rrn(), rev.id());
-                onStored.run();
-            } catch (RuntimeException e) {
-                log.error("host={} {} for stan {} rrn {}: REVERSAL NOT STORED: {}", name, reason, stan, req.rrn(), e.toString());
-            }
-            return result;
-        }, blocking);
+        SafMessage rev = reversalOf(req, mti, stan, de7, reason);
+        return storeReversal(rev, reason).thenApply(stored -> stored ? result
+                : new AuthResult(Codes.SYSTEM_MALFUNCTION, "REVERSAL_NOT_STORED", null, null, stan, req.rrn()));
+    }
+
+    @Override
+    public CompletableFuture<Void> reverseUncommitted(AuthRequest req, AuthResult approval, String why) {
+        if (req.type() == TxnType.BALANCE || approval == null || approval.hostStan() == null) return done(null);
+        SafMessage rev = reversalOf(req, req.request().getMti(), approval.hostStan(), HostMessages.de7(req.now()), why);
+        return storeReversal(rev, why).thenApply(stored -> null);
+    }
+
+    private SafMessage reversalOf(AuthRequest req, String mti, String stan, String de7, String reason) {
+        Instant now = clock.instant();
+        return SafMessage.reversal(name, stans.get(), req.rrn(), HostMessages.de7(now), req.request().getString(3),
+                req.amount(), req.currency(), acquirerId, req.terminalId(), req.merchantId(),
+                HostMessages.originalData(mti, stan, de7, acquirerId), req.rrn(), reason, now);
+    }
+
+    /**
+     * Stores a reversal for the SAF sender; completes true once it is durable, false if the first attempt failed, in
+     * which case it is tried again (1 s, 2 s, ... up to 30 s apart) until it is stored: a host approval is never left
+     * standing because the queue was briefly unavailable.
+     */
+    private CompletableFuture<Boolean> storeReversal(SafMessage rev, String reason) {
+        return CompletableFuture.supplyAsync(() -> tryStore(rev, reason, 0), blocking);
+    }
+
+    private boolean tryStore(SafMessage rev, String reason, int attempt) {
+        try {
+            saf.enqueue(rev);
+            log.info("host={} {} for rrn {}: reversal stored (saf id {}{})", name, reason, rev.txnRrn(), rev.id(),
+                    attempt == 0 ? "" : ", attempt " + (attempt + 1));
+            onStored.run();
+            return true;
+        } catch (RuntimeException e) {
+            long delay = Math.min(30, 1L << Math.min(attempt, 5));
+            log.error("host={} {} for rrn {}: REVERSAL NOT STORED ({}); trying again in {} s", name, reason, rev.txnRrn(),
+                    e.toString(), delay);
+            CompletableFuture.runAsync(() -> tryStore(rev, reason, attempt + 1),
+                    CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.SECONDS, blocking));
+            return false;
+        }
     }
 
     // ------------------------------------------------------------------ undo
