@@ -116,4 +116,20 @@ class ReversalRulesTest {
         // the caller passes approved, unreversed refunds only: zero means the sale can be reversed
         assertUndo(ReversalRules.check(sale(10_000).build(), 10_000, 0));
     }
+
+    @ParameterizedTest
+    @EnumSource(value = TxnType.class, names = {"SALE", "REFUND", "VOID"})
+    void anOriginalOfASettledBatchIsNotReversed(TxnType type) {
+        // after settlement the way back is a refund; the settled totals still count the original
+        assertDeclined(ReversalRules.check(txn(type).amount(10_000).batchNo(OPEN_BATCH - 1).build(), 10_000, 0, OPEN_BATCH),
+                "12", "ORIGINAL_BATCH_SETTLED");
+        assertUndo(ReversalRules.check(txn(type).amount(10_000).build(), 10_000, 0, OPEN_BATCH));
+    }
+
+    @Test
+    void aSettledOriginalWithNothingToUndoIsStillAnswered00() {
+        // a repeat of a reversal that went through before the settlement changes nothing and is answered 00 again
+        assertNothingToUndo(ReversalRules.check(sale(10_000).status(TxnStatus.REVERSED).batchNo(OPEN_BATCH - 1).build(),
+                10_000, 0, OPEN_BATCH));
+    }
 }

@@ -1,0 +1,89 @@
+package io.switchgate.txn;
+
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.store.MerchantStatus;
+import io.switchgate.store.PostgresSupport;
+import io.switchgate.store.TerminalStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static io.switchgate.txn.EngineFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Several nodes on one store: an operator's status change made through one node holds on the other within a second
+ * (the contract), on an H2 database both open and on PostgreSQL. Each node had already cached the terminal and the
+ * merchant as active (it served a sale first), so the change has to reach it, not just be read on first use.
+ */
+class StatusAcrossNodesTest {
+    String schema;
+    Gateway a;
+    Gateway b;
+
+    @AfterEach
+    void stop() {
+        if (a != null) a.close();
+        if (b != null) b.close();
+        if (schema != null) PostgresSupport.dropSchema(schema);
+    }
+
+    void startOn(String url) {
+        a = Gateway.start(TwoNodePostgresTest.shared(EngineFixture.config(url, "01")));
+        b = Gateway.start(TwoNodePostgresTest.shared(EngineFixture.config(url, "02")));
+    }
+
+    static String h2Url() {
+        return "jdbc:h2:mem:nodes" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
+    }
+
+    String postgresUrl() {
+        schema = PostgresSupport.createSchema();
+        return PostgresSupport.url(schema);
+    }
+
+    /**
+     * Sends fresh sales until one gets {@code code}; fails if that takes longer than the contract's second (with room
+     * for a loaded test machine: 3 s) — the answer, not the time, is what is checked each round.
+     */
+    static IsoMessage untilAnswered(String code, Supplier<IsoMessage> sale) {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        IsoMessage last;
+        do {
+            last = sale.get();
+            if (code.equals(last.getString(39))) return last;
+        } while (System.nanoTime() < deadline);
+        fail("still " + last.getString(39) + " " + last.getString(44) + " on the other node, expected " + code);
+        return last;
+    }
+
+    void aFrozenMerchantAndAReturnedTerminalHoldOnTheOtherNode() {
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        assertEquals("00", onB.send(onB.sale(PAN_NOPIN, 100)).getString(39));
+
+        a.engine().changeMerchantStatus(MERCHANT, MerchantStatus.FROZEN, "test").join();
+        IsoMessage frozen = untilAnswered("03", () -> onB.send(onB.sale(PAN_NOPIN, 100)));
+        assertEquals("03", frozen.getString(39));
+
+        a.engine().changeMerchantStatus(MERCHANT, MerchantStatus.ACTIVE, "test").join();
+        untilAnswered("00", () -> onB.send(onB.sale(PAN_NOPIN, 100)));
+
+        a.engine().changeTerminalStatus("TERM0003", TerminalStatus.RETURNED, "test").join();
+        IsoMessage returned = untilAnswered("58", () -> onB.send(onB.sale(PAN_NOPIN, 100)));
+        assertEquals("58", returned.getString(39));
+    }
+
+    @Test
+    void onOneH2Database() {
+        startOn(h2Url());
+        aFrozenMerchantAndAReturnedTerminalHoldOnTheOtherNode();
+    }
+
+    @Test
+    void onOnePostgres() {
+        startOn(postgresUrl());
+        aFrozenMerchantAndAReturnedTerminalHoldOnTheOtherNode();
+    }
+}
