@@ -1,0 +1,106 @@
+package io.switchgate.server.host;
+
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.txn.Gateway;
+import org.jpos.iso.ISOMsg;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static io.switchgate.server.host.HostFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A host approval the gateway does not record must not stay at the host, and a 91 leaves only once its reversal is
+ * stored. The store is made to fail from outside (a table of the H2 database renamed under the running gateway),
+ * and a real (jPOS) host simulator says what it was sent.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class UncommittedHostApprovalTest {
+    HostSimulator sim;
+    Gateway gw;
+    String url;
+
+    @BeforeEach
+    void setUp() {
+        quietLogs();
+        sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234");
+        url = "jdbc:h2:mem:uncommitted" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
+        gw = start(config("01", url, "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))), factory());
+        waitFor("connected", 5000, () -> host(gw, "acqA").state() == HostClient.State.UP);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (gw != null) gw.close();
+        if (sim != null) sim.close();
+        if (sim != null) assertEquals(List.of(), sim.violations, "what the host saw");
+    }
+
+    void sql(String statement) {
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute(statement);
+        } catch (Exception e) {
+            throw new AssertionError(statement, e);
+        }
+    }
+
+    @Test
+    void aHostApprovalWhoseCommitFailsIsAnswered96AndReversedAtTheHost() {
+        assertEquals("00", send(gw, financial("000000", 100)).getString(39)); // the engine has read what it needs
+        sim.received.clear();
+        sql("ALTER TABLE transactions RENAME TO transactions_away");
+        IsoMessage resp;
+        try {
+            resp = send(gw, financial("000000", 4_321));
+        } finally {
+            sql("ALTER TABLE transactions_away RENAME TO transactions");
+        }
+        assertEquals("96", resp.getString(39), () -> "reason " + resp.getString(44));
+        ISOMsg sale = sim.ofMti("0200").get(0);
+        String hostStan = sale.getString(11);
+        waitFor("the host's approval reversed", 10_000, () -> sim.reversalsApplied.containsKey(hostStan));
+        ISOMsg rev = sim.ofMti("0420").get(0);
+        assertEquals("000000004321", rev.getString(4));
+        assertEquals(sale.getString(37), rev.getString(37));
+        assertTrue(rev.getString(90).startsWith("0200" + hostStan + sale.getString(7)), rev.getString(90));
+        assertTrue(gw.store().findByRrn(sale.getString(37)).isEmpty(), "nothing uncommitted is in the journal");
+        // and the gateway still works once the store is back
+        assertEquals("00", send(gw, financial("000000", 100)).getString(39));
+    }
+
+    @Test
+    void aTimeoutWhoseReversalCannotBeStoredIs96AndTheGatewayKeepsTrying() {
+        sim.behaviour = m -> "0200".equals(mtiOf(m)) ? HostSimulator.Reply.silent()
+                : HostSimulator.Reply.approve();
+        sql("ALTER TABLE saf_messages RENAME TO saf_away");
+        IsoMessage resp;
+        try {
+            resp = send(gw, financial("000000", 777));
+        } finally {
+            sql("ALTER TABLE saf_away RENAME TO saf_messages");
+        }
+        assertEquals("96", resp.getString(39));
+        assertEquals("REVERSAL_NOT_STORED", resp.getString(44));
+        String hostStan = sim.ofMti("0200").get(0).getString(11);
+        waitFor("the reversal stored on a later try and delivered", 15_000,
+                () -> sim.reversalsApplied.containsKey(hostStan));
+        assertEquals(1, sim.reversalsApplied.get(hostStan).get());
+    }
+
+    private static String mtiOf(ISOMsg m) {
+        try {
+            return m.getMTI();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
