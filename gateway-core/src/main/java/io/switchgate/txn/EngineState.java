@@ -136,7 +136,9 @@ final class EngineState implements CardBook {
                 dupIndex.put(key, new DupEntry(rrn, loadedAt));
                 if (dupIndex.size() > dupIndexMax) trimDupIndex();
             });
-            for (TxnRecord r : store.findOrphanReversals(since)) orphanReversals.add(r.terminalId() + '|' + r.originalStan());
+            for (TxnRecord r : store.findOrphanReversals(since)) {
+                if (r.originalStan() != null) orphanReversals.add(r.terminalId() + '|' + r.originalStan());
+            }
             indexesLoaded = true;
         }
     }
@@ -235,7 +237,8 @@ final class EngineState implements CardBook {
             }
             if (t.type() == TxnType.REVERSAL) {
                 if (t.originalRrn() == null && t.originalStan() != null) orphanReversals.add(t.terminalId() + '|' + t.originalStan());
-            } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null) {
+            } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null && t.dupKey() != null) {
+                // (a screened request, journaled without a duplicate key, is never what a reversal names)
                 byTerminalStan.put(t.terminalId() + '|' + t.stan(), t.rrn());
             }
             if (t.originalRrn() != null) {
@@ -304,7 +307,7 @@ final class EngineState implements CardBook {
         }
         TxnRecord best = null;
         for (TxnRecord t : store.findByTerminalAndStan(terminalId, stan)) {
-            if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT
+            if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT && t.dupKey() != null
                     && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;
         }
         if (best != null) {
