@@ -40,9 +40,15 @@ public record GatewayConfig(
 
     public record Security(String masterKey) { }
 
+    /** Amounts in minor units; 0 = no limit (the same as leaving the key out). */
     public record RefundLimits(int windowDays, long maxSingleAmount, long dailyAmountLimit) { }
 
-    public record Merchant(String id, String status, RefundLimits refund) { }
+    /** @param currencies the DE 49 codes (3 digits) the merchant accepts; null = the default {@code ["156"]} */
+    public record Merchant(String id, String status, RefundLimits refund, List<String> currencies) {
+        public Merchant(String id, String status, RefundLimits refund) {
+            this(id, status, refund, null);
+        }
+    }
 
     /** Keys by role: tmk, tpk, tak, bdk (any may be absent). */
     public record Terminal(String id, String merchant, String status, boolean macRequired, Map<String, String> keys) { }

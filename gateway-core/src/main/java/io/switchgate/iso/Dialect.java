@@ -241,6 +241,100 @@ public final class Dialect {
         return m;
     }
 
+    /**
+     * Best effort, for answering a frame that {@link #unpack} refused: the fields that can be read, in field order,
+     * up to the first field whose length cannot be known (a bad length prefix, or the frame ends inside it). A field
+     * whose length is known but whose content is invalid is left out and reading goes on after it. Null when not even
+     * the MTI and bitmap can be read. Never throws.
+     */
+    public IsoMessage unpackReadable(byte[] data, int offset, int length) {
+        try {
+            return unpack(data, offset, length);
+        } catch (IsoException refused) {
+            // read what can be read below
+        }
+        try {
+            final int end = offset + length;
+            int pos = offset;
+            int mtiBytes = FieldCodec.contentBytes(mtiSpec, 4);
+            if (length < mtiBytes) return null;
+            if (mtiSpec.kind() != Kind.CHAR) FieldCodec.validate(mtiSpec, data, pos, 4, mtiBytes, offset);
+            pos += mtiBytes;
+            final int wordBytes = hexBitmap ? 16 : 8;
+            long[] w = new long[3];
+            w[0] = readBitmapWord(data, pos, end, offset);
+            pos += wordBytes;
+            boolean ter = false;
+            if ((w[0] & 1L) != 0) {
+                if (bitmapBytes < 16) return null;
+                w[1] = readBitmapWord(data, pos, end, offset);
+                pos += wordBytes;
+                if ((w[1] & 1L) != 0 && bitmapBytes >= 24) {
+                    w[2] = readBitmapWord(data, pos, end, offset);
+                    pos += wordBytes;
+                    ter = true;
+                }
+            }
+            final long w0raw = w[0];
+            w[0] &= ~1L;
+            if (ter) w[1] &= ~1L;
+            long[] read = new long[3];
+            int[] starts = new int[Long.bitCount(w[0]) + Long.bitCount(w[1]) + Long.bitCount(w[2])];
+            int k = 0;
+            fields:
+            for (int i = 0; i < 3; i++) {
+                long bits = w[i];
+                while (bits != 0) {
+                    int bit = Long.numberOfTrailingZeros(bits);
+                    int n = (i << 6) + bit + 1;
+                    bits &= bits - 1;
+                    FieldSpec f = fields[n];
+                    if (f == null) break fields;
+                    int start = pos;
+                    int units;
+                    if (f.fixed) {
+                        units = f.maxLength();
+                    } else {
+                        try {
+                            units = FieldCodec.readPrefix(f, data, pos, end, offset);
+                        } catch (IsoException badPrefix) {
+                            break fields;
+                        }
+                        pos += f.prefixBytes;
+                    }
+                    if (units > f.maxLength()) break fields;
+                    int nb = FieldCodec.contentBytes(f, units);
+                    if (end - pos < nb) break fields;
+                    boolean valid;
+                    try {
+                        FieldCodec.validate(f, data, pos, units, nb, offset);
+                        valid = true;
+                    } catch (IsoException badContent) {
+                        valid = false;
+                    }
+                    pos += nb;
+                    if (valid) {
+                        read[i] |= 1L << bit;
+                        starts[k++] = start;
+                    }
+                }
+            }
+            IsoMessage m = new IsoMessage();
+            m.dialect = this;
+            m.buf = data;
+            m.base = offset;
+            m.mtiRaw = true;
+            m.parsedBitmapBytes = ter ? 24 : (w0raw & 1L) != 0 ? 16 : 8;
+            m.b0 = m.p0 = read[0];
+            m.b1 = m.p1 = read[1];
+            m.b2 = m.p2 = read[2];
+            m.starts = starts;
+            return m;
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+    }
+
     /** Reads 8 bitmap bytes (or 16 hex characters); returns them with field (64w + j + 1) at bit j. */
     private long readBitmapWord(byte[] b, int pos, int end, int base) {
         if (!hexBitmap) {

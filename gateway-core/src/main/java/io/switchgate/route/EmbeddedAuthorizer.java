@@ -47,6 +47,11 @@ public final class EmbeddedAuthorizer implements Authorizer {
         if (r.type() != TxnType.REFUND && (expired(card.expiry(), r.now()) || expired(r.card().expiry(), r.now()))) {
             return AuthResult.decline(Codes.EXPIRED_CARD, "CARD_EXPIRED");
         }
+        // The expiry the card presents (DE 14, or track 2) is the one on file: another is not this card.
+        if (r.type() != TxnType.REFUND && r.card().expiry() != null && card.expiry() != null
+                && !r.card().expiry().equals(card.expiry())) {
+            return AuthResult.decline(Codes.EXPIRED_CARD, "EXPIRY_MISMATCH");
+        }
         // A card locked by wrong PINs stays locked for every purchase, PIN or not, until the issuer resets it.
         if (r.type() != TxnType.REFUND && card.pinTries() >= MAX_PIN_TRIES) {
             return AuthResult.decline(Codes.PIN_TRIES_EXCEEDED, "PIN_TRIES_EXCEEDED");

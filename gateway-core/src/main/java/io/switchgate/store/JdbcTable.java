@@ -179,14 +179,14 @@ final class JdbcTable<R> {
 
     static final JdbcTable<MerchantState> MERCHANTS = new JdbcTable<>("merchants", 1, new Column[]{
             str("id"), str("status"), integer("refund_window_days"), lng("max_single_refund"),
-            lng("daily_refund_limit"), ts("updated_at"), lng("version")},
+            lng("daily_refund_limit"), str("currencies"), ts("updated_at"), lng("version")},
             m -> new Object[]{m.id(), enumName(m.status()), m.refundWindowDays(), m.maxSingleRefund(),
-                    m.dailyRefundLimit(), m.updatedAt(), m.version()},
+                    m.dailyRefundLimit(), m.currenciesColumn(), m.updatedAt(), m.version()},
             MerchantState::version, MerchantState::id);
 
     static MerchantState merchant(ResultSet rs) throws SQLException {
         return new MerchantState(rs.getString(1), enumOf(MerchantStatus.class, rs.getString(2)), rs.getInt(3),
-                rs.getLong(4), rs.getLong(5), instant(rs, 6), rs.getLong(7));
+                rs.getLong(4), rs.getLong(5), MerchantState.parseCurrencies(rs.getString(6)), instant(rs, 7), rs.getLong(8));
     }
 
     static final JdbcTable<CardAccount> CARDS = new JdbcTable<>("cards", 1, new Column[]{

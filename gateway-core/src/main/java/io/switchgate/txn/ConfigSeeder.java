@@ -68,17 +68,24 @@ final class ConfigSeeder {
     private void seedMerchant(GatewayConfig.Merchant m, ChangeSet cs, Instant now, String path) {
         var limits = m.refund();
         int window = limits == null ? 180 : limits.windowDays();
-        long maxSingle = limits == null ? 0 : limits.maxSingleAmount();
-        long daily = limits == null ? 0 : limits.dailyAmountLimit();
+        // 0 is "no limit", and so is a value left out (Long.MAX_VALUE from an older loader, or an embedding program)
+        long maxSingle = limits == null ? 0 : noLimitAsZero(limits.maxSingleAmount());
+        long daily = limits == null ? 0 : noLimitAsZero(limits.dailyAmountLimit());
+        List<String> currencies = m.currencies() == null || m.currencies().isEmpty() ? MerchantState.DEFAULT_CURRENCIES : m.currencies();
         MerchantStatus status = MerchantStatus.parse(m.status() == null ? "active" : m.status());
         if (status == null) throw new InvalidConfigException(path + ".status", "must be active, frozen or closed");
         var existing = store.findMerchant(m.id()).orElse(null);
         if (existing == null) {
-            cs.merchant(new MerchantState(m.id(), status, window, maxSingle, daily, now, 1));
+            cs.merchant(new MerchantState(m.id(), status, window, maxSingle, daily, currencies, now, 1));
             cs.event(new StatusEvent("merchant", m.id(), null, status.wireName(), "CONFIGURED", now));
-        } else if (existing.refundWindowDays() != window || existing.maxSingleRefund() != maxSingle || existing.dailyRefundLimit() != daily) {
-            cs.merchant(new MerchantState(m.id(), existing.status(), window, maxSingle, daily, now, existing.version() + 1));
+        } else if (existing.refundWindowDays() != window || existing.maxSingleRefund() != maxSingle || existing.dailyRefundLimit() != daily
+                || !existing.currencies().equals(currencies)) {
+            cs.merchant(new MerchantState(m.id(), existing.status(), window, maxSingle, daily, currencies, now, existing.version() + 1));
         }
+    }
+
+    private static long noLimitAsZero(long limit) {
+        return limit <= 0 || limit == Long.MAX_VALUE ? 0 : limit;
     }
 
     private void seedTerminal(GatewayConfig.Terminal t, ChangeSet cs, Instant now, String path) {

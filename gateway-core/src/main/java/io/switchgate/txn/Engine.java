@@ -4,6 +4,8 @@ import io.switchgate.iso.Dialect;
 import io.switchgate.iso.IsoException;
 import io.switchgate.iso.IsoMessage;
 import io.switchgate.policy.Codes;
+import io.switchgate.policy.CurrencyRule;
+import io.switchgate.policy.MerchantCurrencyRule;
 import io.switchgate.policy.Decline;
 import io.switchgate.policy.LateOriginalRule;
 import io.switchgate.policy.MerchantRule;
@@ -174,24 +176,50 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return answer;
     }
 
-    /** A frame that does not parse: answered 30 where the MTI can be read, with nothing processed. */
+    /**
+     * A frame that does not parse: answered 30 where the MTI can be read and names a request (a well-formed
+     * response MTI exists), with nothing processed. The fields that could be read before (and around) the
+     * failure are echoed like any response's (DE 11 and DE 41 above all, so a terminal with several requests in
+     * flight can match the answer). No DE 37 (nothing is journaled) and no MAC: the terminal is not known here,
+     * and a MAC over what an unparseable frame chose would hand out MACs for unverified content.
+     */
     private static byte[] formatErrorResponse(Dialect dialect, byte[] message, IsoException e) {
         String mti = dialect.peekMti(message, 0, message.length);
-        if (mti == null || responseMti(mti) == null) return null;
+        String responseMti = mti == null ? null : responseMti(mti);
+        if (responseMti == null) return null;
         try {
-            IsoMessage resp = new IsoMessage(responseMti(mti));
+            IsoMessage readable = dialect.unpackReadable(message, 0, message.length);
+            IsoMessage resp = readable == null ? new IsoMessage(responseMti)
+                    : readable.toResponse(ResponseBuilder.ECHOED).setMti(responseMti);
             resp.set(39, Codes.FORMAT_ERROR);
             resp.set(44, e.field() > 0 ? "BAD_FIELD_" + e.field() : "BAD_MESSAGE");
             return dialect.pack(resp);
         } catch (RuntimeException packFailed) {
-            return null;
+            try {
+                // an echoed field the response cannot carry: answer with the code alone
+                IsoMessage resp = new IsoMessage(responseMti);
+                resp.set(39, Codes.FORMAT_ERROR);
+                resp.set(44, e.field() > 0 ? "BAD_FIELD_" + e.field() : "BAD_MESSAGE");
+                return dialect.pack(resp);
+            } catch (RuntimeException again) {
+                return null;
+            }
         }
     }
 
+    /**
+     * The response MTI of a request MTI: third digit even (0 request, 2 advice, 4 notification, ...) becomes the
+     * next odd one (0200 -> 0210, 0420 -> 0430). Null when the MTI is not four digits or is itself a response (odd
+     * third digit): such a message is never answered.
+     */
     static String responseMti(String mti) {
-        if (mti.length() != 4) return null;
+        if (mti == null || mti.length() != 4) return null;
+        for (int i = 0; i < 4; i++) {
+            char d = mti.charAt(i);
+            if (d < '0' || d > '9') return null;
+        }
         char c = mti.charAt(2);
-        if (c < '0' || c > '9' || (c - '0') % 2 != 0) return null;
+        if ((c - '0') % 2 != 0) return null;
         return mti.substring(0, 2) + (char) (c + 1) + mti.charAt(3);
     }
 
@@ -218,38 +246,53 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
     }
 
+    /**
+     * Every request that reaches this point is answered with DE 11, 41 (as received) and DE 37, and is journaled
+     * with its outcome. Requests refused before the duplicate check (format, unknown terminal, MAC, duplicate 94)
+     * are journaled "screened": they keep no duplicate key and name no original, so they never stand in for the
+     * real request (its retransmission still replays its own answer; a correctly MACed request after a 63 is
+     * processed) and no reversal can find them. The response carries a MAC whenever the terminal has a MAC key.
+     */
     private void decide(Request r) {
         IsoMessage m = r.msg;
         String mti = m.getMti();
         r.type = MessageKind.classify(mti, m.getString(3), m.getString(70));
+        if (r.type == null && responseMti(mti) == null) {
+            // Not a request (a response MTI, or not four digits): nothing to answer, nothing journaled.
+            r.answer.complete(null);
+            return;
+        }
+        // Known terminal and its keys first, so that even a format error's answer is MACed for it.
+        r.terminal = state.terminal(r.terminalId());
+        boolean keysResolved = r.terminal == null || resolveKeys(r);
         if (r.type == null && ("0200".equals(mti) && !m.hasField(3) || "0800".equals(mti) && !m.hasField(70))) {
-            reply(r, Outcome.of(Codes.FORMAT_ERROR, "MISSING_FIELD_" + ("0200".equals(mti) ? 3 : 70)), null);
+            screened(r, Codes.FORMAT_ERROR, "MISSING_FIELD_" + ("0200".equals(mti) ? 3 : 70));
             return;
         }
         if (r.type == null) {
-            reply(r, Outcome.of(Codes.INVALID_TRANSACTION, "UNSUPPORTED_MESSAGE"), null);
+            screened(r, Codes.INVALID_TRANSACTION, "UNSUPPORTED_MESSAGE");
             return;
         }
         Decline d = FormatCheck.check(r.type, m);
+        if (d == null) d = FieldCheck.check(m);
         if (d != null) {
-            reply(r, Outcome.of(d.code(), d.reason()), null);
+            screened(r, d.code(), d.reason());
             return;
         }
-        r.terminal = state.terminal(r.terminalId());
         if (r.terminal == null) {
-            reply(r, Outcome.of(Codes.NOT_PERMITTED_TO_TERMINAL, "UNKNOWN_TERMINAL"), null);
+            screened(r, Codes.NOT_PERMITTED_TO_TERMINAL, "UNKNOWN_TERMINAL");
             return;
         }
-        if (!resolveKeys(r)) {
-            reply(r, Outcome.of(Codes.FORMAT_ERROR, "BAD_FIELD_62"), null);
+        if (!keysResolved) {
+            screened(r, Codes.FORMAT_ERROR, "BAD_FIELD_62");
             return;
         }
         if (!macValid(r)) {
-            reply(r, Outcome.of(Codes.SECURITY_VIOLATION, "MAC_INVALID"), null);
+            screened(r, Codes.SECURITY_VIOLATION, "MAC_INVALID");
             return;
         }
         if (r.type == TxnType.ECHO) {
-            reply(r, Outcome.of(Codes.APPROVED, null), null);
+            screened(r, Codes.APPROVED, null);
             return;
         }
         if (r.type == TxnType.SIGNON) {
@@ -259,7 +302,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         if (r.type == TxnType.SALE || r.type == TxnType.BALANCE || r.type == TxnType.REFUND || r.type == TxnType.VOID) {
             r.card = CardData.from(m.getString(2), m.getString(35), m.getString(14));
             if (r.card == null) {
-                reply(r, Outcome.of(Codes.FORMAT_ERROR, "BAD_FIELD_35"), null);
+                screened(r, Codes.FORMAT_ERROR, "BAD_FIELD_35");
                 return;
             }
             r.panHash = panHasher.hash(r.card.pan());
@@ -277,17 +320,30 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         TxnRecord prior = state.answered(r.terminal.id(), r.stan(), r.dupKey, r.now);
         if (prior != null) {
-            if (prior.fingerprint().equals(r.fingerprint)) replay(r, prior);
-            else reply(r, Outcome.of(Codes.DUPLICATE, "DUPLICATE_TRANSMISSION"), null);
+            if (prior.fingerprint().equals(r.fingerprint)) {
+                replay(r, prior);
+            } else {
+                screened(r, Codes.DUPLICATE, "DUPLICATE_TRANSMISSION");
+            }
             return;
         }
         d = TerminalRule.check(r.terminal, r.type);
+        MerchantState merchant = null;
         if (d == null) {
-            MerchantState merchant = state.merchant(r.terminal.merchantId());
+            merchant = state.merchant(r.terminal.merchantId());
             d = MerchantRule.check(r.merchantId(), r.terminal, merchant, r.type);
         }
+        String originalRrn = null;
+        if (d == null && (r.type == TxnType.SALE || r.type == TxnType.BALANCE || r.type == TxnType.REFUND || r.type == TxnType.VOID)) {
+            d = MerchantCurrencyRule.check(currency(r), merchant == null ? null : merchant.currencies());
+            if (d == null && (r.type == TxnType.REFUND || r.type == TxnType.VOID)) {
+                TxnRecord original = state.txn(m.getString(37).trim());
+                d = CurrencyRule.check(currency(r), original);
+                if (original != null) originalRrn = original.rrn();
+            }
+        }
         if (d != null) {
-            declineJournaled(r, d, null, null);
+            declineJournaled(r, d, originalRrn, null);
             return;
         }
         switch (r.type) {
@@ -341,27 +397,36 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return true;
     }
 
-    /** MAC over the packed request up to the MAC field (X9.19, padding 1) when the terminal has a MAC key. */
+    /**
+     * MAC over the packed request up to the MAC field (X9.19, padding 1) when the terminal has a MAC key. Network
+     * management (0800 echo and sign-on) from a terminal with a MAC key must always carry a valid MAC, whatever
+     * {@code macRequired} says: an unMACed sign-on would let anyone on the network replace the terminal's keys.
+     */
     private boolean macValid(Request r) {
         boolean hasMacKey = r.terminal.tak() != null || r.terminal.bdk() != null;
         if (!hasMacKey) return true;
         int macField = r.msg.hasField(128) ? 128 : r.msg.hasField(64) ? 64 : -1;
         boolean network = r.type == TxnType.ECHO || r.type == TxnType.SIGNON;
-        if (macField < 0) return network || !r.terminal.macRequired();
+        if (macField < 0) return !network && !r.terminal.macRequired();
         return Boolean.TRUE.equals(MessageMac.verify(r.raw, r.msg, r.macKey, security));
     }
 
+    /**
+     * The key the response is MACed under: the terminal's (or the DUKPT response) MAC key, for every response to a
+     * known terminal, declines and 0810 included (a sign-on's answer under the TAK its request was checked with).
+     */
     private KeyHandle responseMacKey(Request r) {
-        if (r.terminal == null || r.type == null || r.type == TxnType.ECHO || r.type == TxnType.SIGNON) return null;
+        if (r.terminal == null) return null;
         return r.responseMacKey;
     }
 
     // ------------------------------------------------------------------ message types
 
+    /** Sign-on: new TPK and TAK for a terminal with a TMK, journaled (with its RRN) together with the key change. */
     private void signOn(Request r) {
         TerminalState t = r.terminal;
         if (t.tmk() == null) {
-            reply(r, Outcome.of(Codes.APPROVED, null), null);
+            screened(r, Codes.APPROVED, null);
             return;
         }
         SignOnKeys.Issued issued = SignOnKeys.issue(security, key(KeyType.TMK, t.tmk()));
@@ -370,7 +435,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
         ChangeSet cs = new ChangeSet().terminal(updated)
                 .event(new StatusEvent("terminal", t.id(), t.status().wireName(), t.status().wireName(),
                         "KEYS_ISSUED tpk=" + issued.tpk().kcv() + " tak=" + issued.tak().kcv(), r.now));
-        commitAndReply(r, new Outcome(Codes.APPROVED, null, null, null, null, issued.de48()), cs, null);
+        TxnRecord rec = screenedRecord(r, Codes.APPROVED, null);
+        state.put(rec);
+        cs.txn(rec);
+        commitAndReply(r, new Outcome(Codes.APPROVED, null, null, rec, null, issued.de48()), cs, rec.rrn());
     }
 
     private void sale(Request r) {
@@ -756,6 +824,44 @@ public final class Engine implements MessageHandler, AutoCloseable {
     }
 
     // ------------------------------------------------------------------ journal and reply
+
+    /**
+     * Journals a request answered before (or instead of) its processing: format errors, unknown terminal, MAC
+     * failures, duplicates answered 94, echo and sign-on. It gets an RRN and a record, and its answer leaves once
+     * that record is committed, MACed when the terminal has a MAC key. It changes nothing else.
+     */
+    private void screened(Request r, String code, String reason) {
+        TxnRecord rec = screenedRecord(r, code, reason);
+        state.put(rec);
+        commitAndReply(r, new Outcome(code, reason, null, rec, null, null), new ChangeSet().txn(rec), rec.rrn());
+    }
+
+    /**
+     * The record of a screened request: no duplicate key, no fingerprint, no original, so it is never a duplicate's
+     * answer nor a reversal's target. When the terminal is unknown it names the DE 41 and DE 42 received.
+     */
+    private TxnRecord screenedRecord(Request r, String code, String reason) {
+        IsoMessage m = r.msg;
+        String terminalId = r.terminal != null ? r.terminal.id() : r.terminalId();
+        String merchantId = r.terminal != null ? r.terminal.merchantId() : r.merchantId();
+        String de4 = m.getString(4);
+        long amount = FormatCheck.digits(de4, 12) ? FormatCheck.parseAmount(de4) : 0;
+        String de49 = m.getString(49);
+        String currency = de49 == null ? CurrencyRule.DEFAULT_CURRENCY : FormatCheck.digits(de49, 3) ? de49 : null;
+        boolean approved = Codes.APPROVED.equals(code);
+        return new TxnRecord(r.rrn(rrns), nodeId, r.type, m.getMti(), clip(m.getString(3), 6), clip(terminalId, 32),
+                clip(merchantId, 32), clip(r.stan(), 12), clip(m.getString(7), 16), null, null,
+                amount, currency, r.panHash, r.maskedPan(), code, reason, null,
+                approved ? TxnStatus.APPROVED : TxnStatus.DECLINED, 0, null, null,
+                r.terminal == null ? 0 : r.terminal.batchNo(), null, null, null, r.now, r.now, 1);
+    }
+
+    /** A received value cut to its column's width (a screened request's fields may be anything). */
+    private static String clip(String s, int max) {
+        if (s == null) return null;
+        s = s.trim();
+        return s.length() <= max ? s : s.substring(0, max);
+    }
 
     private void declineJournaled(Request r, Decline d, String originalRrn, String originalStan) {
         journal(r, new ChangeSet(), d.code(), d.reason(), null, TxnStatus.DECLINED, originalRrn, originalStan, null, null);

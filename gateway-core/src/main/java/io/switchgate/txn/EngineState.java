@@ -145,6 +145,7 @@ final class EngineState implements CardBook {
                 if (dupIndex.size() > dupIndexMax) trimDupIndex();
             });
             for (TxnRecord r : store.findOrphanReversals(since)) {
+                if (r.originalStan() == null) continue;
                 orphanReversals.merge(r.terminalId() + '|' + r.originalStan(), r.createdAt().toEpochMilli(), Math::max);
             }
             indexesLoaded = true;
@@ -247,7 +248,8 @@ final class EngineState implements CardBook {
                 if (t.originalRrn() == null && t.originalStan() != null) {
                     orphanReversals.put(t.terminalId() + '|' + t.originalStan(), t.createdAt().toEpochMilli());
                 }
-            } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null) {
+            } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null && t.dupKey() != null) {
+                // (a screened request, journaled without a duplicate key, is never what a reversal names)
                 byTerminalStan.put(t.terminalId() + '|' + t.stan(), t.rrn());
             }
             if (t.originalRrn() != null) {
@@ -317,7 +319,7 @@ final class EngineState implements CardBook {
         }
         TxnRecord best = null;
         for (TxnRecord t : store.findByTerminalAndStan(terminalId, stan)) {
-            if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT
+            if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT && t.dupKey() != null
                     && (de7 == null || de7.equals(t.transmissionTime()))
                     && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;
         }

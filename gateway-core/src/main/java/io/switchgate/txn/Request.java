@@ -73,6 +73,11 @@ final class Request {
         return rrn;
     }
 
+    /** The RRN assigned so far, or null (nothing has asked for one yet). */
+    String assignedRrn() {
+        return rrn;
+    }
+
     private String maskedPan;
 
     /** First 6 + last 4 of the card, computed once (journal and log line both need it); null without a card. */

@@ -13,7 +13,7 @@ import io.switchgate.store.TxnType;
  * settlement totals, and the MAC (X9.19 under the TAK) in DE 64, or DE 128 when a secondary field is present.
  */
 final class ResponseBuilder {
-    private static final int[] ECHOED = {3, 4, 7, 11, 12, 13, 41, 42, 49};
+    static final int[] ECHOED = {3, 4, 7, 11, 12, 13, 41, 42, 49};
 
     private ResponseBuilder() {
     }
@@ -21,7 +21,9 @@ final class ResponseBuilder {
     static byte[] build(Request r, Outcome o, KeyHandle tak, SecurityModule security) {
         IsoMessage resp = r.msg.toResponse(ECHOED);
         if (r.type == TxnType.ECHO || r.type == TxnType.SIGNON) resp.set(70, r.msg.getString(70));
-        if (o.record() != null) resp.set(37, o.record().rrn());
+        // DE 37 on every answer: the record's RRN, or the one assigned before the answer went wrong (96)
+        String rrn = o.record() != null ? o.record().rrn() : r.assignedRrn();
+        if (rrn != null) resp.set(37, rrn);
         boolean approved = Codes.APPROVED.equals(o.code());
         if (approved && o.authCode() != null) resp.set(38, o.authCode());
         resp.set(39, o.code());

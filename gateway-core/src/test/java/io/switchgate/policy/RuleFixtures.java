@@ -56,6 +56,7 @@ final class RuleFixtures {
         TxnStatus status = TxnStatus.APPROVED;
         long refunded;
         long batchNo = OPEN_BATCH;
+        String currency = "156";
         Instant createdAt = NOW.minus(Duration.ofDays(1));
 
         Txn(TxnType type) {
@@ -73,10 +74,11 @@ final class RuleFixtures {
         Txn refunded(long v) { refunded = v; return this; }
         Txn batchNo(long v) { batchNo = v; return this; }
         Txn createdAt(Instant v) { createdAt = v; return this; }
+        Txn currency(String v) { currency = v; return this; }
 
         TxnRecord build() {
             return new TxnRecord("010000000001", "01", type, "0200", processingCode, terminal, merchant, "000123",
-                    "0615120000", terminal + "|2|000123|0615120000", "fp", amount, "156", panHash, "621234******1232",
+                    "0615120000", terminal + "|2|000123|0615120000", "fp", amount, currency, panHash, "621234******1232",
                     responseCode, "00".equals(responseCode) ? null : "DECLINED", "00".equals(responseCode) ? "123456" : null,
                     status, refunded, type == TxnType.SALE ? null : "019999999999", null, batchNo, "embedded", null, null,
                     createdAt, createdAt, 1);

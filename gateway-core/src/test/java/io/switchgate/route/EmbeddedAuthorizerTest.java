@@ -143,33 +143,35 @@ class EmbeddedAuthorizerTest {
 
     // ---------------------------------------------------------------- expiry
 
-    /** card record expiry | request expiry (DE 14 / track) | now -> code. YYMM is valid through the end of its month (UTC). */
-    @ParameterizedTest(name = "card {0}, request {1}, at {2} -> {3}")
+    /**
+     * card record expiry | request expiry (DE 14 / track) | now -> code, reason. YYMM is valid through the end of its
+     * month (UTC). A request expiry other than the card's on file is not this card: 54 EXPIRY_MISMATCH.
+     */
+    @ParameterizedTest(name = "card {0}, request {1}, at {2} -> {3} {4}")
     @CsvSource(nullValues = "null", value = {
-            "2812, null, 2028-12-31T23:59:59.999Z, 00",
-            "2812, null, 2029-01-01T00:00:00Z,     54",
-            "2812, 2812, 2028-12-31T23:59:59Z,     00",
-            "2812, 2812, 2029-01-01T00:00:00Z,     54",
-            "2506, null, 2025-06-30T23:59:59Z,     00",    // end of month
-            "2506, null, 2025-07-01T00:00:00Z,     54",
-            "2502, null, 2025-02-28T23:59:59Z,     00",
-            "2502, null, 2025-03-01T00:00:00Z,     54",
-            "2812, 2506, 2025-06-30T23:59:59Z,     00",    // request expiry counts too
-            "2812, 2506, 2025-07-01T00:00:00Z,     54",
-            "2812, 2401, 2025-06-15T12:00:00Z,     54",    // card record still valid, the card presented is not
-            "2401, 2812, 2025-06-15T12:00:00Z,     54",    // the presented card claims later than the issuer's record
-            "2812, 2813, 2025-06-15T12:00:00Z,     54",    // month 13: not a date
-            "2812, 2800, 2025-06-15T12:00:00Z,     54",    // month 00
-            "2812, 28AB, 2025-06-15T12:00:00Z,     54",    // not digits
+            "2812, null, 2028-12-31T23:59:59.999Z, 00, null",
+            "2812, null, 2029-01-01T00:00:00Z,     54, CARD_EXPIRED",
+            "2812, 2812, 2028-12-31T23:59:59Z,     00, null",
+            "2812, 2812, 2029-01-01T00:00:00Z,     54, CARD_EXPIRED",
+            "2506, null, 2025-06-30T23:59:59Z,     00, null",    // end of month
+            "2506, null, 2025-07-01T00:00:00Z,     54, CARD_EXPIRED",
+            "2502, null, 2025-02-28T23:59:59Z,     00, null",
+            "2502, null, 2025-03-01T00:00:00Z,     54, CARD_EXPIRED",
+            "2812, 2506, 2025-06-30T23:59:59Z,     54, EXPIRY_MISMATCH",  // not expired, but not the card on file
+            "2812, 2912, 2025-06-15T12:00:00Z,     54, EXPIRY_MISMATCH",  // a later expiry than on file
+            "2812, 2506, 2025-07-01T00:00:00Z,     54, CARD_EXPIRED",     // request expiry counts too
+            "2812, 2401, 2025-06-15T12:00:00Z,     54, CARD_EXPIRED",     // card record still valid, the card presented is not
+            "2401, 2812, 2025-06-15T12:00:00Z,     54, CARD_EXPIRED",     // the presented card claims later than the issuer's record
+            "2812, 2813, 2025-06-15T12:00:00Z,     54, CARD_EXPIRED",     // month 13: not a date
+            "2812, 2800, 2025-06-15T12:00:00Z,     54, CARD_EXPIRED",     // month 00
+            "2812, 28AB, 2025-06-15T12:00:00Z,     54, CARD_EXPIRED",     // not digits
     })
-    void expiry(String cardExpiry, String requestExpiry, Instant now, String code) {
+    void expiry(String cardExpiry, String requestExpiry, Instant now, String code, String reason) {
         book.put(card(PAN, cardExpiry, STORED_PIN_1234, 100_000, 0, 5));
         AuthResult r = send(TxnType.SALE, PAN, requestExpiry, 100, "1234", now);
         assertEquals(code, r.code(), () -> "result " + r);
-        if (code.equals("54")) {
-            assertEquals("CARD_EXPIRED", r.reason());
-            assertTrue(changes.isEmpty());
-        }
+        assertEquals(reason, r.reason());
+        if (code.equals("54")) assertTrue(changes.isEmpty());
     }
 
     @Test

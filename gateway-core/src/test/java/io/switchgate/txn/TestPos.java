@@ -109,9 +109,9 @@ final class TestPos {
         return m;
     }
 
-    /** Packs with a MAC under this terminal's TAK (when it has one). */
+    /** Packs with a MAC under this terminal's TAK (when it has one), 0800 included. */
     byte[] pack(IsoMessage m) {
-        if (tak == null || m.getMti().equals("0800")) return D.pack(m);
+        if (tak == null) return D.pack(m);
         int macField = 64;
         for (int f : m.presentFields()) if (f > 64 && f != 128) macField = 128;
         m.set(macField, new byte[8]);

@@ -128,12 +128,18 @@ final class Views {
     static Map<String, Object> merchant(MerchantState m, List<String> terminals, List<StatusEvent> history) {
         Map<String, Object> v = obj("id", m.id(),
                 "status", m.status().wireName(),
-                "refund", obj("windowDays", m.refundWindowDays(), "maxSingleAmount", m.maxSingleRefund(),
-                        "dailyAmountLimit", m.dailyRefundLimit()),
+                "refund", obj("windowDays", m.refundWindowDays(), "maxSingleAmount", limit(m.maxSingleRefund()),
+                        "dailyAmountLimit", limit(m.dailyRefundLimit())),
+                "currencies", m.currencies(),
                 "updatedAt", time(m.updatedAt()));
         if (terminals != null) v.put("terminals", terminals);
         if (history != null) v.put("history", history(history));
         return v;
+    }
+
+    /** A refund limit as shown: null when there is none (0, or a value stored before 0 meant "none"). */
+    static Long limit(long v) {
+        return v <= 0 || v == Long.MAX_VALUE ? null : v;
     }
 
     static List<Map<String, Object>> history(List<StatusEvent> events) {

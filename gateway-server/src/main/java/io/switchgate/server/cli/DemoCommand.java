@@ -99,9 +99,11 @@ public final class DemoCommand implements Callable<Integer> {
         try (TerminalClient client = TerminalClient.connect("127.0.0.1", port, Framing.NAC2, pos.dialect())) {
             Step step = (what, request) -> {
                 TerminalClient.Response r = client.exchange(pos, request, timeout);
+                // checked under the keys the request went out with (an 0810 is MACed under the TAK before sign-on)
+                Boolean macOk = pos.verifyResponseMac(r.raw(), r.message());
                 if ("0810".equals(r.message().getMti())) pos.acceptSignOnKeys(r.message());
                 Long bal = gw.embeddedCardBalance(card.pan());
-                out.println(ResponseLine.format(what, r.message(), pos.verifyResponseMac(r.raw(), r.message()))
+                out.println(ResponseLine.format(what, r.message(), macOk)
                         + (bal == null ? "" : "  | card " + card + " balance after: " + bal));
                 return r.message();
             };

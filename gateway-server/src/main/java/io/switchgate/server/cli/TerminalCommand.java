@@ -156,8 +156,9 @@ public final class TerminalCommand implements Callable<Integer> {
             }
             out.println(ResponseLine.format(what, r.message(), macOk) + extra);
             if ("63".equals(r.code()) && setup.keysFrom != null) {
-                err.println("hint: keys came from " + setup.keysFrom + "; if the gateway's keys changed, run `terminal signon` "
-                        + "or delete that file");
+                err.println("hint: keys came from " + setup.keysFrom + "; if the gateway's keys changed, "
+                        + (action.equals("signon") ? "delete that file (a sign-on is MACed under the kept TAK too)"
+                        : "run `terminal signon` or delete that file"));
             }
             return 0;
         } catch (ConnectException e) {
@@ -253,7 +254,8 @@ public final class TerminalCommand implements Callable<Integer> {
         KeyHandle tpkH = key(sm, KeyType.TPK, "--tpk", tpk, cfgKeys.get("tpk"));
         KeyHandle takH = key(sm, KeyType.TAK, "--tak", tak, cfgKeys.get("tak"));
         String keysFrom = null;
-        if (!noState && tpk == null && tak == null && !action.equals("signon")) {
+        // A sign-on too: it is MACed under the TAK the gateway holds, which is the one the last sign-on kept.
+        if (!noState && tpk == null && tak == null) {
             TerminalKeyStore ks = new TerminalKeyStore(stateDir);
             TerminalKeyStore.Keys kept = ks.load(terminal, sm);
             if (kept != null) {

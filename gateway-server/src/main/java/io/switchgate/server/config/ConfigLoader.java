@@ -273,7 +273,7 @@ public final class ConfigLoader {
     private List<GatewayConfig.Merchant> merchants(YamlNode root) {
         List<GatewayConfig.Merchant> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        for (YamlNode m : root.nodes("merchants", "id", "status", "refund")) {
+        for (YamlNode m : root.nodes("merchants", "id", "status", "refund", "currencies")) {
             String id = m.reqStr("id");
             if (id.length() != 15) {
                 throw new ConfigException(m.path("id"), "'" + id + "' must be exactly 15 characters (DE 42), found " + id.length());
@@ -284,11 +284,30 @@ public final class ConfigLoader {
             String status = m.oneOf("status", "active", "active", "frozen", "closed");
             YamlNode r = m.node("refund", "windowDays", "maxSingleAmount", "dailyAmountLimit");
             int window = r.integer("windowDays", 180, 0, 3650);
-            long single = r.lng("maxSingleAmount", Long.MAX_VALUE, 0, Long.MAX_VALUE);
-            long daily = r.lng("dailyAmountLimit", Long.MAX_VALUE, 0, Long.MAX_VALUE);
-            out.add(new GatewayConfig.Merchant(id, status, new GatewayConfig.RefundLimits(window, single, daily)));
+            // absent and 0 both mean "no limit" (stored and shown as 0)
+            long single = r.lng("maxSingleAmount", 0L, 0, Long.MAX_VALUE);
+            long daily = r.lng("dailyAmountLimit", 0L, 0, Long.MAX_VALUE);
+            out.add(new GatewayConfig.Merchant(id, status, new GatewayConfig.RefundLimits(window, single, daily), currencies(m)));
         }
         return List.copyOf(out);
+    }
+
+    /** {@code currencies}: a non-empty list of distinct 3-digit ISO 4217 numeric codes; absent = ["156"]. */
+    private static List<String> currencies(YamlNode m) {
+        if (m.raw("currencies") == null) return List.of("156");
+        List<String> list = m.strings("currencies");
+        if (list == null || list.isEmpty()) {
+            throw new ConfigException(m.path("currencies"), "must list at least one currency (3 digits, e.g. \"156\")");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String c = list.get(i);
+            if (c == null || c.length() != 3 || !c.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                throw new ConfigException(m.path("currencies") + "[" + i + "]", "'" + c + "' is not a 3-digit ISO 4217 numeric code (quote it: \"840\")");
+            }
+            if (!seen.add(c)) throw new ConfigException(m.path("currencies") + "[" + i + "]", "duplicate currency '" + c + "'");
+        }
+        return List.copyOf(list);
     }
 
     private List<GatewayConfig.Terminal> terminals(YamlNode root, List<GatewayConfig.Merchant> merchants) {

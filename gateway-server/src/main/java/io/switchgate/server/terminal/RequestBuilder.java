@@ -211,9 +211,9 @@ public final class RequestBuilder {
 
     // ------------------------------------------------------------------ packing and MAC
 
-    /** Whether this request carries a MAC: every request but echo and sign-on, when the terminal has a TAK. */
+    /** Whether this request carries a MAC: every request, echo and sign-on included, when the terminal has a TAK. */
     public boolean macs(IsoMessage m) {
-        return tak != null && !"0800".equals(m.getMti());
+        return tak != null;
     }
 
     /** Packs the request, with its MAC in DE 64 (or 128) when {@link #macs} says so. */

@@ -157,6 +157,17 @@ final class OpsFixture implements AutoCloseable {
         return HexFormat.of().withUpperCase().formatHex(block);
     }
 
+    /** Sends with a MAC under TERM0001's configured TAK (an 0800 from a terminal with a TAK needs one). */
+    IsoMessage sendMaced(IsoMessage m) {
+        KeyHandle tak = gw.security().importClear(KeyType.TAK, HexFormat.of().parseHex(TAK));
+        try {
+            byte[] resp = gw.handle(io.switchgate.txn.MessageMac.pack(D, m, tak, gw.security()), "pos").get(10, TimeUnit.SECONDS);
+            return resp == null ? null : D.unpack(resp);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     IsoMessage send(IsoMessage m) {
         try {
             byte[] resp = gw.handle(D.pack(m), "pos").get(10, TimeUnit.SECONDS);

@@ -101,10 +101,10 @@ class PciScanTest {
             assertEquals("00", f.send(settlement("TERM0003", t3.path("saleCount").asLong(), t3.path("saleAmount").asLong(), 0, 0)).getString(39));
             assertEquals(200, f.put("/api/merchants/" + MERCHANT2 + "/status", "{\"status\":\"frozen\",\"reason\":\"review\"}").status());
 
-            // sign-on issues new working keys under the TMK
+            // sign-on (MACed under the TAK) issues new working keys under the TMK
             IsoMessage signOn = new IsoMessage("0800");
             signOn.set(7, "1125120000").set(11, nextStan()).set(41, "TERM0001").set(42, MERCHANT).set(70, "001");
-            r = f.send(signOn);
+            r = f.sendMaced(signOn);
             assertEquals("00", r.getString(39));
             assertEquals(76, r.getString(48).length());
 

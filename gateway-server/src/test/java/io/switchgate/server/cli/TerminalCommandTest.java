@@ -145,6 +145,7 @@ class TerminalCommandTest {
     void signOnKeepsTheNewKeysForTheNextRun() throws Exception {
         int port = start(answering("00", null));
         assertEquals(0, run("signon", "--port", "" + port));
+        assertTrue(requests.get(0).hasField(128), "an 0800 from a terminal holding a TAK carries a MAC (DE 128: DE 70 is above 64)");
         assertTrue(out().contains("new keys: tpk kcv=C2494A tak kcv=FA6993"), out());
         assertTrue(Files.exists(tmp.resolve("state").resolve("TERM0001.keys")));
         String stored = Files.readString(tmp.resolve("state").resolve("TERM0001.keys"));

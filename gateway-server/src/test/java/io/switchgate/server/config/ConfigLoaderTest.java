@@ -106,7 +106,9 @@ class ConfigLoaderTest {
         assertEquals(ConfigLoader.DEMO_MASTER_KEY, c.security().masterKey());
         assertEquals("active", c.merchants().get(0).status());
         assertEquals(180, c.merchants().get(0).refund().windowDays());
-        assertEquals(Long.MAX_VALUE, c.merchants().get(0).refund().maxSingleAmount());
+        assertEquals(0, c.merchants().get(0).refund().maxSingleAmount(), "no limit");
+        assertEquals(0, c.merchants().get(0).refund().dailyAmountLimit(), "no limit");
+        assertEquals(java.util.List.of("156"), c.merchants().get(0).currencies());
         assertEquals("active", c.terminals().get(0).status());
         assertFalse(c.terminals().get(0).macRequired());
         assertTrue(c.terminals().get(0).keys().isEmpty());
@@ -178,6 +180,12 @@ class ConfigLoaderTest {
             "merchants:\\n  - { id: MERCHANT0000001, status: open } => merchants[0].status: 'open' is not one of active | frozen | closed",
             "merchants:\\n  - { id: MERCHANT0000001, refund: { windowDays: -1 } } => merchants[0].refund.windowDays: -1 is out of range 0..3650",
             "merchants:\\n  - { id: MERCHANT0000001, refund: { maxSingleAmount: 1.5 } } => merchants[0].refund.maxSingleAmount: expected a whole number, found a decimal number (1.5)",
+            "merchants:\\n  - { id: MERCHANT0000001, currencies: ['XYZ'] } => merchants[0].currencies[0]: 'XYZ' is not a 3-digit ISO 4217 numeric code (quote it: \"840\")",
+            "merchants:\\n  - { id: MERCHANT0000001, currencies: ['156', '84'] } => merchants[0].currencies[1]: '84' is not a 3-digit ISO 4217 numeric code (quote it: \"840\")",
+            "merchants:\\n  - { id: MERCHANT0000001, currencies: [036] } => merchants[0].currencies[0]: '30' is not a 3-digit ISO 4217 numeric code (quote it: \"840\")",
+            "merchants:\\n  - { id: MERCHANT0000001, currencies: ['156', '156'] } => merchants[0].currencies[1]: duplicate currency '156'",
+            "merchants:\\n  - { id: MERCHANT0000001, currencies: [] } => merchants[0].currencies: must list at least one currency (3 digits, e.g. \"156\")",
+            "merchants:\\n  - { id: MERCHANT0000001, currency: ['156'] } => merchants[0].currency: unknown key",
             "terminals:\\n  - { id: TERM01, merchant: MERCHANT0000001 } => terminals[0].id: 'TERM01' must be exactly 8 characters (DE 41), found 6",
             "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000009 } => terminals[0].merchant: unknown merchant 'MERCHANT0000009' (not in merchants)",
             "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001 }\\n  - { id: TERM0001, merchant: MERCHANT0000001 } => terminals[1].id: duplicate terminal id 'TERM0001'",
@@ -230,6 +238,24 @@ class ConfigLoaderTest {
         } else {
             assertEquals(expected, msg);
         }
+    }
+
+    @Test
+    void merchantCurrenciesAreRead() {
+        GatewayConfig c = parse(MINIMAL.replace("  - id: \"MERCHANT0000001\"", "  - id: \"MERCHANT0000001\"\n    currencies: [\"156\", \"840\"]"));
+        assertEquals(java.util.List.of("156", "840"), c.merchants().get(0).currencies());
+        GatewayConfig one = parse(MINIMAL.replace("  - id: \"MERCHANT0000001\"", "  - id: \"MERCHANT0000001\"\n    currencies: \"978\""));
+        assertEquals(java.util.List.of("978"), one.merchants().get(0).currencies());
+    }
+
+    @Test
+    void refundLimitZeroMeansTheSameAsLeavingItOut() {
+        GatewayConfig absent = parse(MINIMAL.replace("  - id: \"MERCHANT0000001\"",
+                "  - id: \"MERCHANT0000001\"\n    refund: { windowDays: 30 }"));
+        GatewayConfig zero = parse(MINIMAL.replace("  - id: \"MERCHANT0000001\"",
+                "  - id: \"MERCHANT0000001\"\n    refund: { windowDays: 30, maxSingleAmount: 0, dailyAmountLimit: 0 }"));
+        assertEquals(absent.merchants().get(0).refund(), zero.merchants().get(0).refund());
+        assertEquals(new GatewayConfig.RefundLimits(30, 0, 0), zero.merchants().get(0).refund());
     }
 
     @Test

@@ -220,9 +220,17 @@ class JposInteropTest {
             signOn.set(41, "TERM0001");
             signOn.set(42, MERCHANT);
             signOn.set(70, "001");
-            r = exchange(c, signOn);
+            ISOMsg noMac = (ISOMsg) signOn.clone();
+            r = exchange(c, noMac);
+            expect("63", r);
+            assertFalse(r.hasField(48), "a sign-on without a MAC issues nothing");
+            signOn.set(11, stan());
+            r = exchange(c, mac(signOn, binary));
             expect("00", r);
             assertEquals(76, r.getString(48).length());
+            packed = r.pack();
+            assertTrue(sm.verifyMac(tak, MacAlgorithm.X919_RETAIL_PAD1, packed, 0, packed.length - 8, r.getBytes(128), 0, 8),
+                    "the 0810 is MACed (DE 128) under the TAK the sign-on was checked with");
         } finally {
             c.disconnect();
         }

@@ -86,6 +86,14 @@ class SignOnRestartTest {
             signOn.set(41, "TERM0001");
             signOn.set(42, MERCHANT);
             signOn.set(70, "001");
+            ISOMsg unmaced = (ISOMsg) signOn.clone();
+            assertEquals("63", exchange(server, unmaced).getString(39), "a terminal with a TAK signs on with a MAC");
+            signOn.set(11, ISOUtil.zeropad(STAN.incrementAndGet(), 6));
+            // DE 70 is above 64: the MAC goes in DE 128, under the TAK the gateway holds for the terminal
+            signOn.set(128, new byte[8]);
+            signOn.setPackager(packager);
+            byte[] packed = signOn.pack();
+            signOn.set(128, sm.generateMac(oldTak, MacAlgorithm.X919_RETAIL_PAD1, packed, 0, packed.length - 8));
             ISOMsg r = exchange(server, signOn);
             assertEquals("00", r.getString(39));
             keys = SignOnKeys.accept(sm, tmk, r.getString(48));

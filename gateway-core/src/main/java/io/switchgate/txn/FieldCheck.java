@@ -1,0 +1,58 @@
+package io.switchgate.txn;
+
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.policy.Decline;
+
+/**
+ * Field values that have the right shape but no meaning (contract section 4, "Field checks"), after
+ * {@link FormatCheck}: DE 7 a real MMDDhhmmss, DE 14 a real YYMM, the PAN of DE 35 the PAN of DE 2 when both
+ * are present, DE 49 three digits. Each failure answers {@code 30 BAD_FIELD_n}. Allocation-free.
+ */
+public final class FieldCheck {
+    /** Days per month, February with its 29th: DE 7 carries no year. */
+    private static final int[] DAYS = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    private FieldCheck() {
+    }
+
+    public static Decline check(IsoMessage m) {
+        String de7 = m.getString(7);
+        if (de7 != null && !transmissionTime(de7)) return FormatCheck.bad(7);
+        String de14 = m.getString(14);
+        if (de14 != null && !yymm(de14)) return FormatCheck.bad(14);
+        String de2 = m.getString(2);
+        String de35 = m.getString(35);
+        if (de2 != null && de35 != null && !track2Pan(de35, de2)) return FormatCheck.bad(35);
+        String de49 = m.getString(49);
+        if (de49 != null && !FormatCheck.digits(de49, 3)) return FormatCheck.bad(49);
+        return null;
+    }
+
+    /** MMDDhhmmss: month 01-12, a day the month has (29 February allowed), hh 00-23, mm and ss 00-59. */
+    static boolean transmissionTime(String s) {
+        if (!FormatCheck.digits(s, 10)) return false;
+        int month = two(s, 0);
+        int day = two(s, 2);
+        if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]) return false;
+        return two(s, 4) <= 23 && two(s, 6) <= 59 && two(s, 8) <= 59;
+    }
+
+    /** YYMM with a month 01-12. */
+    static boolean yymm(String s) {
+        if (!FormatCheck.digits(s, 4)) return false;
+        int month = two(s, 2);
+        return month >= 1 && month <= 12;
+    }
+
+    /** True when track 2 starts with exactly {@code pan}, followed by its separator ('D' or '='). */
+    static boolean track2Pan(String track2, String pan) {
+        int n = pan.length();
+        if (track2.length() <= n || !track2.startsWith(pan)) return false;
+        char sep = track2.charAt(n);
+        return sep == 'D' || sep == 'd' || sep == '=';
+    }
+
+    private static int two(String s, int at) {
+        return (s.charAt(at) - '0') * 10 + (s.charAt(at + 1) - '0');
+    }
+}
