@@ -19,6 +19,22 @@ public final class ChangeSet implements java.io.Serializable {
     public final List<MerchantDayTotal> dayTotals = new ArrayList<>(0);
     public final List<StatusEvent> events = new ArrayList<>(0);
 
+    /**
+     * Which run of decisions this set belongs to (0: none). A decider that builds each decision on the uncommitted
+     * effects of the ones before it starts a new lineage whenever it drops those effects (after a failed commit). A
+     * set of lineage L must not be committed once an earlier set of lineage L failed or was rejected: it may rest on
+     * that set's changes. Version checks alone cannot tell, since another node may have written the very version
+     * number it expects. Not journaled: it only matters until the set is committed.
+     */
+    public transient long lineage;
+
+    public ChangeSet lineage(long l) { lineage = l; return this; }
+
+    /** True if this set's lineage is one of those that already failed ({@code failed} holds lineages, 0 never). */
+    public boolean restsOnFailed(java.util.Set<Long> failed) {
+        return lineage != 0 && failed.contains(lineage);
+    }
+
     public ChangeSet txn(TxnRecord t) { txns.add(t); return this; }
     public ChangeSet card(CardAccount c) { cards.add(c); return this; }
     public ChangeSet terminal(TerminalState t) { terminals.add(t); return this; }

@@ -138,7 +138,17 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * The highest lineage a set of which failed or was rejected (writer thread only): later sets of that lineage or an
+     * older one rest on changes that were not committed, and are refused without being applied (see
+     * {@link ChangeSet#lineage}). The decider starts a newer lineage once it has dropped those changes.
+     */
+    private long failedLineage;
+
     private void commit(List<Pending> group, List<ChangeSet> sets) {
+        if (failedLineage != 0 && refuseTainted(group, sets)) {
+            if (group.isEmpty()) return;
+        }
         int size = group.size();
         long t0 = System.nanoTime();
         List<RuntimeException> results = null;
@@ -182,11 +192,31 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
         }
         for (int i = 0; i < size; i++) {
+            RuntimeException r = failure != null ? failure : results.get(i);
+            long lineage = sets.get(i).lineage;
+            if (r != null && lineage > failedLineage) failedLineage = lineage;
+        }
+        for (int i = 0; i < size; i++) {
             CompletableFuture<Void> f = group.get(i).future;
             RuntimeException r = failure != null ? failure : results.get(i);
             if (r == null) f.complete(null);
             else f.completeExceptionally(r);
         }
+    }
+
+    /** Takes the sets that rest on a failed lineage out of the group and fails them; true if it took any. */
+    private boolean refuseTainted(List<Pending> group, List<ChangeSet> sets) {
+        boolean any = false;
+        for (int i = group.size() - 1; i >= 0; i--) {
+            long lineage = sets.get(i).lineage;
+            if (lineage == 0 || lineage > failedLineage) continue;
+            Pending p = group.remove(i);
+            sets.remove(i);
+            setsRejected++;
+            p.future.completeExceptionally(ChangeSets.restsOnFailed());
+            any = true;
+        }
+        return any;
     }
 
     public GroupCommitStats stats() {

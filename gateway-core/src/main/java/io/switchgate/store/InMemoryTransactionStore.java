@@ -63,9 +63,11 @@ public final class InMemoryTransactionStore implements TransactionStore {
         List<RuntimeException> result = new ArrayList<>(group.size());
         writeLock.lock();
         try {
+            java.util.Set<Long> failedLineages = new java.util.HashSet<>();
             for (ChangeSet set : group) {
-                RuntimeException failure = check(set);
+                RuntimeException failure = set.restsOnFailed(failedLineages) ? ChangeSets.restsOnFailed() : check(set);
                 if (failure == null) write(set);
+                else if (set.lineage != 0) failedLineages.add(set.lineage);
                 result.add(failure);
             }
         } finally {

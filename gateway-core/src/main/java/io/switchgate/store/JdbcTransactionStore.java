@@ -372,8 +372,11 @@ public final class JdbcTransactionStore implements TransactionStore {
         if (n == 0) return List.of();
         // rows that cannot be right whatever the database holds
         boolean any = false;
+        java.util.Set<Long> failedLineages = new java.util.HashSet<>();
         for (int i = 0; i < n; i++) {
             result[i] = validate(group.get(i));
+            if (result[i] == null && group.get(i).restsOnFailed(failedLineages)) result[i] = ChangeSets.restsOnFailed();
+            if (result[i] != null && group.get(i).lineage != 0) failedLineages.add(group.get(i).lineage);
             if (result[i] == null && !group.get(i).isEmpty()) any = true;
         }
         if (!any) return Arrays.asList(result);
@@ -495,10 +498,15 @@ public final class JdbcTransactionStore implements TransactionStore {
         PreparedStatement[] inserts = new PreparedStatement[TABLES.length];
         PreparedStatement[] updates = new PreparedStatement[TABLES.length];
         PreparedStatement events = null;
+        java.util.Set<Long> failedLineages = new java.util.HashSet<>();
         try {
             for (int i = 0; i < group.size(); i++) {
-                if (result[i] != null) continue;
                 ChangeSet s = group.get(i);
+                if (result[i] == null && s.restsOnFailed(failedLineages)) result[i] = ChangeSets.restsOnFailed();
+                if (result[i] != null) {
+                    if (s.lineage != 0) failedLineages.add(s.lineage);
+                    continue;
+                }
                 if (s.isEmpty()) continue;
                 Savepoint sp = c.setSavepoint();
                 Object current = null;
@@ -540,6 +548,7 @@ public final class JdbcTransactionStore implements TransactionStore {
                     result[i] = classify(e, currentTable == null ? "status_events"
                             : current == null ? currentTable.name : currentTable.describe(current));
                 }
+                if (result[i] != null && s.lineage != 0) failedLineages.add(s.lineage);
             }
         } finally {
             for (PreparedStatement ps : inserts) closeQuietly(ps);

@@ -241,7 +241,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         } catch (RuntimeException e) {
             // Never a stack trace with card data: the class and message of our own exceptions name no PAN.
             log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
-            state.invalidate();
+            dropUncommitted();
             reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
         }
     }
@@ -808,7 +808,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                     task.run();
                 } catch (RuntimeException e) {
                     log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
-                    state.invalidate();
+                    dropUncommitted();
                     reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
                 }
             });
@@ -884,7 +884,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         KeyHandle tak = responseMacKey(r);
         // Pack and MAC here, on the engine thread: the writer thread only commits and releases.
         byte[] ready = pack(r, o, tak);
-        CompletableFuture<Void> commit = writer.submit(cs);
+        CompletableFuture<Void> commit = writer.submit(cs.lineage(lineage));
         if (rrn != null) pendingCommits.put(rrn, commit);
         commit.whenComplete((v, err) -> {
             if (err == null) {
@@ -897,7 +897,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 // answer is kept on the request, so the host is not asked again.
                 log.info("terminal {} stan {}: {}; deciding again on fresh state", r.terminal.id(), r.stan(), cause(err).getMessage());
                 onEngine(r, () -> {
-                    state.invalidate();
+                    dropUncommitted();
                     if (rrn != null) pendingCommits.remove(rrn, commit);
                     r.retried = true;
                     process(r);
@@ -917,13 +917,26 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     private record FailedCommit(String rrn, CompletableFuture<Void> commit) { }
 
+    /**
+     * The lineage of the decisions taken since the working set was last dropped (see {@link ChangeSet#lineage}): each
+     * decision builds on the uncommitted effects of the ones before it, so when one of them fails, the writer refuses
+     * every later set of its lineage (they are decided again), never commits one that rests on a failed change.
+     */
+    private long lineage = 1;
+
+    /** Forgets every uncommitted effect (the store is the truth again) and starts a new lineage. Engine thread only. */
+    private void dropUncommitted() {
+        state.invalidate();
+        lineage++;
+    }
+
     /** Commits that failed, for the engine thread to forget what they decided (see {@link #applyWriterFailures}). */
     private final java.util.Queue<FailedCommit> writerFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** On the engine thread, before any decision: a failed commit's decisions are dropped from the working set. */
     private void applyWriterFailures() {
         if (writerFailures.isEmpty()) return;
-        state.invalidate();
+        dropUncommitted();
         FailedCommit f;
         while ((f = writerFailures.poll()) != null) {
             if (f.rrn() != null) pendingCommits.remove(f.rrn(), f.commit());
@@ -1063,11 +1076,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
                     result.complete(null);
                     return;
                 }
-                writer.submit(c.changes()).whenComplete((v, e) -> {
+                writer.submit(c.changes().lineage(lineage)).whenComplete((v, e) -> {
                     if (e == null) {
                         result.complete(c.updated());
                     } else {
-                        thread.execute(state::invalidate);
+                        writerFailures.add(new FailedCommit(null, null));
+                        nudgeEngine();
                         result.completeExceptionally(e);
                     }
                 });
