@@ -3,7 +3,6 @@ package io.switchgate.txn;
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.store.ForwardingStore;
 
-import java.time.Clock;
 import java.util.UUID;
 
 /**
@@ -26,14 +25,13 @@ class TwoNodeH2Test extends TwoNodeContract {
     }
 
     @Override
-    Gateway startNode(GatewayConfig config) {
-        ForwardingStore shared = new ForwardingStore(Gateway.Stores.open(config.store())) {
+    io.switchgate.store.TransactionStore openStore(GatewayConfig config) {
+        return new ForwardingStore(Gateway.Stores.open(config.store())) {
             @Override
             public boolean exclusive() {
                 return false; // the other node writes it too
             }
         };
-        return Gateway.start(config, Clock.systemUTC(), io.switchgate.route.AuthorizerFactory.NONE, shared);
     }
 
     @Override

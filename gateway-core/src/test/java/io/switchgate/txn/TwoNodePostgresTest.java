@@ -14,8 +14,8 @@ class TwoNodePostgresTest extends TwoNodeContract {
     }
 
     @Override
-    Gateway startNode(GatewayConfig config) {
-        return Gateway.start(config);
+    io.switchgate.store.TransactionStore openStore(GatewayConfig config) {
+        return Gateway.Stores.open(config.store());
     }
 
     @Override
