@@ -155,6 +155,9 @@ class HostResilienceTest {
         assertTrue(sim.echoes.get() >= 1, "half-open probe is an echo");
         assertEquals("00", send(gw, financial("000000", 500)).getString(39));
         waitFor("the stored reversals delivered", 10_000, () -> h.safDepth() == 0);
+        gw.close();
+        open.remove(gw);
+        awaitAllHandled(sim);
         assertEquals(timeouts, sim.reversalsApplied.size());
         sim.reversalsApplied.values().forEach(n -> assertEquals(1, n.get()));
     }
@@ -189,7 +192,10 @@ class HostResilienceTest {
         assertEquals("HOST_LINK_LOST", r.getString(44));
         String hostStan = sim.ofMti("0200").get(0).getString(11);
         waitFor("reconnected and reversal delivered", 5000, () -> h.safDepth() == 0 && sim.reversalsApplied.containsKey(hostStan));
-        assertEquals(1, sim.reversalsApplied.get(hostStan).get());
         assertEquals("00", send(gw, financial("000000", 601)).getString(39));
+        gw.close();
+        open.remove(gw);
+        awaitAllHandled(sim);
+        assertEquals(1, sim.reversalsApplied.get(hostStan).get());
     }
 }

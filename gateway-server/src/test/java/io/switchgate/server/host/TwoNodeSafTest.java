@@ -103,14 +103,19 @@ class TwoNodeSafTest {
         assertEquals(206, expected.size());
         waitFor("queue drained", 30_000, () -> q.depth() == 0);
         waitFor("all reversals answered", 5_000, () -> sim.reversalsApplied.size() == 206);
+        long a = f1.safSender().transmissions();
+        long b = f2.safSender().transmissions();
+        n1.close();
+        n2.close();
+        open.remove(n2);
+        open.remove(n1);
+        awaitAllHandled(sim); // nothing either node sent can still arrive: "exactly once" below is final
 
         assertEquals(expected, sim.reversalsReceived.keySet());
         List<String> twice = sim.reversalsReceived.entrySet().stream().filter(e -> e.getValue().get() != 1).map(e -> e.getKey() + "x" + e.getValue() + sim.received.stream()
                 .filter(m -> e.getKey().equals(HostSimulator.originalStan(m))).map(m -> mti(m) + "/" + m.getString(11)).toList()).toList();
         assertEquals(List.of(), twice, "reversals sent more than once");
         assertEquals(0, sim.count("0421"), "no repeats when nothing failed");
-        long a = f1.safSender().transmissions();
-        long b = f2.safSender().transmissions();
         assertEquals(206, a + b);
         assertTrue(a > 0 && b > 0, "both nodes drained the queue: " + a + " + " + b);
         assertEquals(List.of(), sim.violations);
