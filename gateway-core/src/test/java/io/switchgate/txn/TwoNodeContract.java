@@ -123,6 +123,13 @@ abstract class TwoNodeContract {
         }
         assertTrue(approvals >= 1, "no refund approved: " + declines);
         assertTrue(approved <= 10_000, "approved " + approved);
+        assertEquals(approved, approvedRefundRows(rrn), "the approved refunds are the ones the store holds");
+    }
+
+    long approvedRefundRows(String saleRrn) {
+        long stored = 0;
+        for (TxnRecord t : a.store().findByOriginalRrn(saleRrn)) if (t.type() == TxnType.REFUND && t.approved()) stored += t.amount();
+        return stored;
     }
 
     /**
@@ -158,9 +165,7 @@ abstract class TwoNodeContract {
     /** The sale's refundedAmount, its approved refund rows and the card all say {@code approved}. */
     void assertStoredAsAnswered(String saleRrn, long saleAmount, long approved) {
         assertEquals(approved, a.store().findByRrn(saleRrn).orElseThrow().refundedAmount(), "the sale's refundedAmount");
-        long stored = 0;
-        for (TxnRecord t : a.store().findByOriginalRrn(saleRrn)) if (t.type() == TxnType.REFUND && t.approved()) stored += t.amount();
-        assertEquals(approved, stored, "the approved refunds are the ones the store holds");
+        assertEquals(approved, approvedRefundRows(saleRrn), "the approved refunds are the ones the store holds");
         assertEquals(10_000_000 - saleAmount + approved, a.embeddedCardBalance(PAN_NOPIN), "each approved refund credited once");
     }
 
