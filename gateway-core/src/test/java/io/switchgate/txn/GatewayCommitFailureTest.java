@@ -143,6 +143,28 @@ class GatewayCommitFailureTest {
     }
 
     @Test
+    void aSaleDecidedWhileAnEarlierCommitIsPendingIsStoredAsIfTheFailedOneNeverWas() throws Exception {
+        // The second sale is decided on a working set that counts the first (same batch, same card); then the first
+        // commit fails. Whatever the second is answered, the store, the card and the batch must agree with it.
+        ControllableStore.Gate held = store.holdNextApply();
+        CompletableFuture<byte[]> first = gw.handle(pos3.pack(saleLow(300)), "pos");
+        assertTrue(held.awaitEntered(WAIT), "the first sale's commit never started");
+        IsoMessage secondSale = saleLow(200);
+        CompletableFuture<byte[]> second = gw.handle(pos3.pack(secondSale), "pos");
+        awaitEngineCaughtUp();
+        held.fail();
+        assertCode("96", answer(first));
+        IsoMessage r2 = answer(second);
+        // 500 on the card: the second (200) fits whether or not the first (300) had been taken.
+        assertCode("00", r2);
+        assertTrue(store.findByRrn(r2.getString(37)).orElseThrow().approved());
+        assertEquals(300, gw.embeddedCardBalance(PAN_LOW), "only the second sale is debited");
+        assertEquals(1, stored(secondSale).size());
+        // The batch holds the second sale only.
+        assertCode("00", pos3.send(pos3.settlement(1, 200, 0, 0)));
+    }
+
+    @Test
     void aRetransmissionWhileTheFirstCommitIsHeldGetsTheSameAnswerOnlyAfterTheCommit() throws Exception {
         IsoMessage sale = saleLow(250);
         ControllableStore.Gate held = store.holdNextApply();
