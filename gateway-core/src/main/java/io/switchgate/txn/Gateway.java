@@ -70,7 +70,8 @@ public final class Gateway implements MessageHandler, AutoCloseable {
     /**
      * As {@link #start(GatewayConfig, Clock, io.switchgate.route.AuthorizerFactory)}, over this store instead of the
      * one {@code store.url} names ({@code store.sharedByNodes} still applies): e.g. a store that fails or holds
-     * commits, for tests. The gateway migrates and seeds it, and closes it on {@link #close} (or if start fails).
+     * commits, for tests. The gateway migrates and seeds it, and closes it on {@link #close}, or if start fails
+     * from migration on (a bad dialect or master key is refused before the store is touched: the caller closes it).
      */
     public static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts,
                                 TransactionStore store) {
