@@ -64,6 +64,23 @@ public final class Gateway implements MessageHandler, AutoCloseable {
 
     /** As {@link #start(GatewayConfig, Clock)}, with the authorizers of the configured upstream hosts. */
     public static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts) {
+        return start(config, clock, hosts, () -> Stores.open(config.store()));
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, Clock, io.switchgate.route.AuthorizerFactory)}, over this store instead of the
+     * one {@code store.url} names ({@code store.sharedByNodes} still applies): e.g. a store that fails or holds
+     * commits, for tests. The gateway migrates and seeds it, and closes it on {@link #close}, or if start fails
+     * from migration on (a bad dialect or master key is refused before the store is touched: the caller closes it).
+     */
+    public static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts,
+                                TransactionStore store) {
+        java.util.Objects.requireNonNull(store, "store");
+        return start(config, clock, hosts, () -> store);
+    }
+
+    private static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts,
+                                 java.util.function.Supplier<TransactionStore> openStore) {
         SecurityModule security = securityModule(config);
         byte[] secret = config.security().masterKey().getBytes(StandardCharsets.US_ASCII);
         PanHasher hasher = new PanHasher(secret);
@@ -82,7 +99,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             i++;
         }
         if (first == null) first = Dialect.named("iso87binary");
-        TransactionStore store = Stores.open(config.store());
+        TransactionStore store = openStore.get(); // after the checks above, so a bad config leaves no store files
         GroupCommitWriter writer = null;
         try {
             store.migrate();

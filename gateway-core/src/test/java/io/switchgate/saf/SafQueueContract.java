@@ -155,28 +155,29 @@ abstract class SafQueueContract {
         Set<String> seen = ConcurrentHashMap.newKeySet();
         AtomicInteger dup = new AtomicInteger();
         CountDownLatch go = new CountDownLatch(1);
-        List<Thread> ts = new ArrayList<>();
-        for (String node : new String[]{"n1", "n2", "n3"}) {
-            Thread t = new Thread(() -> {
-                try {
+        // Futures, not raw threads: an assertion failing (or anything thrown) in a node fails the test through get().
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        List<java.util.concurrent.Future<?>> nodes = new ArrayList<>();
+        try {
+            for (String node : new String[]{"n1", "n2", "n3"}) {
+                nodes.add(pool.submit(() -> {
                     go.await();
                     for (int round = 0; round < 200; round++) {
                         List<SafMessage> got = q.lease(node, T0.plusSeconds(1), 7, LEASE);
                         if (got.isEmpty() && q.depth() == 0) break;
                         for (SafMessage m : got) {
                             if (!seen.add(m.id())) dup.incrementAndGet();
-                            assertTrue(q.markDone(m.id(), node, T0.plusSeconds(2), "0430/00"));
+                            assertTrue(q.markDone(m.id(), node, T0.plusSeconds(2), "0430/00"), "done by the node that leased it");
                         }
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            t.start();
-            ts.add(t);
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (var f : nodes) f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
         }
-        go.countDown();
-        for (Thread t : ts) t.join(30_000);
         assertEquals(0, dup.get(), "a message was leased twice");
         assertEquals(n, seen.size());
         assertEquals(0, q.depth());

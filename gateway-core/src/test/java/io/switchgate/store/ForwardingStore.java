@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /** Delegates everything; tests override what they need. */
-class ForwardingStore implements TransactionStore {
-    final TransactionStore inner;
+public class ForwardingStore implements TransactionStore {
+    protected final TransactionStore inner;
 
-    ForwardingStore(TransactionStore inner) {
+    public ForwardingStore(TransactionStore inner) {
         this.inner = inner;
     }
 
@@ -19,6 +19,9 @@ class ForwardingStore implements TransactionStore {
     @Override public Optional<TxnRecord> findByDupKey(String terminalId, String stan, String dupKey) { return inner.findByDupKey(terminalId, stan, dupKey); }
     @Override public List<TxnRecord> findByTerminalAndStan(String terminalId, String stan) { return inner.findByTerminalAndStan(terminalId, stan); }
     @Override public List<TxnRecord> findByOriginalRrn(String originalRrn) { return inner.findByOriginalRrn(originalRrn); }
+    @Override public void forEachDupKeySince(Instant since, java.util.function.BiConsumer<String, String> sink) { inner.forEachDupKeySince(since, sink); }
+    @Override public List<TxnRecord> findOrphanReversals(Instant since) { return inner.findOrphanReversals(since); }
+    @Override public boolean exclusive() { return inner.exclusive(); }
     @Override public List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to) { return inner.findRefunds(merchantId, from, to); }
     @Override public Optional<TerminalState> findTerminal(String id) { return inner.findTerminal(id); }
     @Override public List<TerminalState> listTerminals() { return inner.listTerminals(); }

@@ -18,9 +18,13 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class GroupCommitWriterTest {
 
-    /** A store whose apply waits for a latch, so sets pile up behind it. */
+    /**
+     * A store whose apply waits for a latch, so sets pile up behind it; {@link #awaitApplyEntered} tells the test
+     * that the writer has taken a group and waits in apply (what it submits from then on queues behind it).
+     */
     static final class GatedStore extends ForwardingStore {
         final CountDownLatch gate = new CountDownLatch(1);
+        final CountDownLatch entered = new CountDownLatch(1);
         final List<Integer> groupSizes = new ArrayList<>();
         volatile RuntimeException failWith;
 
@@ -28,8 +32,13 @@ class GroupCommitWriterTest {
             super(inner);
         }
 
+        void awaitApplyEntered() throws InterruptedException {
+            assertTrue(entered.await(10, TimeUnit.SECONDS), "the writer never called apply");
+        }
+
         @Override
         public List<RuntimeException> apply(List<ChangeSet> group) {
+            entered.countDown();
             try {
                 gate.await();
             } catch (InterruptedException e) {
@@ -57,7 +66,7 @@ class GroupCommitWriterTest {
         GatedStore store = new GatedStore(new InMemoryTransactionStore());
         try (GroupCommitWriter w = new GroupCommitWriter(store, 512, 10_000, null)) {
             CompletableFuture<Void> first = w.submit(sale(0));
-            Thread.sleep(50); // the writer has taken the first set and waits in apply
+            store.awaitApplyEntered(); // the writer has taken the first set and waits in apply
             List<CompletableFuture<Void>> rest = new ArrayList<>();
             for (int i = 1; i <= 100; i++) rest.add(w.submit(sale(i)));
             assertFalse(first.isDone());
@@ -81,7 +90,7 @@ class GroupCommitWriterTest {
         GatedStore store = new GatedStore(new InMemoryTransactionStore());
         try (GroupCommitWriter w = new GroupCommitWriter(store, 10, 10_000, null)) {
             w.submit(sale(0));
-            Thread.sleep(50);
+            store.awaitApplyEntered();
             List<CompletableFuture<Void>> fs = new ArrayList<>();
             for (int i = 1; i <= 35; i++) fs.add(w.submit(sale(i)));
             store.gate.countDown();
@@ -134,15 +143,27 @@ class GroupCommitWriterTest {
         GroupCommitWriter w = new GroupCommitWriter(store, 7, 10_000, null);
         List<CompletableFuture<Void>> fs = new ArrayList<>();
         for (int i = 0; i < 50; i++) fs.add(w.submit(sale(i)));
-        Thread closer = new Thread(w::close);
+        AtomicInteger doneWhenCloseReturned = new AtomicInteger(-1);
+        Thread closer = new Thread(() -> {
+            w.close();
+            int done = 0;
+            for (CompletableFuture<Void> f : fs) if (f.isDone()) done++;
+            doneWhenCloseReturned.set(done);
+        });
         closer.start();
-        Thread.sleep(50);
+        store.awaitApplyEntered();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!w.isClosed()) {
+            assertTrue(System.nanoTime() < deadline, "close() never marked the writer closed");
+            Thread.onSpinWait();
+        }
+        // The writer is closed while its first group still waits in apply: close must still be waiting.
         assertTrue(closer.isAlive(), "close waits for the queued sets");
         assertInstanceOf(StoreException.class, cause(w.submit(sale(99))));
         store.gate.countDown();
         closer.join(10_000);
         assertFalse(closer.isAlive());
-        for (CompletableFuture<Void> f : fs) assertNull(f.getNow(null), "committed before close returned");
+        assertEquals(50, doneWhenCloseReturned.get(), "every queued set is committed before close returns");
         for (CompletableFuture<Void> f : fs) assertFalse(f.isCompletedExceptionally());
         assertEquals(50, w.stats().setsCommitted());
         Throwable t = cause(w.submit(sale(100)));
@@ -157,7 +178,7 @@ class GroupCommitWriterTest {
         try (GroupCommitWriter w = new GroupCommitWriter(store, 512, 3, null)) {
             List<CompletableFuture<Void>> fs = new ArrayList<>();
             fs.add(w.submit(sale(0)));
-            Thread.sleep(50); // taken by the writer, which now waits
+            store.awaitApplyEntered(); // taken by the writer, which now waits
             for (int i = 1; i <= 3; i++) fs.add(w.submit(sale(i)));
             CompletableFuture<Void> over = w.submit(sale(4));
             Throwable t = cause(over);
@@ -182,7 +203,7 @@ class GroupCommitWriterTest {
                 });
                 submitters[t].start();
             }
-            Thread.sleep(round % 3);
+            Thread.sleep(round % 3); // varies the interleaving from round to round; nothing waits on it
             w.close();
             for (Thread t : submitters) t.join();
             int ok = 0;

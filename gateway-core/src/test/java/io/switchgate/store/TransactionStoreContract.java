@@ -622,19 +622,33 @@ abstract class TransactionStoreContract {
                 label(), stats.setsCommitted(), ms, stats.setsCommitted() * 1000.0 / Math.max(1, ms), stats.groupsCommitted(),
                 stats.avgGroupSize(), stats.maxGroupSize(), stats.avgCommitNanos() / 1e6);
         assertEquals(100 + 7, store.findByRrn(String.format("%s%02d%06d", prefix, 3, 7)).orElseThrow().amount());
-        assertEquals(threads * perThread, countRefundless(prefix, threads, perThread));
+        assertEquals(threads * perThread, countRefundless(prefix, threads, perThread, at));
     }
 
-    private int countRefundless(String prefix, int threads, int perThread) {
-        int n = 0;
+    /**
+     * How many of the {@code threads * perThread} sales of this test the store holds, each checked (one query for
+     * all: every row created since {@code at}), each exactly once and under its own duplicate key.
+     */
+    private int countRefundless(String prefix, int threads, int perThread, Instant at) {
+        java.util.Map<String, String> expected = new java.util.HashMap<>();
         for (int i = 0; i < threads; i++) {
-            for (int k = 0; k < perThread; k += 97) {
-                if (store.findByRrn(String.format("%s%02d%06d", prefix, i, k)).isPresent()) n += 1;
+            for (int k = 0; k < perThread; k++) {
+                String stan = String.format("%06d", k);
+                expected.put(String.format("%s%02d%06d", prefix, i, k), "TERM000" + i + ":0200:" + stan + ":0301101530");
             }
         }
-        // every sampled one is present; scale the sample back up
-        int sampled = threads * ((perThread + 96) / 97);
-        return n == sampled ? threads * perThread : n;
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        List<String> wrong = new ArrayList<>();
+        store.forEachDupKeySince(at, (dupKey, rrn) -> {
+            if (!rrn.startsWith(prefix)) return;
+            seen.merge(rrn, 1, Integer::sum);
+            if (!dupKey.equals(expected.get(rrn))) wrong.add(rrn + " under " + dupKey);
+        });
+        assertEquals(List.of(), wrong, "rows under another duplicate key, or not written by this test");
+        seen.forEach((rrn, times) -> assertEquals(1, times, rrn + " stored more than once"));
+        int n = 0;
+        for (String rrn : expected.keySet()) if (seen.containsKey(rrn)) n++;
+        return n;
     }
 
     @Test

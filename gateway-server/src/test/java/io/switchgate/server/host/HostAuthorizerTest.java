@@ -33,6 +33,13 @@ class HostAuthorizerTest {
         waitFor("connected", 5000, () -> host(gw, "acqA").state() == HostClient.State.UP);
     }
 
+    /** Closes the gateway, then waits until the host has handled everything it sent (see {@code awaitAllHandled}). */
+    void closeGatewayAndAwaitHost() {
+        gw.close();
+        gw = null;
+        awaitAllHandled(sim);
+    }
+
     @AfterEach
     void tearDown() {
         if (gw != null) gw.close();
@@ -125,11 +132,12 @@ class HostAuthorizerTest {
         assertEquals(resp.getString(37), rev.getString(37));
         assertEquals("000000000777", rev.getString(4));
         assertTrue(rev.getString(90).startsWith("0200" + hostStan));
-        assertEquals(1, sim.reversalsReceived.get(hostStan).get());
-        assertEquals(1, sim.reversalsApplied.get(hostStan).get());
         TxnRecord rec = gw.store().findByRrn(resp.getString(37)).orElseThrow();
         assertEquals("91", rec.responseCode());
         assertEquals(hostStan, rec.hostStan());
+        closeGatewayAndAwaitHost();
+        assertEquals(1, sim.reversalsReceived.get(hostStan).get());
+        assertEquals(1, sim.reversalsApplied.get(hostStan).get());
     }
 
     @Test
@@ -140,8 +148,9 @@ class HostAuthorizerTest {
         String hostStan = sim.ofMti("0200").get(0).getString(11);
         waitFor("late approval and reversal", 5000, () -> sim.approvedSales.containsKey(hostStan) && sim.reversalsApplied.containsKey(hostStan)
                 && host(gw, "acqA").safDepth() == 0);
-        assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "the late approval is reversed once");
         assertTrue(host(gw, "acqA").client().lateAnswers.get() >= 1);
+        closeGatewayAndAwaitHost();
+        assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "the late approval is reversed once");
     }
 
     @Test
@@ -160,6 +169,7 @@ class HostAuthorizerTest {
         assertEquals(io.switchgate.store.TxnStatus.REVERSED, rec.status(), "the host's late approval does not stand");
         String hostStan = sim.ofMti("0200").get(0).getString(11);
         waitFor("reversal at the host", 5000, () -> sim.reversalsApplied.containsKey(hostStan));
+        closeGatewayAndAwaitHost();
         assertEquals(1, sim.reversalsApplied.get(hostStan).get());
     }
 
@@ -198,6 +208,7 @@ class HostAuthorizerTest {
         IsoMessage resp = send(gw, rev);
         assertEquals("00", resp.getString(39), "the reversal is guaranteed by the SAF queue");
         waitFor("0420 delivered", 5000, () -> sim.count("0420") >= 1 && host(gw, "acqA").safDepth() == 0);
+        closeGatewayAndAwaitHost();
         assertEquals(2, sim.reversalsReceived.get(hostStan).get(), "the unanswered 0400, then its 0420");
         assertEquals(1, sim.reversalsApplied.get(hostStan).get());
         assertEquals(sim.ofMti("0400").get(0).getString(11), sim.ofMti("0420").get(0).getString(11), "the advice repeats the reversal's STAN");

@@ -131,6 +131,16 @@ final class HostFixture {
         }
     }
 
+    /**
+     * Waits until the simulator has no connection left (after the test closed or killed every gateway talking to
+     * it). The simulator handles a connection's messages in order on that connection's session thread, which ends
+     * only after the last one: from then on, everything a gateway ever sent it has been received and acted on, so
+     * an "exactly once" check cannot miss a late repeat.
+     */
+    static void awaitAllHandled(HostSimulator sim) {
+        waitFor("the host saw every connection close", 10_000, () -> sim.connections() == 0);
+    }
+
     static void quietLogs() {
         org.slf4j.Logger l = org.slf4j.LoggerFactory.getLogger("com.zaxxer.hikari");
         if (l instanceof ch.qos.logback.classic.Logger lb) lb.setLevel(ch.qos.logback.classic.Level.WARN);

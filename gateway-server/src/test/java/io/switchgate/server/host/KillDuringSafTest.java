@@ -62,8 +62,8 @@ class KillDuringSafTest {
             try (Gateway gw = start(config("01", url, "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))), factory())) {
                 HostAuthorizer h = host(gw, "acqA");
                 waitFor("reversal delivered after the restart", 15_000, () -> h.safDepth() == 0);
-                Thread.sleep(300);
             }
+            awaitAllHandled(sim); // the restarted gateway is closed: whatever it (or the killed child) sent is handled
             assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "applied exactly once");
             assertFalse(sim.approvedSales.containsKey(hostStan));
             assertEquals(List.of(), sim.violations);

@@ -327,9 +327,11 @@ class TerminalServerTest {
         try (Socket s = socket("pos")) {
             s.setSoTimeout(5000);
             long t0 = System.nanoTime();
+            // closed by the server (end of stream), not a read timeout (that would throw)
             assertEquals(-1, s.getInputStream().read());
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(ms >= 800 && ms < 4000, "closed after about 1 s: " + ms);
+            // not before its idle time; no upper bound: how late it is on a busy machine is not behaviour
+            assertTrue(ms >= 800, "closed before its 1 s idle time: " + ms);
         }
         waitFor(() -> server.openConnections() == 0);
     }
@@ -389,9 +391,9 @@ class TerminalServerTest {
         NACChannel c = nac("pos");
         c.send(sale(1));
         waitFor(() -> server.inFlight() == 1);
-        long t0 = System.nanoTime();
+        // returns (the class timeout fails a shutdown that waits for ever), saying it did not drain
         assertFalse(server.shutdown(Duration.ofMillis(300)));
-        assertTrue((System.nanoTime() - t0) / 1_000_000 < 8000);
+        assertEquals(1, server.inFlight(), "the request that never completes is still in flight");
     }
 
     @Test

@@ -1,0 +1,132 @@
+package io.switchgate.store;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A store whose commits ({@link #apply}, what {@link GroupCommitWriter} calls) fail or wait on demand, and whose
+ * card reads can be held, so tests can put a gateway into the states a failing or slow database puts it in:
+ * <ul>
+ *   <li>{@link #failNext(int)}: the next N {@code apply} calls throw a {@link StoreException} and commit nothing;</li>
+ *   <li>{@link #holdNextApply()}: the next {@code apply} call waits on the returned {@link Gate} until the test
+ *       {@linkplain Gate#release() releases} it (then it commits) or {@linkplain Gate#fail() fails} it (then it
+ *       throws and commits nothing);</li>
+ *   <li>{@link #holdNextCardRead()}: the same for the next {@code findCard} (the engine reads cards on its own
+ *       thread, so this holds the engine).</li>
+ * </ul>
+ * Arm these after the gateway has started (start-up seeds through {@code apply}).
+ */
+public final class ControllableStore extends ForwardingStore {
+
+    /** One held call: the test waits until it is {@linkplain #awaitEntered entered}, then opens it. */
+    public static final class Gate {
+        private static final Duration MAX_HOLD = Duration.ofSeconds(30);
+        private final CountDownLatch entered = new CountDownLatch(1);
+        private final CountDownLatch opened = new CountDownLatch(1);
+        private volatile boolean fail;
+        private volatile int groupSize = -1;
+
+        /** Waits until the held call has started; false if it did not within {@code timeout}. */
+        public boolean awaitEntered(Duration timeout) throws InterruptedException {
+            return entered.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        public boolean isEntered() {
+            return entered.getCount() == 0;
+        }
+
+        /** Change sets in the held {@code apply} call (-1 before it is entered, or for a read). */
+        public int groupSize() {
+            return groupSize;
+        }
+
+        /** Lets the held call go on normally. */
+        public void release() {
+            opened.countDown();
+        }
+
+        /** Makes the held call throw a {@link StoreException} (an {@code apply} then commits nothing). */
+        public void fail() {
+            fail = true;
+            opened.countDown();
+        }
+
+        void pass(int size) {
+            groupSize = size;
+            entered.countDown();
+            try {
+                // Bounded so that a test that forgets to open the gate fails instead of hanging the build.
+                if (!opened.await(MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new StoreException("held call was never released (test bug)");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while held");
+            }
+            if (fail) throw new StoreException("commit failed on purpose (test)");
+        }
+    }
+
+    private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicReference<Gate> applyGate = new AtomicReference<>();
+    private final AtomicReference<Gate> cardReadGate = new AtomicReference<>();
+    private final AtomicInteger failedApplies = new AtomicInteger();
+
+    public ControllableStore(TransactionStore inner) {
+        super(inner);
+    }
+
+    /** The next {@code n} commits throw a {@link StoreException} without committing anything. */
+    public void failNext(int n) {
+        failures.set(n);
+    }
+
+    /** The next commit waits on the returned gate. */
+    public Gate holdNextApply() {
+        Gate g = new Gate();
+        if (!applyGate.compareAndSet(null, g)) throw new IllegalStateException("a commit is already armed to be held");
+        return g;
+    }
+
+    /** The next {@code findCard} waits on the returned gate. */
+    public Gate holdNextCardRead() {
+        Gate g = new Gate();
+        if (!cardReadGate.compareAndSet(null, g)) throw new IllegalStateException("a card read is already armed to be held");
+        return g;
+    }
+
+    /** Commits that failed on purpose so far. */
+    public int failedApplies() {
+        return failedApplies.get();
+    }
+
+    @Override
+    public List<RuntimeException> apply(List<ChangeSet> group) {
+        Gate g = applyGate.getAndSet(null);
+        if (g != null) {
+            try {
+                g.pass(group.size());
+            } catch (StoreException e) {
+                failedApplies.incrementAndGet();
+                throw e;
+            }
+        }
+        if (failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+            failedApplies.incrementAndGet();
+            throw new StoreException("commit failed on purpose (test)");
+        }
+        return inner.apply(group);
+    }
+
+    @Override
+    public Optional<CardAccount> findCard(String panHash) {
+        Gate g = cardReadGate.getAndSet(null);
+        if (g != null) g.pass(-1);
+        return inner.findCard(panHash);
+    }
+}

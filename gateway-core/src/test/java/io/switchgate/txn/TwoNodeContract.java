@@ -1,0 +1,208 @@
+package io.switchgate.txn;
+
+import io.switchgate.config.GatewayConfig;
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.store.TxnRecord;
+import io.switchgate.store.TxnType;
+import io.switchgate.route.AuthorizerFactory;
+import io.switchgate.store.ControllableStore;
+import io.switchgate.store.TransactionStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.switchgate.txn.EngineFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Two gateway nodes on one shared store ({@code store.sharedByNodes: true}): a terminal that fails over to the
+ * other node and retransmits gets the first node's answer again (same RRN), and the card is debited once; RRNs of
+ * the two nodes never collide; refunds of one sale on both nodes at once never exceed it.
+ *
+ * <p>Run on PostgreSQL ({@link TwoNodePostgresTest}, what production shares) and on one H2 in-memory database
+ * opened by both nodes ({@link TwoNodeH2Test}), so the scenarios run without PostgreSQL too.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class TwoNodeContract {
+    Gateway a;
+    Gateway b;
+
+    /** A fresh shared database for this test: the JDBC URL both nodes open. */
+    abstract String sharedUrl();
+
+    /** Opens the shared database for one node (the configuration already says {@code sharedByNodes}). */
+    abstract TransactionStore openStore(GatewayConfig config);
+
+    /** Each node's store, under a wrapper that can fail or hold its commits. */
+    ControllableStore storeA;
+    ControllableStore storeB;
+
+    /** Drops what {@link #sharedUrl} created. */
+    abstract void dropShared();
+
+    @AfterEach
+    void stop() {
+        if (a != null) a.close();
+        if (b != null) b.close();
+        dropShared();
+    }
+
+    /** The same configuration with {@code store.sharedByNodes: true}. */
+    static GatewayConfig shared(GatewayConfig c) {
+        var s = c.store();
+        return new GatewayConfig(c.node(), c.listeners(), c.admin(),
+                new GatewayConfig.Store(s.url(), s.user(), s.password(), s.poolSize(), true),
+                c.security(), c.merchants(), c.terminals(), c.routes(), c.hosts(), c.authorizer(), c.logging());
+    }
+
+    void startTwoNodes() {
+        String url = sharedUrl();
+        GatewayConfig ca = shared(EngineFixture.config(url, "01"));
+        storeA = new ControllableStore(openStore(ca));
+        a = Gateway.start(ca, Clock.systemUTC(), AuthorizerFactory.NONE, storeA);
+        GatewayConfig cb = shared(EngineFixture.config(url, "02"));
+        storeB = new ControllableStore(openStore(cb));
+        b = Gateway.start(cb, Clock.systemUTC(), AuthorizerFactory.NONE, storeB);
+    }
+
+    @Test
+    void retransmissionToTheOtherNodeIsAnsweredTheSame() {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage sale = onA.sale(PAN_NOPIN, 2_500);
+        IsoMessage first = onA.send(sale.copy());
+        assertEquals("00", first.getString(39));
+        assertTrue(first.getString(37).startsWith("01"));
+        IsoMessage again = onB.send(sale.copy());
+        assertEquals("00", again.getString(39));
+        assertEquals(first.getString(37), again.getString(37), "the first node's answer, not a second sale");
+        assertEquals(first.getString(38), again.getString(38));
+        // B's view of the card is older than A's debit: its first decision loses the version race, and is
+        // taken again on fresh state instead of being refused.
+        IsoMessage other = onB.send(onB.sale(PAN_NOPIN, 100));
+        assertEquals("00", other.getString(39), () -> "reason " + other.getString(44));
+        assertTrue(other.getString(37).startsWith("02"));
+        assertEquals(10_000_000 - 2_500 - 100, a.embeddedCardBalance(PAN_NOPIN));
+        assertEquals(10_000_000 - 2_500 - 100, b.embeddedCardBalance(PAN_NOPIN));
+        assertEquals(1, a.store().findByTerminalAndStan("TERM0003", sale.getString(11)).size(), "one sale, not two");
+    }
+
+    @Test
+    void concurrentRefundsOnTwoNodesNeverExceedTheSale() throws Exception {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 10_000));
+        assertEquals("00", sale.getString(39));
+        String rrn = sale.getString(37);
+        List<CompletableFuture<byte[]>> answers = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            TestPos p = i % 2 == 0 ? onA : onB;
+            answers.add(p.gw.handle(p.pack(p.refund(PAN_NOPIN, 1_500 + i, rrn)), "pos"));
+        }
+        long approved = 0;
+        int approvals = 0;
+        List<String> declines = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            IsoMessage r = TestPos.D.unpack(answers.get(i).get(20, TimeUnit.SECONDS));
+            if ("00".equals(r.getString(39))) {
+                approved += 1_500 + i;
+                approvals++;
+            } else {
+                declines.add(r.getString(39) + " " + r.getString(44));
+            }
+        }
+        assertTrue(approvals >= 1, "no refund approved: " + declines);
+        assertTrue(approved <= 10_000, "approved " + approved);
+        assertEquals(approved, approvedRefundRows(rrn), "the approved refunds are the ones the store holds");
+    }
+
+    long approvedRefundRows(String saleRrn) {
+        long stored = 0;
+        for (TxnRecord t : a.store().findByOriginalRrn(saleRrn)) if (t.type() == TxnType.REFUND && t.approved()) stored += t.amount();
+        return stored;
+    }
+
+    /**
+     * As above, and what the store holds agrees with what the terminals heard. On today's engine this fails now and
+     * then (the sale's refundedAmount one or a few units off the approved refunds): a refund whose commit failed
+     * (a lost version race decided again and lost again, answered 96) stays in the node's working set until the
+     * engine thread gets to forget it, and a refund decided on that state in between can pass the version check
+     * against the other node's row and overwrite it (see the deterministic test below).
+     */
+    @Test
+    @Disabled("issue 13 item 4 (a decision on a failed commit's state): enabled by the engine fix")
+    void concurrentRefundsOnTwoNodesAreStoredAsAnswered() throws Exception {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 10_000));
+        assertEquals("00", sale.getString(39));
+        String rrn = sale.getString(37);
+        List<CompletableFuture<byte[]>> answers = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            TestPos p = i % 2 == 0 ? onA : onB;
+            answers.add(p.gw.handle(p.pack(p.refund(PAN_NOPIN, 1_500 + i, rrn)), "pos"));
+        }
+        long approved = 0;
+        for (int i = 0; i < answers.size(); i++) {
+            IsoMessage r = TestPos.D.unpack(answers.get(i).get(20, TimeUnit.SECONDS));
+            if ("00".equals(r.getString(39))) approved += 1_500 + i;
+        }
+        assertTrue(approved > 0 && approved <= 10_000, "approved " + approved);
+        assertStoredAsAnswered(rrn, 10_000, approved);
+    }
+
+    /** The sale's refundedAmount, its approved refund rows and the card all say {@code approved}. */
+    void assertStoredAsAnswered(String saleRrn, long saleAmount, long approved) {
+        assertEquals(approved, a.store().findByRrn(saleRrn).orElseThrow().refundedAmount(), "the sale's refundedAmount");
+        assertEquals(approved, approvedRefundRows(saleRrn), "the approved refunds are the ones the store holds");
+        assertEquals(10_000_000 - saleAmount + approved, a.embeddedCardBalance(PAN_NOPIN), "each approved refund credited once");
+    }
+
+    /**
+     * Issue 13 items 1 and 4 on two nodes, made deterministic: node A decides a second refund while its first
+     * one's commit is held (so on a working set that counts the first), node B refunds the whole sale meanwhile,
+     * then A's first commit fails. A's second refund was decided on a state that never existed; today its change
+     * set expects the sale row's next version, which B's refund happens to have written, so it commits over B's
+     * and the sale is refunded 16,000 on 10,000 (the store says 10,000). Nothing decided on uncommitted state may
+     * be committed or answered approved.
+     */
+    @Test
+    @Disabled("issue 13 item 4 (a decision on a failed commit's state): enabled by the engine fix")
+    void aRefundDecidedOnAFailedCommitsStateNeverOverwritesTheOtherNodesRefund() throws Exception {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 10_000));
+        assertEquals("00", sale.getString(39));
+        String rrn = sale.getString(37);
+
+        ControllableStore.Gate held = storeA.holdNextApply();
+        CompletableFuture<byte[]> first = a.handle(onA.pack(onA.refund(PAN_NOPIN, 4_000, rrn)), "pos");
+        assertTrue(held.awaitEntered(Duration.ofSeconds(10)), "A's first refund never reached its commit");
+        CompletableFuture<byte[]> second = a.handle(onA.pack(onA.refund(PAN_NOPIN, 6_000, rrn)), "pos");
+        assertEquals("00", onA.send(onA.network("301")).getString(39)); // A's engine has decided the second refund
+        IsoMessage onTheOtherNode = onB.send(onB.refund(PAN_NOPIN, 10_000, rrn));
+        held.fail();
+
+        IsoMessage r1 = TestPos.D.unpack(first.get(10, TimeUnit.SECONDS));
+        IsoMessage r2 = TestPos.D.unpack(second.get(10, TimeUnit.SECONDS));
+        assertEquals("96", r1.getString(39));
+        long approved = 0;
+        if ("00".equals(r2.getString(39))) approved += 6_000;
+        if ("00".equals(onTheOtherNode.getString(39))) approved += 10_000;
+        assertTrue(approved <= 10_000, "refunds approved on a 10,000 sale: " + approved
+                + " (A's second " + r2.getString(39) + ", B's " + onTheOtherNode.getString(39) + ")");
+        assertStoredAsAnswered(rrn, 10_000, approved);
+    }
+}
