@@ -50,6 +50,16 @@ public record TxnRecord(
         return "00".equals(responseCode);
     }
 
+    /**
+     * This request as answered when its decision could not be committed: {@code code} (96), no authorization, declined,
+     * nothing refunded; a first version of its own (the decision's row never reached the store).
+     */
+    public TxnRecord asUncommitted(String code, String why, Instant at) {
+        return new TxnRecord(rrn, nodeId, type, mti, processingCode, terminalId, merchantId, stan, transmissionTime, dupKey,
+                fingerprint, amount, currency, panHash, maskedPan, code, why, null, TxnStatus.DECLINED, 0, originalRrn,
+                originalStan, batchNo, host, hostStan, hostRrn, createdAt, at, 1);
+    }
+
     public TxnRecord withStatus(TxnStatus newStatus, Instant at) {
         return new TxnRecord(rrn, nodeId, type, mti, processingCode, terminalId, merchantId, stan, transmissionTime,
                 dupKey, fingerprint, amount, currency, panHash, maskedPan, responseCode, reason, authCode, newStatus,

@@ -907,7 +907,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 // The working set holds this decision as if it stood: the engine thread drops it before it decides
                 // anything else. Until then the failed future stays in pendingCommits, so a retransmission that
                 // finds the record in memory waits on it and hears 96 too, never an answer that was not committed.
-                writerFailures.add(new FailedCommit(rrn, commit));
+                writerFailures.add(new FailedCommit(rrn, commit, o.record()));
                 nudgeEngine();
                 Outcome failed = new Outcome(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE", null, o.record(), null, null);
                 release(r, failed, pack(r, failed, tak));
@@ -915,7 +915,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
         });
     }
 
-    private record FailedCommit(String rrn, CompletableFuture<Void> commit) { }
+    /** A commit that failed: its RRN, its future, and the journal record of the request it answered 96 (if any). */
+    private record FailedCommit(String rrn, CompletableFuture<Void> commit, TxnRecord record) { }
 
     /**
      * The lineage of the decisions taken since the working set was last dropped (see {@link ChangeSet#lineage}): each
@@ -940,7 +941,22 @@ public final class Engine implements MessageHandler, AutoCloseable {
         FailedCommit f;
         while ((f = writerFailures.poll()) != null) {
             if (f.rrn() != null) pendingCommits.remove(f.rrn(), f.commit());
+            if (f.record() != null && f.record().dupKey() != null) recordUncommittedAnswer(f.record());
         }
+    }
+
+    /**
+     * The request was answered 96: that is its answer now, and a retransmission of it gets 96 again (same DE 37), never
+     * a second, different decision the terminal could take for the first one's. The 96 is journaled (best effort: the
+     * journal may still be failing; then only this node's memory has it, which holds while it runs).
+     */
+    private void recordUncommittedAnswer(TxnRecord failed) {
+        TxnRecord answered = failed.asUncommitted(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE", clock.instant());
+        state.put(answered);
+        // No lineage: it rests on nothing uncommitted, and if it fails the decisions after it need not be taken again.
+        CompletableFuture<Void> commit = writer.submit(new ChangeSet().txn(answered));
+        pendingCommits.put(answered.rrn(), commit);
+        commit.whenComplete((v, e) -> pendingCommits.remove(answered.rrn(), commit));
     }
 
     /** Makes the engine thread apply writer failures now rather than at the next request (best effort). */
@@ -1080,7 +1096,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                     if (e == null) {
                         result.complete(c.updated());
                     } else {
-                        writerFailures.add(new FailedCommit(null, null));
+                        writerFailures.add(new FailedCommit(null, null, null));
                         nudgeEngine();
                         result.completeExceptionally(e);
                     }

@@ -135,6 +135,25 @@ final class TestPos {
         }
     }
 
+    /**
+     * Returns once the gateway's engine has decided every request handed to it before: it takes requests in order on
+     * one thread, and a message that is not a request (an 0810) is dropped there without an answer and without the
+     * journal, so this works even while commits are held.
+     */
+    void awaitEngineCaughtUp() {
+        IsoMessage notARequest = new IsoMessage("0810");
+        notARequest.set(7, de7);
+        notARequest.set(11, nextStan());
+        notARequest.set(39, "00");
+        notARequest.set(41, terminal);
+        try {
+            byte[] answer = gw.handle(D.pack(notARequest), "pos").get(10, TimeUnit.SECONDS);
+            if (answer != null) throw new AssertionError("an 0810 was answered");
+        } catch (Exception e) {
+            throw new AssertionError("the engine did not catch up", e);
+        }
+    }
+
     /** True if the response's MAC verifies under this terminal's TAK. */
     boolean responseMacValid(byte[] resp) {
         IsoMessage r = D.unpack(resp);

@@ -8,7 +8,6 @@ import io.switchgate.route.AuthorizerFactory;
 import io.switchgate.store.ControllableStore;
 import io.switchgate.store.TransactionStore;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -140,7 +139,6 @@ abstract class TwoNodeContract {
      * against the other node's row and overwrite it (see the deterministic test below).
      */
     @Test
-    @Disabled("issue 13 item 4 (a decision on a failed commit's state): enabled by the engine fix")
     void concurrentRefundsOnTwoNodesAreStoredAsAnswered() throws Exception {
         startTwoNodes();
         TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
@@ -178,7 +176,6 @@ abstract class TwoNodeContract {
      * be committed or answered approved.
      */
     @Test
-    @Disabled("issue 13 item 4 (a decision on a failed commit's state): enabled by the engine fix")
     void aRefundDecidedOnAFailedCommitsStateNeverOverwritesTheOtherNodesRefund() throws Exception {
         startTwoNodes();
         TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
@@ -191,7 +188,7 @@ abstract class TwoNodeContract {
         CompletableFuture<byte[]> first = a.handle(onA.pack(onA.refund(PAN_NOPIN, 4_000, rrn)), "pos");
         assertTrue(held.awaitEntered(Duration.ofSeconds(10)), "A's first refund never reached its commit");
         CompletableFuture<byte[]> second = a.handle(onA.pack(onA.refund(PAN_NOPIN, 6_000, rrn)), "pos");
-        assertEquals("00", onA.send(onA.network("301")).getString(39)); // A's engine has decided the second refund
+        onA.awaitEngineCaughtUp(); // A's engine has decided the second refund
         IsoMessage onTheOtherNode = onB.send(onB.refund(PAN_NOPIN, 10_000, rrn));
         held.fail();
 
