@@ -44,6 +44,30 @@ final class ConfigSeeder {
         this.panHasher = panHasher;
     }
 
+    /**
+     * Checks every configured terminal and host key (hex, length, KCV) without touching any store, so a bad key
+     * stops start-up before a store file is created; throws {@link InvalidConfigException} naming the first bad key.
+     */
+    static void checkKeys(GatewayConfig cfg, SecurityModule security) {
+        ConfigSeeder check = new ConfigSeeder(null, security, null);
+        int i = 0;
+        for (GatewayConfig.Terminal t : nn(cfg.terminals())) {
+            Map<String, String> keys = t.keys() == null ? Map.of() : t.keys();
+            String path = "terminals[" + i++ + "].keys.";
+            check.importKey(KeyType.TMK, keys.get("tmk"), path + "tmk");
+            check.importKey(KeyType.TPK, keys.get("tpk"), path + "tpk");
+            check.importKey(KeyType.TAK, keys.get("tak"), path + "tak");
+            check.importKey(KeyType.BDK, keys.get("bdk"), path + "bdk");
+        }
+        i = 0;
+        for (GatewayConfig.Host h : nn(cfg.hosts())) {
+            Map<String, String> keys = h.keys() == null ? Map.of() : h.keys();
+            String path = "hosts[" + i++ + "].keys.";
+            check.importKey(KeyType.ZPK, keys.get("zpk"), path + "zpk");
+            check.importKey(KeyType.ZAK, keys.get("zak"), path + "zak");
+        }
+    }
+
     void seed(GatewayConfig cfg, Instant now) {
         ChangeSet cs = new ChangeSet();
         int i = 0;

@@ -82,6 +82,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             i++;
         }
         if (first == null) first = Dialect.named("iso87binary");
+        ConfigSeeder.checkKeys(config, security); // a bad key (KCV) stops start-up before any store file exists
         TransactionStore store = Stores.open(config.store());
         GroupCommitWriter writer = null;
         try {

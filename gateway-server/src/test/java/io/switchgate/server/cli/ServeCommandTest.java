@@ -86,6 +86,7 @@ class ServeCommandTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("error: terminals[0].keys.tak: key check value does not match"), r.err());
         assertFalse(r.err().contains("0123456789ABCDEF0123456789ABCDEF"), "no key material in the message");
+        assertFalse(Files.exists(tmp.resolve("data")), "keys are checked before the store is created: nothing left behind");
     }
 
     @Test
