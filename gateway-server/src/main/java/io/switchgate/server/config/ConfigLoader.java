@@ -205,21 +205,22 @@ public final class ConfigLoader {
         int port = a.integer("port", 8584, 0, 65535);
         String literal = a.literal("token");
         String token;
-        if (literal == null || (literal.equals("env:" + ADMIN_TOKEN_ENV) && env.apply(ADMIN_TOKEN_ENV) == null)) {
-            token = null;
+        if (literal != null && literal.startsWith("env:") && !literal.substring(4).isBlank()) {
+            // env:NAME unset or empty means "not configured": a token is generated (see below), never no token
+            token = env.apply(literal.substring(4).trim());
         } else {
-            token = a.str("token", null);
-            if (token != null && token.isEmpty()) {
-                token = null;
-            }
+            token = literal == null ? null : a.str("token", null);
+        }
+        if (token != null && token.isBlank()) {
+            token = null;
         }
         if (token == null && !isLoopback(host)) {
             throw new ConfigException(a.path("token"), "required when admin.host is not a loopback address (set "
                     + ADMIN_TOKEN_ENV + " or bind admin to 127.0.0.1)");
         }
         if (token == null) {
-            warnings.add("admin API has no token (" + ADMIN_TOKEN_ENV + " unset): it accepts unauthenticated requests on "
-                    + host + ":" + port + " (loopback only)");
+            warnings.add("admin.token is not set (" + ADMIN_TOKEN_ENV + " unset): the admin API uses the token generated in "
+                    + "<data directory>/" + io.switchgate.server.admin.AdminTokenFile.FILE_NAME + " (its path is logged at start)");
         }
         return new GatewayConfig.Admin(host, port, token);
     }

@@ -142,6 +142,18 @@ class ConfigLoaderTest {
         assertNull(parse(MINIMAL + "admin: { host: localhost }\n").admin().token());
     }
 
+    @Test
+    void adminTokenFromAnUnsetOrEmptyVariableIsNotConfigured() {
+        // not configured (null): the admin API then uses the token generated in <data directory>/admin.token
+        assertNull(parse(MINIMAL + "admin: { token: \"env:MY_ADMIN_TOKEN\" }\n").admin().token());
+        env.put("MY_ADMIN_TOKEN", "");
+        assertNull(parse(MINIMAL + "admin: { token: \"env:MY_ADMIN_TOKEN\" }\n").admin().token());
+        env.put("MY_ADMIN_TOKEN", "abc");
+        assertEquals("abc", parse(MINIMAL + "admin: { token: \"env:MY_ADMIN_TOKEN\" }\n").admin().token());
+        assertTrue(error(MINIMAL + "admin: { host: 0.0.0.0, token: \"env:NOT_SET_HERE\" }\n")
+                .startsWith("admin.token: required when admin.host is not a loopback address"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiterString = " => ", quoteCharacter = '`', value = {
             // unknown keys, with the full path
