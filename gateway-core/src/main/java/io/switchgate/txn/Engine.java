@@ -735,6 +735,25 @@ public final class Engine implements MessageHandler, AutoCloseable {
         });
     }
 
+    /**
+     * Resets a terminal that lost its keys (admin API): it keeps its TMK and loses its TPK and TAK, so its next
+     * sign-on needs no MAC and is issued new working keys. Recorded in its audit trail as an event whose status
+     * stays the same and whose reason starts {@code KEYS_RESET}; null if there is no such terminal.
+     */
+    public CompletableFuture<TerminalState> resetTerminalKeys(String id, String reason) {
+        return operatorChange(now -> {
+            TerminalState t = state.terminal(id);
+            if (t == null) return null;
+            TerminalState updated = t.withoutWorkingKeys(now);
+            state.put(updated);
+            String why = reason == null || reason.isBlank() ? "KEYS_RESET" : "KEYS_RESET: " + reason;
+            ChangeSet cs = new ChangeSet().terminal(updated)
+                    .event(new StatusEvent("terminal", id, t.status().wireName(), t.status().wireName(),
+                            why.length() > 64 ? why.substring(0, 64) : why, now));
+            return new OperatorChange<>(updated, cs);
+        });
+    }
+
     /** Changes a merchant's status (admin API), recorded in its audit trail; null if there is no such merchant. */
     public CompletableFuture<MerchantState> changeMerchantStatus(String id, MerchantStatus status, String reason) {
         return operatorChange(now -> {
