@@ -47,7 +47,7 @@ public final class ConfigLoader {
 
     private static final String[] FRAMING_VALUES = {"nac2", "ascii4", "nac2-tpdu"};
     private static final String[] TOP = {"node", "listeners", "admin", "store", "security", "merchants",
-            "terminals", "routes", "hosts", "authorizer", "logging"};
+            "terminals", "routes", "hosts", "authorizer", "logging", "journal"};
 
     private final Function<String, String> env;
     private Path baseDir;
@@ -151,8 +151,9 @@ public final class ConfigLoader {
         List<GatewayConfig.Route> routes = routes(root, hosts);
         GatewayConfig.Authorizer authorizer = authorizer(root);
         GatewayConfig.Logging logging = logging(root);
+        GatewayConfig.Journal journal = journal(root);
         return new GatewayConfig(node, listeners, admin, store, security, merchants, terminals, routes, hosts,
-                authorizer, logging);
+                authorizer, logging, journal);
     }
 
     private GatewayConfig.Node node(YamlNode root) {
@@ -169,7 +170,7 @@ public final class ConfigLoader {
 
     private List<GatewayConfig.Listener> listeners(YamlNode root) {
         List<YamlNode> nodes = root.nodes("listeners", "name", "host", "port", "framing", "dialect", "maxFrameBytes",
-                "idleTimeoutSeconds");
+                "idleTimeoutSeconds", "maxConnections", "maxInFlight");
         if (nodes.isEmpty()) {
             throw new ConfigException("listeners", "at least one listener is required");
         }
@@ -191,10 +192,12 @@ public final class ConfigLoader {
             int maxLimit = framing.equals("ascii4") ? 9999 : 65535;
             int maxFrame = l.integer("maxFrameBytes", Math.min(8192, maxLimit), 16, maxLimit);
             int idle = l.integer("idleTimeoutSeconds", 300, 0, 86400);
+            int maxConnections = l.integer("maxConnections", GatewayConfig.Listener.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+            int maxInFlight = l.integer("maxInFlight", GatewayConfig.Listener.DEFAULT_MAX_IN_FLIGHT, 1, 65_536);
             if (port != 0 && !endpoints.add(host + ":" + port)) {
                 throw new ConfigException(l.path("port"), host + ":" + port + " is already used by another listener");
             }
-            out.add(new GatewayConfig.Listener(name, host, port, framing, dialect, maxFrame, idle));
+            out.add(new GatewayConfig.Listener(name, host, port, framing, dialect, maxFrame, idle, maxConnections, maxInFlight));
         }
         return List.copyOf(out);
     }
@@ -418,6 +421,17 @@ public final class ConfigLoader {
     private GatewayConfig.Logging logging(YamlNode root) {
         YamlNode l = root.node("logging", "format");
         return new GatewayConfig.Logging(l.oneOf("format", "text", "text", "json"));
+    }
+
+    /** {@code journal: { dir, durability }}: checked now, used once the journal is built (a later issue). */
+    private GatewayConfig.Journal journal(YamlNode root) {
+        YamlNode j = root.node("journal", "dir", "durability");
+        String dir = j.str("dir", GatewayConfig.Journal.DEFAULT.dir()).trim();
+        if (dir.isEmpty()) {
+            throw new ConfigException(j.path("dir"), "must name a directory");
+        }
+        String durability = j.oneOf("durability", GatewayConfig.Journal.DEFAULT.durability(), "fsync", "write");
+        return new GatewayConfig.Journal(dir, durability);
     }
 
     // ---------------------------------------------------------------- helpers
