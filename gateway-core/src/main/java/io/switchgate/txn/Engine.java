@@ -79,6 +79,20 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private final Clock clock;
     private final ZoneId zone;
     private final ExecutorService thread;
+    /**
+     * The engine thread's queue. New requests are admitted only while it holds fewer than {@link #maxQueued} tasks
+     * (else {@code 91 ENGINE_BUSY}); the engine's own continuations (host answers, retries, operator changes) are
+     * always queued, so a full queue never loses an answer that is already under way.
+     */
+    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    /**
+     * 65,536 requests are about 5 s of work at the ~12,000 tps measured (docs/benchmarks.md), inside a terminal's
+     * usual 30-60 s timeout; beyond that a terminal is better served by an immediate 91 it can retry than by an answer
+     * after it gave up, and memory stays bounded (each queued request holds its message, a few KB) when terminals
+     * send faster than the engine decides. {@code -Dgateway.engine.maxQueued=N} changes it.
+     */
+    static final int DEFAULT_MAX_QUEUED = 65_536;
+    private final int maxQueued = Math.max(1, Integer.getInteger("gateway.engine.maxQueued", DEFAULT_MAX_QUEUED));
     private final Map<String, KeyHandle> keys = new HashMap<>();
     /** RRN -> commit of the change set that created it, while in flight (duplicate replays wait on it). */
     private final Map<String, CompletableFuture<Void>> pendingCommits = new ConcurrentHashMap<>();
@@ -102,7 +116,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         Authorizer embedded = new EmbeddedAuthorizer(state, security);
         authorizers.put(embedded.name(), embedded);
         for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, queue, r -> {
             Thread t = new Thread(r, "engine");
             t.setDaemon(true);
             return t;
@@ -137,10 +151,14 @@ public final class Engine implements MessageHandler, AutoCloseable {
         Request r = new Request(msg, message, dialect, answer);
         inFlight.incrementAndGet();
         answer.whenComplete((b, e) -> inFlight.decrementAndGet());
+        if (queue.size() >= maxQueued) {
+            reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "ENGINE_BUSY"), null); // refused before the engine thread, like GATEWAY_STOPPING
+            return answer;
+        }
         try {
             thread.execute(() -> process(r));
-        } catch (RuntimeException rejected) {
-            reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null); // the executor is shut down
         }
         return answer;
     }
