@@ -6,11 +6,14 @@ import io.switchgate.server.net.Framing;
 import io.switchgate.server.terminal.Card;
 import io.switchgate.server.terminal.RequestBuilder;
 import io.switchgate.server.terminal.TerminalClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -68,6 +71,34 @@ class KeyResetTest {
             assertFalse(reissued.path("tpk").isNull(), reissued.toString());
             assertFalse(reissued.path("tak").isNull(), reissued.toString());
             assertNotEquals(before.path("tak").asText(), reissued.path("tak").asText(), "a new TAK was issued");
+        }
+    }
+
+    @Test
+    void aResetHoldsAcrossARestartThoughTheConfigurationStillNamesTpkAndTak(@TempDir Path tmp) throws Exception {
+        String url = "jdbc:h2:file:" + tmp.resolve("gateway").toString().replace('\\', '/');
+        String tmkKcv;
+        try (OpsFixture f = new OpsFixture(url, TOKEN)) {
+            tmkKcv = f.get("/api/terminals/TERM0001").json().path("keys").path("tmk").asText();
+            assertEquals(200, f.post("/api/terminals/TERM0001/keys/reset", "").status());
+        }
+        try (OpsFixture f = new OpsFixture(url, TOKEN)) { // same configuration: TERM0001 still lists tpk and tak
+            JsonNode keys = f.get("/api/terminals/TERM0001").json().path("keys");
+            assertEquals(tmkKcv, keys.path("tmk").asText());
+            assertTrue(keys.path("tpk").isNull(), "the configured TPK does not come back: " + keys);
+            assertTrue(keys.path("tak").isNull(), "the configured TAK does not come back: " + keys);
+            RequestBuilder pos = new RequestBuilder(D, f.gw.security(), "TERM0001", MERCHANT)
+                    .keys(f.gw.security().importClear(KeyType.TMK, HexFormat.of().parseHex(TMK)), null, null);
+            try (TerminalClient c = TerminalClient.connect("127.0.0.1", f.server.port("pos"), Framing.NAC2, D)) {
+                TerminalClient.Response signOn = c.exchange(pos, pos.signOn(pos.nextStan()), WAIT);
+                assertEquals("00", signOn.code(), () -> "DE 44 " + signOn.message().getString(44));
+                assertEquals(76, signOn.message().getString(48).length());
+            }
+        }
+        try (OpsFixture f = new OpsFixture(url, TOKEN)) { // keys issued after the reset are kept like any sign-on keys
+            JsonNode keys = f.get("/api/terminals/TERM0001").json().path("keys");
+            assertFalse(keys.path("tpk").isNull(), keys.toString());
+            assertFalse(keys.path("tak").isNull(), keys.toString());
         }
     }
 
