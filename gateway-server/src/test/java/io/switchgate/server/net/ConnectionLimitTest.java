@@ -95,6 +95,11 @@ class ConnectionLimitTest {
                     URI.create("http://127.0.0.1:" + running.operations().adminPort() + "/health")).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + running.operations().adminPort() + "/metrics"))
+                    .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.body().contains("gateway_listener_refused_total{listener=\"pos\"} 1.0"), metrics.body());
 
             for (Socket s : sockets) echoAnswered(s); // the admitted connections are served
 
