@@ -53,9 +53,9 @@ class ListenerLimitsTest {
         public CompletableFuture<byte[]> handle(byte[] message, String listener) {
             maxOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
             CompletableFuture<byte[]> f = new CompletableFuture<>();
-            f.whenComplete((b, e) -> outstanding.decrementAndGet());
             calls.add(new Call(message, f));
-            return f;
+            // the server sees the answer only after it is counted out, so the count is what the server had in flight
+            return f.whenComplete((b, e) -> outstanding.decrementAndGet());
         }
 
         Call next() throws InterruptedException {
