@@ -19,12 +19,37 @@ public record GatewayConfig(
         List<Route> routes,
         List<Host> hosts,
         Authorizer authorizer,
-        Logging logging) {
+        Logging logging,
+        Journal journal) {
+
+    /** Without a {@code journal} section: the default journal settings. */
+    public GatewayConfig(Node node, List<Listener> listeners, Admin admin, Store store, Security security,
+                         List<Merchant> merchants, List<Terminal> terminals, List<Route> routes, List<Host> hosts,
+                         Authorizer authorizer, Logging logging) {
+        this(node, listeners, admin, store, security, merchants, terminals, routes, hosts, authorizer, logging, Journal.DEFAULT);
+    }
 
     public record Node(String id) { }
 
+    /**
+     * @param idleTimeoutSeconds a connection with nothing in flight and no traffic for this long is closed, and a frame
+     *                           once started must be complete within it (0: neither)
+     * @param maxConnections     open connections on this listener; more are closed at accept
+     * @param maxInFlight        requests in flight per connection; at the limit the connection is not read until
+     *                           answers go out
+     */
     public record Listener(String name, String host, int port, String framing, String dialect,
-                           int maxFrameBytes, int idleTimeoutSeconds) { }
+                           int maxFrameBytes, int idleTimeoutSeconds, int maxConnections, int maxInFlight) {
+        public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+        public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+
+        /** With the default {@code maxConnections} and {@code maxInFlight}. */
+        public Listener(String name, String host, int port, String framing, String dialect, int maxFrameBytes,
+                        int idleTimeoutSeconds) {
+            this(name, host, port, framing, dialect, maxFrameBytes, idleTimeoutSeconds, DEFAULT_MAX_CONNECTIONS,
+                    DEFAULT_MAX_IN_FLIGHT);
+        }
+    }
 
     public record Admin(String host, int port, String token) { }
 
@@ -69,4 +94,16 @@ public record GatewayConfig(
 
     /** @param format "text" or "json" */
     public record Logging(String format) { }
+
+    /**
+     * The append-only journal's settings (CONTRACT.md section 2). Parsed and checked today; the engine does not use
+     * them yet (the journal is built by a later issue).
+     *
+     * @param dir        the journal's directory
+     * @param durability {@code fsync}: an answer leaves only after its record is on disk; {@code write}: once the
+     *                   operating system has it
+     */
+    public record Journal(String dir, String durability) {
+        public static final Journal DEFAULT = new Journal("./data/journal", "fsync");
+    }
 }

@@ -31,6 +31,11 @@ public record TerminalState(
         return new TerminalState(id, merchantId, status, macRequired, tmk, newTpk, newTak, bdk, batchNo, activatedAt, at, version + 1);
     }
 
+    /** The terminal after an operator's key reset: its TMK stays, its working keys (TPK, TAK) are gone. */
+    public TerminalState withoutWorkingKeys(Instant at) {
+        return new TerminalState(id, merchantId, status, macRequired, tmk, null, null, bdk, batchNo, activatedAt, at, version + 1);
+    }
+
     public TerminalState withBatchNo(long newBatchNo, Instant at) {
         return new TerminalState(id, merchantId, status, macRequired, tmk, tpk, tak, bdk, newBatchNo, activatedAt, at, version + 1);
     }

@@ -44,6 +44,30 @@ final class ConfigSeeder {
         this.panHasher = panHasher;
     }
 
+    /**
+     * Checks every configured terminal and host key (hex, length, KCV) without touching any store, so a bad key
+     * stops start-up before a store file is created; throws {@link InvalidConfigException} naming the first bad key.
+     */
+    static void checkKeys(GatewayConfig cfg, SecurityModule security) {
+        ConfigSeeder check = new ConfigSeeder(null, security, null);
+        int i = 0;
+        for (GatewayConfig.Terminal t : nn(cfg.terminals())) {
+            Map<String, String> keys = t.keys() == null ? Map.of() : t.keys();
+            String path = "terminals[" + i++ + "].keys.";
+            check.importKey(KeyType.TMK, keys.get("tmk"), path + "tmk");
+            check.importKey(KeyType.TPK, keys.get("tpk"), path + "tpk");
+            check.importKey(KeyType.TAK, keys.get("tak"), path + "tak");
+            check.importKey(KeyType.BDK, keys.get("bdk"), path + "bdk");
+        }
+        i = 0;
+        for (GatewayConfig.Host h : nn(cfg.hosts())) {
+            Map<String, String> keys = h.keys() == null ? Map.of() : h.keys();
+            String path = "hosts[" + i++ + "].keys.";
+            check.importKey(KeyType.ZPK, keys.get("zpk"), path + "zpk");
+            check.importKey(KeyType.ZAK, keys.get("zak"), path + "zak");
+        }
+    }
+
     void seed(GatewayConfig cfg, Instant now) {
         ChangeSet cs = new ChangeSet();
         int i = 0;
@@ -103,15 +127,26 @@ final class ConfigSeeder {
             cs.event(new StatusEvent("terminal", t.id(), null, status.wireName(), "CONFIGURED", now));
             return;
         }
-        // Working keys issued at sign-on (newer than the configured ones) stay; a changed TMK resets them.
+        // Working keys issued at sign-on (newer than the configured ones) stay; a changed TMK resets them. After an
+        // operator's key reset (POST /api/terminals/{id}/keys/reset) the configured TPK and TAK are superseded too:
+        // a restart must not bring back keys the operator took away, or the next sign-on would need a MAC again.
         boolean tmkChanged = !Objects.equals(existing.tmk(), tmk);
-        String keepTpk = tmkChanged || existing.tpk() == null ? tpk : existing.tpk();
-        String keepTak = tmkChanged || existing.tak() == null ? tak : existing.tak();
+        boolean reset = (existing.tpk() == null || existing.tak() == null) && wasKeyReset(t.id());
+        String keepTpk = tmkChanged || existing.tpk() == null && !reset ? tpk : existing.tpk();
+        String keepTak = tmkChanged || existing.tak() == null && !reset ? tak : existing.tak();
         if (!existing.merchantId().equals(t.merchant()) || existing.macRequired() != t.macRequired() || tmkChanged
                 || !Objects.equals(existing.bdk(), bdk) || !Objects.equals(existing.tpk(), keepTpk) || !Objects.equals(existing.tak(), keepTak)) {
             cs.terminal(new TerminalState(t.id(), t.merchant(), existing.status(), t.macRequired(), tmk, keepTpk, keepTak, bdk,
                     existing.batchNo(), existing.activatedAt(), now, existing.version() + 1));
         }
+    }
+
+    /** Whether an operator reset this terminal's working keys (its history has a {@code KEYS_RESET} event). */
+    private boolean wasKeyReset(String terminalId) {
+        for (StatusEvent e : store.events("terminal", terminalId)) {
+            if (e.reason() != null && e.reason().startsWith("KEYS_RESET")) return true;
+        }
+        return false;
     }
 
     private void seedCard(GatewayConfig.Card c, ChangeSet cs, Instant now, String path) {

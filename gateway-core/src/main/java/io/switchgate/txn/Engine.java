@@ -82,6 +82,20 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private final Clock clock;
     private final ZoneId zone;
     private final ExecutorService thread;
+    /**
+     * The engine thread's queue. New requests are admitted only while it holds fewer than {@link #maxQueued} tasks
+     * (else {@code 91 ENGINE_BUSY}); the engine's own continuations (host answers, retries, operator changes) are
+     * always queued, so a full queue never loses an answer that is already under way.
+     */
+    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    /**
+     * 65,536 requests are about 5 s of work at the ~12,000 tps measured (docs/benchmarks.md), inside a terminal's
+     * usual 30-60 s timeout; beyond that a terminal is better served by an immediate 91 it can retry than by an answer
+     * after it gave up, and memory stays bounded (each queued request holds its message, a few KB) when terminals
+     * send faster than the engine decides. {@code -Dgateway.engine.maxQueued=N} changes it.
+     */
+    static final int DEFAULT_MAX_QUEUED = 65_536;
+    private final int maxQueued = Math.max(1, Integer.getInteger("gateway.engine.maxQueued", DEFAULT_MAX_QUEUED));
     private final Map<String, KeyHandle> keys = new HashMap<>();
     /** RRN -> commit of the change set that created it, while in flight (duplicate replays wait on it). */
     private final Map<String, CompletableFuture<Void>> pendingCommits = new ConcurrentHashMap<>();
@@ -105,7 +119,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         Authorizer embedded = new EmbeddedAuthorizer(state, security);
         authorizers.put(embedded.name(), embedded);
         for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, queue, r -> {
             Thread t = new Thread(r, "engine");
             t.setDaemon(true);
             return t;
@@ -168,10 +182,14 @@ public final class Engine implements MessageHandler, AutoCloseable {
         Request r = new Request(msg, message, dialect, answer);
         inFlight.incrementAndGet();
         answer.whenComplete((b, e) -> inFlight.decrementAndGet());
+        if (queue.size() >= maxQueued) {
+            reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "ENGINE_BUSY"), null); // refused before the engine thread, like GATEWAY_STOPPING
+            return answer;
+        }
         try {
             thread.execute(() -> process(r));
-        } catch (RuntimeException rejected) {
-            reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null); // the executor is shut down
         }
         return answer;
     }
@@ -404,7 +422,11 @@ public final class Engine implements MessageHandler, AutoCloseable {
      */
     private boolean macValid(Request r) {
         boolean hasMacKey = r.terminal.tak() != null || r.terminal.bdk() != null;
-        if (!hasMacKey) return true;
+        if (!hasMacKey) {
+            // A terminal that must MAC but has no key (its keys were reset, or only a TMK is configured) signs on
+            // first: nothing else of it can be checked, so nothing else is taken from it.
+            return !r.terminal.macRequired() || r.type == TxnType.ECHO || r.type == TxnType.SIGNON;
+        }
         int macField = r.msg.hasField(128) ? 128 : r.msg.hasField(64) ? 64 : -1;
         boolean network = r.type == TxnType.ECHO || r.type == TxnType.SIGNON;
         if (macField < 0) return !network && !r.terminal.macRequired();
@@ -1059,6 +1081,25 @@ public final class Engine implements MessageHandler, AutoCloseable {
             state.put(updated);
             ChangeSet cs = new ChangeSet().terminal(updated)
                     .event(new StatusEvent("terminal", id, t.status().wireName(), status.wireName(), reason, now));
+            return new OperatorChange<>(updated, cs);
+        });
+    }
+
+    /**
+     * Resets a terminal that lost its keys (admin API): it keeps its TMK and loses its TPK and TAK, so its next
+     * sign-on needs no MAC and is issued new working keys. Recorded in its audit trail as an event whose status
+     * stays the same and whose reason starts {@code KEYS_RESET}; null if there is no such terminal.
+     */
+    public CompletableFuture<TerminalState> resetTerminalKeys(String id, String reason) {
+        return operatorChange(now -> {
+            TerminalState t = state.terminal(id);
+            if (t == null) return null;
+            TerminalState updated = t.withoutWorkingKeys(now);
+            state.put(updated);
+            String why = reason == null || reason.isBlank() ? "KEYS_RESET" : "KEYS_RESET: " + reason;
+            ChangeSet cs = new ChangeSet().terminal(updated)
+                    .event(new StatusEvent("terminal", id, t.status().wireName(), t.status().wireName(),
+                            why.length() > 64 ? why.substring(0, 64) : why, now));
             return new OperatorChange<>(updated, cs);
         });
     }

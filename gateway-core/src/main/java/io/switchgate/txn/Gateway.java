@@ -99,6 +99,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             i++;
         }
         if (first == null) first = Dialect.named("iso87binary");
+        ConfigSeeder.checkKeys(config, security); // a bad key (KCV) stops start-up before any store file exists
         TransactionStore store = openStore.get(); // after the checks above, so a bad config leaves no store files
         GroupCommitWriter writer = null;
         try {

@@ -114,6 +114,9 @@ public final class AdminApi {
                 if (res.equals("terminals") && seg.length == 5 && seg[4].equals("status")) {
                     return put(method, () -> changeTerminal(seg[3], body));
                 }
+                if (res.equals("terminals") && seg.length == 6 && seg[4].equals("keys") && seg[5].equals("reset")) {
+                    return post(method, () -> resetKeys(seg[3], body));
+                }
                 if (res.equals("hosts") && seg.length == 3 && hostsView != null) {
                     Supplier<Object> v = hostsView;
                     return get(method, () -> ApiResponse.json(200, obj("hosts", v.get())));
@@ -147,6 +150,11 @@ public final class AdminApi {
 
     private CompletableFuture<ApiResponse> put(String method, Supplier<ApiResponse> work) {
         if (!"PUT".equals(method)) return done(notAllowed("PUT"));
+        return run(work, writes);
+    }
+
+    private CompletableFuture<ApiResponse> post(String method, Supplier<ApiResponse> work) {
+        if (!"POST".equals(method)) return done(notAllowed("POST"));
         return run(work, writes);
     }
 
@@ -384,6 +392,29 @@ public final class AdminApi {
         TerminalState updated = await(engine.changeTerminalStatus(id, to, c.reason()));
         if (updated == null) return ApiResponse.error(404, "UNKNOWN_TERMINAL", "no terminal " + id);
         log.info("terminal {} status {} -> {} by operator: {}", id, from.wireName(), to.wireName(), c.reason());
+        return ApiResponse.json(200, terminalView(store.findTerminal(id).orElse(updated)));
+    }
+
+    /**
+     * {@code POST /api/terminals/{id}/keys/reset}, body empty or {@code {"reason": "..."}}: the terminal keeps its TMK
+     * and loses TPK and TAK (its next sign-on needs no MAC); recorded in its history.
+     */
+    private ApiResponse resetKeys(String id, byte[] body) {
+        String reason = null;
+        if (body != null && body.length > 0 && !new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            JsonNode n = Json.parseObject(body);
+            if (n == null) return badRequest("BAD_JSON", "the body must be empty or a JSON object like {\"reason\":\"terminal replaced\"}");
+            JsonNode r = n.get("reason");
+            if (r != null && !r.isNull() && !r.isTextual()) return badRequest("BAD_REASON", "'reason' must be a string");
+            reason = r == null || r.isNull() || r.asText().isBlank() ? null : r.asText().trim();
+            if (reason != null && reason.length() > MAX_REASON) {
+                return badRequest("BAD_REASON", "'reason' is longer than " + MAX_REASON + " characters");
+            }
+        }
+        if (store.findTerminal(id).isEmpty()) return ApiResponse.error(404, "UNKNOWN_TERMINAL", "no terminal " + id);
+        TerminalState updated = await(engine.resetTerminalKeys(id, reason));
+        if (updated == null) return ApiResponse.error(404, "UNKNOWN_TERMINAL", "no terminal " + id);
+        log.info("terminal {} working keys (TPK, TAK) reset by operator: {}", id, reason == null ? "OPERATOR" : reason);
         return ApiResponse.json(200, terminalView(store.findTerminal(id).orElse(updated)));
     }
 

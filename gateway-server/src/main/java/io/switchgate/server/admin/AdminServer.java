@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The admin HTTP server on {@code admin.host:admin.port}: Netty's HTTP codec on one event loop thread of its
  * own, store reads on a small pool, status changes on one thread. Every path but {@code /health} needs the
- * bearer token; without a configured token the server only starts on a loopback address.
+ * bearer token; the server never runs without one ({@link Operations} generates one when none is configured).
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -46,21 +46,29 @@ public final class AdminServer implements AutoCloseable {
     /**
      * @param apiFactory builds the API on the executors this server owns (reads, writes)
      * @throws ConfigException (key {@code admin.token}) when no token is set and the host is not a loopback address
+     * @throws IllegalArgumentException when no token is set (resolve one with {@link AdminTokenFile} first)
      */
     public AdminServer(GatewayConfig.Admin config, ApiFactory apiFactory) {
         this.config = config;
-        String t = config.token();
-        if (t == null || t.isBlank()) {
-            if (!isLoopback(config.host())) {
-                throw new ConfigException("admin.token", "required when admin.host (" + config.host()
-                        + ") is not a loopback address; set a token or bind the admin API to 127.0.0.1");
-            }
-            t = null;
-        }
-        this.token = new BearerToken(t);
+        requireTokenOffLoopback(config);
+        this.token = new BearerToken(config.token());
         this.reads = pool("admin-read", 2, 1000);
         this.writes = pool("admin-write", 1, 100);
         this.api = apiFactory.create(reads, writes);
+    }
+
+    /**
+     * A token is required, not generated, when the API listens beyond this machine: exposing operator rights to the
+     * network should be a deliberate choice with a token the operator manages.
+     *
+     * @throws ConfigException (key {@code admin.token}) when no token is set and the host is not a loopback address
+     */
+    static void requireTokenOffLoopback(GatewayConfig.Admin config) {
+        String t = config.token();
+        if ((t == null || t.isBlank()) && !isLoopback(config.host())) {
+            throw new ConfigException("admin.token", "required when admin.host (" + config.host()
+                    + ") is not a loopback address; set a token or bind the admin API to 127.0.0.1");
+        }
     }
 
     /** Builds the {@link AdminApi} on the server's executors. */
@@ -119,7 +127,7 @@ public final class AdminServer implements AutoCloseable {
                     + (c == null ? "unknown error" : c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()), c);
         }
         channel = f.channel();
-        log.info("admin API on {}:{} ({})", config.host(), port(), token.required() ? "bearer token required" : "NO TOKEN, loopback only");
+        log.info("admin API on {}:{} (bearer token required on every path but /health)", config.host(), port());
         return this;
     }
 

@@ -6,21 +6,18 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * Checks {@code Authorization: Bearer <token>} in constant time: both sides are hashed (SHA-256) first, so
- * neither the content nor the length of the configured token leaks through timing. A null token accepts all.
+ * neither the content nor the length of the configured token leaks through timing. There is always a token: the
+ * admin API never runs open (see {@link AdminTokenFile} for the one generated when none is configured).
  */
 final class BearerToken {
     private final byte[] expectedDigest;
 
     BearerToken(String token) {
-        this.expectedDigest = token == null ? null : sha256(token);
-    }
-
-    boolean required() {
-        return expectedDigest != null;
+        if (token == null || token.isBlank()) throw new IllegalArgumentException("the admin API needs a token");
+        this.expectedDigest = sha256(token);
     }
 
     boolean accepts(String authorizationHeader) {
-        if (expectedDigest == null) return true;
         String presented = "";
         if (authorizationHeader != null && authorizationHeader.length() > 7
                 && authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {

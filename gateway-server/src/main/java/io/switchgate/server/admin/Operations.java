@@ -1,6 +1,7 @@
 package io.switchgate.server.admin;
 
 import io.switchgate.config.GatewayConfig;
+import io.switchgate.server.config.DataDirectory;
 import io.switchgate.server.metrics.GatewayMetrics;
 import io.switchgate.server.net.TerminalServer;
 import io.switchgate.txn.EngineListener;
@@ -35,15 +36,17 @@ public final class Operations implements AutoCloseable {
     /**
      * @param server the terminal listeners (their connections are metrics, their state is part of {@code /health});
      *               may be null for an embedded gateway without listeners
-     * @throws io.switchgate.server.config.ConfigException when the admin API would run without a token on a
-     *               non-loopback address; {@link IllegalStateException} when its port cannot be bound
+     * @throws io.switchgate.server.config.ConfigException when no token is configured and the admin API is not on a
+     *               loopback address; {@link IllegalStateException} when its port cannot be bound or, with no token
+     *               configured, {@code <data directory>/admin.token} can be neither read nor created
      */
     public static Operations start(Gateway gw, GatewayConfig cfg, TerminalServer server) {
         return start(gw, cfg, server, Clock.systemUTC());
     }
 
     public static Operations start(Gateway gw, GatewayConfig cfg, TerminalServer server, Clock clock) {
-        GatewayConfig.Admin adminCfg = cfg.admin() == null ? new GatewayConfig.Admin("127.0.0.1", 8584, null) : cfg.admin();
+        GatewayConfig.Admin adminCfg = withToken(cfg.admin() == null ? new GatewayConfig.Admin("127.0.0.1", 8584, null) : cfg.admin(),
+                DataDirectory.of(cfg));
         GatewayMetrics metrics = new GatewayMetrics().bindEngine(gw.engine()).bindJournal(gw.journal());
         if (server != null) metrics.bindListeners(server);
         // host link state and store-and-forward depth/age (issue 7; no-op without hosts)
@@ -64,6 +67,17 @@ public final class Operations implements AutoCloseable {
         }
         gw.engine().setListener(metrics);
         return new Operations(gw, metrics, admin);
+    }
+
+    /**
+     * The admin settings with a token: the configured one, else the one kept in {@code <data directory>/admin.token}
+     * (generated on first start). Checked before anything is created: without a configured token the API must be
+     * on a loopback address.
+     */
+    static GatewayConfig.Admin withToken(GatewayConfig.Admin admin, java.nio.file.Path dataDir) {
+        if (admin.token() != null && !admin.token().isBlank()) return admin;
+        AdminServer.requireTokenOffLoopback(admin);
+        return new GatewayConfig.Admin(admin.host(), admin.port(), AdminTokenFile.readOrCreate(dataDir));
     }
 
     public GatewayMetrics metrics() {

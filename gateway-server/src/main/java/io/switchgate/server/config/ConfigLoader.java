@@ -47,7 +47,7 @@ public final class ConfigLoader {
 
     private static final String[] FRAMING_VALUES = {"nac2", "ascii4", "nac2-tpdu"};
     private static final String[] TOP = {"node", "listeners", "admin", "store", "security", "merchants",
-            "terminals", "routes", "hosts", "authorizer", "logging"};
+            "terminals", "routes", "hosts", "authorizer", "logging", "journal"};
 
     private final Function<String, String> env;
     private Path baseDir;
@@ -151,8 +151,9 @@ public final class ConfigLoader {
         List<GatewayConfig.Route> routes = routes(root, hosts);
         GatewayConfig.Authorizer authorizer = authorizer(root);
         GatewayConfig.Logging logging = logging(root);
+        GatewayConfig.Journal journal = journal(root);
         return new GatewayConfig(node, listeners, admin, store, security, merchants, terminals, routes, hosts,
-                authorizer, logging);
+                authorizer, logging, journal);
     }
 
     private GatewayConfig.Node node(YamlNode root) {
@@ -169,7 +170,7 @@ public final class ConfigLoader {
 
     private List<GatewayConfig.Listener> listeners(YamlNode root) {
         List<YamlNode> nodes = root.nodes("listeners", "name", "host", "port", "framing", "dialect", "maxFrameBytes",
-                "idleTimeoutSeconds");
+                "idleTimeoutSeconds", "maxConnections", "maxInFlight");
         if (nodes.isEmpty()) {
             throw new ConfigException("listeners", "at least one listener is required");
         }
@@ -191,10 +192,12 @@ public final class ConfigLoader {
             int maxLimit = framing.equals("ascii4") ? 9999 : 65535;
             int maxFrame = l.integer("maxFrameBytes", Math.min(8192, maxLimit), 16, maxLimit);
             int idle = l.integer("idleTimeoutSeconds", 300, 0, 86400);
+            int maxConnections = l.integer("maxConnections", GatewayConfig.Listener.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+            int maxInFlight = l.integer("maxInFlight", GatewayConfig.Listener.DEFAULT_MAX_IN_FLIGHT, 1, 65_536);
             if (port != 0 && !endpoints.add(host + ":" + port)) {
                 throw new ConfigException(l.path("port"), host + ":" + port + " is already used by another listener");
             }
-            out.add(new GatewayConfig.Listener(name, host, port, framing, dialect, maxFrame, idle));
+            out.add(new GatewayConfig.Listener(name, host, port, framing, dialect, maxFrame, idle, maxConnections, maxInFlight));
         }
         return List.copyOf(out);
     }
@@ -205,21 +208,22 @@ public final class ConfigLoader {
         int port = a.integer("port", 8584, 0, 65535);
         String literal = a.literal("token");
         String token;
-        if (literal == null || (literal.equals("env:" + ADMIN_TOKEN_ENV) && env.apply(ADMIN_TOKEN_ENV) == null)) {
-            token = null;
+        if (literal != null && literal.startsWith("env:") && !literal.substring(4).isBlank()) {
+            // env:NAME unset or empty means "not configured": a token is generated (see below), never no token
+            token = env.apply(literal.substring(4).trim());
         } else {
-            token = a.str("token", null);
-            if (token != null && token.isEmpty()) {
-                token = null;
-            }
+            token = literal == null ? null : a.str("token", null);
+        }
+        if (token != null && token.isBlank()) {
+            token = null;
         }
         if (token == null && !isLoopback(host)) {
             throw new ConfigException(a.path("token"), "required when admin.host is not a loopback address (set "
                     + ADMIN_TOKEN_ENV + " or bind admin to 127.0.0.1)");
         }
         if (token == null) {
-            warnings.add("admin API has no token (" + ADMIN_TOKEN_ENV + " unset): it accepts unauthenticated requests on "
-                    + host + ":" + port + " (loopback only)");
+            warnings.add("admin.token is not set (" + ADMIN_TOKEN_ENV + " unset): the admin API uses the token generated in "
+                    + "<data directory>/" + io.switchgate.server.admin.AdminTokenFile.FILE_NAME + " (its path is logged at start)");
         }
         return new GatewayConfig.Admin(host, port, token);
     }
@@ -436,6 +440,17 @@ public final class ConfigLoader {
     private GatewayConfig.Logging logging(YamlNode root) {
         YamlNode l = root.node("logging", "format");
         return new GatewayConfig.Logging(l.oneOf("format", "text", "text", "json"));
+    }
+
+    /** {@code journal: { dir, durability }}: checked now, used once the journal is built (a later issue). */
+    private GatewayConfig.Journal journal(YamlNode root) {
+        YamlNode j = root.node("journal", "dir", "durability");
+        String dir = j.str("dir", GatewayConfig.Journal.DEFAULT.dir()).trim();
+        if (dir.isEmpty()) {
+            throw new ConfigException(j.path("dir"), "must name a directory");
+        }
+        String durability = j.oneOf("durability", GatewayConfig.Journal.DEFAULT.durability(), "fsync", "write");
+        return new GatewayConfig.Journal(dir, durability);
     }
 
     // ---------------------------------------------------------------- helpers

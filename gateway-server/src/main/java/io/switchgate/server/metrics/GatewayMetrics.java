@@ -124,6 +124,10 @@ public final class GatewayMetrics implements EngineListener, AutoCloseable {
                     .description("connections accepted").register(registry);
             FunctionCounter.builder("gateway.listener.bad.frames", s, ListenerStats::closedForBadFrames).tags(tags)
                     .description("connections closed for an oversized or corrupt frame").register(registry);
+            FunctionCounter.builder("gateway.listener.refused", s, ListenerStats::refusedConnections).tags(tags)
+                    .description("connections closed at accept because maxConnections were open").register(registry);
+            FunctionCounter.builder("gateway.listener.frame.timeouts", s, ListenerStats::closedForFrameTimeout).tags(tags)
+                    .description("connections closed because a started frame was not complete within idleTimeoutSeconds").register(registry);
         }
         return this;
     }

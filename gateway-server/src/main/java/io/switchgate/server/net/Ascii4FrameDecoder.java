@@ -10,10 +10,15 @@ import java.nio.ByteOrder;
  * {@code ascii4} framing: 4 ASCII decimal digits of length, then the message. Anything but digits in the
  * prefix is a {@link CorruptedFrameException} (the connection is closed: the stream cannot be resynchronised).
  */
-public final class Ascii4FrameDecoder extends LengthFieldBasedFrameDecoder {
+public final class Ascii4FrameDecoder extends LengthFieldBasedFrameDecoder implements BufferedFrame {
 
     public Ascii4FrameDecoder(int maxFrameBytes) {
         super(maxFrameBytes + 4, 0, 4, 0, 4, true);
+    }
+
+    @Override
+    public int bufferedBytes() {
+        return actualReadableBytes();
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,6 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The last inbound handler of a terminal connection: hands each frame to the {@link MessageHandler} and writes
  * the response when its future completes, in whatever order they complete. Strips the TPDU before the
  * handler and puts it back, destination and source swapped, on the response. One instance per connection.
+ *
+ * <p>{@code maxInFlight}: when that many requests of this connection await their answers, the connection stops
+ * being read (Netty {@code autoRead} off), so a pipelining client is slowed by TCP flow control rather than piling
+ * work on the engine; frames already read in the same burst wait here, and are handed on as answers go out; then
+ * reading resumes.
  */
 final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
@@ -29,17 +35,28 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final int headerLength;
     private final MessageHandler handler;
     private final ListenerStats stats;
+    private final int maxInFlight;
     /** Responses not yet written on this connection. */
     private final AtomicInteger pending = new AtomicInteger();
+    /** Frames read beyond {@code maxInFlight}, in order (event loop only). */
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** Whether this handler turned reading off (event loop only). */
+    private boolean paused;
+    /** Guards {@link #answerGone}: an answer completed synchronously inside it must not recurse into it. */
+    private boolean handingOn;
     private String remote = "?";
     private boolean closing;
 
-    ExchangeHandler(TerminalServer server, String listener, int headerLength, MessageHandler handler, ListenerStats stats) {
+    private record Waiting(byte[] header, byte[] message) { }
+
+    ExchangeHandler(TerminalServer server, String listener, int headerLength, MessageHandler handler, ListenerStats stats,
+                    int maxInFlight) {
         this.server = server;
         this.listener = listener;
         this.headerLength = headerLength;
         this.handler = handler;
         this.stats = stats;
+        this.maxInFlight = maxInFlight;
     }
 
     @Override
@@ -54,6 +71,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         stats.connections.decrementAndGet();
+        waiting.clear();
         log.debug("listener={} remote={} disconnected", listener, remote);
         super.channelInactive(ctx);
     }
@@ -85,9 +103,45 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             }
             byte[] message = new byte[length];
             frame.readBytes(message);
+            if (!waiting.isEmpty() || pending.get() >= maxInFlight) {
+                waiting.add(new Waiting(header, message));
+                pauseReading(ctx);
+                return;
+            }
             dispatch(ctx, header, message);
+            if (pending.get() >= maxInFlight) {
+                pauseReading(ctx);
+            }
         } finally {
             frame.release();
+        }
+    }
+
+    private void pauseReading(ChannelHandlerContext ctx) {
+        if (!paused) {
+            paused = true;
+            ctx.channel().config().setAutoRead(false);
+            log.debug("listener={} remote={} {} requests in flight: not reading until answers go out", listener, remote, maxInFlight);
+        }
+    }
+
+    /** After an answer: hands on frames that waited for room, then reads again once below the limit (event loop). */
+    private void answerGone(ChannelHandlerContext ctx) {
+        if (handingOn) {
+            return; // the loop below, further up this stack, sees the room this answer made
+        }
+        handingOn = true;
+        try {
+            while (!waiting.isEmpty() && pending.get() < maxInFlight && ctx.channel().isActive() && !server.isDraining()) {
+                Waiting w = waiting.poll();
+                dispatch(ctx, w.header(), w.message());
+            }
+            if (paused && waiting.isEmpty() && pending.get() < maxInFlight && !server.isDraining()) {
+                paused = false;
+                ctx.channel().config().setAutoRead(true);
+            }
+        } finally {
+            handingOn = false;
         }
     }
 
@@ -125,15 +179,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (error != null) {
             log.error("listener={} remote={} request failed, no response: {}", listener, remote, oneLine(error));
             done();
+            answerGone(ctx);
             return;
         }
         if (response == null) {
             done();
+            answerGone(ctx);
             return;
         }
         if (!ctx.channel().isActive()) {
             log.info("listener={} remote={} connection closed before its response was written", listener, remote);
             done();
+            answerGone(ctx);
             return;
         }
         ByteBuf out = ctx.alloc().buffer(response.length + (header == null ? 0 : header.length));
@@ -151,6 +208,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 log.info("listener={} remote={} response not written: {}", listener, remote, oneLine(f.cause()));
             }
             done();
+            answerGone(ctx);
         });
     }
 

@@ -1,7 +1,6 @@
 package io.switchgate.server.net;
 
 import io.netty.channel.ChannelHandler;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 
 /** How messages are delimited on a TCP connection (CONTRACT.md section 3). */
@@ -52,7 +51,7 @@ public enum Framing {
     public ChannelHandler newDecoder(int maxFrameBytes) {
         return switch (this) {
             case ASCII4 -> new Ascii4FrameDecoder(maxFrameBytes);
-            case NAC2, NAC2_TPDU -> new LengthFieldBasedFrameDecoder(maxFrameBytes + 2, 0, 2, 0, 2, true);
+            case NAC2, NAC2_TPDU -> new Nac2FrameDecoder(maxFrameBytes);
         };
     }
 

@@ -13,6 +13,8 @@ public final class ListenerStats {
     final LongAdder requests = new LongAdder();
     final LongAdder responses = new LongAdder();
     final LongAdder closedBadFrame = new LongAdder();
+    final LongAdder closedFrameTimeout = new LongAdder();
+    final LongAdder refused = new LongAdder();
 
     ListenerStats(String listener) {
         this.listener = listener;
@@ -45,6 +47,16 @@ public final class ListenerStats {
     /** Responses written since start. */
     public long responses() {
         return responses.sum();
+    }
+
+    /** Connections closed at accept because the listener had {@code maxConnections} open. */
+    public long refusedConnections() {
+        return refused.sum();
+    }
+
+    /** Connections closed because a frame they started was not complete within {@code idleTimeoutSeconds}. */
+    public long closedForFrameTimeout() {
+        return closedFrameTimeout.sum();
     }
 
     /** Connections closed because of an oversized or corrupt frame. */

@@ -3,6 +3,7 @@ package io.switchgate.server.net;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -40,6 +41,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code nac2}, {@code ascii4}, {@code nac2-tpdu}), hands each to a {@link MessageHandler} and writes each
  * response when it is ready, so many requests can be in flight on one connection and answered in any order.
  * Uses epoll where available, NIO otherwise. The event loop never blocks.
+ *
+ * <p>Limits, per listener: {@code maxConnections} (more are closed at accept, see {@link ConnectionLimit}),
+ * {@code maxInFlight} per connection (at the limit the connection is not read until answers go out, see
+ * {@link ExchangeHandler}), and {@code idleTimeoutSeconds} both as an idle timeout and as the time a started frame
+ * has to complete ({@link FrameTimeoutHandler}). The admin API has event loops of its own, so it stays reachable.
  *
  * <p>Graceful stop: {@link #stopAccepting()} closes the listening sockets and stops reading new frames;
  * {@link #awaitInFlight(Duration)} waits for responses already being worked on to be written;
@@ -101,6 +107,7 @@ public final class TerminalServer implements AutoCloseable {
         Framing framing = Framing.of(l.framing());
         int maxFrame = Math.min(l.maxFrameBytes(), framing.maxLength());
         ListenerStats st = stats.get(l.name());
+        ConnectionLimit limit = new ConnectionLimit(l.name(), l.maxConnections(), st);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelClass)
@@ -116,13 +123,22 @@ public final class TerminalServer implements AutoCloseable {
                             ch.close();
                             return;
                         }
+                        if (!limit.admit(ch)) {
+                            return;
+                        }
                         ChannelPipeline p = ch.pipeline();
                         if (l.idleTimeoutSeconds() > 0) {
                             p.addLast("idle", new IdleStateHandler(0, 0, l.idleTimeoutSeconds(), TimeUnit.SECONDS));
                         }
-                        p.addLast("frameDecoder", framing.newDecoder(maxFrame));
+                        ChannelHandler decoder = framing.newDecoder(maxFrame);
+                        if (l.idleTimeoutSeconds() > 0) {
+                            p.addLast("frameTimeout", new FrameTimeoutHandler(TimeUnit.SECONDS.toMillis(l.idleTimeoutSeconds()),
+                                    (BufferedFrame) decoder, l.name(), st));
+                        }
+                        p.addLast("frameDecoder", decoder);
                         p.addLast("frameEncoder", framing.newEncoder());
-                        p.addLast("exchange", new ExchangeHandler(TerminalServer.this, l.name(), framing.headerLength(), handler, st));
+                        p.addLast("exchange", new ExchangeHandler(TerminalServer.this, l.name(), framing.headerLength(), handler, st,
+                                l.maxInFlight()));
                     }
                 });
         String where = l.host() + ":" + l.port();
@@ -138,9 +154,9 @@ public final class TerminalServer implements AutoCloseable {
             throw new ServerStartException("listener " + l.name() + ": cannot listen on " + where + ": " + why, c);
         }
         Channel ch = f.channel();
-        log.info("listener {} on {} framing={} dialect={} maxFrameBytes={} idleTimeoutSeconds={} transport={}", l.name(),
-                l.host() + ":" + ((InetSocketAddress) ch.localAddress()).getPort(), framing, l.dialect(), maxFrame,
-                l.idleTimeoutSeconds(), epoll ? "epoll" : "nio");
+        log.info("listener {} on {} framing={} dialect={} maxFrameBytes={} idleTimeoutSeconds={} maxConnections={} maxInFlight={} transport={}",
+                l.name(), l.host() + ":" + ((InetSocketAddress) ch.localAddress()).getPort(), framing, l.dialect(), maxFrame,
+                l.idleTimeoutSeconds(), l.maxConnections(), l.maxInFlight(), epoll ? "epoll" : "nio");
         return ch;
     }
 

@@ -51,6 +51,18 @@ class AdminApiTest {
     }
 
     @Test
+    void hostsAndSafAnswer200WithoutConfiguredHosts() {
+        // docs/admin-api.md used to say 404 here
+        OpsFixture.Answer hosts = f.get("/api/hosts");
+        assertEquals(200, hosts.status(), hosts.body());
+        assertEquals(0, hosts.json().path("hosts").size());
+        OpsFixture.Answer saf = f.get("/api/saf");
+        assertEquals(200, saf.status(), saf.body());
+        assertEquals(0, saf.json().path("depth").asInt());
+        assertEquals(0, saf.json().path("messages").size());
+    }
+
+    @Test
     void healthIsDownWhenListenersStopped() {
         f.server.stopAccepting();
         OpsFixture.Answer a = f.get("/health");

@@ -2,32 +2,107 @@ package io.switchgate.server.admin;
 
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.server.config.ConfigException;
+import io.switchgate.server.config.DataDirectory;
 import io.switchgate.txn.Gateway;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static io.switchgate.server.admin.OpsFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** No token: allowed on loopback only; a non-loopback admin address without a token refuses to start. */
+/**
+ * The admin API never runs without a token: with none configured, one is generated on first start into
+ * {@code <data directory>/admin.token} (owner read/write only) and reused later; a non-loopback admin address
+ * without a configured token refuses to start.
+ */
 class AdminTokenTest {
 
+    @TempDir
+    Path tmp;
+
+    private String h2(String name) {
+        return "jdbc:h2:file:" + tmp.resolve("data").resolve(name).toString().replace('\\', '/');
+    }
+
     @Test
-    void noTokenOnLoopbackAcceptsRequests() {
-        try (OpsFixture f = new OpsFixture("memory:", null)) {
-            OpsFixture.Answer a = f.call(HttpRequest.newBuilder(URI.create(f.base + "/api/terminals")).GET(), null);
-            assertEquals(200, a.status(), a.body());
-            assertEquals(4, a.json().path("count").asInt());
+    void noTokenConfiguredGeneratesOneInTheDataDirectoryAndEveryPathButHealthNeedsIt() throws Exception {
+        Path file = tmp.resolve("data").resolve(AdminTokenFile.FILE_NAME);
+        assertFalse(Files.exists(file));
+        try (OpsFixture f = new OpsFixture(h2("gateway"), null)) {
+            assertTrue(Files.isRegularFile(file), "token file created beside the H2 store");
+            String token = Files.readString(file).trim();
+            assertTrue(token.length() >= 32, "a long random token");
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+            }
+            for (String p : new String[]{"/api/terminals", "/api/merchants", "/metrics", "/api/transactions/010000000001"}) {
+                OpsFixture.Answer none = f.call(HttpRequest.newBuilder(URI.create(f.base + p)).GET(), null);
+                assertEquals(401, none.status(), p + ": " + none.body());
+                assertEquals(401, f.call(HttpRequest.newBuilder(URI.create(f.base + p)).GET(), token + "x").status(), p);
+            }
+            OpsFixture.Answer freeze = f.call(HttpRequest.newBuilder(URI.create(f.base + "/api/merchants/MERCHANT0000002/status"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"status\":\"frozen\"}")).header("Content-Type", "application/json"), null);
+            assertEquals(401, freeze.status(), "no unauthenticated operator action");
+            assertEquals("active", f.call(HttpRequest.newBuilder(URI.create(f.base + "/api/merchants/MERCHANT0000002")).GET(), token)
+                    .json().path("status").asText());
+            OpsFixture.Answer terminals = f.call(HttpRequest.newBuilder(URI.create(f.base + "/api/terminals")).GET(), token);
+            assertEquals(200, terminals.status(), terminals.body());
+            assertEquals(4, terminals.json().path("count").asInt());
+            assertEquals(200, f.call(HttpRequest.newBuilder(URI.create(f.base + "/health")).GET(), null).status());
         }
     }
 
     @Test
-    void blankTokenCountsAsNone() {
-        try (OpsFixture f = new OpsFixture("memory:", "  ")) {
-            assertEquals(200, f.call(HttpRequest.newBuilder(URI.create(f.base + "/api/merchants")).GET(), null).status());
+    void generatedTokenIsReusedOnTheNextStart() throws Exception {
+        String first;
+        try (OpsFixture f = new OpsFixture(h2("gateway"), null)) {
+            first = Files.readString(tmp.resolve("data").resolve(AdminTokenFile.FILE_NAME)).trim();
         }
+        try (OpsFixture f = new OpsFixture(h2("gateway"), "  ")) { // blank counts as not configured
+            assertEquals(first, Files.readString(tmp.resolve("data").resolve(AdminTokenFile.FILE_NAME)).trim());
+            assertEquals(200, f.call(HttpRequest.newBuilder(URI.create(f.base + "/api/merchants")).GET(), first).status());
+            assertEquals(401, f.call(HttpRequest.newBuilder(URI.create(f.base + "/api/merchants")).GET(), null).status());
+        }
+    }
+
+    @Test
+    void aTokenFileReadableByOthersIsNarrowedToItsOwner() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        Path file = dir.resolve(AdminTokenFile.FILE_NAME);
+        Files.writeString(file, "operator-chosen-token\n");
+        Assumptions.assumeTrue(file.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file system");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        try (OpsFixture f = new OpsFixture(h2("gateway"), null)) {
+            assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+            assertEquals(200, f.call(HttpRequest.newBuilder(URI.create(f.base + "/api/merchants")).GET(), "operator-chosen-token").status());
+        }
+    }
+
+    @Test
+    void configuredTokenWritesNoFile() {
+        try (OpsFixture f = new OpsFixture(h2("gateway"), TOKEN)) {
+            assertEquals(200, f.call(HttpRequest.newBuilder(URI.create(f.base + "/api/merchants")).GET(), TOKEN).status());
+            assertEquals(401, f.call(HttpRequest.newBuilder(URI.create(f.base + "/api/merchants")).GET(), null).status());
+        }
+        assertFalse(Files.exists(tmp.resolve("data").resolve(AdminTokenFile.FILE_NAME)));
+    }
+
+    @Test
+    void dataDirectoryIsTheH2FileStoresDirectoryElseDotData() {
+        Path dotData = Path.of("data").toAbsolutePath();
+        assertEquals(tmp.resolve("data").toAbsolutePath(), DataDirectory.of(h2("gateway")));
+        assertEquals(tmp.resolve("x").toAbsolutePath(), DataDirectory.of("jdbc:h2:" + tmp.resolve("x").resolve("g") + ";MODE=PostgreSQL"));
+        assertEquals(dotData, DataDirectory.of("jdbc:h2:file:./data/gateway"));
+        assertEquals(dotData, DataDirectory.of("jdbc:postgresql://127.0.0.1:5432/test"));
+        assertEquals(dotData, DataDirectory.of("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1"));
+        assertEquals(dotData, DataDirectory.of("memory:"));
     }
 
     @Test
@@ -83,6 +158,7 @@ class AdminTokenTest {
         assertFalse(t.accepts("Bearer "));
         assertFalse(t.accepts("abc"));
         assertFalse(t.accepts(null));
-        assertTrue(new BearerToken(null).accepts(null));
+        assertThrows(IllegalArgumentException.class, () -> new BearerToken(null), "never a token that accepts all");
+        assertThrows(IllegalArgumentException.class, () -> new BearerToken(" "));
     }
 }

@@ -198,6 +198,11 @@ final class OpsFixture implements AutoCloseable {
                 .header("Content-Type", "application/json"), token);
     }
 
+    Answer post(String path, String body) {
+        return call(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json"), token);
+    }
+
     Answer call(HttpRequest.Builder b, String bearer) {
         if (bearer != null) b.header("Authorization", "Bearer " + bearer);
         try {

@@ -86,6 +86,7 @@ class ServeCommandTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("error: terminals[0].keys.tak: key check value does not match"), r.err());
         assertFalse(r.err().contains("0123456789ABCDEF0123456789ABCDEF"), "no key material in the message");
+        assertFalse(Files.exists(tmp.resolve("data")), "keys are checked before the store is created: nothing left behind");
     }
 
     @Test
@@ -133,6 +134,13 @@ class ServeCommandTest {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
             assertTrue(health.body().contains("\"UP\""), health.body());
+            // GATEWAY_ADMIN_TOKEN is unset in the test: a token was generated beside the H2 store
+            Path tokenFile = tmp.resolve("data").resolve("admin.token");
+            String token = Files.readString(tokenFile).trim();
+            var terminals = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort + "/api/terminals"));
+            assertEquals(401, http.send(terminals.build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(200, http.send(terminals.header("Authorization", "Bearer " + token).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
             SecurityModule sm = SoftwareSecurityModule.fromHex("0123456789ABCDEFFEDCBA9876543210");
             RequestBuilder b = new RequestBuilder(Dialect.named("iso87binary"), sm, "TERM0001", "MERCHANT0000001")
                     .keys(null, sm.importClear(KeyType.TPK, Hex.decode("EC3D756DD35498A8DC2FCDA875D358FD")),
@@ -149,6 +157,8 @@ class ServeCommandTest {
             assertEquals(0, p.exitValue(), out);
             assertTrue(out.contains("SIGTERM received"), out);
             assertTrue(out.contains("stopped"), out);
+            assertTrue(out.contains(tokenFile.toString()), "the token file's path is logged: " + out);
+            assertFalse(out.contains(token), "the token itself is never logged");
             for (String line : List.of(out.split("\n"))) {
                 assertFalse(line.startsWith("\tat "), "no stack trace: " + out);
             }

@@ -144,6 +144,72 @@ class ConfigLoaderTest {
         assertNull(parse(MINIMAL + "admin: { host: localhost }\n").admin().token());
     }
 
+    @Test
+    void listenerLimitsAndJournal() {
+        GatewayConfig d = parse(MINIMAL);
+        assertEquals(10_000, d.listeners().get(0).maxConnections());
+        assertEquals(64, d.listeners().get(0).maxInFlight());
+        assertEquals(new GatewayConfig.Journal("./data/journal", "fsync"), d.journal());
+        GatewayConfig c = parse(MINIMAL.replace("{ name: pos, port: 8583 }", "{ name: pos, port: 8583, maxConnections: 5, maxInFlight: 2 }")
+                + "journal: { dir: \"/var/lib/gw/journal\", durability: write }\n");
+        assertEquals(5, c.listeners().get(0).maxConnections());
+        assertEquals(2, c.listeners().get(0).maxInFlight());
+        assertEquals(new GatewayConfig.Journal("/var/lib/gw/journal", "write"), c.journal());
+    }
+
+    @Test
+    void contractShapedConfigLoads() {
+        // CONTRACT.md section 2, without the parts marked (next) and the keys of other issues
+        GatewayConfig c = parse("""
+                node: { id: "01" }
+                listeners:
+                  - name: pos
+                    host: 0.0.0.0
+                    port: 8583
+                    framing: nac2
+                    dialect: iso87binary
+                    maxFrameBytes: 8192
+                    idleTimeoutSeconds: 300
+                    maxConnections: 10000
+                    maxInFlight: 64
+                admin: { host: 127.0.0.1, port: 8584, token: "env:GATEWAY_ADMIN_TOKEN" }
+                store: { url: "jdbc:h2:file:./data/gateway", user: sa, password: "" }
+                journal:
+                  dir: "./data/journal"
+                  durability: fsync
+                security: { masterKey: "env:GATEWAY_MASTER_KEY" }
+                merchants:
+                  - id: "MERCHANT0000001"
+                    status: active
+                    refund: { windowDays: 180, maxSingleAmount: 500000, dailyAmountLimit: 2000000 }
+                terminals:
+                  - id: "TERM0001"
+                    merchant: "MERCHANT0000001"
+                    status: active
+                    macRequired: true
+                    keys: { tmk: "D56152AB7370ECD5ABDF2F4C8591A1FE" }
+                routes:
+                  - { match: { panPrefix: ["62", "4"] }, host: embedded }
+                authorizer:
+                  cards:
+                    - { pan: "6212345678901232", expiry: "2812", pin: "1234", balance: 1000000 }
+                """);
+        assertEquals(64, c.listeners().get(0).maxInFlight());
+        assertEquals("fsync", c.journal().durability());
+    }
+
+    @Test
+    void adminTokenFromAnUnsetOrEmptyVariableIsNotConfigured() {
+        // not configured (null): the admin API then uses the token generated in <data directory>/admin.token
+        assertNull(parse(MINIMAL + "admin: { token: \"env:MY_ADMIN_TOKEN\" }\n").admin().token());
+        env.put("MY_ADMIN_TOKEN", "");
+        assertNull(parse(MINIMAL + "admin: { token: \"env:MY_ADMIN_TOKEN\" }\n").admin().token());
+        env.put("MY_ADMIN_TOKEN", "abc");
+        assertEquals("abc", parse(MINIMAL + "admin: { token: \"env:MY_ADMIN_TOKEN\" }\n").admin().token());
+        assertTrue(error(MINIMAL + "admin: { host: 0.0.0.0, token: \"env:NOT_SET_HERE\" }\n")
+                .startsWith("admin.token: required when admin.host is not a loopback address"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiterString = " => ", quoteCharacter = '`', value = {
             // unknown keys, with the full path
@@ -161,6 +227,12 @@ class ConfigLoaderTest {
             "listeners:\\n  - { name: pos, port: 1, framing: nac4 } => listeners[0].framing: 'nac4' is not one of nac2 | ascii4 | nac2-tpdu",
             "listeners:\\n  - { name: pos, port: 1, framing: ascii4, maxFrameBytes: 10000 } => listeners[0].maxFrameBytes: 10000 is out of range 16..9999",
             "listeners:\\n  - { name: pos, port: 1, idleTimeoutSeconds: -5 } => listeners[0].idleTimeoutSeconds: -5 is out of range 0..86400",
+            "listeners:\\n  - { name: pos, port: 1, maxConnections: 0 } => listeners[0].maxConnections: 0 is out of range 1..1000000",
+            "listeners:\\n  - { name: pos, port: 1, maxConnections: many } => listeners[0].maxConnections: 'many' is not a whole number",
+            "listeners:\\n  - { name: pos, port: 1, maxInFlight: -1 } => listeners[0].maxInFlight: -1 is out of range 1..65536",
+            "journal: { durability: sometimes } => journal.durability: 'sometimes' is not one of fsync | write",
+            "journal: { dir: '' } => journal.dir: must name a directory",
+            "journal: { dirs: ./j } => journal.dirs: unknown key",
             "listeners:\\n  - { name: pos, port: 1, dialect: iso99 } => listeners[0].dialect: 'iso99' is not one of iso87binary | iso87ascii | iso93binary nor a GenericPackager .xml file",
             "listeners:\\n  - { name: pos, port: 1, dialect: nowhere/x.xml } => listeners[0].dialect: dialect file 'nowhere/x.xml' not found",
             "listeners:\\n  - { name: pos, port: 1 }\\n  - { name: pos, port: 2 } => listeners[1].name: duplicate listener name 'pos'",
