@@ -355,6 +355,22 @@ class EngineScenarioTest {
     }
 
     @Test
+    void aMacRequiredTerminalWhoseKeysWereResetTakesNothingButASignOn() {
+        gw.engine().resetTerminalKeys("TERM0001", "lost its keys").join();
+        TestPos keyless = new TestPos(gw, "TERM0001", MERCHANT, null, null);
+        IsoMessage sale = keyless.send(keyless.sale(PAN_NOPIN, 100));
+        assertCode("63", sale);
+        assertEquals(10_000_000, gw.embeddedCardBalance(PAN_NOPIN), "nothing moved");
+        IsoMessage signOn = keyless.send(keyless.network("001"));
+        assertCode("00", signOn);
+        var accepted = io.switchgate.security.SignOnKeys.accept(gw.security(),
+                gw.security().importClear(io.switchgate.security.KeyType.TMK, java.util.HexFormat.of().parseHex(TMK1)),
+                signOn.getString(48));
+        keyless.tak = accepted.tak();
+        assertCode("00", keyless.send(keyless.sale(PAN_NOPIN, 100)));
+    }
+
+    @Test
     void aRepeatAfter24HoursIsANewRequestNotADuplicate() {
         IsoMessage m = pos.withPin(pos.sale(PAN, 500), "1234");
         String first = pos.send(m.copy()).getString(37);
