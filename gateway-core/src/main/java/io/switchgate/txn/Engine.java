@@ -762,7 +762,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         // The embedded authorizer writes its card changes into the change set it was given: a request decided again
         // (after a lost race) is asked again with a fresh one. A host keeps its first answer (asked once).
         AuthRequest req = r.authRequest.changes() == cs ? r.authRequest : r.authRequest.withChanges(cs);
-        awaitAnswer(r, originalRrn, () -> a.authorize(req), auth -> {
+        awaitAnswer(r, originalRrn, isHost(a), () -> a.authorize(req), auth -> {
             r.hostStan = auth.hostStan();
             r.hostRrn = auth.hostRrn();
             k.accept(auth, cs, a.name());
@@ -775,7 +775,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             k.accept(AuthResult.decline(Codes.HOST_UNAVAILABLE, "NO_HOST_LINK"));
             return;
         }
-        awaitAnswer(r, original.rrn(), () -> a.undo(original, cs, r.now), k);
+        awaitAnswer(r, original.rrn(), isHost(a), () -> a.undo(original, cs, r.now), k);
     }
 
     /**
@@ -784,24 +784,25 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * its original waits for it, and a void or refund of its original is refused busy. A host's answer is kept on
      * the request: decided again after a lost race, it is not asked a second time.
      */
-    private void awaitAnswer(Request r, String originalRrn, java.util.function.Supplier<CompletableFuture<AuthResult>> ask,
-                             Consumer<AuthResult> k) {
+    private void awaitAnswer(Request r, String originalRrn, boolean host,
+                             java.util.function.Supplier<CompletableFuture<AuthResult>> ask, Consumer<AuthResult> k) {
         if (r.hostAnswer != null) {
             k.accept(r.hostAnswer);
             return;
         }
         CompletableFuture<AuthResult> f = ask.get();
         if (f.isDone() && !f.isCompletedExceptionally()) {
-            k.accept(f.join());
+            // Answered already (the embedded authorizer always; a host, when it was quicker than this thread).
+            AuthResult answer = f.join();
+            if (host) remember(r, answer);
+            k.accept(answer);
             return;
         }
         String stanKey = r.terminal.id() + '|' + r.stan();
         state.awaitingHost(r, stanKey, originalRrn);
         f.whenComplete((auth, err) -> {
             AuthResult answer = err == null ? auth : AuthResult.decline(Codes.HOST_UNAVAILABLE, "HOST_ERROR");
-            r.hostAnswer = answer;
-            // From here on, an approval that is not committed gets a stored reversal (see release).
-            if (answer.approved() && r.authRequest != null && r.type != TxnType.BALANCE) r.hostApproval = answer;
+            remember(r, answer);
             onEngine(r, () -> {
                 r.answeredLater = true;
                 // Decided as of now: the rules re-read the state and the clock, and the record carries the time of
@@ -816,6 +817,19 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 }
             });
         });
+    }
+
+    private static boolean isHost(Authorizer a) {
+        return !EmbeddedAuthorizer.NAME.equals(a.name());
+    }
+
+    /**
+     * Keeps a host's answer on the request: decided again, it is not asked twice; and from here on an approval that is
+     * not committed gets a stored reversal (see {@link #release}).
+     */
+    private static void remember(Request r, AuthResult answer) {
+        r.hostAnswer = answer;
+        if (answer.approved() && r.authRequest != null && r.type != TxnType.BALANCE) r.hostApproval = answer;
     }
 
     /**
