@@ -228,12 +228,17 @@ public final class Dialect {
         if (pos != end) {
             throw new IsoException(-1, pos - offset, (end - pos) + " unexpected bytes after the last field");
         }
+        return view(data, offset, ter ? 24 : (w0raw & 1L) != 0 ? 16 : 8, w0, w1, w2, starts);
+    }
+
+    /** A lazy message over {@code data}: the fields present (bitmap words) and where each starts. */
+    private IsoMessage view(byte[] data, int offset, int bitmapBytes, long w0, long w1, long w2, int[] starts) {
         IsoMessage m = new IsoMessage();
         m.dialect = this;
         m.buf = data;
         m.base = offset;
         m.mtiRaw = true;
-        m.parsedBitmapBytes = ter ? 24 : (w0raw & 1L) != 0 ? 16 : 8;
+        m.parsedBitmapBytes = bitmapBytes;
         m.b0 = m.p0 = w0;
         m.b1 = m.p1 = w1;
         m.b2 = m.p2 = w2;
@@ -319,17 +324,7 @@ public final class Dialect {
                     }
                 }
             }
-            IsoMessage m = new IsoMessage();
-            m.dialect = this;
-            m.buf = data;
-            m.base = offset;
-            m.mtiRaw = true;
-            m.parsedBitmapBytes = ter ? 24 : (w0raw & 1L) != 0 ? 16 : 8;
-            m.b0 = m.p0 = read[0];
-            m.b1 = m.p1 = read[1];
-            m.b2 = m.p2 = read[2];
-            m.starts = starts;
-            return m;
+            return view(data, offset, ter ? 24 : (w0raw & 1L) != 0 ? 16 : 8, read[0], read[1], read[2], starts);
         } catch (RuntimeException unreadable) {
             return null;
         }
