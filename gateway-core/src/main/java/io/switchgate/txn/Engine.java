@@ -124,7 +124,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        if (setup.sharedByNodes()) startStatusRefresh(setup.store());
+        // Another node may write the store (PostgreSQL is never taken as this node's alone, whatever sharedByNodes says).
+        if (setup.sharedByNodes() || !setup.store().exclusive()) startStatusRefresh(setup.store());
     }
 
     /** How often a node sharing its store reads the other nodes' status changes (the contract: within 1 second). */

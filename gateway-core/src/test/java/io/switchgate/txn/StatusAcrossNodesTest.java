@@ -86,4 +86,13 @@ class StatusAcrossNodesTest {
         startOn(postgresUrl());
         aFrozenMerchantAndAReturnedTerminalHoldOnTheOtherNode();
     }
+
+    @Test
+    void onOnePostgresWithoutSayingItIsShared() {
+        // the contract's two nodes on one PostgreSQL need no extra setting for status changes to hold on both
+        String url = postgresUrl();
+        a = Gateway.start(EngineFixture.config(url, "01"));
+        b = Gateway.start(EngineFixture.config(url, "02"));
+        aFrozenMerchantAndAReturnedTerminalHoldOnTheOtherNode();
+    }
 }
