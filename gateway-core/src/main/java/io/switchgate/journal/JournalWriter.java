@@ -308,13 +308,14 @@ public final class JournalWriter implements AutoCloseable {
         JournalStoppedException f = new JournalStoppedException("journal stopped for good: " + why
                 + "; records up to sequence " + durable + " are durable, later ones may not be; appends fail from now on"
                 + " (restart to recover the journal from disk)", cause);
-        failure = f;
         LOG.error(f.getMessage(), cause);
+        // The listener hears first, so whoever sees an append fail can count on the listener knowing already.
         try {
             listener.onStopped(f);
         } catch (RuntimeException e) {
             LOG.error("journal stop listener failed", e);
         }
+        failure = f;
     }
 
     private void wakeEveryone() {
