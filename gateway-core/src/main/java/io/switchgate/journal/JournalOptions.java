@@ -10,10 +10,11 @@ import java.util.Objects;
  *
  * @param dir          the directory of segment files (created if missing); one journal per directory
  * @param durability   {@link Durability#FSYNC} (power-loss safe) or {@link Durability#WRITE} (process-crash safe)
- * @param segmentBytes size a new segment file is preallocated to; a segment is rolled when the next record does not fit
+ * @param segmentBytes size a new segment file is made (zero-filled with {@code fsync}, sparse with {@code write}); a
+ *                     segment is rolled when the next record does not fit
  */
 public record JournalOptions(Path dir, Durability durability, long segmentBytes) {
-    /** 64 MiB: rolls rarely, and preallocating it costs one large sequential write. */
+    /** 64 MiB: rolls rarely; with {@code fsync}, zero-filling it costs one large sequential write and force. */
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
     /** Smallest segment accepted: room for a handful of records, used by tests that roll often. */
     public static final long MIN_SEGMENT_BYTES = 1024;

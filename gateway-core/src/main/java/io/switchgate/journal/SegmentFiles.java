@@ -57,19 +57,25 @@ final class SegmentFiles {
     }
 
     /**
-     * Creates the segment whose first record will be {@code firstSequence}, zero-filled to {@code bytes}, and opens
-     * it for writing. Zeros, not a sparse file: later writes then change no file size or block map, so fdatasync has
-     * only data to flush, and unwritten space reads as "no record". With {@code durable}, the zeros and the
-     * directory entry are forced before it is used, so a crash cannot leave a record in a file the directory lost.
+     * Creates the segment whose first record will be {@code firstSequence}, {@code bytes} long, and opens it for
+     * writing. Unwritten space reads as zeros, i.e. "no record".
+     *
+     * <p>With {@code durable} ({@link Durability#FSYNC}) the zeros are really written, and forced with the directory
+     * entry, before the segment is used: later writes then change no file size or block map, so each fdatasync has
+     * only data to flush, and a crash cannot leave a record in a file the directory lost. Without it
+     * ({@link Durability#WRITE}, which promises nothing across a power loss) the file is made sparse by writing its
+     * last byte only: a roll then costs nothing, where zero-filling 64 MiB would double the bytes written.
      */
     FileChannel create(long firstSequence, long bytes, boolean durable) throws IOException {
         Path path = pathFor(firstSequence);
         FileChannel ch = channels.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            zeroFill(ch, 0, bytes);
             if (durable) {
+                zeroFill(ch, 0, bytes);
                 ch.force(true);
                 forceDirectory();
+            } else {
+                zeroFill(ch, bytes - 1, bytes);
             }
             return ch;
         } catch (IOException | RuntimeException e) {
