@@ -15,29 +15,39 @@ final class SegmentAppender implements AutoCloseable {
     private final SegmentFiles files;
     private final long segmentBytes;
     private final boolean fsync;
+    /** Makes the next segment ahead of time; fsync only (with write, a new segment is sparse and costs nothing). */
+    private final SegmentPreallocator preallocator;
     private FileChannel channel;
     private Path path;
     private long capacity;
     private long position;
 
-    private SegmentAppender(SegmentFiles files, JournalOptions options) {
+    private SegmentAppender(SegmentFiles files, JournalOptions options) throws IOException {
         this.files = files;
         this.segmentBytes = options.segmentBytes();
         this.fsync = options.durability() == Durability.FSYNC;
+        this.preallocator = fsync ? new SegmentPreallocator(files, segmentBytes) : null;
     }
 
     /** Continues the recovered tail segment at its end, or creates the first segment of an empty journal. */
     static SegmentAppender open(SegmentFiles files, JournalOptions options, JournalRecovery.Recovered at) throws IOException {
         SegmentAppender a = new SegmentAppender(files, options);
-        if (at.tail() == null) {
-            a.startSegment(at.lastSequence() + 1);
-        } else {
-            a.path = at.tail().path();
-            a.channel = files.openForWrite(a.path);
-            a.capacity = a.channel.size();
-            a.position = at.tailEnd();
+        try {
+            if (at.tail() == null) {
+                a.channel = files.create(at.lastSequence() + 1, a.segmentBytes, a.fsync);
+                a.path = files.pathFor(at.lastSequence() + 1);
+                a.capacity = a.segmentBytes;
+            } else {
+                a.path = at.tail().path();
+                a.channel = files.openForWrite(a.path);
+                a.capacity = a.channel.size();
+                a.position = at.tailEnd();
+            }
+            return a;
+        } catch (IOException | RuntimeException e) {
+            a.close();
+            throw e;
         }
-        return a;
     }
 
     /** Writes the whole batch (forcing it with {@code fsync}); on return every record of it is durable. */
@@ -84,7 +94,7 @@ final class SegmentAppender implements AutoCloseable {
         Path next = files.pathFor(firstSequence);
         FileChannel old = channel;
         try {
-            channel = files.create(firstSequence, segmentBytes, fsync);
+            channel = preallocator != null ? preallocator.take(firstSequence) : files.create(firstSequence, segmentBytes, false);
         } catch (IOException e) {
             throw new IOException("creating journal segment " + next + " (" + segmentBytes + " bytes) failed", e);
         } finally {
@@ -110,6 +120,9 @@ final class SegmentAppender implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (preallocator != null) {
+            preallocator.close();
+        }
         if (channel != null) {
             channel.close();
         }

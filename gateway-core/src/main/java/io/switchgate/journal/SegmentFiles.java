@@ -37,6 +37,10 @@ final class SegmentFiles {
         return dir;
     }
 
+    ChannelFactory channels() {
+        return channels;
+    }
+
     Path pathFor(long firstSequence) {
         return dir.resolve(String.format("%020d", firstSequence) + SUFFIX);
     }

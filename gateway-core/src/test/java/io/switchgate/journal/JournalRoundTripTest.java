@@ -72,6 +72,26 @@ class JournalRoundTripTest {
     }
 
     @Test
+    void withFsyncTheNextSegmentIsMadeAheadAndALeftoverSpareIsMadeAgain() throws Exception {
+        // A spare half made when the process died: garbage, short. It must not become a segment as it is.
+        byte[] junk = new byte[700];
+        java.util.Arrays.fill(junk, (byte) 0x5A);
+        Files.write(dir.resolve(SegmentPreallocator.SPARE_NAME), junk);
+        try (JournalWriter w = JournalWriter.open(options(Durability.FSYNC), DurableListener.NONE)) {
+            appendUpTo(w, 3000);
+        }
+        assertTrue(Files.exists(dir.resolve(SegmentPreallocator.SPARE_NAME)), "the next segment waits, made ahead");
+        for (Path seg : segments(dir)) {
+            assertEquals(SEGMENT, Files.size(seg), "full size: " + seg);
+        }
+        try (JournalWriter w = JournalWriter.open(options(Durability.FSYNC), DurableListener.NONE)) {
+            assertEquals(3000, w.recoveredLastSequence());
+            appendUpTo(w, 3500);
+        }
+        assertRecords(dir, 1, 3500);
+    }
+
+    @Test
     void replayStartsAtAnySequence() throws Exception {
         try (JournalWriter w = JournalWriter.open(options(Durability.WRITE), DurableListener.NONE)) {
             appendUpTo(w, 1000);
