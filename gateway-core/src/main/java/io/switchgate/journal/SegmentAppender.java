@@ -19,6 +19,10 @@ final class SegmentAppender implements AutoCloseable {
     private final SegmentPreallocator preallocator;
     private FileChannel channel;
     private Path path;
+    // Read by the writer thread only; JournalWriter publishes them.
+    long forces;
+    long forceNanos;
+    long maxForceNanos;
     private long capacity;
     private long position;
 
@@ -84,7 +88,12 @@ final class SegmentAppender implements AutoCloseable {
             return;
         }
         try {
+            long t0 = System.nanoTime();
             channel.force(false);
+            long t = System.nanoTime() - t0;
+            forces++;
+            forceNanos += t;
+            maxForceNanos = Math.max(maxForceNanos, t);
         } catch (IOException e) {
             throw new IOException("fdatasync (force) of journal segment " + path + " failed", e);
         }

@@ -41,6 +41,11 @@ class JournalRoundTripTest {
             assertEquals(1, w.firstSequence());
             appendUpTo(w, 5000);
             assertEquals(5000, w.durableSequence());
+            JournalStats stats = w.stats();
+            assertEquals(5000, stats.records());
+            assertTrue(stats.batches() >= 1 && stats.batches() <= 5000, stats.toString());
+            assertEquals(d == Durability.FSYNC, stats.forces() >= stats.batches(), "a force per batch with fsync only: " + stats);
+            assertEquals(d == Durability.WRITE, stats.forces() == 0, stats.toString());
         }
         assertTrue(segments(dir).size() > 50, "rolled into many segments: " + segments(dir).size());
         for (Path seg : segments(dir)) {

@@ -3,6 +3,7 @@ package io.switchgate.bench.journal;
 import io.switchgate.journal.DurableListener;
 import io.switchgate.journal.Durability;
 import io.switchgate.journal.JournalOptions;
+import io.switchgate.journal.JournalStats;
 import io.switchgate.journal.JournalWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,8 +34,9 @@ import java.util.stream.Stream;
  * their answers would; with 0 it is held back only by the writer's two 1 MiB batches.
  *
  * <p>The journal goes to {@code dir} (default: a new directory under {@code java.io.tmpdir}; it must be on the disk
- * you mean to measure, not a tmpfs), deleted at the end. Compare the {@code fsync} figure with the bound printed by
- * {@code java -jar benchmarks.jar journal-fsync} on the same disk. Each trial prints batches and the average batch.
+ * you mean to measure, not a tmpfs), deleted at the end. Each iteration prints its batches, the average batch, the
+ * average fdatasync time T the journal met and the bound N / (1.5 T); {@code java -jar benchmarks.jar journal-fsync}
+ * measures T on its own.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -59,36 +61,44 @@ public class JournalBenchmark {
     Path where;
     JournalWriter journal;
     byte[] bytes;
-    final Counter batches = new Counter();
-
-    /** Counts batches on the writer thread (each {@code onDurable} is one batch made durable). */
-    static final class Counter implements DurableListener {
-        volatile long batches;
-
-        @Override
-        public void onDurable(long durableSequence) {
-            batches++;
-        }
-    }
 
     @Setup(Level.Trial)
     public void open() throws IOException {
         where = dir.isEmpty() ? Files.createTempDirectory("journal-bench") : Files.createTempDirectory(Path.of(dir), "journal-bench");
         Durability d = Durability.valueOf(durability.toUpperCase(java.util.Locale.ROOT));
-        journal = JournalWriter.open(JournalOptions.of(where, d), batches);
+        journal = JournalWriter.open(JournalOptions.of(where, d), DurableListener.NONE);
         bytes = new byte[payload];
         for (int i = 0; i < bytes.length; i++) {
             bytes[i] = (byte) (i * 31);
         }
     }
 
+    JournalStats before;
+
+    @Setup(Level.Iteration)
+    public void mark() {
+        before = journal.stats();
+    }
+
+    /**
+     * Per iteration: the average batch and the average fdatasync time T the journal met, and with it the bound
+     * N / (1.5 T) of issue 14 (for {@code fsync} with N in flight), so the score can be read against it.
+     */
+    @TearDown(Level.Iteration)
+    public void report() {
+        JournalStats now = journal.stats();
+        long records = now.records() - before.records();
+        long b = now.batches() - before.batches();
+        long forces = now.forces() - before.forces();
+        double tMicros = forces == 0 ? 0 : (now.forceNanos() - before.forceNanos()) / 1000.0 / forces;
+        String bound = forces == 0 || inFlight == 0 ? "" : String.format(", bound N/(1.5T) = %,.0f records/s", inFlight / (1.5 * tMicros / 1e6));
+        System.out.printf(" [%,d records in %,d batches, average batch %.0f; T = %.0f us over %,d forces%s] ",
+                records, b, b == 0 ? 0.0 : (double) records / b, tMicros, forces, bound);
+    }
+
     @TearDown(Level.Trial)
     public void close() throws IOException {
-        long records = journal.lastAppendedSequence();
         journal.close();
-        long b = batches.batches;
-        System.out.printf("%n[journal %s, in flight %d] %,d records in %,d batches, average batch %.1f records%n",
-                durability, inFlight, records, b, b == 0 ? 0.0 : (double) records / b);
         try (Stream<Path> files = Files.walk(where)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
