@@ -10,12 +10,13 @@ import java.util.Set;
 
 /**
  * Entry point of {@code benchmarks/target/benchmarks.jar}: {@code loadgen}, {@code ceiling-server},
- * {@code jpos-server}, {@code bench-config}, {@code gateway-serve} and {@code store-apply} are ours; anything else goes to JMH's own
+ * {@code jpos-server}, {@code bench-config}, {@code gateway-serve}, {@code store-apply}, {@code journal-fsync} and
+ * {@code journal-load} are ours; anything else goes to JMH's own
  * {@link org.openjdk.jmh.Main} (so {@code java -jar benchmarks.jar Engine -prof gc} works as usual).
  */
 public final class BenchMain {
     private static final Set<String> OURS = Set.of("loadgen", "ceiling-server", "jpos-server", "bench-config", "gateway-serve",
-            "store-apply");
+            "store-apply", "journal-fsync", "journal-load");
 
     private BenchMain() {
     }
@@ -30,6 +31,8 @@ public final class BenchMain {
                 case "jpos-server" -> new JposServer();
                 case "gateway-serve" -> new io.switchgate.bench.server.GatewayServe();
                 case "store-apply" -> new io.switchgate.bench.engine.StoreApplyCommand();
+                case "journal-fsync" -> new io.switchgate.bench.journal.FsyncTimeCommand();
+                case "journal-load" -> new io.switchgate.bench.journal.JournalLoadCommand();
                 default -> new BenchConfigCommand();
             };
             CommandLine cl = new CommandLine(cmd);

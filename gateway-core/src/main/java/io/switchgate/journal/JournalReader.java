@@ -1,0 +1,113 @@
+package io.switchgate.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Replays a journal's records in sequence order from a given sequence, one at a time, with bounded memory (one
+ * buffer of {@link RecordLayout#MAX_BATCH_BYTES}, whatever the journal's length): the future recovery loads a snapshot
+ * and replays what follows it. Every record is checked as it is read.
+ *
+ * <pre>{@code
+ * try (JournalReader r = JournalReader.open(dir, snapshotSequence + 1)) {
+ *     while (r.next()) ledger.apply(r.sequence(), r.type(), r.payload());
+ * }
+ * }</pre>
+ *
+ * Meant for a journal that is not being written (open it for writing afterwards, or read up to the writer's
+ * durable sequence only: a record past it may still be incomplete). Reading ends at the first record that is not
+ * there or not whole in the last segment; a bad record in any other segment is {@link JournalCorruptException}.
+ */
+public final class JournalReader implements AutoCloseable {
+    private final SegmentFiles files;
+    private final List<SegmentFiles.Segment> segments;
+    private final long from;
+    private final int maxPayload;
+    private int index;
+    private SegmentReader current;
+
+    private JournalReader(SegmentFiles files, List<SegmentFiles.Segment> segments, int index, long from, int maxPayload) {
+        this.files = files;
+        this.segments = segments;
+        this.index = index;
+        this.from = from;
+        this.maxPayload = maxPayload;
+    }
+
+    /** Opens {@code dir} to read the records from {@code fromSequence} on. */
+    public static JournalReader open(Path dir, long fromSequence) throws IOException {
+        return open(dir, fromSequence, ChannelFactory.FILES);
+    }
+
+    public static JournalReader open(Path dir, long fromSequence, ChannelFactory channels) throws IOException {
+        SegmentFiles files = new SegmentFiles(dir, channels);
+        List<SegmentFiles.Segment> segments = files.list();
+        if (!segments.isEmpty() && fromSequence < segments.get(0).firstSequence()) {
+            throw new JournalException("journal in " + dir + " starts at sequence " + segments.get(0).firstSequence()
+                    + "; records from " + fromSequence + " are no longer there");
+        }
+        int index = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            if (segments.get(i).firstSequence() <= fromSequence) {
+                index = i;
+            }
+        }
+        return new JournalReader(files, segments, index, fromSequence, RecordLayout.MAX_PAYLOAD);
+    }
+
+    /** Moves to the next record; false when there is none. */
+    public boolean next() throws IOException {
+        while (true) {
+            if (current == null) {
+                if (index >= segments.size()) {
+                    return false;
+                }
+                SegmentFiles.Segment seg = segments.get(index);
+                current = new SegmentReader(files.openForRead(seg.path()), seg.firstSequence(), maxPayload);
+            }
+            while (current.next()) {
+                if (current.sequence() >= from) {
+                    return true;
+                }
+            }
+            if (index == segments.size() - 1) {
+                return false;
+            }
+            SegmentFiles.Segment seg = segments.get(index);
+            SegmentFiles.Segment following = segments.get(index + 1);
+            SegmentReader.Stop stop = current.stop();
+            boolean cleanEnd = stop == SegmentReader.Stop.ZEROS || stop == SegmentReader.Stop.END_OF_FILE;
+            if (!cleanEnd || following.firstSequence() != current.expectedSequence()) {
+                throw new JournalCorruptException("journal segment " + seg.path() + " ends at offset " + current.endOffset()
+                        + " with sequence " + (current.expectedSequence() - 1) + " (" + current.stopDetail() + ") but "
+                        + following.path().getFileName() + " starts at sequence " + following.firstSequence());
+            }
+            current.close();
+            current = null;
+            index++;
+        }
+    }
+
+    public long sequence() {
+        return current.sequence();
+    }
+
+    public int type() {
+        return current.type();
+    }
+
+    /** The record's payload, read-only, positioned at its first byte; valid until the next call of {@link #next()}. */
+    public ByteBuffer payload() {
+        return current.payload();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+    }
+}

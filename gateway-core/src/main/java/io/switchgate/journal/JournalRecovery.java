@@ -1,0 +1,115 @@
+package io.switchgate.journal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * Opens a journal directory as it was left, however it was left: reads every segment in order, checks every record
+ * (CRC, sequence continuity, and that each segment's name matches the sequence it starts with), and finds where the
+ * next record goes.
+ *
+ * <p>Rules:
+ * <ul>
+ *   <li>A bad record at the tail (in the last segment, with no good record after it further than one batch) is a
+ *       torn write: it is cut. The bytes from the cut on are overwritten with zeros, so nothing of the torn write can
+ *       be mistaken for a record later, and a log line says what was cut.</li>
+ *   <li>A bad record anywhere else (in a segment that is followed by another, or followed by a good record beyond
+ *       one batch in the last segment), or a gap in sequences between segments: {@link JournalCorruptException},
+ *       naming the segment, the offset and the reason.</li>
+ *   <li>A last segment shorter than a segment (a crash while it was being preallocated) is zero-filled to size.</li>
+ * </ul>
+ */
+final class JournalRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalRecovery.class);
+
+    /**
+     * Where the journal stands after recovery.
+     *
+     * @param firstSequence     sequence of the first record kept (of the oldest segment's first record)
+     * @param lastSequence      sequence of the last good record, {@code firstSequence - 1} if there is none
+     * @param tail              the segment the next record goes to; null when the directory held no segment
+     * @param tailEnd           offset in {@code tail} where the next record goes
+     * @param cut               what was cut from the tail, null if nothing
+     */
+    record Recovered(long firstSequence, long lastSequence, SegmentFiles.Segment tail, long tailEnd, String cut) {
+    }
+
+    private JournalRecovery() {
+    }
+
+    static Recovered recover(JournalOptions options, SegmentFiles files) throws IOException {
+        Files.createDirectories(files.dir());
+        List<SegmentFiles.Segment> segments = files.list();
+        if (segments.isEmpty()) {
+            return new Recovered(1, 0, null, 0, null);
+        }
+        long first = segments.get(0).firstSequence();
+        long expected = first;
+        for (int i = 0; i < segments.size(); i++) {
+            SegmentFiles.Segment seg = segments.get(i);
+            if (seg.firstSequence() != expected) {
+                throw new JournalCorruptException("journal segment " + seg.path() + " starts at sequence " + seg.firstSequence()
+                        + " but the records before it end at " + (expected - 1) + ": records are missing");
+            }
+            boolean last = i == segments.size() - 1;
+            try (SegmentReader reader = new SegmentReader(files.openForRead(seg.path()), expected, options.maxPayload())) {
+                while (reader.next()) {
+                    // checking is all: the records are replayed later, by JournalReader
+                }
+                expected = reader.expectedSequence();
+                if (!last) {
+                    SegmentReader.Stop stop = reader.stop();
+                    if (stop != SegmentReader.Stop.ZEROS && stop != SegmentReader.Stop.END_OF_FILE) {
+                        throw new JournalCorruptException("journal segment " + seg.path() + " has a bad record at offset "
+                                + reader.endOffset() + " (sequence " + expected + " expected): " + reader.stopDetail()
+                                + "; segment " + segments.get(i + 1).path().getFileName()
+                                + " follows, so this is corruption inside the journal, not a torn tail");
+                    }
+                    continue;
+                }
+                String cut = cutTail(options, files, seg, reader);
+                return new Recovered(first, expected - 1, seg, reader.endOffset(), cut);
+            }
+        }
+        throw new AssertionError("unreachable: the last segment returns");
+    }
+
+    /** Checks what follows the last good record of the last segment, cuts a torn tail, refuses corruption. */
+    private static String cutTail(JournalOptions options, SegmentFiles files, SegmentFiles.Segment seg, SegmentReader reader)
+            throws IOException {
+        long cutAt = reader.endOffset();
+        long lastGood = reader.expectedSequence() - 1;
+        try (FileChannel ch = files.openForWrite(seg.path())) {
+            TailInspector.Finding f = TailInspector.inspect(ch, cutAt, lastGood, options.maxPayload());
+            if (f.furthestOffset() >= cutAt + RecordLayout.MAX_BATCH_BYTES) {
+                throw new JournalCorruptException("journal segment " + seg.path() + " has a bad record at offset " + cutAt
+                        + " (sequence " + (lastGood + 1) + " expected): " + reader.stopDetail() + "; a good record (sequence "
+                        + f.furthestSequence() + ") follows at offset " + f.furthestOffset()
+                        + ", further than one batch, so this is corruption inside the journal, not a torn tail");
+            }
+            String cut = null;
+            if (f.dirtyEnd() > cutAt) {
+                cut = "cut the tail of journal segment " + seg.path() + " at offset " + cutAt + " after sequence " + lastGood
+                        + ": " + reader.stopDetail() + "; " + (f.dirtyEnd() - cutAt) + " bytes discarded"
+                        + (f.laterRecords() > 0 ? ", holding " + f.laterRecords() + " good record(s) of the same torn write" : "");
+                LOG.warn(cut);
+                SegmentFiles.zeroFill(ch, cutAt, f.dirtyEnd());
+            }
+            long size = ch.size();
+            if (size < options.segmentBytes()) {
+                LOG.warn("journal segment {} is {} bytes, less than {}: zero-filling the rest (a crash while it was created)",
+                        seg.path(), size, options.segmentBytes());
+                SegmentFiles.zeroFill(ch, size, options.segmentBytes());
+            }
+            if (cut != null || size < options.segmentBytes()) {
+                ch.force(true);
+            }
+            return cut;
+        }
+    }
+}

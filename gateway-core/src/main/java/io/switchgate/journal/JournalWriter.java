@@ -1,0 +1,379 @@
+package io.switchgate.journal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The append side of the journal: the producer (the ledger thread, later) appends records and gets their sequence at
+ * once; a writer thread of the journal's own writes them in batches with group commit: whatever was appended while
+ * the previous batch was being written and forced goes out in the next single write and single force. After each
+ * batch the durable sequence advances and the {@link DurableListener} hears of it.
+ *
+ * <p>Two {@link StagingBuffer}s alternate: the producer fills one while the writer writes the other; when the one
+ * being filled is full, the producer waits for the swap (back-pressure). Appending copies the payload and allocates
+ * nothing.
+ *
+ * <p>A failed write, force or segment creation stops the journal for good (see {@link JournalStoppedException}): the
+ * durable sequence stays where it was known durable, every later append and {@link #awaitDurable} throws, naming
+ * the failure. Appending is thread-safe, but sequences are assigned in append order, so one producer is the design.
+ */
+public final class JournalWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
+
+    private final JournalOptions options;
+    private final DurableListener listener;
+    private final SegmentAppender appender;
+    private final long firstSequence;
+    private final long recoveredLastSequence;
+    private final String recoveryCut;
+    private final Thread thread;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The writer waits here for records (or close). */
+    private final Condition work = lock.newCondition();
+    /** A producer whose batch is full waits here for the swap. */
+    private final Condition space = lock.newCondition();
+    /** {@link #awaitDurable} waits here. */
+    private final Condition durableAdvanced = lock.newCondition();
+
+    // Guarded by lock.
+    private StagingBuffer filling = new StagingBuffer();
+    private StagingBuffer spare = new StagingBuffer();
+    private long lastAppended;
+    private boolean writerIdle;
+    private int producersWaiting;
+    private int durableWaiters;
+
+    private volatile long durable;
+    /** Published by the writer thread after each batch; read by {@link #stats()}. */
+    private volatile JournalStats stats = new JournalStats(0, 0, 0, 0, 0, 0);
+    private long batchesWritten;
+    private long recordsWritten;
+    private long bytesWritten;
+    private volatile boolean closing;
+    private volatile JournalStoppedException failure;
+
+    private JournalWriter(JournalOptions options, DurableListener listener, SegmentAppender appender,
+                          JournalRecovery.Recovered recovered) {
+        this.options = options;
+        this.listener = listener;
+        this.appender = appender;
+        this.firstSequence = recovered.firstSequence();
+        this.recoveredLastSequence = recovered.lastSequence();
+        this.recoveryCut = recovered.cut();
+        this.lastAppended = recovered.lastSequence();
+        this.durable = recovered.lastSequence();
+        this.thread = new Thread(this::run, "journal-writer");
+        thread.setDaemon(true);
+    }
+
+    /** Recovers the journal in {@code options.dir()} (see {@link JournalRecovery}) and starts its writer thread. */
+    public static JournalWriter open(JournalOptions options, DurableListener listener) throws IOException {
+        return open(options, listener, ChannelFactory.FILES);
+    }
+
+    /** As {@link #open(JournalOptions, DurableListener)}, with the files opened through {@code channels}. */
+    public static JournalWriter open(JournalOptions options, DurableListener listener, ChannelFactory channels) throws IOException {
+        SegmentFiles files = new SegmentFiles(options.dir(), channels);
+        JournalRecovery.Recovered recovered = JournalRecovery.recover(options, files);
+        SegmentAppender appender = SegmentAppender.open(files, options, recovered);
+        JournalWriter w = new JournalWriter(options, listener, appender, recovered);
+        w.thread.start();
+        return w;
+    }
+
+    /**
+     * Appends a record of {@code type} (0..65535, the caller's record kind); returns its sequence. It is durable
+     * once {@link #durableSequence()} reaches that.
+     */
+    public long append(int type, byte[] payload) {
+        return append(type, payload, 0, payload.length);
+    }
+
+    public long append(int type, byte[] payload, int off, int len) {
+        checkRecord(type, len);
+        lock.lock();
+        try {
+            while (true) {
+                checkOpen();
+                if (filling.tryAppend(lastAppended + 1, type, payload, off, len)) {
+                    return appended();
+                }
+                awaitSpace();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Appends {@code payload}'s remaining bytes (its position is left as it was). */
+    public long append(int type, ByteBuffer payload) {
+        checkRecord(type, payload.remaining());
+        lock.lock();
+        try {
+            while (true) {
+                checkOpen();
+                if (filling.tryAppend(lastAppended + 1, type, payload)) {
+                    return appended();
+                }
+                awaitSpace();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkRecord(int type, int len) {
+        if (type < 0 || type > 0xFFFF) {
+            throw new IllegalArgumentException("journal record type " + type + " is outside 0..65535");
+        }
+        if (len > options.maxPayload()) {
+            throw new IllegalArgumentException("journal record payload of " + len + " bytes exceeds the maximum of "
+                    + options.maxPayload());
+        }
+    }
+
+    private long appended() {
+        long seq = ++lastAppended;
+        if (writerIdle) {
+            writerIdle = false;
+            work.signal();
+        }
+        return seq;
+    }
+
+    private void awaitSpace() {
+        producersWaiting++;
+        try {
+            space.awaitUninterruptibly();
+        } finally {
+            producersWaiting--;
+        }
+    }
+
+    private void checkOpen() {
+        JournalStoppedException f = failure;
+        if (f != null) {
+            throw new JournalStoppedException(f.getMessage(), f.getCause());
+        }
+        if (closing) {
+            throw new JournalStoppedException("journal in " + options.dir() + " is closed", null);
+        }
+    }
+
+    /** Every record up to this sequence is durable. Starts at the last recovered record's sequence. */
+    public long durableSequence() {
+        return durable;
+    }
+
+    /** The sequence of the last record appended (or recovered). */
+    public long lastAppendedSequence() {
+        lock.lock();
+        try {
+            return lastAppended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sequence of the oldest record the journal holds (1 for a new journal). */
+    public long firstSequence() {
+        return firstSequence;
+    }
+
+    /** Sequence of the last record found when the journal was opened (0 for a new journal). */
+    public long recoveredLastSequence() {
+        return recoveredLastSequence;
+    }
+
+    /** What recovery cut from the tail when the journal was opened, or null if nothing. */
+    public String recoveryCut() {
+        return recoveryCut;
+    }
+
+    /** The failure that stopped the journal, or null while it runs (or after a clean close). */
+    public JournalStoppedException failure() {
+        return failure;
+    }
+
+    /**
+     * Blocks until {@code sequence} is durable. For callers that can afford a thread per wait (tests, tools); the
+     * ledger uses the {@link DurableListener} instead.
+     *
+     * @throws JournalStoppedException if the journal stopped before it became durable
+     */
+    public void awaitDurable(long sequence) throws InterruptedException {
+        if (durable >= sequence) {
+            return;
+        }
+        lock.lock();
+        try {
+            while (durable < sequence) {
+                JournalStoppedException f = failure;
+                if (f != null) {
+                    throw new JournalStoppedException(f.getMessage(), f.getCause());
+                }
+                if (sequence > lastAppended) {
+                    throw new IllegalArgumentException("sequence " + sequence + " was never appended (last " + lastAppended + ")");
+                }
+                if (closing && !thread.isAlive()) {
+                    throw new JournalStoppedException("journal in " + options.dir() + " is closed", null);
+                }
+                durableWaiters++;
+                try {
+                    durableAdvanced.await();
+                } finally {
+                    durableWaiters--;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        StagingBuffer batch = null;
+        try {
+            while ((batch = nextBatch()) != null) {
+                batch.seal();
+                appender.write(batch);
+                long seq = batch.lastSequence();
+                durable = seq;
+                count(batch);
+                batch.clear();
+                returnBuffer(batch);
+                batch = null;
+                notifyDurable(seq);
+            }
+            appender.forceOnClose();
+        } catch (IOException | RuntimeException | Error e) {
+            stop(e);
+        } finally {
+            try {
+                appender.close();
+            } catch (IOException e) {
+                LOG.warn("closing journal segment {}: {}", appender.currentSegment(), e.toString());
+            }
+            wakeEveryone();
+        }
+    }
+
+    /** Waits for records and takes them (swapping in the spare buffer); null once closing and nothing is left. */
+    private StagingBuffer nextBatch() {
+        lock.lock();
+        try {
+            while (filling.isEmpty()) {
+                if (closing) {
+                    return null;
+                }
+                writerIdle = true;
+                work.awaitUninterruptibly();
+            }
+            writerIdle = false;
+            StagingBuffer batch = filling;
+            filling = spare;
+            spare = null;
+            if (producersWaiting > 0) {
+                space.signalAll();
+            }
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void returnBuffer(StagingBuffer empty) {
+        lock.lock();
+        try {
+            spare = empty;
+            if (durableWaiters > 0) {
+                durableAdvanced.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Counts a written batch. Publishing a fresh record per batch is one small allocation per batch, not per record;
+     * under load batches are hundreds of records.
+     */
+    private void count(StagingBuffer batch) {
+        batchesWritten++;
+        recordsWritten += batch.count();
+        bytesWritten += batch.size();
+        stats = new JournalStats(batchesWritten, recordsWritten, bytesWritten, appender.forces, appender.forceNanos,
+                appender.maxForceNanos);
+    }
+
+    /** Counters of the writer thread, as of the last batch written. */
+    public JournalStats stats() {
+        return stats;
+    }
+
+    private void notifyDurable(long seq) {
+        try {
+            listener.onDurable(seq);
+        } catch (RuntimeException e) {
+            LOG.error("journal durable listener failed at sequence {}", seq, e);
+        }
+    }
+
+    private void stop(Throwable cause) {
+        String why = cause instanceof IOException && cause.getCause() != null
+                ? cause.getMessage() + ": " + cause.getCause()
+                : String.valueOf(cause);
+        JournalStoppedException f = new JournalStoppedException("journal stopped for good: " + why
+                + "; records up to sequence " + durable + " are durable, later ones may not be; appends fail from now on"
+                + " (restart to recover the journal from disk)", cause);
+        LOG.error(f.getMessage(), cause);
+        // The listener hears first, so whoever sees an append fail can count on the listener knowing already.
+        try {
+            listener.onStopped(f);
+        } catch (RuntimeException e) {
+            LOG.error("journal stop listener failed", e);
+        }
+        failure = f;
+    }
+
+    private void wakeEveryone() {
+        lock.lock();
+        try {
+            space.signalAll();
+            durableAdvanced.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes (and forces) what was appended, then stops the writer thread. Appends after close fail. Returns
+     * normally even if the journal had stopped on a failure; {@link #failure()} tells.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closing = true;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.switchgate.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+
+/**
+ * A {@link ChannelFactory} whose channels behave like real files until a fault is armed: then every write (a full
+ * disk) or every force (a failing disk) throws, as the operating system would.
+ */
+final class FaultyChannels implements ChannelFactory {
+    volatile boolean failWrites;
+    volatile boolean failForces;
+    /** Creating a file fails (a full disk when a new segment is made). */
+    volatile boolean failCreates;
+    volatile int writes;
+    volatile int forces;
+
+    @Override
+    public FileChannel open(Path path, OpenOption... options) throws IOException {
+        if (failCreates && java.util.Arrays.asList(options).contains(java.nio.file.StandardOpenOption.CREATE_NEW)) {
+            throw new IOException("No space left on device");
+        }
+        return new Faulty(FileChannel.open(path, options));
+    }
+
+    private final class Faulty extends FileChannel {
+        private final FileChannel real;
+
+        Faulty(FileChannel real) {
+            this.real = real;
+        }
+
+        private void checkWrite() throws IOException {
+            writes++;
+            if (failWrites) {
+                throw new IOException("No space left on device");
+            }
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return real.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            return real.read(dsts, offset, length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            checkWrite();
+            return real.write(src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            checkWrite();
+            return real.write(srcs, offset, length);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return real.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            real.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return real.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            checkWrite();
+            real.truncate(size);
+            return this;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            forces++;
+            if (failForces) {
+                throw new IOException("Input/output error");
+            }
+            real.force(metaData);
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return real.transferTo(position, count, target);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+            checkWrite();
+            return real.transferFrom(src, position, count);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return real.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            checkWrite();
+            return real.write(src, position);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            throw new UnsupportedOperationException("the journal does not map files");
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return real.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return real.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            real.close();
+        }
+    }
+}
