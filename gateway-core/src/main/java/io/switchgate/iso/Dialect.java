@@ -156,6 +156,11 @@ public final class Dialect {
         return n < 0 || n > IsoMessage.MAX_FIELD ? null : fields[n];
     }
 
+    /** The spec of field n, 0..192 (no range check: for the pack path, whose numbers come from the bitmap). */
+    FieldSpec spec(int n) {
+        return fields[n];
+    }
+
     /** All defined field specs, ascending. */
     public List<FieldSpec> fields() {
         List<FieldSpec> l = new ArrayList<>();
@@ -468,11 +473,25 @@ public final class Dialect {
         String mti = m.getMti();
         if (mti == null) throw new IsoException(0, 0, "message has no MTI");
         if (mti.length() != 4) throw new IsoException(0, 0, "MTI must have 4 digits");
-        for (int i = 0; i < 4; i++) {
-            char c = mti.charAt(i);
-            if (c < '0' || c > '9') throw new IsoException(0, 0, "MTI must have 4 digits");
+        int d0 = mti.charAt(0) - '0', d1 = mti.charAt(1) - '0', d2 = mti.charAt(2) - '0', d3 = mti.charAt(3) - '0';
+        if ((d0 | d1 | d2 | d3) < 0 || d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9) {
+            throw new IsoException(0, 0, "MTI must have 4 digits");
         }
-        return FieldCodec.encodeText(mtiSpec, mti, out, pos, 0);
+        switch (mtiSpec.encoding()) { // the two common layouts directly; the MTI is on every message
+            case BCD_LEFT:
+            case BCD_RIGHT:
+                out[pos] = (byte) (d0 << 4 | d1);
+                out[pos + 1] = (byte) (d2 << 4 | d3);
+                return pos + 2;
+            case ASCII:
+                out[pos] = (byte) ('0' + d0);
+                out[pos + 1] = (byte) ('0' + d1);
+                out[pos + 2] = (byte) ('0' + d2);
+                out[pos + 3] = (byte) ('0' + d3);
+                return pos + 4;
+            default:
+                return FieldCodec.encodeText(mtiSpec, mti, out, pos, 0);
+        }
     }
 
     /** Packs a message built in code (or parsed with another dialect) field by field; see {@link FramePacker} for the rest. */

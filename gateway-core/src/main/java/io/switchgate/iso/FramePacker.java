@@ -77,9 +77,9 @@ final class FramePacker {
                 long mask = 1L << bit;
                 bits &= bits - 1;
                 int n = (w << 6) + bit + 1;
-                FieldSpec f = d.field(n);
-                if (f == null) throw new IsoException(n, pos, "field " + n + " is not defined in dialect " + d.name());
                 if ((set & mask) != 0) {
+                    FieldSpec f = d.spec(n);
+                    if (f == null) throw new IsoException(n, pos, "field " + n + " is not defined in dialect " + d.name());
                     while (keys[ki] < n) ki++;
                     int size = sizeOf(f, values[ki], pos);
                     steps[c++] = -1 - ki;
@@ -88,9 +88,10 @@ final class FramePacker {
                     runEnd = -1;
                     continue;
                 }
+                // still as parsed, so defined in this dialect; its spec is needed only to measure it in a frame with gaps
                 int rank = m.rankOf(n);
                 int start = starts[rank];
-                int end = m.gapless ? (rank + 1 < starts.length ? starts[rank + 1] : m.limit) : FieldCodec.endAt(f, m.buf, start);
+                int end = m.gapless ? (rank + 1 < starts.length ? starts[rank + 1] : m.limit) : FieldCodec.endAt(d.spec(n), m.buf, start);
                 if (start == runEnd) {
                     steps[c - 1] += end - start; // the field follows the open run in the frame: extend it
                 } else {
@@ -140,24 +141,23 @@ final class FramePacker {
                 System.arraycopy(frame, a, out, pos, len);
             } else {
                 int k = -1 - a;
-                encode(d.field(m.keys[k]), m.values[k], p, out, pos, end, pos - off);
+                encode(d.spec(m.keys[k]), m.values[k], len, p, out, pos, end, pos - off);
             }
             pos += len;
         }
     }
 
     /**
-     * Encodes a set value at {@code pos}. A long BCD value needs working room just after its bytes; inside the
+     * Encodes a set value of {@code size} bytes (as planned) at {@code pos}. A long BCD value needs working room just after its bytes; inside the
      * message that room is where later fields go (written afterwards), past its end it is the spare buffer's.
      */
-    private static void encode(FieldSpec f, Object v, Plan p, byte[] out, int pos, int end, int off) {
+    private static void encode(FieldSpec f, Object v, int size, Plan p, byte[] out, int pos, int end, int off) {
         if (f.isBinary()) {
             FieldCodec.encodeBinary(f, binary(f, v, off), out, pos);
             return;
         }
         String t = text(v);
         int room = FieldCodec.bcdScratch(f, t);
-        int size = FieldCodec.sizeText(f, t, off);
         if (pos + size + room <= end) {
             FieldCodec.encodeText(f, t, out, pos, off);
             return;
