@@ -156,6 +156,11 @@ public final class Dialect {
         return n < 0 || n > IsoMessage.MAX_FIELD ? null : fields[n];
     }
 
+    /** The spec of field n, 0..192 (no range check: for the pack path, whose numbers come from the bitmap). */
+    FieldSpec spec(int n) {
+        return fields[n];
+    }
+
     /** All defined field specs, ascending. */
     public List<FieldSpec> fields() {
         List<FieldSpec> l = new ArrayList<>();
@@ -228,11 +233,14 @@ public final class Dialect {
         if (pos != end) {
             throw new IsoException(-1, pos - offset, (end - pos) + " unexpected bytes after the last field");
         }
-        return view(data, offset, ter ? 24 : (w0raw & 1L) != 0 ? 16 : 8, w0, w1, w2, starts);
+        return view(data, offset, ter ? 24 : (w0raw & 1L) != 0 ? 16 : 8, w0, w1, w2, starts, end);
     }
 
-    /** A lazy message over {@code data}: the fields present (bitmap words) and where each starts. */
-    private IsoMessage view(byte[] data, int offset, int bitmapBytes, long w0, long w1, long w2, int[] starts) {
+    /**
+     * A lazy message over {@code data}: the fields present (bitmap words) and where each starts. {@code limit} is
+     * the end of the frame when every field of it was kept (then each field ends where the next starts), else -1.
+     */
+    private IsoMessage view(byte[] data, int offset, int bitmapBytes, long w0, long w1, long w2, int[] starts, int limit) {
         IsoMessage m = new IsoMessage();
         m.dialect = this;
         m.buf = data;
@@ -243,6 +251,8 @@ public final class Dialect {
         m.b1 = m.p1 = w1;
         m.b2 = m.p2 = w2;
         m.starts = starts;
+        m.gapless = limit >= 0;
+        m.limit = limit;
         return m;
     }
 
@@ -324,7 +334,8 @@ public final class Dialect {
                     }
                 }
             }
-            return view(data, offset, ter ? 24 : (w0raw & 1L) != 0 ? 16 : 8, read[0], read[1], read[2], starts);
+            // fields left out leave gaps between the kept ones: no frame end to give
+            return view(data, offset, ter ? 24 : (w0raw & 1L) != 0 ? 16 : 8, read[0], read[1], read[2], starts, -1);
         } catch (RuntimeException unreadable) {
             return null;
         }
@@ -387,6 +398,7 @@ public final class Dialect {
 
     /** Packs the message; IsoException (field, offset) if a value does not fit its spec. */
     public byte[] pack(IsoMessage m) {
+        if (FramePacker.applies(this, m)) return FramePacker.pack(this, m);
         Scratch s = SCRATCH.get();
         int len = write(m, s);
         return java.util.Arrays.copyOf(s.buf, len);
@@ -394,6 +406,7 @@ public final class Dialect {
 
     /** Packs into {@code dst} at {@code off}; returns the number of bytes written. IsoException if dst is too small. */
     public int pack(IsoMessage m, byte[] dst, int off) {
+        if (FramePacker.applies(this, m)) return FramePacker.pack(this, m, dst, off);
         Scratch s = SCRATCH.get();
         int len = write(m, s);
         if (off < 0 || dst.length - off < len) throw new IsoException(-1, 0, "destination too small: need " + len + " bytes");
@@ -403,6 +416,7 @@ public final class Dialect {
 
     /** The number of bytes {@link #pack} produces (packs into the per-thread buffer). */
     public int packedSize(IsoMessage m) {
+        if (FramePacker.applies(this, m)) return FramePacker.pack(this, m).length;
         return write(m, SCRATCH.get());
     }
 
@@ -440,26 +454,51 @@ public final class Dialect {
         return IsoMessage.mtiString(d0, d1, d2, d3);
     }
 
-    private int write(IsoMessage m, Scratch s) {
-        final boolean raw = m.buf != null && m.dialect == this;
-        int pos = 0;
-        byte[] out = s.buf;
-        if (raw && m.mtiRaw) {
-            int len = FieldCodec.contentBytes(mtiSpec, 4);
-            System.arraycopy(m.buf, m.base, out, 0, len);
-            pos = len;
-        } else {
-            String mti = m.getMti();
-            if (mti == null) throw new IsoException(0, 0, "message has no MTI");
-            if (mti.length() != 4) throw new IsoException(0, 0, "MTI must have 4 digits");
-            for (int i = 0; i < 4; i++) {
-                char c = mti.charAt(i);
-                if (c < '0' || c > '9') throw new IsoException(0, 0, "MTI must have 4 digits");
-            }
-            pos = FieldCodec.encodeText(mtiSpec, mti, out, 0, 0);
+    /** Bytes of the MTI on the wire. */
+    int mtiBytes() {
+        return FieldCodec.contentBytes(mtiSpec, 4);
+    }
+
+    boolean hexBitmap() {
+        return hexBitmap;
+    }
+
+    /** Writes the MTI at {@code pos} (copied when it is still the parsed bytes of this dialect); returns the position after it. */
+    int writeMti(IsoMessage m, byte[] out, int pos) {
+        if (m.mtiRaw && FramePacker.applies(this, m)) {
+            int len = mtiBytes();
+            System.arraycopy(m.buf, m.base, out, pos, len);
+            return pos + len;
         }
+        String mti = m.getMti();
+        if (mti == null) throw new IsoException(0, 0, "message has no MTI");
+        if (mti.length() != 4) throw new IsoException(0, 0, "MTI must have 4 digits");
+        int d0 = mti.charAt(0) - '0', d1 = mti.charAt(1) - '0', d2 = mti.charAt(2) - '0', d3 = mti.charAt(3) - '0';
+        if ((d0 | d1 | d2 | d3) < 0 || d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9) {
+            throw new IsoException(0, 0, "MTI must have 4 digits");
+        }
+        switch (mtiSpec.encoding()) { // the two common layouts directly; the MTI is on every message
+            case BCD_LEFT:
+            case BCD_RIGHT:
+                out[pos] = (byte) (d0 << 4 | d1);
+                out[pos + 1] = (byte) (d2 << 4 | d3);
+                return pos + 2;
+            case ASCII:
+                out[pos] = (byte) ('0' + d0);
+                out[pos + 1] = (byte) ('0' + d1);
+                out[pos + 2] = (byte) ('0' + d2);
+                out[pos + 3] = (byte) ('0' + d3);
+                return pos + 4;
+            default:
+                return FieldCodec.encodeText(mtiSpec, mti, out, pos, 0);
+        }
+    }
+
+    /** Packs a message built in code (or parsed with another dialect) field by field; see {@link FramePacker} for the rest. */
+    private int write(IsoMessage m, Scratch s) {
+        byte[] out = s.buf;
+        int pos = writeMti(m, out, 0);
         int nb = bitmapSize(m);
-        if (raw && m.parsedBitmapBytes > nb) nb = m.parsedBitmapBytes; // repack as received (e.g. an empty secondary bitmap)
         long w0 = m.b0, w1 = m.b1, w2 = m.b2;
         if (nb >= 16) w0 |= 1L;
         if (nb >= 24) w1 |= 1L;
@@ -482,14 +521,6 @@ public final class Dialect {
                     while (keys[ki] < n) ki++;
                     v = values[ki];
                 }
-                if (v == null && raw) {
-                    int start = m.startOf(n);
-                    int len = FieldCodec.endAt(f, m.buf, start) - start;
-                    out = ensure(s, pos, len);
-                    System.arraycopy(m.buf, start, out, pos, len);
-                    pos += len;
-                    continue;
-                }
                 if (v == null) v = f.isBinary() ? m.getBytes(n) : Codes.latin1(m.getString(n)); // parsed with another dialect
                 if (f.isBinary()) {
                     byte[] b = v instanceof byte[] ? (byte[]) v : FieldCodec.unhex(f, (String) v, pos);
@@ -505,7 +536,8 @@ public final class Dialect {
         return pos;
     }
 
-    private int bitmapSize(IsoMessage m) {
+    /** The smallest bitmap (8, 16 or 24 bytes) that holds the message's fields; IsoException if the dialect has none that big. */
+    int bitmapSize(IsoMessage m) {
         if (m.b2 != 0) {
             if (bitmapBytes < 24) {
                 int n = 129 + Long.numberOfTrailingZeros(m.b2);
@@ -524,7 +556,7 @@ public final class Dialect {
         return 8;
     }
 
-    private int writeBitmapWord(long internal, byte[] out, int pos) {
+    int writeBitmapWord(long internal, byte[] out, int pos) {
         long v = Long.reverse(internal);
         if (!hexBitmap) {
             for (int i = 7; i >= 0; i--) {

@@ -38,6 +38,8 @@ public final class IsoMessage {
     int parsedBitmapBytes; // bitmap size on the wire (8/16/24): kept on repack, even if a secondary bitmap was empty
     long p0, p1, p2;   // fields present when parsed (for ranking into starts)
     int[] starts;      // absolute start offset of each parsed field, in field order
+    boolean gapless;   // every field of the frame was kept: field k ends where field k+1 starts, the last at limit
+    int limit;         // end (exclusive) of the frame when gapless
 
     public IsoMessage() {
     }
@@ -107,13 +109,18 @@ public final class IsoMessage {
 
     /** Start offset (absolute, in buf) of parsed field n. Precondition: n was parsed. */
     int startOf(int n) {
+        return starts[rankOf(n)];
+    }
+
+    /** Index of parsed field n in {@link #starts}: the number of parsed fields below it. */
+    int rankOf(int n) {
         int i = n - 1;
         long below = (1L << (i & 63)) - 1;
         int r;
         if (i < 64) r = Long.bitCount(p0 & below);
         else if (i < 128) r = Long.bitCount(p0) + Long.bitCount(p1 & below);
         else r = Long.bitCount(p0) + Long.bitCount(p1) + Long.bitCount(p2 & below);
-        return starts[r];
+        return r;
     }
 
     /** The API-set value of field n (String or byte[]), or null if the field is absent or still the parsed bytes. */
@@ -280,6 +287,8 @@ public final class IsoMessage {
         p1 = o.p1;
         p2 = o.p2;
         starts = o.starts;
+        gapless = o.gapless;
+        limit = o.limit;
     }
 
     /**
