@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -127,6 +128,10 @@ public final class TerminalServer implements AutoCloseable {
                             return;
                         }
                         ChannelPipeline p = ch.pipeline();
+                        // A group commit releases many answers at once, each written by its own event-loop task:
+                        // one flush (one write system call) for all the answers written before the loop gets to it,
+                        // rather than one per answer.
+                        p.addLast("flushConsolidation", new FlushConsolidationHandler(256, true));
                         if (l.idleTimeoutSeconds() > 0) {
                             p.addLast("idle", new IdleStateHandler(0, 0, l.idleTimeoutSeconds(), TimeUnit.SECONDS));
                         }
