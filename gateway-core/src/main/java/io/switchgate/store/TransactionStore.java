@@ -29,6 +29,28 @@ public interface TransactionStore extends AutoCloseable {
      */
     List<RuntimeException> apply(List<ChangeSet> group);
 
+    // ---- projection of the journal (issue 14) ----
+
+    /**
+     * Writes {@code sets} as the projection of the journal records {@code afterSeq + 1 .. lastSeq}, in order and
+     * unconditionally (no version check: the ledger decided them already; a row takes the values of its last version
+     * in the batch), and sets the projection mark to {@code lastSeq}, all in one transaction. The mark moves only from
+     * {@code afterSeq}: a batch the store already has (mark at or past {@code lastSeq}) is not applied again and the
+     * result is false, so a tailer restarted from an old sequence applies nothing twice.
+     *
+     * @return true if applied; false if the store's mark already covers {@code lastSeq}
+     * @throws StoreException if the mark is anywhere else (a gap, or a batch that overlaps what is applied: the caller
+     *                        must re-read {@link #projectedSequence()}), or the commit fails (nothing applied)
+     */
+    default boolean applyProjected(List<ChangeSet> sets, long afterSeq, long lastSeq) {
+        throw new UnsupportedOperationException("applyProjected: " + getClass().getSimpleName() + " is not a projection");
+    }
+
+    /** The journal sequence of the last record applied by {@link #applyProjected} (0 before the first). */
+    default long projectedSequence() {
+        throw new UnsupportedOperationException("projectedSequence: " + getClass().getSimpleName() + " is not a projection");
+    }
+
     // ---- journal ----
     Optional<TxnRecord> findByRrn(String rrn);
 
