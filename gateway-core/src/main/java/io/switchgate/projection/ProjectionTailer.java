@@ -52,6 +52,8 @@ public final class ProjectionTailer implements AutoCloseable {
     private volatile long applied;
     private volatile RuntimeException failure;
     private volatile boolean stopping;
+    /** Set (before waiters are told) when the thread ends: for good on a failure, or closed. */
+    private volatile boolean threadEnded;
     private volatile Thread thread;
 
     /**
@@ -132,7 +134,7 @@ public final class ProjectionTailer implements AutoCloseable {
                 last = seq;
                 records++;
                 if (records == maxBatch || last == target) {
-                    if (!commit(batch, after, last)) return count; // the store had it: start again from its mark
+                    if (!commit(batch, after, last)) return count; // the store had some: start again from its mark
                     count += last - after;
                     after = last;
                     records = 0;
@@ -153,7 +155,7 @@ public final class ProjectionTailer implements AutoCloseable {
         }
     }
 
-    /** @return false if the store already had this batch (its mark is past it); {@link #applied} is its mark then */
+    /** @return false if the store already had some of this batch (nothing applied); {@link #applied} is its mark then */
     private boolean commit(List<ChangeSet> batch, long after, long last) {
         boolean done;
         try {
@@ -184,7 +186,8 @@ public final class ProjectionTailer implements AutoCloseable {
     }
 
     /**
-     * Waits until the store has every record up to {@code seq}, the tailer's thread stopped for good, or the time is up.
+     * Waits until the store has every record up to {@code seq}, the tailer's thread ended (stopped for good, or closed),
+     * or the time is up.
      *
      * @return true if the store has them
      */
@@ -193,7 +196,7 @@ public final class ProjectionTailer implements AutoCloseable {
         synchronized (progress) {
             while (applied < seq) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || (thread != null && !thread.isAlive())) return false;
+                if (left <= 0 || threadEnded) return false;
                 TimeUnit.NANOSECONDS.timedWait(progress, left);
             }
             return true;
@@ -223,15 +226,21 @@ public final class ProjectionTailer implements AutoCloseable {
             } catch (ChangeSetFormatException | JournalCorruptException e) {
                 failure = e;
                 log.error("projection tailer stopped for good at journal sequence {}: {}", applied, e.getMessage());
-                synchronized (progress) {
-                    progress.notifyAll();
-                }
+                endThread();
                 return;
             } catch (RuntimeException e) {
                 failure = e;
                 log.warn("projection tailer: {} (retrying from the store's mark, {})", e.getMessage(), applied);
                 LockSupport.parkNanos(this, retryNanos);
             }
+        }
+        endThread();
+    }
+
+    private void endThread() {
+        synchronized (progress) {
+            threadEnded = true;
+            progress.notifyAll();
         }
     }
 
@@ -246,9 +255,6 @@ public final class ProjectionTailer implements AutoCloseable {
             t.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        synchronized (progress) {
-            progress.notifyAll();
         }
     }
 }

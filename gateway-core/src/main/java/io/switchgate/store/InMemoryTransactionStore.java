@@ -92,10 +92,11 @@ public final class InMemoryTransactionStore implements TransactionStore {
         writeLock.lock();
         try {
             long mark = projectedSequence;
-            if (mark >= lastSeq) return false;
-            if (mark != afterSeq) {
+            if (mark > afterSeq) return false;
+            if (mark < afterSeq) {
                 throw new StoreException("projection out of step: the store has journal records up to " + mark
-                        + ", the batch covers " + (afterSeq + 1) + ".." + lastSeq + " (re-read the mark and tail from there)");
+                        + ", the batch covers " + (afterSeq + 1) + ".." + lastSeq + ": records " + (mark + 1) + ".."
+                        + afterSeq + " would be skipped (re-read the mark and tail from there)");
             }
             for (ChangeSet set : sets) write(set);
             projectedSequence = lastSeq;

@@ -34,8 +34,8 @@ final class JdbcProjectionWriter {
      * Compare-and-set of the mark: {@code afterSeq -> lastSeq}. Runs first in the transaction, so that on PostgreSQL a
      * second tailer on the same database waits on the mark's row lock and then finds it moved.
      *
-     * @return true if this transaction now owns the batch; false if the store already has it
-     * @throws StoreException if the mark is neither {@code afterSeq} nor at or past {@code lastSeq}
+     * @return true if this transaction now owns the batch; false if the store has some or all of it already
+     * @throws StoreException if the mark is before {@code afterSeq}: applying would skip records
      */
     static boolean moveMark(Connection c, long afterSeq, long lastSeq) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE projection_mark SET seq = ? WHERE id = 1 AND seq = ?")) {
@@ -44,9 +44,10 @@ final class JdbcProjectionWriter {
             if (ps.executeUpdate() == 1) return true;
         }
         long mark = readMark(c);
-        if (mark >= lastSeq) return false;
+        if (mark > afterSeq) return false;
         throw new StoreException("projection out of step: the store has journal records up to " + mark
-                + ", the batch covers " + (afterSeq + 1) + ".." + lastSeq + " (re-read the mark and tail from there)");
+                + ", the batch covers " + (afterSeq + 1) + ".." + lastSeq + ": records " + (mark + 1) + ".." + afterSeq
+                + " would be skipped (re-read the mark and tail from there)");
     }
 
     static long readMark(Connection c) throws SQLException {

@@ -35,12 +35,13 @@ public interface TransactionStore extends AutoCloseable {
      * Writes {@code sets} as the projection of the journal records {@code afterSeq + 1 .. lastSeq}, in order and
      * unconditionally (no version check: the ledger decided them already; a row takes the values of its last version
      * in the batch), and sets the projection mark to {@code lastSeq}, all in one transaction. The mark moves only from
-     * {@code afterSeq}: a batch the store already has (mark at or past {@code lastSeq}) is not applied again and the
-     * result is false, so a tailer restarted from an old sequence applies nothing twice.
+     * {@code afterSeq}: if the store already has any of the batch (its mark is past {@code afterSeq}: another tailer,
+     * or a commit this one saw fail) nothing is applied and the result is false; the caller re-reads
+     * {@link #projectedSequence()} and goes on from there. So a tailer run from an old sequence applies nothing twice.
      *
-     * @return true if applied; false if the store's mark already covers {@code lastSeq}
-     * @throws StoreException if the mark is anywhere else (a gap, or a batch that overlaps what is applied: the caller
-     *                        must re-read {@link #projectedSequence()}), or the commit fails (nothing applied)
+     * @return true if applied; false if the store's mark is already past {@code afterSeq} (nothing applied)
+     * @throws StoreException if the mark is before {@code afterSeq} (records would be skipped), or the commit fails
+     *                        (nothing applied)
      */
     default boolean applyProjected(List<ChangeSet> sets, long afterSeq, long lastSeq) {
         throw new UnsupportedOperationException("applyProjected: " + getClass().getSimpleName() + " is not a projection");
