@@ -46,6 +46,8 @@ public final class InMemoryTransactionStore implements TransactionStore {
     private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
 
     private volatile boolean closed;
+    /** The projection mark (issue 14); written under {@link #writeLock}. */
+    private volatile long projectedSequence;
 
     @Override
     public boolean exclusive() {
@@ -74,6 +76,40 @@ public final class InMemoryTransactionStore implements TransactionStore {
             writeLock.unlock();
         }
         return result;
+    }
+
+    /**
+     * The projection's write (see {@link TransactionStore#applyProjected}): every set in order, unconditionally (a row
+     * takes its last version), and the mark, under the write lock; nothing is checked but the mark.
+     */
+    @Override
+    public boolean applyProjected(List<ChangeSet> sets, long afterSeq, long lastSeq) {
+        checkOpen();
+        if (lastSeq <= afterSeq || afterSeq < 0) {
+            throw new IllegalArgumentException("a projected batch covers sequences after " + afterSeq + " up to " + lastSeq
+                    + ": the last must be greater than the first");
+        }
+        writeLock.lock();
+        try {
+            long mark = projectedSequence;
+            if (mark > afterSeq) return false;
+            if (mark < afterSeq) {
+                throw new StoreException("projection out of step: the store has journal records up to " + mark
+                        + ", the batch covers " + (afterSeq + 1) + ".." + lastSeq + ": records " + (mark + 1) + ".."
+                        + afterSeq + " would be skipped (re-read the mark and tail from there)");
+            }
+            for (ChangeSet set : sets) write(set);
+            projectedSequence = lastSeq;
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public long projectedSequence() {
+        checkOpen();
+        return projectedSequence;
     }
 
     /** Verifies every row of the set against the current rows and the set's own earlier rows. */

@@ -36,6 +36,8 @@ final class JdbcTable<R> {
     final String insertSql;
     final String updateSql;
     final String selectSql;
+    /** The projection's update: every non-key column, by key alone, no version check (the ledger already decided). */
+    final String overwriteSql;
     private final Function<R, Object[]> values;
     private final ToLongFunction<R> version;
     private final Function<R, String> describeKey;
@@ -78,6 +80,20 @@ final class JdbcTable<R> {
         upd.append(where).append(" AND version = ?");
         this.updateSql = upd.toString();
         this.selectSql = "SELECT " + cols + " FROM " + name;
+        this.overwriteSql = upd.substring(0, upd.length() - " AND version = ?".length());
+    }
+
+    /** The primary key's values, as a map key (equal for two versions of one row). */
+    java.util.List<Object> key(R r) {
+        return java.util.Arrays.asList(java.util.Arrays.copyOf(values.apply(r), pkCount));
+    }
+
+    /** SET non-key columns (version included) WHERE key: {@link #overwriteSql}. */
+    void bindOverwrite(PreparedStatement ps, R r) throws SQLException {
+        Object[] v = values.apply(r);
+        int p = 1;
+        for (int i = pkCount; i < columns.length; i++) bind(ps, p++, columns[i].kind(), v[i]);
+        for (int i = 0; i < pkCount; i++) bind(ps, p++, columns[i].kind(), v[i]);
     }
 
     long version(R r) {

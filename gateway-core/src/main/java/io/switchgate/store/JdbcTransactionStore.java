@@ -569,6 +569,52 @@ public final class JdbcTransactionStore implements TransactionStore {
         return new StoreException(what + ": rejected by the database, SQLState " + state + " code " + code);
     }
 
+    // ====================================================================== projection (issue 14)
+
+    /**
+     * See {@link TransactionStore#applyProjected} and {@link JdbcProjectionWriter}. One transaction: the mark's
+     * compare-and-set, then the rows. On an H2 file this bypasses the journal log on purpose: the file journal is the
+     * source, so a crash that loses the last projected commits (H2 writes its pages in the background) loses their
+     * mark with them, and the tailer applies them again.
+     */
+    @Override
+    public boolean applyProjected(List<ChangeSet> sets, long afterSeq, long lastSeq) {
+        if (lastSeq <= afterSeq || afterSeq < 0) {
+            throw new IllegalArgumentException("a projected batch covers sequences after " + afterSeq + " up to " + lastSeq
+                    + ": the last must be greater than the first");
+        }
+        if (writeLock != null) writeLock.lock();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (!JdbcProjectionWriter.moveMark(c, afterSeq, lastSeq)) {
+                    c.rollback();
+                    return false;
+                }
+                JdbcProjectionWriter.write(c, sets);
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("projection of journal records " + (afterSeq + 1) + ".." + lastSeq + " failed on "
+                    + safeUrl + ": SQLState " + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")", e);
+        } finally {
+            if (writeLock != null) writeLock.unlock();
+        }
+    }
+
+    @Override
+    public long projectedSequence() {
+        try (Connection c = dataSource.getConnection()) {
+            return JdbcProjectionWriter.readMark(c);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read projection_mark on " + safeUrl + ": SQLState " + e.getSQLState(), e);
+        }
+    }
+
     // ====================================================================== sequences
 
     @Override

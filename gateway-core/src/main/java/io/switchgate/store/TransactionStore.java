@@ -29,6 +29,29 @@ public interface TransactionStore extends AutoCloseable {
      */
     List<RuntimeException> apply(List<ChangeSet> group);
 
+    // ---- projection of the journal (issue 14) ----
+
+    /**
+     * Writes {@code sets} as the projection of the journal records {@code afterSeq + 1 .. lastSeq}, in order and
+     * unconditionally (no version check: the ledger decided them already; a row takes the values of its last version
+     * in the batch), and sets the projection mark to {@code lastSeq}, all in one transaction. The mark moves only from
+     * {@code afterSeq}: if the store already has any of the batch (its mark is past {@code afterSeq}: another tailer,
+     * or a commit this one saw fail) nothing is applied and the result is false; the caller re-reads
+     * {@link #projectedSequence()} and goes on from there. So a tailer run from an old sequence applies nothing twice.
+     *
+     * @return true if applied; false if the store's mark is already past {@code afterSeq} (nothing applied)
+     * @throws StoreException if the mark is before {@code afterSeq} (records would be skipped), or the commit fails
+     *                        (nothing applied)
+     */
+    default boolean applyProjected(List<ChangeSet> sets, long afterSeq, long lastSeq) {
+        throw new UnsupportedOperationException("applyProjected: " + getClass().getSimpleName() + " is not a projection");
+    }
+
+    /** The journal sequence of the last record applied by {@link #applyProjected} (0 before the first). */
+    default long projectedSequence() {
+        throw new UnsupportedOperationException("projectedSequence: " + getClass().getSimpleName() + " is not a projection");
+    }
+
     // ---- journal ----
     Optional<TxnRecord> findByRrn(String rrn);
 

@@ -32,6 +32,8 @@ public class ForwardingStore implements TransactionStore {
     @Override public Optional<MerchantDayTotal> findDayTotal(String merchantId, LocalDate day) { return inner.findDayTotal(merchantId, day); }
     @Override public List<StatusEvent> events(String subjectKind, String subjectId) { return inner.events(subjectKind, subjectId); }
     @Override public long reserveSequence(String name, int count) { return inner.reserveSequence(name, count); }
+    @Override public boolean applyProjected(List<ChangeSet> sets, long afterSeq, long lastSeq) { return inner.applyProjected(sets, afterSeq, lastSeq); }
+    @Override public long projectedSequence() { return inner.projectedSequence(); }
     @Override public boolean isHealthy() { return inner.isHealthy(); }
     @Override public void close() { inner.close(); }
 }

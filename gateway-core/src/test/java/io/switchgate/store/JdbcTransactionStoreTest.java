@@ -59,7 +59,7 @@ class JdbcTransactionStoreTest {
         }
         assertEquals(List.of("cards.masked_pan", "cards.pan_hash", "transactions.masked_pan", "transactions.pan_hash"),
                 panColumns.stream().sorted().toList());
-        assertEquals(11, tables); // 8 tables + saf_messages + journal_mark + schema_version
+        assertEquals(12, tables); // 8 tables + saf_messages + journal_mark + projection_mark + schema_version
     }
 
     @Test

@@ -1,0 +1,260 @@
+package io.switchgate.projection;
+
+import io.switchgate.journal.JournalCorruptException;
+import io.switchgate.journal.JournalException;
+import io.switchgate.journal.JournalReader;
+import io.switchgate.store.ChangeSet;
+import io.switchgate.store.TransactionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Makes a {@link TransactionStore} the projection of a journal (issue 14): reads the journal's change-set records
+ * ({@link ChangeSetCodec#RECORD_TYPE}) from the store's mark on, up to the journal's durable sequence, and applies
+ * them in batches through {@link TransactionStore#applyProjected}, which moves the mark in the same transaction.
+ *
+ * <p>Idempotent: the store's mark is the only truth of what is applied. The tailer starts from it, and the store moves
+ * it only from the sequence the batch follows (compare-and-set), so a restart re-applies exactly what the store lacks
+ * and a tailer with a stale idea of the mark (a second one, or one whose commit was in doubt) applies nothing twice.
+ * Records of other types are skipped, but the mark passes them.
+ *
+ * <p>Two ways to run: {@link #catchUp()} (a call: everything durable now), or {@link #start()} (a thread that follows
+ * the journal: catches up, then parks for {@code idleParkNanos} or until {@link #wakeUp()}). Only records up to the
+ * durable sequence are read: a record past it may still be half written.
+ *
+ * <p>Failures: a record that does not decode ({@link ChangeSetFormatException}) or a corrupt journal stops the thread
+ * for good ({@link #failure()}): retrying cannot help, and skipping would lose money movements from the tables. A
+ * store failure (database down) is retried by the thread after {@code retryNanos}, from the store's mark as it is then.
+ */
+public final class ProjectionTailer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProjectionTailer.class);
+
+    private final Path journalDir;
+    private final LongSupplier durableSequence;
+    private final TransactionStore store;
+    private final int maxBatch;
+    private final long idleParkNanos;
+    private final long retryNanos;
+
+    /** Guards {@link #catchUp()}: one pass at a time. */
+    private final Object passLock = new Object();
+    /** Notified whenever {@link #applied} moves, for {@link #awaitApplied}. */
+    private final Object progress = new Object();
+    private volatile long applied;
+    private volatile RuntimeException failure;
+    private volatile boolean stopping;
+    /** Set (before waiters are told) when the thread ends: for good on a failure, or closed. */
+    private volatile boolean threadEnded;
+    private volatile Thread thread;
+
+    /**
+     * @param durableSequence the journal's durable sequence ({@code JournalWriter::durableSequence}); nothing past it is read
+     * @param maxBatch        journal records per store transaction, at most
+     */
+    public ProjectionTailer(Path journalDir, LongSupplier durableSequence, TransactionStore store, int maxBatch) {
+        this(journalDir, durableSequence, store, maxBatch, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
+    }
+
+    public ProjectionTailer(Path journalDir, LongSupplier durableSequence, TransactionStore store, int maxBatch,
+                            long idleParkNanos, long retryNanos) {
+        if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1, not " + maxBatch);
+        this.journalDir = journalDir;
+        this.durableSequence = durableSequence;
+        this.store = store;
+        this.maxBatch = maxBatch;
+        this.idleParkNanos = idleParkNanos;
+        this.retryNanos = retryNanos;
+        this.applied = store.projectedSequence();
+    }
+
+    /** The journal sequence of the last record the store has (as this tailer last knew it). */
+    public long appliedSequence() {
+        return applied;
+    }
+
+    /** Journal records durable but not yet in the store: for {@code /health} and {@code /metrics}. */
+    public long lag() {
+        return Math.max(0, durableSequence.getAsLong() - applied);
+    }
+
+    /** What stopped the following thread for good, or the last store failure it is retrying; null if none. */
+    public RuntimeException failure() {
+        return failure;
+    }
+
+    /**
+     * Applies every record up to the journal's durable sequence as it is when called.
+     *
+     * @return the number of journal records this call applied (of every type the mark passed; not those the store
+     *         turned out to have already)
+     * @throws ChangeSetFormatException a change-set record that does not decode (named by its sequence)
+     * @throws io.switchgate.store.StoreException the store failed; what it committed before stays, the rest is
+     *                                            applied by the next call
+     */
+    public long catchUp() {
+        synchronized (passLock) {
+            long target = durableSequence.getAsLong();
+            long count = 0;
+            while (applied < target) count += pass(target);
+            return count;
+        }
+    }
+
+    /**
+     * One reader from the mark to {@code target}, or until the store says it already had a batch.
+     *
+     * @return the records applied
+     */
+    private long pass(long target) {
+        long after = applied;
+        List<ChangeSet> batch = new ArrayList<>(Math.min(maxBatch, 1024));
+        long count = 0;
+        try (JournalReader reader = JournalReader.open(journalDir, after + 1)) {
+            long last = after;
+            int records = 0;
+            while (last < target) {
+                if (!reader.next()) {
+                    throw new JournalException("journal in " + journalDir + " ends at sequence " + last
+                            + " but is durable up to " + target);
+                }
+                long seq = reader.sequence();
+                if (seq != last + 1) {
+                    throw new JournalCorruptException("journal in " + journalDir + ": sequence " + seq + " follows " + last);
+                }
+                if (reader.type() == ChangeSetCodec.RECORD_TYPE) batch.add(decode(seq, reader));
+                last = seq;
+                records++;
+                if (records == maxBatch || last == target) {
+                    if (!commit(batch, after, last)) return count; // the store had some: start again from its mark
+                    count += last - after;
+                    after = last;
+                    records = 0;
+                    batch.clear();
+                }
+            }
+            return count;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the journal in " + journalDir + " from sequence " + (after + 1), e);
+        }
+    }
+
+    private ChangeSet decode(long seq, JournalReader reader) {
+        try {
+            return ChangeSetCodec.decode(reader.payload());
+        } catch (ChangeSetFormatException e) {
+            throw new ChangeSetFormatException("journal record " + seq + " in " + journalDir + ": " + e.getMessage());
+        }
+    }
+
+    /** @return false if the store already had some of this batch (nothing applied); {@link #applied} is its mark then */
+    private boolean commit(List<ChangeSet> batch, long after, long last) {
+        boolean done;
+        try {
+            done = store.applyProjected(batch, after, last);
+        } catch (RuntimeException e) {
+            // The commit may or may not have landed (a lost connection): only the store knows.
+            setApplied(readMarkAfterFailure(e));
+            throw e;
+        }
+        setApplied(done ? last : store.projectedSequence());
+        return done;
+    }
+
+    private long readMarkAfterFailure(RuntimeException cause) {
+        try {
+            return store.projectedSequence();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            return applied;
+        }
+    }
+
+    private void setApplied(long seq) {
+        synchronized (progress) {
+            applied = seq;
+            progress.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the store has every record up to {@code seq}, the tailer's thread ended (stopped for good, or closed),
+     * or the time is up.
+     *
+     * @return true if the store has them
+     */
+    public boolean awaitApplied(long seq, long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (progress) {
+            while (applied < seq) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || threadEnded) return false;
+                TimeUnit.NANOSECONDS.timedWait(progress, left);
+            }
+            return true;
+        }
+    }
+
+    /** Starts the thread that follows the journal. */
+    public synchronized void start() {
+        if (thread != null) throw new IllegalStateException("projection tailer already started");
+        Thread t = new Thread(this::follow, "projection-tailer");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** Ends the thread's park at once (e.g. from a {@code DurableListener}): new records are durable. */
+    public void wakeUp() {
+        Thread t = thread;
+        if (t != null) LockSupport.unpark(t);
+    }
+
+    private void follow() {
+        while (!stopping) {
+            try {
+                if (catchUp() == 0) LockSupport.parkNanos(this, idleParkNanos);
+                failure = null;
+            } catch (ChangeSetFormatException | JournalCorruptException e) {
+                failure = e;
+                log.error("projection tailer stopped for good at journal sequence {}: {}", applied, e.getMessage());
+                endThread();
+                return;
+            } catch (RuntimeException e) {
+                failure = e;
+                log.warn("projection tailer: {} (retrying from the store's mark, {})", e.getMessage(), applied);
+                LockSupport.parkNanos(this, retryNanos);
+            }
+        }
+        endThread();
+    }
+
+    private void endThread() {
+        synchronized (progress) {
+            threadEnded = true;
+            progress.notifyAll();
+        }
+    }
+
+    /** Stops the thread (after the batch it is applying, if any); the store stays open. */
+    @Override
+    public void close() {
+        stopping = true;
+        Thread t = thread;
+        if (t == null) return;
+        LockSupport.unpark(t);
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

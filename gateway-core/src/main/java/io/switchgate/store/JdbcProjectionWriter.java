@@ -1,0 +1,128 @@
+package io.switchgate.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a batch of journaled change sets into the tables as the projection does (issue 14): unconditionally, inside
+ * the caller's transaction, together with the move of {@code projection_mark}.
+ *
+ * <p>Why not {@link JdbcTransactionStore#apply}'s SQL: its update carries {@code WHERE version = n - 1}, the check
+ * that lets the ledger's decision race another node's. The projection must not re-decide: the journal's order is the
+ * truth, so a row is <em>overwritten</em> by key. Per table, only the last version of each row in the batch is
+ * written (each row is complete, so the last one is the row); it is first updated by key and, where no row was
+ * updated, inserted: portable SQL (H2 and PostgreSQL alike, no MERGE / ON CONFLICT dialects), two JDBC batches per
+ * table. Status events have no key and are inserted, all of them, in order; the mark is what keeps them from being
+ * inserted twice.
+ */
+final class JdbcProjectionWriter {
+
+    private static final JdbcTable<?>[] TABLES = {JdbcTable.TRANSACTIONS, JdbcTable.CARDS, JdbcTable.TERMINALS,
+            JdbcTable.MERCHANTS, JdbcTable.BATCHES, JdbcTable.DAY_TOTALS};
+
+    private JdbcProjectionWriter() {
+    }
+
+    /**
+     * Compare-and-set of the mark: {@code afterSeq -> lastSeq}. Runs first in the transaction, so that on PostgreSQL a
+     * second tailer on the same database waits on the mark's row lock and then finds it moved.
+     *
+     * @return true if this transaction now owns the batch; false if the store has some or all of it already
+     * @throws StoreException if the mark is before {@code afterSeq}: applying would skip records
+     */
+    static boolean moveMark(Connection c, long afterSeq, long lastSeq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE projection_mark SET seq = ? WHERE id = 1 AND seq = ?")) {
+            ps.setLong(1, lastSeq);
+            ps.setLong(2, afterSeq);
+            if (ps.executeUpdate() == 1) return true;
+        }
+        long mark = readMark(c);
+        if (mark > afterSeq) return false;
+        throw new StoreException("projection out of step: the store has journal records up to " + mark
+                + ", the batch covers " + (afterSeq + 1) + ".." + lastSeq + ": records " + (mark + 1) + ".." + afterSeq
+                + " would be skipped (re-read the mark and tail from there)");
+    }
+
+    static long readMark(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT seq FROM projection_mark WHERE id = 1")) {
+            if (!rs.next()) throw new StoreException("projection_mark has no row: run migrate()");
+            return rs.getLong(1);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static void write(Connection c, List<ChangeSet> sets) throws SQLException {
+        for (int t = 0; t < TABLES.length; t++) {
+            JdbcTable<Object> table = (JdbcTable<Object>) TABLES[t];
+            Map<List<Object>, Object> last = new LinkedHashMap<>();
+            for (ChangeSet s : sets) {
+                for (Object r : rows(s, t)) last.put(table.key(r), r);
+            }
+            if (!last.isEmpty()) overwrite(c, table, new ArrayList<>(last.values()));
+        }
+        boolean anyEvent = false;
+        for (ChangeSet s : sets) anyEvent |= !s.events.isEmpty();
+        if (anyEvent) {
+            try (PreparedStatement ps = c.prepareStatement(JdbcTable.EVENT_INSERT)) {
+                for (ChangeSet s : sets) {
+                    for (StatusEvent e : s.events) {
+                        JdbcTable.bindEvent(ps, e);
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** Update by key; insert what no update found. One row per key in {@code rows}. */
+    private static void overwrite(Connection c, JdbcTable<Object> table, List<Object> rows) throws SQLException {
+        List<Object> missing = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(table.overwriteSql)) {
+            for (Object r : rows) {
+                table.bindOverwrite(ps, r);
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            if (counts.length != rows.size()) {
+                throw new StoreException(table.name + ": the driver reported " + counts.length + " update counts for "
+                        + rows.size() + " rows");
+            }
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == 0) {
+                    missing.add(rows.get(i));
+                } else if (counts[i] != 1) {
+                    // SUCCESS_NO_INFO (or a key that is not unique): we cannot tell which rows exist, so do not guess
+                    throw new StoreException(table.name + ": update count " + counts[i] + " for " + table.describe(rows.get(i)));
+                }
+            }
+        }
+        if (missing.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(table.insertSql)) {
+            for (Object r : missing) {
+                table.bindInsert(ps, r);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> rows(ChangeSet s, int table) {
+        return (List<Object>) (List<?>) switch (table) {
+            case 0 -> s.txns;
+            case 1 -> s.cards;
+            case 2 -> s.terminals;
+            case 3 -> s.merchants;
+            case 4 -> s.batches;
+            default -> s.dayTotals;
+        };
+    }
+}
