@@ -24,8 +24,6 @@ import java.util.Map;
  */
 final class JdbcProjectionWriter {
 
-    private static final JdbcTable<?>[] TABLES = {JdbcTable.TRANSACTIONS, JdbcTable.CARDS, JdbcTable.TERMINALS,
-            JdbcTable.MERCHANTS, JdbcTable.BATCHES, JdbcTable.DAY_TOTALS};
 
     private JdbcProjectionWriter() {
     }
@@ -59,11 +57,11 @@ final class JdbcProjectionWriter {
 
     @SuppressWarnings("unchecked")
     static void write(Connection c, List<ChangeSet> sets) throws SQLException {
-        for (int t = 0; t < TABLES.length; t++) {
-            JdbcTable<Object> table = (JdbcTable<Object>) TABLES[t];
+        for (int t = 0; t < JdbcTransactionStore.TABLES.length; t++) {
+            JdbcTable<Object> table = (JdbcTable<Object>) JdbcTransactionStore.TABLES[t];
             Map<List<Object>, Object> last = new LinkedHashMap<>();
             for (ChangeSet s : sets) {
-                for (Object r : rows(s, t)) last.put(table.key(r), r);
+                for (Object r : JdbcTransactionStore.rows(s, t)) last.put(table.key(r), r);
             }
             if (!last.isEmpty()) overwrite(c, table, new ArrayList<>(last.values()));
         }
@@ -112,17 +110,5 @@ final class JdbcProjectionWriter {
             }
             ps.executeBatch();
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> rows(ChangeSet s, int table) {
-        return (List<Object>) (List<?>) switch (table) {
-            case 0 -> s.txns;
-            case 1 -> s.cards;
-            case 2 -> s.terminals;
-            case 3 -> s.merchants;
-            case 4 -> s.batches;
-            default -> s.dayTotals;
-        };
     }
 }

@@ -308,11 +308,12 @@ public final class JdbcTransactionStore implements TransactionStore {
 
     // ====================================================================== writes
 
-    private static final JdbcTable<?>[] TABLES = {JdbcTable.TRANSACTIONS, JdbcTable.CARDS, JdbcTable.TERMINALS,
+    /** The versioned tables in the order a change set's rows are written (the projection writes in the same order). */
+    static final JdbcTable<?>[] TABLES = {JdbcTable.TRANSACTIONS, JdbcTable.CARDS, JdbcTable.TERMINALS,
             JdbcTable.MERCHANTS, JdbcTable.BATCHES, JdbcTable.DAY_TOTALS};
 
     @SuppressWarnings("unchecked")
-    private static List<Object> rows(ChangeSet s, int table) {
+    static List<Object> rows(ChangeSet s, int table) {
         return (List<Object>) (List<?>) switch (table) {
             case 0 -> s.txns;
             case 1 -> s.cards;
@@ -372,7 +373,7 @@ public final class JdbcTransactionStore implements TransactionStore {
         if (n == 0) return List.of();
         // rows that cannot be right whatever the database holds
         boolean any = false;
-        java.util.Set<Long> failedLineages = new java.util.HashSet<>();
+        java.util.Set<Long> failedLineages = new java.util.HashSet<>(0);
         for (int i = 0; i < n; i++) {
             result[i] = validate(group.get(i));
             if (result[i] == null && group.get(i).restsOnFailed(failedLineages)) result[i] = ChangeSets.restsOnFailed();
