@@ -263,6 +263,19 @@ class MoneySafetyTest {
         assertCode("00", get(f));
     }
 
+    @Test
+    void aReversalWhoseDe90CarriesZerosForDe7IsMatchedByStanAlone() {
+        // positions 11-20 all zeros: the terminal did not send the original's DE 7
+        IsoMessage sale = hostApprovedSale(2_500);
+        IsoMessage rev = reversalOf(sale);
+        rev.set(11, TestPos.nextStan());
+        rev.set(90, "0200" + sale.getString(11) + "0000000000" + "0000000000000000000000");
+        CompletableFuture<IsoMessage> f = submit(pos, rev);
+        host.next().approve();
+        assertCode("00", get(f));
+        assertEquals(TxnStatus.REVERSED, gw.store().findByRrn(sale.getString(37)).orElseThrow().status());
+    }
+
     // ---------------------------------------------------------------- late refunds and voids (item 5)
 
     @Test
