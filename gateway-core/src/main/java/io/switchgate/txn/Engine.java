@@ -537,8 +537,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
         state.refundsInFlight.merge(original.rrn(), r.amount, Long::sum);
         state.dayRefundsInFlight.merge(dayKey, r.amount, Long::sum);
         authorize(r, original.host(), original.rrn(), (auth, cs, host) -> {
-            release(state.refundsInFlight, original.rrn(), r.amount);
-            release(state.dayRefundsInFlight, dayKey, r.amount);
+            unreserve(state.refundsInFlight, original.rrn(), r.amount);
+            unreserve(state.dayRefundsInFlight, dayKey, r.amount);
             if (!auth.approved()) {
                 journal(r, cs, auth.code(), auth.reason(), null, TxnStatus.DECLINED, original.rrn(), null, host, auth.balance());
                 return;
@@ -564,7 +564,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         });
     }
 
-    private static void release(Map<String, Long> reservations, String key, long amount) {
+    private static void unreserve(Map<String, Long> reservations, String key, long amount) {
         reservations.computeIfPresent(key, (k, v) -> v - amount == 0 ? null : v - amount);
     }
 
@@ -800,7 +800,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return;
         }
         String stanKey = r.terminal.id() + '|' + r.stan();
-        state.awaitingHost(r, stanKey, originalRrn);
+        state.markAtHost(r, stanKey, originalRrn);
         f.whenComplete((auth, err) -> {
             AuthResult answer = err == null ? auth : AuthResult.decline(Codes.HOST_UNAVAILABLE, "HOST_ERROR");
             remember(r, answer);

@@ -341,7 +341,7 @@ final class EngineState implements CardBook {
     // ---- operations waiting for a host ----
 
     /** Registers a request whose authorizer has not answered yet (see {@link #hostAnswered}). */
-    void awaitingHost(Request r, String stanKey, String originalRrn) {
+    void markAtHost(Request r, String stanKey, String originalRrn) {
         if (r.dupKey != null) awaitingHost.put(r.dupKey, r);
         awaitingHostByStan.put(stanKey, r);
         if (originalRrn != null) hostOpsByOriginal.computeIfAbsent(originalRrn, k -> new ArrayList<>(2)).add(r);
