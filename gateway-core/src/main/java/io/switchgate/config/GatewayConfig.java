@@ -96,14 +96,14 @@ public record GatewayConfig(
     public record Logging(String format) { }
 
     /**
-     * The append-only journal's settings (CONTRACT.md section 2). Parsed and checked today; the engine does not use
-     * them yet (the journal is built by a later issue).
+     * The append-only journal's settings (CONTRACT.md section 2): the commit point of one node on an H2 file store (see
+     * {@code JournalPlacement}); PostgreSQL and shared stores journal in the database and ignore them.
      *
-     * @param dir        the journal's directory
+     * @param dir        the journal's directory; null: {@code journal} beside the H2 database file
      * @param durability {@code fsync}: an answer leaves only after its record is on disk; {@code write}: once the
      *                   operating system has it
      */
     public record Journal(String dir, String durability) {
-        public static final Journal DEFAULT = new Journal("./data/journal", "fsync");
+        public static final Journal DEFAULT = new Journal(null, "fsync");
     }
 }

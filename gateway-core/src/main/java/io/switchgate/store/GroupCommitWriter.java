@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link #close} commits what is queued, then stops the thread. Submitting after close, or to a
  * full queue, fails the future at once with a {@link StoreException}.
  */
-public final class GroupCommitWriter implements AutoCloseable {
+public final class GroupCommitWriter implements CommitWriter {
 
     public static final int DEFAULT_MAX_GROUP_SIZE = 512;
     public static final int DEFAULT_QUEUE_CAPACITY = 100_000;
@@ -96,6 +96,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** Queues a change set; never blocks. The future completes once its group is committed (see class doc). */
+    @Override
     public CompletableFuture<Void> submit(ChangeSet set) {
         Objects.requireNonNull(set, "set");
         CompletableFuture<Void> f = new CompletableFuture<>();
@@ -219,6 +220,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         return any;
     }
 
+    @Override
     public GroupCommitStats stats() {
         return new GroupCommitStats(groupsCommitted, groupsFailed, setsInGroups, setsCommitted, setsRejected,
                 setsFailed.get(), lastGroupSize, maxGroupSeen, lastCommitNanos, totalCommitNanos, maxCommitNanos,
@@ -226,10 +228,12 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** Sets waiting now. */
+    @Override
     public int queueDepth() {
         return queue.size();
     }
 
+    @Override
     public boolean isClosed() {
         return closed;
     }

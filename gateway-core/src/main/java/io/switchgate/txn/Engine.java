@@ -28,7 +28,7 @@ import io.switchgate.security.SecurityModule;
 import io.switchgate.security.SignOnKeys;
 import io.switchgate.store.BatchState;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.GroupCommitWriter;
+import io.switchgate.store.CommitWriter;
 import io.switchgate.store.MerchantDayTotal;
 import io.switchgate.store.MerchantState;
 import io.switchgate.store.MerchantStatus;
@@ -72,7 +72,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private final String nodeId;
     private final Map<String, Dialect> dialects;
     private final Dialect defaultDialect;
-    private final GroupCommitWriter writer;
+    private final CommitWriter writer;
     private final SecurityModule security;
     private final PanHasher panHasher;
     private final Router router;
@@ -114,7 +114,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         this.router = setup.router();
         this.clock = setup.clock();
         this.zone = setup.zone();
-        this.state = new EngineState(setup.store(), setup.clock().instant(), setup.sharedByNodes());
+        this.state = new EngineState(setup.store(), setup.clock().instant(), setup.sharedByNodes(), setup.projection());
         this.rrns = new RrnAllocator(nodeId, setup.store());
         Authorizer embedded = new EmbeddedAuthorizer(state, security);
         authorizers.put(embedded.name(), embedded);

@@ -100,15 +100,53 @@ final class EngineState implements CardBook {
     /** Several nodes share the store: a duplicate key unknown here is also looked up there. */
     private final boolean sharedByNodes;
 
+    /**
+     * The journal's projection, when the store's tables are one (null when commits go to the tables): a row leaves the
+     * working set only once the tables have every record that changed it, since a row read back from them must be its
+     * newest version.
+     */
+    private final ProjectionProgress projection;
+    /** {when (epoch millis), last sequence appended by then}, oldest first: taken at each sweep. */
+    private final java.util.ArrayDeque<long[]> appendedAt = new java.util.ArrayDeque<>();
+    /** Every record appended before this instant is in the tables (Long.MAX_VALUE without a projection). */
+    private long projectedBeforeMillis;
+
     EngineState(TransactionStore store, Instant openedAt, boolean sharedByNodes) {
-        this(store, openedAt, sharedByNodes, (int) Math.min(20_000_000L, Math.max(100_000L, Runtime.getRuntime().maxMemory() / 1000)));
+        this(store, openedAt, sharedByNodes, null);
+    }
+
+    EngineState(TransactionStore store, Instant openedAt, boolean sharedByNodes, ProjectionProgress projection) {
+        this(store, openedAt, sharedByNodes, (int) Math.min(20_000_000L, Math.max(100_000L, Runtime.getRuntime().maxMemory() / 1000)),
+                projection);
     }
 
     EngineState(TransactionStore store, Instant openedAt, boolean sharedByNodes, int dupIndexMax) {
+        this(store, openedAt, sharedByNodes, dupIndexMax, null);
+    }
+
+    EngineState(TransactionStore store, Instant openedAt, boolean sharedByNodes, int dupIndexMax,
+                ProjectionProgress projection) {
         this.store = store;
         this.openedAt = openedAt;
         this.sharedByNodes = sharedByNodes;
         this.dupIndexMax = dupIndexMax;
+        this.projection = projection;
+        this.projectedBeforeMillis = projection == null ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+
+    /**
+     * Before which instant every change the engine made is in the tables (engine thread, at each sweep). The sweep
+     * notes the last appended sequence with the time; once the projection passes that sequence, rows last changed
+     * before that time may go. A projection that stalls (its database down) stops eviction, never correctness.
+     */
+    private long projectedBefore(long nowMillis) {
+        if (projection == null) return Long.MAX_VALUE;
+        appendedAt.addLast(new long[] {nowMillis, projection.appendedSequence()});
+        long projected = projection.projectedSequence();
+        while (!appendedAt.isEmpty() && appendedAt.peekFirst()[1] <= projected) {
+            projectedBeforeMillis = Math.max(projectedBeforeMillis, appendedAt.pollFirst()[0]);
+        }
+        return projectedBeforeMillis;
     }
 
     /**
@@ -389,8 +427,9 @@ final class EngineState implements CardBook {
      * young entry, so a sweep costs what it evicts; an old entry changed recently moves to the young end.
      */
     void sweep(Instant now) {
-        long ageCutoff = now.minus(TXN_CACHE_AGE).toEpochMilli();
-        long minAgeCutoff = now.minus(TXN_CACHE_MIN_AGE).toEpochMilli();
+        long projectedBefore = projectedBefore(now.toEpochMilli());
+        long ageCutoff = Math.min(now.minus(TXN_CACHE_AGE).toEpochMilli(), projectedBefore);
+        long minAgeCutoff = Math.min(now.minus(TXN_CACHE_MIN_AGE).toEpochMilli(), projectedBefore);
         List<TxnRecord> refreshed = null;
         Iterator<Map.Entry<String, TxnRecord>> it = txns.entrySet().iterator();
         while (it.hasNext()) {

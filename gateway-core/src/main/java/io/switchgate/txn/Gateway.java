@@ -6,6 +6,8 @@ import io.switchgate.iso.Dialect;
 import io.switchgate.route.Router;
 import io.switchgate.security.SecurityModule;
 import io.switchgate.security.SoftwareSecurityModule;
+import io.switchgate.projection.FileJournal;
+import io.switchgate.store.CommitWriter;
 import io.switchgate.store.GroupCommitWriter;
 import io.switchgate.store.InMemoryTransactionStore;
 import io.switchgate.store.TransactionStore;
@@ -32,15 +34,19 @@ import java.util.concurrent.CompletableFuture;
 public final class Gateway implements MessageHandler, AutoCloseable {
     private final GatewayConfig config;
     private final TransactionStore store;
-    private final GroupCommitWriter writer;
+    private final CommitWriter writer;
+    /** The file journal and its projection, when the store is one node's H2 file; null when the database journals. */
+    private final FileJournal fileJournal;
     private final SecurityModule security;
     private final Engine engine;
 
     private final List<io.switchgate.route.Authorizer> hostAuthorizers;
     private final PanHasher panHasher;
 
-    private Gateway(GatewayConfig config, TransactionStore store, GroupCommitWriter writer, SecurityModule security, Engine engine,
-                    List<io.switchgate.route.Authorizer> hostAuthorizers, PanHasher panHasher) {
+    private Gateway(GatewayConfig config, TransactionStore store, CommitWriter writer, FileJournal fileJournal,
+                    SecurityModule security, Engine engine, List<io.switchgate.route.Authorizer> hostAuthorizers,
+                    PanHasher panHasher) {
+        this.fileJournal = fileJournal;
         this.hostAuthorizers = List.copyOf(hostAuthorizers);
         this.panHasher = panHasher;
         this.config = config;
@@ -101,20 +107,55 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         if (first == null) first = Dialect.named("iso87binary");
         ConfigSeeder.checkKeys(config, security); // a bad key (KCV) stops start-up before any store file exists
         TransactionStore store = openStore.get(); // after the checks above, so a bad config leaves no store files
-        GroupCommitWriter writer = null;
+        CommitWriter writer = null;
+        FileJournal fileJournal = null;
         try {
             store.migrate();
+            boolean shared = config.store() != null && config.store().sharedByNodes();
+            JournalPlacement placement = JournalPlacement.of(config, store);
+            if (placement != null) {
+                // Recovery first: the tables get every durable record before anything reads them (the seeder too).
+                fileJournal = FileJournal.open(placement.options(), store);
+            }
             new ConfigSeeder(store, security, hasher).seed(config, clock.instant());
-            writer = new GroupCommitWriter(store);
+            ProjectionProgress progress = null;
+            if (fileJournal != null) {
+                FileJournal fj = fileJournal;
+                fj.start();
+                writer = fj.writer();
+                progress = new ProjectionProgress() {
+                    @Override
+                    public long appendedSequence() {
+                        return fj.writer().lastAppendedSequence();
+                    }
+
+                    @Override
+                    public long projectedSequence() {
+                        return fj.projectedSequence();
+                    }
+                };
+            } else {
+                writer = new GroupCommitWriter(store);
+            }
             List<io.switchgate.route.Authorizer> hostAuthorizers = hosts.create(config, security, store);
             Engine engine = new Engine(new EngineSetup(config.node().id(), dialects, first, store, writer, security, hasher,
-                    new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault(),
-                    config.store() != null && config.store().sharedByNodes()));
-            return new Gateway(config, store, writer, security, engine, hostAuthorizers, hasher);
+                    new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault(), shared, progress));
+            return new Gateway(config, store, writer, fileJournal, security, engine, hostAuthorizers, hasher);
+        } catch (java.io.IOException e) {
+            closeQuietly(writer, fileJournal, store);
+            throw new io.switchgate.store.StoreException("cannot open the journal: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            if (writer != null) writer.close();
-            store.close();
+            closeQuietly(writer, fileJournal, store);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(CommitWriter writer, FileJournal fileJournal, TransactionStore store) {
+        try {
+            if (fileJournal != null) fileJournal.close();
+            else if (writer != null) writer.close();
+        } finally {
+            store.close();
         }
     }
 
@@ -148,12 +189,22 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         return engine;
     }
 
+    /**
+     * The store, for reading: with a file journal, reads wait until its projection holds what was durable when they
+     * began (so an answered transaction is always found).
+     */
     public TransactionStore store() {
-        return store;
+        return fileJournal != null ? fileJournal.reads() : store;
     }
 
-    public GroupCommitWriter journal() {
+    /** Where the engine commits: the file journal's writer, or the group-commit writer into the database. */
+    public CommitWriter journal() {
         return writer;
+    }
+
+    /** The file journal and its projection, or null when the database is the journal (PostgreSQL, shared, memory). */
+    public FileJournal fileJournal() {
+        return fileJournal;
     }
 
     public SecurityModule security() {
@@ -169,7 +220,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
      * hold. The PAN is only hashed, never kept.
      */
     public Long embeddedCardBalance(String pan) {
-        return store.findCard(panHasher.hash(pan)).map(io.switchgate.store.CardAccount::balance).orElse(null);
+        return store().findCard(panHasher.hash(pan)).map(io.switchgate.store.CardAccount::balance).orElse(null);
     }
 
     /** The upstream-host authorizers (for the admin API and metrics). */
@@ -189,8 +240,12 @@ public final class Gateway implements MessageHandler, AutoCloseable {
                 }
             }
         }
-        writer.close();
-        store.close();
+        try {
+            if (fileJournal != null) fileJournal.close();
+            else writer.close();
+        } finally {
+            store.close();
+        }
     }
 
     /** Opens the store the configuration names: {@code memory:} for a store that keeps nothing, else JDBC. */

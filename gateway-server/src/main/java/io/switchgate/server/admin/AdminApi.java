@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,6 +80,17 @@ public final class AdminApi {
         this.writes = writes;
         this.clock = clock;
         this.zone = zone;
+    }
+
+    private io.switchgate.projection.FileJournal fileJournal;
+
+    /**
+     * Reports the file journal in {@code /health}: its durability, durable and projected sequences and the projection's
+     * lag; a stopped journal (every commit refused) makes the gateway DOWN.
+     */
+    public AdminApi withJournal(io.switchgate.projection.FileJournal journal) {
+        this.fileJournal = journal;
+        return this;
     }
 
     /** Whether a path may be called without the bearer token. */
@@ -216,8 +228,20 @@ public final class AdminApi {
             }
             if (!storeUp) down = "STORE_UNAVAILABLE";
         }
-        if (down != null) return ApiResponse.json(503, obj("status", "DOWN", "reason", down));
-        return ApiResponse.json(200, obj("status", "UP"));
+        io.switchgate.projection.FileJournal j = fileJournal;
+        if (down == null && j != null && j.stopped()) down = "JOURNAL_STOPPED";
+        Map<String, Object> body = down != null ? obj("status", "DOWN", "reason", down) : obj("status", "UP");
+        if (j != null) {
+            Map<String, Object> journal = new LinkedHashMap<>();
+            journal.put("durability", j.options().durability().name().toLowerCase(java.util.Locale.ROOT));
+            journal.put("durableSequence", j.durableSequence());
+            journal.put("projectedSequence", j.projectedSequence());
+            journal.put("projectionLag", j.lag());
+            String problem = j.problem();
+            if (problem != null) journal.put("problem", problem);
+            body.put("journal", journal);
+        }
+        return ApiResponse.json(down != null ? 503 : 200, body);
     }
 
     // ------------------------------------------------------------------ transactions

@@ -47,7 +47,7 @@ public final class Operations implements AutoCloseable {
     public static Operations start(Gateway gw, GatewayConfig cfg, TerminalServer server, Clock clock) {
         GatewayConfig.Admin adminCfg = withToken(cfg.admin() == null ? new GatewayConfig.Admin("127.0.0.1", 8584, null) : cfg.admin(),
                 DataDirectory.of(cfg));
-        GatewayMetrics metrics = new GatewayMetrics().bindEngine(gw.engine()).bindJournal(gw.journal());
+        GatewayMetrics metrics = new GatewayMetrics().bindEngine(gw.engine()).bindJournal(gw.journal()).bindFileJournal(gw.fileJournal());
         if (server != null) metrics.bindListeners(server);
         // host link state and store-and-forward depth/age (issue 7; no-op without hosts)
         io.switchgate.server.host.HostMetrics.register(metrics, gw.hostAuthorizers(), clock);
@@ -56,6 +56,7 @@ public final class Operations implements AutoCloseable {
             admin = new AdminServer(adminCfg, (reads, writes) -> new AdminApi(gw.store(), gw.engine(), metrics::scrape,
                     () -> server == null ? null : server.isDraining() ? "LISTENERS_STOPPED" : null,
                     reads, writes, clock, ZoneId.systemDefault())
+                    .withJournal(gw.fileJournal())
                     // /api/hosts and /api/saf (issue 7)
                     .withHosts(() -> io.switchgate.server.host.HostMetrics.hosts(gw.hostAuthorizers()),
                             () -> io.switchgate.server.host.HostMetrics.safSummary(gw.hostAuthorizers(), clock, 100)));

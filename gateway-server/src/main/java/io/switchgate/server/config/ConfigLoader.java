@@ -442,11 +442,12 @@ public final class ConfigLoader {
         return new GatewayConfig.Logging(l.oneOf("format", "text", "text", "json"));
     }
 
-    /** {@code journal: { dir, durability }}: checked now, used once the journal is built (a later issue). */
+    /** {@code journal: { dir, durability }}; without {@code dir}, the journal goes beside the H2 database file. */
     private GatewayConfig.Journal journal(YamlNode root) {
         YamlNode j = root.node("journal", "dir", "durability");
-        String dir = j.str("dir", GatewayConfig.Journal.DEFAULT.dir()).trim();
-        if (dir.isEmpty()) {
+        String dir = j.str("dir", null);
+        if (dir != null) dir = dir.trim();
+        if (dir != null && dir.isEmpty()) {
             throw new ConfigException(j.path("dir"), "must name a directory");
         }
         String durability = j.oneOf("durability", GatewayConfig.Journal.DEFAULT.durability(), "fsync", "write");

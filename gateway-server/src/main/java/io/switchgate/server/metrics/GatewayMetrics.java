@@ -18,7 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchgate.server.net.ListenerStats;
 import io.switchgate.server.net.TerminalServer;
 import io.switchgate.store.GroupCommitStats;
-import io.switchgate.store.GroupCommitWriter;
+import io.switchgate.store.CommitWriter;
 import io.switchgate.txn.Engine;
 import io.switchgate.txn.EngineListener;
 
@@ -80,8 +80,8 @@ public final class GatewayMetrics implements EngineListener, AutoCloseable {
     }
 
     /** Journal (group-commit writer): group sizes, commit latency, queue depth, outcomes. */
-    public GatewayMetrics bindJournal(GroupCommitWriter writer) {
-        Gauge.builder("gateway.journal.queue.depth", writer, GroupCommitWriter::queueDepth)
+    public GatewayMetrics bindJournal(CommitWriter writer) {
+        Gauge.builder("gateway.journal.queue.depth", writer, CommitWriter::queueDepth)
                 .description("change sets waiting to be committed").register(registry);
         Gauge.builder("gateway.journal.group.size.last", writer, w -> w.stats().lastGroupSize())
                 .description("change sets in the most recent commit group").register(registry);
@@ -107,7 +107,26 @@ public final class GatewayMetrics implements EngineListener, AutoCloseable {
         return this;
     }
 
-    private void sets(GroupCommitWriter writer, String outcome, java.util.function.ToLongFunction<GroupCommitStats> f) {
+    /**
+     * The file journal and its projection (one node on an H2 file): how far the journal is durable, how far the
+     * tables follow it, and whether it stopped (every commit refused until restart).
+     */
+    public GatewayMetrics bindFileJournal(io.switchgate.projection.FileJournal journal) {
+        if (journal == null) return this;
+        Gauge.builder("gateway.journal.durable.sequence", journal, io.switchgate.projection.FileJournal::durableSequence)
+                .description("sequence of the last durable journal record").register(registry);
+        Gauge.builder("gateway.projection.sequence", journal, io.switchgate.projection.FileJournal::projectedSequence)
+                .description("sequence of the last journal record in the SQL tables").register(registry);
+        Gauge.builder("gateway.projection.lag", journal, io.switchgate.projection.FileJournal::lag)
+                .baseUnit("records").description("journal records durable and not yet in the SQL tables").register(registry);
+        Gauge.builder("gateway.journal.stopped", journal, j -> j.stopped() ? 1 : 0)
+                .description("1 once the journal stopped on a failed write or force (commits refused: answers 96)").register(registry);
+        Gauge.builder("gateway.journal.force.avg", journal, j -> j.writer().journal().stats().averageForceMicros() / 1e6)
+                .baseUnit("seconds").description("average fdatasync of a journal batch (fsync durability)").register(registry);
+        return this;
+    }
+
+    private void sets(CommitWriter writer, String outcome, java.util.function.ToLongFunction<GroupCommitStats> f) {
         FunctionCounter.builder("gateway.journal.sets", writer, w -> f.applyAsLong(w.stats()))
                 .tag("outcome", outcome).description("change sets by outcome").register(registry);
     }

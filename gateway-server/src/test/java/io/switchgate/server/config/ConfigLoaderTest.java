@@ -149,7 +149,7 @@ class ConfigLoaderTest {
         GatewayConfig d = parse(MINIMAL);
         assertEquals(10_000, d.listeners().get(0).maxConnections());
         assertEquals(64, d.listeners().get(0).maxInFlight());
-        assertEquals(new GatewayConfig.Journal("./data/journal", "fsync"), d.journal());
+        assertEquals(new GatewayConfig.Journal(null, "fsync"), d.journal()); // no dir: beside the H2 database file
         GatewayConfig c = parse(MINIMAL.replace("{ name: pos, port: 8583 }", "{ name: pos, port: 8583, maxConnections: 5, maxInFlight: 2 }")
                 + "journal: { dir: \"/var/lib/gw/journal\", durability: write }\n");
         assertEquals(5, c.listeners().get(0).maxConnections());

@@ -1,0 +1,149 @@
+package io.switchgate.projection;
+
+import io.switchgate.journal.JournalOptions;
+import io.switchgate.store.TransactionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node's commit point and its projection, assembled: the engine commits change sets into the file journal
+ * ({@link JournalCommitWriter}); a {@link ProjectionTailer} applies them to the store's tables behind it; readers go
+ * through {@link ProjectedReads}, which waits for the tables to hold what was durable when they asked.
+ *
+ * <p>{@link #open} is the recovery: the journal cuts a torn tail, then the tables are brought up to every durable
+ * record (they may lack the last batches if the process died, whatever the database's own durability) before anything
+ * else reads them. {@link #start} then has the tailer follow the journal.
+ */
+public final class FileJournal implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FileJournal.class);
+    /** Journal records per projection transaction, at most: large enough to amortize a commit, small enough to bound one. */
+    static final int PROJECTION_BATCH = 2048;
+    /** How long a reader waits for the projection before it reads what the tables have. */
+    static final Duration READ_WAIT = Duration.ofSeconds(5);
+
+    private final JournalCommitWriter writer;
+    private final ProjectionTailer tailer;
+    private final TransactionStore tables;
+    private final ProjectedReads reads;
+    private final JournalOptions options;
+
+    private FileJournal(JournalOptions options, JournalCommitWriter writer, ProjectionTailer tailer, TransactionStore tables) {
+        this.options = options;
+        this.writer = writer;
+        this.tailer = tailer;
+        this.tables = tables;
+        this.reads = new ProjectedReads(tables, () -> awaitCaughtUp(READ_WAIT));
+    }
+
+    /**
+     * Opens the journal in {@code options.dir()} and brings {@code tables} (migrated) up to its durable end.
+     *
+     * @throws IOException a journal that cannot be opened or recovered (named); the caller closes the tables
+     */
+    public static FileJournal open(JournalOptions options, TransactionStore tables) throws IOException {
+        JournalCommitWriter writer = JournalCommitWriter.open(options);
+        try {
+            ProjectionTailer tailer = new ProjectionTailer(options.dir(), writer::durableSequence, tables, PROJECTION_BATCH);
+            if (tailer.appliedSequence() > writer.durableSequence()) {
+                // New records would reuse sequences the tables already count as applied, and never reach them.
+                throw new io.switchgate.store.StoreException("the store's tables hold journal records up to sequence "
+                        + tailer.appliedSequence() + " but the journal in " + options.dir() + " ends at "
+                        + writer.durableSequence() + ": is journal.dir the directory this store was journaled in?");
+            }
+            long behind = writer.durableSequence() - tailer.appliedSequence();
+            long t0 = System.nanoTime();
+            long applied = tailer.catchUp();
+            if (behind > 0 || writer.journal().recoveryCut() != null) {
+                log.info("journal {} ({}): {} records up to sequence {}, {} applied to the tables in {} ms{}", options.dir(),
+                        options.durability().name().toLowerCase(java.util.Locale.ROOT), writer.durableSequence(),
+                        writer.durableSequence(), applied, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                        writer.journal().recoveryCut() == null ? "" : "; torn tail cut: " + writer.journal().recoveryCut());
+            }
+            writer.whenDurable(tailer::wakeUp);
+            return new FileJournal(options, writer, tailer, tables);
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    /** Has the tailer follow the journal from now on. */
+    public void start() {
+        tailer.start();
+    }
+
+    public JournalCommitWriter writer() {
+        return writer;
+    }
+
+    /** The tables, read after the projection caught up (see {@link ProjectedReads}). */
+    public ProjectedReads reads() {
+        return reads;
+    }
+
+    public JournalOptions options() {
+        return options;
+    }
+
+    /** Records durable in the journal and not yet in the tables. */
+    public long lag() {
+        return tailer.lag();
+    }
+
+    public long durableSequence() {
+        return writer.durableSequence();
+    }
+
+    public long projectedSequence() {
+        return tailer.appliedSequence();
+    }
+
+    /** Waits (at most {@code timeout}) until the tables hold every record durable now; true if they do. */
+    public boolean awaitCaughtUp(Duration timeout) {
+        long target = writer.durableSequence();
+        if (tailer.appliedSequence() >= target) return true;
+        tailer.wakeUp();
+        try {
+            return tailer.awaitApplied(target, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Why the journal or its projection cannot do its job now, or null: a stopped journal (every commit is refused:
+     * answers are {@code 96}), or a projection that stopped for good or keeps failing (answers go on; the tables, and
+     * so the admin API, fall behind).
+     */
+    public String problem() {
+        if (writer.failure() != null) return writer.failure().getMessage();
+        RuntimeException p = tailer.failure();
+        return p == null ? null : "projection: " + p.getMessage();
+    }
+
+    /** True if commits are refused for good (the journal stopped). */
+    public boolean stopped() {
+        return writer.failure() != null;
+    }
+
+    /**
+     * After the engine stopped: makes everything journaled durable, applies it to the tables (best effort: what is
+     * not applied now is applied at the next start), and stops the tailer. The tables stay open.
+     */
+    @Override
+    public void close() {
+        writer.close();
+        tailer.close();
+        try {
+            tailer.catchUp();
+        } catch (RuntimeException e) {
+            log.warn("journal {}: the tables lack records {}..{} until the next start: {}", options.dir(),
+                    tailer.appliedSequence() + 1, writer.durableSequence(), e.getMessage());
+        }
+    }
+}

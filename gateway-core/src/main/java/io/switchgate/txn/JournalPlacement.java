@@ -1,0 +1,68 @@
+package io.switchgate.txn;
+
+import io.switchgate.config.GatewayConfig;
+import io.switchgate.config.InvalidConfigException;
+import io.switchgate.journal.Durability;
+import io.switchgate.journal.JournalOptions;
+import io.switchgate.store.JdbcTransactionStore;
+import io.switchgate.store.TransactionStore;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Decides where the engine commits, from the configuration and the store it opened.
+ *
+ * <ul>
+ *   <li>One node on an H2 file ({@code jdbc:h2:file:...} or {@code jdbc:h2:./path}, not {@code sharedByNodes}): the
+ *       file journal in {@code journal.dir} is the commit point, with {@code journal.durability}; the H2 tables are
+ *       its projection. Without {@code journal.dir}, the journal lives beside the database file, in
+ *       {@code <its directory>/journal} ({@code ./data/journal} for the default {@code ./data/gateway}).</li>
+ *   <li>PostgreSQL, an H2 store several nodes share, an in-memory database ({@code jdbc:h2:mem:}, {@code memory:}),
+ *       or a store handed to {@link Gateway#start} by the embedding program: the database is the journal (group
+ *       commit with version checks, which is how several nodes decide against each other); the {@code journal}
+ *       settings do not apply. PostgreSQL's own {@code fsync} makes it power-loss safe.</li>
+ * </ul>
+ */
+record JournalPlacement(JournalOptions options) {
+
+    /** The file journal's placement, or null when the database is the journal. */
+    static JournalPlacement of(GatewayConfig config, TransactionStore store) {
+        if (!(store instanceof JdbcTransactionStore)) return null;
+        GatewayConfig.Store s = config.store();
+        if (s != null && s.sharedByNodes()) return null;
+        Path database = h2FilePath(s == null || s.url() == null ? "jdbc:h2:file:./data/gateway" : s.url());
+        if (database == null) return null;
+        GatewayConfig.Journal j = config.journal() == null ? GatewayConfig.Journal.DEFAULT : config.journal();
+        Path dir;
+        if (j.dir() != null && !j.dir().isBlank()) {
+            dir = Path.of(j.dir().trim());
+        } else {
+            Path parent = database.toAbsolutePath().normalize().getParent();
+            dir = parent == null ? Path.of("journal") : parent.resolve("journal");
+        }
+        Durability durability = switch (j.durability() == null ? "fsync" : j.durability().toLowerCase(Locale.ROOT)) {
+            case "fsync" -> Durability.FSYNC;
+            case "write" -> Durability.WRITE;
+            default -> throw new InvalidConfigException("journal.durability", "'" + j.durability() + "' is not one of fsync | write");
+        };
+        return new JournalPlacement(JournalOptions.of(dir, durability));
+    }
+
+    /** The database file an H2 URL names, or null if it names none (in memory, or a server reached over TCP). */
+    static Path h2FilePath(String url) {
+        if (!url.startsWith("jdbc:h2:")) return null;
+        String rest = url.substring("jdbc:h2:".length());
+        int semi = rest.indexOf(';');
+        if (semi >= 0) rest = rest.substring(0, semi);
+        if (rest.startsWith("file:")) rest = rest.substring("file:".length());
+        else if (rest.contains(":") && !looksLikeWindowsDrive(rest)) return null; // mem:, tcp:, ssl:, zip:, ...
+        if (rest.isBlank()) return null;
+        if (rest.startsWith("~")) rest = System.getProperty("user.home") + rest.substring(1);
+        return Path.of(rest);
+    }
+
+    private static boolean looksLikeWindowsDrive(String s) {
+        return s.length() > 2 && Character.isLetter(s.charAt(0)) && s.charAt(1) == ':' && (s.charAt(2) == '/' || s.charAt(2) == '\\');
+    }
+}
