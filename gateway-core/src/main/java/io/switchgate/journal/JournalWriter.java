@@ -27,6 +27,7 @@ public final class JournalWriter implements AutoCloseable {
 
     private final JournalOptions options;
     private final DurableListener listener;
+    private final DirectoryLock directoryLock;
     private final SegmentAppender appender;
     private final long firstSequence;
     private final long recoveredLastSequence;
@@ -58,10 +59,11 @@ public final class JournalWriter implements AutoCloseable {
     private volatile boolean closing;
     private volatile JournalStoppedException failure;
 
-    private JournalWriter(JournalOptions options, DurableListener listener, SegmentAppender appender,
-                          JournalRecovery.Recovered recovered) {
+    private JournalWriter(JournalOptions options, DurableListener listener, DirectoryLock directoryLock,
+                          SegmentAppender appender, JournalRecovery.Recovered recovered) {
         this.options = options;
         this.listener = listener;
+        this.directoryLock = directoryLock;
         this.appender = appender;
         this.firstSequence = recovered.firstSequence();
         this.recoveredLastSequence = recovered.lastSequence();
@@ -72,19 +74,42 @@ public final class JournalWriter implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Recovers the journal in {@code options.dir()} (see {@link JournalRecovery}) and starts its writer thread. */
+    /**
+     * Locks {@code options.dir()} (see {@link DirectoryLock}), recovers the journal in it (see {@link JournalRecovery})
+     * and starts its writer thread. The lock is held until {@link #close()}.
+     *
+     * @throws JournalException "journal directory ... is in use by another gateway process" if another process, or
+     *                          another writer of this one, has the directory open; nothing in it was touched then
+     */
     public static JournalWriter open(JournalOptions options, DurableListener listener) throws IOException {
         return open(options, listener, ChannelFactory.FILES);
     }
 
     /** As {@link #open(JournalOptions, DurableListener)}, with the files opened through {@code channels}. */
     public static JournalWriter open(JournalOptions options, DurableListener listener, ChannelFactory channels) throws IOException {
-        SegmentFiles files = new SegmentFiles(options.dir(), channels);
-        JournalRecovery.Recovered recovered = JournalRecovery.recover(options, files);
-        SegmentAppender appender = SegmentAppender.open(files, options, recovered);
-        JournalWriter w = new JournalWriter(options, listener, appender, recovered);
-        w.thread.start();
-        return w;
+        // Before recovery: recovery cuts tails and zero-fills, which must never happen under a running writer.
+        DirectoryLock dirLock = DirectoryLock.acquire(options.dir());
+        try {
+            SegmentFiles files = new SegmentFiles(options.dir(), channels);
+            JournalRecovery.Recovered recovered = JournalRecovery.recover(options, files);
+            SegmentAppender appender = SegmentAppender.open(files, options, recovered);
+            JournalWriter w;
+            try {
+                w = new JournalWriter(options, listener, dirLock, appender, recovered);
+                w.thread.start();
+            } catch (RuntimeException | Error e) {
+                appender.close();
+                throw e;
+            }
+            return w;
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                dirLock.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -352,8 +377,9 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     /**
-     * Writes (and forces) what was appended, then stops the writer thread. Appends after close fail. Returns
-     * normally even if the journal had stopped on a failure; {@link #failure()} tells.
+     * Writes (and forces) what was appended, stops the writer thread, then releases the directory's lock (also when
+     * the journal had stopped on a failure: the writer thread has ended either way). Appends after close fail.
+     * Returns normally even if the journal had stopped on a failure; {@link #failure()} tells.
      */
     @Override
     public void close() {
@@ -372,8 +398,17 @@ public final class JournalWriter implements AutoCloseable {
                 interrupted = true;
             }
         }
+        releaseDirectory();
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void releaseDirectory() {
+        try {
+            directoryLock.close();
+        } catch (IOException e) {
+            LOG.warn("releasing the lock of journal directory {}: {}", options.dir(), e.toString());
         }
     }
 }
