@@ -256,12 +256,25 @@ class JournalRetentionTest {
         long total = d == Durability.FSYNC ? 4000 : 10_000;
         AtomicReference<Throwable> failed = new AtomicReference<>();
         long[] pruned = new long[1];
-        try (JournalWriter w = JournalWriter.open(options(d), DurableListener.NONE)) {
+        // Woken by the journal's listener, as the projection tailer will be.
+        Object woken = new Object();
+        long[] heard = new long[1];
+        DurableListener wake = seq -> {
+            synchronized (woken) {
+                heard[0] = seq;
+                woken.notifyAll();
+            }
+        };
+        try (JournalWriter w = JournalWriter.open(options(d), wake)) {
             Thread tailer = new Thread(() -> {
                 long applied = 0;
                 try {
                     while (applied < total) {
-                        w.awaitDurable(applied + 1);
+                        synchronized (woken) {
+                            while (heard[0] <= applied) {
+                                woken.wait();
+                            }
+                        }
                         long upTo = w.durableSequence();
                         try (JournalReader r = JournalReader.open(dir, applied + 1)) {
                             while (applied < upTo && r.next()) {
