@@ -2,6 +2,8 @@ package io.switchgate.journal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,6 +21,10 @@ import java.util.List;
  * Meant for a journal that is not being written (open it for writing afterwards, or read up to the writer's
  * durable sequence only: a record past it may still be incomplete). Reading ends at the first record that is not
  * there or not whole in the last segment; a bad record in any other segment is {@link JournalCorruptException}.
+ *
+ * <p>It takes no lock: it reads alongside the writer, and alongside {@link JournalWriter#pruneThrough}. A segment it
+ * has open stays readable after it is deleted; records it has not reached yet that were pruned are a
+ * {@link JournalException} ("journal records before N were pruned"), never skipped.
  */
 public final class JournalReader implements AutoCloseable {
     private final SegmentFiles files;
@@ -45,8 +51,8 @@ public final class JournalReader implements AutoCloseable {
         SegmentFiles files = new SegmentFiles(dir, channels);
         List<SegmentFiles.Segment> segments = files.list();
         if (!segments.isEmpty() && fromSequence < segments.get(0).firstSequence()) {
-            throw new JournalException("journal in " + dir + " starts at sequence " + segments.get(0).firstSequence()
-                    + "; records from " + fromSequence + " are no longer there");
+            throw pruned(segments.get(0).firstSequence(), "the journal in " + dir + " starts at sequence "
+                    + segments.get(0).firstSequence() + ", records from " + fromSequence + " were asked for");
         }
         int index = 0;
         for (int i = 0; i < segments.size(); i++) {
@@ -65,7 +71,7 @@ public final class JournalReader implements AutoCloseable {
                     return false;
                 }
                 SegmentFiles.Segment seg = segments.get(index);
-                current = new SegmentReader(files.openForRead(seg.path()), seg.firstSequence(), maxPayload);
+                current = new SegmentReader(openListed(seg), seg.firstSequence(), maxPayload);
             }
             while (current.next()) {
                 if (current.sequence() >= from) {
@@ -88,6 +94,28 @@ public final class JournalReader implements AutoCloseable {
             current = null;
             index++;
         }
+    }
+
+    /** Opens a segment listed when this reader was opened; one deleted since then was pruned under it. */
+    private FileChannel openListed(SegmentFiles.Segment seg) throws IOException {
+        try {
+            return files.openForRead(seg.path());
+        } catch (NoSuchFileException e) {
+            // Pruning deletes oldest first, so the oldest segment there now is where the records start again.
+            long before = seg.firstSequence() + 1;
+            for (SegmentFiles.Segment now : files.list()) {
+                if (now.firstSequence() > seg.firstSequence()) {
+                    before = now.firstSequence();
+                    break;
+                }
+            }
+            throw pruned(before, "segment " + seg.path() + " was deleted after this reader, reading from sequence "
+                    + from + ", was opened");
+        }
+    }
+
+    private static JournalException pruned(long before, String detail) {
+        return new JournalException("journal records before " + before + " were pruned: " + detail);
     }
 
     public long sequence() {

@@ -5,6 +5,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,14 +24,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A failed write, force or segment creation stops the journal for good (see {@link JournalStoppedException}): the
  * durable sequence stays where it was known durable, every later append and {@link #awaitDurable} throws, naming
  * the failure. Appending is thread-safe, but sequences are assigned in append order, so one producer is the design.
+ *
+ * <p>The writer holds its directory's lock from {@link #open} to {@link #close()} ({@link DirectoryLock}); segments
+ * whose records were applied elsewhere are deleted by {@link #pruneThrough}, from any thread.
  */
 public final class JournalWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
 
     private final JournalOptions options;
     private final DurableListener listener;
+    private final DirectoryLock directoryLock;
+    private final SegmentFiles files;
     private final SegmentAppender appender;
-    private final long firstSequence;
+    private volatile long firstSequence;
     private final long recoveredLastSequence;
     private final String recoveryCut;
     private final Thread thread;
@@ -58,12 +66,27 @@ public final class JournalWriter implements AutoCloseable {
     private volatile boolean closing;
     private volatile JournalStoppedException failure;
 
-    private JournalWriter(JournalOptions options, DurableListener listener, SegmentAppender appender,
-                          JournalRecovery.Recovered recovered) {
+    /**
+     * Serializes {@link #pruneThrough} callers, and pruning with the release of the directory at close: no file is
+     * deleted once another writer may have the directory. Never taken by the producer or the writer thread.
+     */
+    private final ReentrantLock pruneLock = new ReentrantLock();
+    // Guarded by pruneLock.
+    private boolean released;
+    /** First sequence of the oldest segment kept. */
+    private long oldestKept;
+    /** First sequence of the segment after the oldest, 0 if none was listed yet (then the oldest is the active one). */
+    private long afterOldest;
+
+    private JournalWriter(JournalOptions options, DurableListener listener, DirectoryLock directoryLock,
+                          SegmentFiles files, SegmentAppender appender, JournalRecovery.Recovered recovered) {
         this.options = options;
         this.listener = listener;
+        this.directoryLock = directoryLock;
+        this.files = files;
         this.appender = appender;
         this.firstSequence = recovered.firstSequence();
+        this.oldestKept = recovered.firstSequence();
         this.recoveredLastSequence = recovered.lastSequence();
         this.recoveryCut = recovered.cut();
         this.lastAppended = recovered.lastSequence();
@@ -72,19 +95,42 @@ public final class JournalWriter implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Recovers the journal in {@code options.dir()} (see {@link JournalRecovery}) and starts its writer thread. */
+    /**
+     * Locks {@code options.dir()} (see {@link DirectoryLock}), recovers the journal in it (see {@link JournalRecovery})
+     * and starts its writer thread. The lock is held until {@link #close()}.
+     *
+     * @throws JournalException "journal directory ... is in use by another gateway process" if another process, or
+     *                          another writer of this one, has the directory open; nothing in it was touched then
+     */
     public static JournalWriter open(JournalOptions options, DurableListener listener) throws IOException {
         return open(options, listener, ChannelFactory.FILES);
     }
 
     /** As {@link #open(JournalOptions, DurableListener)}, with the files opened through {@code channels}. */
     public static JournalWriter open(JournalOptions options, DurableListener listener, ChannelFactory channels) throws IOException {
-        SegmentFiles files = new SegmentFiles(options.dir(), channels);
-        JournalRecovery.Recovered recovered = JournalRecovery.recover(options, files);
-        SegmentAppender appender = SegmentAppender.open(files, options, recovered);
-        JournalWriter w = new JournalWriter(options, listener, appender, recovered);
-        w.thread.start();
-        return w;
+        // Before recovery: recovery cuts tails and zero-fills, which must never happen under a running writer.
+        DirectoryLock dirLock = DirectoryLock.acquire(options.dir());
+        try {
+            SegmentFiles files = new SegmentFiles(options.dir(), channels);
+            JournalRecovery.Recovered recovered = JournalRecovery.recover(options, files);
+            SegmentAppender appender = SegmentAppender.open(files, options, recovered);
+            JournalWriter w;
+            try {
+                w = new JournalWriter(options, listener, dirLock, files, appender, recovered);
+                w.thread.start();
+            } catch (RuntimeException | Error e) {
+                appender.close();
+                throw e;
+            }
+            return w;
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                dirLock.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -181,7 +227,10 @@ public final class JournalWriter implements AutoCloseable {
         }
     }
 
-    /** Sequence of the oldest record the journal holds (1 for a new journal). */
+    /**
+     * Sequence of the oldest record the journal holds (1 for a new journal): the first sequence of its oldest segment,
+     * as recovered, then as {@link #pruneThrough} leaves it.
+     */
     public long firstSequence() {
         return firstSequence;
     }
@@ -234,6 +283,90 @@ public final class JournalWriter implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Deletes the segments all of whose records have a sequence up to {@code sequence} (records applied elsewhere,
+     * e.g. by the projection tailer, and no longer needed for replay), oldest first; returns how many files it
+     * deleted. Any thread; the producer and the writer thread never wait for it.
+     *
+     * <ul>
+     *   <li>A segment's last sequence is its successor's first minus one, so only a segment with a successor can go:
+     *       the segment being appended to never does.</li>
+     *   <li>Nothing beyond {@link #durableSequence()} counts, whatever {@code sequence} says: a record not yet durable
+     *       cannot have been applied anywhere.</li>
+     *   <li>A {@link JournalReader} that has a deleted segment open reads on (the file lives until it is closed); one
+     *       that reaches a deleted segment, or asks for a record in one, fails with "journal records before N were
+     *       pruned", never skipping them.</li>
+     *   <li>An I/O failure is logged (WARN) and ends this pruning, never thrown: the journal is still whole, only
+     *       longer than it might be; what was deleted up to then is counted.</li>
+     *   <li>After {@link #close()} nothing is deleted (the directory may be another writer's by then): 0.</li>
+     * </ul>
+     */
+    public int pruneThrough(long sequence) {
+        // durable first, then the active segment (inside): if durable covers a segment's last record, the roll past
+        // that segment (published before durable advanced) is seen too.
+        long through = Math.min(sequence, durable);
+        pruneLock.lock();
+        try {
+            if (released) {
+                return 0;
+            }
+            boolean nothingToDo = afterOldest != 0
+                    ? through < afterOldest - 1
+                    : appender.currentFirstSequence() == oldestKept;
+            if (nothingToDo) {
+                // Known without listing the directory: a tailer may call this after every batch it applies.
+                return 0;
+            }
+            return deleteThrough(through);
+        } finally {
+            pruneLock.unlock();
+        }
+    }
+
+    private int deleteThrough(long through) {
+        List<SegmentFiles.Segment> segments;
+        try {
+            segments = files.list();
+        } catch (IOException | DirectoryIteratorException e) {
+            LOG.warn("pruning journal {}: listing its segments failed, nothing deleted: {}", options.dir(), e.toString());
+            return 0;
+        }
+        if (segments.isEmpty()) {
+            return 0;
+        }
+        long active = appender.currentFirstSequence();
+        int deleted = 0;
+        int i = 0;
+        for (; i + 1 < segments.size(); i++) {
+            SegmentFiles.Segment seg = segments.get(i);
+            long last = segments.get(i + 1).firstSequence() - 1;
+            if (last > through || seg.firstSequence() >= active) {
+                break;
+            }
+            try {
+                Files.delete(seg.path());
+                deleted++;
+                // Each deletion durable before the next: were a crash to keep an older segment and lose the deletion
+                // of a newer one, recovery would find records missing between them and refuse to open.
+                files.forceDirectory();
+            } catch (IOException e) {
+                LOG.warn("pruning journal {}: deleting segment {} failed, stopping after {} deleted: {}",
+                        options.dir(), seg.path().getFileName(), deleted, e.toString());
+                if (Files.notExists(seg.path())) {
+                    i++;
+                }
+                break;
+            }
+        }
+        oldestKept = segments.get(i).firstSequence();
+        afterOldest = i + 1 < segments.size() ? segments.get(i + 1).firstSequence() : 0;
+        firstSequence = oldestKept;
+        if (deleted > 0) {
+            LOG.info("pruned {} journal segment(s) of {}: records before {} are gone", deleted, options.dir(), oldestKept);
+        }
+        return deleted;
     }
 
     private void run() {
@@ -352,8 +485,9 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     /**
-     * Writes (and forces) what was appended, then stops the writer thread. Appends after close fail. Returns
-     * normally even if the journal had stopped on a failure; {@link #failure()} tells.
+     * Writes (and forces) what was appended, stops the writer thread, then releases the directory's lock (also when
+     * the journal had stopped on a failure: the writer thread has ended either way). Appends after close fail.
+     * Returns normally even if the journal had stopped on a failure; {@link #failure()} tells.
      */
     @Override
     public void close() {
@@ -372,8 +506,21 @@ public final class JournalWriter implements AutoCloseable {
                 interrupted = true;
             }
         }
+        releaseDirectory();
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void releaseDirectory() {
+        pruneLock.lock();
+        try {
+            released = true;
+            directoryLock.close();
+        } catch (IOException e) {
+            LOG.warn("releasing the lock of journal directory {}: {}", options.dir(), e.toString());
+        } finally {
+            pruneLock.unlock();
         }
     }
 }

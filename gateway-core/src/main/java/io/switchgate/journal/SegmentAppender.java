@@ -19,6 +19,11 @@ final class SegmentAppender implements AutoCloseable {
     private final SegmentPreallocator preallocator;
     private FileChannel channel;
     private Path path;
+    /**
+     * First sequence of the segment being appended to. Written by the writer thread only after the segment's file
+     * exists, read by {@link JournalWriter#pruneThrough} on other threads: every segment before it has a successor.
+     */
+    private volatile long currentFirst;
     // Read by the writer thread only; JournalWriter publishes them.
     long forces;
     long forceNanos;
@@ -40,9 +45,11 @@ final class SegmentAppender implements AutoCloseable {
             if (at.tail() == null) {
                 a.channel = files.create(at.lastSequence() + 1, a.segmentBytes, a.fsync);
                 a.path = files.pathFor(at.lastSequence() + 1);
+                a.currentFirst = at.lastSequence() + 1;
                 a.capacity = a.segmentBytes;
             } else {
                 a.path = at.tail().path();
+                a.currentFirst = at.tail().firstSequence();
                 a.channel = files.openForWrite(a.path);
                 a.capacity = a.channel.size();
                 a.position = at.tailEnd();
@@ -112,6 +119,7 @@ final class SegmentAppender implements AutoCloseable {
             }
         }
         path = next;
+        currentFirst = firstSequence;
         capacity = segmentBytes;
         position = 0;
     }
@@ -125,6 +133,11 @@ final class SegmentAppender implements AutoCloseable {
 
     Path currentSegment() {
         return path;
+    }
+
+    /** First sequence of the segment being appended to; any thread. */
+    long currentFirstSequence() {
+        return currentFirst;
     }
 
     @Override
