@@ -915,7 +915,6 @@ public final class JdbcTransactionStore implements TransactionStore {
         p.putAll(dataSource.getDataSourceProperties());
         if (dataSource.getUsername() != null) p.setProperty("user", dataSource.getUsername());
         if (dataSource.getPassword() != null) p.setProperty("password", dataSource.getPassword());
-        p.setProperty("ApplicationName", "switchgate-status-listener"); // the URL's own, if it has one, wins
         p.setProperty("tcpKeepAlive", "true");
         return java.sql.DriverManager.getConnection(dataSource.getJdbcUrl(), p);
     }

@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 final class PgStatusListener implements StatusSubscription {
 
     static final String CHANNEL = "gateway_status";
+    /** The connection's {@code application_name}, followed by the schema. */
+    static final String APPLICATION_NAME = "switchgate-status-listener";
     /** How long one {@code getNotifications} call waits; also bounds how long {@link #close()} waits for the thread. */
     static final int WAIT_MILLIS = 250;
     static final long CHECK_MILLIS = 5_000;
@@ -92,6 +94,10 @@ final class PgStatusListener implements StatusSubscription {
                         rs.next();
                         schema = rs.getString(1);
                     }
+                }
+                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+                    ps.setString(1, APPLICATION_NAME + " " + schema); // what pg_stat_activity shows (63 bytes at most)
+                    ps.executeQuery().close();
                 }
                 listening = true;
                 if (failures > 0) log.info("status change listener on {}: listening again", safeUrl);
