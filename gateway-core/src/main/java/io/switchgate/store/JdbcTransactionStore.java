@@ -390,6 +390,7 @@ public final class JdbcTransactionStore implements TransactionStore {
                     c.rollback();
                     applySetBySet(c, group, result);
                 }
+                if (postgres && changesStatus(group, result)) notifyStatusChange(c);
                 if (seq >= 0) {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE journal_mark SET seq = ? WHERE id = 1")) {
                         ps.setLong(1, seq);
@@ -410,6 +411,27 @@ public final class JdbcTransactionStore implements TransactionStore {
             throw new StoreException("journal commit failed on " + safeUrl + ": " + e.getClass().getSimpleName(), e);
         }
         return Arrays.asList(result);
+    }
+
+    /** True if a set that goes into the commit ({@code result[i]} null) writes terminal or merchant rows. */
+    static boolean changesStatus(List<ChangeSet> group, RuntimeException[] result) {
+        for (int i = 0; i < group.size(); i++) {
+            ChangeSet s = group.get(i);
+            if (result[i] == null && (!s.terminals.isEmpty() || !s.merchants.isEmpty())) return true;
+        }
+        return false;
+    }
+
+    /**
+     * One notification on {@value PgStatusListener#CHANNEL} for the group, in its transaction: PostgreSQL delivers
+     * it to every node's {@link PgStatusListener} when (and only if) the transaction commits. The payload is the
+     * schema, so that stores in other schemas of the same database ignore it.
+     */
+    private static void notifyStatusChange(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, coalesce(current_schema(), ''))")) {
+            ps.setString(1, PgStatusListener.CHANNEL);
+            ps.executeQuery().close();
+        }
     }
 
     private static RuntimeException validate(ChangeSet s) {
@@ -859,6 +881,44 @@ public final class JdbcTransactionStore implements TransactionStore {
         }, JdbcTable::event);
     }
 
+    // ====================================================================== status changes of other nodes
+
+    private final java.util.Set<StatusSubscription> subscriptions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * On PostgreSQL, a {@link PgStatusListener} on a connection of its own (see there why not the pool's); H2 cannot
+     * notify another process or pool, so there it is {@link StatusSubscription#NONE}. Closed with the store.
+     */
+    @Override
+    public StatusSubscription onStatusChange(Runnable onChange) {
+        if (!postgres || dataSource.isClosed()) return StatusSubscription.NONE;
+        PgStatusListener l = PgStatusListener.start(this::connectForListening, safeUrl, dataSource.getPassword(), onChange);
+        StatusSubscription sub = new StatusSubscription() {
+            @Override
+            public boolean listening() {
+                return l.listening();
+            }
+
+            @Override
+            public void close() {
+                subscriptions.remove(this);
+                l.close();
+            }
+        };
+        subscriptions.add(sub);
+        return sub;
+    }
+
+    /** A connection outside the pool, with the pool's URL, user, password and driver properties. */
+    private Connection connectForListening() throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(dataSource.getDataSourceProperties());
+        if (dataSource.getUsername() != null) p.setProperty("user", dataSource.getUsername());
+        if (dataSource.getPassword() != null) p.setProperty("password", dataSource.getPassword());
+        p.setProperty("tcpKeepAlive", "true");
+        return java.sql.DriverManager.getConnection(dataSource.getJdbcUrl(), p);
+    }
+
     // ====================================================================== lifecycle
 
     @Override
@@ -883,6 +943,7 @@ public final class JdbcTransactionStore implements TransactionStore {
                 // the log stays; the next start replays it
             }
         }
+        for (StatusSubscription sub : List.copyOf(subscriptions)) sub.close();
         dataSource.close();
         closeQuietly(journalLog);
     }

@@ -116,6 +116,16 @@ public interface TransactionStore extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Calls {@code onChange} (on a thread of the store's, soon after the commit) whenever a change set that writes
+     * terminal or merchant rows commits, by any node on this store, and once each time it starts listening (a change
+     * may have come while it was not). Calls may be spurious or coalesced: the caller re-reads the rows. The default,
+     * for stores that cannot tell, never calls it and is {@link StatusSubscription#NONE}.
+     */
+    default StatusSubscription onStatusChange(Runnable onChange) {
+        return StatusSubscription.NONE;
+    }
+
     /** True if the database answers a trivial query now. */
     boolean isHealthy();
 

@@ -130,7 +130,9 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     /** How often a node sharing its store reads the other nodes' status changes (the contract: within 1 second). */
     static final Duration STATUS_REFRESH = Duration.ofMillis(250);
-    private java.util.concurrent.ScheduledExecutorService statusRefresher;
+    /** ... while the store reports them as they commit (PostgreSQL LISTEN/NOTIFY): only a safety net. */
+    static final Duration STATUS_REFRESH_LISTENING = Duration.ofSeconds(5);
+    private StatusRefresher statusRefresher;
 
     /**
      * Several nodes share the store: an operator's status change made through another node's admin API (a frozen
@@ -138,13 +140,9 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * rows go to the engine thread, which takes those newer than its own.
      */
     private void startStatusRefresh(io.switchgate.store.TransactionStore store) {
-        statusRefresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "status-refresh");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = STATUS_REFRESH.toMillis();
-        statusRefresher.scheduleWithFixedDelay(() -> {
+        // -Dgateway.engine.statusPollMillis=N polls every N ms whether the store listens or not (tests: a long poll)
+        Long poll = Long.getLong("gateway.engine.statusPollMillis");
+        statusRefresher = new StatusRefresher(store, () -> {
             try {
                 var terminals = store.listTerminals();
                 var merchants = store.listMerchants();
@@ -152,7 +150,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("cannot read status changes of other nodes: {}", e.toString());
             }
-        }, every, every, TimeUnit.MILLISECONDS);
+        }, poll == null ? STATUS_REFRESH : Duration.ofMillis(poll), poll == null ? STATUS_REFRESH_LISTENING : Duration.ofMillis(poll));
+    }
+
+    /** True while the store reports other nodes' status changes as they commit (tests wait for it). */
+    boolean listensForStatusChanges() {
+        return statusRefresher != null && statusRefresher.listening();
     }
 
     public void setListener(EngineListener listener) {
@@ -1182,7 +1185,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
     @Override
     public void close() {
         accepting = false;
-        if (statusRefresher != null) statusRefresher.shutdownNow();
+        if (statusRefresher != null) statusRefresher.close();
         awaitIdle(Duration.ofSeconds(10));
         thread.shutdown();
         try {

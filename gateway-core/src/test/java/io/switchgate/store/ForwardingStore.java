@@ -34,6 +34,7 @@ public class ForwardingStore implements TransactionStore {
     @Override public long reserveSequence(String name, int count) { return inner.reserveSequence(name, count); }
     @Override public boolean applyProjected(List<ChangeSet> sets, long afterSeq, long lastSeq) { return inner.applyProjected(sets, afterSeq, lastSeq); }
     @Override public long projectedSequence() { return inner.projectedSequence(); }
+    @Override public StatusSubscription onStatusChange(Runnable onChange) { return inner.onStatusChange(onChange); }
     @Override public boolean isHealthy() { return inner.isHealthy(); }
     @Override public void close() { inner.close(); }
 }

@@ -49,7 +49,11 @@ class StatusAcrossNodesTest {
      * for a loaded test machine: 3 s) — the answer, not the time, is what is checked each round.
      */
     static IsoMessage untilAnswered(String code, Supplier<IsoMessage> sale) {
-        long deadline = System.nanoTime() + 3_000_000_000L;
+        return untilAnswered(code, 3, sale);
+    }
+
+    static IsoMessage untilAnswered(String code, int seconds, Supplier<IsoMessage> sale) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         IsoMessage last;
         do {
             last = sale.get();
@@ -85,6 +89,34 @@ class StatusAcrossNodesTest {
     void onOnePostgres() {
         startOn(postgresUrl());
         aFrozenMerchantAndAReturnedTerminalHoldOnTheOtherNode();
+    }
+
+    /**
+     * The poll made so slow (10 minutes) that only PostgreSQL's notification can bring the change in time: node B
+     * listens before A freezes the merchant; the wait (10 s) is generous for a loaded machine, not a bound.
+     */
+    @Test
+    void onPostgresTheNotificationAloneCarriesTheChange() throws InterruptedException {
+        String url = postgresUrl();
+        System.setProperty("gateway.engine.statusPollMillis", "600000");
+        try {
+            startOn(url);
+        } finally {
+            System.clearProperty("gateway.engine.statusPollMillis");
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!b.engine().listensForStatusChanges()) {
+            if (System.nanoTime() > deadline) fail("node B does not listen for status changes after 30 s");
+            Thread.sleep(20);
+        }
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        assertEquals("00", onB.send(onB.sale(PAN_NOPIN, 100)).getString(39));
+
+        a.engine().changeMerchantStatus(MERCHANT, MerchantStatus.FROZEN, "test").join();
+        assertEquals("03", untilAnswered("03", 10, () -> onB.send(onB.sale(PAN_NOPIN, 100))).getString(39));
+
+        a.engine().changeMerchantStatus(MERCHANT, MerchantStatus.ACTIVE, "test").join();
+        assertEquals("00", untilAnswered("00", 10, () -> onB.send(onB.sale(PAN_NOPIN, 100))).getString(39));
     }
 
     @Test
