@@ -22,6 +22,8 @@ public final class FileJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileJournal.class);
     /** Journal records per projection transaction, at most: large enough to amortize a commit, small enough to bound one. */
     static final int PROJECTION_BATCH = 2048;
+    /** How often segments the tables hold for good are deleted (see {@link #pruneProjected()}). */
+    static final Duration RETENTION_PERIOD = Duration.ofSeconds(30);
     /** How long a reader waits for the projection before it reads what the tables have. */
     static final Duration READ_WAIT = Duration.ofSeconds(5);
 
@@ -30,6 +32,7 @@ public final class FileJournal implements AutoCloseable {
     private final TransactionStore tables;
     private final ProjectedReads reads;
     private final JournalOptions options;
+    private java.util.concurrent.ScheduledExecutorService retention;
 
     private FileJournal(JournalOptions options, JournalCommitWriter writer, ProjectionTailer tailer, TransactionStore tables) {
         this.options = options;
@@ -71,9 +74,36 @@ public final class FileJournal implements AutoCloseable {
         }
     }
 
-    /** Has the tailer follow the journal from now on. */
+    /** Has the tailer follow the journal from now on, and old segments pruned every {@link #RETENTION_PERIOD}. */
     public void start() {
         tailer.start();
+        retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "journal-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = RETENTION_PERIOD.toMillis();
+        retention.scheduleWithFixedDelay(() -> {
+            try {
+                pruneProjected();
+            } catch (RuntimeException e) {
+                log.warn("journal {}: segments kept for now: {}", options.dir(), e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Retention: has the tables' files hold the projection for good ({@link TransactionStore#saveProjection}), then
+     * deletes the journal segments wholly at or below that mark. What the tables may still lose in a crash (H2 writes
+     * its pages later) stays in the journal, so recovery can always apply it again.
+     *
+     * @return segment files deleted
+     */
+    public int pruneProjected() {
+        long saved = tables.saveProjection();
+        int deleted = writer.journal().pruneThrough(saved);
+        if (deleted > 0) log.debug("journal {}: {} segments through sequence {} pruned", options.dir(), deleted, saved);
+        return deleted;
     }
 
     public JournalCommitWriter writer() {
@@ -137,6 +167,7 @@ public final class FileJournal implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (retention != null) retention.shutdownNow();
         writer.close();
         tailer.close();
         try {

@@ -73,6 +73,11 @@ public final class ProjectedReads implements TransactionStore {
     }
 
     @Override
+    public long saveProjection() {
+        return tables.saveProjection();
+    }
+
+    @Override
     public Optional<TxnRecord> findByRrn(String rrn) {
         return caughtUp().findByRrn(rrn);
     }

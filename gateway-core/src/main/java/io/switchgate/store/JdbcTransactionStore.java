@@ -629,6 +629,23 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
     }
 
+    /**
+     * On H2 the projection's commits stay in memory until H2 writes its pages ({@code WRITE_DELAY}; they bypass the
+     * journal log): the mark is read first, then {@code CHECKPOINT SYNC} writes and forces every page committed so far,
+     * the mark's row included.
+     */
+    @Override
+    public long saveProjection() {
+        long mark = projectedSequence();
+        if (postgres) return mark;
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            throw new StoreException("checkpoint failed on " + safeUrl + ": SQLState " + e.getSQLState(), e);
+        }
+        return mark;
+    }
+
     @Override
     public long projectedSequence() {
         try (Connection c = dataSource.getConnection()) {

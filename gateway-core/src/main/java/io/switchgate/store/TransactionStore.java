@@ -52,6 +52,15 @@ public interface TransactionStore extends AutoCloseable {
         throw new UnsupportedOperationException("projectedSequence: " + getClass().getSimpleName() + " is not a projection");
     }
 
+    /**
+     * Makes the projection so far survive a crash and a power loss in the store's own files, and returns the mark that
+     * now does: journal records up to it may be pruned. The default suits a database whose commits are already
+     * durable (PostgreSQL; memory, which keeps nothing anyway).
+     */
+    default long saveProjection() {
+        return projectedSequence();
+    }
+
     // ---- journal ----
     Optional<TxnRecord> findByRrn(String rrn);
 

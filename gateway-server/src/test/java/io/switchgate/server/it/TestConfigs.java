@@ -23,6 +23,13 @@ public final class TestConfigs {
     private TestConfigs() {
     }
 
+    /** As {@link #config(String)}, with the journal's durability ({@code fsync} or {@code write}) set. */
+    public static GatewayConfig config(String storeUrl, String durability) {
+        GatewayConfig c = config(storeUrl);
+        return new GatewayConfig(c.node(), c.listeners(), c.admin(), c.store(), c.security(), c.merchants(), c.terminals(),
+                c.routes(), c.hosts(), c.authorizer(), c.logging(), new GatewayConfig.Journal(null, durability));
+    }
+
     public static GatewayConfig config(String storeUrl) {
         var limits = new GatewayConfig.RefundLimits(180, 500000, 2000000);
         return new GatewayConfig(

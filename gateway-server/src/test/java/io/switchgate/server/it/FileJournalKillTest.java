@@ -1,0 +1,247 @@
+package io.switchgate.server.it;
+
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.store.JdbcTransactionStore;
+import io.switchgate.store.TxnRecord;
+import io.switchgate.store.TxnStatus;
+import io.switchgate.store.TxnType;
+import io.switchgate.txn.PanHasher;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The file journal under kill -9, in both durabilities: one H2 store (its tables the journal's projection), a gateway
+ * process killed hard {@value #KILLS} times in the middle of pipelined sales and refunds, restarted on the same files
+ * each time. Every sale and refund a terminal saw approved, in any run, is there at the end; every sale's refunded
+ * amount is exactly the sum of its approved refunds and never more than the sale; the card's balance is the opening
+ * balance minus every approved sale plus every approved refund the store holds (answers the kill swallowed included);
+ * a retransmitted approved sale gets its first answer again. With {@code write} the kill loses nothing the operating
+ * system had; with {@code fsync} nothing was answered before its force anyway (a power loss is not simulated here).
+ */
+class FileJournalKillTest {
+    static final long OPENING = 100_000_000;
+    static final int KILLS = 10;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "journal.durability: {0}")
+    @ValueSource(strings = {"write", "fsync"})
+    void everyAnsweredTransactionSurvivesTenKills(String durability) throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("gateway").toAbsolutePath();
+        Map<String, Long> sales = new ConcurrentHashMap<>();          // approved sale RRN -> amount
+        Map<String, IsoMessage> saleRequests = new ConcurrentHashMap<>();
+        Map<String, long[]> refunds = new ConcurrentHashMap<>();      // approved refund RRN -> {amount}
+        Map<String, String> refundOf = new ConcurrentHashMap<>();     // approved refund RRN -> sale RRN
+        AtomicInteger stanBase = new AtomicInteger();
+        for (int run = 1; run <= KILLS; run++) {
+            Path portFile = dir.resolve("port" + run);
+            Process child = startChild(url, portFile, durability);
+            int port = awaitPort(portFile, child);
+            int salesBefore = sales.size();
+            int refundsBefore = refunds.size();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> lanes = new ArrayList<>();
+            int base = stanBase.getAndAdd(100_000);
+            for (int lane = 0; lane < 3; lane++) {
+                int l = lane;
+                lanes.add(start(() -> sendSales(port, base + l * 20_000, sales, saleRequests, stop)));
+            }
+            lanes.add(start(() -> sendRefunds(port, base + 80_000, sales, refunds, refundOf, stop)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((sales.size() - salesBefore < 150 || refunds.size() - refundsBefore < 5) && System.nanoTime() < deadline) {
+                if (!child.isAlive()) fail("gateway died on its own in run " + run + ": " + log(portFile));
+                Thread.sleep(5);
+            }
+            Thread.sleep(ThreadLocalRandom.current().nextInt(50)); // land the kill anywhere in the stream
+            child.destroyForcibly();
+            child.waitFor(20, TimeUnit.SECONDS);
+            stop.set(true);
+            for (Thread t : lanes) t.join(10_000);
+            assertTrue(sales.size() - salesBefore >= 150 && refunds.size() - refundsBefore >= 5,
+                    "run " + run + " was running: " + (sales.size() - salesBefore) + " sales, "
+                            + (refunds.size() - refundsBefore) + " refunds approved before the kill");
+        }
+
+        // One more start recovers the last run; a retransmission of an approved sale is answered as it was.
+        Process again = startChild(url, dir.resolve("port-final"), durability);
+        try {
+            int port = awaitPort(dir.resolve("port-final"), again);
+            var any = saleRequests.entrySet().iterator().next();
+            IsoMessage r = CrashDurabilityTest.exchange(port, any.getValue());
+            assertEquals("00", r.getString(39));
+            assertEquals(any.getKey(), r.getString(37), "the first answer, not a second sale");
+        } finally {
+            again.destroyForcibly();
+            again.waitFor(20, TimeUnit.SECONDS);
+        }
+        assertTrue(Files.isDirectory(dir.resolve("journal")), "the journal lives beside the database file");
+
+        try (JdbcTransactionStore store = JdbcTransactionStore.open(url, "sa", "", 2)) {
+            for (var e : sales.entrySet()) {
+                TxnRecord rec = store.findByRrn(e.getKey()).orElse(null);
+                assertNotNull(rec, "approved sale " + e.getKey() + " is in the store");
+                assertEquals(e.getValue(), rec.amount());
+            }
+            for (var e : refunds.entrySet()) {
+                TxnRecord rec = store.findByRrn(e.getKey()).orElse(null);
+                assertNotNull(rec, "approved refund " + e.getKey() + " is in the store");
+                assertEquals(TxnStatus.APPROVED, rec.status());
+                assertEquals(refundOf.get(e.getKey()), rec.originalRrn());
+            }
+            long debited = 0;
+            long credited = 0;
+            List<TxnRecord> all = new ArrayList<>();
+            List<String> keyed = new ArrayList<>();
+            store.forEachDupKeySince(java.time.Instant.EPOCH, (k, rrn) -> keyed.add(rrn));
+            for (String rrn : keyed) {
+                all.add(store.findByRrn(rrn).orElseThrow(() -> new AssertionError("RRN '" + rrn + "' has a duplicate key but findByRrn finds nothing")));
+            }
+            for (TxnRecord t : all) {
+                if (!t.approved()) continue;
+                if (t.type() == TxnType.SALE) {
+                    debited += t.amount();
+                    long refunded = 0;
+                    for (TxnRecord c : store.findByOriginalRrn(t.rrn())) {
+                        if (c.type() == TxnType.REFUND && c.approved()) refunded += c.amount();
+                    }
+                    assertEquals(refunded, t.refundedAmount(), "sale " + t.rrn() + ": refunded amount = its approved refunds");
+                    assertTrue(refunded <= t.amount(), "sale " + t.rrn() + " refunded beyond its amount");
+                } else if (t.type() == TxnType.REFUND) {
+                    credited += t.amount();
+                }
+            }
+            String hash = new PanHasher(TestConfigs.MASTER.getBytes(StandardCharsets.US_ASCII)).hash(TestConfigs.PAN_NOPIN);
+            assertEquals(OPENING - debited + credited, store.findCard(hash).orElseThrow().balance(),
+                    "the card's balance matches the stored sales and refunds");
+            System.out.printf("[journal kill, %s] %d kills: %d sales and %d refunds answered approved, all there%n",
+                    durability, KILLS, sales.size(), refunds.size());
+        }
+    }
+
+    private static Thread start(Runnable r) {
+        Thread t = new Thread(r);
+        t.start();
+        return t;
+    }
+
+    private static void sendSales(int port, int stanBase, Map<String, Long> approved, Map<String, IsoMessage> requests,
+                                  AtomicBoolean stop) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            Map<String, IsoMessage> inFlight = new ConcurrentHashMap<>();
+            int n = 0;
+            while (!stop.get()) {
+                for (int i = 0; i < 4; i++) { // pipelined, 4 at a time
+                    String stan = String.format("%06d", (stanBase + ++n) % 1_000_000);
+                    IsoMessage m = CrashDurabilityTest.sale(stan, 100 + n % 50);
+                    inFlight.put(stan, m);
+                    write(out, m);
+                }
+                out.flush();
+                for (int i = 0; i < 4; i++) {
+                    IsoMessage r = read(in);
+                    IsoMessage req = inFlight.remove(r.getString(11));
+                    if ("00".equals(r.getString(39))) {
+                        approved.put(r.getString(37), Long.parseLong(r.getString(4)));
+                        requests.put(r.getString(37), req);
+                    }
+                }
+            }
+        } catch (IOException expectedWhenKilled) {
+            // the process died under us: that is the point
+        }
+    }
+
+    /** One refund at a time, of small amounts, against sales approved so far (also those of earlier runs). */
+    private static void sendRefunds(int port, int stanBase, Map<String, Long> sales, Map<String, long[]> approved,
+                                    Map<String, String> refundOf, AtomicBoolean stop) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            int n = 0;
+            while (!stop.get()) {
+                List<String> rrns = new ArrayList<>(sales.keySet());
+                if (rrns.isEmpty()) {
+                    Thread.sleep(2);
+                    continue;
+                }
+                String sale = rrns.get(ThreadLocalRandom.current().nextInt(rrns.size()));
+                long amount = 1 + ThreadLocalRandom.current().nextInt(40);
+                IsoMessage m = CrashDurabilityTest.sale(String.format("%06d", (stanBase + ++n) % 1_000_000), amount);
+                m.set(3, "200000");
+                m.set(37, sale);
+                write(out, m);
+                out.flush();
+                IsoMessage r = read(in);
+                if ("00".equals(r.getString(39))) {
+                    approved.put(r.getString(37), new long[] {amount});
+                    refundOf.put(r.getString(37), sale);
+                }
+            }
+        } catch (IOException expectedWhenKilled) {
+            // the process died under us
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void write(DataOutputStream out, IsoMessage m) throws IOException {
+        byte[] b = CrashDurabilityTest.D.pack(m);
+        out.writeShort(b.length);
+        out.write(b);
+    }
+
+    private static IsoMessage read(DataInputStream in) throws IOException {
+        byte[] resp = new byte[in.readUnsignedShort()];
+        in.readFully(resp);
+        return CrashDurabilityTest.D.unpack(resp);
+    }
+
+    private static Process startChild(String url, Path portFile, String durability) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                ChildGateway.class.getName(), url, portFile.toString(), durability);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(portFile.resolveSibling(portFile.getFileName() + ".log").toFile());
+        return pb.start();
+    }
+
+    private static String log(Path portFile) throws IOException {
+        Path log = portFile.resolveSibling(portFile.getFileName() + ".log");
+        return Files.exists(log) ? Files.readString(log) : "(no log)";
+    }
+
+    private static int awaitPort(Path portFile, Process p) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(portFile)) return Integer.parseInt(Files.readString(portFile).trim());
+            if (!p.isAlive()) fail("child gateway exited: " + log(portFile));
+            Thread.sleep(20);
+        }
+        throw new AssertionError("child gateway did not start in 60 s");
+    }
+}
