@@ -48,7 +48,13 @@ public final class FileJournal implements AutoCloseable {
      * @throws IOException a journal that cannot be opened or recovered (named); the caller closes the tables
      */
     public static FileJournal open(JournalOptions options, TransactionStore tables) throws IOException {
-        JournalCommitWriter writer = JournalCommitWriter.open(options);
+        return open(options, tables, io.switchgate.journal.ChannelFactory.FILES);
+    }
+
+    /** As {@link #open(JournalOptions, TransactionStore)}, with the journal's files opened through {@code channels}. */
+    public static FileJournal open(JournalOptions options, TransactionStore tables, io.switchgate.journal.ChannelFactory channels)
+            throws IOException {
+        JournalCommitWriter writer = JournalCommitWriter.open(options, channels);
         try {
             ProjectionTailer tailer = new ProjectionTailer(options.dir(), writer::durableSequence, tables, PROJECTION_BATCH);
             if (tailer.appliedSequence() > writer.durableSequence()) {

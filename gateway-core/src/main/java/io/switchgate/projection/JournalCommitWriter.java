@@ -76,8 +76,13 @@ public final class JournalCommitWriter implements CommitWriter {
      * @throws IOException if the journal cannot be opened or recovered (inner corruption is refused, never skipped)
      */
     public static JournalCommitWriter open(JournalOptions options) throws IOException {
+        return open(options, io.switchgate.journal.ChannelFactory.FILES);
+    }
+
+    /** As {@link #open(JournalOptions)}, with the files opened through {@code channels} (tests: a failing disk). */
+    public static JournalCommitWriter open(JournalOptions options, io.switchgate.journal.ChannelFactory channels) throws IOException {
         Holder holder = new Holder();
-        JournalWriter journal = JournalWriter.open(options, holder);
+        JournalWriter journal = JournalWriter.open(options, holder, channels);
         JournalCommitWriter w = new JournalCommitWriter(journal);
         holder.writer = w;
         return w;

@@ -165,6 +165,7 @@ public final class ProjectionTailer implements AutoCloseable {
             setApplied(readMarkAfterFailure(e));
             throw e;
         }
+        if (done) failure = null; // the store takes batches again: a failure being retried is over (before waiters wake)
         setApplied(done ? last : store.projectedSequence());
         return done;
     }

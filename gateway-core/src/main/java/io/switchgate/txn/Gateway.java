@@ -70,7 +70,13 @@ public final class Gateway implements MessageHandler, AutoCloseable {
 
     /** As {@link #start(GatewayConfig, Clock)}, with the authorizers of the configured upstream hosts. */
     public static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts) {
-        return start(config, clock, hosts, () -> Stores.open(config.store()));
+        return start(config, clock, hosts, () -> Stores.open(config.store()), io.switchgate.journal.ChannelFactory.FILES);
+    }
+
+    /** As above, with the file journal's files opened through {@code journalChannels} (tests: a disk that fails). */
+    static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts,
+                         io.switchgate.journal.ChannelFactory journalChannels) {
+        return start(config, clock, hosts, () -> Stores.open(config.store()), journalChannels);
     }
 
     /**
@@ -82,11 +88,12 @@ public final class Gateway implements MessageHandler, AutoCloseable {
     public static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts,
                                 TransactionStore store) {
         java.util.Objects.requireNonNull(store, "store");
-        return start(config, clock, hosts, () -> store);
+        return start(config, clock, hosts, () -> store, io.switchgate.journal.ChannelFactory.FILES);
     }
 
     private static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts,
-                                 java.util.function.Supplier<TransactionStore> openStore) {
+                                 java.util.function.Supplier<TransactionStore> openStore,
+                                 io.switchgate.journal.ChannelFactory journalChannels) {
         SecurityModule security = securityModule(config);
         byte[] secret = config.security().masterKey().getBytes(StandardCharsets.US_ASCII);
         PanHasher hasher = new PanHasher(secret);
@@ -115,7 +122,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             JournalPlacement placement = JournalPlacement.of(config, store);
             if (placement != null) {
                 // Recovery first: the tables get every durable record before anything reads them (the seeder too).
-                fileJournal = FileJournal.open(placement.options(), store);
+                fileJournal = FileJournal.open(placement.options(), store, journalChannels);
             }
             new ConfigSeeder(store, security, hasher).seed(config, clock.instant());
             ProjectionProgress progress = null;

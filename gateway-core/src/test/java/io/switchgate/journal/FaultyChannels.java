@@ -14,11 +14,11 @@ import java.nio.file.Path;
  * A {@link ChannelFactory} whose channels behave like real files until a fault is armed: then every write (a full
  * disk) or every force (a failing disk) throws, as the operating system would.
  */
-final class FaultyChannels implements ChannelFactory {
-    volatile boolean failWrites;
-    volatile boolean failForces;
+public final class FaultyChannels implements ChannelFactory {
+    public volatile boolean failWrites;
+    public volatile boolean failForces;
     /** Creating a file fails (a full disk when a new segment is made). */
-    volatile boolean failCreates;
+    public volatile boolean failCreates;
     volatile int writes;
     volatile int forces;
 

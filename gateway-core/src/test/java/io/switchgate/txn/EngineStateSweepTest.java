@@ -44,6 +44,49 @@ class EngineStateSweepTest {
         assertNull(state.answered("TERM0001", "999999", "TERM0001|2|999999|never", NOW), "a new key is new");
     }
 
+    /** The journal's projection as the sweep sees it: the test moves both sequences by hand. */
+    static final class Progress implements ProjectionProgress {
+        long appended;
+        long projected;
+
+        @Override
+        public long appendedSequence() {
+            return appended;
+        }
+
+        @Override
+        public long projectedSequence() {
+            return projected;
+        }
+    }
+
+    @Test
+    void withAProjectionBehindTheJournalNoRowLeavesUntilTheTablesHaveIt() {
+        // The store here has none of the rows (the projection has not applied them): a row read back from it would
+        // be missing or old, so the working set must keep every row whose record the tables may lack.
+        Progress p = new Progress();
+        EngineState state = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false, p);
+        for (int i = 0; i < 100; i++) state.put(sale(i, NOW.minusSeconds(600)));
+        p.appended = 100;
+        state.sweep(NOW); // sequence 100 appended by now, nothing projected
+        assertEquals(100, state.cachedTransactions(), "rows left before the tables had them");
+        p.projected = 99;
+        state.sweep(NOW.plusSeconds(1));
+        assertEquals(100, state.cachedTransactions(), "one record still missing from the tables");
+        p.projected = 100;
+        state.sweep(NOW.plusSeconds(2)); // everything appended by the first sweep is in the tables now
+        assertEquals(0, state.cachedTransactions());
+
+        // Rows changed after that sweep stay, however old they get, until the tables have their records.
+        for (int i = 100; i < 150; i++) state.put(sale(i, NOW.plusSeconds(3)));
+        p.appended = 150;
+        state.sweep(NOW.plusSeconds(600));
+        assertEquals(50, state.cachedTransactions(), "ten minutes old, but not in the tables");
+        p.projected = 150;
+        state.sweep(NOW.plusSeconds(601));
+        assertEquals(0, state.cachedTransactions());
+    }
+
     @Test
     void overTheCapTheOldestGoButNothingYoungerThanTenSeconds() {
         EngineState state = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false);

@@ -1,0 +1,211 @@
+package io.switchgate.txn;
+
+import io.switchgate.config.GatewayConfig;
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.journal.FaultyChannels;
+import io.switchgate.projection.FileJournal;
+import io.switchgate.route.AuthorizerFactory;
+import io.switchgate.store.JdbcTransactionStore;
+import io.switchgate.store.StoreException;
+import io.switchgate.store.TxnRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.switchgate.txn.EngineFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * One node on an H2 file: the file journal is the commit point and the tables its projection. What a terminal saw
+ * approved is found by every reader at once, after a restart, after the projection failed for a while, and after the
+ * process stopped with the tables behind the journal; a journal whose disk fails stops for good and answers 96.
+ */
+class FileJournalGatewayTest {
+
+    @TempDir
+    Path dir;
+
+    private String url() {
+        return "jdbc:h2:file:" + dir.resolve("db").resolve("gateway").toAbsolutePath();
+    }
+
+    private GatewayConfig config(String durability) {
+        GatewayConfig c = EngineFixture.config(url());
+        return new GatewayConfig(c.node(), c.listeners(), c.admin(), c.store(), c.security(), c.merchants(), c.terminals(),
+                c.routes(), c.hosts(), c.authorizer(), c.logging(), new GatewayConfig.Journal(null, durability));
+    }
+
+    private static TestPos pos(Gateway gw) {
+        return new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
+    }
+
+    private void sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection(url(), "sa", ""); Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    @Test
+    void aJournaledSaleIsInTheJournalBesideTheDatabaseAndEveryReaderFindsItAtOnce() throws Exception {
+        List<String> rrns = new ArrayList<>();
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            FileJournal j = gw.fileJournal();
+            assertNotNull(j, "an H2 file store on one node commits into the file journal");
+            assertEquals(dir.resolve("db").resolve("journal").toAbsolutePath().normalize(), j.options().dir());
+            TestPos pos = pos(gw);
+            for (int i = 0; i < 50; i++) {
+                IsoMessage r = pos.send(pos.sale(PAN_NOPIN, 100 + i));
+                assertEquals("00", r.getString(39));
+                rrns.add(r.getString(37));
+                // read-your-writes: the answer left, so every reader finds the sale, whatever the tailer's pace
+                assertEquals(100 + i, gw.store().findByRrn(r.getString(37)).orElseThrow().amount());
+            }
+            assertTrue(j.durableSequence() >= 50, "each sale is a journal record: " + j.durableSequence());
+            try (Stream<Path> files = Files.list(j.options().dir())) {
+                assertTrue(files.anyMatch(p -> p.getFileName().toString().endsWith(".journal")), "segment files in the journal directory");
+            }
+        }
+        // Restarted: everything there, a retransmission answered as it was.
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            for (String rrn : rrns) assertTrue(gw.store().findByRrn(rrn).isPresent(), rrn);
+            assertEquals(0, gw.fileJournal().lag());
+        }
+    }
+
+    @Test
+    void answersGoOnWhileTheProjectionFailsAndTheTablesCatchUpOnceItWorks() throws Exception {
+        try (Gateway gw = Gateway.start(config("fsync"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
+            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
+            sql("ALTER TABLE transactions RENAME TO transactions_away");
+            List<String> rrns = new ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    IsoMessage r = pos.send(pos.sale(PAN_NOPIN, 200 + i));
+                    assertEquals("00", r.getString(39), "the journal, not the tables, is the commit point");
+                    rrns.add(r.getString(37));
+                }
+                assertFalse(gw.fileJournal().awaitCaughtUp(Duration.ofMillis(300)), "the tables cannot take the records now");
+                assertTrue(gw.fileJournal().lag() >= 20, "lag " + gw.fileJournal().lag());
+                assertNotNull(gw.fileJournal().problem(), "the failing projection is reported");
+                assertFalse(gw.fileJournal().stopped(), "answers go on");
+            } finally {
+                sql("ALTER TABLE transactions_away RENAME TO transactions");
+            }
+            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(30)), "the tailer retries and catches up");
+            for (String rrn : rrns) assertTrue(gw.store().findByRrn(rrn).isPresent(), rrn);
+            assertNull(gw.fileJournal().problem());
+        }
+    }
+
+    @Test
+    void aStopWithTheTablesBehindTheJournalIsMadeGoodByTheNextStart() throws Exception {
+        List<String> rrns = new ArrayList<>();
+        long card;
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
+            card = gw.embeddedCardBalance(PAN_NOPIN); // read once the tables have everything
+            sql("ALTER TABLE transactions RENAME TO transactions_away");
+            for (int i = 0; i < 30; i++) {
+                IsoMessage r = pos.send(pos.sale(PAN_NOPIN, 1_000));
+                assertEquals("00", r.getString(39));
+                rrns.add(r.getString(37));
+            }
+            card -= 30 * 1_000;
+        } // the last catch-up at close fails too: the tables lack the 30 sales, and the card's debits with them
+        sql("ALTER TABLE transactions_away RENAME TO transactions");
+        try (JdbcTransactionStore tables = JdbcTransactionStore.open(url(), "sa", "", 1)) {
+            for (String rrn : rrns) assertTrue(tables.findByRrn(rrn).isEmpty(), "the test needs the tables behind: " + rrn);
+        }
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            for (String rrn : rrns) {
+                TxnRecord t = gw.store().findByRrn(rrn).orElseThrow(() -> new AssertionError("lost " + rrn));
+                assertEquals(1_000, t.amount());
+            }
+            assertEquals(card, gw.embeddedCardBalance(PAN_NOPIN));
+            // and a retransmission of one of them is its first answer, not a second sale
+            TestPos pos = pos(gw);
+            TxnRecord first = gw.store().findByRrn(rrns.get(3)).orElseThrow();
+            IsoMessage again = pos.financial("000000", PAN_NOPIN, 1_000, first.stan());
+            assertEquals(rrns.get(3), pos.send(again).getString(37));
+            assertEquals(card, gw.embeddedCardBalance(PAN_NOPIN));
+        }
+    }
+
+    @Test
+    void aFailedForceStopsTheJournalForGoodAndEveryAnswerIs96() {
+        FaultyChannels disk = new FaultyChannels();
+        try (Gateway gw = Gateway.start(config("fsync"), Clock.systemUTC(), AuthorizerFactory.NONE, disk)) {
+            TestPos pos = pos(gw);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
+            disk.failForces = true;
+            IsoMessage sale = pos.sale(PAN_NOPIN, 20);
+            IsoMessage r = pos.send(sale);
+            assertEquals("96", r.getString(39));
+            assertEquals("JOURNAL_UNAVAILABLE", r.getString(44));
+            disk.failForces = false; // the disk "recovers": the journal does not retry (the kernel may have dropped the pages)
+            assertEquals("96", pos.send(pos.sale(PAN_NOPIN, 30)).getString(39));
+            assertEquals("96", pos.send(sale).getString(39), "a retransmission is not approved either");
+            assertTrue(gw.fileJournal().stopped());
+            assertTrue(gw.fileJournal().problem().contains("journal stopped"), gw.fileJournal().problem());
+        }
+        // After a restart the journal recovers what was durable, and the refused sale was never approved.
+        try (Gateway gw = Gateway.start(config("fsync"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 40)).getString(39));
+        }
+    }
+
+    @Test
+    void aStoreWhoseTablesAreAheadOfTheJournalIsRefused() throws Exception {
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
+        }
+        // Someone pointed the gateway at another journal directory (or emptied this one).
+        try (Stream<Path> files = Files.list(dir.resolve("db").resolve("journal"))) {
+            for (Path p : files.toList()) Files.delete(p);
+        }
+        StoreException e = assertThrows(StoreException.class, () -> Gateway.start(config("write"), Clock.systemUTC()).close());
+        assertTrue(e.getMessage().contains("journal.dir"), e.getMessage());
+    }
+
+    @Test
+    void twoGatewaysCannotShareOneJournalDirectory() {
+        GatewayConfig a = config("write");
+        try (Gateway gw = Gateway.start(a, Clock.systemUTC())) {
+            String otherDb = "jdbc:h2:file:" + dir.resolve("other").resolve("gateway").toAbsolutePath();
+            GatewayConfig c = EngineFixture.config(otherDb);
+            GatewayConfig b = new GatewayConfig(c.node(), c.listeners(), c.admin(), c.store(), c.security(), c.merchants(),
+                    c.terminals(), c.routes(), c.hosts(), c.authorizer(), c.logging(),
+                    new GatewayConfig.Journal(gw.fileJournal().options().dir().toString(), "write"));
+            RuntimeException e = assertThrows(RuntimeException.class, () -> Gateway.start(b, Clock.systemUTC()).close());
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+            TestPos pos = pos(gw);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39), "the first goes on");
+        }
+    }
+
+    @Test
+    void inMemoryAndSharedStoresKeepTheDatabaseAsTheirJournal() {
+        try (Gateway gw = Gateway.start(EngineFixture.config("memory:"), Clock.systemUTC())) {
+            assertNull(gw.fileJournal());
+        }
+        String mem = "jdbc:h2:mem:fj" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        try (Gateway gw = Gateway.start(EngineFixture.config(mem), Clock.systemUTC())) {
+            assertNull(gw.fileJournal());
+        }
+    }
+}
