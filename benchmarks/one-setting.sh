@@ -4,8 +4,10 @@
 # generator (warm-up, then measured), samples /proc for the server's threads over 5 s in the middle of the measured
 # part, prints the thread table and the load generator's summary, stops the server and deletes its data.
 #
-#   benchmarks/one-setting.sh [--store URL] [--store-user U] [-c 10] [-p 8] [-d 10] [-w 20] [--rate TPS] [--jvm "OPTS"]
+#   benchmarks/one-setting.sh [--store URL] [--store-user U] [--durability fsync|write] [-c 10] [-p 8] [-d 10] [-w 20]
+#                             [--rate TPS] [--jvm "OPTS"]
 #
+#   --durability  journal.durability of the file journal (an H2 file store; default: the shipped fsync)
 #   --store   default jdbc:h2:file:<tmp>/data/gw (the shipped kind of store); memory: or jdbc:postgresql://...
 #   -d, -w    measured and warm-up seconds (the warm-up is long: C2 still compiles H2 15 s into a run)
 #   --jvm     extra server JVM options, e.g. "-Xlog:gc:file=gc.log" or "-XX:StartFlightRecording=filename=gw.jfr,settings=profile"
@@ -15,25 +17,26 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
 GW_JAR="$ROOT/gateway-server/target/gateway-server.jar"
 WORK="$(mktemp -d /tmp/switchgate-one.XXXXXX)"
-STORE="jdbc:h2:file:$WORK/data/gw"; STORE_USER=sa; C=10; P=8; D=10; W=20; RATE=(); JVM=""
+STORE="jdbc:h2:file:$WORK/data/gw"; STORE_USER=sa; C=10; P=8; D=10; W=20; RATE=(); JVM=""; DURABILITY=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --store) STORE="$2"; shift 2 ;;
     --store-user) STORE_USER="$2"; shift 2 ;;
+    --durability) DURABILITY=(--journal-durability "$2"); shift 2 ;;
     -c) C="$2"; shift 2 ;;
     -p) P="$2"; shift 2 ;;
     -d) D="$2"; shift 2 ;;
     -w) W="$2"; shift 2 ;;
     --rate) RATE=(--rate "$2"); shift 2 ;;
     --jvm) JVM="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "one-setting.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 [ -f "$BENCH_JAR" ] && [ -f "$GW_JAR" ] || { echo "one-setting.sh: build first: mvn -B install -DskipTests" >&2; exit 2; }
 
 java -jar "$BENCH_JAR" bench-config --out "$WORK/bench.yaml" --port 9683 --admin-port 9684 --store-url "$STORE" \
-     --store-user "$STORE_USER" --terminals 200 --cards 1000 >/dev/null
+     --store-user "$STORE_USER" --terminals 200 --cards 1000 "${DURABILITY[@]}" >/dev/null
 # shellcheck disable=SC2086
 java -Xms1g -Xmx1g $JVM -jar "$GW_JAR" serve --config "$WORK/bench.yaml" >"$WORK/server.log" 2>&1 &
 SP=$!
@@ -51,7 +54,7 @@ threads() { # thread name (digits folded) -> CPU ticks, summed over threads of t
 }
 sleep $((W + D / 2 - 2)); threads >"$WORK/t1"; sleep 5; threads >"$WORK/t2"
 HZ=$(getconf CLK_TCK)
-echo "server threads, % of one core over 5 s mid-run (C=$C P=$P, store ${STORE%%;*}):"
+echo "server threads, % of one core over 5 s mid-run (C=$C P=$P, store ${STORE%%;*}, journal ${DURABILITY[1]:-fsync}):"
 join "$WORK/t1" "$WORK/t2" | awk -v hz="$HZ" '{d=($3-$2)*100/hz/5; if (d>=1) printf "  %-28s %5.1f%%\n", $1, d}' | sort -k2 -rn
 wait $LP || true
 tail -3 "$WORK/loadgen.out"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end load tests side by side: the bare-Netty ceiling, jPOS 2.1.10 (the reference), and the gateway
-# (shipped defaults on H2, PostgreSQL journal, MAC+PIN). For each setting and run every server starts fresh,
+# (H2 with the file journal at durability write (h2w) and fsync (h2, the shipped default), PostgreSQL, MAC+PIN).
+# The fdatasync time T of the results directory's disk is measured before and after (journal-fsync), so each
+# fsync figure is printed beside its bound N / (1.5 T). For each setting and run every server starts fresh,
 # is warmed, measured and stopped. Prints one table and writes it into docs/benchmarks.md (between the
 # E2E-BEGIN/E2E-END markers).
 #
@@ -11,7 +13,7 @@
 #   core), so a 5 s warm-up measures the JIT as much as the gateway (docs/benchmarks.md, "Warm-up").
 #
 # Options: --runs N --duration 20s --warmup 20s --settings "1x1 10x1 50x1 200x1 10x8"
-#          --servers "ceiling jpos h2 pg macpin" --modes "unpinned pinned" --no-memory --idle-conns 10000
+#          --servers "ceiling jpos h2w h2 pg macpin" --modes "unpinned pinned" --no-memory --idle-conns 10000
 #          --idle-hold 60 --no-build --no-docs --results DIR
 #          --memory-only (only the idle-connection test) --report-only (rebuild the table from --results DIR)
 # Environment: SERVER_JVM_OPTS (default -Xms1g -Xmx1g), LOADGEN_JVM_OPTS (default -Xms512m -Xmx512m),
@@ -25,7 +27,7 @@ GW_JAR="$ROOT/gateway-server/target/gateway-server.jar"
 
 RUNS=3; DURATION=20s; WARMUP=20s
 SETTINGS="1x1 10x1 50x1 200x1 10x8"
-SERVERS="ceiling jpos h2 pg macpin"
+SERVERS="ceiling jpos h2w h2 pg macpin"
 MODES="unpinned pinned"
 MEMORY=1; IDLE_CONNS=10000; IDLE_HOLD=60
 BUILD=1; DOCS=1; QUICK=0; MEMORY_ONLY=0; REPORT_ONLY=0
@@ -109,7 +111,7 @@ start_server() {
   case "$name" in
     ceiling) cmd=(java $SERVER_JVM_OPTS -jar "$BENCH_JAR" ceiling-server --port "$PORT") ;;
     jpos)    cmd=(java $SERVER_JVM_OPTS -jar "$BENCH_JAR" jpos-server --port "$PORT") ;;
-    h2|macpin|pg)
+    h2|h2w|macpin|pg)
       local extra=() url="jdbc:h2:file:$SERVER_DIR/data/gateway" user=sa
       if [ "$name" = pg ]; then
         PG_SCHEMA="bench_$(date +%s)_$RANDOM"
@@ -117,6 +119,7 @@ start_server() {
         url="$PG_URL?currentSchema=$PG_SCHEMA"; user="$PG_USER"
       fi
       [ "$name" = macpin ] && extra=(--mac --pin)
+      [ "$name" = h2w ] && extra=(--journal-durability write)
       java -jar "$BENCH_JAR" bench-config --out "$SERVER_DIR/gateway.yaml" --port "$PORT" --store-url "$url" \
         --store-user "$user" --terminals "$TERMINALS" --cards "$CARDS" "${extra[@]}" >>"$LOG" 2>&1
       cmd=(java $SERVER_JVM_OPTS "${GW_CMD[@]:1}" "$SERVER_DIR/gateway.yaml") ;;
@@ -160,6 +163,13 @@ run_loadgen() {
   "${pin[@]}" java $LOADGEN_JVM_OPTS -jar "$BENCH_JAR" loadgen "${args[@]}" "$@" >>"$LOG" 2>&1
 }
 
+# fdatasync time of the disk the servers journal on (their data directories are under $RESULTS)
+fsync_probe() {
+  java -jar "$BENCH_JAR" journal-fsync --dir "$RESULTS/fsync-probe" --count 1000 >>"$RESULTS/fsync.txt" 2>&1 || true
+  rm -rf "$RESULTS/fsync-probe"
+}
+[ "$REPORT_ONLY" = 1 ] || [ "$MEMORY_ONLY" = 1 ] || fsync_probe
+
 FAILED=0
 if [ "$REPORT_ONLY" = 1 ] || [ "$MEMORY_ONLY" = 1 ]; then MODES=""; SERVERS_LOAD=""; else SERVERS_LOAD="$SERVERS"; fi
 [ "$REPORT_ONLY" = 1 ] && MEMORY=0
@@ -186,22 +196,24 @@ for mode in $MODES; do
   done
 done
 
-# p99 at half of the H2 peak (paced load), unpinned
-if [[ " $SERVERS_LOAD " == *" h2 "* ]]; then
+[ "$REPORT_ONLY" = 1 ] || [ "$MEMORY_ONLY" = 1 ] || fsync_probe
+
+# p99 at half of the H2 peak with durability write (paced load), unpinned
+if [[ " $SERVERS_LOAD " == *" h2w "* ]]; then
   peak=$(python3 - "$RESULTS" <<'EOF'
 import json, glob, sys
 best = 0
-for f in glob.glob(sys.argv[1] + "/unpinned/h2/*/run*.json"):
+for f in glob.glob(sys.argv[1] + "/unpinned/h2w/*/run*.json"):
     best = max(best, json.load(open(f))["tps"])
 print(int(best))
 EOF
 )
   if [ "${peak:-0}" -gt 0 ]; then
     half=$((peak / 2))
-    echo "run-e2e: h2 paced at half of peak ($half tps), C=10 P=8" | tee -a "$LOG"
+    echo "run-e2e: h2w paced at half of peak ($half tps), C=10 P=8" | tee -a "$LOG"
     mkdir -p "$RESULTS/halfpeak"
     for run in $(seq "$RUNS"); do
-      start_server h2 0 && run_loadgen h2 0 10 8 "$RESULTS/halfpeak/run$run.json" --rate "$half" || FAILED=1
+      start_server h2w 0 && run_loadgen h2w 0 10 8 "$RESULTS/halfpeak/run$run.json" --rate "$half" || FAILED=1
       stop_server
     done
   fi
@@ -246,8 +258,11 @@ python3 - "$RESULTS" "$QUICK" "$RUNS" "$DURATION" "$WARMUP" "$SERVER_JVM_OPTS" "
   "$UPTIME_BEFORE" "$UPTIME_AFTER" "$DOCS" "$ROOT/docs/benchmarks.md" <<'EOF'
 import json, glob, os, sys, statistics, subprocess, datetime, re
 res, quick, runs, dur, warm, sopts, lopts, gwhow, up0, up1, docs, md = sys.argv[1:]
-names = {"ceiling": "ceiling (bare Netty)", "jpos": "jPOS 2.1.10", "h2": "ours, H2 (shipped defaults)",
-         "pg": "ours, PostgreSQL", "macpin": "ours, H2 + MAC + PIN"}
+names = {"ceiling": "ceiling (bare Netty)", "jpos": "jPOS 2.1.10", "h2w": "ours, H2, journal write",
+         "h2": "ours, H2, journal fsync (shipped)", "pg": "ours, PostgreSQL (its fsync)", "macpin": "ours, H2 fsync + MAC + PIN"}
+fs = os.path.join(res, "fsync.txt")
+fsync_means = [float(m.group(1)) for m in re.finditer(r"mean ([0-9.]+) us", open(fs).read())] if os.path.exists(fs) else []
+T = statistics.median(fsync_means) / 1e6 if fsync_means else None
 def load(mode, name, setting):
     out = []
     for f in sorted(glob.glob(f"{res}/{mode}/{name}/{setting}/run*.json")):
@@ -268,7 +283,7 @@ def fmt_lat(rs):
     if not rs: return "–"
     return f"{med(rs,'p50_us')/1000:.2f} / {med(rs,'p99_us')/1000:.2f}"
 modes = sorted({os.path.basename(os.path.dirname(os.path.dirname(p))) for p in glob.glob(f"{res}/*/*/*")} & {"unpinned", "pinned"}, reverse=True)
-servers = [s for s in ["ceiling", "jpos", "h2", "pg", "macpin"] if glob.glob(f"{res}/*/{s}")]
+servers = [s for s in ["ceiling", "jpos", "h2w", "h2", "pg", "macpin"] if glob.glob(f"{res}/*/{s}")]
 settings = []
 for p in glob.glob(f"{res}/*/*/*x*"):
     s = os.path.basename(p)
@@ -278,24 +293,30 @@ lines = []
 for mode in modes:
     lines.append(f"\n**{mode}**{' (taskset: server on core 0, load generator on core 1)' if mode=='pinned' else ' (server and load generator share both cores)'}\n")
     lines.append("Throughput, transactions per second (median of runs, ± half the range):\n")
-    hdr = "| C × P | " + " | ".join(names[s] for s in servers) + " | H2 / jPOS | H2 / ceiling |"
-    lines.append(hdr); lines.append("|" + "---|" * (len(servers) + 3))
+    hdr = "| C × P | " + " | ".join(names[s] for s in servers) + " | write / jPOS | fsync bound N/(1.5T) | fsync / bound |"
+    lines.append(hdr); lines.append("|" + "---|" * (len(servers) + 4))
     for st in settings:
         row = {s: load(mode, s, st) for s in servers}
         if not any(row.values()): continue
-        h2, jp, ce = med(row.get("h2", []), "tps"), med(row.get("jpos", []), "tps"), med(row.get("ceiling", []), "tps")
-        r1 = f"{h2/jp:.2f}×" if h2 and jp else "–"
-        r2 = f"{h2/ce*100:.0f}%" if h2 and ce else "–"
-        lines.append(f"| {st.replace('x',' × ')} | " + " | ".join(fmt_tps(row[s]) for s in servers) + f" | {r1} | {r2} |")
+        hw, hf, jp = med(row.get("h2w", []), "tps"), med(row.get("h2", []), "tps"), med(row.get("jpos", []), "tps")
+        n = int(st.split('x')[0]) * int(st.split('x')[1])
+        bound = n / (1.5 * T) if T else None
+        r1 = f"{hw/jp:.2f}×" if hw and jp else "–"
+        b = f"{bound:,.0f}" if bound else "–"
+        r2 = f"{hf/bound*100:.0f}%" if hf and bound else "–"
+        lines.append(f"| {st.replace('x',' × ')} | " + " | ".join(fmt_tps(row[s]) for s in servers) + f" | {r1} | {b} | {r2} |")
     lines.append("\nLatency p50 / p99, ms (median of runs):\n")
     lines.append("| C × P | " + " | ".join(names[s] for s in servers) + " |"); lines.append("|" + "---|" * (len(servers) + 1))
     for st in settings:
         row = {s: load(mode, s, st) for s in servers}
         if not any(row.values()): continue
         lines.append(f"| {st.replace('x',' × ')} | " + " | ".join(fmt_lat(row[s]) for s in servers) + " |")
+if fsync_means:
+    lines.append(f"\nfdatasync of the journal's disk (`benchmarks.jar journal-fsync --count 1000`, before and after the runs): "
+                 f"means {', '.join(f'{m:.0f}' for m in fsync_means)} µs; T = {T*1e6:.0f} µs is used for the bound.")
 half = [json.load(open(f)) for f in sorted(glob.glob(f"{res}/halfpeak/run*.json"))]
 if half:
-    lines.append(f"\nOurs (H2) paced at half of its peak, C = 10, P = 8: {med(half,'tps'):,.0f} tps, p50 {med(half,'p50_us')/1000:.2f} ms, "
+    lines.append(f"\nOurs (H2, journal write) paced at half of its peak, C = 10, P = 8: {med(half,'tps'):,.0f} tps, p50 {med(half,'p50_us')/1000:.2f} ms, "
                  f"p99 {med(half,'p99_us')/1000:.2f} ms, p99.9 {med(half,'p999_us')/1000:.2f} ms, errors {sum(r['errors'] for r in half)}.")
 jl = os.path.join(res, "journal.log")
 if os.path.exists(jl):

@@ -35,6 +35,8 @@ public final class BenchConfigCommand implements Callable<Integer> {
     @Option(names = "--mac", description = "terminals require a MAC (macRequired: true)") boolean mac;
     @Option(names = "--pin", description = "cards have PIN 1234") boolean pin;
     @Option(names = "--idle-timeout", defaultValue = "300") int idleTimeout;
+    @Option(names = "--journal-durability", description = "fsync | write (default: the shipped fsync); the journal goes beside an H2 file store")
+    String journalDurability;
 
     @Override
     public Integer call() throws Exception {
@@ -47,6 +49,7 @@ public final class BenchConfigCommand implements Callable<Integer> {
         y.append("store: { url: \"").append(storeUrl).append("\", user: \"").append(storeUser).append("\", password: \"")
                 .append(storePassword).append("\", poolSize: ").append(poolSize).append(" }\n");
         y.append("security: { masterKey: \"").append(MASTER).append("\" }\n");
+        if (journalDurability != null) y.append("journal: { durability: ").append(journalDurability).append(" }\n");
         y.append("merchants:\n  - { id: \"").append(merchant)
                 .append("\", status: active, refund: { windowDays: 180, maxSingleAmount: 100000000000, dailyAmountLimit: 1000000000000000 } }\n");
         y.append("terminals:\n");
