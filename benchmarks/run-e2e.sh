@@ -165,6 +165,7 @@ run_loadgen() {
 
 # fdatasync time of the disk the servers journal on (their data directories are under $RESULTS)
 fsync_probe() {
+  mkdir -p "$RESULTS/fsync-probe"
   java -jar "$BENCH_JAR" journal-fsync --dir "$RESULTS/fsync-probe" --count 1000 >>"$RESULTS/fsync.txt" 2>&1 || true
   rm -rf "$RESULTS/fsync-probe"
 }

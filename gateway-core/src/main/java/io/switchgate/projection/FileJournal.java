@@ -22,8 +22,11 @@ public final class FileJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileJournal.class);
     /** Journal records per projection transaction, at most: large enough to amortize a commit, small enough to bound one. */
     static final int PROJECTION_BATCH = 2048;
-    /** How often segments the tables hold for good are deleted (see {@link #pruneProjected()}). */
-    static final Duration RETENTION_PERIOD = Duration.ofSeconds(30);
+    /**
+     * How often segments the tables hold for good are deleted (see {@link #pruneProjected()}): 30 s, or the system
+     * property {@code gateway.journal.retentionSeconds}; 0 keeps every segment (an audit, a replay test).
+     */
+    static final String RETENTION_PROPERTY = "gateway.journal.retentionSeconds";
     /** How long a reader waits for the projection before it reads what the tables have. */
     static final Duration READ_WAIT = Duration.ofSeconds(5);
 
@@ -80,15 +83,16 @@ public final class FileJournal implements AutoCloseable {
         }
     }
 
-    /** Has the tailer follow the journal from now on, and old segments pruned every {@link #RETENTION_PERIOD}. */
+    /** Has the tailer follow the journal from now on, and old segments pruned (see {@link #RETENTION_PROPERTY}). */
     public void start() {
         tailer.start();
+        long every = TimeUnit.SECONDS.toMillis(Long.getLong(RETENTION_PROPERTY, 30));
+        if (every <= 0) return;
         retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "journal-retention");
             t.setDaemon(true);
             return t;
         });
-        long every = RETENTION_PERIOD.toMillis();
         retention.scheduleWithFixedDelay(() -> {
             try {
                 pruneProjected();
