@@ -27,6 +27,8 @@ public final class FileJournal implements AutoCloseable {
      * property {@code gateway.journal.retentionSeconds}; 0 keeps every segment (an audit, a replay test).
      */
     static final String RETENTION_PROPERTY = "gateway.journal.retentionSeconds";
+    /** How long durable records gather before the tailer applies them (unless a reader needs them, or a batch is full). */
+    static final Duration LINGER = Duration.ofMillis(50);
     /** How long a reader waits for the projection before it reads what the tables have. */
     static final Duration READ_WAIT = Duration.ofSeconds(5);
 
@@ -75,7 +77,8 @@ public final class FileJournal implements AutoCloseable {
                         writer.durableSequence(), applied, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                         writer.journal().recoveryCut() == null ? "" : "; torn tail cut: " + writer.journal().recoveryCut());
             }
-            writer.whenDurable(tailer::wakeUp);
+            tailer.linger(LINGER);
+            writer.whenDurable(() -> tailer.recordsDurable(writer.durableSequence()));
             return new FileJournal(options, writer, tailer, tables);
         } catch (RuntimeException e) {
             writer.close();
@@ -146,7 +149,7 @@ public final class FileJournal implements AutoCloseable {
     public boolean awaitCaughtUp(Duration timeout) {
         long target = writer.durableSequence();
         if (tailer.appliedSequence() >= target) return true;
-        tailer.wakeUp();
+        tailer.hurry();
         try {
             return tailer.awaitApplied(target, timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
