@@ -6,15 +6,26 @@ import io.switchgate.store.TransactionStore;
  * Retrieval reference numbers: the node id (2 characters) followed by 10 digits from a sequence kept
  * in the store. Blocks of numbers are reserved (committed) before use, so a restart never reuses one
  * and two nodes never collide. Called only from the engine thread.
+ *
+ * <p>The next block is reserved in the background once half of the current one is used, so the engine thread does
+ * not wait on the database (on H2 the reservation queues behind the projection's commit) except at the very first
+ * number, or when the background reservation failed (then it is tried again, here, and its failure is the request's).
  */
 public final class RrnAllocator {
     static final int BLOCK = 1000;
     private static final long MAX = 10_000_000_000L;
+    private static final java.util.concurrent.Executor RESERVER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "rrn-reserve");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String nodeId;
     private final TransactionStore store;
     private long next;
     private long limit;
+    /** The block reserved ahead (its first number), or null. */
+    private java.util.concurrent.CompletableFuture<Long> ahead;
 
     public RrnAllocator(String nodeId, TransactionStore store) {
         if (nodeId == null || nodeId.length() != 2) throw new IllegalArgumentException("node.id must be 2 characters");
@@ -24,8 +35,11 @@ public final class RrnAllocator {
 
     public String next() {
         if (next >= limit) {
-            next = store.reserveSequence("rrn-" + nodeId, BLOCK);
+            next = takeBlock();
             limit = next + BLOCK;
+        } else if (ahead == null && limit - next <= BLOCK / 2) {
+            String name = "rrn-" + nodeId;
+            ahead = java.util.concurrent.CompletableFuture.supplyAsync(() -> store.reserveSequence(name, BLOCK), RESERVER);
         }
         long n = (next++) % MAX;
         char[] c = new char[12];
@@ -36,5 +50,18 @@ public final class RrnAllocator {
             n /= 10;
         }
         return new String(c);
+    }
+
+    private long takeBlock() {
+        java.util.concurrent.CompletableFuture<Long> f = ahead;
+        ahead = null;
+        if (f != null) {
+            try {
+                return f.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // the background reservation failed: try once more here, where a failure answers the request
+            }
+        }
+        return store.reserveSequence("rrn-" + nodeId, BLOCK);
     }
 }

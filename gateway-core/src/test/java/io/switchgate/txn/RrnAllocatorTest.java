@@ -1,0 +1,58 @@
+package io.switchgate.txn;
+
+import io.switchgate.store.ForwardingStore;
+import io.switchgate.store.InMemoryTransactionStore;
+import io.switchgate.store.StoreException;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** RRN blocks: the next one is reserved in the background, so the engine thread does not wait on the database. */
+class RrnAllocatorTest {
+
+    /** Records which thread reserved each block; fails the reservations it is told to. */
+    static final class Reservations extends ForwardingStore {
+        final List<String> threads = new CopyOnWriteArrayList<>();
+        volatile boolean failBackground;
+
+        Reservations() {
+            super(new InMemoryTransactionStore());
+        }
+
+        @Override
+        public long reserveSequence(String name, int count) {
+            String t = Thread.currentThread().getName();
+            threads.add(t);
+            if (failBackground && t.startsWith("rrn-reserve")) throw new StoreException("database down (test)");
+            return inner.reserveSequence(name, count);
+        }
+    }
+
+    @Test
+    void afterTheFirstBlockTheEngineThreadNeverReserves() {
+        Reservations store = new Reservations();
+        RrnAllocator rrns = new RrnAllocator("01", store);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 5 * RrnAllocator.BLOCK; i++) assertTrue(seen.add(rrns.next()), "an RRN given twice");
+        String me = Thread.currentThread().getName();
+        assertEquals(me, store.threads.get(0), "the first block: nothing to take it from");
+        for (String t : store.threads.subList(1, store.threads.size())) assertTrue(t.startsWith("rrn-reserve"), t);
+        assertTrue(store.threads.size() >= 5);
+    }
+
+    @Test
+    void aFailedBackgroundReservationIsTriedAgainWhereTheNumberIsNeeded() {
+        Reservations store = new Reservations();
+        RrnAllocator rrns = new RrnAllocator("01", store);
+        store.failBackground = true;
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 3 * RrnAllocator.BLOCK; i++) assertTrue(seen.add(rrns.next()), "an RRN given twice");
+        long onThisThread = store.threads.stream().filter(t -> t.equals(Thread.currentThread().getName())).count();
+        assertEquals(3, onThisThread, "each block reserved here after its background try failed");
+    }
+}
