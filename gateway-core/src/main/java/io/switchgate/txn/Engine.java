@@ -259,6 +259,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
                 return;
             }
+            if (state.projectionTooFarBehind()) {
+                // The tables stopped following the journal (their database is down): the working set cannot let
+                // anything go, so new work would grow it without bound. Refused until the projection catches up.
+                reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "PROJECTION_BEHIND"), null);
+                return;
+            }
             decide(r);
         } catch (RuntimeException e) {
             // Never a stack trace with card data: the class and message of our own exceptions name no PAN.

@@ -135,6 +135,18 @@ final class EngineState implements CardBook {
     }
 
     /**
+     * Journal records the tables may lack before the engine refuses new requests ({@code 91 PROJECTION_BEHIND}): the
+     * working set keeps every row the tables lack, so a projection that stopped would otherwise grow it until the heap
+     * is gone. ~200 MB of rows at most; at full load the projection is a few thousand records behind.
+     */
+    static final long PROJECTION_LAG_LIMIT = 200_000;
+
+    /** True if the tables are more than {@link #PROJECTION_LAG_LIMIT} records behind the journal. */
+    boolean projectionTooFarBehind() {
+        return projection != null && projection.appendedSequence() - projection.projectedSequence() > PROJECTION_LAG_LIMIT;
+    }
+
+    /**
      * Before which instant every change the engine made is in the tables (engine thread, at each sweep). The sweep
      * notes the last appended sequence with the time; once the projection passes that sequence, rows last changed
      * before that time may go. A projection that stalls (its database down) stops eviction, never correctness.

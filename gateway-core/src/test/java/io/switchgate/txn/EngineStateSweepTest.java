@@ -88,6 +88,19 @@ class EngineStateSweepTest {
     }
 
     @Test
+    void aProjectionTooFarBehindIsSaidSo() {
+        Progress p = new Progress();
+        EngineState state = new EngineState(new InMemoryTransactionStore(), NOW, false, p);
+        p.appended = EngineState.PROJECTION_LAG_LIMIT;
+        assertFalse(state.projectionTooFarBehind());
+        p.appended = EngineState.PROJECTION_LAG_LIMIT + 1;
+        assertTrue(state.projectionTooFarBehind());
+        p.projected = 1;
+        assertFalse(state.projectionTooFarBehind());
+        assertFalse(new EngineState(new InMemoryTransactionStore(), NOW, false).projectionTooFarBehind(), "no projection");
+    }
+
+    @Test
     void overTheCapTheOldestGoButNothingYoungerThanTenSeconds() {
         EngineState state = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false);
         int old = EngineState.TXN_CACHE_MAX + 5_000;
