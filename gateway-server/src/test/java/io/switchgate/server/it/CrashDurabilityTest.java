@@ -52,7 +52,7 @@ class CrashDurabilityTest {
         List<Thread> senders = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             int lane = t;
-            Thread th = new Thread(() -> sendSales(port, lane, approved, approvedRequests, stop));
+            Thread th = new Thread(() -> sendSales(port, lane * 100_000, approved, approvedRequests, stop));
             th.start();
             senders.add(th);
         }
@@ -95,7 +95,8 @@ class CrashDurabilityTest {
         }
     }
 
-    private void sendSales(int port, int lane, Map<String, Long> approved, Map<String, IsoMessage> requests, AtomicBoolean stop) {
+    /** Pipelined sales (4 at a time, STANs from {@code stanBase}) until stopped or the gateway dies; approvals noted. */
+    static void sendSales(int port, int stanBase, Map<String, Long> approved, Map<String, IsoMessage> requests, AtomicBoolean stop) {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5000);
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
@@ -105,7 +106,7 @@ class CrashDurabilityTest {
             while (!stop.get()) {
                 // pipeline 4 at a time
                 for (int i = 0; i < 4; i++) {
-                    String stan = String.format("%06d", lane * 100_000 + (++n));
+                    String stan = String.format("%06d", (stanBase + ++n) % 1_000_000);
                     IsoMessage m = sale(stan, 100 + n % 50);
                     inFlight.put(stan, m);
                     byte[] b = D.pack(m);

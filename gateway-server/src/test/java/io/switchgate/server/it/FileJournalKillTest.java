@@ -65,7 +65,7 @@ class FileJournalKillTest {
             int base = stanBase.getAndAdd(100_000);
             for (int lane = 0; lane < 3; lane++) {
                 int l = lane;
-                lanes.add(start(() -> sendSales(port, base + l * 20_000, sales, saleRequests, stop)));
+                lanes.add(start(() -> CrashDurabilityTest.sendSales(port, base + l * 20_000, sales, saleRequests, stop)));
             }
             lanes.add(start(() -> sendRefunds(port, base + 80_000, sales, refunds, refundOf, stop)));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -143,36 +143,6 @@ class FileJournalKillTest {
         Thread t = new Thread(r);
         t.start();
         return t;
-    }
-
-    private static void sendSales(int port, int stanBase, Map<String, Long> approved, Map<String, IsoMessage> requests,
-                                  AtomicBoolean stop) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(5000);
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            Map<String, IsoMessage> inFlight = new ConcurrentHashMap<>();
-            int n = 0;
-            while (!stop.get()) {
-                for (int i = 0; i < 4; i++) { // pipelined, 4 at a time
-                    String stan = String.format("%06d", (stanBase + ++n) % 1_000_000);
-                    IsoMessage m = CrashDurabilityTest.sale(stan, 100 + n % 50);
-                    inFlight.put(stan, m);
-                    write(out, m);
-                }
-                out.flush();
-                for (int i = 0; i < 4; i++) {
-                    IsoMessage r = read(in);
-                    IsoMessage req = inFlight.remove(r.getString(11));
-                    if ("00".equals(r.getString(39))) {
-                        approved.put(r.getString(37), Long.parseLong(r.getString(4)));
-                        requests.put(r.getString(37), req);
-                    }
-                }
-            }
-        } catch (IOException expectedWhenKilled) {
-            // the process died under us: that is the point
-        }
     }
 
     /** One refund at a time, of small amounts, against sales approved so far (also those of earlier runs). */
