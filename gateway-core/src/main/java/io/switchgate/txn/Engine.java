@@ -103,6 +103,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private volatile EngineListener listener = EngineListener.NONE;
     private volatile boolean accepting = true;
     private Instant lastSweep = Instant.EPOCH;
+    /** Reads the originals of refunds and voids that are not in the working set, off the engine thread. */
+    private final OriginalPrefetch prefetch;
 
     public Engine(EngineSetup setup) {
         this.nodeId = setup.nodeId();
@@ -116,6 +118,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         this.zone = setup.zone();
         this.state = new EngineState(setup.store(), setup.clock().instant(), setup.sharedByNodes(), setup.projection());
         this.rrns = new RrnAllocator(nodeId, setup.store());
+        this.prefetch = new OriginalPrefetch(setup.store());
         Authorizer embedded = new EmbeddedAuthorizer(state, security);
         authorizers.put(embedded.name(), embedded);
         for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
@@ -265,6 +268,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "PROJECTION_BEHIND"), null);
                 return;
             }
+            if (sentToPrefetch(r)) return;
             decide(r);
         } catch (RuntimeException e) {
             // Never a stack trace with card data: the class and message of our own exceptions name no PAN.
@@ -272,6 +276,34 @@ public final class Engine implements MessageHandler, AutoCloseable {
             dropUncommitted();
             reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
         }
+    }
+
+    /**
+     * A refund or void whose original is not in the working set goes to the prefetch stage first and comes back
+     * here with what it read (adopted then, if still valid): the engine thread does not wait on the store for it.
+     *
+     * @return true if the request left for the stage (it comes back through {@link #process})
+     */
+    private boolean sentToPrefetch(Request r) {
+        if (r.prefetchDone) {
+            if (r.prefetched != null) {
+                state.adopt(r.prefetched);
+                r.prefetched = null;
+            }
+            return false;
+        }
+        String rrn = OriginalPrefetch.originalRrnOf(r);
+        if (rrn == null || state.holdsTxn(rrn)) return false;
+        r.prefetchDone = true;
+        prefetch.read(rrn, state.evictionEpoch(), p -> {
+            r.prefetched = p;
+            try {
+                thread.execute(() -> process(r));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
+            }
+        });
+        return true;
     }
 
     /**
@@ -1199,5 +1231,6 @@ public final class Engine implements MessageHandler, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        prefetch.close();
     }
 }

@@ -167,6 +167,7 @@ final class EngineState implements CardBook {
      * not found. (Reloading them would mean scanning 24 hours of journal.)
      */
     void invalidate() {
+        evictionEpoch++;
         terminals.clear();
         merchants.clear();
         cards.clear();
@@ -268,6 +269,40 @@ final class EngineState implements CardBook {
 
     void put(MerchantDayTotal d) {
         dayTotals.put(d.merchantId() + '|' + d.day(), d);
+    }
+
+    /**
+     * Moves whenever a transaction leaves the working set (a sweep, or everything dropped after a failed commit). A
+     * row read from the store while this stayed put is still the newest: had the engine changed it since, the row would
+     * be in the working set, and only a move of this lets it go (see {@link #adopt}).
+     */
+    private long evictionEpoch;
+
+    long evictionEpoch() {
+        return evictionEpoch;
+    }
+
+    /** True if the working set holds this transaction (no store read needed). */
+    boolean holdsTxn(String rrn) {
+        return txns.containsKey(rrn);
+    }
+
+    /**
+     * Takes what the prefetch stage read (an original and its children) as if this thread had read it, unless it may
+     * be stale: something left the working set since the read began, or the working set has the original now.
+     */
+    void adopt(OriginalPrefetch.Prefetched p) {
+        if (p.epoch() != evictionEpoch || p.original() == null || txns.containsKey(p.rrn())) return;
+        cacheFromStore(p.original());
+        if (children.get(p.rrn()) != null) return;
+        List<String> kids = new ArrayList<>(p.children().size() + 1);
+        for (TxnRecord t : p.children()) {
+            if (!txns.containsKey(t.rrn())) cacheFromStore(t);
+            kids.add(t.rrn());
+        }
+        List<String> local = localChildren.get(p.rrn());
+        if (local != null) for (String rrn : local) if (!kids.contains(rrn)) kids.add(rrn);
+        children.put(p.rrn(), kids);
     }
 
     // ---- journal ----
@@ -451,6 +486,7 @@ final class EngineState implements CardBook {
             if (created >= ageCutoff && !overCap) break;
             long cutoff = overCap ? Math.max(ageCutoff, minAgeCutoff) : ageCutoff;
             it.remove();
+            evictionEpoch++;
             if (t.updatedAt().toEpochMilli() >= cutoff) {
                 if (refreshed == null) refreshed = new ArrayList<>();
                 refreshed.add(t);

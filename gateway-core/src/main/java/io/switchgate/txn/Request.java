@@ -18,6 +18,10 @@ final class Request {
     final long startNanos;
     Instant now;
     TxnType type;
+    /** The refund's or void's original went through {@link OriginalPrefetch} (at most once per request). */
+    boolean prefetchDone;
+    /** What the prefetch stage read, for the engine thread to adopt; null once adopted, or if nothing was read. */
+    OriginalPrefetch.Prefetched prefetched;
     TerminalState terminal;
     CardData card;
     String panHash;

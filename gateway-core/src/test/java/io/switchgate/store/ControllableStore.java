@@ -75,6 +75,7 @@ public final class ControllableStore extends ForwardingStore {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicReference<Gate> applyGate = new AtomicReference<>();
     private final AtomicReference<Gate> cardReadGate = new AtomicReference<>();
+    private final AtomicReference<Gate> rrnReadGate = new AtomicReference<>();
     private final AtomicInteger failedApplies = new AtomicInteger();
 
     public ControllableStore(TransactionStore inner) {
@@ -100,6 +101,13 @@ public final class ControllableStore extends ForwardingStore {
         return g;
     }
 
+    /** The next {@code findByRrn} waits on the returned gate. */
+    public Gate holdNextRrnRead() {
+        Gate g = new Gate();
+        if (!rrnReadGate.compareAndSet(null, g)) throw new IllegalStateException("an RRN read is already armed to be held");
+        return g;
+    }
+
     /** Commits that failed on purpose so far. */
     public int failedApplies() {
         return failedApplies.get();
@@ -121,6 +129,13 @@ public final class ControllableStore extends ForwardingStore {
             throw new StoreException("commit failed on purpose (test)");
         }
         return inner.apply(group);
+    }
+
+    @Override
+    public Optional<TxnRecord> findByRrn(String rrn) {
+        Gate g = rrnReadGate.getAndSet(null);
+        if (g != null) g.pass(-1);
+        return inner.findByRrn(rrn);
     }
 
     @Override

@@ -1,0 +1,81 @@
+package io.switchgate.txn;
+
+import io.switchgate.store.TransactionStore;
+import io.switchgate.store.TxnRecord;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The stage before the engine thread for a refund or void whose original sale is not in the working set (a merchant
+ * refunding a sale of months ago): the sale and what already acted on it are read from the store here, on a thread of
+ * their own, and the request goes back to the engine thread with them. The engine thread never waits on that read,
+ * so one old sale does not hold every other terminal's answer.
+ *
+ * <p>What was read is only a hint (see {@link EngineState#adopt}): the engine takes it if nothing left its working
+ * set since the read began, else it reads again itself. A read that fails leaves no hint: the engine reads, and a
+ * failure there answers the request as any store failure does.
+ */
+final class OriginalPrefetch implements AutoCloseable {
+
+    /** What the stage read: the original (null if the store has none) and the refunds, voids and reversals of it. */
+    record Prefetched(String rrn, TxnRecord original, List<TxnRecord> children, long epoch) { }
+
+    private final TransactionStore store;
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "prefetch");
+        t.setDaemon(true);
+        return t;
+    });
+
+    OriginalPrefetch(TransactionStore store) {
+        this.store = store;
+    }
+
+    /** The RRN a refund or void names (DE 37), or null for any other request. */
+    static String originalRrnOf(Request r) {
+        var m = r.msg;
+        if (!"0200".equals(m.getMti()) && !"0220".equals(m.getMti())) return null;
+        String proc = m.getString(3);
+        if (proc == null || !(proc.startsWith("20") || proc.startsWith("02"))) return null;
+        String rrn = m.getString(37);
+        if (rrn == null) return null;
+        rrn = rrn.trim();
+        return rrn.isEmpty() ? null : rrn;
+    }
+
+    /**
+     * Reads the original and its children, then hands the result to {@code back} (which puts the request on the
+     * engine thread again); {@code back} gets null if the read failed or the stage is closed.
+     */
+    void read(String rrn, long epoch, Consumer<Prefetched> back) {
+        try {
+            reader.execute(() -> {
+                Prefetched p;
+                try {
+                    TxnRecord original = store.findByRrn(rrn).orElse(null);
+                    List<TxnRecord> children = original == null ? List.of() : store.findByOriginalRrn(rrn);
+                    p = new Prefetched(rrn, original, children, epoch);
+                } catch (RuntimeException e) {
+                    p = null; // the engine reads itself, and answers a failure there
+                }
+                back.accept(p);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            back.accept(null);
+        }
+    }
+
+    @Override
+    public void close() {
+        reader.shutdown();
+        try {
+            reader.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

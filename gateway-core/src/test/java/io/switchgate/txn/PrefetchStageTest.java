@@ -1,0 +1,78 @@
+package io.switchgate.txn;
+
+import io.switchgate.config.GatewayConfig;
+import io.switchgate.iso.IsoMessage;
+import io.switchgate.route.AuthorizerFactory;
+import io.switchgate.store.ControllableStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.switchgate.txn.EngineFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A refund or void of a sale the engine no longer holds (an earlier run's sale, months old) reads it in the stage
+ * before the engine thread: while that read is slow, every other terminal is still answered; and what the stage read
+ * (the sale and its earlier refunds) is what the refund rules then count.
+ */
+class PrefetchStageTest {
+    static final Duration WAIT = Duration.ofSeconds(10);
+    private final String url = "jdbc:h2:mem:prefetch" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
+    private Gateway gw;
+
+    @AfterEach
+    void close() {
+        if (gw != null) gw.close();
+    }
+
+    private static IsoMessage answer(CompletableFuture<byte[]> f) throws Exception {
+        return TestPos.D.unpack(f.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aSlowReadOfAnOldSaleHoldsNobodyElseAndItsRefundsAreCounted() throws Exception {
+        GatewayConfig config = EngineFixture.config(url);
+        String saleRrn;
+        try (Gateway first = Gateway.start(config, Clock.systemUTC())) {
+            TestPos pos = new TestPos(first, "TERM0003", MERCHANT, null, TPK1);
+            IsoMessage sale = pos.send(pos.sale(PAN_NOPIN, 1_000));
+            assertEquals("00", sale.getString(39));
+            saleRrn = sale.getString(37);
+            assertEquals("00", pos.send(pos.refund(PAN_NOPIN, 600, saleRrn)).getString(39));
+        }
+        // A new run: the sale and its refund are only in the store.
+        ControllableStore store = new ControllableStore(Gateway.Stores.open(config.store()));
+        gw = Gateway.start(config, Clock.systemUTC(), AuthorizerFactory.NONE, store);
+        TestPos pos3 = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
+        TestPos pos9 = new TestPos(gw, "TERM0009", MERCHANT2, null, TPK1);
+        assertEquals("00", pos9.send(pos9.sale(PAN_NOPIN, 5)).getString(39)); // the engine has loaded what a sale needs
+
+        ControllableStore.Gate read = store.holdNextRrnRead();
+        CompletableFuture<byte[]> refund = gw.handle(pos3.pack(pos3.refund(PAN_NOPIN, 500, saleRrn)), "pos");
+        assertTrue(read.awaitEntered(WAIT), "the old sale was never read");
+        // The read is held: another terminal's sale is answered all the same.
+        CompletableFuture<byte[]> other = gw.handle(pos9.pack(pos9.sale(PAN_NOPIN, 7)), "pos");
+        assertEquals("00", answer(other).getString(39), "a slow read of an old sale held the engine thread");
+        assertFalse(refund.isDone(), "the refund waits for its read");
+        read.release();
+        IsoMessage r = answer(refund);
+        assertNotEquals("00", r.getString(39), "600 of 1,000 was refunded in the earlier run: 500 more is too much");
+        assertEquals("00", pos3.send(pos3.refund(PAN_NOPIN, 400, saleRrn)).getString(39), "what is left");
+        assertNotEquals("00", pos3.send(pos3.refund(PAN_NOPIN, 1, saleRrn)).getString(39), "nothing is left");
+    }
+
+    @Test
+    void aVoidOfAnUnknownSaleIsStillAnswered() throws Exception {
+        ControllableStore store = new ControllableStore(Gateway.Stores.open(EngineFixture.config(url).store()));
+        gw = Gateway.start(EngineFixture.config(url), Clock.systemUTC(), AuthorizerFactory.NONE, store);
+        TestPos pos = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
+        assertEquals("25", pos.send(pos.voidOf(PAN_NOPIN, 100, "019999999999")).getString(39));
+        assertEquals("25", pos.send(pos.refund(PAN_NOPIN, 100, "019999999998")).getString(39));
+    }
+}
