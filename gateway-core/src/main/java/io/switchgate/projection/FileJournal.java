@@ -68,15 +68,13 @@ public final class FileJournal implements AutoCloseable {
                         + tailer.appliedSequence() + " but the journal in " + options.dir() + " ends at "
                         + writer.durableSequence() + ": is journal.dir the directory this store was journaled in?");
             }
-            long behind = writer.durableSequence() - tailer.appliedSequence();
             long t0 = System.nanoTime();
             long applied = tailer.catchUp();
-            if (behind > 0 || writer.journal().recoveryCut() != null) {
-                log.info("journal {} ({}): {} records up to sequence {}, {} applied to the tables in {} ms{}", options.dir(),
-                        options.durability().name().toLowerCase(java.util.Locale.ROOT), writer.durableSequence(),
-                        writer.durableSequence(), applied, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
-                        writer.journal().recoveryCut() == null ? "" : "; torn tail cut: " + writer.journal().recoveryCut());
-            }
+            // One line per start, so an operator sees where the journal is, how it commits, and what recovery did.
+            log.info("journal {} ({}): durable up to sequence {}; {} record(s) applied to the tables in {} ms{}",
+                    options.dir(), options.durability().name().toLowerCase(java.util.Locale.ROOT), writer.durableSequence(),
+                    applied, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                    writer.journal().recoveryCut() == null ? "" : "; torn tail cut: " + writer.journal().recoveryCut());
             tailer.linger(LINGER);
             writer.whenDurable(() -> tailer.recordsDurable(writer.durableSequence()));
             return new FileJournal(options, writer, tailer, tables);
