@@ -277,7 +277,10 @@ public final class JdbcTransactionStore implements TransactionStore {
      */
     private void checkpoint() {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CHECKPOINT");
+            // SYNC: the pages are forced, not only written, before the log they make redundant is emptied, so what a
+            // checkpoint covers (a stored reversal through makeDurable) survives a power loss too. One fdatasync per
+            // checkpoint (every 2 s at most under load).
+            st.execute("CHECKPOINT SYNC");
         } catch (SQLException e) {
             throw new StoreException("checkpoint failed on " + safeUrl + ": SQLState " + e.getSQLState(), e);
         }
