@@ -98,7 +98,7 @@ class CrashDurabilityTest {
     /** Pipelined sales (4 at a time, STANs from {@code stanBase}) until stopped or the gateway dies; approvals noted. */
     static void sendSales(int port, int stanBase, Map<String, Long> approved, Map<String, IsoMessage> requests, AtomicBoolean stop) {
         try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout(30_000); // a force on a busy shared disk can take seconds: only the kill ends a lane
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             DataInputStream in = new DataInputStream(s.getInputStream());
             Map<String, IsoMessage> inFlight = new ConcurrentHashMap<>();
