@@ -292,18 +292,32 @@ public final class Engine implements MessageHandler, AutoCloseable {
             }
             return false;
         }
+        String[] reversed = OriginalPrefetch.reversalKeyOf(r);
+        if (reversed != null) {
+            if (state.indexesStan(reversed[0], reversed[1])) return false; // this run's own request: no store read
+            r.prefetchDone = true;
+            prefetch.readReversal(reversed[0], reversed[1], state.evictionEpoch(), c -> {
+                r.reversalCandidates = c;
+                backToEngine(r);
+            });
+            return true;
+        }
         String rrn = OriginalPrefetch.originalRrnOf(r);
         if (rrn == null || state.holdsTxn(rrn)) return false;
         r.prefetchDone = true;
         prefetch.read(rrn, state.evictionEpoch(), p -> {
             r.prefetched = p;
-            try {
-                thread.execute(() -> process(r));
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
-            }
+            backToEngine(r);
         });
         return true;
+    }
+
+    private void backToEngine(Request r) {
+        try {
+            thread.execute(() -> process(r));
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
+        }
     }
 
     /**
@@ -659,7 +673,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
             decideAfter(java.util.List.of(stillAtHost), r);
             return;
         }
-        TxnRecord original = state.reversalTarget(r.terminal.id(), originalStan, originalDe7);
+        TxnRecord original = state.reversalTarget(r.terminal.id(), originalStan, originalDe7, r.reversalCandidates);
+        r.reversalCandidates = null;
         if (original != null) {
             java.util.List<Request> busy = state.hostOpsOn(original.rrn());
             if (!busy.isEmpty()) {

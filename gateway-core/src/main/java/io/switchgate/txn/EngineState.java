@@ -397,13 +397,40 @@ final class EngineState implements CardBook {
      * indexed; older ones come from the store.
      */
     TxnRecord reversalTarget(String terminalId, String stan, String de7) {
+        return reversalTarget(terminalId, stan, de7, null);
+    }
+
+    /** True if this run's index knows a request of this terminal and STAN (a reversal of it needs no store read). */
+    boolean indexesStan(String terminalId, String stan) {
+        return byTerminalStan.containsKey(terminalId + '|' + stan);
+    }
+
+    /**
+     * As {@link #reversalTarget(String, String, String)}; {@code prefetched} is what the prefetch stage read from the
+     * store for this terminal and STAN, used instead of reading it here when nothing left the working set since that
+     * read began (see {@link #adopt}). For a reversal whose original never arrived, that is the store read the engine
+     * thread no longer makes.
+     */
+    TxnRecord reversalTarget(String terminalId, String stan, String de7, OriginalPrefetch.ReversalCandidates prefetched) {
         String rrn = byTerminalStan.get(terminalId + '|' + stan);
         if (rrn != null) {
             TxnRecord t = txn(rrn);
             if (t != null && (de7 == null || de7.equals(t.transmissionTime()))) return t;
         }
+        List<TxnRecord> stored;
+        if (prefetched != null && prefetched.epoch() == evictionEpoch && prefetched.terminalId().equals(terminalId)
+                && prefetched.stan().equals(stan)) {
+            stored = new ArrayList<>(prefetched.candidates().size());
+            for (OriginalPrefetch.Prefetched p : prefetched.candidates()) {
+                adopt(p);
+                TxnRecord held = txns.get(p.rrn());
+                stored.add(held != null ? held : p.original());
+            }
+        } else {
+            stored = store.findByTerminalAndStan(terminalId, stan);
+        }
         TxnRecord best = null;
-        for (TxnRecord t : store.findByTerminalAndStan(terminalId, stan)) {
+        for (TxnRecord t : stored) {
             if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT && t.dupKey() != null
                     && (de7 == null || de7.equals(t.transmissionTime()))
                     && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;

@@ -24,6 +24,12 @@ final class OriginalPrefetch implements AutoCloseable {
     /** What the stage read: the original (null if the store has none) and the refunds, voids and reversals of it. */
     record Prefetched(String rrn, TxnRecord original, List<TxnRecord> children, long epoch) { }
 
+    /**
+     * What the stage read for a reversal: the store's requests of that terminal and STAN (what a reversal may name;
+     * empty for a reversal whose original never arrived), each with what acted on it.
+     */
+    record ReversalCandidates(String terminalId, String stan, List<Prefetched> candidates, long epoch) { }
+
     private final TransactionStore store;
     private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "prefetch");
@@ -45,6 +51,41 @@ final class OriginalPrefetch implements AutoCloseable {
         if (rrn == null) return null;
         rrn = rrn.trim();
         return rrn.isEmpty() ? null : rrn;
+    }
+
+    /**
+     * The terminal and original STAN a reversal names (DE 41; DE 90 positions 5-10, else DE 11), or null for any
+     * other request or one without them.
+     */
+    static String[] reversalKeyOf(Request r) {
+        var m = r.msg;
+        if (!"0400".equals(m.getMti()) && !"0420".equals(m.getMti())) return null;
+        String terminal = m.getString(41);
+        String de90 = m.getString(90);
+        String stan = de90 != null && de90.length() >= 10 ? de90.substring(4, 10) : m.getString(11);
+        if (terminal == null || terminal.isBlank() || stan == null) return null;
+        return new String[] {terminal.trim(), stan};
+    }
+
+    /** Reads what a reversal may name, then hands it to {@code back} (null if the read failed or the stage is closed). */
+    void readReversal(String terminalId, String stan, long epoch, Consumer<ReversalCandidates> back) {
+        try {
+            reader.execute(() -> {
+                ReversalCandidates c;
+                try {
+                    List<Prefetched> found = new java.util.ArrayList<>(1);
+                    for (TxnRecord t : store.findByTerminalAndStan(terminalId, stan)) {
+                        found.add(new Prefetched(t.rrn(), t, store.findByOriginalRrn(t.rrn()), epoch));
+                    }
+                    c = new ReversalCandidates(terminalId, stan, found, epoch);
+                } catch (RuntimeException e) {
+                    c = null; // the engine reads itself
+                }
+                back.accept(c);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            back.accept(null);
+        }
     }
 
     /**

@@ -22,6 +22,8 @@ final class Request {
     boolean prefetchDone;
     /** What the prefetch stage read, for the engine thread to adopt; null once adopted, or if nothing was read. */
     OriginalPrefetch.Prefetched prefetched;
+    /** What the prefetch stage read for this reversal; null if nothing (then the engine reads itself). */
+    OriginalPrefetch.ReversalCandidates reversalCandidates;
     TerminalState terminal;
     CardData card;
     String panHash;

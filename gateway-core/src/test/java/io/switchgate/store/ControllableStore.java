@@ -76,6 +76,7 @@ public final class ControllableStore extends ForwardingStore {
     private final AtomicReference<Gate> applyGate = new AtomicReference<>();
     private final AtomicReference<Gate> cardReadGate = new AtomicReference<>();
     private final AtomicReference<Gate> rrnReadGate = new AtomicReference<>();
+    private final AtomicReference<Gate> stanReadGate = new AtomicReference<>();
     private final AtomicInteger failedApplies = new AtomicInteger();
 
     public ControllableStore(TransactionStore inner) {
@@ -108,6 +109,13 @@ public final class ControllableStore extends ForwardingStore {
         return g;
     }
 
+    /** The next {@code findByTerminalAndStan} waits on the returned gate. */
+    public Gate holdNextStanRead() {
+        Gate g = new Gate();
+        if (!stanReadGate.compareAndSet(null, g)) throw new IllegalStateException("a STAN read is already armed to be held");
+        return g;
+    }
+
     /** Commits that failed on purpose so far. */
     public int failedApplies() {
         return failedApplies.get();
@@ -136,6 +144,13 @@ public final class ControllableStore extends ForwardingStore {
         Gate g = rrnReadGate.getAndSet(null);
         if (g != null) g.pass(-1);
         return inner.findByRrn(rrn);
+    }
+
+    @Override
+    public List<TxnRecord> findByTerminalAndStan(String terminalId, String stan) {
+        Gate g = stanReadGate.getAndSet(null);
+        if (g != null) g.pass(-1);
+        return inner.findByTerminalAndStan(terminalId, stan);
     }
 
     @Override

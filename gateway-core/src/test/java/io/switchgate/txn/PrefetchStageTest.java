@@ -68,6 +68,50 @@ class PrefetchStageTest {
     }
 
     @Test
+    void aReversalWhoseOriginalNeverArrivedIsLookedUpOffTheEngineThread() throws Exception {
+        ControllableStore store = new ControllableStore(Gateway.Stores.open(EngineFixture.config(url).store()));
+        gw = Gateway.start(EngineFixture.config(url), Clock.systemUTC(), AuthorizerFactory.NONE, store);
+        TestPos pos3 = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
+        TestPos pos9 = new TestPos(gw, "TERM0009", MERCHANT2, null, TPK1);
+        assertEquals("00", pos9.send(pos9.sale(PAN_NOPIN, 5)).getString(39));
+        ControllableStore.Gate read = store.holdNextStanRead();
+        IsoMessage lost = pos3.sale(PAN_NOPIN, 300); // never sent: the network lost it
+        CompletableFuture<byte[]> reversal = gw.handle(pos3.pack(pos3.reversal(lost)), "pos");
+        assertTrue(read.awaitEntered(WAIT), "the store was never asked about the original");
+        assertEquals("00", answer(gw.handle(pos9.pack(pos9.sale(PAN_NOPIN, 7)), "pos")).getString(39),
+                "a slow lookup of a reversal's original held the engine thread");
+        read.release();
+        IsoMessage r = answer(reversal);
+        assertEquals("25", r.getString(39), "no original: recorded, answered 25");
+        // the original arriving late is refused: the reversal was recorded
+        assertEquals("12", pos3.send(lost).getString(39));
+    }
+
+    @Test
+    void aReversalOfAnEarlierRunsSaleUndoesItOnce() throws Exception {
+        GatewayConfig config = EngineFixture.config(url);
+        IsoMessage sale;
+        long before;
+        try (Gateway first = Gateway.start(config, Clock.systemUTC())) {
+            TestPos pos = new TestPos(first, "TERM0003", MERCHANT, null, TPK1);
+            before = first.embeddedCardBalance(PAN_NOPIN);
+            sale = pos.sale(PAN_NOPIN, 2_500);
+            assertEquals("00", pos.send(sale).getString(39));
+        }
+        gw = Gateway.start(config, Clock.systemUTC());
+        TestPos pos = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
+        assertEquals(before - 2_500, gw.embeddedCardBalance(PAN_NOPIN));
+        IsoMessage reversal = pos.reversal(sale);
+        assertEquals("00", pos.send(reversal).getString(39));
+        assertEquals(before, gw.embeddedCardBalance(PAN_NOPIN), "reversed");
+        assertEquals("00", pos.send(reversal).getString(39), "a repeated reversal gets the same answer");
+        IsoMessage again = pos.reversal(sale);
+        again.set(11, TestPos.nextStan()); // a second reversal of the same sale, with a STAN of its own
+        pos.send(again);
+        assertEquals(before, gw.embeddedCardBalance(PAN_NOPIN), "money moved back once");
+    }
+
+    @Test
     void aVoidOfAnUnknownSaleIsStillAnswered() throws Exception {
         ControllableStore store = new ControllableStore(Gateway.Stores.open(EngineFixture.config(url).store()));
         gw = Gateway.start(EngineFixture.config(url), Clock.systemUTC(), AuthorizerFactory.NONE, store);
