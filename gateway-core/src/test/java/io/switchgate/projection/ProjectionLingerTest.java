@@ -37,9 +37,9 @@ class ProjectionLingerTest {
         InMemoryTransactionStore store = new InMemoryTransactionStore();
         try (JournalWriter w = JournalWriter.open(JournalOptions.of(dir, Durability.WRITE), seq -> { });
              ProjectionTailer tailer = new ProjectionTailer(dir, w::durableSequence, store, 100).linger(Duration.ofHours(1))) {
-            tailer.start();
             long last = append(w, history.next(30));
-            tailer.recordsDurable(last); // fewer than a batch: no wake-up
+            tailer.start(); // after the records: its first look finds them waiting, fewer than a batch
+            tailer.recordsDurable(last); // no wake-up for fewer than a batch
             assertFalse(tailer.awaitApplied(last, 300, TimeUnit.MILLISECONDS), "applied before the linger was over");
             tailer.hurry();
             assertTrue(tailer.awaitApplied(last, 30, TimeUnit.SECONDS), "a reader's hurry applies what is durable");
