@@ -130,9 +130,12 @@ public final class JournalCommitWriter implements CommitWriter {
                 pending.addLast(new Pending(seq, f));
             }
         }
-        // The journal may have made it durable before it was queued here (the listener found nothing then).
+        // The journal may have made it durable, or stopped, before it was queued here (the listener found nothing
+        // then): stop() sets the failure before it fails what is queued, so one of the two sees this set.
         long durable = journal.durableSequence();
         if (durable >= seq) completeThrough(durable);
+        StoreException failed = failure;
+        if (failed != null) failPending(failed);
         return f;
     }
 
