@@ -391,25 +391,18 @@ final class EngineState implements CardBook {
         return out;
     }
 
-    /**
-     * The newest non-reversal request of this terminal with this STAN (what a reversal names), or null; when the
-     * reversal carries the original's DE 7 (DE 90), only a request with that DE 7. Requests of this process are
-     * indexed; older ones come from the store.
-     */
-    TxnRecord reversalTarget(String terminalId, String stan, String de7) {
-        return reversalTarget(terminalId, stan, de7, null);
-    }
-
     /** True if this run's index knows a request of this terminal and STAN (a reversal of it needs no store read). */
     boolean indexesStan(String terminalId, String stan) {
         return byTerminalStan.containsKey(terminalId + '|' + stan);
     }
 
     /**
-     * As {@link #reversalTarget(String, String, String)}; {@code prefetched} is what the prefetch stage read from the
-     * store for this terminal and STAN, used instead of reading it here when nothing left the working set since that
-     * read began (see {@link #adopt}). For a reversal whose original never arrived, that is the store read the engine
-     * thread no longer makes.
+     * The newest non-reversal request of this terminal with this STAN (what a reversal names), or null; when the
+     * reversal carries the original's DE 7 (DE 90), only a request with that DE 7. Requests of this process are
+     * indexed; older ones come from the store.
+     * {@code prefetched} (may be null) is what the prefetch stage read from the store for this terminal and STAN,
+     * used instead of reading it here when nothing left the working set since that read began (see {@link #adopt}).
+     * For a reversal whose original never arrived, that is the store read the engine thread no longer makes.
      */
     TxnRecord reversalTarget(String terminalId, String stan, String de7, OriginalPrefetch.ReversalCandidates prefetched) {
         String rrn = byTerminalStan.get(terminalId + '|' + stan);

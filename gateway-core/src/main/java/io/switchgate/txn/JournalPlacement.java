@@ -31,7 +31,7 @@ record JournalPlacement(JournalOptions options) {
         if (!(store instanceof JdbcTransactionStore)) return null;
         GatewayConfig.Store s = config.store();
         if (s != null && s.sharedByNodes()) return null;
-        Path database = h2FilePath(s == null || s.url() == null ? "jdbc:h2:file:./data/gateway" : s.url());
+        Path database = io.switchgate.config.H2Urls.databaseFile(s == null || s.url() == null ? "jdbc:h2:file:./data/gateway" : s.url());
         if (database == null) return null;
         GatewayConfig.Journal j = config.journal() == null ? GatewayConfig.Journal.DEFAULT : config.journal();
         Path dir;
@@ -47,22 +47,5 @@ record JournalPlacement(JournalOptions options) {
             default -> throw new InvalidConfigException("journal.durability", "'" + j.durability() + "' is not one of fsync | write");
         };
         return new JournalPlacement(JournalOptions.of(dir, durability));
-    }
-
-    /** The database file an H2 URL names, or null if it names none (in memory, or a server reached over TCP). */
-    static Path h2FilePath(String url) {
-        if (!url.startsWith("jdbc:h2:")) return null;
-        String rest = url.substring("jdbc:h2:".length());
-        int semi = rest.indexOf(';');
-        if (semi >= 0) rest = rest.substring(0, semi);
-        if (rest.startsWith("file:")) rest = rest.substring("file:".length());
-        else if (rest.contains(":") && !looksLikeWindowsDrive(rest)) return null; // mem:, tcp:, ssl:, zip:, ...
-        if (rest.isBlank()) return null;
-        if (rest.startsWith("~")) rest = System.getProperty("user.home") + rest.substring(1);
-        return Path.of(rest);
-    }
-
-    private static boolean looksLikeWindowsDrive(String s) {
-        return s.length() > 2 && Character.isLetter(s.charAt(0)) && s.charAt(1) == ':' && (s.charAt(2) == '/' || s.charAt(2) == '\\');
     }
 }

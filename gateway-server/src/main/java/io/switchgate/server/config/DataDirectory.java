@@ -3,7 +3,6 @@ package io.switchgate.server.config;
 import io.switchgate.config.GatewayConfig;
 
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * The gateway's data directory: where files the gateway makes for itself live (today the generated admin token).
@@ -26,20 +25,8 @@ public final class DataDirectory {
     /** The data directory for a store URL (null: the shipped default {@code jdbc:h2:file:./data/gateway}). */
     public static Path of(String storeUrl) {
         if (storeUrl == null) return DEFAULT.toAbsolutePath();
-        if (!storeUrl.startsWith("jdbc:h2:")) return DEFAULT.toAbsolutePath();
-        String rest = storeUrl.substring("jdbc:h2:".length());
-        int semi = rest.indexOf(';');
-        if (semi >= 0) rest = rest.substring(0, semi);
-        String lower = rest.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("file:")) {
-            rest = rest.substring("file:".length());
-        } else if (lower.startsWith("mem:") || lower.startsWith("tcp:") || lower.startsWith("ssl:") || lower.startsWith("zip:")
-                || lower.startsWith("split:") || lower.startsWith("nio")) {
-            return DEFAULT.toAbsolutePath();
-        }
-        if (rest.isBlank()) return DEFAULT.toAbsolutePath();
-        if (rest.startsWith("~")) rest = System.getProperty("user.home") + rest.substring(1);
-        Path parent = Path.of(rest).toAbsolutePath().normalize().getParent();
+        Path database = io.switchgate.config.H2Urls.databaseFile(storeUrl);
+        Path parent = database == null ? null : database.toAbsolutePath().normalize().getParent();
         return parent == null ? DEFAULT.toAbsolutePath() : parent;
     }
 }
