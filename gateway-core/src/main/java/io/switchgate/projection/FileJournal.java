@@ -70,6 +70,9 @@ public final class FileJournal implements AutoCloseable {
             }
             long t0 = System.nanoTime();
             long applied = tailer.catchUp();
+            // H2 writes committed pages a moment later: have what recovery applied on disk now, so the tables alone
+            // (an operator's SQL, a backup, a process killed right after start) already show every recovered record.
+            if (applied > 0) tables.saveProjection();
             // One line per start, so an operator sees where the journal is, how it commits, and what recovery did.
             log.info("journal {} ({}): durable up to sequence {}; {} record(s) applied to the tables in {} ms{}",
                     options.dir(), options.durability().name().toLowerCase(java.util.Locale.ROOT), writer.durableSequence(),
