@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,7 +29,7 @@ import java.util.List;
  */
 public final class JournalReader implements AutoCloseable {
     private final SegmentFiles files;
-    private final List<SegmentFiles.Segment> segments;
+    private List<SegmentFiles.Segment> segments;
     private final long from;
     private final int maxPayload;
     private int index;
@@ -54,13 +55,18 @@ public final class JournalReader implements AutoCloseable {
             throw pruned(segments.get(0).firstSequence(), "the journal in " + dir + " starts at sequence "
                     + segments.get(0).firstSequence() + ", records from " + fromSequence + " were asked for");
         }
+        return new JournalReader(files, segments, indexOf(segments, fromSequence), fromSequence, RecordLayout.MAX_PAYLOAD);
+    }
+
+    /** The segment that holds {@code sequence}: the last one starting at or before it. */
+    private static int indexOf(List<SegmentFiles.Segment> segments, long sequence) {
         int index = 0;
         for (int i = 0; i < segments.size(); i++) {
-            if (segments.get(i).firstSequence() <= fromSequence) {
+            if (segments.get(i).firstSequence() <= sequence) {
                 index = i;
             }
         }
-        return new JournalReader(files, segments, index, fromSequence, RecordLayout.MAX_PAYLOAD);
+        return index;
     }
 
     /** Moves to the next record; false when there is none. */
@@ -94,6 +100,34 @@ public final class JournalReader implements AutoCloseable {
             current = null;
             index++;
         }
+    }
+
+    /**
+     * For a reader that follows a journal being written (the projection tailer), instead of opening a new reader from
+     * the start of the segment each time: forgets what was read ahead of the last record {@link #next()} returned, and
+     * lists the segments again, so the next {@link #next()} sees the records written since, in this segment or in
+     * segments created since. Call it only between records (after a record, or after {@code next()} returned false)
+     * and read no further than the writer's durable sequence, as always.
+     */
+    public void refresh() throws IOException {
+        if (current == null) { // nothing read yet: start as a reader opened now would
+            segments = files.list();
+            if (!segments.isEmpty() && from < segments.get(0).firstSequence()) {
+                throw pruned(segments.get(0).firstSequence(), "the journal in " + files.dir() + " starts at sequence "
+                        + segments.get(0).firstSequence() + ", records from " + from + " were asked for");
+            }
+            index = indexOf(segments, from);
+            return;
+        }
+        current.forgetReadAhead();
+        SegmentFiles.Segment at = segments.get(index);
+        List<SegmentFiles.Segment> now = new ArrayList<>();
+        now.add(at); // kept even if retention deleted it under us: its channel is open and we are past its records
+        for (SegmentFiles.Segment seg : files.list()) {
+            if (seg.firstSequence() > at.firstSequence()) now.add(seg);
+        }
+        segments = now;
+        index = 0;
     }
 
     /** Opens a segment listed when this reader was opened; one deleted since then was pruned under it. */

@@ -30,7 +30,7 @@ final class SegmentReader implements AutoCloseable {
     }
 
     private final FileChannel channel;
-    private final long fileSize;
+    private long fileSize;
     private final int maxPayload;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(RecordLayout.MAX_BATCH_BYTES);
     private final ByteBuffer view = buf.duplicate();
@@ -101,6 +101,20 @@ final class SegmentReader implements AutoCloseable {
         pos += total;
         expected = seq + 1;
         return true;
+    }
+
+    /**
+     * For a segment still being written: forgets the bytes read ahead of the last record returned and why reading
+     * stopped, so the next {@link #next()} reads the file again from there. Bytes read ahead may have been zeros or a
+     * record only half written at the time.
+     */
+    void forgetReadAhead() throws IOException {
+        base += pos;
+        pos = 0;
+        filled = 0;
+        stop = Stop.NONE;
+        stopDetail = "";
+        fileSize = channel.size();
     }
 
     private boolean stopAt(Stop why, String detail) {

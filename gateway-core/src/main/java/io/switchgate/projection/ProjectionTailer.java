@@ -47,6 +47,9 @@ public final class ProjectionTailer implements AutoCloseable {
 
     /** Guards {@link #catchUp()}: one pass at a time. */
     private final Object passLock = new Object();
+    /** The journal reader passes share (under passLock), positioned just after record {@link #readerAt}; or null. */
+    private JournalReader reader;
+    private long readerAt;
     /** Notified whenever {@link #applied} moves, for {@link #awaitApplied}. */
     private final Object progress = new Object();
     private volatile long applied;
@@ -118,7 +121,9 @@ public final class ProjectionTailer implements AutoCloseable {
         long after = applied;
         List<ChangeSet> batch = new ArrayList<>(Math.min(maxBatch, 1024));
         long count = 0;
-        try (JournalReader reader = JournalReader.open(journalDir, after + 1)) {
+        boolean clean = false;
+        try {
+            JournalReader reader = readerAfter(after);
             long last = after;
             int records = 0;
             while (last < target) {
@@ -132,6 +137,7 @@ public final class ProjectionTailer implements AutoCloseable {
                 }
                 if (reader.type() == ChangeSetCodec.RECORD_TYPE) batch.add(decode(seq, reader));
                 last = seq;
+                readerAt = seq;
                 records++;
                 if (records == maxBatch || last == target) {
                     if (!commit(batch, after, last)) return count; // the store had some: start again from its mark
@@ -141,9 +147,39 @@ public final class ProjectionTailer implements AutoCloseable {
                     batch.clear();
                 }
             }
+            clean = true;
             return count;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the journal in " + journalDir + " from sequence " + (after + 1), e);
+        } finally {
+            if (!clean) closeReader(); // a failure: the next pass opens the journal afresh at the store's mark
+        }
+    }
+
+    /**
+     * The reader of the last pass, moved on to the records written since, if it stopped just after {@code after};
+     * otherwise a new one. Opening a reader finds its record by reading its segment from the start, so a tailer that
+     * opened one per pass read ever more of a 64 MiB segment for every batch (the projection's main CPU cost once).
+     */
+    private JournalReader readerAfter(long after) throws IOException {
+        if (reader != null && readerAt == after) {
+            reader.refresh();
+            return reader;
+        }
+        closeReader();
+        reader = JournalReader.open(journalDir, after + 1);
+        readerAt = after;
+        return reader;
+    }
+
+    private void closeReader() {
+        JournalReader r = reader;
+        reader = null;
+        if (r == null) return;
+        try {
+            r.close();
+        } catch (IOException e) {
+            log.debug("projection tailer: closing the journal reader: {}", e.getMessage());
         }
     }
 
@@ -300,12 +336,16 @@ public final class ProjectionTailer implements AutoCloseable {
     public void close() {
         stopping = true;
         Thread t = thread;
-        if (t == null) return;
-        LockSupport.unpark(t);
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (passLock) {
+            closeReader();
         }
     }
 }
