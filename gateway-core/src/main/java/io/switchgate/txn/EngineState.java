@@ -140,10 +140,14 @@ final class EngineState implements CardBook {
      * is gone. ~200 MB of rows at most; at full load the projection is a few thousand records behind.
      */
     static final long PROJECTION_LAG_LIMIT = 200_000;
+    /** Overrides {@link #PROJECTION_LAG_LIMIT} (read when the engine starts): tests, and an operator's tuning. */
+    static final String PROJECTION_LAG_LIMIT_PROPERTY = "gateway.projection.lagLimit";
 
-    /** True if the tables are more than {@link #PROJECTION_LAG_LIMIT} records behind the journal. */
+    private final long projectionLagLimit = Math.max(1, Long.getLong(PROJECTION_LAG_LIMIT_PROPERTY, PROJECTION_LAG_LIMIT));
+
+    /** True if the tables are more than the lag limit ({@link #PROJECTION_LAG_LIMIT}) records behind the journal. */
     boolean projectionTooFarBehind() {
-        return projection != null && projection.appendedSequence() - projection.projectedSequence() > PROJECTION_LAG_LIMIT;
+        return projection != null && projection.appendedSequence() - projection.projectedSequence() > projectionLagLimit;
     }
 
     /**

@@ -73,8 +73,11 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         return start(config, clock, hosts, () -> Stores.open(config.store()), io.switchgate.journal.ChannelFactory.FILES);
     }
 
-    /** As above, with the file journal's files opened through {@code journalChannels} (tests: a disk that fails). */
-    static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts,
+    /**
+     * As above, with the file journal's files opened through {@code journalChannels}: for tests of what happens when
+     * the journal's disk fails ({@link io.switchgate.journal.FaultyChannels}).
+     */
+    public static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts,
                          io.switchgate.journal.ChannelFactory journalChannels) {
         return start(config, clock, hosts, () -> Stores.open(config.store()), journalChannels);
     }

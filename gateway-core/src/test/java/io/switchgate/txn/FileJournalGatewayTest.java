@@ -145,6 +145,46 @@ class FileJournalGatewayTest {
     }
 
     @Test
+    void aProjectionTooFarBehindRefusesNewRequestsWith91UntilItCatchesUp() throws Exception {
+        // The limit is 200,000 records in production; 20 here, so that a stalled projection reaches it in a test.
+        System.setProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY, "20");
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            long opening = gw.embeddedCardBalance(PAN_NOPIN);
+            IsoMessage first = pos.send(pos.sale(PAN_NOPIN, 10));
+            assertEquals("00", first.getString(39));
+            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
+            sql("ALTER TABLE transactions RENAME TO transactions_away");
+            IsoMessage refused;
+            int approvedBeforeRefusal;
+            try {
+                int approved = 0;
+                IsoMessage r;
+                do { // every answer is journaled, so the lag grows by one record per request
+                    r = pos.send(pos.sale(PAN_NOPIN, 100));
+                    if ("00".equals(r.getString(39))) approved++;
+                } while ("00".equals(r.getString(39)) && approved < 100);
+                refused = r;
+                assertEquals("91", refused.getString(39), "refused once the tables are too far behind, after " + approved);
+                assertEquals("PROJECTION_BEHIND", refused.getString(44));
+                assertTrue(approved >= 20, "approved up to the limit: " + approved);
+                assertEquals("91", pos.send(pos.sale(PAN_NOPIN, 100)).getString(39), "and the next one too");
+                approvedBeforeRefusal = approved;
+            } finally {
+                sql("ALTER TABLE transactions_away RENAME TO transactions");
+            }
+            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(30)), "the tailer retries and catches up");
+            IsoMessage again = pos.send(pos.sale(PAN_NOPIN, 100));
+            assertEquals("00", again.getString(39), "served again once the tables follow");
+            assertTrue(gw.store().findByRrn(again.getString(37)).isPresent());
+            assertEquals(opening - 10 - 100L * approvedBeforeRefusal - 100, gw.embeddedCardBalance(PAN_NOPIN),
+                    "the refused sales moved no money");
+        } finally {
+            System.clearProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY);
+        }
+    }
+
+    @Test
     void aFailedForceStopsTheJournalForGoodAndEveryAnswerIs96() {
         FaultyChannels disk = new FaultyChannels();
         try (Gateway gw = Gateway.start(config("fsync"), Clock.systemUTC(), AuthorizerFactory.NONE, disk)) {

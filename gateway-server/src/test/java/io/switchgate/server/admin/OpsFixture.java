@@ -52,8 +52,13 @@ final class OpsFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     OpsFixture(String storeUrl, String token) {
+        this(storeUrl, token, Gateway::start);
+    }
+
+    /** As above, with the gateway started by {@code start} from the fixture's configuration (e.g. on a failing disk). */
+    OpsFixture(String storeUrl, String token, java.util.function.Function<GatewayConfig, Gateway> start) {
         GatewayConfig cfg = config(storeUrl, "127.0.0.1", token);
-        gw = Gateway.start(cfg);
+        gw = start.apply(cfg);
         TerminalServer s = null;
         Operations o = null;
         try {

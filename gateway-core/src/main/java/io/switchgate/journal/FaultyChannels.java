@@ -12,7 +12,10 @@ import java.nio.file.Path;
 
 /**
  * A {@link ChannelFactory} whose channels behave like real files until a fault is armed: then every write (a full
- * disk) or every force (a failing disk) throws, as the operating system would.
+ * disk) or every force (a failing disk) throws, as the operating system would. For tests, ours and an embedding
+ * program's: hand it to {@code Gateway.start(config, clock, hosts, channels)} to see how the gateway (answers
+ * {@code 96 JOURNAL_UNAVAILABLE}, {@code /health} 503 {@code JOURNAL_STOPPED}) and what watches it behave when the
+ * journal's disk fails.
  */
 public final class FaultyChannels implements ChannelFactory {
     public volatile boolean failWrites;
