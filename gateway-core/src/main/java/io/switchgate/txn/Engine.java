@@ -303,13 +303,41 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return true;
         }
         String rrn = OriginalPrefetch.originalRrnOf(r);
-        if (rrn == null || state.holdsTxn(rrn)) return false;
+        if (rrn != null && state.holdsTxn(rrn)) rrn = null;
+        String card = cardToPrefetch(r);
+        if (rrn == null && card == null) return false;
         r.prefetchDone = true;
-        prefetch.read(rrn, state.evictionEpoch(), p -> {
+        prefetch.read(rrn, card, state.evictionEpoch(), p -> {
             r.prefetched = p;
             backToEngine(r);
         });
         return true;
+    }
+
+    /**
+     * The PAN hash of a sale, balance inquiry, refund or void for the embedded authorizer whose card the working set
+     * lacks (its first use since the start), else null. The card and its hash are kept on the request for
+     * {@link #decide}.
+     */
+    private String cardToPrefetch(Request r) {
+        IsoMessage m = r.msg;
+        String mti = m.getMti();
+        if (!"0200".equals(mti) && !"0100".equals(mti) && !"0220".equals(mti)) return null;
+        TxnType type = MessageKind.classify(mti, m.getString(3), m.getString(70));
+        if (type != TxnType.SALE && type != TxnType.BALANCE && type != TxnType.REFUND && type != TxnType.VOID) return null;
+        TerminalState terminal = state.terminal(r.terminalId());
+        if (terminal == null) return null;
+        CardData card = CardData.from(m.getString(2), m.getString(35), m.getString(14));
+        if (card == null) return null;
+        if (!io.switchgate.route.EmbeddedAuthorizer.NAME.equals(router.route(card.pan(), m.getString(3), terminal.merchantId(), terminal.id()))) return null;
+        r.card = card;
+        r.panHash = panHasher.hash(card.pan());
+        return state.holdsCard(r.panHash) ? null : r.panHash;
+    }
+
+    /** Runs {@code task} on the engine thread, after what is queued (tests: hold the thread at a chosen point). */
+    void runOnEngineThread(Runnable task) {
+        thread.execute(task);
     }
 
     private void backToEngine(Request r) {
@@ -374,12 +402,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return;
         }
         if (r.type == TxnType.SALE || r.type == TxnType.BALANCE || r.type == TxnType.REFUND || r.type == TxnType.VOID) {
-            r.card = CardData.from(m.getString(2), m.getString(35), m.getString(14));
+            if (r.card == null) r.card = CardData.from(m.getString(2), m.getString(35), m.getString(14)); // else read for the prefetch
             if (r.card == null) {
                 screened(r, Codes.FORMAT_ERROR, "BAD_FIELD_35");
                 return;
             }
-            r.panHash = panHasher.hash(r.card.pan());
+            if (r.panHash == null) r.panHash = panHasher.hash(r.card.pan());
         }
         String de4 = m.getString(4);
         r.amount = de4 == null ? 0 : FormatCheck.parseAmount(de4);

@@ -287,6 +287,10 @@ final class EngineState implements CardBook {
     }
 
     /** True if the working set holds this transaction (no store read needed). */
+    boolean holdsCard(String panHash) {
+        return cards.containsKey(panHash);
+    }
+
     boolean holdsTxn(String rrn) {
         return txns.containsKey(rrn);
     }
@@ -296,7 +300,11 @@ final class EngineState implements CardBook {
      * be stale: something left the working set since the read began, or the working set has the original now.
      */
     void adopt(OriginalPrefetch.Prefetched p) {
-        if (p.epoch() != evictionEpoch || p.original() == null || txns.containsKey(p.rrn())) return;
+        if (p.epoch() != evictionEpoch) return;
+        // A card is only dropped with the whole working set (which moves the epoch): one not held now was not changed
+        // here since the read began, so the store's row is its newest.
+        if (p.card() != null && !cards.containsKey(p.card().panHash())) cards.put(p.card().panHash(), p.card());
+        if (p.original() == null || txns.containsKey(p.rrn())) return;
         cacheFromStore(p.original());
         if (children.get(p.rrn()) != null) return;
         List<String> kids = new ArrayList<>(p.children().size() + 1);

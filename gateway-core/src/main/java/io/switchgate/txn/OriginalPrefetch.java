@@ -1,6 +1,7 @@
 package io.switchgate.txn;
 
 import io.switchgate.store.TransactionStore;
+import io.switchgate.store.CardAccount;
 import io.switchgate.store.TxnRecord;
 
 import java.util.List;
@@ -11,8 +12,9 @@ import java.util.function.Consumer;
 
 /**
  * The stage before the engine thread for a refund or void whose original sale is not in the working set (a merchant
- * refunding a sale of months ago): the sale and what already acted on it are read from the store here, on a thread of
- * their own, and the request goes back to the engine thread with them. The engine thread never waits on that read,
+ * refunding a sale of months ago), a reversal of a request this run has not seen, or a request for the embedded
+ * authorizer whose card the working set does not hold yet: the sale and what already acted on it, or the card, are
+ * read from the store here, on a thread of their own, and the request goes back to the engine thread with them. The engine thread never waits on that read,
  * so one old sale does not hold every other terminal's answer.
  *
  * <p>What was read is only a hint (see {@link EngineState#adopt}): the engine takes it if nothing left its working
@@ -21,8 +23,16 @@ import java.util.function.Consumer;
  */
 final class OriginalPrefetch implements AutoCloseable {
 
-    /** What the stage read: the original (null if the store has none) and the refunds, voids and reversals of it. */
-    record Prefetched(String rrn, TxnRecord original, List<TxnRecord> children, long epoch) { }
+    /**
+     * What the stage read: the original (null if none was asked for or the store has none) and the refunds, voids and
+     * reversals of it; and the card the embedded authorizer will debit or credit (null if none was asked for or the
+     * store has none).
+     */
+    record Prefetched(String rrn, TxnRecord original, List<TxnRecord> children, CardAccount card, long epoch) {
+        Prefetched(String rrn, TxnRecord original, List<TxnRecord> children, long epoch) {
+            this(rrn, original, children, null, epoch);
+        }
+    }
 
     /**
      * What the stage read for a reversal: the store's requests of that terminal and STAN (what a reversal may name;
@@ -89,17 +99,19 @@ final class OriginalPrefetch implements AutoCloseable {
     }
 
     /**
-     * Reads the original and its children, then hands the result to {@code back} (which puts the request on the
-     * engine thread again); {@code back} gets null if the read failed or the stage is closed.
+     * Reads the original and its children (if {@code rrn} is not null) and the card (if {@code panHash} is not null),
+     * then hands the result to {@code back} (which puts the request on the engine thread again); {@code back} gets
+     * null if the read failed or the stage is closed.
      */
-    void read(String rrn, long epoch, Consumer<Prefetched> back) {
+    void read(String rrn, String panHash, long epoch, Consumer<Prefetched> back) {
         try {
             reader.execute(() -> {
                 Prefetched p;
                 try {
-                    TxnRecord original = store.findByRrn(rrn).orElse(null);
+                    TxnRecord original = rrn == null ? null : store.findByRrn(rrn).orElse(null);
                     List<TxnRecord> children = original == null ? List.of() : store.findByOriginalRrn(rrn);
-                    p = new Prefetched(rrn, original, children, epoch);
+                    CardAccount card = panHash == null ? null : store.findCard(panHash).orElse(null);
+                    p = new Prefetched(rrn, original, children, card, epoch);
                 } catch (RuntimeException e) {
                     p = null; // the engine reads itself, and answers a failure there
                 }

@@ -219,7 +219,7 @@ class GatewayCommitFailureTest {
     /**
      * Issue 13 item 4: the retransmission is already queued behind other work on the engine when the first
      * commit fails; it is decided after the failure was answered but before the engine forgot the failed sale.
-     * Made deterministic by holding the engine in a card read: first sale's commit held, engine held, then the
+     * Made deterministic by holding the engine thread: first sale's commit held, engine held, then the
      * retransmission queued, then the commit failed (and its writer callbacks all run), then the engine let go.
      */
     @Test
@@ -229,18 +229,25 @@ class GatewayCommitFailureTest {
         CompletableFuture<byte[]> first = gw.handle(pos3.pack(sale.copy()), "pos");
         assertTrue(commit.awaitEntered(WAIT), "the first sale's commit never started");
 
-        // Hold the engine thread: a balance inquiry on a card it has not read yet reads the store.
-        ControllableStore.Gate read = store.holdNextCardRead();
-        CompletableFuture<byte[]> inquiry = gw.handle(pos3.pack(pos3.withPin(pos3.balance(PAN), "1234")), "pos");
-        assertTrue(read.awaitEntered(WAIT), "the engine never read the card");
-        CompletableFuture<byte[]> again = gw.handle(pos3.pack(sale.copy()), "pos"); // queued behind the held read
+        // Hold the engine thread.
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        gw.engine().runOnEngineThread(() -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the engine thread never got to the hold");
+        CompletableFuture<byte[]> again = gw.handle(pos3.pack(sale.copy()), "pos"); // queued behind the hold
 
         commit.fail();
         assertCode("96", answer(first));
         // The writer is one thread: once a later set is committed, every callback of the failed group has run.
         gw.journal().submit(new ChangeSet()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        read.release();
-        assertCode("00", answer(inquiry));
+        release.countDown();
 
         IsoMessage r2 = answer(again);
         assertNotEquals("00", r2.getString(39), "an approval that was never committed was answered");

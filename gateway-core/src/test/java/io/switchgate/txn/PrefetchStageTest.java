@@ -68,6 +68,29 @@ class PrefetchStageTest {
     }
 
     @Test
+    void aCardTheWorkingSetLacksIsReadOffTheEngineThreadAndDebitedExactly() throws Exception {
+        ControllableStore store = new ControllableStore(Gateway.Stores.open(EngineFixture.config(url).store()));
+        gw = Gateway.start(EngineFixture.config(url), Clock.systemUTC(), AuthorizerFactory.NONE, store);
+        TestPos pos3 = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
+        TestPos pos9 = new TestPos(gw, "TERM0009", MERCHANT2, null, TPK1);
+        assertEquals("00", pos9.send(pos9.sale(PAN_NOPIN, 5)).getString(39)); // this card is in the working set now
+        long low = gw.embeddedCardBalance(PAN_LOW);
+
+        ControllableStore.Gate read = store.holdNextCardRead();
+        CompletableFuture<byte[]> first = gw.handle(pos3.pack(pos3.withPin(pos3.sale(PAN_LOW, 100), "1234")), "pos");
+        assertTrue(read.awaitEntered(WAIT), "the card was never read");
+        // The card's first read is held: a sale of another terminal is answered all the same.
+        assertEquals("00", answer(gw.handle(pos9.pack(pos9.sale(PAN_NOPIN, 7)), "pos")).getString(39),
+                "a slow card read held the engine thread");
+        CompletableFuture<byte[]> second = gw.handle(pos3.pack(pos3.withPin(pos3.sale(PAN_LOW, 50), "1234")), "pos");
+        assertFalse(first.isDone(), "the sale waits for its card");
+        read.release();
+        assertEquals("00", answer(first).getString(39));
+        assertEquals("00", answer(second).getString(39), "the second sale of the card, read while the first was held");
+        assertEquals(low - 150, gw.embeddedCardBalance(PAN_LOW), "both debited, once each");
+    }
+
+    @Test
     void aReversalWhoseOriginalNeverArrivedIsLookedUpOffTheEngineThread() throws Exception {
         ControllableStore store = new ControllableStore(Gateway.Stores.open(EngineFixture.config(url).store()));
         gw = Gateway.start(EngineFixture.config(url), Clock.systemUTC(), AuthorizerFactory.NONE, store);
