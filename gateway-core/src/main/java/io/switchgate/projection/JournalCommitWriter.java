@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * not have brought up to date yet. Every set not yet durable, and every later one, fails with a {@link StoreException}
  * naming the cause: the engine answers {@code 96} and nothing uncommitted is answered. {@link #failure()} says why.
  *
- * <p>Futures complete on the journal's writer thread (or on the submitting thread, when the record was already durable):
- * keep dependent actions short. {@link #submit} waits only when the journal's staging buffers are full (back-pressure).
+ * <p>Futures complete on the journal's writer thread (or on the submitting thread, when the record was already durable,
+ * as when this thread wrote it: see {@link JournalWriter#appendWritingIfIdle}): keep dependent actions short. {@link #submit} waits only when the journal's staging buffers are full (back-pressure).
  */
 public final class JournalCommitWriter implements CommitWriter {
 
@@ -120,7 +120,8 @@ public final class JournalCommitWriter implements CommitWriter {
         synchronized (appendLock) {
             try {
                 ChangeSetCodec.encode(set, payload);
-                seq = journal.append(ChangeSetCodec.RECORD_TYPE, payload.array(), 0, payload.length());
+                // With write durability and the journal idle, this thread writes the record itself (no wake-up).
+                seq = journal.appendWritingIfIdle(ChangeSetCodec.RECORD_TYPE, payload.array(), 0, payload.length());
             } catch (RuntimeException e) {
                 StoreException why = new StoreException("journal stopped: " + describe(e), e);
                 stop(why);

@@ -62,7 +62,8 @@ import java.util.function.Consumer;
  *
  * <p>Parsing happens on the caller's (event loop) thread; every decision runs on one engine thread that
  * owns all mutable state ({@link EngineState}), so balances, refundable amounts and batches are changed
- * by exactly one writer with no read-then-write race. Each request's changes go to the group-commit
+ * by exactly one writer with no read-then-write race. (When the engine is idle a new request is decided on the
+ * caller's thread instead, holding the same ownership: {@link EngineExecutor}.) Each request's changes go to the group-commit
  * writer; its response is released only when that group is committed. The engine thread never waits
  * for a commit, so many requests are decided while earlier ones are being made durable.
  */
@@ -81,7 +82,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private final RrnAllocator rrns;
     private final Clock clock;
     private final ZoneId zone;
-    private final ExecutorService thread;
+    /** The engine thread, or the caller's thread when the engine is idle (see {@link EngineExecutor}). */
+    private final EngineExecutor thread;
     /**
      * The engine thread's queue. New requests are admitted only while it holds fewer than {@link #maxQueued} tasks
      * (else {@code 91 ENGINE_BUSY}); the engine's own continuations (host answers, retries, operator changes) are
@@ -122,11 +124,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         Authorizer embedded = new EmbeddedAuthorizer(state, security);
         authorizers.put(embedded.name(), embedded);
         for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, queue, r -> {
-            Thread t = new Thread(r, "engine");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = new EngineExecutor(queue);
         // Another node may write the store (PostgreSQL is never taken as this node's alone, whatever sharedByNodes says).
         if (setup.sharedByNodes() || !setup.store().exclusive()) startStatusRefresh(setup.store());
     }
@@ -194,7 +192,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return answer;
         }
         try {
-            thread.execute(() -> process(r));
+            thread.runHereOrExecute(() -> process(r));
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null); // the executor is shut down
         }

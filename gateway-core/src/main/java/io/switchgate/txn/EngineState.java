@@ -137,9 +137,11 @@ final class EngineState implements CardBook {
     /**
      * Journal records the tables may lack before the engine refuses new requests ({@code 91 PROJECTION_BEHIND}): the
      * working set keeps every row the tables lack, so a projection that stopped would otherwise grow it until the heap
-     * is gone. ~200 MB of rows at most; at full load the projection is a few thousand records behind.
+     * is gone; and a restart after a crash applies that lag before it serves (about 4 s for 50,000 records here,
+     * docs/benchmarks.md "Restart"). ~50 MB of rows at most; at full load the projection is a few thousand records
+     * behind (it applies records about twice as fast as the gateway answers).
      */
-    static final long PROJECTION_LAG_LIMIT = 200_000;
+    static final long PROJECTION_LAG_LIMIT = 50_000;
     /** Overrides {@link #PROJECTION_LAG_LIMIT} (read when the engine starts): tests, and an operator's tuning. */
     static final String PROJECTION_LAG_LIMIT_PROPERTY = "gateway.projection.lagLimit";
 

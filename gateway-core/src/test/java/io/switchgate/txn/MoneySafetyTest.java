@@ -224,7 +224,7 @@ class MoneySafetyTest {
         gw.engine().stopAccepting();
         java.lang.reflect.Field t = Engine.class.getDeclaredField("thread");
         t.setAccessible(true);
-        ((java.util.concurrent.ExecutorService) t.get(gw.engine())).shutdown();
+        ((EngineExecutor) t.get(gw.engine())).shutdown();
         auth.approve();
         IsoMessage r = get(f);
         assertNotEquals("00", r.getString(39));
