@@ -11,12 +11,12 @@ import java.util.Set;
 /**
  * Entry point of {@code benchmarks/target/benchmarks.jar}: {@code loadgen}, {@code ceiling-server},
  * {@code jpos-server}, {@code bench-config}, {@code gateway-serve}, {@code store-apply}, {@code journal-fsync} and
- * {@code journal-load} are ours; anything else goes to JMH's own
+ * {@code journal-load}, {@code history}, {@code restart-probe} and {@code journal-replay} are ours; anything else goes to JMH's own
  * {@link org.openjdk.jmh.Main} (so {@code java -jar benchmarks.jar Engine -prof gc} works as usual).
  */
 public final class BenchMain {
     private static final Set<String> OURS = Set.of("loadgen", "ceiling-server", "jpos-server", "bench-config", "gateway-serve",
-            "store-apply", "journal-fsync", "journal-load");
+            "store-apply", "journal-fsync", "journal-load", "history", "restart-probe", "journal-replay");
 
     private BenchMain() {
     }
@@ -33,6 +33,9 @@ public final class BenchMain {
                 case "store-apply" -> new io.switchgate.bench.engine.StoreApplyCommand();
                 case "journal-fsync" -> new io.switchgate.bench.journal.FsyncTimeCommand();
                 case "journal-load" -> new io.switchgate.bench.journal.JournalLoadCommand();
+                case "history" -> new io.switchgate.bench.restart.HistoryCommand();
+                case "restart-probe" -> new io.switchgate.bench.restart.RestartProbeCommand();
+                case "journal-replay" -> new io.switchgate.bench.restart.JournalReplayCommand();
                 default -> new BenchConfigCommand();
             };
             CommandLine cl = new CommandLine(cmd);

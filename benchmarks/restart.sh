@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Restart with a big store: how long until a gateway started on it is ready to serve (docs/benchmarks.md, "Restart
+# with 10 million transactions"). Takes a directory made by `benchmarks.jar bench-config` + `benchmarks.jar history`
+# (its bench.yaml and the H2 store that config names) and, for each run:
+#   copies the store's directory fresh (so every run starts on the same files, never on what a previous run wrote),
+#   starts gateway-server.jar serve on the copy (the config's store URL pointed at it; journal beside it, durability as
+#   the config says), runs `benchmarks.jar restart-probe` beside it (ms from the server's process start to /health UP
+#   and to the first sale answered 00; answer time of the first sale, which pays the engine's lazy loads, and of a
+#   second), reads the heap used with jcmd GC.heap_info (as it is, then after a full GC: the live set), stops the
+#   server. Prints each run and the medians.
+#
+#   benchmarks/restart.sh --history DIR [--runs 3] [--heap 1g] [--jvm "OPTS"] [--wait-for port|health]
+#
+#   --history  DIR holding bench.yaml (from bench-config, an H2 file store under DIR) filled by `history`
+#   --heap     the server's -Xms/-Xmx (default 1g, as one-setting.sh)
+#   --jvm      extra server JVM options, e.g. "-XX:StartFlightRecording=filename=/tmp/r.jfr,settings=profile"
+#   --wait-for port (default): the first sale goes as soon as the listener accepts, /health is read after the sales;
+#              health: /health is polled until UP first (on H2 its 2 s query timeout then stays on a pooled
+#              connection and can cancel the engine's first, long query: docs/benchmarks.md)
+# Each run's server log is kept as DIR/restart-run<N>.log.
+# Needs the jars built (mvn -B install -DskipTests); BENCH_CLASSPATH, if set, runs the benchmarks classes from there
+# instead of benchmarks.jar. Ports 9683 and 9684 (from bench-config --port 9683 --admin-port 9684) must be free.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
+GW_JAR="$ROOT/gateway-server/target/gateway-server.jar"
+HIST=""; RUNS=3; HEAP=1g; JVM=""; WAIT=port
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --history) HIST="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --heap) HEAP="$2"; shift 2 ;;
+    --jvm) JVM="$2"; shift 2 ;;
+    --wait-for) WAIT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) echo "restart.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ -n "$HIST" ] && [ -f "$HIST/bench.yaml" ] || { echo "restart.sh: --history DIR with DIR/bench.yaml is required" >&2; exit 2; }
+[ -f "$GW_JAR" ] || { echo "restart.sh: build first: mvn -B install -DskipTests" >&2; exit 2; }
+if [ -n "${BENCH_CLASSPATH:-}" ]; then BENCH=(java -cp "$BENCH_CLASSPATH" io.switchgate.bench.BenchMain); else BENCH=(java -jar "$BENCH_JAR"); fi
+URL="$(grep -o 'jdbc:h2:file:[^";]*' "$HIST/bench.yaml" | head -1)"
+DB="${URL#jdbc:h2:file:}"; DBDIR="$(dirname "$DB")"; DBNAME="$(basename "$DB")"
+[ -f "$DB.mv.db" ] || { echo "restart.sh: no store at $DB.mv.db (run benchmarks.jar history first)" >&2; exit 2; }
+echo "store $DB.mv.db: $(du -h "$DB.mv.db" | cut -f1); server -Xms$HEAP -Xmx$HEAP $JVM; $(nproc) cores"
+
+WORK="$(mktemp -d /tmp/switchgate-restart.XXXXXX)"
+SP=""
+trap '[ -n "$SP" ] && kill -TERM $SP 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+heap_used() { jcmd "$1" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*'; }
+: >"$WORK/runs"
+for run in $(seq 1 "$RUNS"); do
+  rm -rf "$WORK/data"; cp -r "$DBDIR" "$WORK/data"; rm -rf "$WORK/data/journal"
+  sed "s#$URL#jdbc:h2:file:$WORK/data/$DBNAME#" "$HIST/bench.yaml" >"$WORK/bench.yaml"
+  T0=$(date +%s%3N)
+  # shellcheck disable=SC2086
+  java -Xms$HEAP -Xmx$HEAP $JVM -jar "$GW_JAR" serve --config "$WORK/bench.yaml" >"$WORK/server.log" 2>&1 &
+  SP=$!
+  if ! PROBE=$("${BENCH[@]}" restart-probe --port 9683 --admin-port 9684 --wait-for "$WAIT" --started-at-ms "$T0"); then
+    echo "restart.sh: run $run failed: ${PROBE:-no answer}" >&2; cp "$WORK/server.log" "$HIST/restart-run$run.log"; grep -av " txn - " "$WORK/server.log" | tail -5 >&2; exit 1
+  fi
+  USED=$(heap_used $SP); jcmd $SP GC.run >/dev/null; LIVE=$(heap_used $SP)
+  kill -TERM $SP; wait $SP || true; SP=""; cp "$WORK/server.log" "$HIST/restart-run$run.log"
+  LINE="$PROBE heap_used_mb=$((USED / 1024)) heap_live_mb=$((LIVE / 1024))"
+  echo "run $run: $LINE"; echo "$LINE" >>"$WORK/runs"
+  grep -ao "journal .*applied to the tables in [0-9]* ms" "$WORK/server.log" | sed 's/^/  /' || true
+done
+# median of each key=value field over the runs
+awk '{for (i = 1; i <= NF; i++) {split($i, kv, "="); if (kv[1] != "codes") v[kv[1]] = v[kv[1]] " " kv[2]; k[i] = kv[1]}}
+     END {printf "median of %d:", NR; for (i = 1; i <= length(k); i++) if (k[i] != "codes") {n = split(v[k[i]], a, " ");
+          asort(a); printf " %s=%s", k[i], a[int((n + 1) / 2)]} print ""}' "$WORK/runs"
