@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * naming the cause: the engine answers {@code 96} and nothing uncommitted is answered. {@link #failure()} says why.
  *
  * <p>Futures complete on the journal's writer thread (or on the submitting thread, when the record was already durable,
- * as when this thread wrote it: see {@link JournalWriter#appendWritingIfIdle}): keep dependent actions short. {@link #submit} waits only when the journal's staging buffers are full (back-pressure).
+ * as when this thread wrote it: {@link #submitWritingIfIdle}): keep dependent actions short. {@link #submit} waits only when the journal's staging buffers are full (back-pressure).
  */
 public final class JournalCommitWriter implements CommitWriter {
 
@@ -112,6 +112,16 @@ public final class JournalCommitWriter implements CommitWriter {
 
     @Override
     public CompletableFuture<Void> submit(ChangeSet set) {
+        return submit(set, false);
+    }
+
+    /** With {@code write} durability and the journal idle, this thread writes the record itself: no wake-up. */
+    @Override
+    public CompletableFuture<Void> submitWritingIfIdle(ChangeSet set) {
+        return submit(set, true);
+    }
+
+    private CompletableFuture<Void> submit(ChangeSet set, boolean writeHereIfIdle) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         StoreException stopped = failure;
         if (stopped != null) return fail(f, stopped);
@@ -120,8 +130,9 @@ public final class JournalCommitWriter implements CommitWriter {
         synchronized (appendLock) {
             try {
                 ChangeSetCodec.encode(set, payload);
-                // With write durability and the journal idle, this thread writes the record itself (no wake-up).
-                seq = journal.appendWritingIfIdle(ChangeSetCodec.RECORD_TYPE, payload.array(), 0, payload.length());
+                seq = writeHereIfIdle
+                        ? journal.appendWritingIfIdle(ChangeSetCodec.RECORD_TYPE, payload.array(), 0, payload.length())
+                        : journal.append(ChangeSetCodec.RECORD_TYPE, payload.array(), 0, payload.length());
             } catch (RuntimeException e) {
                 StoreException why = new StoreException("journal stopped: " + describe(e), e);
                 stop(why);

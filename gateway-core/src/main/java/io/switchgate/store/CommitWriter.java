@@ -18,6 +18,15 @@ public interface CommitWriter extends AutoCloseable {
      */
     CompletableFuture<Void> submit(ChangeSet set);
 
+    /**
+     * As {@link #submit}, from a caller that has nothing else to do meanwhile (the engine deciding a lone request on
+     * the event loop): a writer may then make the set durable on the calling thread, if it would otherwise wake a
+     * thread of its own to do so. The future may be complete when this returns.
+     */
+    default CompletableFuture<Void> submitWritingIfIdle(ChangeSet set) {
+        return submit(set);
+    }
+
     /** Counters for metrics. */
     GroupCommitStats stats();
 

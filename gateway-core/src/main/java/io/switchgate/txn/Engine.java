@@ -185,14 +185,20 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         Request r = new Request(msg, message, dialect, answer);
-        inFlight.incrementAndGet();
+        boolean alone = inFlight.incrementAndGet() == 1;
         answer.whenComplete((b, e) -> inFlight.decrementAndGet());
         if (queue.size() >= maxQueued) {
             reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "ENGINE_BUSY"), null); // refused before the engine thread, like GATEWAY_STOPPING
             return answer;
         }
         try {
-            thread.runHereOrExecute(() -> process(r));
+            // A lone request (nothing else in flight) is decided here, with no thread to wake; under load, in order
+            // on the engine thread.
+            if (alone) {
+                thread.runHereOrExecute(() -> process(r));
+            } else {
+                thread.execute(() -> process(r));
+            }
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null); // the executor is shut down
         }
@@ -1003,7 +1009,9 @@ public final class Engine implements MessageHandler, AutoCloseable {
         KeyHandle tak = responseMacKey(r);
         // Pack and MAC here, on the engine thread: the writer thread only commits and releases.
         byte[] ready = pack(r, o, tak);
-        CompletableFuture<Void> commit = writer.submit(cs.lineage(lineage));
+        cs.lineage(lineage);
+        // Deciding a lone request on the event loop: the journal may be written right here too (write durability).
+        CompletableFuture<Void> commit = thread.runningHere() ? writer.submitWritingIfIdle(cs) : writer.submit(cs);
         if (rrn != null) pendingCommits.put(rrn, commit);
         commit.whenComplete((v, err) -> {
             if (err == null) {

@@ -29,6 +29,7 @@ final class EngineExecutor implements Executor {
     /** Tasks handed to the engine thread that do not hold the lock yet. */
     private final AtomicInteger waiting = new AtomicInteger();
     private final boolean inline;
+    private volatile Thread engineThread;
 
     EngineExecutor(BlockingQueue<Runnable> queue) {
         this(queue, !"false".equalsIgnoreCase(System.getProperty(INLINE_PROPERTY)));
@@ -39,6 +40,7 @@ final class EngineExecutor implements Executor {
         this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, queue, r -> {
             Thread t = new Thread(r, "engine");
             t.setDaemon(true);
+            engineThread = t;
             return t;
         });
     }
@@ -65,7 +67,8 @@ final class EngineExecutor implements Executor {
 
     /**
      * Runs {@code task} here and now if the engine is idle (nothing queued, nothing running, not stopped, and this
-     * thread is not already inside an engine task); otherwise as {@link #execute}.
+     * thread is not already inside an engine task); otherwise as {@link #execute}. For a caller that knows the
+     * gateway is otherwise idle: under load, deciding on several event loops would only contend for the lock.
      *
      * @throws RejectedExecutionException the engine is shut down
      */
@@ -79,6 +82,11 @@ final class EngineExecutor implements Executor {
             return;
         }
         execute(task);
+    }
+
+    /** True inside a task run on the caller's thread by {@link #runHereOrExecute} (not on the engine thread). */
+    boolean runningHere() {
+        return owner.isHeldByCurrentThread() && Thread.currentThread() != engineThread;
     }
 
     void shutdown() {

@@ -83,6 +83,24 @@ class FileJournalGatewayTest {
     }
 
     @Test
+    void aLoneRequestWithWriteDurabilityIsAnsweredOnTheCallersThread() throws Exception {
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39)); // the engine has loaded its working set
+            long balance = gw.embeddedCardBalance(PAN_NOPIN);
+            int answeredOnReturn = 0;
+            for (int i = 0; i < 50; i++) {
+                java.util.concurrent.CompletableFuture<byte[]> f = gw.handle(pos.pack(pos.sale(PAN_NOPIN, 100)), "pos");
+                if (f.isDone()) answeredOnReturn++; // decided, journaled and released here: no thread was woken
+                assertEquals("00", TestPos.D.unpack(f.get(10, java.util.concurrent.TimeUnit.SECONDS)).getString(39));
+            }
+            // Not all 50 for sure: a thread that was just woken may not be parked again yet when the next one comes.
+            assertTrue(answeredOnReturn >= 40, "answered before handle returned: " + answeredOnReturn + " of 50");
+            assertEquals(balance - 50 * 100, gw.embeddedCardBalance(PAN_NOPIN));
+        }
+    }
+
+    @Test
     void answersGoOnWhileTheProjectionFailsAndTheTablesCatchUpOnceItWorks() throws Exception {
         try (Gateway gw = Gateway.start(config("fsync"), Clock.systemUTC())) {
             TestPos pos = pos(gw);
