@@ -15,8 +15,8 @@
 #   --heap     the server's -Xms/-Xmx (default 1g, as one-setting.sh)
 #   --jvm      extra server JVM options, e.g. "-XX:StartFlightRecording=filename=/tmp/r.jfr,settings=profile"
 #   --wait-for port (default): the first sale goes as soon as the listener accepts, /health is read after the sales;
-#              health: /health is polled until UP first (on H2 its 2 s query timeout then stays on a pooled
-#              connection and can cancel the engine's first, long query: docs/benchmarks.md)
+#              health: /health is polled until UP first, as a load balancer does (before the fifth session's fix its
+#              2 s H2 query timeout stayed on a pooled connection and cancelled the engine's first, long query: 96)
 # Each run's server log is kept as DIR/restart-run<N>.log.
 # Needs the jars built (mvn -B install -DskipTests); BENCH_CLASSPATH, if set, runs the benchmarks classes from there
 # instead of benchmarks.jar. Ports 9683 and 9684 (from bench-config --port 9683 --admin-port 9684) must be free.

@@ -41,7 +41,11 @@ public final class RrnAllocator {
             String name = "rrn-" + nodeId;
             ahead = java.util.concurrent.CompletableFuture.supplyAsync(() -> store.reserveSequence(name, BLOCK), RESERVER);
         }
-        long n = (next++) % MAX;
+        return format(nodeId, (next++) % MAX);
+    }
+
+    /** The RRN of sequence number {@code n} (below 10^10) on node {@code nodeId}: the node's two characters, then n. */
+    public static String format(String nodeId, long n) {
         char[] c = new char[12];
         c[0] = nodeId.charAt(0);
         c[1] = nodeId.charAt(1);

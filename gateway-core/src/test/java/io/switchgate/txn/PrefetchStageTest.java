@@ -31,6 +31,13 @@ class PrefetchStageTest {
         if (gw != null) gw.close();
     }
 
+    /** Starts {@link #gw} on this test's store, wrapped so that a test can hold its reads. */
+    private ControllableStore startOnControllableStore() {
+        ControllableStore store = new ControllableStore(Gateway.Stores.open(EngineFixture.config(url).store()));
+        gw = Gateway.start(EngineFixture.config(url), Clock.systemUTC(), AuthorizerFactory.NONE, store);
+        return store;
+    }
+
     private static IsoMessage answer(CompletableFuture<byte[]> f) throws Exception {
         return TestPos.D.unpack(f.get(WAIT.toSeconds(), TimeUnit.SECONDS));
     }
@@ -69,8 +76,7 @@ class PrefetchStageTest {
 
     @Test
     void aCardTheWorkingSetLacksIsReadOffTheEngineThreadAndDebitedExactly() throws Exception {
-        ControllableStore store = new ControllableStore(Gateway.Stores.open(EngineFixture.config(url).store()));
-        gw = Gateway.start(EngineFixture.config(url), Clock.systemUTC(), AuthorizerFactory.NONE, store);
+        ControllableStore store = startOnControllableStore();
         TestPos pos3 = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
         TestPos pos9 = new TestPos(gw, "TERM0009", MERCHANT2, null, TPK1);
         assertEquals("00", pos9.send(pos9.sale(PAN_NOPIN, 5)).getString(39)); // this card is in the working set now
@@ -92,8 +98,7 @@ class PrefetchStageTest {
 
     @Test
     void aReversalWhoseOriginalNeverArrivedIsLookedUpOffTheEngineThread() throws Exception {
-        ControllableStore store = new ControllableStore(Gateway.Stores.open(EngineFixture.config(url).store()));
-        gw = Gateway.start(EngineFixture.config(url), Clock.systemUTC(), AuthorizerFactory.NONE, store);
+        ControllableStore store = startOnControllableStore();
         TestPos pos3 = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
         TestPos pos9 = new TestPos(gw, "TERM0009", MERCHANT2, null, TPK1);
         assertEquals("00", pos9.send(pos9.sale(PAN_NOPIN, 5)).getString(39));
@@ -136,8 +141,7 @@ class PrefetchStageTest {
 
     @Test
     void aVoidOfAnUnknownSaleIsStillAnswered() throws Exception {
-        ControllableStore store = new ControllableStore(Gateway.Stores.open(EngineFixture.config(url).store()));
-        gw = Gateway.start(EngineFixture.config(url), Clock.systemUTC(), AuthorizerFactory.NONE, store);
+        ControllableStore store = startOnControllableStore();
         TestPos pos = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
         assertEquals("25", pos.send(pos.voidOf(PAN_NOPIN, 100, "019999999999")).getString(39));
         assertEquals("25", pos.send(pos.refund(PAN_NOPIN, 100, "019999999998")).getString(39));

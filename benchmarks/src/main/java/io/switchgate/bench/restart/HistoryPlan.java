@@ -159,15 +159,7 @@ final class HistoryPlan {
     }
 
     private String nextRrn() {
-        long n = ++rrn;
-        char[] c = new char[12];
-        c[0] = nodeId.charAt(0);
-        c[1] = nodeId.charAt(1);
-        for (int i = 11; i >= 2; i--) {
-            c[i] = (char) ('0' + n % 10);
-            n /= 10;
-        }
-        return new String(c);
+        return io.switchgate.txn.RrnAllocator.format(nodeId, ++rrn); // as the gateway numbers them
     }
 
     private String nextStan(int term) {

@@ -41,8 +41,7 @@ public final class RestartProbeCommand implements Callable<Integer> {
     @Option(names = "--card", defaultValue = "0", description = "card index of bench-config (Ids.pan)") int card;
     @Option(names = "--timeout", defaultValue = "300s") String timeout;
     @Option(names = "--wait-for", defaultValue = "port", description = "port: send the first sale as soon as the listener"
-            + " accepts, /health after the sales; health: poll /health until UP first (on H2 its 2-second query timeout then"
-            + " stays on a pooled connection, see docs/benchmarks.md)") String waitFor;
+            + " accepts, /health after the sales; health: poll /health until UP first, as a load balancer does") String waitFor;
 
     private final Dialect dialect = Dialect.named("iso87binary");
 
