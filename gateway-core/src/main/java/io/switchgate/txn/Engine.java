@@ -306,12 +306,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
             });
             return true;
         }
-        String rrn = OriginalPrefetch.originalRrnOf(r);
-        if (rrn != null && state.holdsTxn(rrn)) rrn = null;
-        String card = cardToPrefetch(r);
-        if (rrn == null && card == null) return false;
+        OriginalPrefetch.Wanted wanted = wanted(r);
+        if (wanted == null) return false;
         r.prefetchDone = true;
-        prefetch.read(rrn, card, state.evictionEpoch(), p -> {
+        prefetch.read(wanted, state.evictionEpoch(), p -> {
             r.prefetched = p;
             backToEngine(r);
         });
@@ -319,18 +317,36 @@ public final class Engine implements MessageHandler, AutoCloseable {
     }
 
     /**
-     * The PAN hash of a sale, balance inquiry, refund or void for the embedded authorizer whose card the working set
-     * lacks (its first use since the start), else null. The card and its hash are kept on the request for
-     * {@link #decide}.
+     * What a request needs from the store that the working set does not hold, or null if nothing: the original a
+     * refund or void names; for a sale, balance inquiry, refund or void of a known terminal also the card (embedded
+     * authorizer), the terminal's open batch (not for a balance inquiry) and, for a refund, the merchant's total of
+     * today. Most requests need nothing: each of these is read once per run (per batch, per day).
      */
-    private String cardToPrefetch(Request r) {
+    private OriginalPrefetch.Wanted wanted(Request r) {
         IsoMessage m = r.msg;
+        String rrn = OriginalPrefetch.originalRrnOf(r);
+        if (rrn != null && state.holdsTxn(rrn)) rrn = null;
+        OriginalPrefetch.Wanted originalOnly = rrn == null ? null : new OriginalPrefetch.Wanted(rrn, null, null, 0, null, null);
         String mti = m.getMti();
-        if (!"0200".equals(mti) && !"0100".equals(mti) && !"0220".equals(mti)) return null;
+        if (!"0200".equals(mti) && !"0100".equals(mti) && !"0220".equals(mti)) return originalOnly;
         TxnType type = MessageKind.classify(mti, m.getString(3), m.getString(70));
-        if (type != TxnType.SALE && type != TxnType.BALANCE && type != TxnType.REFUND && type != TxnType.VOID) return null;
+        if (type != TxnType.SALE && type != TxnType.BALANCE && type != TxnType.REFUND && type != TxnType.VOID) return originalOnly;
         TerminalState terminal = state.terminal(r.terminalId());
-        if (terminal == null) return null;
+        if (terminal == null) return originalOnly;
+        String card = cardToPrefetch(r, terminal);
+        String batchOf = type != TxnType.BALANCE && !state.holdsOpenBatch(terminal) ? terminal.id() : null;
+        LocalDate today = type == TxnType.REFUND ? LocalDate.ofInstant(clock.instant(), zone) : null;
+        String dayOf = today != null && !state.holdsDayTotal(terminal.merchantId(), today) ? terminal.merchantId() : null;
+        OriginalPrefetch.Wanted w = new OriginalPrefetch.Wanted(rrn, card, batchOf, terminal.batchNo(), dayOf, today);
+        return w.nothing() ? null : w;
+    }
+
+    /**
+     * The PAN hash of a request for the embedded authorizer whose card the working set lacks (its first use since the
+     * start), else null. The card and its hash are kept on the request for {@link #decide}.
+     */
+    private String cardToPrefetch(Request r, TerminalState terminal) {
+        IsoMessage m = r.msg;
         CardData card = CardData.from(m.getString(2), m.getString(35), m.getString(14));
         if (card == null) return null;
         if (!io.switchgate.route.EmbeddedAuthorizer.NAME.equals(router.route(card.pan(), m.getString(3), terminal.merchantId(), terminal.id()))) return null;

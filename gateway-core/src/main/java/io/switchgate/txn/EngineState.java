@@ -254,6 +254,28 @@ final class EngineState implements CardBook {
         return b;
     }
 
+    /**
+     * A batch read by the prefetch stage, taken only if it is its terminal's open batch and the one held here (if
+     * any) is another: the engine holds one batch per terminal, and a held batch of that number is newer than any
+     * read (after a settlement the held one is the next batch, and the read one is not taken).
+     */
+    private void adoptBatch(BatchState b) {
+        if (b == null) return;
+        TerminalState t = terminals.get(b.terminalId());
+        if (t == null || t.batchNo() != b.batchNo()) return;
+        BatchState held = openBatches.get(b.terminalId());
+        if (held == null || held.batchNo() != b.batchNo()) openBatches.put(b.terminalId(), b);
+    }
+
+    boolean holdsOpenBatch(TerminalState t) {
+        BatchState b = openBatches.get(t.id());
+        return b != null && b.batchNo() == t.batchNo();
+    }
+
+    boolean holdsDayTotal(String merchantId, LocalDate day) {
+        return dayTotals.containsKey(merchantId + '|' + day);
+    }
+
     /** The batch a transaction was counted in, if it is still the open one. */
     BatchState openBatchIfCurrent(TerminalState t, long batchNo, Instant now) {
         return t != null && t.batchNo() == batchNo ? openBatch(t, now) : null;
@@ -306,6 +328,8 @@ final class EngineState implements CardBook {
         // A card is only dropped with the whole working set (which moves the epoch): one not held now was not changed
         // here since the read began, so the store's row is its newest.
         if (p.card() != null && !cards.containsKey(p.card().panHash())) cards.put(p.card().panHash(), p.card());
+        adoptBatch(p.batch());
+        if (p.dayTotal() != null) dayTotals.putIfAbsent(p.dayTotal().merchantId() + '|' + p.dayTotal().day(), p.dayTotal());
         if (p.original() == null || txns.containsKey(p.rrn())) return;
         cacheFromStore(p.original());
         if (children.get(p.rrn()) != null) return;

@@ -1,7 +1,9 @@
 package io.switchgate.txn;
 
 import io.switchgate.store.TransactionStore;
+import io.switchgate.store.BatchState;
 import io.switchgate.store.CardAccount;
+import io.switchgate.store.MerchantDayTotal;
 import io.switchgate.store.TxnRecord;
 
 import java.util.List;
@@ -12,9 +14,10 @@ import java.util.function.Consumer;
 
 /**
  * The stage before the engine thread for a refund or void whose original sale is not in the working set (a merchant
- * refunding a sale of months ago), a reversal of a request this run has not seen, or a request for the embedded
- * authorizer whose card the working set does not hold yet: the sale and what already acted on it, or the card, are
- * read from the store here, on a thread of their own, and the request goes back to the engine thread with them. The engine thread never waits on that read,
+ * refunding a sale of months ago), a reversal of a request this run has not seen, or a request whose card (embedded
+ * authorizer), terminal's open batch or merchant's day total the working set does not hold yet (first use this run):
+ * the sale and what already acted on it, the card, batch and day total are read from the store here, on a thread of
+ * their own, and the request goes back to the engine thread with them. The engine thread never waits on that read,
  * so one old sale does not hold every other terminal's answer.
  *
  * <p>What was read is only a hint (see {@link EngineState#adopt}): the engine takes it if nothing left its working
@@ -28,9 +31,20 @@ final class OriginalPrefetch implements AutoCloseable {
      * reversals of it; and the card the embedded authorizer will debit or credit (null if none was asked for or the
      * store has none).
      */
-    record Prefetched(String rrn, TxnRecord original, List<TxnRecord> children, CardAccount card, long epoch) {
+    record Prefetched(String rrn, TxnRecord original, List<TxnRecord> children, CardAccount card, BatchState batch,
+                      MerchantDayTotal dayTotal, long epoch) {
         Prefetched(String rrn, TxnRecord original, List<TxnRecord> children, long epoch) {
-            this(rrn, original, children, null, epoch);
+            this(rrn, original, children, null, null, null, epoch);
+        }
+    }
+
+    /**
+     * What to read for one request, each part null (or 0) when the working set has it or the request does not need
+     * it: the original a refund or void names, the card, the terminal's open batch, the merchant's day total.
+     */
+    record Wanted(String rrn, String panHash, String terminalId, long batchNo, String merchantId, java.time.LocalDate day) {
+        boolean nothing() {
+            return rrn == null && panHash == null && terminalId == null && merchantId == null;
         }
     }
 
@@ -99,19 +113,22 @@ final class OriginalPrefetch implements AutoCloseable {
     }
 
     /**
-     * Reads the original and its children (if {@code rrn} is not null) and the card (if {@code panHash} is not null),
-     * then hands the result to {@code back} (which puts the request on the engine thread again); {@code back} gets
+     * Reads what is {@link Wanted}, then hands the result to {@code back} (which puts the request on the engine thread again); {@code back} gets
      * null if the read failed or the stage is closed.
      */
-    void read(String rrn, String panHash, long epoch, Consumer<Prefetched> back) {
+    void read(Wanted w, long epoch, Consumer<Prefetched> back) {
         try {
             reader.execute(() -> {
                 Prefetched p;
                 try {
-                    TxnRecord original = rrn == null ? null : store.findByRrn(rrn).orElse(null);
-                    List<TxnRecord> children = original == null ? List.of() : store.findByOriginalRrn(rrn);
-                    CardAccount card = panHash == null ? null : store.findCard(panHash).orElse(null);
-                    p = new Prefetched(rrn, original, children, card, epoch);
+                    TxnRecord original = w.rrn() == null ? null : store.findByRrn(w.rrn()).orElse(null);
+                    List<TxnRecord> children = original == null ? List.of() : store.findByOriginalRrn(w.rrn());
+                    CardAccount card = w.panHash() == null ? null : store.findCard(w.panHash()).orElse(null);
+                    BatchState batch = w.terminalId() == null ? null
+                            : store.findBatch(w.terminalId(), w.batchNo()).orElse(null);
+                    MerchantDayTotal day = w.merchantId() == null ? null
+                            : store.findDayTotal(w.merchantId(), w.day()).orElseGet(() -> MerchantDayTotal.empty(w.merchantId(), w.day()));
+                    p = new Prefetched(w.rrn(), original, children, card, batch, day, epoch);
                 } catch (RuntimeException e) {
                     p = null; // the engine reads itself, and answers a failure there
                 }

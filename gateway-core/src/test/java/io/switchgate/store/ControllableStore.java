@@ -75,6 +75,7 @@ public final class ControllableStore extends ForwardingStore {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicReference<Gate> applyGate = new AtomicReference<>();
     private final AtomicReference<Gate> cardReadGate = new AtomicReference<>();
+    private final AtomicReference<Gate> batchReadGate = new AtomicReference<>();
     private final AtomicReference<Gate> rrnReadGate = new AtomicReference<>();
     private final AtomicReference<Gate> stanReadGate = new AtomicReference<>();
     private final AtomicInteger failedApplies = new AtomicInteger();
@@ -99,6 +100,13 @@ public final class ControllableStore extends ForwardingStore {
     public Gate holdNextCardRead() {
         Gate g = new Gate();
         if (!cardReadGate.compareAndSet(null, g)) throw new IllegalStateException("a card read is already armed to be held");
+        return g;
+    }
+
+    /** The next {@code findBatch} waits on the returned gate. */
+    public Gate holdNextBatchRead() {
+        Gate g = new Gate();
+        if (!batchReadGate.compareAndSet(null, g)) throw new IllegalStateException("a batch read is already armed to be held");
         return g;
     }
 
@@ -151,6 +159,13 @@ public final class ControllableStore extends ForwardingStore {
         Gate g = stanReadGate.getAndSet(null);
         if (g != null) g.pass(-1);
         return inner.findByTerminalAndStan(terminalId, stan);
+    }
+
+    @Override
+    public Optional<BatchState> findBatch(String terminalId, long batchNo) {
+        Gate g = batchReadGate.getAndSet(null);
+        if (g != null) g.pass(-1);
+        return inner.findBatch(terminalId, batchNo);
     }
 
     @Override

@@ -97,6 +97,30 @@ class PrefetchStageTest {
     }
 
     @Test
+    void aTerminalsOpenBatchIsReadOffTheEngineThreadAndItsTotalsStayExact() throws Exception {
+        GatewayConfig config = EngineFixture.config(url);
+        try (Gateway first = Gateway.start(config, Clock.systemUTC())) {
+            TestPos pos = new TestPos(first, "TERM0003", MERCHANT, null, TPK1);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 1_000)).getString(39)); // the open batch has a row now
+        }
+        ControllableStore store = startOnControllableStore(); // a new run: that batch is only in the store
+        TestPos pos3 = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
+        TestPos pos9 = new TestPos(gw, "TERM0009", MERCHANT2, null, TPK1);
+        assertEquals("00", pos9.send(pos9.sale(PAN_NOPIN, 5)).getString(39)); // card and TERM0009's batch held now
+
+        ControllableStore.Gate read = store.holdNextBatchRead();
+        CompletableFuture<byte[]> sale = gw.handle(pos3.pack(pos3.sale(PAN_NOPIN, 300)), "pos");
+        assertTrue(read.awaitEntered(WAIT), "TERM0003's batch was never read");
+        assertEquals("00", answer(gw.handle(pos9.pack(pos9.sale(PAN_NOPIN, 7)), "pos")).getString(39),
+                "a slow batch read held the engine thread");
+        assertFalse(sale.isDone(), "the sale waits for its batch");
+        read.release();
+        assertEquals("00", answer(sale).getString(39));
+        // The settlement's totals are the earlier run's sale plus this one: the batch read was taken, not a fresh one.
+        assertEquals("00", pos3.send(pos3.settlement(2, 1_300, 0, 0)).getString(39), "totals of both runs agree");
+    }
+
+    @Test
     void aReversalWhoseOriginalNeverArrivedIsLookedUpOffTheEngineThread() throws Exception {
         ControllableStore store = startOnControllableStore();
         TestPos pos3 = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
