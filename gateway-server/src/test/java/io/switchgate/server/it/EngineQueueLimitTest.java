@@ -71,6 +71,8 @@ class EngineQueueLimitTest {
     void aFullEngineQueueAnswers91EngineBusy() throws Exception {
         String saved = System.getProperty("gateway.engine.maxQueued");
         System.setProperty("gateway.engine.maxQueued", "4");
+        // Every request through the engine thread: a lone one would otherwise be decided on this test's thread.
+        System.setProperty("gateway.engine.inline", "false");
         HoldEngineThread hold = new HoldEngineThread();
         try (Gateway gw = Gateway.start(TestConfigs.config("memory:"))) {
             gw.engine().setListener(hold);
@@ -99,6 +101,7 @@ class EngineQueueLimitTest {
             assertEquals("00", after.getString(39), "room again once the queue drained");
         } finally {
             hold.release.countDown();
+            System.clearProperty("gateway.engine.inline");
             if (saved == null) System.clearProperty("gateway.engine.maxQueued");
             else System.setProperty("gateway.engine.maxQueued", saved);
         }
