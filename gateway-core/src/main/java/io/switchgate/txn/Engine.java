@@ -290,6 +290,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
      */
     private boolean sentToPrefetch(Request r) {
         if (r.prefetchDone) {
+            if (r.atPrefetch) {
+                r.atPrefetch = false;
+                atPrefetch.computeIfPresent(r.terminalId(), (k, n) -> n == 1 ? null : n - 1);
+            }
             if (r.prefetched != null) {
                 state.adopt(r.prefetched);
                 r.prefetched = null;
@@ -298,8 +302,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         String[] reversed = OriginalPrefetch.reversalKeyOf(r);
         if (reversed != null) {
-            if (state.indexesStan(reversed[0], reversed[1])) return false; // this run's own request: no store read
-            r.prefetchDone = true;
+            if (state.indexesStan(reversed[0], reversed[1]) && !hasRequestsAtPrefetch(r)) return false; // this run's own
+            leftForPrefetch(r);
             prefetch.readReversal(reversed[0], reversed[1], state.evictionEpoch(), c -> {
                 r.reversalCandidates = c;
                 backToEngine(r);
@@ -307,8 +311,13 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return true;
         }
         OriginalPrefetch.Wanted wanted = wanted(r);
-        if (wanted == null) return false;
-        r.prefetchDone = true;
+        if (wanted == null) {
+            // Needs nothing, but an earlier request of its terminal is at the stage: it follows that one through the
+            // stage's queue (reading nothing), so a terminal's requests are decided in the order they came.
+            if (!hasRequestsAtPrefetch(r)) return false;
+            wanted = OriginalPrefetch.Wanted.NOTHING;
+        }
+        leftForPrefetch(r);
         prefetch.read(wanted, state.evictionEpoch(), p -> {
             r.prefetched = p;
             backToEngine(r);
@@ -353,6 +362,20 @@ public final class Engine implements MessageHandler, AutoCloseable {
         r.card = card;
         r.panHash = panHasher.hash(card.pan());
         return state.holdsCard(r.panHash) ? null : r.panHash;
+    }
+
+    /** Terminal id -> its requests out at the prefetch stage (engine thread only). */
+    private final Map<String, Integer> atPrefetch = new HashMap<>();
+
+    private boolean hasRequestsAtPrefetch(Request r) {
+        return r.terminalId() != null && atPrefetch.containsKey(r.terminalId());
+    }
+
+    private void leftForPrefetch(Request r) {
+        r.prefetchDone = true;
+        if (r.terminalId() == null) return;
+        r.atPrefetch = true;
+        atPrefetch.merge(r.terminalId(), 1, Integer::sum);
     }
 
     /** Runs {@code task} on the engine thread, after what is queued (tests: hold the thread at a chosen point). */

@@ -43,6 +43,9 @@ final class OriginalPrefetch implements AutoCloseable {
      * it: the original a refund or void names, the card, the terminal's open batch, the merchant's day total.
      */
     record Wanted(String rrn, String panHash, String terminalId, long batchNo, String merchantId, java.time.LocalDate day) {
+        /** Nothing to read: a request that only keeps its place behind an earlier one of its terminal. */
+        static final Wanted NOTHING = new Wanted(null, null, null, 0, null, null);
+
         boolean nothing() {
             return rrn == null && panHash == null && terminalId == null && merchantId == null;
         }

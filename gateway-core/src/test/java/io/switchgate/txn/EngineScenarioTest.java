@@ -441,7 +441,9 @@ class EngineScenarioTest {
 
     @Test
     void concurrentRefundsFromTwoTerminalsNeverExceedTheSale() throws Exception {
-        approvedSale(pos3, 100); // both terminals' batches in the working set: no first-use read reorders the refunds
+        // Both terminals' batches in the working set: a first-use read (prefetch stage) would let one terminal's
+        // refunds go after the other's (each terminal's own stay in order), and this test checks arrival order.
+        approvedSale(pos3, 100);
         String rrn = approvedSale(pos, 10_000).getString(37);
         List<CompletableFuture<byte[]>> fs = new ArrayList<>();
         for (int i = 0; i < 20; i++) {

@@ -121,6 +121,29 @@ class PrefetchStageTest {
     }
 
     @Test
+    void aTerminalsLaterRequestWaitsForItsEarlierOneAtTheStageEvenIfItNeedsNothing() throws Exception {
+        ControllableStore store = startOnControllableStore();
+        TestPos pos3 = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
+        TestPos pos9 = new TestPos(gw, "TERM0009", MERCHANT2, null, TPK1);
+        assertEquals("00", pos9.send(pos9.sale(PAN_NOPIN, 5)).getString(39)); // the card is in the working set
+        long before = gw.embeddedCardBalance(PAN_NOPIN);
+
+        ControllableStore.Gate read = store.holdNextBatchRead();
+        CompletableFuture<byte[]> sale = gw.handle(pos3.pack(pos3.sale(PAN_NOPIN, 300)), "pos"); // TERM0003's batch
+        assertTrue(read.awaitEntered(WAIT), "TERM0003's batch was never read");
+        // A balance inquiry needs no batch and its card is held: alone it would be decided at once, before the sale.
+        CompletableFuture<byte[]> inquiry = gw.handle(pos3.pack(pos3.balance(PAN_NOPIN)), "pos");
+        assertEquals("00", answer(gw.handle(pos9.pack(pos9.sale(PAN_NOPIN, 7)), "pos")).getString(39),
+                "another terminal is not held");
+        assertFalse(inquiry.isDone(), "the terminal's later request waits for its earlier one");
+        read.release();
+        assertEquals("00", answer(sale).getString(39));
+        IsoMessage b = answer(inquiry);
+        assertEquals("00", b.getString(39));
+        assertEquals(before - 7 - 300, Long.parseLong(b.getString(54).substring(8)), "the balance after the sale: decided after it");
+    }
+
+    @Test
     void aReversalWhoseOriginalNeverArrivedIsLookedUpOffTheEngineThread() throws Exception {
         ControllableStore store = startOnControllableStore();
         TestPos pos3 = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
