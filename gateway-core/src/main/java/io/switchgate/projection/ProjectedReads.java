@@ -103,6 +103,12 @@ public final class ProjectedReads implements TransactionStore {
     }
 
     @Override
+    public void forEachRecent(Instant since, BiConsumer<String, String> dupKeys,
+                              java.util.function.Consumer<io.switchgate.store.OrphanReversal> orphans) {
+        caughtUp().forEachRecent(since, dupKeys, orphans);
+    }
+
+    @Override
     public List<TxnRecord> findOrphanReversals(Instant since) {
         return caughtUp().findOrphanReversals(since);
     }

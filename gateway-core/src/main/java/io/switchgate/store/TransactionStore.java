@@ -85,6 +85,17 @@ public interface TransactionStore extends AutoCloseable {
         throw new UnsupportedOperationException("forEachDupKeySince");
     }
 
+    /**
+     * What the engine loads on start, in one pass over the window where the store can: {@code dupKeys} gets what
+     * {@link #forEachDupKeySince} gives, {@code orphans} every reversal of {@link #findOrphanReversals} (in no
+     * particular order).
+     */
+    default void forEachRecent(Instant since, java.util.function.BiConsumer<String, String> dupKeys,
+                               java.util.function.Consumer<OrphanReversal> orphans) {
+        forEachDupKeySince(since, dupKeys);
+        for (TxnRecord r : findOrphanReversals(since)) orphans.accept(OrphanReversal.of(r));
+    }
+
     /** Reversals created at or after {@code since} that found no original (originalRrn null), oldest first. */
     default List<TxnRecord> findOrphanReversals(Instant since) {
         throw new UnsupportedOperationException("findOrphanReversals");

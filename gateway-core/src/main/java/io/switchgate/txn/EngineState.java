@@ -197,14 +197,14 @@ final class EngineState implements CardBook {
             Instant since = Instant.now().minus(DUPLICATE_WINDOW);
             // Kept as if answered now (their own 24-hour window is checked on the record when one is asked about).
             long loadedAt = Instant.now().toEpochMilli();
-            store.forEachDupKeySince(since, (key, rrn) -> {
+            store.forEachRecent(since, (key, rrn) -> {
                 dupIndex.put(key, new DupEntry(rrn, loadedAt));
                 if (dupIndex.size() > dupIndexMax) trimDupIndex();
+            }, r -> {
+                if (r.originalStan() != null) {
+                    orphanReversals.merge(r.terminalId() + '|' + r.originalStan(), r.createdAt().toEpochMilli(), Math::max);
+                }
             });
-            for (TxnRecord r : store.findOrphanReversals(since)) {
-                if (r.originalStan() == null) continue;
-                orphanReversals.merge(r.terminalId() + '|' + r.originalStan(), r.createdAt().toEpochMilli(), Math::max);
-            }
             indexesLoaded = true;
         }
     }

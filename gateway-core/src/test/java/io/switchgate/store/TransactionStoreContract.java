@@ -370,6 +370,28 @@ abstract class TransactionStoreContract {
     }
 
     @Test
+    void forEachRecentGivesTheRecentKeysAndOrphanReversalsInOnePass() {
+        Instant since = now().minusSeconds(3600);
+        TxnRecord old = sale(rrn(), "TERM0001", "MERCHANT0000001", "000001", 1, since.minusNanos(1_000));
+        TxnRecord sale = sale(rrn(), "TERM0001", "MERCHANT0000001", "000005", 100, since);
+        TxnRecord found = reversal(rrn(), sale.rrn(), "000005", since.plusSeconds(10));
+        TxnRecord orphan = reversal(rrn(), null, "000006", since.plusSeconds(20));
+        TxnRecord orphanOld = reversal(rrn(), null, "000007", since.minusSeconds(1));
+        applyOk(set().txn(old).txn(sale).txn(found), set().txn(orphan).txn(orphanOld));
+        java.util.Map<String, String> keys = new java.util.HashMap<>();
+        List<OrphanReversal> orphans = new java.util.ArrayList<>();
+        store.forEachRecent(since, keys::put, orphans::add);
+        java.util.Map<String, String> alone = new java.util.HashMap<>();
+        store.forEachDupKeySince(since, alone::put);
+        assertEquals(alone, keys, "the same keys as forEachDupKeySince");
+        assertEquals(java.util.Map.of(sale.dupKey(), sale.rrn(), found.dupKey(), found.rrn(), orphan.dupKey(), orphan.rrn()), keys);
+        assertEquals(List.of(OrphanReversal.of(orphan)), orphans);
+        assertEquals(orphan.terminalId(), orphans.get(0).terminalId());
+        assertEquals(orphan.originalStan(), orphans.get(0).originalStan());
+        assertEquals(orphan.createdAt(), orphans.get(0).createdAt());
+    }
+
+    @Test
     void findOrphanReversalsOldestFirst() {
         Instant since = now().minusSeconds(3600);
         TxnRecord sale = sale(rrn(), "TERM0001", "MERCHANT0000001", "000001", 100, since);

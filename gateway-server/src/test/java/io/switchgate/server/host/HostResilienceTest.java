@@ -109,7 +109,9 @@ class HostResilienceTest {
         HostSimulator second = sim(HostSimulator.freePort());
         Gateway gw = gateway("memory:", List.of("127.0.0.1:" + first.port, "127.0.0.1:" + second.port));
         HostClient c = host(gw, "acqA").client();
-        waitFor("both connected", 5000, () -> first.connections() == 1 && second.connections() == 1);
+        // The simulator counts a connection once it accepts it; the client names its active endpoint a moment later.
+        waitFor("both connected, the primary active", 5000, () -> first.connections() == 1 && second.connections() == 1
+                && ("127.0.0.1:" + first.port).equals(c.activeEndpoint()));
         assertEquals("127.0.0.1:" + first.port, c.activeEndpoint());
         assertEquals("00", send(gw, financial("000000", 300)).getString(39));
         assertEquals(1, first.count("0200"));
