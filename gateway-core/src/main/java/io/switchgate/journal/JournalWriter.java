@@ -147,19 +147,7 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     public long append(int type, byte[] payload, int off, int len) {
-        checkRecord(type, len);
-        lock.lock();
-        try {
-            while (true) {
-                checkOpen();
-                if (filling.tryAppend(lastAppended + 1, type, payload, off, len)) {
-                    return appended();
-                }
-                awaitSpace();
-            }
-        } finally {
-            lock.unlock();
-        }
+        return append(type, payload, off, len, false);
     }
 
     /**
@@ -174,6 +162,10 @@ public final class JournalWriter implements AutoCloseable {
      * becomes durable.
      */
     public long appendWritingIfIdle(int type, byte[] payload, int off, int len) {
+        return append(type, payload, off, len, options.durability() == Durability.WRITE);
+    }
+
+    private long append(int type, byte[] payload, int off, int len, boolean writeHereIfIdle) {
         checkRecord(type, len);
         StagingBuffer batch = null;
         long seq;
@@ -187,7 +179,7 @@ public final class JournalWriter implements AutoCloseable {
                 awaitSpace();
             }
             seq = ++lastAppended;
-            if (options.durability() == Durability.WRITE && writerIdle && !batchInHand && spare != null) {
+            if (writeHereIfIdle && writerIdle && !batchInHand) {
                 batch = takeBatch(); // the writer thread stays parked
             } else {
                 wakeWriter();

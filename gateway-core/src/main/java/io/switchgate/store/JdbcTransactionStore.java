@@ -799,30 +799,15 @@ public final class JdbcTransactionStore implements TransactionStore {
                 ps -> ps.setString(1, originalRrn), JdbcTable::txn);
     }
 
-    /** Streams the rows (PostgreSQL fetches 1000 at a time inside a read transaction) instead of loading a day of keys at once. */
     @Override
     public void forEachDupKeySince(Instant since, java.util.function.BiConsumer<String, String> sink) {
-        if (since == null) return;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT dup_key, rrn FROM transactions WHERE created_at >= ? AND dup_key IS NOT NULL")) {
-                ps.setFetchSize(1000);
-                JdbcTable.bind(ps, 1, JdbcTable.Kind.TS, since);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) sink.accept(rs.getString(1), rs.getString(2));
-                }
-            } finally {
-                rollbackQuietly(c);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("query failed on " + safeUrl + ": SQLState " + e.getSQLState(), e);
-        }
+        forEachRecent(since, sink, orphan -> { });
     }
 
     /**
      * One scan of the window through the created_at index for both: on a store of 10 million transactions the two
-     * queries each looked up every row of the last 24 hours (docs/benchmarks.md, "Restart").
+     * queries each looked up every row of the last 24 hours (docs/benchmarks.md, "Restart"). Streams the rows
+     * (PostgreSQL fetches 1000 at a time inside a read transaction) instead of loading a day of keys at once.
      */
     @Override
     public void forEachRecent(Instant since, java.util.function.BiConsumer<String, String> dupKeys,

@@ -358,8 +358,9 @@ public final class Engine implements MessageHandler, AutoCloseable {
         IsoMessage m = r.msg;
         CardData card = CardData.from(m.getString(2), m.getString(35), m.getString(14));
         if (card == null) return null;
-        if (!io.switchgate.route.EmbeddedAuthorizer.NAME.equals(router.route(card.pan(), m.getString(3), terminal.merchantId(), terminal.id()))) return null;
         r.card = card;
+        r.terminal = terminal;
+        if (!io.switchgate.route.EmbeddedAuthorizer.NAME.equals(route(r))) return null;
         r.panHash = panHasher.hash(card.pan());
         return state.holdsCard(r.panHash) ? null : r.panHash;
     }
@@ -860,8 +861,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     // ------------------------------------------------------------------ authorizers
 
+    /** The authorizer for a request, found once (the prefetch stage asks first, the decision after it). */
     private String route(Request r) {
-        return router.route(r.card == null ? null : r.card.pan(), r.msg.getString(3), r.terminal.merchantId(), r.terminal.id());
+        if (r.route == null) {
+            r.route = router.route(r.card == null ? null : r.card.pan(), r.msg.getString(3), r.terminal.merchantId(), r.terminal.id());
+        }
+        return r.route;
     }
 
     @FunctionalInterface

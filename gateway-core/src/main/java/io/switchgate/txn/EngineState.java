@@ -273,7 +273,7 @@ final class EngineState implements CardBook {
     }
 
     boolean holdsDayTotal(String merchantId, LocalDate day) {
-        return dayTotals.containsKey(merchantId + '|' + day);
+        return dayTotals.containsKey(dayKey(merchantId, day));
     }
 
     /** The batch a transaction was counted in, if it is still the open one. */
@@ -286,7 +286,7 @@ final class EngineState implements CardBook {
     }
 
     MerchantDayTotal dayTotal(String merchantId, LocalDate day) {
-        String key = merchantId + '|' + day;
+        String key = dayKey(merchantId, day);
         MerchantDayTotal d = dayTotals.get(key);
         if (d == null) {
             d = store.findDayTotal(merchantId, day).orElseGet(() -> MerchantDayTotal.empty(merchantId, day));
@@ -295,8 +295,12 @@ final class EngineState implements CardBook {
         return d;
     }
 
+    private static String dayKey(String merchantId, LocalDate day) {
+        return merchantId + '|' + day;
+    }
+
     void put(MerchantDayTotal d) {
-        dayTotals.put(d.merchantId() + '|' + d.day(), d);
+        dayTotals.put(dayKey(d.merchantId(), d.day()), d);
     }
 
     /**
@@ -329,7 +333,7 @@ final class EngineState implements CardBook {
         // here since the read began, so the store's row is its newest.
         if (p.card() != null && !cards.containsKey(p.card().panHash())) cards.put(p.card().panHash(), p.card());
         adoptBatch(p.batch());
-        if (p.dayTotal() != null) dayTotals.putIfAbsent(p.dayTotal().merchantId() + '|' + p.dayTotal().day(), p.dayTotal());
+        if (p.dayTotal() != null) dayTotals.putIfAbsent(dayKey(p.dayTotal().merchantId(), p.dayTotal().day()), p.dayTotal());
         if (p.original() == null || txns.containsKey(p.rrn())) return;
         cacheFromStore(p.original());
         if (children.get(p.rrn()) != null) return;

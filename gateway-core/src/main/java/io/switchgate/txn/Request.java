@@ -28,6 +28,8 @@ final class Request {
     OriginalPrefetch.ReversalCandidates reversalCandidates;
     TerminalState terminal;
     CardData card;
+    /** Where the request is authorized ("embedded" or a host), once asked: see {@code Engine.route}. */
+    String route;
     String panHash;
     long amount;
     String dupKey;

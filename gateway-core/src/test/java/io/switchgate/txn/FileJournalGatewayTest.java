@@ -227,6 +227,30 @@ class FileJournalGatewayTest {
     }
 
     @Test
+    void aFailedWriteOnTheCallersThreadAnswers96AndStopsTheJournal() {
+        FaultyChannels disk = new FaultyChannels();
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC(), AuthorizerFactory.NONE, disk)) {
+            TestPos pos = pos(gw);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
+            long balance = gw.embeddedCardBalance(PAN_NOPIN);
+            disk.failWrites = true; // a full disk: a lone request's record is written on this very thread
+            IsoMessage sale = pos.sale(PAN_NOPIN, 20);
+            IsoMessage r = pos.send(sale);
+            assertEquals("96", r.getString(39));
+            assertEquals("JOURNAL_UNAVAILABLE", r.getString(44));
+            disk.failWrites = false;
+            assertEquals("96", pos.send(sale).getString(39), "a retransmission is not approved either");
+            assertEquals("96", pos.send(pos.sale(PAN_NOPIN, 30)).getString(39), "stopped for good");
+            assertTrue(gw.fileJournal().stopped());
+            assertEquals(balance, gw.embeddedCardBalance(PAN_NOPIN), "no money moved");
+        }
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 40)).getString(39), "served again after a restart");
+        }
+    }
+
+    @Test
     void aStoreWhoseTablesAreAheadOfTheJournalIsRefused() throws Exception {
         try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
             TestPos pos = pos(gw);
