@@ -40,6 +40,12 @@ public final class IsoMessage {
     int[] starts;      // absolute start offset of each parsed field, in field order
     boolean gapless;   // every field of the frame was kept: field k ends where field k+1 starts, the last at limit
     int limit;         // end (exclusive) of the frame when gapless
+    /**
+     * Parsed fields already read as text, by rank (as {@link #starts}); null until the first {@link #getString}. The
+     * engine reads a request's terminal, STAN, processing code and amount several times on its way (classification,
+     * prefetch, decision, journal, log line): each read decoded and copied the bytes again.
+     */
+    private String[] decoded;
 
     public IsoMessage() {
     }
@@ -135,12 +141,22 @@ public final class IsoMessage {
     public String getString(int n) {
         if (!hasField(n)) return null;
         Object v = value(n);
-        if (v == null) return FieldCodec.decodeString(dialect.field(n), buf, startOf(n));
+        if (v == null) return parsedString(n);
         FieldSpec f = dialect == null ? null : dialect.field(n);
         boolean binary = f != null && f.isBinary();
         if (v instanceof String) return binary ? Codes.upperHexText((String) v) : (String) v;
         byte[] b = (byte[]) v;
         return f == null || binary ? Codes.hex(b) : new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Parsed field n as text, decoded on its first read only (the bytes under a view never change). */
+    private String parsedString(int n) {
+        int rank = rankOf(n);
+        String[] d = decoded;
+        if (d == null) decoded = d = new String[starts.length];
+        String s = d[rank];
+        if (s == null) d[rank] = s = FieldCodec.decodeString(dialect.field(n), buf, starts[rank]);
+        return s;
     }
 
     public byte[] getBytes(int n) {

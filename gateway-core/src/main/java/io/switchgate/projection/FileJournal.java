@@ -21,14 +21,14 @@ import java.util.concurrent.TimeUnit;
 public final class FileJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileJournal.class);
     /** Journal records per projection transaction, at most: large enough to amortize a commit, small enough to bound one. */
-    static final int PROJECTION_BATCH = 2048;
+    static final int PROJECTION_BATCH = Integer.getInteger("gateway.projection.maxBatch", 2048);
     /**
      * How often segments the tables hold for good are deleted (see {@link #pruneProjected()}): 30 s, or the system
      * property {@code gateway.journal.retentionSeconds}; 0 keeps every segment (an audit, a replay test).
      */
     static final String RETENTION_PROPERTY = "gateway.journal.retentionSeconds";
     /** How long durable records gather before the tailer applies them (unless a reader needs them, or a batch is full). */
-    static final Duration LINGER = Duration.ofMillis(50);
+    static final Duration LINGER = Duration.ofMillis(Long.getLong("gateway.projection.lingerMillis", 50));
     /** How long a reader waits for the projection before it reads what the tables have. */
     static final Duration READ_WAIT = Duration.ofSeconds(5);
 

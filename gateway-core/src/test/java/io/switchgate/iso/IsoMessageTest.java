@@ -79,6 +79,22 @@ class IsoMessageTest {
     }
 
     @Test
+    void aParsedFieldIsDecodedOnceAndASetValueStillWins() {
+        Dialect d = Dialect.named("iso87binary");
+        IsoMessage u = d.unpack(d.pack(purchase()));
+        String first = u.getString(41);
+        assertSame(first, u.getString(41), "the second read is the first read's String, not a new decode");
+        assertEquals("000000012345", u.getString(4));
+        u.set(4, "000000000007");
+        assertEquals("000000000007", u.getString(4), "a value set after a read replaces the parsed one");
+        u.unset(4);
+        assertNull(u.getString(4));
+        IsoMessage c = u.copy();
+        assertEquals(first, c.getString(41));
+        assertEquals("0123456789ABCDEF", c.getString(52), "binary fields still read as hex");
+    }
+
+    @Test
     void packErrorsCarryFieldAndNoData() {
         Dialect d = Dialect.named("iso87binary");
         IsoException e = assertThrows(IsoException.class, () -> d.pack(purchase().set(2, "62123456789012345678901")));
