@@ -80,7 +80,7 @@ class GatewayMetricsTest {
             System.clearProperty(LoggingSetup.PROPERTY);
             LoggingSetup.apply(new GatewayConfig.Logging("json"));
             LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-            var async = (ch.qos.logback.classic.AsyncAppender) ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("async-json");
+            var async = (io.switchgate.server.logging.BatchingAsyncAppender) ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("async-json");
             assertNotNull(async, "root logs through the (queued) json appender");
             Appender<ILoggingEvent> json = async.getAppender("json");
             assertNotNull(json);
