@@ -79,7 +79,12 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
-        LoggingSetup.apply(cfg.logging());
+        try {
+            LoggingSetup.apply(cfg.logging());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("error: " + e.getMessage()); // a logging.format or logback.configurationFile we cannot use
+            return 2;
+        }
         loader.warnings().forEach(w -> log.warn("{}", w));
         try {
             running = start(cfg);

@@ -36,11 +36,15 @@ public final class LoggingSetup {
         reload();
     }
 
-    /** Re-reads logback.xml (so a changed {@code gateway.log.format} takes effect). No-op if logback is not the backend. */
+    /**
+     * Re-reads the logging configuration (so a changed {@code gateway.log.format} takes effect): the operator's file
+     * if {@code -Dlogback.configurationFile} names one (it replaces ours entirely, as docs/operations.md says), else
+     * our logback.xml. No-op if logback is not the backend.
+     */
     static void reload() {
         ILoggerFactory f = LoggerFactory.getILoggerFactory();
         if (!(f instanceof LoggerContext ctx)) return;
-        URL xml = LoggingSetup.class.getClassLoader().getResource("logback.xml");
+        URL xml = configuration();
         if (xml == null) return;
         JoranConfigurator jc = new JoranConfigurator();
         jc.setContext(ctx);
@@ -50,5 +54,23 @@ public final class LoggingSetup {
         } catch (JoranException e) {
             throw new IllegalStateException("cannot configure logging from " + xml + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The file {@code logback.configurationFile} names (a path, a URL or a class-path resource), else our logback.xml. */
+    private static URL configuration() {
+        String named = System.getProperty(ch.qos.logback.classic.ClassicConstants.CONFIG_FILE_PROPERTY);
+        if (named != null && !named.isBlank()) {
+            try {
+                java.io.File file = new java.io.File(named);
+                if (file.isFile()) return file.toURI().toURL();
+                if (named.contains(":")) return new URL(named);
+            } catch (java.net.MalformedURLException e) {
+                throw new IllegalArgumentException("logback.configurationFile: not a file, a URL or a resource: " + named);
+            }
+            URL resource = LoggingSetup.class.getClassLoader().getResource(named);
+            if (resource != null) return resource;
+            throw new IllegalArgumentException("logback.configurationFile: no such file: " + named);
+        }
+        return LoggingSetup.class.getClassLoader().getResource("logback.xml");
     }
 }

@@ -122,4 +122,32 @@ class GatewayMetricsTest {
             LoggingSetup.reload();
         }
     }
+
+    @Test
+    void anOperatorsLogbackFileReplacesOursAlsoAfterTheFormatIsApplied(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path xml = dir.resolve("ops-logback.xml");
+        java.nio.file.Files.writeString(xml, """
+                <configuration>
+                  <appender name="ops-list" class="ch.qos.logback.core.read.ListAppender"/>
+                  <root level="INFO"><appender-ref ref="ops-list"/></root>
+                </configuration>
+                """);
+        String saved = System.getProperty("logback.configurationFile");
+        try {
+            System.setProperty("logback.configurationFile", xml.toString());
+            LoggingSetup.apply(new GatewayConfig.Logging("text"));
+            LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+            assertNotNull(ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("ops-list"), "the operator's file");
+            assertNull(ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("async-text"), "not ours");
+            System.setProperty("logback.configurationFile", dir.resolve("missing.xml").toString());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LoggingSetup.apply(new GatewayConfig.Logging("text")));
+            assertTrue(e.getMessage().startsWith("logback.configurationFile: no such file"), e.getMessage());
+        } finally {
+            if (saved == null) System.clearProperty("logback.configurationFile");
+            else System.setProperty("logback.configurationFile", saved);
+            LoggingSetup.reload();
+        }
+    }
 }
