@@ -4,12 +4,12 @@
 # generator (warm-up, then measured), samples /proc for the server's threads over 5 s in the middle of the measured
 # part, prints the thread table and the load generator's summary, stops the server and deletes its data.
 #
-#   benchmarks/one-setting.sh [--store URL] [--store-user U] [--durability fsync|write] [-c 10] [-p 8] [-d 10] [-w 20]
+#   benchmarks/one-setting.sh [--store URL] [--store-user U] [--durability fsync|write] [-c 10] [-p 8] [-d 10] [-w 40]
 #                             [--rate TPS] [--jvm "OPTS"]
 #
 #   --durability  journal.durability of the file journal (an H2 file store; default: the shipped fsync)
 #   --store   default jdbc:h2:file:<tmp>/data/gw (the shipped kind of store); memory: or jdbc:postgresql://...
-#   -d, -w    measured and warm-up seconds (the warm-up is long: C2 still compiles H2 15 s into a run)
+#   -d, -w    measured and warm-up seconds (the warm-up is long: C2 still compiles H2 20-25 s into a run)
 #   --jvm     extra server JVM options, e.g. "-Xlog:gc:file=gc.log" or "-XX:StartFlightRecording=filename=gw.jfr,settings=profile"
 # Needs the jars built (mvn -B install -DskipTests). Port 9683 (admin 9684) must be free.
 set -euo pipefail
@@ -17,7 +17,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
 GW_JAR="$ROOT/gateway-server/target/gateway-server.jar"
 WORK="$(mktemp -d /tmp/switchgate-one.XXXXXX)"
-STORE="jdbc:h2:file:$WORK/data/gw"; STORE_USER=sa; C=10; P=8; D=10; W=20; RATE=(); JVM=""; DURABILITY=()
+STORE="jdbc:h2:file:$WORK/data/gw"; STORE_USER=sa; C=10; P=8; D=10; W=40; RATE=(); JVM=""; DURABILITY=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --store) STORE="$2"; shift 2 ;;

@@ -6,13 +6,14 @@
 # is warmed, measured and stopped. Prints one table and writes it into docs/benchmarks.md (between the
 # E2E-BEGIN/E2E-END markers).
 #
-#   benchmarks/run-e2e.sh            full run: C=1,10,50,200 x P=1 and C=10 x P=8, 3 runs, 20 s (+20 s warm-up),
+#   benchmarks/run-e2e.sh            full run: C=1,10,50,200 x P=1 and C=10 x P=8, 3 runs, 20 s (+40 s warm-up),
 #                                    unpinned and pinned (taskset: server core 0, loadgen core 1), memory test
 #   benchmarks/run-e2e.sh --quick    development: 1 run, 5 s (+10 s warm-up), C=10x1, 10x8, 200x1, unpinned only
-#   The warm-up is long on purpose: with the H2 journal, C2 still compiles H2's code 15 s into a run (~half a
-#   core), so a 5 s warm-up measures the JIT as much as the gateway (docs/benchmarks.md, "Warm-up").
+#   The warm-up is long on purpose: C2 still compiles H2's code (the projection) 20-25 s into a run, at 64-91 % of a
+#   core (its thread's CPU, sampled by one-setting.sh); after a 45 s warm-up it was down to 28 %. So the default is
+#   40 s (docs/benchmarks.md, "Warm-up" and "Issue 14, sixth session").
 #
-# Options: --runs N --duration 20s --warmup 20s --settings "1x1 10x1 50x1 200x1 10x8"
+# Options: --runs N --duration 20s --warmup 40s --settings "1x1 10x1 50x1 200x1 10x8"
 #          --servers "ceiling jpos h2w h2 pg macpin" --modes "unpinned pinned" --no-memory --idle-conns 10000
 #          --idle-hold 60 --no-build --no-docs --results DIR
 #          --memory-only (only the idle-connection test) --report-only (rebuild the table from --results DIR)
@@ -25,7 +26,7 @@ cd "$ROOT"
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
 GW_JAR="$ROOT/gateway-server/target/gateway-server.jar"
 
-RUNS=3; DURATION=20s; WARMUP=20s
+RUNS=3; DURATION=20s; WARMUP=40s
 SETTINGS="1x1 10x1 50x1 200x1 10x8"
 SERVERS="ceiling jpos h2w h2 pg macpin"
 MODES="unpinned pinned"
