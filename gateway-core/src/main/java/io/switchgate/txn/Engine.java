@@ -106,7 +106,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private volatile boolean accepting = true;
     private Instant lastSweep = Instant.EPOCH;
     /** Reads the originals of refunds and voids that are not in the working set, off the engine thread. */
-    private final OriginalPrefetch prefetch;
+    private final Prefetch prefetch;
 
     public Engine(EngineSetup setup) {
         this.nodeId = setup.nodeId();
@@ -120,7 +120,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         this.zone = setup.zone();
         this.state = new EngineState(setup.store(), setup.clock().instant(), setup.sharedByNodes(), setup.projection());
         this.rrns = new RrnAllocator(nodeId, setup.store());
-        this.prefetch = new OriginalPrefetch(setup.store());
+        this.prefetch = new Prefetch(setup.store());
         Authorizer embedded = new EmbeddedAuthorizer(state, security);
         authorizers.put(embedded.name(), embedded);
         for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
@@ -300,7 +300,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             }
             return false;
         }
-        String[] reversed = OriginalPrefetch.reversalKeyOf(r);
+        String[] reversed = Prefetch.reversalKeyOf(r);
         if (reversed != null) {
             if (state.indexesStan(reversed[0], reversed[1]) && !hasRequestsAtPrefetch(r)) return false; // this run's own
             leftForPrefetch(r);
@@ -310,12 +310,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
             });
             return true;
         }
-        OriginalPrefetch.Wanted wanted = wanted(r);
+        Prefetch.Wanted wanted = wanted(r);
         if (wanted == null) {
             // Needs nothing, but an earlier request of its terminal is at the stage: it follows that one through the
             // stage's queue (reading nothing), so a terminal's requests are decided in the order they came.
             if (!hasRequestsAtPrefetch(r)) return false;
-            wanted = OriginalPrefetch.Wanted.NOTHING;
+            wanted = Prefetch.Wanted.NOTHING;
         }
         leftForPrefetch(r);
         prefetch.read(wanted, state.evictionEpoch(), p -> {
@@ -331,11 +331,11 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * authorizer), the terminal's open batch (not for a balance inquiry) and, for a refund, the merchant's total of
      * today. Most requests need nothing: each of these is read once per run (per batch, per day).
      */
-    private OriginalPrefetch.Wanted wanted(Request r) {
+    private Prefetch.Wanted wanted(Request r) {
         IsoMessage m = r.msg;
-        String rrn = OriginalPrefetch.originalRrnOf(r);
+        String rrn = Prefetch.originalRrnOf(r);
         if (rrn != null && state.holdsTxn(rrn)) rrn = null;
-        OriginalPrefetch.Wanted originalOnly = rrn == null ? null : new OriginalPrefetch.Wanted(rrn, null, null, 0, null, null);
+        Prefetch.Wanted originalOnly = rrn == null ? null : new Prefetch.Wanted(rrn, null, null, 0, null, null);
         String mti = m.getMti();
         if (!"0200".equals(mti) && !"0100".equals(mti) && !"0220".equals(mti)) return originalOnly;
         TxnType type = MessageKind.classify(mti, m.getString(3), m.getString(70));
@@ -346,7 +346,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         String batchOf = type != TxnType.BALANCE && !state.holdsOpenBatch(terminal) ? terminal.id() : null;
         LocalDate today = type == TxnType.REFUND ? LocalDate.ofInstant(clock.instant(), zone) : null;
         String dayOf = today != null && !state.holdsDayTotal(terminal.merchantId(), today) ? terminal.merchantId() : null;
-        OriginalPrefetch.Wanted w = new OriginalPrefetch.Wanted(rrn, card, batchOf, terminal.batchNo(), dayOf, today);
+        Prefetch.Wanted w = new Prefetch.Wanted(rrn, card, batchOf, terminal.batchNo(), dayOf, today);
         return w.nothing() ? null : w;
     }
 

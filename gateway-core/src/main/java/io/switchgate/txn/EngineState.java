@@ -327,7 +327,7 @@ final class EngineState implements CardBook {
      * Takes what the prefetch stage read (an original and its children) as if this thread had read it, unless it may
      * be stale: something left the working set since the read began, or the working set has the original now.
      */
-    void adopt(OriginalPrefetch.Prefetched p) {
+    void adopt(Prefetch.Prefetched p) {
         if (p.epoch() != evictionEpoch) return;
         // A card is only dropped with the whole working set (which moves the epoch): one not held now was not changed
         // here since the read began, so the store's row is its newest.
@@ -446,7 +446,7 @@ final class EngineState implements CardBook {
      * used instead of reading it here when nothing left the working set since that read began (see {@link #adopt}).
      * For a reversal whose original never arrived, that is the store read the engine thread no longer makes.
      */
-    TxnRecord reversalTarget(String terminalId, String stan, String de7, OriginalPrefetch.ReversalCandidates prefetched) {
+    TxnRecord reversalTarget(String terminalId, String stan, String de7, Prefetch.ReversalCandidates prefetched) {
         String rrn = byTerminalStan.get(terminalId + '|' + stan);
         if (rrn != null) {
             TxnRecord t = txn(rrn);
@@ -456,7 +456,7 @@ final class EngineState implements CardBook {
         if (prefetched != null && prefetched.epoch() == evictionEpoch && prefetched.terminalId().equals(terminalId)
                 && prefetched.stan().equals(stan)) {
             stored = new ArrayList<>(prefetched.candidates().size());
-            for (OriginalPrefetch.Prefetched p : prefetched.candidates()) {
+            for (Prefetch.Prefetched p : prefetched.candidates()) {
                 adopt(p);
                 TxnRecord held = txns.get(p.rrn());
                 stored.add(held != null ? held : p.original());

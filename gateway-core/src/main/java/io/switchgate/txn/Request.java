@@ -18,14 +18,14 @@ final class Request {
     final long startNanos;
     Instant now;
     TxnType type;
-    /** The refund's or void's original went through {@link OriginalPrefetch} (at most once per request). */
+    /** The refund's or void's original went through {@link Prefetch} (at most once per request). */
     boolean prefetchDone;
     /** Out at the prefetch stage, counted in the engine's per-terminal tally until it is back. */
     boolean atPrefetch;
     /** What the prefetch stage read, for the engine thread to adopt; null once adopted, or if nothing was read. */
-    OriginalPrefetch.Prefetched prefetched;
+    Prefetch.Prefetched prefetched;
     /** What the prefetch stage read for this reversal; null if nothing (then the engine reads itself). */
-    OriginalPrefetch.ReversalCandidates reversalCandidates;
+    Prefetch.ReversalCandidates reversalCandidates;
     TerminalState terminal;
     CardData card;
     /** Where the request is authorized ("embedded" or a host), once asked: see {@code Engine.route}. */

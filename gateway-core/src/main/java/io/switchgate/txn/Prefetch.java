@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * set since the read began, else it reads again itself. A read that fails leaves no hint: the engine reads, and a
  * failure there answers the request as any store failure does.
  */
-final class OriginalPrefetch implements AutoCloseable {
+final class Prefetch implements AutoCloseable {
 
     /**
      * What the stage read: the original (null if none was asked for or the store has none) and the refunds, voids and
@@ -64,7 +64,7 @@ final class OriginalPrefetch implements AutoCloseable {
         return t;
     });
 
-    OriginalPrefetch(TransactionStore store) {
+    Prefetch(TransactionStore store) {
         this.store = store;
     }
 
