@@ -33,6 +33,8 @@ public final class StoreApplyCommand implements Callable<Integer> {
     @Option(names = "--group", defaultValue = "40", description = "change sets per apply (per commit)") int group;
     @Option(names = "--sales", defaultValue = "100000", description = "measured sales (after 20 % as many to warm up)") int sales;
     @Option(names = "--rows", defaultValue = "full", description = "full (sale + card + batch) or txn (the sale row only)") String rows;
+    @Option(names = "--projected", description = "apply as the projection tailer does (applyProjected: unconditional,"
+            + " the mark moved in the same transaction) instead of the versioned apply") boolean projected;
 
     @Override
     public Integer call() throws Exception {
@@ -60,6 +62,7 @@ public final class StoreApplyCommand implements Callable<Integer> {
                 seed.add(new ChangeSet().batch(batches[i]));
             }
             for (RuntimeException e : db.apply(seed)) if (e != null) throw e;
+            long mark = db.projectedSequence();
 
             Random rnd = new Random(1);
             int[] stans = new int[terminals];
@@ -87,12 +90,17 @@ public final class StoreApplyCommand implements Callable<Integer> {
                     }
                     g.add(cs);
                 }
-                for (RuntimeException e : db.apply(g)) if (e != null) throw e;
+                if (projected) {
+                    if (!db.applyProjected(g, mark, mark + g.size())) throw new IllegalStateException("projection mark moved under the benchmark");
+                    mark += g.size();
+                } else {
+                    for (RuntimeException e : db.apply(g)) if (e != null) throw e;
+                }
             }
             double us = (System.nanoTime() - t0) / 1000.0 / sales;
-            System.out.printf("store-apply: %s, group %d, rows %s, journal log %s: %.1f µs per sale (%.0f sales/s on one thread)%n",
-                    url.replaceAll(";.*", ""), group, full ? "sale+card+batch" : "sale only", db.hasJournalLog() ? "on" : "off",
-                    us, 1e6 / us);
+            System.out.printf("store-apply: %s, group %d, rows %s, %s: %.1f µs per sale (%.0f sales/s on one thread)%n",
+                    url.replaceAll(";.*", ""), group, full ? "sale+card+batch" : "sale only",
+                    projected ? "projected" : "journal log " + (db.hasJournalLog() ? "on" : "off"), us, 1e6 / us);
         } finally {
             if (tmp != null) deleteTree(tmp);
         }
