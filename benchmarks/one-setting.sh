@@ -10,7 +10,7 @@
 #   --durability  journal.durability of the file journal (an H2 file store; default: the shipped fsync)
 #   --store   default jdbc:h2:file:<tmp>/data/gw (the shipped kind of store); memory: or jdbc:postgresql://...
 #   -d, -w    measured and warm-up seconds (the warm-up is long: C2 still compiles H2 20-25 s into a run)
-#   --jvm     extra server JVM options, e.g. "-Xlog:gc:file=gc.log" or "-XX:StartFlightRecording=filename=gw.jfr,settings=profile"
+#   --jvm     extra server JVM options (after -Xms1g -Xmx1g -XX:MaxGCPauseMillis=20, as bin/gateway runs it), e.g. "-Xlog:gc:file=gc.log" or "-XX:StartFlightRecording=filename=gw.jfr,settings=profile"
 # Needs the jars built (mvn -B install -DskipTests). Port 9683 (admin 9684) must be free.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,7 +38,7 @@ done
 java -jar "$BENCH_JAR" bench-config --out "$WORK/bench.yaml" --port 9683 --admin-port 9684 --store-url "$STORE" \
      --store-user "$STORE_USER" --terminals 200 --cards 1000 "${DURABILITY[@]}" >/dev/null
 # shellcheck disable=SC2086
-java -Xms1g -Xmx1g $JVM -jar "$GW_JAR" serve --config "$WORK/bench.yaml" >"$WORK/server.log" 2>&1 &
+java -Xms1g -Xmx1g -XX:MaxGCPauseMillis=20 $JVM -jar "$GW_JAR" serve --config "$WORK/bench.yaml" >"$WORK/server.log" 2>&1 &
 SP=$!
 trap 'kill -TERM $SP 2>/dev/null || true; wait $SP 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 150); do (echo >/dev/tcp/127.0.0.1/9683) 2>/dev/null && break; sleep 0.2; done

@@ -17,7 +17,7 @@
 #          --servers "ceiling jpos h2w h2 pg macpin" --modes "unpinned pinned" --no-memory --idle-conns 10000
 #          --idle-hold 60 --no-build --no-docs --results DIR
 #          --memory-only (only the idle-connection test) --report-only (rebuild the table from --results DIR)
-# Environment: SERVER_JVM_OPTS (default -Xms1g -Xmx1g), LOADGEN_JVM_OPTS (default -Xms512m -Xmx512m),
+# Environment: SERVER_JVM_OPTS (default -Xms1g -Xmx1g -XX:MaxGCPauseMillis=20, as bin/gateway runs the gateway), LOADGEN_JVM_OPTS (default -Xms512m -Xmx512m),
 #          PG_URL (jdbc:postgresql://127.0.0.1:5432/test), PG_USER (postgres)
 set -euo pipefail
 
@@ -55,7 +55,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-SERVER_JVM_OPTS="${SERVER_JVM_OPTS:--Xms1g -Xmx1g}"
+SERVER_JVM_OPTS="${SERVER_JVM_OPTS:--Xms1g -Xmx1g -XX:MaxGCPauseMillis=20}"
 LOADGEN_JVM_OPTS="${LOADGEN_JVM_OPTS:--Xms512m -Xmx512m}"
 PG_URL="${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}"
 PG_USER="${PG_USER:-postgres}"
