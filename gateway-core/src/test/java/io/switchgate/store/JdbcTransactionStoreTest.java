@@ -97,6 +97,23 @@ class JdbcTransactionStoreTest {
     }
 
     @Test
+    void theStartScanOfTheLast24HoursIsReadFromTheRecentIndex() throws Exception {
+        try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("EXPLAIN SELECT dup_key, rrn, txn_type, original_rrn, terminal_id, original_stan,"
+                     + " created_at FROM transactions WHERE created_at >= TIMESTAMP WITH TIME ZONE '2026-12-01 00:00:00+00'")) {
+            assertTrue(rs.next());
+            String plan = rs.getString(1).toUpperCase(java.util.Locale.ROOT);
+            assertTrue(plan.contains("IX_TRANSACTIONS_RECENT"), plan);
+        }
+        try (Connection c = store.dataSource().getConnection();
+             ResultSet rs = c.getMetaData().getIndexInfo(null, null, "TRANSACTIONS", false, false)) {
+            while (rs.next()) {
+                assertFalse("IX_TRANSACTIONS_CREATED".equalsIgnoreCase(rs.getString("INDEX_NAME")), "V8 replaces the created_at index");
+            }
+        }
+    }
+
+    @Test
     void duplicateLookupRidesTheTerminalStanIndex() throws Exception {
         try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("EXPLAIN SELECT rrn FROM transactions WHERE terminal_id = 'T1' AND stan = '000001'"
