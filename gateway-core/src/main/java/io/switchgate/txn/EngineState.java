@@ -137,11 +137,12 @@ final class EngineState implements CardBook {
     /**
      * Journal records the tables may lack before the engine refuses new requests ({@code 91 PROJECTION_BEHIND}): the
      * working set keeps every row the tables lack, so a projection that stopped would otherwise grow it until the heap
-     * is gone; and a restart after a crash applies that lag before it serves (about 4 s for 50,000 records here,
-     * docs/benchmarks.md "Restart"). ~50 MB of rows at most; at full load the projection is a few thousand records
-     * behind (it applies records about twice as fast as the gateway answers).
+     * is gone; and a restart after a crash applies that lag before it serves (20,000 records: 1.6 s here, median of 3,
+     * docs/benchmarks.md "Restart"; 50,000 took 4-5 s, too much of the 10 s a restart may take). At full load on two
+     * cores the projection was at most ~3,400 records behind (twenty samples of /metrics at 9,000 tps), so the limit
+     * leaves it six times that; an operator who prefers a longer restart to a 91 raises it.
      */
-    static final long PROJECTION_LAG_LIMIT = 50_000;
+    static final long PROJECTION_LAG_LIMIT = 20_000;
     /** Overrides {@link #PROJECTION_LAG_LIMIT} (read when the engine starts): tests, and an operator's tuning. */
     static final String PROJECTION_LAG_LIMIT_PROPERTY = "gateway.projection.lagLimit";
 
