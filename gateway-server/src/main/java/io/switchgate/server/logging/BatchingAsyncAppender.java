@@ -21,7 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * measurable part of a lone request's answer time (docs/benchmarks.md, "Issue 14, sixth session").
  *
  * <p>Nothing is dropped: a full queue makes the logging thread wait (a transaction log with holes is worse than back
- * pressure), as {@code discardingThreshold 0} did. On {@link #stop()} (the shutdown hook) the queue is written out.
+ * pressure), as {@code discardingThreshold 0} did. On {@link #stop()} (the shutdown hook) the queue is written out. If
+ * the writer thread dies (an {@link Error} from an appender), a caller that finds the queue full writes its own line,
+ * so logging never blocks for good (what was queued when it died is lost).
  */
 public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         implements AppenderAttachable<ILoggingEvent> {
@@ -74,14 +76,18 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
             if (queue.size() >= wakeAt) LockSupport.unpark(writer);
             return;
         }
-        LockSupport.unpark(writer);
         boolean interrupted = false;
         while (true) {
+            LockSupport.unpark(writer);
             try {
-                queue.put(event);
-                break;
+                if (queue.offer(event, 100, TimeUnit.MILLISECONDS)) break;
             } catch (InterruptedException e) {
                 interrupted = true; // keep the line; tell the caller afterwards
+            }
+            if (!writer.isAlive()) {
+                // The writer died (an Error): write here rather than block every logging thread for good.
+                appenders.appendLoopOnAppenders(event);
+                break;
             }
         }
         if (interrupted) Thread.currentThread().interrupt();

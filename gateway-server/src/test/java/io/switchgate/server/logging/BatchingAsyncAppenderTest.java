@@ -107,6 +107,30 @@ class BatchingAsyncAppenderTest {
     }
 
     @Test
+    void ifTheWriterThreadDiesTheCallerWritesInsteadOfWaitingForever() throws Exception {
+        Recording child = new Recording() {
+            @Override
+            protected void append(ILoggingEvent e) {
+                if (e.getFormattedMessage().equals("fatal")) throw new OutOfMemoryError("test: the writer dies");
+                super.append(e);
+            }
+        };
+        BatchingAsyncAppender a = started(child, 4);
+        a.doAppend(event("fatal"));
+        Thread writer = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("log-writer-t"))
+                .findFirst().orElseThrow();
+        writer.join(5_000);
+        assertFalse(writer.isAlive(), "the Error ended the writer thread");
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < 20; i++) a.doAppend(event("after " + i));
+        });
+        producer.start();
+        producer.join(30_000);
+        assertFalse(producer.isAlive(), "a full queue with no writer does not block the logging thread for good");
+        assertTrue(child.lines.contains("after 19"), "written on the caller's thread once the queue was full: " + child.lines);
+    }
+
+    @Test
     void stopWritesOutWhatIsQueued() {
         Recording child = new Recording();
         child.sleepMillis = 1;
