@@ -25,7 +25,7 @@ class BatchingAsyncAppenderTest {
     }
 
     /** The appender the batching one writes to; slow on demand, records the thread it ran on. */
-    static final class Recording extends AppenderBase<ILoggingEvent> {
+    static class Recording extends AppenderBase<ILoggingEvent> {
         final List<String> lines = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
         volatile long sleepMillis;
