@@ -114,6 +114,12 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
         }
     }
 
+    /** Whether the writer thread runs (tests: a writer that died). */
+    boolean writerAlive() {
+        Thread t = writer;
+        return t != null && t.isAlive();
+    }
+
     @Override
     public void stop() {
         if (!isStarted()) return;
