@@ -18,7 +18,7 @@ final class Request {
     final long startNanos;
     Instant now;
     TxnType type;
-    /** The refund's or void's original went through {@link Prefetch} (at most once per request). */
+    /** The request went through the {@link Prefetch} stage, or needed nothing from it (at most once per request). */
     boolean prefetchDone;
     /** Out at the prefetch stage, counted in the engine's per-terminal tally until it is back. */
     boolean atPrefetch;

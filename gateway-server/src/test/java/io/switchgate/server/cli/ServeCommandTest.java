@@ -97,6 +97,23 @@ class ServeCommandTest {
     }
 
     @Test
+    void aLogbackFileThatCannotBeFoundIsExit2NamingIt() throws Exception {
+        String saved = System.getProperty("logback.configurationFile");
+        Path missing = tmp.resolve("no-such-logback.xml");
+        try {
+            System.setProperty("logback.configurationFile", missing.toString());
+            Result r = runInProcess("serve", "--config", config(freePort(), freePort()).toString());
+            assertEquals(2, r.code(), r.err());
+            assertEquals("error: logback.configurationFile: no such file: " + missing, r.err().strip().lines()
+                    .reduce((a, b) -> b).orElse(""));
+        } finally {
+            if (saved == null) System.clearProperty("logback.configurationFile");
+            else System.setProperty("logback.configurationFile", saved);
+            io.switchgate.server.metrics.LoggingSetup.apply(null);
+        }
+    }
+
+    @Test
     void unknownOptionIsExit2() {
         assertEquals(2, runInProcess("serve", "--confg", "x").code());
     }
