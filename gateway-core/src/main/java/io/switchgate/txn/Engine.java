@@ -7,15 +7,8 @@ import io.switchgate.policy.Codes;
 import io.switchgate.policy.CurrencyRule;
 import io.switchgate.policy.MerchantCurrencyRule;
 import io.switchgate.policy.Decline;
-import io.switchgate.policy.LateOriginalRule;
 import io.switchgate.policy.MerchantRule;
-import io.switchgate.policy.OriginalBusyRule;
-import io.switchgate.policy.RefundCheck;
-import io.switchgate.policy.RefundRules;
-import io.switchgate.policy.ReversalRules;
-import io.switchgate.policy.SettlementRule;
 import io.switchgate.policy.TerminalRule;
-import io.switchgate.policy.VoidRules;
 import io.switchgate.route.AuthRequest;
 import io.switchgate.route.AuthResult;
 import io.switchgate.route.Authorizer;
@@ -25,11 +18,8 @@ import io.switchgate.route.Router;
 import io.switchgate.security.KeyHandle;
 import io.switchgate.security.KeyType;
 import io.switchgate.security.SecurityModule;
-import io.switchgate.security.SignOnKeys;
-import io.switchgate.store.BatchState;
 import io.switchgate.store.ChangeSet;
 import io.switchgate.store.CommitWriter;
-import io.switchgate.store.MerchantDayTotal;
 import io.switchgate.store.MerchantState;
 import io.switchgate.store.MerchantStatus;
 import io.switchgate.store.StatusEvent;
@@ -50,9 +40,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -107,6 +95,23 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private Instant lastSweep = Instant.EPOCH;
     /** Reads the originals of refunds and voids that are not in the working set, off the engine thread. */
     private final Prefetch prefetch;
+    /** What the engine does for the flows (journal, authorizers, waiting), without handing them the engine. */
+    private final FlowSteps steps = new Steps();
+    /** The flow of each kind of request that gets past the common checks (sign-on: before the duplicate check). */
+    private final Map<TxnType, Flow> flows = new java.util.EnumMap<>(TxnType.class);
+    private final SignOnFlow signOn;
+
+    /** The engine's steps as the flows see them: each delegates to the engine's own. */
+    private final class Steps implements FlowSteps {
+        @Override public void journal(Request r, ChangeSet cs, Verdict v) { Engine.this.journal(r, cs, v); }
+        @Override public void screened(Request r, String code, String reason) { Engine.this.screened(r, code, reason); }
+        @Override public TxnRecord screenedRecord(Request r, String code, String reason) { return Engine.this.screenedRecord(r, code, reason); }
+        @Override public void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) { Engine.this.commitAndReply(r, o, cs, rrn); }
+        @Override public String route(Request r) { return Engine.this.route(r); }
+        @Override public void authorize(Request r, String target, String originalRrn, AuthThen then) { Engine.this.authorize(r, target, originalRrn, then); }
+        @Override public void undo(Request r, TxnRecord original, ChangeSet cs, Consumer<AuthResult> then) { Engine.this.undo(r, original, cs, then); }
+        @Override public void decideAfter(java.util.List<Request> others, Request r) { Engine.this.decideAfter(others, r); }
+    }
 
     public Engine(EngineSetup setup) {
         this.nodeId = setup.nodeId();
@@ -125,6 +130,13 @@ public final class Engine implements MessageHandler, AutoCloseable {
         authorizers.put(embedded.name(), embedded);
         for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
         this.thread = new EngineExecutor(queue);
+        this.signOn = new SignOnFlow(steps, security, tmk -> key(KeyType.TMK, tmk));
+        flows.put(TxnType.SALE, new SaleFlow(steps));
+        flows.put(TxnType.BALANCE, new BalanceFlow(steps));
+        flows.put(TxnType.REFUND, new RefundFlow(steps, zone));
+        flows.put(TxnType.VOID, new VoidFlow(steps));
+        flows.put(TxnType.REVERSAL, new ReversalFlow(steps, zone));
+        flows.put(TxnType.SETTLEMENT, new SettlementFlow(steps));
         // Another node may write the store (PostgreSQL is never taken as this node's alone, whatever sharedByNodes says).
         if (setup.sharedByNodes() || !setup.store().exclusive()) startStatusRefresh(setup.store());
     }
@@ -442,7 +454,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return;
         }
         if (r.type == TxnType.SIGNON) {
-            signOn(r);
+            signOn.decide(r, state);
             return;
         }
         if (r.type == TxnType.SALE || r.type == TxnType.BALANCE || r.type == TxnType.REFUND || r.type == TxnType.VOID) {
@@ -458,7 +470,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         r.dupKey = r.terminal.id() + '|' + mti.charAt(1) + '|' + r.stan() + '|' + m.getString(7);
         r.fingerprint = m.getString(3) + '|' + (de4 == null ? "" : de4) + '|' + (r.panHash == null ? "" : r.panHash);
 
-        Request inFlightTwin = state.awaitingHost.get(r.dupKey);
+        Request inFlightTwin = state.atHostWithKey(r.dupKey);
         if (inFlightTwin != null) {
             // The same request is waiting for a host: decide this one again once that one is answered.
             decideAfter(java.util.List.of(inFlightTwin), r);
@@ -489,18 +501,22 @@ public final class Engine implements MessageHandler, AutoCloseable {
             }
         }
         if (d != null) {
-            declineJournaled(r, d, originalRrn, null);
+            steps.journalUnchanged(r, Verdict.declined(d).on(originalRrn, null));
             return;
         }
-        switch (r.type) {
-            case SALE -> sale(r);
-            case BALANCE -> balance(r);
-            case REFUND -> refund(r);
-            case VOID -> voidSale(r);
-            case REVERSAL -> reversal(r);
-            case SETTLEMENT -> settlement(r);
-            default -> reply(r, Outcome.of(Codes.INVALID_TRANSACTION, "UNSUPPORTED_MESSAGE"), null);
+        Flow flow = flows.get(r.type);
+        if (flow == null) {
+            reply(r, Outcome.of(Codes.INVALID_TRANSACTION, "UNSUPPORTED_MESSAGE"), null);
+            return;
         }
+        flow.decide(r, state);
+    }
+
+    /** Decides {@code r} again, on the engine thread, once every one of {@code others} has been answered. */
+    private void decideAfter(java.util.List<Request> others, Request r) {
+        CompletableFuture<?>[] answers = new CompletableFuture<?>[others.size()];
+        for (int i = 0; i < answers.length; i++) answers[i] = others.get(i).answer;
+        CompletableFuture.allOf(answers).whenComplete((v, e) -> onEngine(r, () -> process(r)));
     }
 
     // ------------------------------------------------------------------ security step
@@ -570,295 +586,6 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return r.responseMacKey;
     }
 
-    // ------------------------------------------------------------------ message types
-
-    /** Sign-on: new TPK and TAK for a terminal with a TMK, journaled (with its RRN) together with the key change. */
-    private void signOn(Request r) {
-        TerminalState t = r.terminal;
-        if (t.tmk() == null) {
-            screened(r, Codes.APPROVED, null);
-            return;
-        }
-        SignOnKeys.Issued issued = SignOnKeys.issue(security, key(KeyType.TMK, t.tmk()));
-        TerminalState updated = t.withWorkingKeys(issued.tpk().toStoredForm(), issued.tak().toStoredForm(), r.now);
-        state.put(updated);
-        ChangeSet cs = new ChangeSet().terminal(updated)
-                .event(new StatusEvent("terminal", t.id(), t.status().wireName(), t.status().wireName(),
-                        "KEYS_ISSUED tpk=" + issued.tpk().kcv() + " tak=" + issued.tak().kcv(), r.now));
-        TxnRecord rec = screenedRecord(r, Codes.APPROVED, null);
-        state.put(rec);
-        cs.txn(rec);
-        commitAndReply(r, new Outcome(Codes.APPROVED, null, null, rec, null, issued.de48()), cs, rec.rrn());
-    }
-
-    private void sale(Request r) {
-        if (r.amount <= 0) {
-            declineJournaled(r, Decline.of(Codes.INVALID_AMOUNT, "INVALID_AMOUNT"), null, null);
-            return;
-        }
-        Decline late = LateOriginalRule.check(state.reversedBeforeArrival(r.terminal.id(), r.stan(), r.now));
-        if (late != null) {
-            declineJournaled(r, late, null, null);
-            return;
-        }
-        authorize(r, route(r), null, (auth, cs, host) -> {
-            if (!auth.approved()) {
-                journal(r, cs, auth.code(), auth.reason(), null, TxnStatus.DECLINED, null, null, host, auth.balance());
-                return;
-            }
-            // r.terminal is the terminal as it is now (re-read when a host answered later): the sale goes into the
-            // batch open at commit, never into one settled while the host was deciding.
-            TerminalState t = r.terminal;
-            if (t.status() == TerminalStatus.REGISTERED) {
-                TerminalState active = t.withStatus(TerminalStatus.ACTIVE, r.now);
-                state.put(active);
-                cs.terminal(active).event(new StatusEvent("terminal", t.id(), "registered", "active", "ACTIVATED_BY_FIRST_SALE", r.now));
-                r.terminal = active;
-            }
-            BatchState batch = state.openBatch(r.terminal, r.now).plusSale(r.amount);
-            state.put(batch);
-            cs.batch(batch);
-            journal(r, cs, Codes.APPROVED, null, auth.authCode(), TxnStatus.APPROVED, null, null, host, auth.balance());
-        });
-    }
-
-    private void balance(Request r) {
-        authorize(r, route(r), null, (auth, cs, host) -> journal(r, cs, auth.code(), auth.reason(), auth.authCode(),
-                auth.approved() ? TxnStatus.APPROVED : TxnStatus.DECLINED, null, null, host, auth.balance()));
-    }
-
-    /** The types of the operations on this original still waiting for a host. */
-    private java.util.List<TxnType> inFlightOn(TxnRecord original) {
-        if (original == null) return java.util.List.of();
-        java.util.List<Request> ops = state.hostOpsOn(original.rrn());
-        if (ops.isEmpty()) return java.util.List.of();
-        java.util.List<TxnType> types = new java.util.ArrayList<>(ops.size());
-        for (Request op : ops) types.add(op.type);
-        return types;
-    }
-
-    private Decline refundRules(Request r, TxnRecord original, MerchantState merchant, LocalDate today) {
-        MerchantDayTotal day = state.dayTotal(merchant.id(), today);
-        var prior = original == null ? java.util.List.<TxnRecord>of()
-                : state.childrenOf(original.rrn()).stream().filter(t -> t.type() == TxnType.REFUND).toList();
-        long saleInFlight = original == null ? 0 : state.refundsInFlight.getOrDefault(original.rrn(), 0L);
-        long dayInFlight = state.dayRefundsInFlight.getOrDefault(merchant.id() + '|' + today, 0L);
-        return RefundRules.check(new RefundCheck(r.amount, merchant.id(), r.panHash, merchant, original, prior,
-                day.refundAmount() + dayInFlight, r.now, saleInFlight));
-    }
-
-    private void refund(Request r) {
-        String originalRrn = r.msg.getString(37).trim();
-        TxnRecord original = state.txn(originalRrn);
-        MerchantState merchant = state.merchant(r.terminal.merchantId());
-        LocalDate today = LocalDate.ofInstant(r.now, zone);
-        String dayKey = merchant.id() + '|' + today;
-        Decline d = LateOriginalRule.check(state.reversedBeforeArrival(r.terminal.id(), r.stan(), r.now));
-        if (d == null) d = OriginalBusyRule.check(TxnType.REFUND, inFlightOn(original));
-        if (d == null) d = refundRules(r, original, merchant, today);
-        if (d != null) {
-            declineJournaled(r, d, original == null ? null : original.rrn(), null);
-            return;
-        }
-        // Reserve the amount while the authorizer decides (a host answers later; others may ask meanwhile).
-        state.refundsInFlight.merge(original.rrn(), r.amount, Long::sum);
-        state.dayRefundsInFlight.merge(dayKey, r.amount, Long::sum);
-        authorize(r, original.host(), original.rrn(), (auth, cs, host) -> {
-            unreserve(state.refundsInFlight, original.rrn(), r.amount);
-            unreserve(state.dayRefundsInFlight, dayKey, r.amount);
-            if (!auth.approved()) {
-                journal(r, cs, auth.code(), auth.reason(), null, TxnStatus.DECLINED, original.rrn(), null, host, auth.balance());
-                return;
-            }
-            if (r.answeredLater) {
-                // The host answered after other requests ran: decide again on the sale as it is now. An approval that
-                // no longer holds is declined, and the host's approval gets a stored reversal (see release).
-                Decline stale = refundRules(r, state.txn(original.rrn()), state.merchant(merchant.id()), today);
-                if (stale != null) {
-                    journal(r, cs, stale.code(), stale.reason(), null, TxnStatus.DECLINED, original.rrn(), null, host, null);
-                    return;
-                }
-            }
-            TxnRecord sale = state.txn(original.rrn());
-            TxnRecord refunded = sale.withRefundedAmount(sale.refundedAmount() + r.amount, r.now);
-            state.put(refunded);
-            MerchantDayTotal newDay = state.dayTotal(merchant.id(), today).plus(r.amount);
-            state.put(newDay);
-            BatchState batch = state.openBatch(r.terminal, r.now).plusRefund(r.amount);
-            state.put(batch);
-            cs.txn(refunded).dayTotal(newDay).batch(batch);
-            journal(r, cs, Codes.APPROVED, null, auth.authCode(), TxnStatus.APPROVED, sale.rrn(), null, host, auth.balance());
-        });
-    }
-
-    private static void unreserve(Map<String, Long> reservations, String key, long amount) {
-        reservations.computeIfPresent(key, (k, v) -> v - amount == 0 ? null : v - amount);
-    }
-
-    private void voidSale(Request r) {
-        String originalRrn = r.msg.getString(37).trim();
-        TxnRecord original = state.txn(originalRrn);
-        Decline d = LateOriginalRule.check(state.reversedBeforeArrival(r.terminal.id(), r.stan(), r.now));
-        if (d == null) d = OriginalBusyRule.check(TxnType.VOID, inFlightOn(original));
-        if (d == null) d = VoidRules.check(original, r.terminal.id(), r.terminal.batchNo(), r.amount, r.panHash);
-        if (d != null) {
-            declineJournaled(r, d, original == null ? null : original.rrn(), null);
-            return;
-        }
-        ChangeSet cs = new ChangeSet();
-        undo(r, original, cs, auth -> {
-            if (!auth.approved()) {
-                journal(r, cs, auth.code(), auth.reason(), null, TxnStatus.DECLINED, original.rrn(), null, original.host(), null);
-                return;
-            }
-            TxnRecord sale = state.txn(original.rrn());
-            if (r.answeredLater) {
-                Decline stale = VoidRules.check(sale, r.terminal.id(), r.terminal.batchNo(), r.amount, r.panHash);
-                if (stale != null) {
-                    // Only another node can have changed the sale meanwhile (this one refuses operations on a busy
-                    // sale); the host has undone it, and a repeated void finds nothing to undo there (25 = done).
-                    log.warn("terminal {} stan {}: host undid rrn {} but the void no longer holds ({}); declined",
-                            r.terminal.id(), r.stan(), original.rrn(), stale.reason());
-                    journal(r, cs, stale.code(), stale.reason(), null, TxnStatus.DECLINED, original.rrn(), null, original.host(), null);
-                    return;
-                }
-            }
-            TxnRecord voided = sale.withStatus(TxnStatus.VOIDED, r.now);
-            state.put(voided);
-            BatchState batch = state.openBatch(r.terminal, r.now).minusSale(original.amount());
-            state.put(batch);
-            cs.txn(voided).batch(batch);
-            journal(r, cs, Codes.APPROVED, null, auth.authCode(), TxnStatus.APPROVED, original.rrn(), null, original.host(), auth.balance());
-        });
-    }
-
-    private void reversal(Request r) {
-        String de90 = r.msg.getString(90);
-        String originalStan = de90 != null && de90.length() >= 10 ? de90.substring(4, 10) : r.stan();
-        // DE 90 positions 11-20: the original's DE 7, when the terminal sends it (zeros: not sent).
-        String originalDe7 = de90 != null && de90.length() >= 20 && !"0000000000".equals(de90.substring(10, 20))
-                ? de90.substring(10, 20) : null;
-        Request stillAtHost = state.awaitingHostByStan.get(r.terminal.id() + '|' + originalStan);
-        if (stillAtHost != null) {
-            // The terminal gave up on a request the host has not answered yet: reverse it once it is answered
-            // (and journaled), rather than record "no original" and let a late approval stand.
-            decideAfter(java.util.List.of(stillAtHost), r);
-            return;
-        }
-        TxnRecord original = state.reversalTarget(r.terminal.id(), originalStan, originalDe7, r.reversalCandidates);
-        r.reversalCandidates = null;
-        if (original != null) {
-            java.util.List<Request> busy = state.hostOpsOn(original.rrn());
-            if (!busy.isEmpty()) {
-                // A refund, void or reversal of it is at a host: decide this reversal after they end, never alongside.
-                decideAfter(busy, r);
-                return;
-            }
-        }
-        long refunds = 0;
-        if (original != null && original.type() == TxnType.SALE) {
-            for (TxnRecord c : state.childrenOf(original.rrn())) {
-                if (c.type() == TxnType.REFUND && c.approved() && c.status() == TxnStatus.APPROVED) refunds += c.amount();
-            }
-        }
-        // The original is this terminal's (found by its terminal and STAN): only in its open batch is it reversed.
-        ReversalRules.Verdict v = ReversalRules.check(original, r.msg.hasField(4) ? r.amount : -1, refunds, r.terminal.batchNo());
-        switch (v.action()) {
-            case DECLINE -> declineJournaled(r, v.decline(), original == null ? null : original.rrn(), originalStan);
-            case NOTHING_TO_UNDO -> journal(r, new ChangeSet(), Codes.APPROVED, null, null, TxnStatus.APPROVED,
-                    original.rrn(), originalStan, original.host(), null);
-            case UNDO -> {
-                ChangeSet cs = new ChangeSet();
-                undo(r, original, cs, auth -> {
-                    if (!auth.approved()) {
-                        journal(r, cs, auth.code(), auth.reason(), null, TxnStatus.DECLINED, original.rrn(), originalStan, original.host(), null);
-                        return;
-                    }
-                    applyReversal(state.txn(original.rrn()), cs, r.now);
-                    journal(r, cs, Codes.APPROVED, null, null, TxnStatus.APPROVED, original.rrn(), originalStan, original.host(), null);
-                });
-            }
-        }
-    }
-
-    /** Decides {@code r} again, on the engine thread, once every one of {@code others} has been answered. */
-    private void decideAfter(java.util.List<Request> others, Request r) {
-        CompletableFuture<?>[] answers = new CompletableFuture<?>[others.size()];
-        for (int i = 0; i < answers.length; i++) answers[i] = others.get(i).answer;
-        CompletableFuture.allOf(answers).whenComplete((v, e) -> onEngine(r, () -> process(r)));
-    }
-
-    /** Takes an approved request's effect back out of the refundable amount, the batch and the day total. */
-    private void applyReversal(TxnRecord original, ChangeSet cs, Instant now) {
-        TxnRecord reversed = original.withStatus(TxnStatus.REVERSED, now);
-        state.put(reversed);
-        cs.txn(reversed);
-        TerminalState t = state.terminal(original.terminalId());
-        switch (original.type()) {
-            case SALE -> {
-                BatchState b = state.openBatchIfCurrent(t, original.batchNo(), now);
-                if (b != null) {
-                    b = b.minusSale(original.amount());
-                    state.put(b);
-                    cs.batch(b);
-                }
-            }
-            case REFUND -> {
-                TxnRecord sale = state.txn(original.originalRrn());
-                if (sale != null) {
-                    TxnRecord restored = sale.withRefundedAmount(sale.refundedAmount() - original.amount(), now);
-                    state.put(restored);
-                    cs.txn(restored);
-                }
-                BatchState b = state.openBatchIfCurrent(t, original.batchNo(), now);
-                if (b != null) {
-                    b = b.minusRefund(original.amount());
-                    state.put(b);
-                    cs.batch(b);
-                }
-                MerchantDayTotal day = state.dayTotal(original.merchantId(), LocalDate.ofInstant(original.createdAt(), zone))
-                        .plus(-original.amount());
-                state.put(day);
-                cs.dayTotal(day);
-            }
-            case VOID -> {
-                TxnRecord sale = state.txn(original.originalRrn());
-                if (sale != null) {
-                    TxnRecord again = sale.withStatus(TxnStatus.APPROVED, now);
-                    state.put(again);
-                    cs.txn(again);
-                    BatchState b = state.openBatchIfCurrent(t, sale.batchNo(), now);
-                    if (b != null) {
-                        b = b.plusSale(sale.amount());
-                        state.put(b);
-                        cs.batch(b);
-                    }
-                }
-            }
-            default -> { }
-        }
-    }
-
-    private void settlement(Request r) {
-        IsoMessage m = r.msg;
-        BatchState batch = state.openBatch(r.terminal, r.now);
-        Decline d = SettlementRule.check(batch, FormatCheck.parseAmount(m.getString(74)), FormatCheck.parseAmount(m.getString(76)),
-                FormatCheck.parseAmount(m.getString(86)), FormatCheck.parseAmount(m.getString(88)));
-        ChangeSet cs = new ChangeSet();
-        r.openBatchForResponse = batch;
-        if (d != null) {
-            journal(r, cs, d.code(), d.reason(), null, TxnStatus.DECLINED, null, null, null, null);
-            return;
-        }
-        BatchState closed = batch.closed(r.now);
-        TerminalState next = r.terminal.withBatchNo(r.terminal.batchNo() + 1, r.now);
-        state.put(next);
-        state.put(BatchState.open(next.id(), next.batchNo(), r.now));
-        cs.batch(closed).terminal(next);
-        r.settledBatch = closed;
-        journal(r, cs, Codes.APPROVED, null, null, TxnStatus.APPROVED, null, null, null, null);
-    }
-
     // ------------------------------------------------------------------ authorizers
 
     /** The authorizer for a request, found once (the prefetch stage asks first, the decision after it). */
@@ -869,20 +596,15 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return r.route;
     }
 
-    @FunctionalInterface
-    private interface AuthContinuation {
-        void accept(AuthResult auth, ChangeSet cs, String host);
-    }
-
     /**
      * Asks the authorizer (embedded or a host) to decide a sale, balance inquiry or refund, then continues with its
      * answer on the engine thread. {@code originalRrn}: the sale a refund is of (it is busy while the host decides).
      */
-    private void authorize(Request r, String target, String originalRrn, AuthContinuation k) {
+    private void authorize(Request r, String target, String originalRrn, FlowSteps.AuthThen k) {
         ChangeSet cs = new ChangeSet();
         Authorizer a = authorizers.get(target);
         if (a == null) {
-            journal(r, cs, Codes.HOST_UNAVAILABLE, "NO_HOST_LINK", null, TxnStatus.DECLINED, null, null, target, null);
+            journal(r, cs, Verdict.declined(Codes.HOST_UNAVAILABLE, "NO_HOST_LINK").by(target, null));
             return;
         }
         if (r.authRequest == null) {
@@ -1032,21 +754,18 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return s.length() <= max ? s : s.substring(0, max);
     }
 
-    private void declineJournaled(Request r, Decline d, String originalRrn, String originalStan) {
-        journal(r, new ChangeSet(), d.code(), d.reason(), null, TxnStatus.DECLINED, originalRrn, originalStan, null, null);
-    }
-
-    private void journal(Request r, ChangeSet cs, String code, String reason, String authCode, TxnStatus status,
-                         String originalRrn, String originalStan, String host, Long balance) {
-        boolean approved = Codes.APPROVED.equals(code);
+    /** Journals a flow's verdict as the request's record (with the flow's changes) and answers once it is committed. */
+    private void journal(Request r, ChangeSet cs, Verdict v) {
+        boolean approved = v.approved();
+        String authCode = approved ? v.authCode() : null;
         TxnRecord rec = new TxnRecord(r.rrn(rrns), nodeId, r.type, r.msg.getMti(), r.msg.getString(3), r.terminal.id(),
                 r.terminal.merchantId(), r.stan(), r.msg.getString(7), r.dupKey, r.fingerprint, r.amount, currency(r),
-                r.panHash, r.maskedPan(), code, reason, approved ? authCode : null,
-                approved ? status : TxnStatus.DECLINED, 0, originalRrn, originalStan, r.terminal.batchNo(), host,
-                r.hostStan, r.hostRrn, r.now, r.now, 1);
+                r.panHash, r.maskedPan(), v.code(), v.reason(), authCode,
+                approved ? v.status() : TxnStatus.DECLINED, 0, v.originalRrn(), v.originalStan(), r.terminal.batchNo(),
+                v.host(), r.hostStan, r.hostRrn, r.now, r.now, 1);
         state.put(rec);
         cs.txn(rec);
-        commitAndReply(r, new Outcome(code, reason, approved ? authCode : null, rec, balance, null), cs, rec.rrn());
+        commitAndReply(r, new Outcome(v.code(), v.reason(), authCode, rec, v.balance(), null), cs, rec.rrn());
     }
 
     private void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) {

@@ -79,18 +79,18 @@ final class EngineState implements CardBook {
     /** original RRN -> RRNs of refunds, voids and reversals against it; present once loaded. */
     private final Map<String, List<String>> children = new HashMap<>();
     /** dupKey -> request waiting for an upstream host's answer (a duplicate waits for it, then replays). */
-    final Map<String, Request> awaitingHost = new HashMap<>();
+    private final Map<String, Request> awaitingHost = new HashMap<>();
     /** terminal|STAN -> request waiting for an upstream host's answer (a reversal naming it waits for it). */
-    final Map<String, Request> awaitingHostByStan = new HashMap<>();
+    private final Map<String, Request> awaitingHostByStan = new HashMap<>();
     /**
      * original RRN -> the refunds, voids and reversals of it waiting for a host's answer. A reversal of that original
      * waits for them to end; a void, or a refund while a void or reversal is pending, is refused ORIGINAL_BUSY.
      */
     private final Map<String, List<Request>> hostOpsByOriginal = new HashMap<>();
     /** sale RRN -> amount of its refunds waiting for a host's answer. */
-    final Map<String, Long> refundsInFlight = new HashMap<>();
+    private final Map<String, Long> refundsInFlight = new HashMap<>();
     /** merchant|day -> amount of refunds waiting for a host's answer. */
-    final Map<String, Long> dayRefundsInFlight = new HashMap<>();
+    private final Map<String, Long> dayRefundsInFlight = new HashMap<>();
     private boolean referenceLoaded;
     private boolean indexesLoaded;
 
@@ -506,6 +506,54 @@ final class EngineState implements CardBook {
                 if (ops.isEmpty()) hostOpsByOriginal.remove(originalRrn);
             }
         }
+    }
+
+    /** The request with this duplicate key that is waiting for a host, or null. */
+    Request atHostWithKey(String dupKey) {
+        return awaitingHost.get(dupKey);
+    }
+
+    /** The request of this terminal and STAN that is waiting for a host, or null. */
+    Request atHostByStan(String terminalId, String stan) {
+        return awaitingHostByStan.get(terminalId + '|' + stan);
+    }
+
+    /** The kinds of the operations on this original still waiting for a host (empty if none, or no original). */
+    List<TxnType> hostOpKindsOn(TxnRecord original) {
+        if (original == null) return List.of();
+        List<Request> ops = hostOpsByOriginal.get(original.rrn());
+        if (ops == null || ops.isEmpty()) return List.of();
+        List<TxnType> kinds = new ArrayList<>(ops.size());
+        for (Request op : ops) kinds.add(op.type);
+        return kinds;
+    }
+
+    // ---- refunds waiting for a host: their amounts are held against the sale and the merchant's day ----
+
+    /** Holds a refund's amount against its sale and its merchant's day while its authorizer decides. */
+    void reserveRefund(String saleRrn, String merchantId, LocalDate day, long amount) {
+        refundsInFlight.merge(saleRrn, amount, Long::sum);
+        dayRefundsInFlight.merge(dayKey(merchantId, day), amount, Long::sum);
+    }
+
+    /** Lets go of what {@link #reserveRefund} held (the authorizer answered). */
+    void releaseRefund(String saleRrn, String merchantId, LocalDate day, long amount) {
+        unreserve(refundsInFlight, saleRrn, amount);
+        unreserve(dayRefundsInFlight, dayKey(merchantId, day), amount);
+    }
+
+    private static void unreserve(Map<String, Long> reservations, String key, long amount) {
+        reservations.computeIfPresent(key, (k, v) -> v - amount == 0 ? null : v - amount);
+    }
+
+    /** The amount of this sale's refunds waiting for a host. */
+    long refundsReserved(String saleRrn) {
+        return refundsInFlight.getOrDefault(saleRrn, 0L);
+    }
+
+    /** The amount of this merchant's refunds of this day waiting for a host. */
+    long dayRefundsReserved(String merchantId, LocalDate day) {
+        return dayRefundsInFlight.getOrDefault(dayKey(merchantId, day), 0L);
     }
 
     /** Refunds, voids and reversals of this original still waiting for a host (empty if none). */

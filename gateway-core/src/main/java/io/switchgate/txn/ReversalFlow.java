@@ -1,0 +1,130 @@
+package io.switchgate.txn;
+
+import io.switchgate.policy.ReversalRules;
+import io.switchgate.store.BatchState;
+import io.switchgate.store.ChangeSet;
+import io.switchgate.store.MerchantDayTotal;
+import io.switchgate.store.TerminalState;
+import io.switchgate.store.TxnRecord;
+import io.switchgate.store.TxnStatus;
+import io.switchgate.store.TxnType;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+
+/**
+ * A reversal (0400/0420) of the terminal's request named by the STAN in DE 90 (or its own DE 11): undone at its
+ * authorizer, once, and only in the open batch; its effect on the sale's refundable amount, the batch and the
+ * merchant's day taken back. A reversal of a request still at a host waits for that host's answer.
+ */
+final class ReversalFlow implements Flow {
+    private final FlowSteps steps;
+    private final ZoneId zone;
+
+    ReversalFlow(FlowSteps steps, ZoneId zone) {
+        this.steps = steps;
+        this.zone = zone;
+    }
+
+    @Override
+    public void decide(Request r, EngineState ledger) {
+        String de90 = r.msg.getString(90);
+        String originalStan = de90 != null && de90.length() >= 10 ? de90.substring(4, 10) : r.stan();
+        // DE 90 positions 11-20: the original's DE 7, when the terminal sends it (zeros: not sent).
+        String originalDe7 = de90 != null && de90.length() >= 20 && !"0000000000".equals(de90.substring(10, 20))
+                ? de90.substring(10, 20) : null;
+        Request stillAtHost = ledger.atHostByStan(r.terminal.id(), originalStan);
+        if (stillAtHost != null) {
+            // The terminal gave up on a request the host has not answered yet: reverse it once it is answered
+            // (and journaled), rather than record "no original" and let a late approval stand.
+            steps.decideAfter(List.of(stillAtHost), r);
+            return;
+        }
+        TxnRecord original = ledger.reversalTarget(r.terminal.id(), originalStan, originalDe7, r.reversalCandidates);
+        r.reversalCandidates = null;
+        if (original != null) {
+            List<Request> busy = ledger.hostOpsOn(original.rrn());
+            if (!busy.isEmpty()) {
+                // A refund, void or reversal of it is at a host: decide this reversal after they end, never alongside.
+                steps.decideAfter(busy, r);
+                return;
+            }
+        }
+        long refunds = 0;
+        if (original != null && original.type() == TxnType.SALE) {
+            for (TxnRecord c : ledger.childrenOf(original.rrn())) {
+                if (c.type() == TxnType.REFUND && c.approved() && c.status() == TxnStatus.APPROVED) refunds += c.amount();
+            }
+        }
+        // The original is this terminal's (found by its terminal and STAN): only in its open batch is it reversed.
+        ReversalRules.Verdict v = ReversalRules.check(original, r.msg.hasField(4) ? r.amount : -1, refunds, r.terminal.batchNo());
+        switch (v.action()) {
+            case DECLINE -> steps.journalUnchanged(r, Verdict.declined(v.decline()).on(original == null ? null : original.rrn(), originalStan));
+            case NOTHING_TO_UNDO -> steps.journalUnchanged(r, Verdict.approved(null).on(original.rrn(), originalStan).by(original.host(), null));
+            case UNDO -> {
+                ChangeSet cs = new ChangeSet();
+                steps.undo(r, original, cs, auth -> {
+                    if (!auth.approved()) {
+                        steps.journal(r, cs, Verdict.declined(auth).on(original.rrn(), originalStan).by(original.host(), null));
+                        return;
+                    }
+                    undone(ledger, ledger.txn(original.rrn()), cs, r.now);
+                    steps.journal(r, cs, Verdict.approved(null).on(original.rrn(), originalStan).by(original.host(), null));
+                });
+            }
+        }
+    }
+
+    /** Takes an approved request's effect back out of the refundable amount, the batch and the day total. */
+    private void undone(EngineState ledger, TxnRecord original, ChangeSet cs, Instant now) {
+        TxnRecord reversed = original.withStatus(TxnStatus.REVERSED, now);
+        ledger.put(reversed);
+        cs.txn(reversed);
+        TerminalState t = ledger.terminal(original.terminalId());
+        switch (original.type()) {
+            case SALE -> {
+                BatchState b = ledger.openBatchIfCurrent(t, original.batchNo(), now);
+                if (b != null) {
+                    b = b.minusSale(original.amount());
+                    ledger.put(b);
+                    cs.batch(b);
+                }
+            }
+            case REFUND -> {
+                TxnRecord sale = ledger.txn(original.originalRrn());
+                if (sale != null) {
+                    TxnRecord restored = sale.withRefundedAmount(sale.refundedAmount() - original.amount(), now);
+                    ledger.put(restored);
+                    cs.txn(restored);
+                }
+                BatchState b = ledger.openBatchIfCurrent(t, original.batchNo(), now);
+                if (b != null) {
+                    b = b.minusRefund(original.amount());
+                    ledger.put(b);
+                    cs.batch(b);
+                }
+                MerchantDayTotal day = ledger.dayTotal(original.merchantId(), LocalDate.ofInstant(original.createdAt(), zone))
+                        .plus(-original.amount());
+                ledger.put(day);
+                cs.dayTotal(day);
+            }
+            case VOID -> {
+                TxnRecord sale = ledger.txn(original.originalRrn());
+                if (sale != null) {
+                    TxnRecord again = sale.withStatus(TxnStatus.APPROVED, now);
+                    ledger.put(again);
+                    cs.txn(again);
+                    BatchState b = ledger.openBatchIfCurrent(t, sale.batchNo(), now);
+                    if (b != null) {
+                        b = b.plusSale(sale.amount());
+                        ledger.put(b);
+                        cs.batch(b);
+                    }
+                }
+            }
+            default -> { }
+        }
+    }
+}

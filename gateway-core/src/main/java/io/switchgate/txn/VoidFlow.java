@@ -1,0 +1,60 @@
+package io.switchgate.txn;
+
+import io.switchgate.policy.Decline;
+import io.switchgate.policy.LateOriginalRule;
+import io.switchgate.policy.OriginalBusyRule;
+import io.switchgate.policy.VoidRules;
+import io.switchgate.store.BatchState;
+import io.switchgate.store.ChangeSet;
+import io.switchgate.store.TxnRecord;
+import io.switchgate.store.TxnStatus;
+import io.switchgate.store.TxnType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A void of a sale in the terminal's open batch (DE 37 names it): undone at its authorizer, taken out of the batch. */
+final class VoidFlow implements Flow {
+    private static final Logger log = LoggerFactory.getLogger(VoidFlow.class);
+    private final FlowSteps steps;
+
+    VoidFlow(FlowSteps steps) {
+        this.steps = steps;
+    }
+
+    @Override
+    public void decide(Request r, EngineState ledger) {
+        TxnRecord original = ledger.txn(r.msg.getString(37).trim());
+        Decline d = LateOriginalRule.check(ledger.reversedBeforeArrival(r.terminal.id(), r.stan(), r.now));
+        if (d == null) d = OriginalBusyRule.check(TxnType.VOID, ledger.hostOpKindsOn(original));
+        if (d == null) d = VoidRules.check(original, r.terminal.id(), r.terminal.batchNo(), r.amount, r.panHash);
+        if (d != null) {
+            steps.journalUnchanged(r, Verdict.declined(d).on(original == null ? null : original.rrn(), null));
+            return;
+        }
+        ChangeSet cs = new ChangeSet();
+        steps.undo(r, original, cs, auth -> {
+            if (!auth.approved()) {
+                steps.journal(r, cs, Verdict.declined(auth).on(original.rrn(), null).by(original.host(), null));
+                return;
+            }
+            TxnRecord sale = ledger.txn(original.rrn());
+            if (r.answeredLater) {
+                Decline stale = VoidRules.check(sale, r.terminal.id(), r.terminal.batchNo(), r.amount, r.panHash);
+                if (stale != null) {
+                    // Only another node can have changed the sale meanwhile (this one refuses operations on a busy
+                    // sale); the host has undone it, and a repeated void finds nothing to undo there (25 = done).
+                    log.warn("terminal {} stan {}: host undid rrn {} but the void no longer holds ({}); declined",
+                            r.terminal.id(), r.stan(), original.rrn(), stale.reason());
+                    steps.journal(r, cs, Verdict.declined(stale).on(original.rrn(), null).by(original.host(), null));
+                    return;
+                }
+            }
+            TxnRecord voided = sale.withStatus(TxnStatus.VOIDED, r.now);
+            ledger.put(voided);
+            BatchState batch = ledger.openBatch(r.terminal, r.now).minusSale(original.amount());
+            ledger.put(batch);
+            cs.txn(voided).batch(batch);
+            steps.journal(r, cs, Verdict.approved(auth.authCode()).on(original.rrn(), null).by(original.host(), auth.balance()));
+        });
+    }
+}
