@@ -295,6 +295,14 @@ public final class Engine implements MessageHandler, AutoCloseable {
     }
 
     /**
+     * Decides {@code r} on the calling thread, as the engine thread would: for measuring the decision alone
+     * (benchmarks). The caller must be the only thread deciding, with nothing queued for the engine thread.
+     */
+    void decideHere(Request r) {
+        process(r);
+    }
+
+    /**
      * A refund or void whose original is not in the working set goes to the prefetch stage first and comes back
      * here with what it read (adopted then, if still valid): the engine thread does not wait on the store for it.
      *

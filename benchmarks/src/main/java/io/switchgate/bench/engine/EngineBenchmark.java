@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class EngineBenchmark {
-    static final String MASTER = "0123456789ABCDEFFEDCBA9876543210";
+    public static final String MASTER = "0123456789ABCDEFFEDCBA9876543210";
     static final String MERCHANT = "MERCHANT0000001";
     static final int TERMINALS = 1000;
     static final int CARDS = 1000;
@@ -68,7 +68,7 @@ public class EngineBenchmark {
         return config(url, user, password, true);
     }
 
-    static GatewayConfig config(String url, String user, String password, boolean withTak) {
+    public static GatewayConfig config(String url, String user, String password, boolean withTak) {
         var limits = new GatewayConfig.RefundLimits(180, 100_000_000_000L, 1_000_000_000_000_000L);
         List<GatewayConfig.Terminal> terminals = new ArrayList<>();
         for (int i = 0; i < TERMINALS; i++) {

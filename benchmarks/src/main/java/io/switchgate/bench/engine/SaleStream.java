@@ -13,8 +13,8 @@ import java.time.ZoneOffset;
  * DE 41 (terminal) are patched in place per request, so the benchmark measures the gateway, not the building.
  * (terminal, STAN, DE 7) never repeats within one stream.
  */
-final class SaleStream {
-    static final Dialect D = Dialect.named("iso87binary");
+public final class SaleStream {
+    public static final Dialect D = Dialect.named("iso87binary");
 
     private final byte[] template;
     private final int off2, off11, off41;
@@ -23,7 +23,7 @@ final class SaleStream {
     private final int terminals;
     private long counter;
 
-    SaleStream(int terminals, int cards, String terminalPrefix, String merchant) {
+    public SaleStream(int terminals, int cards, String terminalPrefix, String merchant) {
         this.terminals = terminals;
         LocalDateTime t = LocalDateTime.now(ZoneOffset.UTC);
         String de7 = String.format("%02d%02d%02d%02d%02d", t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond());
@@ -47,7 +47,7 @@ final class SaleStream {
     }
 
     /** The next unique sale, as a fresh array (the gateway may keep a view over it until it answers). */
-    byte[] next() {
+    public byte[] next() {
         long i = counter++;
         int t = (int) (i % terminals);
         long round = i / terminals;
