@@ -49,17 +49,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private record Waiting(byte[] header, byte[] message) { }
 
-    /**
-     * Answers completed off the event loop (on the journal's or the engine's thread), waiting for the one task that
-     * writes them all and flushes once: a journal batch that answers several requests of this connection costs one
-     * task on its event loop and one write to the socket, not one of each per answer.
-     */
-    private final java.util.Queue<Answer> ready = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** A task that writes {@link #ready} is queued on the event loop and has not started taking from it yet. */
-    private final java.util.concurrent.atomic.AtomicBoolean writeScheduled = new java.util.concurrent.atomic.AtomicBoolean();
-
-    private record Answer(byte[] header, byte[] response, Throwable error) { }
-
     ExchangeHandler(TerminalServer server, String listener, int headerLength, MessageHandler handler, ListenerStats stats,
                     int maxInFlight) {
         this.server = server;
@@ -179,53 +168,30 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private void respond(ChannelHandlerContext ctx, byte[] header, byte[] response, Throwable error) {
         if (!ctx.executor().inEventLoop()) {
             // Answers complete on the engine or journal thread: write from the channel's own event loop, so the
-            // write and its listener run there (and nothing is scheduled on a loop that is shutting down). The
-            // answers of one journal batch go out together (see ready).
-            ready.add(new Answer(header, response, error));
-            if (writeScheduled.compareAndSet(false, true)) {
-                try {
-                    ctx.executor().execute(() -> writeReady(ctx));
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                    writeScheduled.set(false);
-                    while (ready.poll() != null) done();
-                }
+            // write and its listener run there (and nothing is scheduled on a loop that is shutting down).
+            try {
+                ctx.executor().execute(() -> respond(ctx, header, response, error));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                done();
             }
             return;
         }
-        if (write(ctx, header, response, error)) ctx.flush();
-    }
-
-    /** Writes every answer that is ready, then flushes once (event loop). */
-    private void writeReady(ChannelHandlerContext ctx) {
-        // Cleared before taking: an answer added after the last poll below schedules the next task itself.
-        writeScheduled.set(false);
-        boolean wrote = false;
-        Answer a;
-        while ((a = ready.poll()) != null) wrote |= write(ctx, a.header(), a.response(), a.error());
-        if (wrote) ctx.flush();
-    }
-
-    /**
-     * Writes one answer without flushing (event loop); false when there was nothing to write (no response, an error,
-     * the connection gone): then it is accounted for here.
-     */
-    private boolean write(ChannelHandlerContext ctx, byte[] header, byte[] response, Throwable error) {
         if (error != null) {
             log.error("listener={} remote={} request failed, no response: {}", listener, remote, oneLine(error));
             done();
             answerGone(ctx);
-            return false;
+            return;
         }
         if (response == null) {
             done();
             answerGone(ctx);
-            return false;
+            return;
         }
         if (!ctx.channel().isActive()) {
             log.info("listener={} remote={} connection closed before its response was written", listener, remote);
             done();
             answerGone(ctx);
-            return false;
+            return;
         }
         ByteBuf out = ctx.alloc().buffer(response.length + (header == null ? 0 : header.length));
         if (header != null) {
@@ -235,7 +201,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             out.writeBytes(header, 1, 2);
         }
         out.writeBytes(response);
-        ctx.write(out).addListener(f -> {
+        ctx.writeAndFlush(out).addListener(f -> {
             if (f.isSuccess()) {
                 stats.responses.increment();
             } else {
@@ -244,7 +210,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             done();
             answerGone(ctx);
         });
-        return true;
     }
 
     private void done() {
