@@ -114,6 +114,55 @@ class TerminalServerTest {
         waitFor(() -> server.stats("pos").responses() == 10 && server.inFlight() == 0);
     }
 
+    /**
+     * Answers that complete together on another thread (as a journal batch completes them): every
+     * one reaches its terminal, and one with no response or a failure in between holds none of the others back.
+     */
+    @Test
+    void answersCompletedTogetherOffTheEventLoopAllGoOut() throws Exception {
+        List<Object[]> held = java.util.Collections.synchronizedList(new ArrayList<>());
+        start((message, listenerName) -> {
+            CompletableFuture<byte[]> f = new CompletableFuture<>();
+            held.add(new Object[] {message, f});
+            return f;
+        }, listener("pos", "nac2", "iso87binary", 8192, 300));
+        NACChannel c = nac("pos");
+        for (int stan = 1; stan <= 20; stan++) c.send(sale(stan));
+        waitFor(() -> held.size() == 20);
+        Thread journal = new Thread(() -> {
+            org.jpos.iso.packager.ISO87BPackager p = new org.jpos.iso.packager.ISO87BPackager();
+            for (Object[] h : held) {
+                @SuppressWarnings("unchecked")
+                CompletableFuture<byte[]> f = (CompletableFuture<byte[]>) h[1];
+                try {
+                    ISOMsg m = new ISOMsg();
+                    m.setPackager(p);
+                    m.unpack((byte[]) h[0]);
+                    int stan = Integer.parseInt(m.getString(11));
+                    if (stan == 7) {
+                        f.complete(null); // nothing to answer
+                    } else if (stan == 8) {
+                        f.completeExceptionally(new IllegalStateException("failed"));
+                    } else {
+                        m.setResponseMTI();
+                        m.set(39, "00");
+                        f.complete(m.pack());
+                    }
+                } catch (Exception e) {
+                    f.completeExceptionally(e);
+                }
+            }
+        }, "journal-like");
+        journal.start();
+        journal.join();
+        Set<String> stans = new HashSet<>();
+        for (int i = 0; i < 18; i++) stans.add(c.receive().getString(11));
+        assertEquals(18, stans.size());
+        assertFalse(stans.contains("000007"));
+        assertFalse(stans.contains("000008"));
+        waitFor(() -> server.stats("pos").responses() == 18 && server.inFlight() == 0);
+    }
+
     @Test
     void manyConnectionsWithPipelinedRequests() throws Exception {
         start(echo(m -> new Random(Integer.parseInt(m.getString(11))).nextInt(20)), listener("pos", "nac2", "iso87binary", 8192, 300));
