@@ -1,6 +1,6 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.TxnRecord;
+import io.switchgate.model.TxnRecord;
 
 /**
  * A refund or void is in its original's currency (DE 49 as the sale carried it; no DE 49 is 156):

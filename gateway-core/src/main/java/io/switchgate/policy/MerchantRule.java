@@ -1,8 +1,8 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.MerchantState;
-import io.switchgate.store.TerminalState;
-import io.switchgate.store.TxnType;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TxnType;
 
 /**
  * DE 42 must name the terminal's own merchant, and the merchant must be active. A frozen or closed

@@ -1,6 +1,6 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.TxnType;
+import io.switchgate.model.TxnType;
 
 import java.util.Collection;
 

@@ -1,7 +1,7 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.MerchantState;
-import io.switchgate.store.TxnRecord;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.TxnRecord;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 
 /** The original must exist and be an approved sale that was neither voided nor reversed. */
 public final class RefundOriginalRule implements RefundRule {

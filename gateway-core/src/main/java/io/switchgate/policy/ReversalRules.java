@@ -1,8 +1,8 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 
 /**
  * What a reversal does to the request it names. It undoes an approved request exactly once;

@@ -1,6 +1,6 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.BatchState;
+import io.switchgate.model.BatchState;
 
 /** The terminal's totals (DE 74, 76, 86, 88) must equal the gateway's for the open batch, else 95. */
 public final class SettlementRule {

@@ -1,6 +1,6 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.TxnStatus;
+import io.switchgate.model.TxnStatus;
 
 import java.time.Duration;
 

@@ -1,7 +1,7 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.TerminalState;
-import io.switchgate.store.TxnType;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TxnType;
 
 /**
  * Only active terminals transact. A registered terminal may make a sale (its first approved sale

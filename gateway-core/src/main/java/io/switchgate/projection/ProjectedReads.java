@@ -1,14 +1,14 @@
 package io.switchgate.projection;
 
-import io.switchgate.store.BatchState;
-import io.switchgate.store.CardAccount;
+import io.switchgate.model.BatchState;
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.MerchantDayTotal;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.StatusEvent;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TxnRecord;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.MerchantDayTotal;
-import io.switchgate.store.MerchantState;
-import io.switchgate.store.StatusEvent;
-import io.switchgate.store.TerminalState;
 import io.switchgate.store.TransactionStore;
-import io.switchgate.store.TxnRecord;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -104,7 +104,7 @@ public final class ProjectedReads implements TransactionStore {
 
     @Override
     public void forEachRecent(Instant since, BiConsumer<String, String> dupKeys,
-                              java.util.function.Consumer<io.switchgate.store.OrphanReversal> orphans) {
+                              java.util.function.Consumer<io.switchgate.model.OrphanReversal> orphans) {
         caughtUp().forEachRecent(since, dupKeys, orphans);
     }
 

@@ -1,8 +1,8 @@
 package io.switchgate.route;
 
+import io.switchgate.model.TxnType;
 import io.switchgate.security.KeyHandle;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.TxnType;
 
 import java.time.Instant;
 

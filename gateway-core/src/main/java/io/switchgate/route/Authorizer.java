@@ -1,7 +1,7 @@
 package io.switchgate.route;
 
+import io.switchgate.model.TxnRecord;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.TxnRecord;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;

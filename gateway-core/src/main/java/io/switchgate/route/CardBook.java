@@ -1,6 +1,6 @@
 package io.switchgate.route;
 
-import io.switchgate.store.CardAccount;
+import io.switchgate.model.CardAccount;
 
 /** The embedded authorizer's view of card accounts; the engine owns them and journals what changes. */
 public interface CardBook {

@@ -1,12 +1,12 @@
 package io.switchgate.route;
 
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnType;
 import io.switchgate.policy.Codes;
 import io.switchgate.security.PinFormat;
 import io.switchgate.security.SecurityModule;
-import io.switchgate.store.CardAccount;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnType;
 
 import java.time.Instant;
 import java.util.HexFormat;

@@ -1,5 +1,7 @@
 package io.switchgate.store;
 
+import io.switchgate.model.StatusEvent;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

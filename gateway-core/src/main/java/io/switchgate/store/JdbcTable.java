@@ -1,5 +1,17 @@
 package io.switchgate.store;
 
+import io.switchgate.model.BatchState;
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.MerchantDayTotal;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.MerchantStatus;
+import io.switchgate.model.StatusEvent;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TerminalStatus;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -192,13 +192,14 @@ final class JournalLog implements AutoCloseable {
 
     private Object decode(byte[] payload) throws IOException {
         String[] refused = new String[1];
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(payload))) {
+        try (ObjectInputStream in = new RenamedClasses(new ByteArrayInputStream(payload))) {
             in.setObjectInputFilter(info -> {
                 Class<?> c = info.serialClass();
                 if (info.depth() > 12) return ObjectInputFilter.Status.REJECTED;
                 if (c == null) return ObjectInputFilter.Status.UNDECIDED;
-                if (ALLOWED.contains(c.getName()) || (c.getPackageName().equals("io.switchgate.store") && !c.isArray())) {
-                    // the store's own records only (an inner record's package is the store's too)
+                boolean ours = c.getPackageName().equals("io.switchgate.store") || c.getPackageName().equals("io.switchgate.model");
+                if (ALLOWED.contains(c.getName()) || (ours && !c.isArray())) {
+                    // the store's change sets and the domain's records only (an inner record's package is theirs too)
                     return ObjectInputFilter.Status.ALLOWED;
                 }
                 refused[0] = c.getName();
@@ -209,6 +210,32 @@ final class JournalLog implements AutoCloseable {
             // names a class, never a value
             throw new IOException("journal log " + path + ": an entry holds something other than change sets ("
                     + (refused[0] != null ? refused[0] : e.getClass().getSimpleName()) + ")");
+        }
+    }
+
+    /**
+     * Reads entries written before the domain records moved from {@code io.switchgate.store} to
+     * {@code io.switchgate.model}: a log an older build left after a crash names them by their old names, and its
+     * change sets must still be applied on start. Records and enums are read by field and constant name, so the
+     * renamed class is all that differs.
+     */
+    static final class RenamedClasses extends ObjectInputStream {
+        static final java.util.Set<String> MOVED_TO_MODEL = java.util.Set.of("BatchState", "CardAccount",
+                "MerchantDayTotal", "MerchantState", "MerchantStatus", "OrphanReversal", "StatusEvent", "TerminalState",
+                "TerminalStatus", "TxnRecord", "TxnStatus", "TxnType");
+        private static final String OLD = "io.switchgate.store.";
+
+        RenamedClasses(java.io.InputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            String name = desc.getName();
+            if (name.startsWith(OLD) && MOVED_TO_MODEL.contains(name.substring(OLD.length()))) {
+                return Class.forName("io.switchgate.model." + name.substring(OLD.length()), false, JournalLog.class.getClassLoader());
+            }
+            return super.resolveClass(desc);
         }
     }
 }

@@ -1,14 +1,14 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.BatchState;
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.MerchantDayTotal;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnType;
 import io.switchgate.route.CardBook;
-import io.switchgate.store.BatchState;
-import io.switchgate.store.CardAccount;
-import io.switchgate.store.MerchantDayTotal;
-import io.switchgate.store.MerchantState;
-import io.switchgate.store.TerminalState;
 import io.switchgate.store.TransactionStore;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnType;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.TxnRecord;
 import io.switchgate.route.AuthResult;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.TxnRecord;
 
 import java.util.List;
 import java.util.function.Consumer;

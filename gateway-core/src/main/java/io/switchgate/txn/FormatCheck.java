@@ -1,9 +1,9 @@
 package io.switchgate.txn;
 
 import io.switchgate.iso.IsoMessage;
+import io.switchgate.model.TxnType;
 import io.switchgate.policy.Codes;
 import io.switchgate.policy.Decline;
-import io.switchgate.store.TxnType;
 
 /**
  * Mandatory fields and their shapes per request (contract section 4). A missing field answers

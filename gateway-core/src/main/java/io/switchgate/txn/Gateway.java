@@ -3,10 +3,10 @@ package io.switchgate.txn;
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.config.InvalidConfigException;
 import io.switchgate.iso.Dialect;
+import io.switchgate.projection.FileJournal;
 import io.switchgate.route.Router;
 import io.switchgate.security.SecurityModule;
 import io.switchgate.security.SoftwareSecurityModule;
-import io.switchgate.projection.FileJournal;
 import io.switchgate.store.CommitWriter;
 import io.switchgate.store.GroupCommitWriter;
 import io.switchgate.store.InMemoryTransactionStore;
@@ -230,7 +230,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
      * hold. The PAN is only hashed, never kept.
      */
     public Long embeddedCardBalance(String pan) {
-        return store().findCard(panHasher.hash(pan)).map(io.switchgate.store.CardAccount::balance).orElse(null);
+        return store().findCard(panHasher.hash(pan)).map(io.switchgate.model.CardAccount::balance).orElse(null);
     }
 
     /** The upstream-host authorizers (for the admin API and metrics). */

@@ -1,6 +1,6 @@
 package io.switchgate.txn;
 
-import io.switchgate.store.TxnType;
+import io.switchgate.model.TxnType;
 
 /** Which request a message is, from its MTI and processing code (contract section 4). Null when we do not serve it. */
 public final class MessageKind {

@@ -1,6 +1,6 @@
 package io.switchgate.txn;
 
-import io.switchgate.store.TxnRecord;
+import io.switchgate.model.TxnRecord;
 
 /**
  * What the engine decided for one request: the response code and reason, and the journal record

@@ -1,10 +1,10 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.BatchState;
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.MerchantDayTotal;
+import io.switchgate.model.TxnRecord;
 import io.switchgate.store.TransactionStore;
-import io.switchgate.store.BatchState;
-import io.switchgate.store.CardAccount;
-import io.switchgate.store.MerchantDayTotal;
-import io.switchgate.store.TxnRecord;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;

@@ -1,15 +1,15 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.BatchState;
+import io.switchgate.model.MerchantDayTotal;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnType;
 import io.switchgate.policy.Decline;
 import io.switchgate.policy.LateOriginalRule;
 import io.switchgate.policy.OriginalBusyRule;
 import io.switchgate.policy.RefundCheck;
 import io.switchgate.policy.RefundRules;
-import io.switchgate.store.BatchState;
-import io.switchgate.store.MerchantDayTotal;
-import io.switchgate.store.MerchantState;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnType;
 
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -2,9 +2,9 @@ package io.switchgate.txn;
 
 import io.switchgate.iso.Dialect;
 import io.switchgate.iso.IsoMessage;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TxnType;
 import io.switchgate.route.CardData;
-import io.switchgate.store.TerminalState;
-import io.switchgate.store.TxnType;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -35,9 +35,9 @@ final class Request {
     String dupKey;
     String fingerprint;
     /** For a settlement that closed the batch: the batch as closed (its totals go in the response). */
-    io.switchgate.store.BatchState settledBatch;
+    io.switchgate.model.BatchState settledBatch;
     /** For a settlement refused 95: the gateway's totals of the open batch. */
-    io.switchgate.store.BatchState openBatchForResponse;
+    io.switchgate.model.BatchState openBatchForResponse;
 
     Request(IsoMessage msg, byte[] raw, Dialect dialect, CompletableFuture<byte[]> answer) {
         this.msg = msg;

@@ -1,11 +1,11 @@
 package io.switchgate.txn;
 
 import io.switchgate.iso.IsoMessage;
+import io.switchgate.model.BatchState;
+import io.switchgate.model.TxnType;
 import io.switchgate.policy.Codes;
 import io.switchgate.security.KeyHandle;
 import io.switchgate.security.SecurityModule;
-import io.switchgate.store.BatchState;
-import io.switchgate.store.TxnType;
 
 /**
  * Builds the packed response: the request's DE 3, 4, 7, 11, 12, 13, 41, 42, 49 echoed as received

@@ -1,13 +1,13 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.BatchState;
+import io.switchgate.model.MerchantDayTotal;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 import io.switchgate.policy.ReversalRules;
-import io.switchgate.store.BatchState;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.MerchantDayTotal;
-import io.switchgate.store.TerminalState;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
 
 import java.time.Instant;
 import java.time.LocalDate;

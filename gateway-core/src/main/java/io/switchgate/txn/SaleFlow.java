@@ -1,12 +1,12 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.BatchState;
+import io.switchgate.model.StatusEvent;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TerminalStatus;
 import io.switchgate.policy.Codes;
 import io.switchgate.policy.Decline;
 import io.switchgate.policy.LateOriginalRule;
-import io.switchgate.store.BatchState;
-import io.switchgate.store.StatusEvent;
-import io.switchgate.store.TerminalState;
-import io.switchgate.store.TerminalStatus;
 
 /** A sale: authorized, then added to the terminal's open batch; a registered terminal's first sale activates it. */
 final class SaleFlow implements Flow {

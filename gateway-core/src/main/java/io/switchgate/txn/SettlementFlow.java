@@ -1,11 +1,11 @@
 package io.switchgate.txn;
 
 import io.switchgate.iso.IsoMessage;
+import io.switchgate.model.BatchState;
+import io.switchgate.model.TerminalState;
 import io.switchgate.policy.Decline;
 import io.switchgate.policy.SettlementRule;
-import io.switchgate.store.BatchState;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.TerminalState;
 
 /**
  * A settlement (0500): the terminal's totals against the open batch's; when they agree the batch is closed and the

@@ -1,13 +1,13 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.StatusEvent;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TxnRecord;
 import io.switchgate.policy.Codes;
 import io.switchgate.security.KeyHandle;
 import io.switchgate.security.SecurityModule;
 import io.switchgate.security.SignOnKeys;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.StatusEvent;
-import io.switchgate.store.TerminalState;
-import io.switchgate.store.TxnRecord;
 
 import java.util.function.Function;
 

@@ -1,9 +1,9 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.TxnStatus;
 import io.switchgate.policy.Codes;
 import io.switchgate.policy.Decline;
 import io.switchgate.route.AuthResult;
-import io.switchgate.store.TxnStatus;
 
 /**
  * What a flow decided for one request, as the engine journals and answers it: the response code and reason, the

@@ -1,14 +1,14 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.BatchState;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 import io.switchgate.policy.Decline;
 import io.switchgate.policy.LateOriginalRule;
 import io.switchgate.policy.OriginalBusyRule;
 import io.switchgate.policy.VoidRules;
-import io.switchgate.store.BatchState;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.MerchantStatus;
-import io.switchgate.store.TerminalStatus;
-import io.switchgate.store.TxnType;
+import io.switchgate.model.MerchantStatus;
+import io.switchgate.model.TerminalStatus;
+import io.switchgate.model.TxnType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;

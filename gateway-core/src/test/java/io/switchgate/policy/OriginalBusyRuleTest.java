@@ -1,6 +1,6 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.TxnType;
+import io.switchgate.model.TxnType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -1,7 +1,7 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,7 +24,7 @@ class RefundOriginalRuleTest {
 
     @Test
     void noOriginalIs25() {
-        assertDecline(rule.check(refundCheck().original((io.switchgate.store.TxnRecord) null).build()), "25", "ORIGINAL_NOT_FOUND");
+        assertDecline(rule.check(refundCheck().original((io.switchgate.model.TxnRecord) null).build()), "25", "ORIGINAL_NOT_FOUND");
     }
 
     @ParameterizedTest

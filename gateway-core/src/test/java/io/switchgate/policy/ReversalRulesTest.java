@@ -1,9 +1,9 @@
 package io.switchgate.policy;
 
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 import io.switchgate.policy.ReversalRules.Action;
 import io.switchgate.policy.ReversalRules.Verdict;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

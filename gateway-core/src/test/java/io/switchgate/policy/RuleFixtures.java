@@ -1,12 +1,12 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.MerchantState;
-import io.switchgate.store.MerchantStatus;
-import io.switchgate.store.TerminalState;
-import io.switchgate.store.TerminalStatus;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.MerchantStatus;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TerminalStatus;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.switchgate.policy;
 
-import io.switchgate.store.TerminalStatus;
-import io.switchgate.store.TxnType;
+import io.switchgate.model.TerminalStatus;
+import io.switchgate.model.TxnType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

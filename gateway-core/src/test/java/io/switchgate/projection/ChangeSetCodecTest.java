@@ -1,10 +1,10 @@
 package io.switchgate.projection;
 
+import io.switchgate.model.MerchantStatus;
+import io.switchgate.model.TerminalStatus;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.MerchantStatus;
-import io.switchgate.store.TerminalStatus;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -113,7 +113,7 @@ class ChangeSetCodecTest {
         assertEquals("change set payload of 12 bytes: count 100 exceeds the 6 bytes left reading txns.count at offset 2",
                 assertThrows(ChangeSetFormatException.class, () -> ChangeSetCodec.decode(resealed(tooMany))).getMessage());
 
-        ChangeSet withTerminal = new ChangeSet().terminal(new io.switchgate.store.TerminalState("T1", "M1",
+        ChangeSet withTerminal = new ChangeSet().terminal(new io.switchgate.model.TerminalState("T1", "M1",
                 TerminalStatus.ACTIVE, true, null, null, null, null, 1, null, null, 1));
         byte[] p = ChangeSetCodec.encode(withTerminal);
         int statusAt = 1 + 1 + 1 + 1 + 3 + 3; // version, 2 empty counts, terminals count, "T1", "M1"
@@ -148,7 +148,7 @@ class ChangeSetCodecTest {
 
     @Test
     void aSaleIsCompact() {
-        ChangeSet sale = new ChangeSet().txn(new io.switchgate.store.TxnRecord("000000123456", "n1", TxnType.SALE, "0200",
+        ChangeSet sale = new ChangeSet().txn(new io.switchgate.model.TxnRecord("000000123456", "n1", TxnType.SALE, "0200",
                 "000000", "T0000001", "M000000000001", "000123", "1202052900", "T0000001|02|000123|1202052900",
                 "9f1c2a", 12_500, "156", "a1b2c3d4e5f6a7b8", "411111******1111", "00", null, "123456", TxnStatus.APPROVED,
                 0, null, null, 1, "embedded", null, null, java.time.Instant.parse("2026-12-02T05:29:00.123456Z"),

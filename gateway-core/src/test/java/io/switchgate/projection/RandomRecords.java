@@ -1,17 +1,17 @@
 package io.switchgate.projection;
 
-import io.switchgate.store.BatchState;
-import io.switchgate.store.CardAccount;
+import io.switchgate.model.BatchState;
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.MerchantDayTotal;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.MerchantStatus;
+import io.switchgate.model.StatusEvent;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TerminalStatus;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.MerchantDayTotal;
-import io.switchgate.store.MerchantState;
-import io.switchgate.store.MerchantStatus;
-import io.switchgate.store.StatusEvent;
-import io.switchgate.store.TerminalState;
-import io.switchgate.store.TerminalStatus;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
 
 import java.time.Instant;
 import java.time.LocalDate;

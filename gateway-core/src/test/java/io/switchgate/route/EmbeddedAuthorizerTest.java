@@ -1,14 +1,14 @@
 package io.switchgate.route;
 
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 import io.switchgate.security.KeyHandle;
 import io.switchgate.security.KeyType;
 import io.switchgate.security.PinFormat;
 import io.switchgate.security.SoftwareSecurityModule;
-import io.switchgate.store.CardAccount;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,9 @@
 package io.switchgate.store;
 
+import io.switchgate.model.BatchState;
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.TxnRecord;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,8 @@
 package io.switchgate.store;
 
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.TxnRecord;
+
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,5 +1,13 @@
 package io.switchgate.store;
 
+import io.switchgate.model.BatchState;
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.MerchantDayTotal;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.StatusEvent;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TxnRecord;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;

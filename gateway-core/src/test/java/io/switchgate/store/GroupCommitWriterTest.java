@@ -1,5 +1,6 @@
 package io.switchgate.store;
 
+import io.switchgate.model.TxnRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,5 +1,7 @@
 package io.switchgate.store;
 
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.TxnRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,8 @@
 package io.switchgate.store;
 
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.StatusEvent;
+import io.switchgate.model.TxnRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

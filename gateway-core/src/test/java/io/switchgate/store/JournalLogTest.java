@@ -1,5 +1,13 @@
 package io.switchgate.store;
 
+import io.switchgate.model.BatchState;
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.MerchantDayTotal;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.MerchantStatus;
+import io.switchgate.model.StatusEvent;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TerminalStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +105,49 @@ class JournalLogTest {
         try (JournalLog log = JournalLog.acquire(p)) {
             assertEquals(List.of(1L), log.readAll().stream().map(JournalLog.Entry::seq).toList());
             assertEquals(firstEnd, Files.size(p));
+        }
+    }
+
+    /**
+     * A log left by a build from before the domain records moved to {@code io.switchgate.model} names them
+     * {@code io.switchgate.store.*}: its change sets are read as the records they are now.
+     */
+    @Test
+    void anEntryWrittenBeforeTheRecordsMovedIsReadUnderTheirNewNames() throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(b)) {
+            out.writeObject(new ArrayList<>(List.of(everyKind("010000000001"))));
+        }
+        // Same length, so the stream's string lengths still hold: the bytes an older build wrote.
+        String written = new String(b.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("io.switchgate.model.", "io.switchgate.store.").replace("io/switchgate/model/", "io/switchgate/store/");
+        assertFalse(written.contains("switchgate.model") || written.contains("switchgate/model"));
+        assertTrue(written.contains("io.switchgate.store.TxnRecord"));
+        byte[] payload = written.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path p = dir.resolve("old.journal");
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        ByteBuffer entry = ByteBuffer.allocate(16 + payload.length).putInt(payload.length).putLong(1).putInt((int) crc.getValue()).put(payload);
+        entry.flip();
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.write(entry);
+        }
+        try (JournalLog log = JournalLog.acquire(p)) {
+            List<JournalLog.Entry> back = log.readAll();
+            assertEquals(1, back.size());
+            ChangeSet read = back.get(0).sets().get(0);
+            ChangeSet want = everyKind("010000000001");
+            assertEquals(want.txns, read.txns);
+            assertEquals(want.cards, read.cards);
+            assertEquals(want.terminals, read.terminals);
+            assertEquals(want.merchants, read.merchants);
+            assertEquals(want.batches, read.batches);
+            assertEquals(want.dayTotals, read.dayTotals);
+            assertEquals(want.events, read.events);
+        }
+        // and without the renaming it could not be read at all (the test wrote the old names)
+        try (java.io.ObjectInputStream plain = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(payload))) {
+            assertThrows(ClassNotFoundException.class, plain::readObject);
         }
     }
 

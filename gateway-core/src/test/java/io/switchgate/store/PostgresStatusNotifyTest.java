@@ -1,5 +1,7 @@
 package io.switchgate.store;
 
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.MerchantStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

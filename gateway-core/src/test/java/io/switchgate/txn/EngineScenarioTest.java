@@ -1,9 +1,9 @@
 package io.switchgate.txn;
 
 import io.switchgate.iso.IsoMessage;
-import io.switchgate.store.MerchantStatus;
-import io.switchgate.store.TerminalStatus;
-import io.switchgate.store.TxnStatus;
+import io.switchgate.model.MerchantStatus;
+import io.switchgate.model.TerminalStatus;
+import io.switchgate.model.TxnStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

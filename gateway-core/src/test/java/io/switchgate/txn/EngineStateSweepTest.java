@@ -1,9 +1,9 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 import io.switchgate.store.InMemoryTransactionStore;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.switchgate.txn;
 
 import io.switchgate.iso.IsoMessage;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnType;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.switchgate.txn;
 
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.iso.IsoMessage;
-import io.switchgate.store.TxnRecord;
+import io.switchgate.model.TxnRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,11 +3,11 @@ package io.switchgate.txn;
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.iso.IsoMessage;
 import io.switchgate.journal.FaultyChannels;
+import io.switchgate.model.TxnRecord;
 import io.switchgate.projection.FileJournal;
 import io.switchgate.route.AuthorizerFactory;
 import io.switchgate.store.JdbcTransactionStore;
 import io.switchgate.store.StoreException;
-import io.switchgate.store.TxnRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

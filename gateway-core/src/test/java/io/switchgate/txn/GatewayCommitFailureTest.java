@@ -1,9 +1,9 @@
 package io.switchgate.txn;
 
 import io.switchgate.iso.IsoMessage;
+import io.switchgate.model.TxnRecord;
 import io.switchgate.store.ChangeSet;
 import io.switchgate.store.ControllableStore;
-import io.switchgate.store.TxnRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +80,7 @@ class GatewayCommitFailureTest {
     void assertNoApproval(IsoMessage request) {
         for (TxnRecord t : stored(request)) {
             assertEquals("96", t.responseCode(), () -> "stored for the failed request: " + t);
-            assertEquals(io.switchgate.store.TxnStatus.DECLINED, t.status());
+            assertEquals(io.switchgate.model.TxnStatus.DECLINED, t.status());
             assertNull(t.authCode());
         }
     }

@@ -1,9 +1,9 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.TxnStatus;
 import io.switchgate.policy.Codes;
 import io.switchgate.route.AuthResult;
 import io.switchgate.store.InMemoryTransactionStore;
-import io.switchgate.store.TxnStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

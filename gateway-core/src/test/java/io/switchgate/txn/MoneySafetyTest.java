@@ -2,9 +2,9 @@ package io.switchgate.txn;
 
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.iso.IsoMessage;
-import io.switchgate.store.BatchState;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
+import io.switchgate.model.BatchState;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

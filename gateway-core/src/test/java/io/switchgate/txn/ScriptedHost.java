@@ -1,10 +1,10 @@
 package io.switchgate.txn;
 
+import io.switchgate.model.TxnRecord;
 import io.switchgate.route.AuthRequest;
 import io.switchgate.route.AuthResult;
 import io.switchgate.route.Authorizer;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.TxnRecord;
 
 import java.time.Instant;
 import java.util.List;

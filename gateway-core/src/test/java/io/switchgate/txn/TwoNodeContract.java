@@ -2,8 +2,8 @@ package io.switchgate.txn;
 
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.iso.IsoMessage;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnType;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnType;
 import io.switchgate.route.AuthorizerFactory;
 import io.switchgate.store.ControllableStore;
 import io.switchgate.store.TransactionStore;

@@ -1,12 +1,12 @@
 package io.switchgate.bench.engine;
 
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 import io.switchgate.store.ChangeSet;
 import io.switchgate.store.GroupCommitStats;
 import io.switchgate.store.GroupCommitWriter;
 import io.switchgate.store.JdbcTransactionStore;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

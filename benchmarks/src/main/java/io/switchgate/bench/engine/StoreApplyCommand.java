@@ -1,12 +1,12 @@
 package io.switchgate.bench.engine;
 
-import io.switchgate.store.BatchState;
-import io.switchgate.store.CardAccount;
+import io.switchgate.model.BatchState;
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 import io.switchgate.store.ChangeSet;
 import io.switchgate.store.JdbcTransactionStore;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

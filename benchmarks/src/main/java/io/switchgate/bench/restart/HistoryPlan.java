@@ -1,8 +1,8 @@
 package io.switchgate.bench.restart;
 
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.switchgate.bench.restart;
 
-import io.switchgate.store.BatchState;
-import io.switchgate.store.MerchantDayTotal;
+import io.switchgate.model.BatchState;
+import io.switchgate.model.MerchantDayTotal;
 
 import java.time.Instant;
 import java.time.LocalDate;

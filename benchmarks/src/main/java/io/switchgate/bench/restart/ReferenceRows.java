@@ -2,15 +2,15 @@ package io.switchgate.bench.restart;
 
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.iso.PanMask;
+import io.switchgate.model.CardAccount;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.MerchantStatus;
+import io.switchgate.model.StatusEvent;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TerminalStatus;
 import io.switchgate.security.KeyType;
 import io.switchgate.security.SecurityModule;
-import io.switchgate.store.CardAccount;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.MerchantState;
-import io.switchgate.store.MerchantStatus;
-import io.switchgate.store.StatusEvent;
-import io.switchgate.store.TerminalState;
-import io.switchgate.store.TerminalStatus;
 import io.switchgate.store.TransactionStore;
 
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.switchgate.bench.restart;
 
-import io.switchgate.store.TxnRecord;
+import io.switchgate.model.TxnRecord;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,7 @@
 package io.switchgate.server.admin;
 
-import io.switchgate.store.MerchantStatus;
-import io.switchgate.store.TerminalStatus;
+import io.switchgate.model.MerchantStatus;
+import io.switchgate.model.TerminalStatus;
 
 /**
  * The status changes an operator may make (the engine itself only activates a registered terminal on its

@@ -1,11 +1,11 @@
 package io.switchgate.server.admin;
 
-import io.switchgate.store.BatchState;
-import io.switchgate.store.MerchantState;
-import io.switchgate.store.StatusEvent;
-import io.switchgate.store.TerminalState;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
+import io.switchgate.model.BatchState;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.StatusEvent;
+import io.switchgate.model.TerminalState;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,8 @@
 package io.switchgate.server.host;
 
 import io.switchgate.iso.IsoMessage;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnType;
 import io.switchgate.policy.Codes;
 import io.switchgate.route.AuthRequest;
 import io.switchgate.route.AuthResult;
@@ -11,8 +13,6 @@ import io.switchgate.security.KeyHandle;
 import io.switchgate.security.PinFormat;
 import io.switchgate.security.SecurityModule;
 import io.switchgate.store.ChangeSet;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

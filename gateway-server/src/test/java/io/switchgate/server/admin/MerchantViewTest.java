@@ -1,9 +1,9 @@
 package io.switchgate.server.admin;
 
 import io.switchgate.config.GatewayConfig;
+import io.switchgate.model.MerchantState;
+import io.switchgate.model.MerchantStatus;
 import io.switchgate.server.config.ConfigLoader;
-import io.switchgate.store.MerchantState;
-import io.switchgate.store.MerchantStatus;
 import io.switchgate.txn.Gateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package io.switchgate.server.host;
 
 import io.switchgate.iso.IsoMessage;
-import io.switchgate.store.TxnRecord;
+import io.switchgate.model.TxnRecord;
 import io.switchgate.txn.Gateway;
 import org.jpos.iso.ISOMsg;
 import org.junit.jupiter.api.AfterEach;
@@ -167,7 +167,7 @@ class HostAuthorizerTest {
         IsoMessage saleResp = D.unpack(saleAnswer.get(5, TimeUnit.SECONDS));
         assertEquals("00", saleResp.getString(39));
         TxnRecord rec = gw.store().findByRrn(saleResp.getString(37)).orElseThrow();
-        assertEquals(io.switchgate.store.TxnStatus.REVERSED, rec.status(), "the host's late approval does not stand");
+        assertEquals(io.switchgate.model.TxnStatus.REVERSED, rec.status(), "the host's late approval does not stand");
         String hostStan = sim.ofMti("0200").get(0).getString(11);
         waitFor("reversal at the host", 5000, () -> sim.reversalsApplied.containsKey(hostStan));
         closeGatewayAndAwaitHost();

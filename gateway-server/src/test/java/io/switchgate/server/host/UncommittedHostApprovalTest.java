@@ -75,7 +75,7 @@ class UncommittedHostApprovalTest {
         // the journal holds no approval: nothing, or the 96 the terminal heard (journaled once the table was back)
         gw.store().findByRrn(sale.getString(37)).ifPresent(t -> {
             assertEquals("96", t.responseCode());
-            assertEquals(io.switchgate.store.TxnStatus.DECLINED, t.status());
+            assertEquals(io.switchgate.model.TxnStatus.DECLINED, t.status());
         });
         // and the gateway still works once the store is back
         assertEquals("00", send(gw, financial("000000", 100)).getString(39));

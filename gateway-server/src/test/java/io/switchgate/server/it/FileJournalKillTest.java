@@ -1,10 +1,10 @@
 package io.switchgate.server.it;
 
 import io.switchgate.iso.IsoMessage;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
 import io.switchgate.store.JdbcTransactionStore;
-import io.switchgate.store.TxnRecord;
-import io.switchgate.store.TxnStatus;
-import io.switchgate.store.TxnType;
 import io.switchgate.txn.PanHasher;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

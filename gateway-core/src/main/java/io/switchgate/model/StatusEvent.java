@@ -1,4 +1,4 @@
-package io.switchgate.store;
+package io.switchgate.model;
 
 import java.time.Instant;
 

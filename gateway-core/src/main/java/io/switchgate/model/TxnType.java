@@ -1,4 +1,4 @@
-package io.switchgate.store;
+package io.switchgate.model;
 
 /** What a journaled request was. */
 public enum TxnType { SALE, BALANCE, REFUND, VOID, REVERSAL, SETTLEMENT, ECHO, SIGNON }
