@@ -31,7 +31,7 @@ public final class StoreApplyCommand implements Callable<Integer> {
     @Option(names = "--url", description = "JDBC URL (default: a fresh H2 file under a temporary directory)") String url;
     @Option(names = "--user", defaultValue = "sa") String user;
     @Option(names = "--group", defaultValue = "40", description = "change sets per apply (per commit)") int group;
-    @Option(names = "--sales", defaultValue = "100000", description = "measured sales (after 20 % as many to warm up)") int sales;
+    @Option(names = "--sales", defaultValue = "100000", description = "measured sales (after 20 %% as many to warm up)") int sales;
     @Option(names = "--rows", defaultValue = "full", description = "full (sale + card + batch) or txn (the sale row only)") String rows;
     @Option(names = "--projected", description = "apply as the projection tailer does (applyProjected: unconditional,"
             + " the mark moved in the same transaction) instead of the versioned apply") boolean projected;
