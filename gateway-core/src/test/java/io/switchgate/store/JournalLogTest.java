@@ -45,6 +45,28 @@ class JournalLogTest {
                 .event(new StatusEvent("merchant", "MERCHANT0000001", "active", "frozen", "OPERATOR", AT));
     }
 
+    /** Every row of {@code want}, equal in {@code got}. */
+    static void assertSameRows(ChangeSet want, ChangeSet got) {
+        assertEquals(want.txns, got.txns);
+        assertEquals(want.cards, got.cards);
+        assertEquals(want.terminals, got.terminals);
+        assertEquals(want.merchants, got.merchants);
+        assertEquals(want.batches, got.batches);
+        assertEquals(want.dayTotals, got.dayTotals);
+        assertEquals(want.events, got.events);
+    }
+
+    /** Writes {@code payload} as the log's entry number 1, framed as {@link JournalLog} frames it (length, seq, CRC32C). */
+    static void writeEntry(Path p, byte[] payload) throws java.io.IOException {
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        ByteBuffer entry = ByteBuffer.allocate(16 + payload.length).putInt(payload.length).putLong(1).putInt((int) crc.getValue()).put(payload);
+        entry.flip();
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.write(entry);
+        }
+    }
+
     @Test
     void groupsComeBackInOrderWithEveryRow() throws Exception {
         Path p = dir.resolve("j.journal");
@@ -55,15 +77,7 @@ class JournalLogTest {
             assertEquals(2, back.size());
             assertEquals(1, back.get(0).seq());
             assertEquals(2, back.get(0).sets().size());
-            ChangeSet first = back.get(0).sets().get(0);
-            ChangeSet want = everyKind("010000000001");
-            assertEquals(want.txns, first.txns);
-            assertEquals(want.cards, first.cards);
-            assertEquals(want.terminals, first.terminals);
-            assertEquals(want.merchants, first.merchants);
-            assertEquals(want.batches, first.batches);
-            assertEquals(want.dayTotals, first.dayTotals);
-            assertEquals(want.events, first.events);
+            assertSameRows(everyKind("010000000001"), back.get(0).sets().get(0));
             assertEquals("010000000003", back.get(1).sets().get(0).txns.get(0).rrn());
         }
     }
@@ -125,25 +139,11 @@ class JournalLogTest {
         assertTrue(written.contains("io.switchgate.store.TxnRecord"));
         byte[] payload = written.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         Path p = dir.resolve("old.journal");
-        CRC32C crc = new CRC32C();
-        crc.update(payload);
-        ByteBuffer entry = ByteBuffer.allocate(16 + payload.length).putInt(payload.length).putLong(1).putInt((int) crc.getValue()).put(payload);
-        entry.flip();
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            ch.write(entry);
-        }
+        writeEntry(p, payload);
         try (JournalLog log = JournalLog.acquire(p)) {
             List<JournalLog.Entry> back = log.readAll();
             assertEquals(1, back.size());
-            ChangeSet read = back.get(0).sets().get(0);
-            ChangeSet want = everyKind("010000000001");
-            assertEquals(want.txns, read.txns);
-            assertEquals(want.cards, read.cards);
-            assertEquals(want.terminals, read.terminals);
-            assertEquals(want.merchants, read.merchants);
-            assertEquals(want.batches, read.batches);
-            assertEquals(want.dayTotals, read.dayTotals);
-            assertEquals(want.events, read.events);
+            assertSameRows(everyKind("010000000001"), back.get(0).sets().get(0));
         }
         // and without the renaming it could not be read at all (the test wrote the old names)
         try (java.io.ObjectInputStream plain = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(payload))) {
@@ -158,14 +158,7 @@ class JournalLogTest {
         try (ObjectOutputStream out = new ObjectOutputStream(b)) {
             out.writeObject(new ArrayList<>(List.of(new java.util.HashMap<String, String>(java.util.Map.of("k", "v")))));
         }
-        byte[] payload = b.toByteArray();
-        CRC32C crc = new CRC32C();
-        crc.update(payload);
-        ByteBuffer entry = ByteBuffer.allocate(16 + payload.length).putInt(payload.length).putLong(1).putInt((int) crc.getValue()).put(payload);
-        entry.flip();
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            ch.write(entry);
-        }
+        writeEntry(p, b.toByteArray());
         try (JournalLog log = JournalLog.acquire(p)) {
             java.io.IOException e = assertThrows(java.io.IOException.class, log::readAll);
             assertTrue(e.getMessage().contains("something other than change sets"), e.getMessage());
