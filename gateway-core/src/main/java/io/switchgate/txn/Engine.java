@@ -40,7 +40,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -72,12 +71,6 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private final ZoneId zone;
     /** The engine thread, or the caller's thread when the engine is idle (see {@link EngineExecutor}). */
     private final EngineExecutor thread;
-    /**
-     * The engine thread's queue. New requests are admitted only while it holds fewer than {@link #maxQueued} tasks
-     * (else {@code 91 ENGINE_BUSY}); the engine's own continuations (host answers, retries, operator changes) are
-     * always queued, so a full queue never loses an answer that is already under way.
-     */
-    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     /**
      * 65,536 requests are about 5 s of work at the ~12,000 tps measured (docs/benchmarks.md), inside a terminal's
      * usual 30-60 s timeout; beyond that a terminal is better served by an immediate 91 it can retry than by an answer
@@ -129,7 +122,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
         Authorizer embedded = new EmbeddedAuthorizer(state, security);
         authorizers.put(embedded.name(), embedded);
         for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
-        this.thread = new EngineExecutor(queue);
+        // New requests are admitted only while fewer than maxQueued tasks wait for the engine (else 91 ENGINE_BUSY); the
+        // engine's own continuations (host answers, retries, operator changes) are always taken, so a full ring never
+        // loses an answer that is already under way: the ring has room for as many of them again.
+        this.thread = new EngineExecutor((int) Math.min(1 << 24, 2L * maxQueued));
         this.signOn = new SignOnFlow(steps, security, tmk -> key(KeyType.TMK, tmk));
         flows.put(TxnType.SALE, new SaleFlow(steps));
         flows.put(TxnType.BALANCE, new BalanceFlow(steps));
@@ -199,7 +195,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         Request r = new Request(msg, message, dialect, answer);
         boolean alone = inFlight.incrementAndGet() == 1;
         answer.whenComplete((b, e) -> inFlight.decrementAndGet());
-        if (queue.size() >= maxQueued) {
+        if (thread.queued() >= maxQueued) {
             reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "ENGINE_BUSY"), null); // refused before the engine thread, like GATEWAY_STOPPING
             return answer;
         }
