@@ -2,6 +2,13 @@ package io.switchgate.txn;
 
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.iso.IsoMessage;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnType;
+import io.switchgate.route.AuthRequest;
+import io.switchgate.route.AuthResult;
+import io.switchgate.route.Authorizer;
+import io.switchgate.route.AuthorizerFactory;
+import io.switchgate.store.ChangeSet;
 import io.switchgate.store.JdbcTransactionStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,10 +22,17 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static io.switchgate.txn.EngineFixture.*;
@@ -32,8 +46,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * retransmission of every 10th request must get, from it, exactly the answer the first gave (the duplicate index and
  * every balance, refundable amount, batch and day total rebuilt from the journal).
  *
- * <p>Not covered here: upstream host answers and timeouts (the embedded authorizer decides every request; host
- * operations are covered by {@code MoneySafetyTest} and the host tests).
+ * <p>A second run of the stream (20,000 requests) routes one terminal to an upstream host that answers later, declines
+ * and times out: its answers come back to the engine as events, and the rebuilt gateway must agree without asking it
+ * again.
  */
 class JournalReplayTest {
     static final int REQUESTS = 100_000;
@@ -63,10 +78,79 @@ class JournalReplayTest {
         else System.setProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY, lagLimitBefore);
     }
 
-    private static GatewayConfig config(String url, Path journal) {
+    private static GatewayConfig config(String url, Path journal, boolean hostForTerm0009) {
         GatewayConfig c = EngineFixture.config(url);
+        List<GatewayConfig.Route> routes = hostForTerm0009
+                ? List.of(new GatewayConfig.Route(new GatewayConfig.RouteMatch(null, null, null, List.of("TERM0009")), AutoHost.NAME))
+                : c.routes();
         return new GatewayConfig(c.node(), c.listeners(), c.admin(), c.store(), c.security(), c.merchants(), c.terminals(),
-                c.routes(), c.hosts(), c.authorizer(), c.logging(), new GatewayConfig.Journal(journal.toString(), "write"));
+                routes, c.hosts(), c.authorizer(), c.logging(), new GatewayConfig.Journal(journal.toString(), "write"));
+    }
+
+    private static AuthorizerFactory hosts(AutoHost host) {
+        return host == null ? AuthorizerFactory.NONE : (c, s, st) -> List.of(host);
+    }
+
+    /**
+     * An upstream host that answers on its own thread, as a function of the request alone: amounts that are multiples
+     * of 23 declined (05), of 29 a timeout (the answer never comes: the future fails, as a host client's does when its
+     * timer fires); an undo times out when the original's amount is a multiple of 31. The authorization code comes
+     * from the RRN, so the same request always gets the same answer.
+     */
+    static final class AutoHost implements Authorizer, AutoCloseable {
+        static final String NAME = "hostA";
+        final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "auto-host");
+            t.setDaemon(true);
+            return t;
+        });
+        final AtomicInteger asked = new AtomicInteger();
+        final AtomicInteger askedOtherThanBalance = new AtomicInteger();
+        final AtomicInteger timedOut = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public CompletableFuture<AuthResult> authorize(AuthRequest request) {
+            asked.incrementAndGet();
+            if (request.type() != TxnType.BALANCE) askedOtherThanBalance.incrementAndGet();
+            long amount = request.amount();
+            String rrn = request.rrn();
+            return later(amount % 29 == 0 && amount > 0, () -> amount % 23 == 0 && amount > 0
+                    ? new AuthResult("05", "HOST_DECLINED", null, null, "900001", rrn)
+                    : new AuthResult("00", null, "H" + rrn.substring(rrn.length() - 5),
+                    request.type() == TxnType.BALANCE ? 123_456L : null, "900001", rrn));
+        }
+
+        @Override
+        public CompletableFuture<AuthResult> undo(TxnRecord original,
+                ChangeSet changes, Instant now) {
+            asked.incrementAndGet();
+            askedOtherThanBalance.incrementAndGet();
+            return later(original.amount() % 31 == 0, () -> new AuthResult("00", null, null, null, "900002", original.rrn()));
+        }
+
+        private CompletableFuture<AuthResult> later(
+                boolean timeout, Supplier<AuthResult> answer) {
+            CompletableFuture<AuthResult> f = new CompletableFuture<>();
+            thread.execute(() -> {
+                if (timeout) {
+                    timedOut.incrementAndGet();
+                    f.completeExceptionally(new TimeoutException("no answer from the host (test)"));
+                } else {
+                    f.complete(answer.get());
+                }
+            });
+            return f;
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow();
+        }
     }
 
     private record Exchange(IsoMessage request, String answer) { }
@@ -78,15 +162,50 @@ class JournalReplayTest {
 
     @Test
     void aGatewayRebuiltFromTheJournalHasTheSameTablesAndGivesTheSameAnswers() throws Exception {
+        liveThenReplay(REQUESTS, null, null);
+    }
+
+    /**
+     * The same stream with TERM0009 routed to an upstream host that answers later, on a thread of its own (so every
+     * answer comes back to the engine as an event): it approves, declines some amounts, and times out on others
+     * (sales, refunds, and the undo of voids and reversals). The rebuilt gateway has the same tables, and answers every
+     * retransmission from the journal: the host is asked nothing again but balance inquiries (which report the
+     * balance now).
+     */
+    @Test
+    void withAHostThatAnswersLateDeclinesAndTimesOutTheRebuiltGatewayAgreesAndAsksItNothingAgain() throws Exception {
+        AutoHost live = new AutoHost();
+        AutoHost replay = new AutoHost();
+        try {
+            liveThenReplay(HOST_REQUESTS, live, replay);
+            assertTrue(live.asked.get() > HOST_REQUESTS / 4, "the host decided a good part of the stream: " + live.asked);
+            assertTrue(live.timedOut.get() > 20, "some requests timed out at the host: " + live.timedOut);
+            assertEquals(0, replay.askedOtherThanBalance.get(), "the rebuilt gateway asked the host again");
+            System.out.printf("[replay/host] host asked %d times (%d timed out); the rebuilt gateway asked it %d times (a balance inquiry may be asked again, nothing else)%n",
+                    live.asked.get(), live.timedOut.get(), replay.asked.get());
+        } finally {
+            live.close();
+            replay.close();
+        }
+    }
+
+    static final int HOST_REQUESTS = 20_000;
+
+    /**
+     * Runs {@code requests} of the mixed stream on a gateway with a file journal, then starts a second gateway from a
+     * copy of that journal alone, on an empty database, and compares tables and answers. With {@code liveHost}, TERM0009
+     * goes to that host (and to {@code replayHost} on the second gateway).
+     */
+    private void liveThenReplay(int requests, AutoHost liveHost, AutoHost replayHost) throws Exception {
         String liveUrl = "jdbc:h2:file:" + dir.resolve("live").resolve("gateway").toAbsolutePath();
         Path liveJournal = dir.resolve("live").resolve("journal");
-        List<Exchange> exchanges = new ArrayList<>(REQUESTS);
+        List<Exchange> exchanges = new ArrayList<>(requests);
         Random rnd = new Random(20261202);
-        try (Gateway gw = Gateway.start(config(liveUrl, liveJournal), Clock.systemUTC())) {
+        try (Gateway gw = Gateway.start(config(liveUrl, liveJournal, liveHost != null), Clock.systemUTC(), hosts(liveHost))) {
             TestPos[] pos = {new TestPos(gw, "TERM0003", MERCHANT, null, TPK1), new TestPos(gw, "TERM0009", MERCHANT2, null, TPK1)};
             List<List<Exchange>> approvedSales = List.of(new ArrayList<>(), new ArrayList<>());
             List<List<Exchange>> approvedRefunds = List.of(new ArrayList<>(), new ArrayList<>());
-            while (exchanges.size() < REQUESTS) {
+            while (exchanges.size() < requests) {
                 int i = exchanges.size();
                 int t = rnd.nextInt(2);
                 TestPos p = pos[t];
@@ -146,7 +265,7 @@ class JournalReplayTest {
         String replayUrl = "jdbc:h2:file:" + dir.resolve("replay").resolve("gateway").toAbsolutePath();
         Path replayJournal = dir.resolve("replay").resolve("journal");
         copy(liveJournal, replayJournal);
-        try (Gateway gw = Gateway.start(config(replayUrl, replayJournal), Clock.systemUTC())) {
+        try (Gateway gw = Gateway.start(config(replayUrl, replayJournal, replayHost != null), Clock.systemUTC(), hosts(replayHost))) {
             assertEquals(0, gw.fileJournal().lag());
             try (JdbcTransactionStore live = JdbcTransactionStore.open(liveUrl, "sa", "", 1)) {
                 JdbcTransactionStore replayed = (JdbcTransactionStore) ((io.switchgate.projection.ProjectedReads) gw.store()).tables();
@@ -157,7 +276,7 @@ class JournalReplayTest {
                     boolean onlyChanged = table.equals("cards") || table.equals("terminals") || table.equals("merchants");
                     assertEquals(dump(live, table, onlyChanged), dump(replayed, table, onlyChanged), "table " + table);
                 }
-                assertTrue(dump(live, "transactions", false).size() > REQUESTS / 2, "the stream journaled most requests");
+                assertTrue(dump(live, "transactions", false).size() > requests / 2, "the stream journaled most requests");
                 assertTrue(dump(live, "cards", true).size() >= 2, "the ledger changed the cards it used");
             }
             TestPos[] pos = {new TestPos(gw, "TERM0003", MERCHANT, null, TPK1), new TestPos(gw, "TERM0009", MERCHANT2, null, TPK1)};
