@@ -20,15 +20,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FileJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileJournal.class);
-    /** Journal records per projection transaction, at most: large enough to amortize a commit, small enough to bound one. */
-    static final int PROJECTION_BATCH = Integer.getInteger("gateway.projection.maxBatch", 2048);
+    /**
+     * Journal records per projection transaction, at most: large enough to amortize a commit, small enough to bound one
+     * (2,048; a measurement knob, {@code -Dgateway.projection.maxBatch=N}, docs/benchmarks.md).
+     */
+    static final String BATCH_PROPERTY = "gateway.projection.maxBatch";
     /**
      * How often segments the tables hold for good are deleted (see {@link #pruneProjected()}): 30 s, or the system
      * property {@code gateway.journal.retentionSeconds}; 0 keeps every segment (an audit, a replay test).
      */
     static final String RETENTION_PROPERTY = "gateway.journal.retentionSeconds";
-    /** How long durable records gather before the tailer applies them (unless a reader needs them, or a batch is full). */
-    static final Duration LINGER = Duration.ofMillis(Long.getLong("gateway.projection.lingerMillis", 50));
+    /**
+     * How long durable records gather before the tailer applies them (unless a reader needs them, or a batch is full):
+     * 50 ms, or {@code -Dgateway.projection.lingerMillis=N} (a measurement knob; 0 applies at once).
+     */
+    static final String LINGER_PROPERTY = "gateway.projection.lingerMillis";
     /** How long a reader waits for the projection before it reads what the tables have. */
     static final Duration READ_WAIT = Duration.ofSeconds(5);
 
@@ -48,6 +54,22 @@ public final class FileJournal implements AutoCloseable {
     }
 
     /**
+     * A system property that tunes the projection, read at each open: its default when unset, else a whole number
+     * within [min, max]; anything else stops the start with a message that names the property (not the tailer's own).
+     */
+    static long knob(String property, long dflt, long min, long max) {
+        String v = System.getProperty(property);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= min && n <= max) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + property + "=" + v + ": must be a whole number from " + min + " to " + max);
+    }
+
+    /**
      * Opens the journal in {@code options.dir()} and brings {@code tables} (migrated) up to its durable end.
      *
      * @throws IOException a journal that cannot be opened or recovered (named); the caller closes the tables
@@ -61,7 +83,8 @@ public final class FileJournal implements AutoCloseable {
             throws IOException {
         JournalCommitWriter writer = JournalCommitWriter.open(options, channels);
         try {
-            ProjectionTailer tailer = new ProjectionTailer(options.dir(), writer::durableSequence, tables, PROJECTION_BATCH);
+            ProjectionTailer tailer = new ProjectionTailer(options.dir(), writer::durableSequence, tables,
+                    (int) knob(BATCH_PROPERTY, 2048, 1, 1 << 20));
             if (tailer.appliedSequence() > writer.durableSequence()) {
                 // New records would reuse sequences the tables already count as applied, and never reach them.
                 throw new io.switchgate.store.StoreException("the store's tables hold journal records up to sequence "
@@ -78,7 +101,7 @@ public final class FileJournal implements AutoCloseable {
                     options.dir(), options.durability().name().toLowerCase(java.util.Locale.ROOT), writer.durableSequence(),
                     applied, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     writer.journal().recoveryCut() == null ? "" : "; torn tail cut: " + writer.journal().recoveryCut());
-            tailer.linger(LINGER);
+            tailer.linger(Duration.ofMillis(knob(LINGER_PROPERTY, 50, 0, 60_000)));
             writer.whenDurable(() -> tailer.recordsDurable(writer.durableSequence()));
             return new FileJournal(options, writer, tailer, tables);
         } catch (RuntimeException e) {
