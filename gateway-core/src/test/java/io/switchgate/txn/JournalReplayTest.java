@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * retransmission of every 10th request must get, from it, exactly the answer the first gave (the duplicate index and
  * every balance, refundable amount, batch and day total rebuilt from the journal).
  *
- * <p>A second run of the stream (20,000 requests) routes one terminal to an upstream host that answers later, declines
+ * <p>A second run of the stream (as many requests) routes one terminal to an upstream host that answers later, declines
  * and times out: its answers come back to the engine as events, and the rebuilt gateway must agree without asking it
  * again.
  */
@@ -189,7 +189,7 @@ class JournalReplayTest {
         }
     }
 
-    static final int HOST_REQUESTS = 20_000;
+    static final int HOST_REQUESTS = REQUESTS;
 
     /**
      * Runs {@code requests} of the mixed stream on a gateway with a file journal, then starts a second gateway from a
