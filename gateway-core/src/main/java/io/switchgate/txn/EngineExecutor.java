@@ -1,11 +1,13 @@
 package io.switchgate.txn;
 
+import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventProcessorFactory;
 import com.lmax.disruptor.dsl.ProducerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +39,10 @@ import java.util.concurrent.locks.ReentrantLock;
 final class EngineExecutor implements Executor {
     /** {@code -Dgateway.engine.inline=false} sends every request through the engine thread (to compare). */
     static final String INLINE_PROPERTY = "gateway.engine.inline";
-    /** The most tasks the engine thread runs under one taking of the lock (a bound on how long an inline caller waits). */
+    /**
+     * The most tasks the engine thread runs under one taking of the lock (a bound on how long an inline caller waits,
+     * and on how long the slots they used look taken to the ring).
+     */
     static final int MAX_BATCH = 256;
 
     private static final Logger log = LoggerFactory.getLogger(EngineExecutor.class);
@@ -78,14 +83,16 @@ final class EngineExecutor implements Executor {
             engineThread = t;
             return t;
         }, ProducerType.MULTI, new BlockingWaitStrategy());
-        disruptor.handleEventsWith(new BatchRunner());
+        // Batches of at most MAX_BATCH: the lock is let go that often, and the ring sees the slots as free that often
+        // (the processor publishes its progress at the end of a batch; an unbounded one could hold a whole ring).
+        EventProcessorFactory<Slot> batches = (ringBuffer, gating) -> new BatchEventProcessorBuilder()
+                .setMaxBatchSize(MAX_BATCH).build(ringBuffer, ringBuffer.newBarrier(gating), new BatchRunner());
+        disruptor.handleEventsWith(batches);
         this.ring = disruptor.start();
     }
 
     /** Runs the ring's tasks, one lock per batch; a task's failure is logged and does not stop the thread. */
     private final class BatchRunner implements EventHandler<Slot> {
-        private int inBatch;
-
         @Override
         public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
             Runnable task = slot.task;
@@ -94,10 +101,7 @@ final class EngineExecutor implements Executor {
             waiting.decrementAndGet();
             runLogged(task);
             if (!overflow.isEmpty() && sequence >= overflowAfter) runOverflow();
-            if (endOfBatch || ++inBatch >= MAX_BATCH) {
-                inBatch = 0;
-                owner.unlock();
-            }
+            if (endOfBatch) owner.unlock();
         }
     }
 

@@ -176,6 +176,39 @@ class EngineExecutorTest {
     }
 
     @Test
+    void slotsAreFreedEveryBatchSoAWaitingProducerIsNotHeldForTheWholeBacklog() throws Exception {
+        ex = new EngineExecutor(1024, true); // 1,024 slots, batches of at most MAX_BATCH (256)
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        holdEngine(ex, releaseFirst); // slot 0, the engine inside it
+        CountDownLatch atTask300 = new CountDownLatch(1);
+        CountDownLatch release300 = new CountDownLatch(1);
+        CountDownLatch all = new CountDownLatch(1023 + 200);
+        for (int i = 1; i <= 1023; i++) { // the ring is full after these
+            int n = i;
+            ex.execute(() -> {
+                if (n == 300) {
+                    atTask300.countDown();
+                    await(release300);
+                }
+                all.countDown();
+            });
+        }
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < 200; i++) ex.execute(all::countDown);
+        });
+        producer.start();
+        producer.join(200);
+        assertTrue(producer.isAlive(), "the ring is full: the producer waits");
+        releaseFirst.countDown();
+        assertTrue(atTask300.await(5, TimeUnit.SECONDS));
+        // The engine is held in its second batch of 256 (tasks 257-512): the first one's slots are free again.
+        producer.join(5_000);
+        assertFalse(producer.isAlive(), "the producer still waits: slots are freed only when the whole backlog is done");
+        release300.countDown();
+        assertTrue(all.await(10, TimeUnit.SECONDS), "lost: " + all.getCount());
+    }
+
+    @Test
     void aFailingTaskDoesNotStopTheEngineThread() throws Exception {
         // the failure is logged with its stack (an engine bug must be seen); not in this test's output
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EngineExecutor.class);
