@@ -1,5 +1,6 @@
 package io.switchgate.projection;
 
+import io.switchgate.config.Tuning;
 import io.switchgate.journal.JournalOptions;
 import io.switchgate.store.TransactionStore;
 import org.slf4j.Logger;
@@ -54,22 +55,6 @@ public final class FileJournal implements AutoCloseable {
     }
 
     /**
-     * A system property that tunes the projection, read at each open: its default when unset, else a whole number
-     * within [min, max]; anything else stops the start with a message that names the property (not the tailer's own).
-     */
-    static long knob(String property, long dflt, long min, long max) {
-        String v = System.getProperty(property);
-        if (v == null || v.isBlank()) return dflt;
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n >= min && n <= max) return n;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException("-D" + property + "=" + v + ": must be a whole number from " + min + " to " + max);
-    }
-
-    /**
      * Opens the journal in {@code options.dir()} and brings {@code tables} (migrated) up to its durable end.
      *
      * @throws IOException a journal that cannot be opened or recovered (named); the caller closes the tables
@@ -84,7 +69,7 @@ public final class FileJournal implements AutoCloseable {
         JournalCommitWriter writer = JournalCommitWriter.open(options, channels);
         try {
             ProjectionTailer tailer = new ProjectionTailer(options.dir(), writer::durableSequence, tables,
-                    (int) knob(BATCH_PROPERTY, 2048, 1, 1 << 20));
+                    Tuning.wholeInt(BATCH_PROPERTY, 2048, 1, 1 << 20));
             if (tailer.appliedSequence() > writer.durableSequence()) {
                 // New records would reuse sequences the tables already count as applied, and never reach them.
                 throw new io.switchgate.store.StoreException("the store's tables hold journal records up to sequence "
@@ -101,7 +86,7 @@ public final class FileJournal implements AutoCloseable {
                     options.dir(), options.durability().name().toLowerCase(java.util.Locale.ROOT), writer.durableSequence(),
                     applied, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     writer.journal().recoveryCut() == null ? "" : "; torn tail cut: " + writer.journal().recoveryCut());
-            tailer.linger(Duration.ofMillis(knob(LINGER_PROPERTY, 50, 0, 60_000)));
+            tailer.linger(Duration.ofMillis(Tuning.wholeNumber(LINGER_PROPERTY, 50, 0, 60_000)));
             writer.whenDurable(() -> tailer.recordsDurable(writer.durableSequence()));
             return new FileJournal(options, writer, tailer, tables);
         } catch (RuntimeException e) {
@@ -112,8 +97,8 @@ public final class FileJournal implements AutoCloseable {
 
     /** Has the tailer follow the journal from now on, and old segments pruned (see {@link #RETENTION_PROPERTY}). */
     public void start() {
+        long every = TimeUnit.SECONDS.toMillis(Tuning.wholeNumber(RETENTION_PROPERTY, 30, 0, 86_400));
         tailer.start();
-        long every = TimeUnit.SECONDS.toMillis(Long.getLong(RETENTION_PROPERTY, 30));
         if (every <= 0) return;
         retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "journal-retention");

@@ -78,7 +78,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * send faster than the engine decides. {@code -Dgateway.engine.maxQueued=N} changes it.
      */
     static final int DEFAULT_MAX_QUEUED = 65_536;
-    private final int maxQueued = Math.max(1, Integer.getInteger("gateway.engine.maxQueued", DEFAULT_MAX_QUEUED));
+    private final int maxQueued = io.switchgate.config.Tuning.wholeInt("gateway.engine.maxQueued", DEFAULT_MAX_QUEUED, 1, 1 << 23);
     private final Map<String, KeyHandle> keys = new HashMap<>();
     /** RRN -> commit of the change set that created it, while in flight (duplicate replays wait on it). */
     private final Map<String, CompletableFuture<Void>> pendingCommits = new ConcurrentHashMap<>();
@@ -125,7 +125,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         // New requests are admitted only while fewer than maxQueued tasks wait for the engine (else 91 ENGINE_BUSY); the
         // engine's own continuations (host answers, retries, operator changes) are always taken, so a full ring never
         // loses an answer that is already under way: the ring has room for as many of them again.
-        this.thread = new EngineExecutor((int) Math.min(1 << 24, 2L * maxQueued));
+        this.thread = new EngineExecutor(2 * maxQueued);
         this.signOn = new SignOnFlow(steps, security, tmk -> key(KeyType.TMK, tmk));
         flows.put(TxnType.SALE, new SaleFlow(steps));
         flows.put(TxnType.BALANCE, new BalanceFlow(steps));

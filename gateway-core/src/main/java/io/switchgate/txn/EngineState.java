@@ -36,6 +36,9 @@ final class EngineState implements CardBook {
      * flight, and only the working set knows it until then.
      */
     static final int TXN_CACHE_MAX = 100_000;
+    /** Overrides {@link #TXN_CACHE_MAX} (read when the engine starts): the working set's bound, for an operator's tuning. */
+    static final String WORKING_SET_PROPERTY = "gateway.engine.workingSet";
+    private final int txnCacheMax = io.switchgate.config.Tuning.wholeInt(WORKING_SET_PROPERTY, TXN_CACHE_MAX, 1_000, 10_000_000);
     private static final Duration TXN_CACHE_MIN_AGE = Duration.ofSeconds(10);
     private static final Duration DUPLICATE_WINDOW = Duration.ofHours(24);
 
@@ -146,7 +149,7 @@ final class EngineState implements CardBook {
     /** Overrides {@link #PROJECTION_LAG_LIMIT} (read when the engine starts): tests, and an operator's tuning. */
     static final String PROJECTION_LAG_LIMIT_PROPERTY = "gateway.projection.lagLimit";
 
-    private final long projectionLagLimit = Math.max(1, Long.getLong(PROJECTION_LAG_LIMIT_PROPERTY, PROJECTION_LAG_LIMIT));
+    private final long projectionLagLimit = io.switchgate.config.Tuning.wholeNumber(PROJECTION_LAG_LIMIT_PROPERTY, PROJECTION_LAG_LIMIT, 1, Long.MAX_VALUE);
 
     /** True if the tables are more than the lag limit ({@link #PROJECTION_LAG_LIMIT}) records behind the journal. */
     boolean projectionTooFarBehind() {
@@ -593,7 +596,7 @@ final class EngineState implements CardBook {
         while (it.hasNext()) {
             TxnRecord t = it.next().getValue();
             long created = t.createdAt().toEpochMilli();
-            boolean overCap = txns.size() > TXN_CACHE_MAX && created < minAgeCutoff;
+            boolean overCap = txns.size() > txnCacheMax && created < minAgeCutoff;
             if (created >= ageCutoff && !overCap) break;
             long cutoff = overCap ? Math.max(ageCutoff, minAgeCutoff) : ageCutoff;
             it.remove();

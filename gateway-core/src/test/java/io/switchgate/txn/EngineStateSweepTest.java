@@ -101,6 +101,21 @@ class EngineStateSweepTest {
     }
 
     @Test
+    void theWorkingSetsBoundIsTheOperatorsWhenSet() {
+        System.setProperty(EngineState.WORKING_SET_PROPERTY, "2000");
+        EngineState state;
+        try {
+            state = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false);
+        } finally {
+            System.clearProperty(EngineState.WORKING_SET_PROPERTY);
+        }
+        for (int i = 0; i < 5_000; i++) state.put(sale(i, NOW.minusSeconds(30)));
+        state.sweep(NOW);
+        assertEquals(2_000, state.cachedTransactions());
+        assertNotNull(state.txn(sale(4_999, NOW).rrn()), "the newest stay");
+    }
+
+    @Test
     void overTheCapTheOldestGoButNothingYoungerThanTenSeconds() {
         EngineState state = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false);
         int old = EngineState.TXN_CACHE_MAX + 5_000;

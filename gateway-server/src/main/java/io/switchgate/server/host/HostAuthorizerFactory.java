@@ -158,7 +158,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
         Runtime(SafQueue queue, int authorizers) {
             boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("gateway.nio");
             IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-            this.group = new MultiThreadIoEventLoopGroup(Integer.getInteger("gateway.hostIoThreads", 1), f);
+            this.group = new MultiThreadIoEventLoopGroup(io.switchgate.config.Tuning.wholeInt("gateway.hostIoThreads", 1, 1, 64), f);
             this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
             AtomicInteger n = new AtomicInteger();
             this.blocking = Executors.newFixedThreadPool(2, r -> {

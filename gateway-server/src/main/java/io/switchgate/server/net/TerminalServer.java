@@ -92,7 +92,7 @@ public final class TerminalServer implements AutoCloseable {
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         boss = new MultiThreadIoEventLoopGroup(1, factory);
-        workers = new MultiThreadIoEventLoopGroup(Integer.getInteger("gateway.ioThreads", 0), factory);
+        workers = new MultiThreadIoEventLoopGroup(io.switchgate.config.Tuning.wholeInt("gateway.ioThreads", 0, 0, 256), factory);
         try {
             for (GatewayConfig.Listener l : listeners) {
                 serverChannels.put(l.name(), bind(l, channelClass));
