@@ -58,7 +58,7 @@ final class JdbcProjectionWriter {
     }
 
     @SuppressWarnings("unchecked")
-    static void write(Connection c, List<ChangeSet> sets) throws SQLException {
+    static void write(Connection c, List<ChangeSet> sets, boolean withEvents) throws SQLException {
         for (int t = 0; t < JdbcTransactionStore.TABLES.length; t++) {
             JdbcTable<Object> table = (JdbcTable<Object>) JdbcTransactionStore.TABLES[t];
             Map<List<Object>, Object> last = new LinkedHashMap<>();
@@ -67,6 +67,7 @@ final class JdbcProjectionWriter {
             }
             if (!last.isEmpty()) overwrite(c, table, new ArrayList<>(last.values()));
         }
+        if (!withEvents) return;
         boolean anyEvent = false;
         for (ChangeSet s : sets) anyEvent |= !s.events.isEmpty();
         if (anyEvent) {

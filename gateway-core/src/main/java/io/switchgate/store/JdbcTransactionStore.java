@@ -208,42 +208,73 @@ public final class JdbcTransactionStore implements TransactionStore {
     }
 
     /**
-     * Replays the groups of the journal log that the database file does not have (their sequence number is above
-     * {@code journal_mark}), in order, then checkpoints and empties the log. A group that does not apply as it did
-     * the first time means the log and the file disagree: the store refuses to start rather than lose or invent money.
+     * Brings the database file up to its journal log, then checkpoints and empties the log. The log holds every group
+     * committed since the last checkpoint, in commit order, each as complete rows; the file holds the groups up to its
+     * {@code journal_mark}, but H2 writes its pages in the background and a kill can catch it mid-commit (seen: a
+     * group's rows in the file without its move of the mark), so the file may also hold part of the group after its
+     * mark, or lack part of the one at it. So every group of the log is applied again, in order, by overwriting rows
+     * by key ({@link JdbcProjectionWriter}, idempotent): the file ends exactly as the live store was. Status events,
+     * which have no key, only for groups above the mark. A log that does not start right after the mark means the file
+     * lacks groups the log no longer has: the store refuses to start rather than lose or invent money.
      */
     private void recover() {
         try {
             long mark = readJournalMark();
             List<JournalLog.Entry> entries = journalLog.readAll();
+            for (JournalLog.Entry e : entries) {
+                if (e.seq() <= mark) continue;
+                if (e.seq() != mark + 1) {
+                    throw new StoreException("journal log " + journalLog.path() + ": the database file holds groups up to "
+                            + mark + " but the log goes on from " + e.seq() + ": groups " + (mark + 1) + ".." + (e.seq() - 1)
+                            + " are in neither (the file lacks what a checkpoint had written before the log was emptied)");
+                }
+                break;
+            }
             long last = mark;
             int replayed = 0;
             for (JournalLog.Entry e : entries) {
-                if (e.seq() <= mark) continue;
                 if (e.floor() != null) {
                     raiseSequence(e.floor());
-                    last = e.seq();
-                    replayed++;
-                    continue;
+                } else {
+                    overwriteInTransaction(e.sets(), Math.max(e.seq(), mark), e.seq() > mark);
                 }
-                List<RuntimeException> result = applyInTransaction(e.sets(), e.seq());
-                for (RuntimeException r : result) {
-                    if (r != null) {
-                        throw new StoreException("journal log " + journalLog.path() + ": group " + e.seq()
-                                + " does not apply to the database any more: " + r.getMessage());
-                    }
-                }
-                last = e.seq();
-                replayed++;
+                if (e.seq() > mark) replayed++;
+                last = Math.max(last, e.seq());
             }
             journalLog.seq = last;
-            if (replayed > 0) {
+            if (!entries.isEmpty()) {
                 org.slf4j.LoggerFactory.getLogger(JdbcTransactionStore.class).info(
-                        "journal log: replayed {} group(s) the database file did not have yet (up to {})", replayed, last);
+                        "journal log: applied its {} group(s) again, {} of them past the database file's mark (up to {})",
+                        entries.size(), replayed, last);
             }
             checkpoint();
         } catch (java.io.IOException e) {
             throw new StoreException("cannot read the journal log " + journalLog.path() + ": " + e.getMessage());
+        } catch (SQLException e) {
+            throw new StoreException("journal log " + journalLog.path() + ": replay failed on " + safeUrl + ": SQLState "
+                    + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /** One logged group's rows overwritten by key (its events too if {@code withEvents}), the mark moved to {@code seq}. */
+    private void overwriteInTransaction(List<ChangeSet> sets, long seq, boolean withEvents) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                JdbcProjectionWriter.write(c, sets, withEvents);
+                moveJournalMark(c, seq);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        }
+    }
+
+    private static void moveJournalMark(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE journal_mark SET seq = ? WHERE id = 1")) {
+            ps.setLong(1, seq);
+            if (ps.executeUpdate() != 1) throw new StoreException("journal_mark has no row: run migrate()");
         }
     }
 
@@ -404,12 +435,7 @@ public final class JdbcTransactionStore implements TransactionStore {
                     applySetBySet(c, group, result);
                 }
                 if (postgres && changesStatus(group, result)) notifyStatusChange(c);
-                if (seq >= 0) {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE journal_mark SET seq = ? WHERE id = 1")) {
-                        ps.setLong(1, seq);
-                        if (ps.executeUpdate() != 1) throw new StoreException("journal_mark has no row: run migrate()");
-                    }
-                }
+                if (seq >= 0) moveJournalMark(c, seq);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -627,7 +653,7 @@ public final class JdbcTransactionStore implements TransactionStore {
                     c.rollback();
                     return false;
                 }
-                JdbcProjectionWriter.write(c, sets);
+                JdbcProjectionWriter.write(c, sets, true);
                 c.commit();
                 return true;
             } catch (SQLException | RuntimeException e) {
@@ -673,14 +699,14 @@ public final class JdbcTransactionStore implements TransactionStore {
 
     @Override
     public long reserveSequence(String name, int count) {
-        if (journalLog == null) return reserveSequenceCommitted(name, count);
+        if (journalLog == null) return reserveSequenceCommitted(name, count, -1);
         // The block must outlive a crash before any number of it is used (a replayed journal may hold them): it goes
         // into the journal log like a group, under the same lock, so that the log's order is the commit order.
         writeLock.lock();
         try {
             if (journalLog.seq < 0) recover();
-            long first = reserveSequenceCommitted(name, count);
             long seq = journalLog.seq + 1;
+            long first = reserveSequenceCommitted(name, count, seq);
             try {
                 journalLog.append(seq, new JournalLog.SequenceFloor(name, first + count));
                 journalLog.seq = seq;
@@ -693,7 +719,8 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
     }
 
-    private long reserveSequenceCommitted(String name, int count) {
+    /** The block in one transaction; with {@code seq >= 0} that transaction also moves {@code journal_mark} to it. */
+    private long reserveSequenceCommitted(String name, int count, long seq) {
         if (name == null || count < 1) throw new IllegalArgumentException("sequence name and a count >= 1 are required");
         SQLException last = null;
         for (int attempt = 0; attempt < 10; attempt++) {
@@ -723,6 +750,7 @@ public final class JdbcTransactionStore implements TransactionStore {
                             }
                         }
                     }
+                    if (seq >= 0) moveJournalMark(c, seq);
                     c.commit();
                     return first;
                 } catch (SQLException e) {
