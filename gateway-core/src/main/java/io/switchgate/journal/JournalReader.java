@@ -44,6 +44,12 @@ public final class JournalReader implements AutoCloseable {
     }
 
     /** Opens {@code dir} to read the records from {@code fromSequence} on. */
+    /** The first sequence the journal in {@code dir} still holds (older segments pruned), or 1 if it holds none. */
+    public static long firstSequence(Path dir) throws IOException {
+        List<SegmentFiles.Segment> segments = new SegmentFiles(dir, ChannelFactory.FILES).list();
+        return segments.isEmpty() ? 1 : segments.get(0).firstSequence();
+    }
+
     public static JournalReader open(Path dir, long fromSequence) throws IOException {
         return open(dir, fromSequence, ChannelFactory.FILES);
     }

@@ -77,14 +77,15 @@ public final class FileJournal implements AutoCloseable {
                         + writer.durableSequence() + ": is journal.dir the directory this store was journaled in?");
             }
             long t0 = System.nanoTime();
+            long mended = tailer.reapplyLastBatch();
             long applied = tailer.catchUp();
             // H2 writes committed pages a moment later: have what recovery applied on disk now, so the tables alone
             // (an operator's SQL, a backup, a process killed right after start) already show every recovered record.
             if (applied > 0) tables.saveProjection();
             // One line per start, so an operator sees where the journal is, how it commits, and what recovery did.
-            log.info("journal {} ({}): durable up to sequence {}; {} record(s) applied to the tables in {} ms{}",
+            log.info("journal {} ({}): durable up to sequence {}; the tables' last {} record(s) written again, {} applied, in {} ms{}",
                     options.dir(), options.durability().name().toLowerCase(java.util.Locale.ROOT), writer.durableSequence(),
-                    applied, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                    mended, applied, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     writer.journal().recoveryCut() == null ? "" : "; torn tail cut: " + writer.journal().recoveryCut());
             tailer.linger(Duration.ofMillis(Tuning.wholeNumber(LINGER_PROPERTY, 50, 0, 60_000)));
             writer.whenDurable(() -> tailer.recordsDurable(writer.durableSequence()));

@@ -68,6 +68,11 @@ public final class ProjectedReads implements TransactionStore {
     }
 
     @Override
+    public void reapplyProjectedRows(List<ChangeSet> sets) {
+        tables.reapplyProjectedRows(sets);
+    }
+
+    @Override
     public long projectedSequence() {
         return tables.projectedSequence();
     }

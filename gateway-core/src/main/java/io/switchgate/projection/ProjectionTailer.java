@@ -95,6 +95,43 @@ public final class ProjectionTailer implements AutoCloseable {
     }
 
     /**
+     * At start, before {@link #catchUp}: the rows of the records of the store's last batch (up to {@code maxBatch}
+     * records at its mark, those the journal still holds) written once more, by key, without their events and without
+     * moving the mark ({@link TransactionStore#reapplyProjectedRows}). An H2 file can come back from a kill with its
+     * mark moved but not every row of that commit written; overwriting rows with what they already are costs one
+     * batch, and a record the journal no longer holds was in a file the retention's checkpoint had written whole.
+     *
+     * @return the records read again
+     */
+    public long reapplyLastBatch() {
+        synchronized (passLock) {
+            long mark = applied;
+            if (mark <= 0) return 0;
+            try {
+                long from = Math.max(Math.max(1, mark - maxBatch + 1), JournalReader.firstSequence(journalDir));
+                if (from > mark) return 0;
+                List<ChangeSet> sets = new ArrayList<>();
+                try (JournalReader r = JournalReader.open(journalDir, from)) {
+                    long seq = from - 1;
+                    while (seq < mark && r.next()) {
+                        seq = r.sequence();
+                        if (seq > mark) break;
+                        if (r.type() == ChangeSetCodec.RECORD_TYPE) sets.add(decode(seq, r));
+                    }
+                    if (seq < mark) {
+                        throw new JournalException("journal in " + journalDir + " ends at sequence " + seq
+                                + " but the store holds records up to " + mark);
+                    }
+                }
+                store.reapplyProjectedRows(sets);
+                return mark - from + 1;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the journal in " + journalDir + " again before " + mark, e);
+            }
+        }
+    }
+
+    /**
      * Applies every record up to the journal's durable sequence as it is when called.
      *
      * @return the number of journal records this call applied (of every type the mark passed; not those the store

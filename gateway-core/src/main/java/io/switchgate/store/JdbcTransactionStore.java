@@ -668,6 +668,28 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
     }
 
+    /** See {@link TransactionStore#reapplyProjectedRows}: an H2 file mends its last commit; PostgreSQL has nothing to. */
+    @Override
+    public void reapplyProjectedRows(List<ChangeSet> sets) {
+        if (postgres || sets.isEmpty()) return;
+        if (writeLock != null) writeLock.lock();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                JdbcProjectionWriter.write(c, sets, false);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("projection: writing the last batch's rows again failed on " + safeUrl + ": SQLState "
+                    + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")", e);
+        } finally {
+            if (writeLock != null) writeLock.unlock();
+        }
+    }
+
     /**
      * On H2 the projection's commits stay in memory until H2 writes its pages ({@code WRITE_DELAY}; they bypass the
      * journal log): the mark is read first, then {@code CHECKPOINT} writes every page committed so far, the mark's row

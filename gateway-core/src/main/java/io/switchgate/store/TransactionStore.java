@@ -56,6 +56,15 @@ public interface TransactionStore extends AutoCloseable {
         throw new UnsupportedOperationException("applyProjected: " + getClass().getSimpleName() + " is not a projection");
     }
 
+    /**
+     * Writes the rows of journal records the store already counts as applied once more, by key, without their status
+     * events and without moving the mark: at start, for a store that can lose part of its last commit in a crash (H2
+     * writes its pages in the background, and a kill mid-commit can leave the mark moved without every row). The
+     * default does nothing: a store whose commits are atomic and durable (PostgreSQL; memory) has nothing to mend.
+     */
+    default void reapplyProjectedRows(List<ChangeSet> sets) {
+    }
+
     /** The journal sequence of the last record applied by {@link #applyProjected} (0 before the first). */
     default long projectedSequence() {
         throw new UnsupportedOperationException("projectedSequence: " + getClass().getSimpleName() + " is not a projection");
