@@ -95,9 +95,9 @@ public final class ProjectionTailer implements AutoCloseable {
     }
 
     /**
-     * At start, before {@link #catchUp}: the rows of the records of the store's last batch (up to {@code maxBatch}
-     * records at its mark, those the journal still holds) written once more, by key, without their events and without
-     * moving the mark ({@link TransactionStore#reapplyProjectedRows}). An H2 file can come back from a kill with its
+     * At start, before {@link #catchUp}: the records of the store's last batch (up to {@code maxBatch} records at its
+     * mark, those the journal still holds) written once more, rows by key and events where missing, without moving the
+     * mark ({@link TransactionStore#reapplyProjectedRows}). An H2 file can come back from a kill with its
      * mark moved but not every row of that commit written; overwriting rows with what they already are costs one
      * batch, and a record the journal no longer holds was in a file the retention's checkpoint had written whole.
      *

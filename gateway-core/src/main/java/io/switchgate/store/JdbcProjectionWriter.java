@@ -21,8 +21,8 @@ import java.util.Map;
  * truth, so a row is <em>overwritten</em> by key. Per table, only the last version of each row in the batch is
  * written (each row is complete, so the last one is the row); it is first updated by key and, where no row was
  * updated, inserted: portable SQL (H2 and PostgreSQL alike, no MERGE / ON CONFLICT dialects), two JDBC batches per
- * table. Status events have no key and are inserted, all of them, in order; the mark is what keeps them from being
- * inserted twice.
+ * table. Status events have no key: each is inserted, in order, unless the same event is there already, so a batch
+ * written again (after a crash in which H2 kept part of it) neither doubles nor loses one.
  */
 final class JdbcProjectionWriter {
 
@@ -58,7 +58,7 @@ final class JdbcProjectionWriter {
     }
 
     @SuppressWarnings("unchecked")
-    static void write(Connection c, List<ChangeSet> sets, boolean withEvents) throws SQLException {
+    static void write(Connection c, List<ChangeSet> sets) throws SQLException {
         for (int t = 0; t < JdbcTransactionStore.TABLES.length; t++) {
             JdbcTable<Object> table = (JdbcTable<Object>) JdbcTransactionStore.TABLES[t];
             Map<List<Object>, Object> last = new LinkedHashMap<>();
@@ -67,14 +67,13 @@ final class JdbcProjectionWriter {
             }
             if (!last.isEmpty()) overwrite(c, table, new ArrayList<>(last.values()));
         }
-        if (!withEvents) return;
         boolean anyEvent = false;
         for (ChangeSet s : sets) anyEvent |= !s.events.isEmpty();
         if (anyEvent) {
-            try (PreparedStatement ps = c.prepareStatement(JdbcTable.EVENT_INSERT)) {
+            try (PreparedStatement ps = c.prepareStatement(JdbcTable.EVENT_INSERT_ONCE)) {
                 for (ChangeSet s : sets) {
                     for (StatusEvent e : s.events) {
-                        JdbcTable.bindEvent(ps, e);
+                        JdbcTable.bindEventOnce(ps, e);
                         ps.addBatch();
                     }
                 }

@@ -268,6 +268,26 @@ final class JdbcTable<R> {
         bind(ps, 6, Kind.TS, e.at());
     }
 
+    /**
+     * The projection's insert of an event: only if the same event (subject, statuses, reason, instant) is not there
+     * yet, so that writing a batch again after a crash (H2 may have kept part of it) neither doubles nor loses one.
+     * Events are rare (status changes), and the lookup goes through {@code ix_status_events_subject}.
+     */
+    static final String EVENT_INSERT_ONCE = "INSERT INTO status_events (subject_kind, subject_id, from_status, to_status, reason, event_at)"
+            + " SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM status_events WHERE subject_kind = ? AND subject_id = ?"
+            + " AND event_at = ? AND from_status IS NOT DISTINCT FROM ? AND to_status IS NOT DISTINCT FROM ?"
+            + " AND reason IS NOT DISTINCT FROM ?)";
+
+    static void bindEventOnce(PreparedStatement ps, StatusEvent e) throws SQLException {
+        bindEvent(ps, e);
+        bind(ps, 7, Kind.STR, e.subjectKind());
+        bind(ps, 8, Kind.STR, e.subjectId());
+        bind(ps, 9, Kind.TS, e.at());
+        bind(ps, 10, Kind.STR, e.fromStatus());
+        bind(ps, 11, Kind.STR, e.toStatus());
+        bind(ps, 12, Kind.STR, e.reason());
+    }
+
     static final String EVENT_SELECT = "SELECT subject_kind, subject_id, from_status, to_status, reason, event_at"
             + " FROM status_events WHERE subject_kind = ? AND subject_id = ? ORDER BY event_at, id";
 

@@ -213,8 +213,8 @@ public final class JdbcTransactionStore implements TransactionStore {
      * {@code journal_mark}, but H2 writes its pages in the background and a kill can catch it mid-commit (seen: a
      * group's rows in the file without its move of the mark), so the file may also hold part of the group after its
      * mark, or lack part of the one at it. So every group of the log is applied again, in order, by overwriting rows
-     * by key ({@link JdbcProjectionWriter}, idempotent): the file ends exactly as the live store was. Status events,
-     * which have no key, only for groups above the mark. A log that does not start right after the mark means the file
+     * by key and inserting the status events the file lacks ({@link JdbcProjectionWriter}, idempotent): the file ends
+     * exactly as the live store was. A log that does not start right after the mark means the file
      * lacks groups the log no longer has: the store refuses to start rather than lose or invent money.
      */
     private void recover() {
@@ -236,7 +236,7 @@ public final class JdbcTransactionStore implements TransactionStore {
                 if (e.floor() != null) {
                     raiseSequence(e.floor());
                 } else {
-                    overwriteInTransaction(e.sets(), Math.max(e.seq(), mark), e.seq() > mark);
+                    overwriteInTransaction(e.sets(), Math.max(e.seq(), mark));
                 }
                 if (e.seq() > mark) replayed++;
                 last = Math.max(last, e.seq());
@@ -256,12 +256,12 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
     }
 
-    /** One logged group's rows overwritten by key (its events too if {@code withEvents}), the mark moved to {@code seq}. */
-    private void overwriteInTransaction(List<ChangeSet> sets, long seq, boolean withEvents) throws SQLException {
+    /** One logged group's rows overwritten by key and its missing events inserted, the mark moved to {@code seq}. */
+    private void overwriteInTransaction(List<ChangeSet> sets, long seq) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                JdbcProjectionWriter.write(c, sets, withEvents);
+                JdbcProjectionWriter.write(c, sets);
                 moveJournalMark(c, seq);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -653,7 +653,7 @@ public final class JdbcTransactionStore implements TransactionStore {
                     c.rollback();
                     return false;
                 }
-                JdbcProjectionWriter.write(c, sets, true);
+                JdbcProjectionWriter.write(c, sets);
                 c.commit();
                 return true;
             } catch (SQLException | RuntimeException e) {
@@ -676,7 +676,7 @@ public final class JdbcTransactionStore implements TransactionStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                JdbcProjectionWriter.write(c, sets, false);
+                JdbcProjectionWriter.write(c, sets);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);

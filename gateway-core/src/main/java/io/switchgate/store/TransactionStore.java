@@ -57,8 +57,8 @@ public interface TransactionStore extends AutoCloseable {
     }
 
     /**
-     * Writes the rows of journal records the store already counts as applied once more, by key, without their status
-     * events and without moving the mark: at start, for a store that can lose part of its last commit in a crash (H2
+     * Writes journal records the store already counts as applied once more (rows by key, status events where missing),
+     * without moving the mark: at start, for a store that can lose part of its last commit in a crash (H2
      * writes its pages in the background, and a kill mid-commit can leave the mark moved without every row). The
      * default does nothing: a store whose commits are atomic and durable (PostgreSQL; memory) has nothing to mend.
      */

@@ -131,7 +131,8 @@ class H2JournalLogRecoveryTest {
                 a.migrate();
                 applyOk(a, new ChangeSet().card(card));
                 a.makeDurable(); // the file has group 1; the log is empty
-                applyOk(a, new ChangeSet().txn(s2).card(card.withBalance(9_600, now()))); // group 2, in the log
+                applyOk(a, new ChangeSet().txn(s2).card(card.withBalance(9_600, now()))
+                        .event(new StatusEvent("card", hash, null, null, "DEBIT", now()))); // group 2, in the log
                 checkpointWithoutEmptyingTheLog(a); // the file has group 2 too
                 Files.copy(Path.of(live + ".mv.db"), Path.of(crashed + ".mv.db"), StandardCopyOption.REPLACE_EXISTING);
                 Files.copy(Path.of(live + ".journal"), Path.of(crashed + ".journal"), StandardCopyOption.REPLACE_EXISTING);
@@ -142,6 +143,7 @@ class H2JournalLogRecoveryTest {
                     assertEquals(1, st.executeUpdate("UPDATE journal_mark SET seq = 1 WHERE id = 1"));
                 } else {
                     assertEquals(1, st.executeUpdate("DELETE FROM transactions WHERE rrn = '" + s2.rrn() + "'"));
+                    assertEquals(1, st.executeUpdate("DELETE FROM status_events WHERE subject_id = '" + hash + "'"));
                 }
             }
             try (JdbcTransactionStore b = JdbcTransactionStore.open("jdbc:h2:file:" + crashed.toAbsolutePath(), "sa", "", 2)) {
@@ -150,6 +152,7 @@ class H2JournalLogRecoveryTest {
                 CardAccount back = b.findCard(hash).orElseThrow();
                 assertEquals(9_600, back.balance(), half);
                 assertEquals(2, back.version(), half);
+                assertEquals(1, b.events("card", hash).size(), half + ": the group's event once, neither lost nor doubled");
                 applyOk(b, new ChangeSet().card(back.withBalance(9_000, now()))); // and it goes on from there
             }
         }
