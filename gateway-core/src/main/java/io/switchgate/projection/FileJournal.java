@@ -195,6 +195,7 @@ public final class FileJournal implements AutoCloseable {
         tailer.close();
         try {
             tailer.catchUp();
+            tables.saveProjection(); // the file whole: the next start has no batch to write again
         } catch (RuntimeException e) {
             log.warn("journal {}: the tables lack records {}..{} until the next start: {}", options.dir(),
                     tailer.appliedSequence() + 1, writer.durableSequence(), e.getMessage());

@@ -73,6 +73,11 @@ public final class ProjectedReads implements TransactionStore {
     }
 
     @Override
+    public long projectedBatchFrom() {
+        return tables.projectedBatchFrom();
+    }
+
+    @Override
     public long projectedSequence() {
         return tables.projectedSequence();
     }

@@ -95,9 +95,10 @@ public final class ProjectionTailer implements AutoCloseable {
     }
 
     /**
-     * At start, before {@link #catchUp}: the records of the store's last batch (up to {@code maxBatch} records at its
-     * mark, those the journal still holds) written once more, rows by key and events where missing, without moving the
-     * mark ({@link TransactionStore#reapplyProjectedRows}). An H2 file can come back from a kill with its
+     * At start, before {@link #catchUp}: the records of the store's last batch (from where the store says it began,
+     * nothing if a checkpoint wrote it whole; up to {@code maxBatch} records at the mark if the store cannot say; those
+     * the journal still holds) written once more, rows by key and events where missing, without moving the mark
+     * ({@link TransactionStore#reapplyProjectedRows}). An H2 file can come back from a kill with its
      * mark moved but not every row of that commit written; overwriting rows with what they already are costs one
      * batch, and a record the journal no longer holds was in a file the retention's checkpoint had written whole.
      *
@@ -108,7 +109,9 @@ public final class ProjectionTailer implements AutoCloseable {
             long mark = applied;
             if (mark <= 0) return 0;
             try {
-                long from = Math.max(Math.max(1, mark - maxBatch + 1), JournalReader.firstSequence(journalDir));
+                long batchFrom = store.projectedBatchFrom();
+                long from = Math.max(Math.max(1, batchFrom > 0 ? batchFrom : mark - maxBatch + 1),
+                        JournalReader.firstSequence(journalDir));
                 if (from > mark) return 0;
                 List<ChangeSet> sets = new ArrayList<>();
                 try (JournalReader r = JournalReader.open(journalDir, from)) {

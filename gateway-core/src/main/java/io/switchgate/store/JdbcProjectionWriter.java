@@ -38,9 +38,10 @@ final class JdbcProjectionWriter {
      * @throws StoreException if the mark is before {@code afterSeq}: applying would skip records
      */
     static boolean moveMark(Connection c, long afterSeq, long lastSeq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE projection_mark SET seq = ? WHERE id = 1 AND seq = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE projection_mark SET seq = ?, batch_from = ? WHERE id = 1 AND seq = ?")) {
             ps.setLong(1, lastSeq);
-            ps.setLong(2, afterSeq);
+            ps.setLong(2, afterSeq + 1);
+            ps.setLong(3, afterSeq);
             if (ps.executeUpdate() == 1) return true;
         }
         long mark = readMark(c);
@@ -48,6 +49,15 @@ final class JdbcProjectionWriter {
         throw new StoreException("projection out of step: the store has journal records up to " + mark
                 + ", the batch covers " + (afterSeq + 1) + ".." + lastSeq + ": records " + (mark + 1) + ".." + afterSeq
                 + " would be skipped (re-read the mark and tail from there)");
+    }
+
+    /** The first record of the batch that moved the mark last, {@code mark + 1} once written whole; -1 if unknown. */
+    static long readBatchFrom(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT batch_from FROM projection_mark WHERE id = 1")) {
+            if (!rs.next()) throw new StoreException("projection_mark has no row: run migrate()");
+            long v = rs.getLong(1);
+            return rs.wasNull() ? -1 : v;
+        }
     }
 
     static long readMark(Connection c) throws SQLException {

@@ -702,10 +702,26 @@ public final class JdbcTransactionStore implements TransactionStore {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
             st.execute("CHECKPOINT SYNC");
+            // The file holds every batch up to the mark whole now: nothing to write again at the next start, unless a
+            // batch lands meanwhile (it records its own start; the condition leaves it alone).
+            try (PreparedStatement ps = c.prepareStatement("UPDATE projection_mark SET batch_from = ? WHERE id = 1 AND seq = ?")) {
+                ps.setLong(1, mark + 1);
+                ps.setLong(2, mark);
+                ps.executeUpdate();
+            }
         } catch (SQLException e) {
             throw new StoreException("checkpoint failed on " + safeUrl + ": SQLState " + e.getSQLState(), e);
         }
         return mark;
+    }
+
+    @Override
+    public long projectedBatchFrom() {
+        try (Connection c = dataSource.getConnection()) {
+            return JdbcProjectionWriter.readBatchFrom(c);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read projection_mark on " + safeUrl + ": SQLState " + e.getSQLState(), e);
+        }
     }
 
     @Override

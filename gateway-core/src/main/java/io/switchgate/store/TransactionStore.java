@@ -65,6 +65,14 @@ public interface TransactionStore extends AutoCloseable {
     default void reapplyProjectedRows(List<ChangeSet> sets) {
     }
 
+    /**
+     * The first journal sequence of the batch that moved the mark last (what {@link #reapplyProjectedRows} needs to
+     * write again at start), {@code projectedSequence() + 1} when the store's files hold it whole, or -1 if unknown.
+     */
+    default long projectedBatchFrom() {
+        return -1;
+    }
+
     /** The journal sequence of the last record applied by {@link #applyProjected} (0 before the first). */
     default long projectedSequence() {
         throw new UnsupportedOperationException("projectedSequence: " + getClass().getSimpleName() + " is not a projection");

@@ -181,7 +181,12 @@ class FileJournalGatewayTest {
             card = gw.embeddedCardBalance(PAN_NOPIN); // read once the tables have everything
         }
         String last = rrns.get(rrns.size() - 1);
-        // what the file would hold: the mark, and the batch's last sale and the card's last debit not written
+        try (JdbcTransactionStore tables = JdbcTransactionStore.open(url(), "sa", "", 1)) {
+            assertEquals(tables.projectedSequence() + 1, tables.projectedBatchFrom(), "a clean stop leaves nothing to write again");
+        }
+        // what the file would hold after a kill in the middle of the last batch's commit (the five sales): the mark
+        // moved, and the batch's last sale and the card's last debit not written
+        sql("UPDATE projection_mark SET batch_from = seq - 4 WHERE id = 1");
         sql("DELETE FROM transactions WHERE rrn = '" + last + "'");
         sql("UPDATE cards SET balance = balance + 1000, version = version - 1 WHERE masked_pan LIKE '621234%' AND balance = " + card);
         try (JdbcTransactionStore tables = JdbcTransactionStore.open(url(), "sa", "", 1)) {
