@@ -260,12 +260,17 @@ final class JdbcTable<R> {
             + " VALUES (?, ?, ?, ?, ?, ?)";
 
     static void bindEvent(PreparedStatement ps, StatusEvent e) throws SQLException {
-        bind(ps, 1, Kind.STR, e.subjectKind());
-        bind(ps, 2, Kind.STR, e.subjectId());
-        bind(ps, 3, Kind.STR, e.fromStatus());
-        bind(ps, 4, Kind.STR, e.toStatus());
-        bind(ps, 5, Kind.STR, e.reason());
-        bind(ps, 6, Kind.TS, e.at());
+        bindEvent(ps, 0, e);
+    }
+
+    /** The event's six values as parameters {@code after + 1} to {@code after + 6}, in the column order above. */
+    private static void bindEvent(PreparedStatement ps, int after, StatusEvent e) throws SQLException {
+        bind(ps, after + 1, Kind.STR, e.subjectKind());
+        bind(ps, after + 2, Kind.STR, e.subjectId());
+        bind(ps, after + 3, Kind.STR, e.fromStatus());
+        bind(ps, after + 4, Kind.STR, e.toStatus());
+        bind(ps, after + 5, Kind.STR, e.reason());
+        bind(ps, after + 6, Kind.TS, e.at());
     }
 
     /**
@@ -275,17 +280,12 @@ final class JdbcTable<R> {
      */
     static final String EVENT_INSERT_ONCE = "INSERT INTO status_events (subject_kind, subject_id, from_status, to_status, reason, event_at)"
             + " SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM status_events WHERE subject_kind = ? AND subject_id = ?"
-            + " AND event_at = ? AND from_status IS NOT DISTINCT FROM ? AND to_status IS NOT DISTINCT FROM ?"
-            + " AND reason IS NOT DISTINCT FROM ?)";
+            + " AND from_status IS NOT DISTINCT FROM ? AND to_status IS NOT DISTINCT FROM ? AND reason IS NOT DISTINCT FROM ?"
+            + " AND event_at = ?)";
 
     static void bindEventOnce(PreparedStatement ps, StatusEvent e) throws SQLException {
-        bindEvent(ps, e);
-        bind(ps, 7, Kind.STR, e.subjectKind());
-        bind(ps, 8, Kind.STR, e.subjectId());
-        bind(ps, 9, Kind.TS, e.at());
-        bind(ps, 10, Kind.STR, e.fromStatus());
-        bind(ps, 11, Kind.STR, e.toStatus());
-        bind(ps, 12, Kind.STR, e.reason());
+        bindEvent(ps, 0, e); // the row to insert
+        bindEvent(ps, 6, e); // the same values, looked for
     }
 
     static final String EVENT_SELECT = "SELECT subject_kind, subject_id, from_status, to_status, reason, event_at"
