@@ -99,7 +99,7 @@ public final class SafSender implements AutoCloseable {
         return delivered.get();
     }
 
-    /** Transmissions (0420 and 0421) from this node. */
+    /** Transmissions (0420 and 0421) this node wrote to a host (not those its link could not write). */
     public long transmissions() {
         return sent.get();
     }
@@ -127,8 +127,11 @@ public final class SafSender implements AutoCloseable {
     private CompletableFuture<HostExchange> send(SafMessage m) {
         HostAuthorizer h = hosts.get(m.host());
         if (h == null || !h.client().available()) return CompletableFuture.completedFuture(null);
-        sent.incrementAndGet();
-        return h.sendStored(m);
+        // Counted once written: a link that turns out unable to write (NOT_SENT, e.g. its window full under load) has
+        // transmitted nothing, and the message goes again later as if never sent.
+        return h.sendStored(m).whenComplete((x, e) -> {
+            if (x != null && x.outcome() != HostExchange.Outcome.NOT_SENT) sent.incrementAndGet();
+        });
     }
 
     private void settle(SafMessage m, HostExchange x) {
