@@ -256,13 +256,16 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
     }
 
-    /** One logged group's rows overwritten by key and its missing events inserted, the mark moved to {@code seq}. */
+    /**
+     * Rows overwritten by key and missing events inserted ({@link JdbcProjectionWriter}), in one transaction; with
+     * {@code seq >= 0} that transaction also moves {@code journal_mark} to it.
+     */
     private void overwriteInTransaction(List<ChangeSet> sets, long seq) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 JdbcProjectionWriter.write(c, sets);
-                moveJournalMark(c, seq);
+                if (seq >= 0) moveJournalMark(c, seq);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -673,15 +676,8 @@ public final class JdbcTransactionStore implements TransactionStore {
     public void reapplyProjectedRows(List<ChangeSet> sets) {
         if (postgres || sets.isEmpty()) return;
         if (writeLock != null) writeLock.lock();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                JdbcProjectionWriter.write(c, sets);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            }
+        try {
+            overwriteInTransaction(sets, -1);
         } catch (SQLException e) {
             throw new StoreException("projection: writing the last batch's rows again failed on " + safeUrl + ": SQLState "
                     + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")", e);

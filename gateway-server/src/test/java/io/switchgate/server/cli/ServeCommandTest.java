@@ -114,6 +114,21 @@ class ServeCommandTest {
     }
 
     @Test
+    void aTuningPropertyOutOfRangeIsExit2NamingIt() throws Exception {
+        String saved = System.getProperty("gateway.engine.maxQueued");
+        try {
+            System.setProperty("gateway.engine.maxQueued", "0");
+            Result r = runInProcess("serve", "--config", config(freePort(), freePort()).toString());
+            assertEquals(2, r.code(), r.err());
+            assertEquals("error: -Dgateway.engine.maxQueued: '0' is not a whole number from 1 to 8388608",
+                    r.err().strip().lines().reduce((a, b) -> b).orElse(""));
+        } finally {
+            if (saved == null) System.clearProperty("gateway.engine.maxQueued");
+            else System.setProperty("gateway.engine.maxQueued", saved);
+        }
+    }
+
+    @Test
     void unknownOptionIsExit2() {
         assertEquals(2, runInProcess("serve", "--confg", "x").code());
     }
