@@ -9,6 +9,8 @@
 #
 #   --durability  journal.durability of the file journal (an H2 file store; default: the shipped fsync)
 #   --store   default jdbc:h2:file:<tmp>/data/gw (the shipped kind of store); memory: or jdbc:postgresql://...
+#   --alone   store.sharedByNodes: false (on PostgreSQL: this node alone, the file journal in <tmp>/data/journal
+#             commits and the tables are its projection; without it PostgreSQL is the journal)
 #   -d, -w    measured and warm-up seconds (the warm-up is long: C2 still compiles H2 20-25 s into a run)
 #   --jvm     extra server JVM options (after -Xms1g -Xmx1g -XX:MaxGCPauseMillis=20, as bin/gateway runs it), e.g. "-Xlog:gc:file=gc.log" or "-XX:StartFlightRecording=filename=gw.jfr,settings=profile"
 # Needs the jars built (mvn -B install -DskipTests). Port 9683 (admin 9684) must be free.
@@ -17,11 +19,12 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
 GW_JAR="$ROOT/gateway-server/target/gateway-server.jar"
 WORK="$(mktemp -d /tmp/switchgate-one.XXXXXX)"
-STORE="jdbc:h2:file:$WORK/data/gw"; STORE_USER=sa; C=10; P=8; D=10; W=40; RATE=(); JVM=""; DURABILITY=()
+STORE="jdbc:h2:file:$WORK/data/gw"; STORE_USER=sa; C=10; P=8; D=10; W=40; RATE=(); JVM=""; DURABILITY=(); ALONE=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --store) STORE="$2"; shift 2 ;;
     --store-user) STORE_USER="$2"; shift 2 ;;
+    --alone) ALONE=(--shared-by-nodes false --journal-dir "$WORK/data/journal"); shift ;;
     --durability) DURABILITY=(--journal-durability "$2"); shift 2 ;;
     -c) C="$2"; shift 2 ;;
     -p) P="$2"; shift 2 ;;
@@ -29,14 +32,14 @@ while [ $# -gt 0 ]; do
     -w) W="$2"; shift 2 ;;
     --rate) RATE=(--rate "$2"); shift 2 ;;
     --jvm) JVM="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "one-setting.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 [ -f "$BENCH_JAR" ] && [ -f "$GW_JAR" ] || { echo "one-setting.sh: build first: mvn -B install -DskipTests" >&2; exit 2; }
 
 java -jar "$BENCH_JAR" bench-config --out "$WORK/bench.yaml" --port 9683 --admin-port 9684 --store-url "$STORE" \
-     --store-user "$STORE_USER" --terminals 200 --cards 1000 "${DURABILITY[@]}" >/dev/null
+     --store-user "$STORE_USER" --terminals 200 --cards 1000 "${DURABILITY[@]}" "${ALONE[@]}" >/dev/null
 # shellcheck disable=SC2086
 java -Xms1g -Xmx1g -XX:MaxGCPauseMillis=20 $JVM -jar "$GW_JAR" serve --config "$WORK/bench.yaml" >"$WORK/server.log" 2>&1 &
 SP=$!

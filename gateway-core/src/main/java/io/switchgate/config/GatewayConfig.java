@@ -56,10 +56,25 @@ public record GatewayConfig(
     /**
      * @param sharedByNodes several gateway nodes use this (PostgreSQL) store: a duplicate this node has not seen is
      *                      also looked up in the store (a terminal may retransmit to another node after failover)
+     * @param thisNodeAlone the operator said {@code sharedByNodes: false} in so many words: on PostgreSQL this node
+     *                      takes the tables for itself (it refuses to start while another node uses them, and they
+     *                      refuse it), commits to its file journal and keeps the tables as that journal's projection.
+     *                      Without it a PostgreSQL store is taken as shared (the database is the journal), whatever
+     *                      {@code sharedByNodes} says, since a second node could be pointed at it by mistake.
      */
-    public record Store(String url, String user, String password, int poolSize, boolean sharedByNodes) {
+    public record Store(String url, String user, String password, int poolSize, boolean sharedByNodes,
+                        boolean thisNodeAlone) {
         public Store(String url, String user, String password, int poolSize) {
-            this(url, user, password, poolSize, false);
+            this(url, user, password, poolSize, false, false);
+        }
+
+        public Store(String url, String user, String password, int poolSize, boolean sharedByNodes) {
+            this(url, user, password, poolSize, sharedByNodes, false);
+        }
+
+        /** True for a PostgreSQL store this node takes for itself ({@link #thisNodeAlone}): the file journal commits. */
+        public boolean postgresProjection() {
+            return thisNodeAlone && !sharedByNodes && url != null && url.startsWith("jdbc:postgresql:");
         }
     }
 

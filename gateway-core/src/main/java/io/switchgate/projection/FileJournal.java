@@ -196,6 +196,9 @@ public final class FileJournal implements AutoCloseable {
         try {
             tailer.catchUp();
             tables.saveProjection(); // the file whole: the next start has no batch to write again
+            // Every record is in the tables (a stopped journal may still hold records it could not call durable:
+            // they stay its own, for its next start to recover)
+            if (writer.failure() == null && tailer.appliedSequence() >= writer.durableSequence()) tables.releaseProjection();
         } catch (RuntimeException e) {
             log.warn("journal {}: the tables lack records {}..{} until the next start: {}", options.dir(),
                     tailer.appliedSequence() + 1, writer.durableSequence(), e.getMessage());

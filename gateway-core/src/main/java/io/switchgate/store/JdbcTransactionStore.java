@@ -188,10 +188,68 @@ public final class JdbcTransactionStore implements TransactionStore {
         return dataSource;
     }
 
-    /** H2 (a file or memory database of this process); PostgreSQL is shared by nodes. */
+    /** H2 (a file or memory database of this process), or PostgreSQL this node claimed for its file journal. */
     @Override
     public boolean exclusive() {
-        return !postgres;
+        return !postgres || projectionClaim != null;
+    }
+
+    /** PostgreSQL: the advisory lock this store holds on its tables ({@link PgTablesClaim}), or null. */
+    private volatile PgTablesClaim projectionClaim;
+    private volatile PgTablesClaim sharedClaim;
+
+    @Override
+    public void claimProjection(String owner) {
+        if (!postgres) return; // an H2 file is this process's alone already
+        if (projectionClaim != null) return;
+        try {
+            projectionClaim = PgTablesClaim.take(connectForListening(), true, safeUrl);
+        } catch (SQLException e) {
+            throw new StoreException("cannot claim the tables of " + safeUrl + ": SQLState " + e.getSQLState(), e);
+        }
+        setJournalOwner(owner);
+    }
+
+    @Override
+    public void releaseProjection() {
+        if (projectionClaim == null) return;
+        setJournalOwner(null);
+    }
+
+    @Override
+    public void joinAsJournal() {
+        if (postgres && sharedClaim == null) {
+            try {
+                sharedClaim = PgTablesClaim.take(connectForListening(), false, safeUrl);
+            } catch (SQLException e) {
+                throw new StoreException("cannot claim the tables of " + safeUrl + ": SQLState " + e.getSQLState(), e);
+            }
+        }
+        String owner;
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT journal_owner FROM projection_mark WHERE id = 1")) {
+            owner = rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read projection_mark on " + safeUrl + ": SQLState " + e.getSQLState(), e);
+        }
+        if (owner != null) {
+            PgTablesClaim claim = sharedClaim;
+            sharedClaim = null;
+            if (claim != null) claim.close(); // refused: hold nothing the node alone will need to start again
+            throw new StoreException("store " + safeUrl + " holds the projection of " + owner + ", which stopped before "
+                    + "its tables had every record it journaled: start that node again (store.sharedByNodes: false) and "
+                    + "stop it cleanly before nodes share this store");
+        }
+    }
+
+    private void setJournalOwner(String owner) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE projection_mark SET journal_owner = ? WHERE id = 1")) {
+            ps.setString(1, owner);
+            if (ps.executeUpdate() != 1) throw new StoreException("projection_mark has no row: run migrate()");
+        } catch (SQLException e) {
+            throw new StoreException("cannot write projection_mark on " + safeUrl + ": SQLState " + e.getSQLState(), e);
+        }
     }
 
     @Override
@@ -714,6 +772,8 @@ public final class JdbcTransactionStore implements TransactionStore {
     @Override
     public long projectedBatchFrom() {
         try (Connection c = dataSource.getConnection()) {
+            // PostgreSQL commits a batch whole or not at all: nothing of it to write again at start
+            if (postgres) return JdbcProjectionWriter.readMark(c) + 1;
             return JdbcProjectionWriter.readBatchFrom(c);
         } catch (SQLException e) {
             throw new StoreException("cannot read projection_mark on " + safeUrl + ": SQLState " + e.getSQLState(), e);
@@ -1058,6 +1118,10 @@ public final class JdbcTransactionStore implements TransactionStore {
             }
         }
         for (StatusSubscription sub : List.copyOf(subscriptions)) sub.close();
+        PgTablesClaim claim = projectionClaim;
+        if (claim != null) claim.close();
+        claim = sharedClaim;
+        if (claim != null) claim.close();
         dataSource.close();
         closeQuietly(journalLog);
     }

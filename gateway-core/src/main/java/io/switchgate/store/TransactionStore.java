@@ -87,6 +87,32 @@ public interface TransactionStore extends AutoCloseable {
         return projectedSequence();
     }
 
+    /**
+     * Takes the tables for one node's file journal (their projection; {@code owner} names the node and its journal):
+     * from now on no other gateway may use them, as a projection or as a shared journal, until this store closes; and
+     * until {@link #releaseProjection} they are marked as a projection that may lack journaled records, which a
+     * gateway that would make them its journal refuses ({@link #joinAsJournal}). The default, for stores no other
+     * process can reach (an H2 file, memory), does nothing.
+     *
+     * @throws StoreException another gateway uses the tables (named), or the database failed
+     */
+    default void claimProjection(String owner) {
+    }
+
+    /** After a clean stop whose projection caught up with the journal: the tables hold every record; the mark goes. */
+    default void releaseProjection() {
+    }
+
+    /**
+     * The database is this node's journal (several nodes may share it): refuses tables a node's file journal holds
+     * ({@link #claimProjection}), or held and did not release (it stopped before its projection caught up: records
+     * it journaled may be missing from the tables). The default does nothing.
+     *
+     * @throws StoreException the tables are, or were left, a file journal's projection (named)
+     */
+    default void joinAsJournal() {
+    }
+
     // ---- journal ----
     Optional<TxnRecord> findByRrn(String rrn);
 

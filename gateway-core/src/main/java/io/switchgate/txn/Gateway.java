@@ -124,8 +124,15 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             boolean shared = config.store() != null && config.store().sharedByNodes();
             JournalPlacement placement = JournalPlacement.of(config, store);
             if (placement != null) {
+                if (config.store() != null && config.store().postgresProjection()) {
+                    // Before anything writes the tables: no other node may use them beside this one's projection.
+                    store.claimProjection("gateway node " + config.node().id() + " with its journal in "
+                            + placement.options().dir().toAbsolutePath().normalize());
+                }
                 // Recovery first: the tables get every durable record before anything reads them (the seeder too).
                 fileJournal = FileJournal.open(placement.options(), store, journalChannels);
+            } else {
+                store.joinAsJournal(); // refuses tables a file journal's node holds, or left short of its records
             }
             new ConfigSeeder(store, security, hasher).seed(config, clock.instant());
             ProjectionProgress progress = null;

@@ -18,7 +18,11 @@ import java.util.Locale;
  *       file journal in {@code journal.dir} is the commit point, with {@code journal.durability}; the H2 tables are
  *       its projection. Without {@code journal.dir}, the journal lives beside the database file, in
  *       {@code <its directory>/journal} ({@code ./data/journal} for the default {@code ./data/gateway}).</li>
- *   <li>PostgreSQL, an H2 store several nodes share, an in-memory database ({@code jdbc:h2:mem:}, {@code memory:}),
+ *   <li>One node on PostgreSQL that says so ({@code store.sharedByNodes: false}, in so many words): the file journal
+ *       in {@code journal.dir} ({@code ./data/journal} by default) commits, with {@code journal.durability}; the
+ *       PostgreSQL tables are its projection, taken for this node alone (see
+ *       {@link io.switchgate.store.TransactionStore#claimProjection}).</li>
+ *   <li>PostgreSQL otherwise, an H2 store several nodes share, an in-memory database ({@code jdbc:h2:mem:}, {@code memory:}),
  *       or a store handed to {@link Gateway#start} by the embedding program: the database is the journal (group
  *       commit with version checks, which is how several nodes decide against each other); the {@code journal}
  *       settings do not apply. PostgreSQL's own {@code fsync} makes it power-loss safe.</li>
@@ -31,12 +35,16 @@ record JournalPlacement(JournalOptions options) {
         if (!(store instanceof JdbcTransactionStore)) return null;
         GatewayConfig.Store s = config.store();
         if (s != null && s.sharedByNodes()) return null;
-        Path database = io.switchgate.config.H2Urls.databaseFile(s == null || s.url() == null ? "jdbc:h2:file:./data/gateway" : s.url());
-        if (database == null) return null;
+        boolean postgres = s != null && s.postgresProjection();
+        Path database = postgres ? null
+                : io.switchgate.config.H2Urls.databaseFile(s == null || s.url() == null ? "jdbc:h2:file:./data/gateway" : s.url());
+        if (database == null && !postgres) return null;
         GatewayConfig.Journal j = config.journal() == null ? GatewayConfig.Journal.DEFAULT : config.journal();
         Path dir;
         if (j.dir() != null && !j.dir().isBlank()) {
             dir = Path.of(j.dir().trim());
+        } else if (postgres) {
+            dir = Path.of("data", "journal");
         } else {
             Path parent = database.toAbsolutePath().normalize().getParent();
             dir = parent == null ? Path.of("journal") : parent.resolve("journal");

@@ -37,6 +37,11 @@ public final class BenchConfigCommand implements Callable<Integer> {
     @Option(names = "--idle-timeout", defaultValue = "300") int idleTimeout;
     @Option(names = "--journal-durability", description = "fsync | write (default: the shipped fsync); the journal goes beside an H2 file store")
     String journalDurability;
+    @Option(names = "--journal-dir", description = "journal.dir (default: beside an H2 file store; ./data/journal for PostgreSQL)")
+    String journalDir;
+    @Option(names = "--shared-by-nodes", arity = "1", description = "store.sharedByNodes, written only if given: false on PostgreSQL "
+            + "takes the store for this node alone (the file journal commits, the tables are its projection)")
+    Boolean sharedByNodes;
 
     @Override
     public Integer call() throws Exception {
@@ -47,9 +52,15 @@ public final class BenchConfigCommand implements Callable<Integer> {
                 .append(", dialect: ").append(dialect).append(", maxFrameBytes: 8192, idleTimeoutSeconds: ").append(idleTimeout).append(" }\n");
         y.append("admin: { host: 127.0.0.1, port: ").append(adminPort).append(" }\n");
         y.append("store: { url: \"").append(storeUrl).append("\", user: \"").append(storeUser).append("\", password: \"")
-                .append(storePassword).append("\", poolSize: ").append(poolSize).append(" }\n");
+                .append(storePassword).append("\", poolSize: ").append(poolSize)
+                .append(sharedByNodes == null ? "" : ", sharedByNodes: " + sharedByNodes).append(" }\n");
         y.append("security: { masterKey: \"").append(MASTER).append("\" }\n");
-        if (journalDurability != null) y.append("journal: { durability: ").append(journalDurability).append(" }\n");
+        if (journalDurability != null || journalDir != null) {
+            y.append("journal: { ");
+            if (journalDir != null) y.append("dir: \"").append(journalDir).append(journalDurability != null ? "\", " : "\" ");
+            if (journalDurability != null) y.append("durability: ").append(journalDurability).append(' ');
+            y.append("}\n");
+        }
         y.append("merchants:\n  - { id: \"").append(merchant)
                 .append("\", status: active, refund: { windowDays: 180, maxSingleAmount: 100000000000, dailyAmountLimit: 1000000000000000 } }\n");
         y.append("terminals:\n");

@@ -241,7 +241,10 @@ public final class ConfigLoader {
         if (shared && !url.startsWith("jdbc:postgresql:")) {
             throw new ConfigException(s.path("sharedByNodes"), "only a PostgreSQL store can be shared by several gateway nodes");
         }
-        return new GatewayConfig.Store(url, user, password, pool, shared);
+        // Said in so many words: on PostgreSQL, "false" takes the store for this node alone (file journal, the tables
+        // its projection); left out, a PostgreSQL store stays shared, the safe reading when nobody said.
+        boolean alone = s.has("sharedByNodes") && !shared;
+        return new GatewayConfig.Store(url, user, password, pool, shared, alone);
     }
 
     private GatewayConfig.Security security(YamlNode root) {

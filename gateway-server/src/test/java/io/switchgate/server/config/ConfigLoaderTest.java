@@ -118,6 +118,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sharedByNodesFalseSaidInSoManyWordsTakesAPostgresStoreForThisNodeAlone() {
+        String pg = "store: { url: 'jdbc:postgresql://db:5432/gw'";
+        GatewayConfig unsaid = parse(MINIMAL + pg + " }\n");
+        assertFalse(unsaid.store().sharedByNodes());
+        assertFalse(unsaid.store().postgresProjection(), "left out, a PostgreSQL store stays the journal several nodes may share");
+        GatewayConfig alone = parse(MINIMAL + pg + ", sharedByNodes: false }\n");
+        assertTrue(alone.store().thisNodeAlone());
+        assertTrue(alone.store().postgresProjection(), "said: the file journal commits, the tables are its projection");
+        GatewayConfig shared = parse(MINIMAL + pg + ", sharedByNodes: true }\n");
+        assertTrue(shared.store().sharedByNodes());
+        assertFalse(shared.store().postgresProjection());
+        GatewayConfig h2 = parse(MINIMAL + "store: { sharedByNodes: false }\n");
+        assertFalse(h2.store().postgresProjection(), "an H2 file is this node's alone anyway");
+    }
+
+    @Test
     void envValuesAreRead() {
         env.put("POS_PORT", "9000");
         env.put("DB_PASS", "pw");

@@ -14,10 +14,10 @@ import java.util.UUID;
  * {@code jdbc:postgresql://127.0.0.1:5432/test} as {@code postgres} (overridable with {@code gateway.test.pgUrl/pgUser/pgPassword}),
  * a fresh schema per test; mandatory when {@code gateway.test.requirePostgres=true}, skipped with a message otherwise.
  */
-final class HostPostgres {
-    static final String URL = System.getProperty("gateway.test.pgUrl", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String USER = System.getProperty("gateway.test.pgUser", "postgres");
-    static final String PASSWORD = System.getProperty("gateway.test.pgPassword", "");
+public final class HostPostgres {
+    public static final String URL = System.getProperty("gateway.test.pgUrl", "jdbc:postgresql://127.0.0.1:5432/test");
+    public static final String USER = System.getProperty("gateway.test.pgUser", "postgres");
+    public static final String PASSWORD = System.getProperty("gateway.test.pgPassword", "");
 
     private HostPostgres() {
     }
@@ -31,7 +31,7 @@ final class HostPostgres {
         return DriverManager.getConnection(URL, p);
     }
 
-    static String createSchema() {
+    public static String createSchema() {
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
@@ -40,16 +40,16 @@ final class HostPostgres {
             if (Boolean.getBoolean("gateway.test.requirePostgres")) {
                 throw new AssertionError(why + "; gateway.test.requirePostgres=true, so this is a failure", e);
             }
-            Assumptions.abort(why + ": skipping the two-node SAF test (set gateway.test.requirePostgres=true to make it mandatory)");
+            Assumptions.abort(why + ": skipping this PostgreSQL test (set gateway.test.requirePostgres=true to make it mandatory)");
         }
         return schema;
     }
 
-    static String url(String schema) {
+    public static String url(String schema) {
         return URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
-    static void dropSchema(String schema) {
+    public static void dropSchema(String schema) {
         if (schema == null) return;
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");

@@ -30,6 +30,19 @@ public final class TestConfigs {
                 c.routes(), c.hosts(), c.authorizer(), c.logging(), new GatewayConfig.Journal(null, durability));
     }
 
+    /**
+     * On PostgreSQL, for this node alone ({@code sharedByNodes: false}): the file journal in {@code journalDir} commits
+     * with {@code durability}, the tables are its projection.
+     */
+    public static GatewayConfig configAlone(String storeUrl, String durability, java.nio.file.Path journalDir) {
+        GatewayConfig c = config(storeUrl);
+        return new GatewayConfig(c.node(), c.listeners(), c.admin(),
+                new GatewayConfig.Store(storeUrl, io.switchgate.server.host.HostPostgres.USER,
+                        io.switchgate.server.host.HostPostgres.PASSWORD, 4, false, true),
+                c.security(), c.merchants(), c.terminals(), c.routes(), c.hosts(), c.authorizer(), c.logging(),
+                new GatewayConfig.Journal(journalDir.toString(), durability));
+    }
+
     public static GatewayConfig config(String storeUrl) {
         var limits = new GatewayConfig.RefundLimits(180, 500000, 2000000);
         return new GatewayConfig(
