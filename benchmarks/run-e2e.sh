@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end load tests side by side: the bare-Netty ceiling, jPOS 2.1.10 (the reference), and the gateway
-# (H2 with the file journal at durability write (h2w) and fsync (h2, the shipped default), PostgreSQL, MAC+PIN).
+# (H2 with the file journal at durability write (h2w) and fsync (h2, the shipped default); PostgreSQL for one node,
+# the file journal committing and the tables its projection (pgw: write, pgf: fsync); PostgreSQL shared by nodes,
+# the database the journal (pg); MAC+PIN).
 # The fdatasync time T of the results directory's disk is measured before and after (journal-fsync), so each
 # fsync figure is printed beside its bound N / (1.5 T). For each setting and run every server starts fresh,
 # is warmed, measured and stopped. Prints one table and writes it into docs/benchmarks.md (between the
@@ -14,7 +16,7 @@
 #   40 s (docs/benchmarks.md, "Warm-up" and "Issue 14, sixth session").
 #
 # Options: --runs N --duration 20s --warmup 40s --settings "1x1 10x1 50x1 200x1 10x8"
-#          --servers "ceiling jpos h2w h2 pg macpin" --modes "unpinned pinned" --no-memory --idle-conns 10000
+#          --servers "ceiling jpos h2w h2 pgw pgf pg macpin" --modes "unpinned pinned" --no-memory --idle-conns 10000
 #          --idle-hold 60 --no-build --no-docs --results DIR
 #          --memory-only (only the idle-connection test) --report-only (rebuild the table from --results DIR)
 # Environment: SERVER_JVM_OPTS (default -Xms1g -Xmx1g -XX:MaxGCPauseMillis=20, as bin/gateway runs the gateway), LOADGEN_JVM_OPTS (default -Xms512m -Xmx512m),
@@ -112,15 +114,18 @@ start_server() {
   case "$name" in
     ceiling) cmd=(java $SERVER_JVM_OPTS -jar "$BENCH_JAR" ceiling-server --port "$PORT") ;;
     jpos)    cmd=(java $SERVER_JVM_OPTS -jar "$BENCH_JAR" jpos-server --port "$PORT") ;;
-    h2|h2w|macpin|pg)
+    h2|h2w|macpin|pg|pgw|pgf)
       local extra=() url="jdbc:h2:file:$SERVER_DIR/data/gateway" user=sa
-      if [ "$name" = pg ]; then
+      if [[ "$name" == pg* ]]; then
         PG_SCHEMA="bench_$(date +%s)_$RANDOM"
         psql_do "CREATE SCHEMA $PG_SCHEMA"
         url="$PG_URL?currentSchema=$PG_SCHEMA"; user="$PG_USER"
       fi
       [ "$name" = macpin ] && extra=(--mac --pin)
       [ "$name" = h2w ] && extra=(--journal-durability write)
+      # PostgreSQL for one node (sharedByNodes: false): the file journal commits, the tables are its projection
+      [ "$name" = pgw ] && extra=(--shared-by-nodes false --journal-dir "$SERVER_DIR/data/journal" --journal-durability write)
+      [ "$name" = pgf ] && extra=(--shared-by-nodes false --journal-dir "$SERVER_DIR/data/journal")
       java -jar "$BENCH_JAR" bench-config --out "$SERVER_DIR/gateway.yaml" --port "$PORT" --store-url "$url" \
         --store-user "$user" --terminals "$TERMINALS" --cards "$CARDS" "${extra[@]}" >>"$LOG" 2>&1
       cmd=(java $SERVER_JVM_OPTS "${GW_CMD[@]:1}" "$SERVER_DIR/gateway.yaml") ;;
@@ -200,26 +205,28 @@ done
 
 [ "$REPORT_ONLY" = 1 ] || [ "$MEMORY_ONLY" = 1 ] || fsync_probe
 
-# p99 at half of the H2 peak with durability write (paced load), unpinned
-if [[ " $SERVERS_LOAD " == *" h2w "* ]]; then
-  peak=$(python3 - "$RESULTS" <<'EOF'
+# p99 at half of the peak with durability write (paced load), unpinned: H2 (halfpeak/), PostgreSQL for one node (halfpeak-pgw/)
+for hp in h2w pgw; do
+  [[ " $SERVERS_LOAD " == *" $hp "* ]] || continue
+  peak=$(python3 - "$RESULTS" "$hp" <<'EOF'
 import json, glob, sys
 best = 0
-for f in glob.glob(sys.argv[1] + "/unpinned/h2w/*/run*.json"):
+for f in glob.glob(sys.argv[1] + "/unpinned/" + sys.argv[2] + "/*/run*.json"):
     best = max(best, json.load(open(f))["tps"])
 print(int(best))
 EOF
 )
   if [ "${peak:-0}" -gt 0 ]; then
     half=$((peak / 2))
-    echo "run-e2e: h2w paced at half of peak ($half tps), C=10 P=8" | tee -a "$LOG"
-    mkdir -p "$RESULTS/halfpeak"
+    hdir="$RESULTS/halfpeak"; [ "$hp" = h2w ] || hdir="$RESULTS/halfpeak-$hp"
+    echo "run-e2e: $hp paced at half of peak ($half tps), C=10 P=8" | tee -a "$LOG"
+    mkdir -p "$hdir"
     for run in $(seq "$RUNS"); do
-      start_server h2w 0 && run_loadgen h2w 0 10 8 "$RESULTS/halfpeak/run$run.json" --rate "$half" || FAILED=1
+      start_server "$hp" 0 && run_loadgen "$hp" 0 10 8 "$hdir/run$run.json" --rate "$half" || FAILED=1
       stop_server
     done
   fi
-fi
+done
 
 # Memory: idle connections held open; heap after a full GC and RSS of the server
 heap_rss() {  # pid -> "heapMB rssMB"
@@ -261,7 +268,9 @@ python3 - "$RESULTS" "$QUICK" "$RUNS" "$DURATION" "$WARMUP" "$SERVER_JVM_OPTS" "
 import json, glob, os, sys, statistics, subprocess, datetime, re
 res, quick, runs, dur, warm, sopts, lopts, gwhow, up0, up1, docs, md = sys.argv[1:]
 names = {"ceiling": "ceiling (bare Netty)", "jpos": "jPOS 2.1.10", "h2w": "ours, H2, journal write",
-         "h2": "ours, H2, journal fsync (shipped)", "pg": "ours, PostgreSQL (its fsync)", "macpin": "ours, H2 fsync + MAC + PIN"}
+         "h2": "ours, H2, journal fsync (shipped)", "pgw": "ours, PostgreSQL one node, journal write",
+         "pgf": "ours, PostgreSQL one node, journal fsync", "pg": "ours, PostgreSQL shared (its fsync)",
+         "macpin": "ours, H2 fsync + MAC + PIN"}
 fs = os.path.join(res, "fsync.txt")
 fsync_means = [float(m.group(1)) for m in re.finditer(r"mean ([0-9.]+) us", open(fs).read())] if os.path.exists(fs) else []
 T = statistics.median(fsync_means) / 1e6 if fsync_means else None
@@ -285,7 +294,7 @@ def fmt_lat(rs):
     if not rs: return "–"
     return f"{med(rs,'p50_us')/1000:.2f} / {med(rs,'p99_us')/1000:.2f}"
 modes = sorted({os.path.basename(os.path.dirname(os.path.dirname(p))) for p in glob.glob(f"{res}/*/*/*")} & {"unpinned", "pinned"}, reverse=True)
-servers = [s for s in ["ceiling", "jpos", "h2w", "h2", "pg", "macpin"] if glob.glob(f"{res}/*/{s}")]
+servers = [s for s in ["ceiling", "jpos", "h2w", "h2", "pgw", "pgf", "pg", "macpin"] if glob.glob(f"{res}/*/{s}")]
 settings = []
 for p in glob.glob(f"{res}/*/*/*x*"):
     s = os.path.basename(p)
@@ -316,10 +325,11 @@ for mode in modes:
 if fsync_means:
     lines.append(f"\nfdatasync of the journal's disk (`benchmarks.jar journal-fsync --count 1000`, before and after the runs): "
                  f"means {', '.join(f'{m:.0f}' for m in fsync_means)} µs; T = {T*1e6:.0f} µs is used for the bound.")
-half = [json.load(open(f)) for f in sorted(glob.glob(f"{res}/halfpeak/run*.json"))]
-if half:
-    lines.append(f"\nOurs (H2, journal write) paced at half of its peak, C = 10, P = 8: {med(half,'tps'):,.0f} tps, p50 {med(half,'p50_us')/1000:.2f} ms, "
-                 f"p99 {med(half,'p99_us')/1000:.2f} ms, p99.9 {med(half,'p999_us')/1000:.2f} ms, errors {sum(r['errors'] for r in half)}.")
+for hdir, label in (("halfpeak", "H2, journal write"), ("halfpeak-pgw", "PostgreSQL one node, journal write")):
+    half = [json.load(open(f)) for f in sorted(glob.glob(f"{res}/{hdir}/run*.json"))]
+    if half:
+        lines.append(f"\nOurs ({label}) paced at half of its peak, C = 10, P = 8: {med(half,'tps'):,.0f} tps, p50 {med(half,'p50_us')/1000:.2f} ms, "
+                     f"p99 {med(half,'p99_us')/1000:.2f} ms, p99.9 {med(half,'p999_us')/1000:.2f} ms, errors {sum(r['errors'] for r in half)}.")
 jl = os.path.join(res, "journal.log")
 if os.path.exists(jl):
     gs = [float(m.group(1)) for m in re.finditer(r"avgGroup ([0-9.]+)", open(jl).read())]
