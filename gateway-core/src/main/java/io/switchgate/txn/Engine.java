@@ -135,7 +135,30 @@ public final class Engine implements MessageHandler, AutoCloseable {
         flows.put(TxnType.SETTLEMENT, new SettlementFlow(steps));
         // Another node may write the store (PostgreSQL is never taken as this node's alone, whatever sharedByNodes says).
         if (setup.sharedByNodes() || !setup.store().exclusive()) startStatusRefresh(setup.store());
+        if (setup.projection() != null) {
+            // What waits for the projection is looked at with every new request, and by this tick when none come.
+            holdTick = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(t -> {
+                Thread th = new Thread(t, "projection-hold");
+                th.setDaemon(true);
+                return th;
+            });
+            holdTick.scheduleWithFixedDelay(() -> {
+                if (hold.size() == 0) return;
+                try {
+                    thread.execute(this::releaseHeld);
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    // the engine stopped: close() answered what waited
+                }
+            }, HOLD_TICK_MILLIS, HOLD_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
+
+    /** How often the tick looks at requests waiting for the projection when no new request comes. */
+    private static final long HOLD_TICK_MILLIS = 20;
+    /** Requests waiting for the projection (see {@link ProjectionHold}): at most as many as may queue for the engine. */
+    private final ProjectionHold hold = new ProjectionHold(io.switchgate.config.Tuning.wholeNumber(
+            ProjectionHold.HOLD_PROPERTY, ProjectionHold.DEFAULT_HOLD_MILLIS, 0, 60_000), maxQueued);
+    private java.util.concurrent.ScheduledExecutorService holdTick;
 
     /** How often a node sharing its store reads the other nodes' status changes (the contract: within 1 second). */
     static final Duration STATUS_REFRESH = Duration.ofMillis(250);
@@ -274,20 +297,47 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
                 return;
             }
-            if (state.projectionTooFarBehind()) {
-                // The tables stopped following the journal (their database is down): the working set cannot let
-                // anything go, so new work would grow it without bound. Refused until the projection catches up.
-                reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "PROJECTION_BEHIND"), null);
-                return;
+            if (!r.prefetchDone) {
+                // Those already waiting go first (a terminal's requests stay in order), then this one.
+                if (hold.holding()) releaseHeld();
+                if (hold.holding() || state.projectionTooFarBehind()) {
+                    // The tables are more than the lag limit behind the journal: the working set cannot let anything
+                    // go, so new work would grow it without bound. It waits a moment for the projection (a burst),
+                    // and is refused if the projection does not catch up (its database down) or too many wait.
+                    if (!hold.hold(r, System.nanoTime())) reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "PROJECTION_BEHIND"), null);
+                    return;
+                }
             }
-            if (sentToPrefetch(r)) return;
-            decide(r);
+            admit(r);
         } catch (RuntimeException e) {
-            // Never a stack trace with card data: the class and message of our own exceptions name no PAN.
-            log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
-            dropUncommitted();
-            reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
+            failed(r, e);
         }
+    }
+
+    /** The prefetch stage if the request needs it, else the decision (engine thread). */
+    private void admit(Request r) {
+        if (sentToPrefetch(r)) return;
+        decide(r);
+    }
+
+    private void failed(Request r, RuntimeException e) {
+        // Never a stack trace with card data: the class and message of our own exceptions name no PAN.
+        log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
+        dropUncommitted();
+        reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
+    }
+
+    /** Admits what waited for the projection, as far as it allows (engine thread: each new request, and the tick). */
+    private void releaseHeld() {
+        hold.release(state::projectionTooFarBehind, accepting, System.nanoTime(), h -> {
+            try {
+                h.now = clock.instant(); // decided now, not when it arrived
+                admit(h);
+            } catch (RuntimeException e) {
+                failed(h, e);
+            }
+        }, h -> reply(h, Outcome.of(Codes.HOST_UNAVAILABLE, "PROJECTION_BEHIND"), null),
+                h -> reply(h, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null));
     }
 
     /**
@@ -1040,7 +1090,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
     public void close() {
         accepting = false;
         if (statusRefresher != null) statusRefresher.close();
-        awaitIdle(Duration.ofSeconds(10));
+        awaitIdle(Duration.ofSeconds(10)); // what waits for the projection is answered by the tick meanwhile
+        if (holdTick != null) holdTick.shutdownNow();
         thread.shutdown();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);

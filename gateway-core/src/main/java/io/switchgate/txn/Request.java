@@ -20,6 +20,8 @@ final class Request {
     TxnType type;
     /** The request went through the {@link Prefetch} stage, or needed nothing from it (at most once per request). */
     boolean prefetchDone;
+    /** When it began to wait for the projection ({@link ProjectionHold}); engine thread. */
+    long heldSinceNanos;
     /** Out at the prefetch stage, counted in the engine's per-terminal tally until it is back. */
     boolean atPrefetch;
     /** What the prefetch stage read, for the engine thread to adopt; null once adopted, or if nothing was read. */

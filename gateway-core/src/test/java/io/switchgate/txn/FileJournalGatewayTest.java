@@ -203,8 +203,10 @@ class FileJournalGatewayTest {
 
     @Test
     void aProjectionTooFarBehindRefusesNewRequestsWith91UntilItCatchesUp() throws Exception {
-        // The limit is 200,000 records in production; 20 here, so that a stalled projection reaches it in a test.
+        // The limit is 20,000 records in production; 20 here, so that a stalled projection reaches it in a test. A
+        // request then waits for the projection (the hold, 300 ms here) before its 91.
         System.setProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY, "20");
+        System.setProperty(ProjectionHold.HOLD_PROPERTY, "300");
         try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
             TestPos pos = pos(gw);
             long opening = gw.embeddedCardBalance(PAN_NOPIN);
@@ -217,11 +219,15 @@ class FileJournalGatewayTest {
             try {
                 int approved = 0;
                 IsoMessage r;
+                long sent;
                 do { // every answer is journaled, so the lag grows by one record per request
+                    sent = System.nanoTime();
                     r = pos.send(pos.sale(PAN_NOPIN, 100));
                     if ("00".equals(r.getString(39))) approved++;
                 } while ("00".equals(r.getString(39)) && approved < 100);
                 refused = r;
+                assertTrue(System.nanoTime() - sent >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300),
+                        "it waited for the projection first");
                 assertEquals("91", refused.getString(39), "refused once the tables are too far behind, after " + approved);
                 assertEquals("PROJECTION_BEHIND", refused.getString(44));
                 assertTrue(approved >= 20, "approved up to the limit: " + approved);
@@ -238,6 +244,53 @@ class FileJournalGatewayTest {
                     "the refused sales moved no money");
         } finally {
             System.clearProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY);
+            System.clearProperty(ProjectionHold.HOLD_PROPERTY);
+        }
+    }
+
+    @Test
+    void aRequestArrivingWhileTheProjectionIsTooFarBehindWaitsAndIsAnsweredOnceItCatchesUp() throws Exception {
+        System.setProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY, "20");
+        System.setProperty(ProjectionHold.HOLD_PROPERTY, "30000");
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            long opening = gw.embeddedCardBalance(PAN_NOPIN);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
+            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
+            sql("ALTER TABLE transactions RENAME TO transactions_away");
+            int approved = 0;
+            java.util.concurrent.CompletableFuture<byte[]> waiting;
+            java.util.concurrent.CompletableFuture<byte[]> behindIt;
+            try {
+                while (true) { // answered at once up to the lag limit, then one waits
+                    waiting = gw.handle(pos.pack(pos.sale(PAN_NOPIN, 100)), "pos");
+                    try {
+                        assertEquals("00", TestPos.D.unpack(waiting.get(2, java.util.concurrent.TimeUnit.SECONDS)).getString(39));
+                        approved++;
+                        assertTrue(approved < 100, "the lag limit never held a request");
+                    } catch (java.util.concurrent.TimeoutException held) {
+                        break;
+                    }
+                }
+                assertTrue(approved >= 20, "answered at once up to the limit: " + approved);
+                behindIt = gw.handle(pos.pack(pos.sale(PAN_NOPIN, 100)), "pos");
+                Thread.sleep(300);
+                assertFalse(waiting.isDone(), "waits while the tables cannot follow");
+                assertFalse(behindIt.isDone(), "and the next one behind it");
+            } finally {
+                sql("ALTER TABLE transactions_away RENAME TO transactions");
+            }
+            IsoMessage first = TestPos.D.unpack(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            IsoMessage second = TestPos.D.unpack(behindIt.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("00", first.getString(39), "answered once the projection caught up, not refused");
+            assertEquals("00", second.getString(39));
+            assertTrue(first.getString(37).compareTo(second.getString(37)) < 0, "decided in the order they came");
+            assertEquals(opening - 10 - 100L * (approved + 2), gw.embeddedCardBalance(PAN_NOPIN));
+            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
+            assertTrue(gw.store().findByRrn(second.getString(37)).isPresent());
+        } finally {
+            System.clearProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY);
+            System.clearProperty(ProjectionHold.HOLD_PROPERTY);
         }
     }
 
