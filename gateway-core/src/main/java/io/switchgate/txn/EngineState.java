@@ -138,7 +138,8 @@ final class EngineState implements CardBook {
     }
 
     /**
-     * Journal records the tables may lack before the engine refuses new requests ({@code 91 PROJECTION_BEHIND}): the
+     * Journal records the tables may lack before new requests wait for them ({@link ProjectionHold}; then
+     * {@code 91 PROJECTION_BEHIND}): the
      * working set keeps every row the tables lack, so a projection that stopped would otherwise grow it until the heap
      * is gone; and a restart after a crash applies that lag before it serves (20,000 records: 1.6 s here, median of 3,
      * docs/benchmarks.md "Restart"; 50,000 took 4-5 s, too much of the 10 s a restart may take). At full load on two
