@@ -55,6 +55,14 @@ class FileJournalGatewayTest {
         }
     }
 
+    private long count(String query) throws Exception {
+        try (Connection c = DriverManager.getConnection(url(), "sa", ""); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(query)) {
+            assertTrue(rs.next());
+            return rs.getLong(1);
+        }
+    }
+
     @Test
     void aJournaledSaleIsInTheJournalBesideTheDatabaseAndEveryReaderFindsItAtOnce() throws Exception {
         List<String> rrns = new ArrayList<>();
@@ -202,46 +210,77 @@ class FileJournalGatewayTest {
     }
 
     @Test
-    void aProjectionTooFarBehindRefusesNewRequestsWith91UntilItCatchesUp() throws Exception {
+    void aProjectionTooFarBehindRefusesNewRequestsWith91UntilItCatchesUp() throws Throwable {
         // The limit is 20,000 records in production; 20 here, so that a stalled projection reaches it in a test. A
         // request then waits for the projection (the hold, 300 ms here) before its 91.
-        System.setProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY, "20");
-        System.setProperty(ProjectionHold.HOLD_PROPERTY, "300");
-        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
-            TestPos pos = pos(gw);
-            long opening = gw.embeddedCardBalance(PAN_NOPIN);
-            IsoMessage first = pos.send(pos.sale(PAN_NOPIN, 10));
-            assertEquals("00", first.getString(39));
-            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
-            sql("ALTER TABLE transactions RENAME TO transactions_away");
-            IsoMessage refused;
-            int approvedBeforeRefusal;
-            try {
-                int approved = 0;
-                IsoMessage r;
-                long sent;
-                do { // every answer is journaled, so the lag grows by one record per request
-                    sent = System.nanoTime();
-                    r = pos.send(pos.sale(PAN_NOPIN, 100));
-                    if ("00".equals(r.getString(39))) approved++;
-                } while ("00".equals(r.getString(39)) && approved < 100);
-                refused = r;
-                assertTrue(System.nanoTime() - sent >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300),
-                        "it waited for the projection first");
-                assertEquals("91", refused.getString(39), "refused once the tables are too far behind, after " + approved);
-                assertEquals("PROJECTION_BEHIND", refused.getString(44));
-                assertTrue(approved >= 20, "approved up to the limit: " + approved);
-                assertEquals("91", pos.send(pos.sale(PAN_NOPIN, 100)).getString(39), "and the next one too");
-                approvedBeforeRefusal = approved;
-            } finally {
-                sql("ALTER TABLE transactions_away RENAME TO transactions");
+        withLagLimit20("300", () -> {
+            try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+                TestPos pos = pos(gw);
+                long opening = gw.embeddedCardBalance(PAN_NOPIN);
+                IsoMessage first = pos.send(pos.sale(PAN_NOPIN, 10));
+                assertEquals("00", first.getString(39));
+                assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
+                sql("ALTER TABLE transactions RENAME TO transactions_away");
+                IsoMessage refused;
+                int approvedBeforeRefusal;
+                try {
+                    int approved = 0;
+                    IsoMessage r;
+                    long sent;
+                    do { // every answer is journaled, so the lag grows by one record per request
+                        sent = System.nanoTime();
+                        r = pos.send(pos.sale(PAN_NOPIN, 100));
+                        if ("00".equals(r.getString(39))) approved++;
+                    } while ("00".equals(r.getString(39)) && approved < 100);
+                    refused = r;
+                    assertTrue(System.nanoTime() - sent >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300),
+                            "it waited for the projection first");
+                    assertEquals("91", refused.getString(39), "refused once the tables are too far behind, after " + approved);
+                    assertEquals("PROJECTION_BEHIND", refused.getString(44));
+                    assertTrue(approved >= 20, "approved up to the limit: " + approved);
+                    assertEquals("91", pos.send(pos.sale(PAN_NOPIN, 100)).getString(39), "and the next one too");
+                    approvedBeforeRefusal = approved;
+                } finally {
+                    sql("ALTER TABLE transactions_away RENAME TO transactions");
+                }
+                assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(30)), "the tailer retries and catches up");
+                IsoMessage again = pos.send(pos.sale(PAN_NOPIN, 100));
+                assertEquals("00", again.getString(39), "served again once the tables follow");
+                assertTrue(gw.store().findByRrn(again.getString(37)).isPresent());
+                assertEquals(opening - 10 - 100L * approvedBeforeRefusal - 100, gw.embeddedCardBalance(PAN_NOPIN),
+                        "the refused sales moved no money");
             }
-            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(30)), "the tailer retries and catches up");
-            IsoMessage again = pos.send(pos.sale(PAN_NOPIN, 100));
-            assertEquals("00", again.getString(39), "served again once the tables follow");
-            assertTrue(gw.store().findByRrn(again.getString(37)).isPresent());
-            assertEquals(opening - 10 - 100L * approvedBeforeRefusal - 100, gw.embeddedCardBalance(PAN_NOPIN),
-                    "the refused sales moved no money");
+        });
+    }
+
+    /** A sale answered at once (approvedBefore of them), then one held for the projection: its answer, not done. */
+    private record HeldSale(java.util.concurrent.CompletableFuture<byte[]> answer, int approvedBefore) { }
+
+    /**
+     * With the tables stalled (the caller renamed one away) and the lag limit at 20, sends sales until one is held for
+     * the projection rather than answered within 2 s.
+     */
+    private static HeldSale saleHeldForTheProjection(Gateway gw, TestPos pos) throws Exception {
+        int approved = 0;
+        while (true) { // answered at once up to the lag limit, then one waits
+            java.util.concurrent.CompletableFuture<byte[]> answer = gw.handle(pos.pack(pos.sale(PAN_NOPIN, 100)), "pos");
+            try {
+                assertEquals("00", TestPos.D.unpack(answer.get(2, java.util.concurrent.TimeUnit.SECONDS)).getString(39));
+                approved++;
+                assertTrue(approved < 100, "the lag limit never held a request");
+            } catch (java.util.concurrent.TimeoutException held) {
+                assertTrue(approved >= 20, "answered at once up to the limit: " + approved);
+                return new HeldSale(answer, approved);
+            }
+        }
+    }
+
+    /** Runs {@code test} with the lag limit at 20 records (20,000 in production) and requests held up to {@code holdMillis}. */
+    private static void withLagLimit20(String holdMillis, org.junit.jupiter.api.function.Executable test) throws Throwable {
+        System.setProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY, "20");
+        System.setProperty(ProjectionHold.HOLD_PROPERTY, holdMillis);
+        try {
+            test.execute();
         } finally {
             System.clearProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY);
             System.clearProperty(ProjectionHold.HOLD_PROPERTY);
@@ -249,49 +288,76 @@ class FileJournalGatewayTest {
     }
 
     @Test
-    void aRequestArrivingWhileTheProjectionIsTooFarBehindWaitsAndIsAnsweredOnceItCatchesUp() throws Exception {
-        System.setProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY, "20");
-        System.setProperty(ProjectionHold.HOLD_PROPERTY, "30000");
-        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
-            TestPos pos = pos(gw);
-            long opening = gw.embeddedCardBalance(PAN_NOPIN);
-            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
-            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
-            sql("ALTER TABLE transactions RENAME TO transactions_away");
-            int approved = 0;
-            java.util.concurrent.CompletableFuture<byte[]> waiting;
-            java.util.concurrent.CompletableFuture<byte[]> behindIt;
-            try {
-                while (true) { // answered at once up to the lag limit, then one waits
-                    waiting = gw.handle(pos.pack(pos.sale(PAN_NOPIN, 100)), "pos");
-                    try {
-                        assertEquals("00", TestPos.D.unpack(waiting.get(2, java.util.concurrent.TimeUnit.SECONDS)).getString(39));
-                        approved++;
-                        assertTrue(approved < 100, "the lag limit never held a request");
-                    } catch (java.util.concurrent.TimeoutException held) {
-                        break;
-                    }
+    void aRequestArrivingWhileTheProjectionIsTooFarBehindWaitsAndIsAnsweredOnceItCatchesUp() throws Throwable {
+        withLagLimit20("30000", () -> {
+            try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+                TestPos pos = pos(gw);
+                long opening = gw.embeddedCardBalance(PAN_NOPIN);
+                assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
+                assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
+                sql("ALTER TABLE transactions RENAME TO transactions_away");
+                HeldSale held;
+                java.util.concurrent.CompletableFuture<byte[]> behindIt;
+                try {
+                    held = saleHeldForTheProjection(gw, pos);
+                    behindIt = gw.handle(pos.pack(pos.sale(PAN_NOPIN, 100)), "pos");
+                    Thread.sleep(300);
+                    assertFalse(held.answer().isDone(), "waits while the tables cannot follow");
+                    assertFalse(behindIt.isDone(), "and the next one behind it");
+                } finally {
+                    sql("ALTER TABLE transactions_away RENAME TO transactions");
                 }
-                assertTrue(approved >= 20, "answered at once up to the limit: " + approved);
-                behindIt = gw.handle(pos.pack(pos.sale(PAN_NOPIN, 100)), "pos");
-                Thread.sleep(300);
-                assertFalse(waiting.isDone(), "waits while the tables cannot follow");
-                assertFalse(behindIt.isDone(), "and the next one behind it");
-            } finally {
-                sql("ALTER TABLE transactions_away RENAME TO transactions");
+                IsoMessage first = TestPos.D.unpack(held.answer().get(30, java.util.concurrent.TimeUnit.SECONDS));
+                IsoMessage second = TestPos.D.unpack(behindIt.get(30, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals("00", first.getString(39), "answered once the projection caught up, not refused");
+                assertEquals("00", second.getString(39));
+                assertTrue(first.getString(37).compareTo(second.getString(37)) < 0, "decided in the order they came");
+                assertEquals(opening - 10 - 100L * (held.approvedBefore() + 2), gw.embeddedCardBalance(PAN_NOPIN));
+                assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
+                assertTrue(gw.store().findByRrn(second.getString(37)).isPresent());
             }
-            IsoMessage first = TestPos.D.unpack(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS));
-            IsoMessage second = TestPos.D.unpack(behindIt.get(30, java.util.concurrent.TimeUnit.SECONDS));
-            assertEquals("00", first.getString(39), "answered once the projection caught up, not refused");
-            assertEquals("00", second.getString(39));
-            assertTrue(first.getString(37).compareTo(second.getString(37)) < 0, "decided in the order they came");
-            assertEquals(opening - 10 - 100L * (approved + 2), gw.embeddedCardBalance(PAN_NOPIN));
-            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
-            assertTrue(gw.store().findByRrn(second.getString(37)).isPresent());
-        } finally {
-            System.clearProperty(EngineState.PROJECTION_LAG_LIMIT_PROPERTY);
-            System.clearProperty(ProjectionHold.HOLD_PROPERTY);
-        }
+        });
+    }
+
+    @Test
+    void requestsWaitingForTheProjectionAreAnswered91GatewayStoppingWhenTheGatewayStops() throws Throwable {
+        withLagLimit20("30000", () -> {
+            long opening;
+            HeldSale held;
+            Gateway gw = Gateway.start(config("write"), Clock.systemUTC());
+            Thread closer;
+            try {
+                TestPos pos = pos(gw);
+                opening = gw.embeddedCardBalance(PAN_NOPIN);
+                assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
+                assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
+                sql("ALTER TABLE transactions RENAME TO transactions_away");
+                try {
+                    held = saleHeldForTheProjection(gw, pos);
+                    closer = new Thread(gw::close, "test-close");
+                    closer.start();
+                    // long before the 30 s hold ends: the stop answers what waits
+                    IsoMessage answer = TestPos.D.unpack(held.answer().get(5, java.util.concurrent.TimeUnit.SECONDS));
+                    assertEquals("91", answer.getString(39));
+                    assertEquals("GATEWAY_STOPPING", answer.getString(44));
+                    assertNull(answer.getString(38), "no approval code on a refusal");
+                } finally {
+                    sql("ALTER TABLE transactions_away RENAME TO transactions"); // the close's last catch-up may finish
+                }
+            } catch (Throwable t) {
+                gw.close();
+                throw t;
+            }
+            closer.join(60_000);
+            assertFalse(closer.isAlive(), "the gateway stopped");
+            try (Gateway again = Gateway.start(config("write"), Clock.systemUTC())) {
+                assertEquals(opening - 10 - 100L * held.approvedBefore(), again.embeddedCardBalance(PAN_NOPIN),
+                        "the sale refused at the stop moved no money");
+                assertTrue(again.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
+                assertEquals(1 + held.approvedBefore(), count("SELECT COUNT(*) FROM transactions WHERE txn_type = 'SALE'"
+                        + " AND response_code = '00'"), "and was not journaled as an approved sale");
+            }
+        });
     }
 
     @Test
