@@ -51,12 +51,13 @@ final class EngineState implements CardBook {
     /** In insertion order, so the sweep finds the oldest first (see {@link #sweep}). */
     private final java.util.LinkedHashMap<String, TxnRecord> txns = new java.util.LinkedHashMap<>(1 << 16);
     /** dupKey -> RRN of the answered request (last 24 hours), in the order they were answered. */
-    private final java.util.LinkedHashMap<String, DupEntry> dupIndex = new java.util.LinkedHashMap<>(1 << 16);
-
-    private record DupEntry(String rrn, long createdMillis) { }
+    private final DuplicateIndex dupIndex;
+    /** The check {@link DuplicateIndex#find} asks for, kept so that a lookup allocates nothing. */
+    private final RecordOfKey recordOfKey = new RecordOfKey();
 
     /**
-     * At most this many duplicate keys in memory (~200 bytes each): about a fifth of the heap. Under a sustained load
+     * At most this many duplicate keys in memory (32 bytes each in {@link DuplicateIndex}; up to a fifth of the heap when
+     * they were ~250-byte objects, a thirtieth now). Under a sustained load
      * that answers more than this in 24 hours, the oldest go first and {@link #dupHorizonMillis} says from when the
      * index is no longer complete: a key it does not have is then asked of the store (through its (terminal, STAN)
      * index) instead of being taken as new.
@@ -133,6 +134,7 @@ final class EngineState implements CardBook {
         this.openedAt = openedAt;
         this.sharedByNodes = sharedByNodes;
         this.dupIndexMax = dupIndexMax;
+        this.dupIndex = new DuplicateIndex(dupIndexMax);
         this.projection = projection;
         this.projectedBeforeMillis = projection == null ? Long.MAX_VALUE : Long.MIN_VALUE;
     }
@@ -202,10 +204,7 @@ final class EngineState implements CardBook {
             Instant since = Instant.now().minus(DUPLICATE_WINDOW);
             // Kept as if answered now (their own 24-hour window is checked on the record when one is asked about).
             long loadedAt = Instant.now().toEpochMilli();
-            store.forEachRecent(since, (key, rrn) -> {
-                dupIndex.put(key, new DupEntry(rrn, loadedAt));
-                if (dupIndex.size() > dupIndexMax) trimDupIndex();
-            }, r -> {
+            store.forEachRecent(since, (key, rrn) -> indexDuplicateKey(key, rrn, loadedAt), r -> {
                 if (r.originalStan() != null) {
                     orphanReversals.merge(r.terminalId() + '|' + r.originalStan(), r.createdAt().toEpochMilli(), Math::max);
                 }
@@ -373,8 +372,7 @@ final class EngineState implements CardBook {
         TxnRecord previous = txns.put(t.rrn(), t);
         if (previous == null) {
             if (t.dupKey() != null) {
-                dupIndex.put(t.dupKey(), new DupEntry(t.rrn(), t.createdAt().toEpochMilli()));
-                if (dupIndex.size() > dupIndexMax) trimDupIndex();
+                indexDuplicateKey(t.dupKey(), t.rrn(), t.createdAt().toEpochMilli());
             }
             if (t.type() == TxnType.REVERSAL) {
                 if (t.originalRrn() == null && t.originalStan() != null) {
@@ -395,8 +393,7 @@ final class EngineState implements CardBook {
     /** The request already answered under this duplicate key within 24 hours, or null. */
     TxnRecord answered(String terminalId, String stan, String dupKey, Instant now) {
         ensureLoaded();
-        DupEntry e = dupIndex.get(dupKey);
-        TxnRecord t = e != null ? txn(e.rrn()) : null;
+        TxnRecord t = recordOfKey.find(dupKey);
         boolean indexIncomplete = dupHorizonMillis > now.minus(DUPLICATE_WINDOW).toEpochMilli();
         if (t == null && (sharedByNodes || indexIncomplete)) {
             // Several nodes share this store: a retransmission may come here after its first answer came from
@@ -614,17 +611,44 @@ final class EngineState implements CardBook {
         }
         if (refreshed != null) for (TxnRecord t : refreshed) txns.put(t.rrn(), t);
         long dupCutoff = now.minus(DUPLICATE_WINDOW).toEpochMilli();
-        Iterator<DupEntry> d = dupIndex.values().iterator();
-        while (d.hasNext() && d.next().createdMillis() < dupCutoff) d.remove();
+        dupIndex.dropAddedBefore(dupCutoff);
         orphanReversals.values().removeIf(at -> at < dupCutoff);
     }
 
-    /** Drops the oldest key; from then on, keys answered up to its time are looked up in the store when missing. */
-    private void trimDupIndex() {
-        Iterator<DupEntry> d = dupIndex.values().iterator();
-        DupEntry oldest = d.next();
-        d.remove();
-        dupHorizonMillis = Math.max(dupHorizonMillis, oldest.createdMillis() + 1);
+    /**
+     * Indexes a key; if the index was full its oldest key left, and from then on keys answered up to that one's time are
+     * looked up in the store when missing.
+     */
+    private void indexDuplicateKey(String key, String rrn, long answeredMillis) {
+        long dropped = dupIndex.add(key, rrn, answeredMillis);
+        if (dropped != DuplicateIndex.NOTHING_DROPPED) dupHorizonMillis = Math.max(dupHorizonMillis, dropped + 1);
+    }
+
+    /**
+     * The record answered under a duplicate key, as the index has it: of the RRNs stored under the key's hash, the newest
+     * whose record carries that very key (another key may share the hash).
+     */
+    private final class RecordOfKey implements java.util.function.Predicate<String> {
+        private String key;
+        private TxnRecord found;
+
+        TxnRecord find(String dupKey) {
+            key = dupKey;
+            found = null;
+            try {
+                return dupIndex.find(dupKey, this) == null ? null : found;
+            } finally {
+                key = null;
+            }
+        }
+
+        @Override
+        public boolean test(String rrn) {
+            TxnRecord t = txn(rrn);
+            if (t == null || !key.equals(t.dupKey())) return false;
+            found = t;
+            return true;
+        }
     }
 
     int cachedDuplicateKeys() {

@@ -1,0 +1,245 @@
+package io.switchgate.txn;
+
+import java.util.function.Predicate;
+
+/**
+ * The duplicate index of the working set: duplicate key -> RRN of the request answered under it, oldest first, in
+ * primitive arrays. It holds up to a million keys on a 1 GB heap (a fifth of it, {@link EngineState}); as a
+ * {@code LinkedHashMap<String, ...>} each key was five objects (entry, key string and its bytes, value, RRN string),
+ * ~250 bytes the collector traced and copied, and each new entry a reference from old objects to a young one
+ * (docs/benchmarks.md, "a compact duplicate index"). Here a key is 32 bytes and no object.
+ *
+ * <ul>
+ *   <li>A ring of entries in the order they were added: the 64-bit hash of the key, the RRN packed in a long (the
+ *   node's two characters and ten digits; any other RRN is kept as a string beside it), and when it was answered.
+ *   The oldest leave first: by age ({@link #dropAddedBefore}) or when the index is full ({@link #add}).</li>
+ *   <li>An open-addressing table (linear probing) from the hash to the entry's place in the ring.</li>
+ * </ul>
+ *
+ * <p>The key itself is not kept, so two keys with the same hash are told apart by the caller: {@link #find} offers
+ * each RRN stored under the hash, newest first, until the caller's check (the record's own key) accepts one. Keys
+ * that share a hash are all kept, so no key hides another.
+ *
+ * <p>One thread (the engine's) uses it; it is not thread-safe.
+ */
+final class DuplicateIndex {
+    /** {@link #add} returns this when the index was not full (nothing left it). */
+    static final long NOTHING_DROPPED = Long.MIN_VALUE;
+    private static final int FIRST_CAPACITY = 1 << 12;
+    /** An RRN that is not two ASCII characters and ten digits: see {@link #odd}. */
+    private static final long ODD_RRN = -1;
+
+    private final int max;
+    private long[] hashes;
+    private long[] rrns;
+    private long[] added;
+    /** The RRNs that do not pack into a long, at their place in the ring (allocated at the first one). */
+    private String[] odd;
+    /** Ring position of the oldest entry. */
+    private int head;
+    private int size;
+    /** Ring position + 1 of an entry, 0 for a free slot; its length a power of two, at most ~3/4 full. */
+    private int[] table;
+
+    /** @param max the most keys held; adding one more drops the oldest */
+    DuplicateIndex(int max) {
+        if (max < 1) throw new IllegalArgumentException("a duplicate index holds at least one key, not " + max);
+        this.max = max;
+        allocate(Math.min(max, FIRST_CAPACITY));
+    }
+
+    int size() {
+        return size;
+    }
+
+    /**
+     * Adds {@code key} answered as {@code rrn} at {@code addedMillis}, as the newest entry (the entries must come in
+     * the order of their times for {@link #dropAddedBefore} to find every old one).
+     *
+     * @return when the entry dropped to make room was added, or {@link #NOTHING_DROPPED}
+     */
+    long add(String key, String rrn, long addedMillis) {
+        long dropped = NOTHING_DROPPED;
+        if (size == hashes.length) {
+            if (size < max) {
+                grow();
+            } else {
+                dropped = added[head];
+                dropOldest();
+            }
+        }
+        int pos = position(size);
+        long h = hash(key);
+        hashes[pos] = h;
+        long packed = pack(rrn);
+        rrns[pos] = packed;
+        if (packed == ODD_RRN) {
+            if (odd == null) odd = new String[hashes.length];
+            odd[pos] = rrn;
+        }
+        added[pos] = addedMillis;
+        size++;
+        insert(h, pos);
+        return dropped;
+    }
+
+    /**
+     * The newest RRN stored under {@code key}'s hash that {@code isTheKeys} accepts (the caller checks the record's own
+     * key: another key may share the hash), or null. Each candidate is offered once, newest first.
+     */
+    String find(String key, Predicate<String> isTheKeys) {
+        long h = hash(key);
+        int below = Integer.MAX_VALUE; // only entries added before the last one refused
+        while (true) {
+            int best = -1;
+            int bestAge = -1;
+            for (int i = slot(h); table[i] != 0; i = (i + 1) & (table.length - 1)) {
+                int pos = table[i] - 1;
+                if (hashes[pos] != h) continue;
+                int age = order(pos);
+                if (age < below && age > bestAge) {
+                    best = pos;
+                    bestAge = age;
+                }
+            }
+            if (best < 0) return null;
+            String rrn = rrnAt(best);
+            if (isTheKeys.test(rrn)) return rrn;
+            below = bestAge;
+        }
+    }
+
+    /** Drops the entries added before {@code cutoffMillis}, oldest first, up to the first that is not. */
+    void dropAddedBefore(long cutoffMillis) {
+        while (size > 0 && added[head] < cutoffMillis) dropOldest();
+    }
+
+    /** When the oldest entry was added, or {@link #NOTHING_DROPPED} if there is none. */
+    long oldestAdded() {
+        return size == 0 ? NOTHING_DROPPED : added[head];
+    }
+
+    private void dropOldest() {
+        int pos = head;
+        int i = slot(hashes[pos]);
+        while (table[i] != pos + 1) i = (i + 1) & (table.length - 1);
+        removeSlot(i);
+        if (odd != null) odd[pos] = null;
+        head = position(1);
+        size--;
+    }
+
+    /** Backward-shift deletion: the entries after the freed slot that probed past it move back into it. */
+    private void removeSlot(int free) {
+        int mask = table.length - 1;
+        int j = free;
+        while (true) {
+            j = (j + 1) & mask;
+            if (table[j] == 0) break;
+            int home = slot(hashes[table[j] - 1]);
+            // The entry at j stays if its home lies cyclically in (free, j]: moving it before its home would lose it.
+            boolean stays = free <= j ? free < home && home <= j : free < home || home <= j;
+            if (!stays) {
+                table[free] = table[j];
+                free = j;
+            }
+        }
+        table[free] = 0;
+    }
+
+    private void insert(long h, int pos) {
+        int i = slot(h);
+        while (table[i] != 0) i = (i + 1) & (table.length - 1);
+        table[i] = pos + 1;
+    }
+
+    private int slot(long h) {
+        return (int) h & (table.length - 1);
+    }
+
+    /** Ring position of the entry {@code n} places after the oldest. */
+    private int position(int n) {
+        int p = head + n;
+        return p >= hashes.length ? p - hashes.length : p;
+    }
+
+    /** Places after the oldest: larger is newer. */
+    private int order(int pos) {
+        int n = pos - head;
+        return n < 0 ? n + hashes.length : n;
+    }
+
+    private void grow() {
+        long[] oldHashes = hashes;
+        long[] oldRrns = rrns;
+        long[] oldAdded = added;
+        String[] oldOdd = odd;
+        int oldHead = head;
+        int n = size;
+        allocate((int) Math.min(max, 2L * oldHashes.length));
+        for (int k = 0; k < n; k++) {
+            int from = oldHead + k;
+            if (from >= oldHashes.length) from -= oldHashes.length;
+            hashes[k] = oldHashes[from];
+            rrns[k] = oldRrns[from];
+            added[k] = oldAdded[from];
+            if (oldOdd != null && oldOdd[from] != null) {
+                if (odd == null) odd = new String[hashes.length];
+                odd[k] = oldOdd[from];
+            }
+            insert(hashes[k], k);
+        }
+        size = n;
+    }
+
+    private void allocate(int capacity) {
+        hashes = new long[capacity];
+        rrns = new long[capacity];
+        added = new long[capacity];
+        odd = null;
+        head = 0;
+        size = 0;
+        int t = Integer.highestOneBit(Math.max(4, capacity + capacity / 3)) << 1;
+        table = new int[t];
+    }
+
+    private String rrnAt(int pos) {
+        long p = rrns[pos];
+        return p == ODD_RRN ? odd[pos] : unpack(p);
+    }
+
+    /** Two ASCII characters and ten digits (every RRN this gateway makes, {@link RrnAllocator}) in 48 bits; else ODD_RRN. */
+    static long pack(String rrn) {
+        if (rrn == null || rrn.length() != 12) return ODD_RRN;
+        char a = rrn.charAt(0);
+        char b = rrn.charAt(1);
+        if (a >= 128 || b >= 128) return ODD_RRN;
+        long n = 0;
+        for (int i = 2; i < 12; i++) {
+            char c = rrn.charAt(i);
+            if (c < '0' || c > '9') return ODD_RRN;
+            n = n * 10 + (c - '0');
+        }
+        return (long) a << 41 | (long) b << 34 | n; // 10^10 < 2^34
+    }
+
+    static String unpack(long packed) {
+        return RrnAllocator.format(String.valueOf(new char[]{(char) (packed >>> 41 & 0x7F), (char) (packed >>> 34 & 0x7F)}),
+                packed & ((1L << 34) - 1));
+    }
+
+    /** FNV-1a over the characters, then MurmurHash3's finalizer so that every bit of the slot depends on every character. */
+    static long hash(String key) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < key.length(); i++) {
+            h ^= key.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+}
