@@ -56,13 +56,25 @@ final class EngineState implements CardBook {
     private final RecordOfKey recordOfKey = new RecordOfKey();
 
     /**
-     * At most this many duplicate keys in memory (32 bytes each in {@link DuplicateIndex}; up to a fifth of the heap when
-     * they were ~250-byte objects, a thirtieth now). Under a sustained load
+     * At most this many duplicate keys in memory ({@link #defaultDuplicateKeys}). Under a sustained load
      * that answers more than this in 24 hours, the oldest go first and {@link #dupHorizonMillis} says from when the
      * index is no longer complete: a key it does not have is then asked of the store (through its (terminal, STAN)
      * index) instead of being taken as new.
      */
     private final int dupIndexMax;
+    /** Overrides {@link #defaultDuplicateKeys} (read when the engine starts): an operator's tuning, and tests. */
+    static final String DUPLICATE_KEYS_PROPERTY = "gateway.engine.duplicateKeys";
+
+    /**
+     * One key per 250 bytes of heap (4.3 million on a 1 GB heap: 24 hours at 50 tps, 7 minutes at 10,000), at least
+     * 100,000: at ~32 bytes a key in {@link DuplicateIndex} (its ring and table) an eighth of the heap. Once the index
+     * has let a key go, each new request costs a store query on the engine thread until 24 hours later, so the bound
+     * is as high as the heap allows. (It was one key per 1,000 bytes while a key took ~250 bytes of objects.)
+     */
+    static int defaultDuplicateKeys(long maxHeapBytes) {
+        return (int) Math.min(100_000_000L, Math.max(100_000L, maxHeapBytes / 250));
+    }
+
     /** Keys answered before this instant may have left the index (0: none has). */
     private long dupHorizonMillis;
     /** terminal|STAN -> RRN of the newest non-reversal request (what a reversal names). */
@@ -120,8 +132,8 @@ final class EngineState implements CardBook {
     }
 
     EngineState(TransactionStore store, Instant openedAt, boolean sharedByNodes, ProjectionProgress projection) {
-        this(store, openedAt, sharedByNodes, (int) Math.min(20_000_000L, Math.max(100_000L, Runtime.getRuntime().maxMemory() / 1000)),
-                projection);
+        this(store, openedAt, sharedByNodes, io.switchgate.config.Tuning.wholeInt(DUPLICATE_KEYS_PROPERTY,
+                defaultDuplicateKeys(Runtime.getRuntime().maxMemory()), 1_000, 100_000_000), projection);
     }
 
     EngineState(TransactionStore store, Instant openedAt, boolean sharedByNodes, int dupIndexMax) {

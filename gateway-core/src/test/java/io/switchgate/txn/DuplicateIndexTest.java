@@ -82,6 +82,13 @@ class DuplicateIndexTest {
         }
     }
 
+    @Test
+    void theEnginesBoundIsOneKeyPer250BytesOfHeapAndAtLeast100000() {
+        assertEquals(4_294_967, EngineState.defaultDuplicateKeys(1L << 30));
+        assertEquals(100_000, EngineState.defaultDuplicateKeys(16L << 20));
+        assertEquals(100_000_000, EngineState.defaultDuplicateKeys(1L << 40));
+    }
+
     /**
      * Against a plain model (a queue of entries and a map of the live ones), many adds, drops by age and by size, with
      * the ring wrapping and growing and a table small enough that probes run into each other: every live key is found
