@@ -723,10 +723,29 @@ public final class JdbcTransactionStore implements TransactionStore {
             }
         } catch (SQLException e) {
             throw new StoreException("projection of journal records " + (afterSeq + 1) + ".." + lastSeq + " failed on "
-                    + safeUrl + ": SQLState " + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")", e);
+                    + safeUrl + ": SQLState " + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")" + underlying(e), e);
         } finally {
             if (writeLock != null) writeLock.unlock();
         }
+    }
+
+    /**
+     * What a batch's failure hides: JDBC chains each failed statement's own exception as the "next" one, which a stack
+     * trace does not print. H2 reports a row it cannot find in an index (error 90112, a damaged file) as a lock timeout
+     * after retrying for LOCK_TIMEOUT, so the code underneath tells a damaged file from a real lock. The message's first
+     * line only (H2 quotes index keys: terminal, STAN, RRN, never a PAN, which no index holds).
+     */
+    static String underlying(SQLException e) {
+        SQLException deepest = e;
+        for (SQLException n = e.getNextException(); n != null && n != deepest; n = n.getNextException()) deepest = n;
+        Throwable root = deepest;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        if (root == e) return "";
+        String m = String.valueOf(root.getMessage());
+        int nl = m.indexOf('\n');
+        if (nl >= 0) m = m.substring(0, nl);
+        if (m.length() > 300) m = m.substring(0, 300) + "...";
+        return "; underneath: " + (root instanceof SQLException s ? "error " + s.getErrorCode() + " " : "") + m;
     }
 
     /** See {@link TransactionStore#reapplyProjectedRows}: an H2 file mends its last commit; PostgreSQL has nothing to. */

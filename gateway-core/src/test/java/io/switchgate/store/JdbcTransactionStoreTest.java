@@ -23,6 +23,18 @@ import static org.junit.jupiter.api.Assertions.*;
 /** What only the JDBC store has: schema, migrations, URL defaults, error messages. On in-memory H2. */
 class JdbcTransactionStoreTest {
 
+    @Test
+    void aFailedBatchNamesTheErrorUnderneathItsLockTimeout() {
+        java.sql.SQLException indexDamage = new java.sql.SQLException(
+                "Row not found when trying to delete from index \"PUBLIC.IX_X\"\nSQL statement: UPDATE ...", "HY000", 90112);
+        java.sql.SQLException perStatement = new java.sql.SQLException("Timeout trying to lock table", "HYT00", 50200, indexDamage);
+        java.sql.BatchUpdateException batch = new java.sql.BatchUpdateException("Timeout trying to lock table", "HYT00", 50200, new int[0]);
+        batch.setNextException(perStatement);
+        assertEquals("; underneath: error 90112 Row not found when trying to delete from index \"PUBLIC.IX_X\"",
+                JdbcTransactionStore.underlying(batch));
+        assertEquals("", JdbcTransactionStore.underlying(new java.sql.SQLException("plain", "08006")));
+    }
+
     static {
         TestLogging.quiet();
     }
