@@ -127,13 +127,12 @@ public final class EmbeddedAuthorizer implements Authorizer {
     /** YYMM is valid through the end of that month. */
     static boolean expired(String yymm, Instant now) {
         if (yymm == null || yymm.length() != 4) return false;
-        int yy, mm;
-        try {
-            yy = Integer.parseInt(yymm.substring(0, 2));
-            mm = Integer.parseInt(yymm.substring(2, 4));
-        } catch (NumberFormatException e) {
-            return true;
+        for (int i = 0; i < 4; i++) {
+            char c = yymm.charAt(i);
+            if (c < '0' || c > '9') return true; // not a date: refused as expired (read digit by digit: no substrings per sale)
         }
+        int yy = (yymm.charAt(0) - '0') * 10 + (yymm.charAt(1) - '0');
+        int mm = (yymm.charAt(2) - '0') * 10 + (yymm.charAt(3) - '0');
         if (mm < 1 || mm > 12) return true;
         // epoch day arithmetic: ZoneOffset.getRules() would build new zone rules on every call
         var today = java.time.LocalDate.ofEpochDay(Math.floorDiv(now.getEpochSecond(), 86_400L));

@@ -79,7 +79,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
      */
     static final int DEFAULT_MAX_QUEUED = 65_536;
     private final int maxQueued = io.switchgate.config.Tuning.wholeInt("gateway.engine.maxQueued", DEFAULT_MAX_QUEUED, 1, 1 << 23);
-    private final Map<String, KeyHandle> keys = new HashMap<>();
+    private final Map<KeyType, Map<String, KeyHandle>> keys = new java.util.EnumMap<>(KeyType.class);
     /** RRN -> commit of the change set that created it, while in flight (duplicate replays wait on it). */
     private final Map<String, CompletableFuture<Void>> pendingCommits = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -412,8 +412,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
         String batchOf = type != TxnType.BALANCE && !state.holdsOpenBatch(terminal) ? terminal.id() : null;
         LocalDate today = type == TxnType.REFUND ? LocalDate.ofInstant(clock.instant(), zone) : null;
         String dayOf = today != null && !state.holdsDayTotal(terminal.merchantId(), today) ? terminal.merchantId() : null;
-        Prefetch.Wanted w = new Prefetch.Wanted(rrn, card, batchOf, terminal.batchNo(), dayOf, today);
-        return w.nothing() ? null : w;
+        if (rrn == null && card == null && batchOf == null && dayOf == null) return null; // most requests: nothing built
+        return new Prefetch.Wanted(rrn, card, batchOf, terminal.batchNo(), dayOf, today);
     }
 
     /**
@@ -577,8 +577,15 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     private KeyHandle key(KeyType type, String stored) {
         if (stored == null) return null;
-        // Keyed on role and value: the same key material configured for two roles gets two handles.
-        return keys.computeIfAbsent(type.name() + ':' + stored, s -> security.importStored(type, stored));
+        // Keyed on role and value: the same key material configured for two roles gets two handles. A map per role, so
+        // that a lookup (one or two per request) builds no key string.
+        Map<String, KeyHandle> ofRole = keys.computeIfAbsent(type, k -> new HashMap<>());
+        KeyHandle handle = ofRole.get(stored);
+        if (handle == null) {
+            handle = security.importStored(type, stored);
+            ofRole.put(stored, handle);
+        }
+        return handle;
     }
 
     /**

@@ -17,11 +17,12 @@ public final class MessageKind {
                 return null;
             case "0200":
                 if (processingCode == null || processingCode.length() < 2) return null;
-                switch (processingCode.substring(0, 2)) {
-                    case "00": return TxnType.SALE;
-                    case "31": return TxnType.BALANCE;
-                    case "20": return TxnType.REFUND;
-                    case "02": return TxnType.VOID;
+                // the transaction type, DE 3 positions 1-2 (two characters compared: no substring per request)
+                switch (processingCode.charAt(0) << 16 | processingCode.charAt(1)) {
+                    case '0' << 16 | '0': return TxnType.SALE;
+                    case '3' << 16 | '1': return TxnType.BALANCE;
+                    case '2' << 16 | '0': return TxnType.REFUND;
+                    case '0' << 16 | '2': return TxnType.VOID;
                     default: return null;
                 }
             case "0400":

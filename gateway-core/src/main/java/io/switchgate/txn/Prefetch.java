@@ -45,10 +45,6 @@ final class Prefetch implements AutoCloseable {
     record Wanted(String rrn, String panHash, String terminalId, long batchNo, String merchantId, java.time.LocalDate day) {
         /** Nothing to read: a request that only keeps its place behind an earlier one of its terminal. */
         static final Wanted NOTHING = new Wanted(null, null, null, 0, null, null);
-
-        boolean nothing() {
-            return rrn == null && panHash == null && terminalId == null && merchantId == null;
-        }
     }
 
     /**

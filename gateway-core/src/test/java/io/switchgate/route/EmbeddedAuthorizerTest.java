@@ -468,4 +468,17 @@ class EmbeddedAuthorizerTest {
         assertEquals(102_500, c.balance());
         assertEquals(3, c.pinTries());
     }
+
+    @Test
+    void anExpiryIsFourDigitsValidThroughTheEndOfItsMonth() {
+        java.time.Instant june = java.time.Instant.parse("2025-06-30T23:59:59Z");
+        assertFalse(EmbeddedAuthorizer.expired("2506", june));
+        assertTrue(EmbeddedAuthorizer.expired("2505", june));
+        assertFalse(EmbeddedAuthorizer.expired("2601", june));
+        assertTrue(EmbeddedAuthorizer.expired("2513", june), "month 13");
+        assertTrue(EmbeddedAuthorizer.expired("2500", june), "month 0");
+        assertTrue(EmbeddedAuthorizer.expired("+1 2", june), "not digits");
+        assertTrue(EmbeddedAuthorizer.expired("25a6", june));
+        assertFalse(EmbeddedAuthorizer.expired(null, june), "none given: nothing to check");
+    }
 }
