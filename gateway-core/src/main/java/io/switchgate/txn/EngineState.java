@@ -75,6 +75,21 @@ final class EngineState implements CardBook {
         return (int) Math.min(100_000_000L, Math.max(100_000L, maxHeapBytes / 250));
     }
 
+    /**
+     * With a projection, a key the index lets go is looked up in the tables from then on, so it must be in them by
+     * then. The tables lag the journal by about the lag limit at most (new requests wait beyond it), and each record
+     * has at most one key, so an index of twice the lag limit lets go only keys whose records the tables have. An
+     * operator's small {@code duplicateKeys} (or large lag limit) is raised to that.
+     */
+    static int duplicateKeysWithProjection(int configured, long lagLimit) {
+        return (int) Math.min(100_000_000L, Math.max(configured, 2 * Math.min(lagLimit, 50_000_000L)));
+    }
+
+    /** How many duplicate keys this working set holds at most. */
+    int duplicateKeyBound() {
+        return dupIndexMax;
+    }
+
     /** Keys answered before this instant may have left the index (0: none has). */
     private long dupHorizonMillis;
     /** terminal|STAN -> RRN of the newest non-reversal request (what a reversal names). */
@@ -145,8 +160,8 @@ final class EngineState implements CardBook {
         this.store = store;
         this.openedAt = openedAt;
         this.sharedByNodes = sharedByNodes;
-        this.dupIndexMax = dupIndexMax;
-        this.dupIndex = new DuplicateIndex(dupIndexMax);
+        this.dupIndexMax = projection == null ? dupIndexMax : duplicateKeysWithProjection(dupIndexMax, projectionLagLimit);
+        this.dupIndex = new DuplicateIndex(this.dupIndexMax);
         this.projection = projection;
         this.projectedBeforeMillis = projection == null ? Long.MAX_VALUE : Long.MIN_VALUE;
     }

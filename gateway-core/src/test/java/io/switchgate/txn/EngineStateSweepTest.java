@@ -61,6 +61,17 @@ class EngineStateSweepTest {
     }
 
     @Test
+    void withAProjectionTheDuplicateIndexHoldsAtLeastTwiceTheLagLimit() {
+        // A key the index lets go is asked of the tables: they must have its record by then.
+        assertEquals(40_000, EngineState.duplicateKeysWithProjection(1_000, 20_000));
+        assertEquals(4_294_967, EngineState.duplicateKeysWithProjection(4_294_967, 20_000));
+        assertEquals(100_000_000, EngineState.duplicateKeysWithProjection(1_000, Long.MAX_VALUE));
+        assertEquals(40_000, new EngineState(new InMemoryTransactionStore(), NOW, false, 1_000, new Progress()).duplicateKeyBound());
+        assertEquals(1_000, new EngineState(new InMemoryTransactionStore(), NOW, false, 1_000).duplicateKeyBound(),
+                "no projection: the tables have every record at once");
+    }
+
+    @Test
     void withAProjectionBehindTheJournalNoRowLeavesUntilTheTablesHaveIt() {
         // The store here has none of the rows (the projection has not applied them): a row read back from it would
         // be missing or old, so the working set must keep every row whose record the tables may lack.
