@@ -77,12 +77,14 @@ final class EngineState implements CardBook {
 
     /**
      * With a projection, a key the index lets go is looked up in the tables from then on, so it must be in them by
-     * then. The tables lag the journal by about the lag limit at most (new requests wait beyond it), and each record
-     * has at most one key, so an index of twice the lag limit lets go only keys whose records the tables have. An
-     * operator's small {@code duplicateKeys} (or large lag limit) is raised to that.
+     * then. New requests wait once the tables are the lag limit behind the journal, so the lag stays under that plus
+     * what was already queued for the engine ({@link Engine#DEFAULT_MAX_QUEUED} as shipped), and each record has at
+     * most one key: an index of twice that lets go only keys whose records the tables have. An operator's small
+     * {@code duplicateKeys} (or large lag limit) is raised to it.
      */
     static int duplicateKeysWithProjection(int configured, long lagLimit) {
-        return (int) Math.min(100_000_000L, Math.max(configured, 2 * Math.min(lagLimit, 50_000_000L)));
+        long lag = Math.min(lagLimit, 50_000_000L) + Engine.DEFAULT_MAX_QUEUED;
+        return (int) Math.min(100_000_000L, Math.max(configured, 2 * lag));
     }
 
     /** How many duplicate keys this working set holds at most. */
