@@ -52,6 +52,11 @@ final class DuplicateIndex {
         return size;
     }
 
+    /** The most keys it holds. */
+    int max() {
+        return max;
+    }
+
     /**
      * Adds {@code key} answered as {@code rrn} at {@code addedMillis}, as the newest entry (the entries must come in
      * the order of their times for {@link #dropAddedBefore} to find every old one).

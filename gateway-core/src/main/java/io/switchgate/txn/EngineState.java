@@ -50,18 +50,16 @@ final class EngineState implements CardBook {
     private final Map<String, MerchantDayTotal> dayTotals = new HashMap<>();
     /** In insertion order, so the sweep finds the oldest first (see {@link #sweep}). */
     private final java.util.LinkedHashMap<String, TxnRecord> txns = new java.util.LinkedHashMap<>(1 << 16);
-    /** dupKey -> RRN of the answered request (last 24 hours), in the order they were answered. */
+    /**
+     * dupKey -> RRN of the answered request (last 24 hours), in the order they were answered; at most
+     * {@link #defaultDuplicateKeys} keys. Under a sustained load that answers more than this in 24 hours, the oldest go
+     * first and {@link #dupHorizonMillis} says from when the index is no longer complete: a key it does not have is then
+     * asked of the store (through its (terminal, STAN) index) instead of being taken as new.
+     */
     private final DuplicateIndex dupIndex;
     /** The check {@link DuplicateIndex#find} asks for, kept so that a lookup allocates nothing. */
     private final RecordOfKey recordOfKey = new RecordOfKey();
 
-    /**
-     * At most this many duplicate keys in memory ({@link #defaultDuplicateKeys}). Under a sustained load
-     * that answers more than this in 24 hours, the oldest go first and {@link #dupHorizonMillis} says from when the
-     * index is no longer complete: a key it does not have is then asked of the store (through its (terminal, STAN)
-     * index) instead of being taken as new.
-     */
-    private final int dupIndexMax;
     /** Overrides {@link #defaultDuplicateKeys} (read when the engine starts): an operator's tuning, and tests. */
     static final String DUPLICATE_KEYS_PROPERTY = "gateway.engine.duplicateKeys";
 
@@ -89,7 +87,7 @@ final class EngineState implements CardBook {
 
     /** How many duplicate keys this working set holds at most. */
     int duplicateKeyBound() {
-        return dupIndexMax;
+        return dupIndex.max();
     }
 
     /** Keys answered before this instant may have left the index (0: none has). */
@@ -162,8 +160,8 @@ final class EngineState implements CardBook {
         this.store = store;
         this.openedAt = openedAt;
         this.sharedByNodes = sharedByNodes;
-        this.dupIndexMax = projection == null ? dupIndexMax : duplicateKeysWithProjection(dupIndexMax, projectionLagLimit);
-        this.dupIndex = new DuplicateIndex(this.dupIndexMax);
+        this.dupIndex = new DuplicateIndex(projection == null ? dupIndexMax
+                : duplicateKeysWithProjection(dupIndexMax, projectionLagLimit));
         this.projection = projection;
         this.projectedBeforeMillis = projection == null ? Long.MAX_VALUE : Long.MIN_VALUE;
     }
