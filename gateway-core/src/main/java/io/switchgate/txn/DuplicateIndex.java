@@ -40,6 +40,12 @@ final class DuplicateIndex {
     private int size;
     /** Ring position + 1 of an entry, 0 for a free slot; its length a power of two, at most ~3/4 full. */
     private int[] table;
+    /**
+     * The last key hashed, by identity, and its hash: a new request's key is looked up ({@link #find}) and then added
+     * ({@link #add}) as the same string, so it is hashed once (a ~30-character loop per request).
+     */
+    private String lastKey;
+    private long lastHash;
 
     /** @param max the most keys held; adding one more drops the oldest */
     DuplicateIndex(int max) {
@@ -74,7 +80,7 @@ final class DuplicateIndex {
             }
         }
         int pos = position(size);
-        long h = hash(key);
+        long h = hashOf(key);
         hashes[pos] = h;
         long packed = pack(rrn);
         rrns[pos] = packed;
@@ -93,7 +99,7 @@ final class DuplicateIndex {
      * key: another key may share the hash), or null. Each candidate is offered once, newest first.
      */
     String find(String key, Predicate<String> isTheKeys) {
-        long h = hash(key);
+        long h = hashOf(key);
         int below = Integer.MAX_VALUE; // only entries added before the last one refused
         while (true) {
             int best = -1;
@@ -231,6 +237,14 @@ final class DuplicateIndex {
     static String unpack(long packed) {
         return RrnAllocator.format(String.valueOf(new char[]{(char) (packed >>> 41 & 0x7F), (char) (packed >>> 34 & 0x7F)}),
                 packed & ((1L << 34) - 1));
+    }
+
+    private long hashOf(String key) {
+        if (key != lastKey) {
+            lastHash = hash(key);
+            lastKey = key;
+        }
+        return lastHash;
     }
 
     /** FNV-1a over the characters, then MurmurHash3's finalizer so that every bit of the slot depends on every character. */

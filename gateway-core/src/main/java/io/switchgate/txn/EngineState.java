@@ -510,6 +510,7 @@ final class EngineState implements CardBook {
     /** True if a reversal naming this terminal and STAN arrived before any original did, within the last 24 hours. */
     boolean reversedBeforeArrival(String terminalId, String stan, Instant now) {
         ensureLoaded();
+        if (orphanReversals.isEmpty()) return false; // nearly always: no key string built per request
         Long at = orphanReversals.get(terminalId + '|' + stan);
         return at != null && at >= now.minus(DUPLICATE_WINDOW).toEpochMilli();
     }

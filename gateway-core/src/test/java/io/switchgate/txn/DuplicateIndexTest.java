@@ -25,6 +25,21 @@ class DuplicateIndexTest {
     }
 
     @Test
+    void aKeyLookedUpThenAddedIsFoundUnderAnyEqualString() {
+        // The index hashes the string it saw last only once (a new request's key is looked up, then added): the
+        // memo must follow the key's content, whichever string object carries it, and never a previous key's hash.
+        DuplicateIndex index = new DuplicateIndex(100);
+        String key = new String("T9|2|000042|1203101010");
+        assertNull(index.find(key, rrn -> true));
+        index.add(key, "010000000042", 1_000);
+        index.add(new String("T9|2|000043|1203101010"), "010000000043", 1_001);
+        assertEquals("010000000042", index.find(new String("T9|2|000042|1203101010"), rrn -> true));
+        assertEquals("010000000043", index.find("T9|2|000043|1203101010", rrn -> true));
+        assertEquals("010000000042", index.find(key, rrn -> true));
+        assertNull(index.find(new String("T9|2|000044|1203101010"), rrn -> true));
+    }
+
+    @Test
     void offersEveryRrnUnderTheKeysHashNewestFirstUntilOneIsAccepted() {
         // Two entries under one hash: what two keys of the same hash look like to the index.
         DuplicateIndex index = new DuplicateIndex(100);
