@@ -77,8 +77,9 @@ public final class FileJournal implements AutoCloseable {
                         + writer.durableSequence() + ": is journal.dir the directory this store was journaled in?");
             }
             long t0 = System.nanoTime();
-            long mended = tailer.reapplyLastBatch();
-            long applied = tailer.catchUp();
+            long[] recovered = recoverTables(tailer, tables);
+            long mended = recovered[0];
+            long applied = recovered[1];
             // H2 writes committed pages a moment later: have what recovery applied on disk now, so the tables alone
             // (an operator's SQL, a backup, a process killed right after start) already show every recovered record.
             if (applied > 0) tables.saveProjection();
@@ -93,6 +94,35 @@ public final class FileJournal implements AutoCloseable {
         } catch (RuntimeException e) {
             writer.close();
             throw e;
+        }
+    }
+
+    /** The most indexes one start rebuilds before it gives up (every index of the schema, with room to spare). */
+    static final int MAX_REPAIRS = 32;
+
+    /**
+     * Writes the tables' last batch again and applies what they lack of the journal. If that fails on damage the store
+     * can mend (an H2 index that lost a row in a kill: without this the gateway would not start again, though its journal
+     * holds every record), the store mends it and recovery runs again, from the tables' mark (each step is idempotent).
+     *
+     * @return the records written again and the records applied
+     */
+    private static long[] recoverTables(ProjectionTailer tailer, TransactionStore tables) {
+        tables.recovering(true);
+        try {
+            for (int repairs = 0; ; repairs++) {
+                try {
+                    long mended = tailer.reapplyLastBatch();
+                    return new long[] {mended, tailer.catchUp()};
+                } catch (RuntimeException e) {
+                    String repaired = repairs < MAX_REPAIRS ? tables.repairAfter(e) : null;
+                    if (repaired == null) throw e;
+                    log.warn("store: recovery failed on a damaged index, which a kill can leave in an H2 file ({}); rebuilt {}"
+                            + " from its table's rows, and recovery runs again", e.getMessage(), repaired);
+                }
+            }
+        } finally {
+            tables.recovering(false);
         }
     }
 

@@ -88,6 +88,16 @@ public final class ProjectedReads implements TransactionStore {
     }
 
     @Override
+    public String repairAfter(RuntimeException failure) {
+        return tables.repairAfter(failure);
+    }
+
+    @Override
+    public void recovering(boolean on) {
+        tables.recovering(on);
+    }
+
+    @Override
     public Optional<TxnRecord> findByRrn(String rrn) {
         return caughtUp().findByRrn(rrn);
     }

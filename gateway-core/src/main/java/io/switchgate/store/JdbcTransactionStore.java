@@ -74,12 +74,54 @@ public final class JdbcTransactionStore implements TransactionStore {
     /** The write-ahead log of an H2 file store (null otherwise), shared by the stores on its database; guarded by {@link #writeLock}. */
     private final JournalLog journalLog;
 
+    /**
+     * How long an H2 write waits for a row lock during the start's recovery ({@link #recovering}): nothing else uses
+     * the store then, so a lock timeout can only be a damaged index ({@link H2IndexRepair}), and a batch whose rows
+     * meet one fails in a fraction of a second per row rather than LOCK_TIMEOUT (10 s) per row.
+     */
+    static final long RECOVERY_LOCK_TIMEOUT_MILLIS = 20;
+    /** The URL's LOCK_TIMEOUT (ours by default, see {@link #h2Url}), restored after a recovery write. */
+    private final long lockTimeoutMillis;
+    private volatile boolean recovering;
+
     private JdbcTransactionStore(HikariDataSource dataSource, boolean postgres, String safeUrl, JournalLog journalLog) {
         this.dataSource = dataSource;
         this.postgres = postgres;
         this.safeUrl = safeUrl;
         this.writeLock = postgres ? null : H2WriteLock.of(dataSource.getJdbcUrl()); // see H2WriteLock
         this.journalLog = journalLog;
+        this.lockTimeoutMillis = postgres ? 0 : lockTimeoutOf(dataSource.getJdbcUrl());
+    }
+
+    /** The LOCK_TIMEOUT an H2 URL sets (h2Url always sets one), else H2's own default of 1 s. */
+    static long lockTimeoutOf(String url) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i);LOCK_TIMEOUT=(\\d{1,9})").matcher(url);
+        return m.find() ? Long.parseLong(m.group(1)) : 1000;
+    }
+
+    /** See {@link TransactionStore#recovering}: on H2, recovery's writes wait {@link #RECOVERY_LOCK_TIMEOUT_MILLIS} for a lock. */
+    @Override
+    public void recovering(boolean on) {
+        recovering = on && !postgres;
+    }
+
+    /**
+     * Shortens {@code c}'s lock timeout while {@link #recovering}.
+     *
+     * @return true if it did: the caller then calls {@link #restoreLockTimeout} before the connection goes back to the pool
+     */
+    private boolean shortenLockTimeout(Connection c) throws SQLException {
+        if (!recovering) return false;
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCK_TIMEOUT " + Math.min(RECOVERY_LOCK_TIMEOUT_MILLIS, lockTimeoutMillis));
+        }
+        return true;
+    }
+
+    private void restoreLockTimeout(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCK_TIMEOUT " + lockTimeoutMillis);
+        }
     }
 
 
@@ -257,9 +299,23 @@ public final class JdbcTransactionStore implements TransactionStore {
         new SchemaMigrator(dataSource, postgres).migrate();
         if (journalLog != null) {
             writeLock.lock();
+            recovering(true);
             try {
-                recover();
+                for (int repairs = 0; ; repairs++) {
+                    try {
+                        recover();
+                        break;
+                    } catch (StoreException e) {
+                        // An index a kill left short of a row: rebuilt, and the log applied again (it is idempotent).
+                        String repaired = repairs < 32 ? repairAfter(e) : null;
+                        if (repaired == null) throw e;
+                        org.slf4j.LoggerFactory.getLogger(JdbcTransactionStore.class).warn(
+                                "store: recovery failed on a damaged index ({}); rebuilt {} from its table's rows, and"
+                                        + " recovery runs again", e.getMessage(), repaired);
+                    }
+                }
             } finally {
+                recovering(false);
                 writeLock.unlock();
             }
         }
@@ -320,14 +376,19 @@ public final class JdbcTransactionStore implements TransactionStore {
      */
     private void overwriteInTransaction(List<ChangeSet> sets, long seq) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            boolean shortened = shortenLockTimeout(c);
             try {
-                JdbcProjectionWriter.write(c, sets);
-                if (seq >= 0) moveJournalMark(c, seq);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
+                c.setAutoCommit(false);
+                try {
+                    JdbcProjectionWriter.write(c, sets);
+                    if (seq >= 0) moveJournalMark(c, seq);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            } finally {
+                if (shortened) restoreLockTimeout(c);
             }
         }
     }
@@ -708,18 +769,23 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
         if (writeLock != null) writeLock.lock();
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            boolean shortened = shortenLockTimeout(c);
             try {
-                if (!JdbcProjectionWriter.moveMark(c, afterSeq, lastSeq)) {
-                    c.rollback();
-                    return false;
+                c.setAutoCommit(false);
+                try {
+                    if (!JdbcProjectionWriter.moveMark(c, afterSeq, lastSeq)) {
+                        c.rollback();
+                        return false;
+                    }
+                    JdbcProjectionWriter.write(c, sets);
+                    c.commit();
+                    return true;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
                 }
-                JdbcProjectionWriter.write(c, sets);
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
+            } finally {
+                if (shortened) restoreLockTimeout(c);
             }
         } catch (SQLException e) {
             throw new StoreException("projection of journal records " + (afterSeq + 1) + ".." + lastSeq + " failed on "
@@ -768,6 +834,29 @@ public final class JdbcTransactionStore implements TransactionStore {
      * journal log): the mark is read first, then {@code CHECKPOINT} writes every page committed so far, the mark's row
      * included, and {@code CHECKPOINT SYNC} forces the file (in H2 the latter alone writes nothing).
      */
+    /** See {@link TransactionStore#repairAfter}: an H2 file's index that lost a row ({@link H2IndexRepair}). */
+    @Override
+    public String repairAfter(RuntimeException failure) {
+        if (postgres) return null;
+        H2IndexRepair.DamagedIndex damaged = H2IndexRepair.damagedIndex(failure);
+        if (damaged == null) return null;
+        writeLock.lock();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            String rebuilt = H2IndexRepair.rebuild(c, damaged);
+            try (Statement st = c.createStatement()) {
+                st.execute("CHECKPOINT SYNC"); // the mended index on disk before anything is written through it
+            }
+            return rebuilt;
+        } catch (SQLException e) {
+            throw new StoreException("index " + damaged.schema() + "." + damaged.name() + " of " + safeUrl
+                    + " lost a row (H2 error " + H2IndexRepair.ROW_NOT_FOUND_IN_INDEX + ") and could not be rebuilt: SQLState "
+                    + e.getSQLState() + " " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     @Override
     public long saveProjection() {
         long mark = projectedSequence();

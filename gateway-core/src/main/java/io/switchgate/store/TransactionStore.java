@@ -73,6 +73,26 @@ public interface TransactionStore extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * Mends what {@code failure} shows damaged in the store's own files, if it can, so that the work that failed may be
+     * tried again: an H2 file's index that lost a row, which a kill can leave (the index is rebuilt from the table's
+     * rows). At start only, before anything else uses the store: a rebuild locks its table.
+     *
+     * @return what was mended (for the log), or null if nothing was found to mend (the default)
+     * @throws StoreException the damage was found but mending it failed (named)
+     */
+    default String repairAfter(RuntimeException failure) {
+        return null;
+    }
+
+    /**
+     * Marks the start's recovery (true before it, false after): nothing else uses the store meanwhile, so a store may
+     * treat a lock it cannot get as damage rather than wait its usual time (H2: {@link #repairAfter}). The default
+     * does nothing.
+     */
+    default void recovering(boolean on) {
+    }
+
     /** The journal sequence of the last record applied by {@link #applyProjected} (0 before the first). */
     default long projectedSequence() {
         throw new UnsupportedOperationException("projectedSequence: " + getClass().getSimpleName() + " is not a projection");

@@ -68,7 +68,7 @@ abstract class ProjectionContract {
     }
 
     /** Appends each set as a change-set record, with a record of another type now and then; waits until durable. */
-    private static long journal(JournalWriter w, List<ChangeSet> sets) throws InterruptedException {
+    static long journal(JournalWriter w, List<ChangeSet> sets) throws InterruptedException {
         PayloadWriter payload = new PayloadWriter();
         long last = w.lastAppendedSequence();
         for (int i = 0; i < sets.size(); i++) {

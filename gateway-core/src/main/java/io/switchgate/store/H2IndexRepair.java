@@ -1,0 +1,142 @@
+package io.switchgate.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rebuilds an index of an H2 file that has lost a row: what a kill can leave behind (seen once in the kill tests: the
+ * start's catch-up could not update a row and the gateway never came back, though its journal held every record).
+ *
+ * <p>H2 2.3 reports such an index in a roundabout way: a statement that must remove the row from it fails with error
+ * 90112 ("row not found when trying to delete from index"), H2 takes that for a concurrent update and retries until
+ * {@code LOCK_TIMEOUT}, then throws a lock timeout (HYT00) with the 90112 among its causes. So the damage is found by
+ * its error code in the failure's causes, and the index by the name H2 quotes in that message.
+ *
+ * <p>The index is rebuilt from the table's own rows, which it only points into: dropped and created again with the same
+ * columns (for a primary key or unique constraint, the constraint is dropped and added again). The rows themselves are
+ * not touched; what the journal holds is applied again afterwards by the caller.
+ */
+final class H2IndexRepair {
+    /** H2's {@code ErrorCode.ROW_NOT_FOUND_WHEN_DELETING_1}. */
+    static final int ROW_NOT_FOUND_IN_INDEX = 90112;
+
+    /** An index by schema and name, as H2 names it in its message (upper case: how unquoted names are stored). */
+    record DamagedIndex(String schema, String name) { }
+
+    private H2IndexRepair() {
+    }
+
+    /** The index that {@code failure} reports as missing a row (error 90112 among its causes), or null if none. */
+    static DamagedIndex damagedIndex(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        List<Throwable> todo = new ArrayList<>();
+        todo.add(failure);
+        while (!todo.isEmpty()) {
+            Throwable t = todo.remove(todo.size() - 1);
+            if (t == null || seen.put(t, Boolean.TRUE) != null) continue;
+            if (t instanceof SQLException s) {
+                if (s.getErrorCode() == ROW_NOT_FOUND_IN_INDEX) {
+                    DamagedIndex named = parse(s.getMessage());
+                    if (named != null) return named;
+                }
+                todo.add(s.getNextException()); // a batch's own statements' failures hang there, not under getCause
+            }
+            todo.add(t.getCause());
+            for (Throwable suppressed : t.getSuppressed()) todo.add(suppressed);
+        }
+        return null;
+    }
+
+    /**
+     * The index in H2's message {@code Row not found when trying to delete from index "PUBLIC.IX_NAME: 42"}, or null if
+     * the message does not name one that way.
+     */
+    static DamagedIndex parse(String message) {
+        if (message == null) return null;
+        String marker = "index \"";
+        int from = message.indexOf(marker);
+        if (from < 0) return null;
+        from += marker.length();
+        int end = message.indexOf('"', from);
+        if (end < 0) return null;
+        String quoted = message.substring(from, end);
+        int colon = quoted.indexOf(':');
+        String qualified = colon < 0 ? quoted : quoted.substring(0, colon);
+        int dot = qualified.indexOf('.');
+        if (dot <= 0 || dot == qualified.length() - 1) return null;
+        return new DamagedIndex(qualified.substring(0, dot).trim(), qualified.substring(dot + 1).trim());
+    }
+
+    /**
+     * Drops and recreates {@code index} on {@code c} (auto-commit), from the definition H2's information schema gives.
+     *
+     * @return what was rebuilt, for the log: {@code "index IX_NAME on TRANSACTIONS (TERMINAL_ID, STAN)"}
+     * @throws SQLException the index is not there any more, or a statement failed (the caller's start then fails,
+     *                      naming the original error)
+     */
+    static String rebuild(Connection c, DamagedIndex index) throws SQLException {
+        String table;
+        String type;
+        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, INDEX_TYPE_NAME FROM INFORMATION_SCHEMA.INDEXES"
+                + " WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ?")) {
+            ps.setString(1, index.schema());
+            ps.setString(2, index.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw new SQLException("no index " + index.schema() + "." + index.name() + " to rebuild");
+                table = rs.getString(1);
+                type = rs.getString(2);
+            }
+        }
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, ORDERING_SPECIFICATION FROM INFORMATION_SCHEMA.INDEX_COLUMNS"
+                + " WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ? ORDER BY ORDINAL_POSITION")) {
+            ps.setString(1, index.schema());
+            ps.setString(2, index.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(quote(rs.getString(1)) + ("DESC".equals(rs.getString(2)) ? " DESC" : ""));
+                }
+            }
+        }
+        if (columns.isEmpty()) throw new SQLException("index " + index.schema() + "." + index.name() + " has no columns");
+        String constraint = null;
+        String constraintType = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT CONSTRAINT_NAME, CONSTRAINT_TYPE FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS"
+                + " WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ? AND CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE')")) {
+            ps.setString(1, index.schema());
+            ps.setString(2, index.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    constraint = rs.getString(1);
+                    constraintType = rs.getString(2);
+                }
+            }
+        }
+        String qualifiedTable = quote(index.schema()) + "." + quote(table);
+        String columnList = String.join(", ", columns);
+        try (Statement s = c.createStatement()) {
+            if (constraint != null) {
+                s.execute("ALTER TABLE " + qualifiedTable + " DROP CONSTRAINT " + quote(index.schema()) + "." + quote(constraint));
+                s.execute("ALTER TABLE " + qualifiedTable + " ADD CONSTRAINT " + quote(constraint) + " " + constraintType
+                        + " (" + columnList + ")");
+                return constraintType.toLowerCase(java.util.Locale.ROOT) + " " + constraint + " of " + table + " (" + columnList + ")";
+            }
+            boolean unique = type != null && type.startsWith("UNIQUE");
+            s.execute("DROP INDEX " + quote(index.schema()) + "." + quote(index.name()));
+            s.execute("CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + quote(index.schema()) + "." + quote(index.name())
+                    + " ON " + qualifiedTable + " (" + columnList + ")");
+            return "index " + index.name() + " on " + table + " (" + columnList + ")";
+        }
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+}

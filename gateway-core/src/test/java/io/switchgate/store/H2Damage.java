@@ -1,0 +1,46 @@
+package io.switchgate.store;
+
+import org.h2.engine.SessionLocal;
+import org.h2.index.Cursor;
+import org.h2.index.Index;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.result.Row;
+import org.h2.table.Table;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Damages an H2 file as a kill once did (tests only): an index loses its entries while the table keeps its rows. Done
+ * through H2's own engine (there is no SQL for it), on a database no store has open.
+ */
+public final class H2Damage {
+    private H2Damage() {
+    }
+
+    /**
+     * Removes every row of {@code table} but one from its index {@code index} (a secondary index: never the table's own
+     * data).
+     *
+     * @return the entries removed
+     */
+    public static int loseRows(String fileUrl, String table, String index) throws SQLException {
+        try (Connection c = DriverManager.getConnection(fileUrl, "sa", "")) {
+            SessionLocal session = (SessionLocal) ((JdbcConnection) c).getSession();
+            Table t = session.getDatabase().getSchema("PUBLIC").findTableOrView(session, table);
+            Index ix = t.getIndexes().stream().filter(i -> i.getName().equals(index)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no index " + index + " on " + table));
+            if (ix == t.getScanIndex(session)) throw new IllegalArgumentException(index + " is the table's data");
+            List<Row> rows = new ArrayList<>();
+            Cursor cursor = t.getScanIndex(session).find(session, null, null, false);
+            while (cursor.next()) rows.add(cursor.get());
+            // One entry stays: H2 rebuilds an index it finds empty when it opens the table, and a kill does not empty one.
+            for (Row r : rows.subList(Math.min(1, rows.size()), rows.size())) ix.remove(session, r);
+            c.commit();
+            return Math.max(0, rows.size() - 1);
+        }
+    }
+}

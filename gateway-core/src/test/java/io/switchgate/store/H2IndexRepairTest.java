@@ -1,0 +1,132 @@
+package io.switchgate.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class H2IndexRepairTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheIndexH2NamesInItsRowNotFoundMessage() {
+        assertEquals(new H2IndexRepair.DamagedIndex("PUBLIC", "IX_T_TERM_STAN"),
+                H2IndexRepair.parse("Row not found when trying to delete from index \"PUBLIC.IX_T_TERM_STAN: 3\" [90112-232]"));
+        assertEquals(new H2IndexRepair.DamagedIndex("PUBLIC", "PRIMARY_KEY_5"),
+                H2IndexRepair.parse("Row not found when trying to delete from index \"PUBLIC.PRIMARY_KEY_5\""));
+        assertNull(H2IndexRepair.parse("Timeout trying to lock table {0}"));
+        assertNull(H2IndexRepair.parse("index \"NOSCHEMA: 3\""));
+        assertNull(H2IndexRepair.parse("index \"PUBLIC.IX"));
+        assertNull(H2IndexRepair.parse(null));
+    }
+
+    @Test
+    void findsTheDamageUnderATimeoutAndInABatchsNextExceptions() {
+        SQLException rowNotFound = new SQLException("Row not found when trying to delete from index \"PUBLIC.IX_A: 7\"",
+                "HY000", H2IndexRepair.ROW_NOT_FOUND_IN_INDEX);
+        SQLTimeoutException timeout = new SQLTimeoutException("Timeout trying to lock table", "HYT00", 50200,
+                new RuntimeException("wrapped", rowNotFound));
+        assertEquals("IX_A", H2IndexRepair.damagedIndex(new StoreException("projection failed", timeout)).name());
+
+        BatchUpdateException batch = new BatchUpdateException("batch", "HYT00", 50200, new int[0]);
+        batch.setNextException(new SQLException("Row not found when trying to delete from index \"PUBLIC.IX_B: 1\"",
+                "HY000", H2IndexRepair.ROW_NOT_FOUND_IN_INDEX));
+        assertEquals("IX_B", H2IndexRepair.damagedIndex(new StoreException("projection failed", batch)).name());
+
+        // A real lock timeout, or any other failure, is not damage: nothing to rebuild.
+        assertNull(H2IndexRepair.damagedIndex(new StoreException("projection failed",
+                new SQLTimeoutException("Timeout trying to lock table", "HYT00", 50200))));
+        assertNull(H2IndexRepair.damagedIndex(new IllegalStateException("journal corrupt")));
+    }
+
+    @Test
+    void aSecondaryIndexAndAPrimaryKeyThatLostTheirRowsAreRebuiltFromTheTable() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("db");
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (rrn VARCHAR(32) NOT NULL, term VARCHAR(8), stan VARCHAR(6), amt BIGINT,"
+                    + " CONSTRAINT pk_t PRIMARY KEY (rrn))");
+            s.execute("CREATE INDEX ix_t_term_stan ON t (term, stan DESC)");
+            for (int i = 0; i < 20; i++) s.execute("INSERT INTO t VALUES ('R" + i + "', 'T1', '00000" + i % 10 + "', " + i + ")");
+        }
+        assertEquals(19, H2Damage.loseRows(url, "T", "IX_T_TERM_STAN"));
+
+        try (Connection c = DriverManager.getConnection(url + ";LOCK_TIMEOUT=200", "sa", "")) {
+            SQLException e = assertThrows(SQLException.class, () -> updateEveryRow(c));
+            H2IndexRepair.DamagedIndex damaged = H2IndexRepair.damagedIndex(e);
+            assertEquals(new H2IndexRepair.DamagedIndex("PUBLIC", "IX_T_TERM_STAN"), damaged, "H2 reports: " + e);
+
+            assertEquals("index IX_T_TERM_STAN on T (\"TERM\", \"STAN\" DESC)", H2IndexRepair.rebuild(c, damaged));
+            assertEquals(20, updateEveryRow(c), "every row can be written again");
+            try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM t WHERE term = 'T1' AND stan = '000003'")) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getInt(1), "found through the rebuilt index");
+            }
+        }
+
+        // The primary key's index (H2 2.3 updates a row without noticing it missing there, so it is named here as
+        // the message would name it): its constraint is dropped and added again, and the key is enforced again.
+        String pkIndex;
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             var rs = c.createStatement().executeQuery("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS"
+                     + " WHERE CONSTRAINT_NAME = 'PK_T'")) {
+            assertTrue(rs.next());
+            pkIndex = rs.getString(1);
+        }
+        H2Damage.loseRows(url, "T", pkIndex);
+        try (Connection c = DriverManager.getConnection(url + ";LOCK_TIMEOUT=200", "sa", "")) {
+            H2IndexRepair.DamagedIndex damaged = H2IndexRepair.damagedIndex(new SQLException(
+                    "Row not found when trying to delete from index \"PUBLIC." + pkIndex + ": 4\"", "HY000",
+                    H2IndexRepair.ROW_NOT_FOUND_IN_INDEX));
+            assertNotNull(damaged);
+            assertEquals("primary key PK_T of T (\"RRN\")", H2IndexRepair.rebuild(c, damaged));
+            assertEquals(20, updateEveryRow(c));
+            SQLException duplicate = assertThrows(SQLException.class,
+                    () -> c.createStatement().execute("INSERT INTO t VALUES ('R3', 'T2', '000001', 1)"));
+            assertEquals(23505, duplicate.getErrorCode(), "the key is unique again: " + duplicate);
+        }
+    }
+
+    @Test
+    void theStoreRebuildsTheIndexAFailureNamesAndNothingForOtherFailures() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("gw");
+        try (JdbcTransactionStore store = JdbcTransactionStore.open(url, "sa", "", 2)) {
+            store.migrate();
+            assertNull(store.repairAfter(new StoreException("projection failed", new SQLTimeoutException("lock", "HYT00", 50200))));
+            StoreException damage = new StoreException("projection failed", new SQLException(
+                    "Row not found when trying to delete from index \"PUBLIC.IX_TRANSACTIONS_TERMINAL_STAN: 1\"", "HY000",
+                    H2IndexRepair.ROW_NOT_FOUND_IN_INDEX));
+            assertEquals("index IX_TRANSACTIONS_TERMINAL_STAN on TRANSACTIONS (\"TERMINAL_ID\", \"STAN\")", store.repairAfter(damage));
+            StoreException gone = new StoreException("projection failed", new SQLException(
+                    "Row not found when trying to delete from index \"PUBLIC.IX_NO_SUCH_INDEX: 1\"", "HY000",
+                    H2IndexRepair.ROW_NOT_FOUND_IN_INDEX));
+            StoreException failed = assertThrows(StoreException.class, () -> store.repairAfter(gone));
+            assertTrue(failed.getMessage().contains("IX_NO_SUCH_INDEX") && failed.getMessage().contains("could not be rebuilt"),
+                    failed.getMessage());
+        }
+    }
+
+    /** Each row found by its key (as the projection updates rows), so that every index entry of it is removed and added. */
+    private static int updateEveryRow(Connection c) throws SQLException {
+        int updated = 0;
+        try (var ps = c.prepareStatement("UPDATE t SET amt = amt + 1 WHERE rrn = ?")) {
+            for (int i = 0; i < 20; i++) {
+                ps.setString(1, "R" + i);
+                updated += ps.executeUpdate();
+            }
+        }
+        return updated;
+    }
+}
