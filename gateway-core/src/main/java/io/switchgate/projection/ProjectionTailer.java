@@ -134,6 +134,11 @@ public final class ProjectionTailer implements AutoCloseable {
         }
     }
 
+    /** Journal records per store transaction, at most (outside the start's catch-up). */
+    int maxBatch() {
+        return maxBatch;
+    }
+
     /**
      * Applies every record up to the journal's durable sequence as it is when called.
      *
@@ -144,10 +149,20 @@ public final class ProjectionTailer implements AutoCloseable {
      *                                            applied by the next call
      */
     public long catchUp() {
+        return catchUpInBatchesOf(maxBatch);
+    }
+
+    /**
+     * As {@link #catchUp}, with up to {@code batchRecords} records per store transaction: the start's catch-up, where
+     * larger batches write each card and batch row once for many records (a transaction's rows are written at their
+     * last version only) and nothing waits on the batch meanwhile.
+     */
+    public long catchUpInBatchesOf(int batchRecords) {
+        if (batchRecords < 1) throw new IllegalArgumentException("batchRecords must be >= 1, not " + batchRecords);
         synchronized (passLock) {
             long target = durableSequence.getAsLong();
             long count = 0;
-            while (applied < target) count += pass(target);
+            while (applied < target) count += pass(target, batchRecords);
             return count;
         }
     }
@@ -157,7 +172,7 @@ public final class ProjectionTailer implements AutoCloseable {
      *
      * @return the records applied
      */
-    private long pass(long target) {
+    private long pass(long target, int maxBatch) {
         long after = applied;
         List<ChangeSet> batch = new ArrayList<>(Math.min(maxBatch, 1024));
         long count = 0;
