@@ -75,6 +75,46 @@ final class H2IndexRepair {
     }
 
     /**
+     * Rebuilds every index of the table {@code damaged} belongs to, {@code damaged} first. Why all of them: what a kill
+     * did to one index of a table it may have done to the others, and an index short of rows does not always fail a
+     * statement: a scan through it silently skips the rows it lacks (the start's scan of the last 24 hours reads one,
+     * and a duplicate key it skipped would let a retransmission be decided again).
+     *
+     * @return what was rebuilt, for the log
+     */
+    static List<String> rebuildTable(Connection c, DamagedIndex damaged) throws SQLException {
+        String table = tableOf(c, damaged);
+        List<DamagedIndex> all = new ArrayList<>();
+        all.add(damaged);
+        try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME")) {
+            ps.setString(1, damaged.schema());
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    DamagedIndex other = new DamagedIndex(damaged.schema(), rs.getString(1));
+                    if (!other.equals(damaged)) all.add(other);
+                }
+            }
+        }
+        List<String> rebuilt = new ArrayList<>();
+        for (DamagedIndex index : all) rebuilt.add(rebuild(c, index));
+        return rebuilt;
+    }
+
+    private static String tableOf(Connection c, DamagedIndex index) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.INDEXES"
+                + " WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ?")) {
+            ps.setString(1, index.schema());
+            ps.setString(2, index.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw new SQLException("no index " + index.schema() + "." + index.name() + " to rebuild");
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /**
      * Drops and recreates {@code index} on {@code c} (auto-commit), from the definition H2's information schema gives.
      *
      * @return what was rebuilt, for the log: {@code "index IX_NAME on TRANSACTIONS (TERMINAL_ID, STAN)"}

@@ -843,7 +843,7 @@ public final class JdbcTransactionStore implements TransactionStore {
         writeLock.lock();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            String rebuilt = H2IndexRepair.rebuild(c, damaged);
+            String rebuilt = String.join(", ", H2IndexRepair.rebuildTable(c, damaged));
             try (Statement st = c.createStatement()) {
                 st.execute("CHECKPOINT SYNC"); // the mended index on disk before anything is written through it
             }

@@ -75,8 +75,8 @@ public interface TransactionStore extends AutoCloseable {
 
     /**
      * Mends what {@code failure} shows damaged in the store's own files, if it can, so that the work that failed may be
-     * tried again: an H2 file's index that lost a row, which a kill can leave (the index is rebuilt from the table's
-     * rows). At start only, before anything else uses the store: a rebuild locks its table.
+     * tried again: an H2 file's index that lost a row, which a kill can leave (that table's indexes are rebuilt from
+     * its rows). At start only, before anything else uses the store: a rebuild locks its table.
      *
      * @return what was mended (for the log), or null if nothing was found to mend (the default)
      * @throws StoreException the damage was found but mending it failed (named)

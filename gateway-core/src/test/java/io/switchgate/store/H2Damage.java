@@ -43,4 +43,20 @@ public final class H2Damage {
             return Math.max(0, rows.size() - 1);
         }
     }
+
+    /** Entries of each index of {@code table} (its own data under the name "rows"), each index read whole. */
+    public static java.util.Map<String, Long> entries(String fileUrl, String table) throws SQLException {
+        try (Connection c = DriverManager.getConnection(fileUrl, "sa", "")) {
+            SessionLocal session = (SessionLocal) ((JdbcConnection) c).getSession();
+            Table t = session.getDatabase().getSchema("PUBLIC").findTableOrView(session, table);
+            java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+            for (Index ix : t.getIndexes()) {
+                long n = 0;
+                Cursor cursor = ix.find(session, null, null, false);
+                while (cursor.next()) n++;
+                counts.put(ix == t.getScanIndex(session) ? "rows" : ix.getName(), n);
+            }
+            return counts;
+        }
+    }
 }
