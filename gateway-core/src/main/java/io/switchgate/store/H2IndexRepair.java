@@ -83,7 +83,7 @@ final class H2IndexRepair {
      * @return what was rebuilt, for the log
      */
     static List<String> rebuildTable(Connection c, DamagedIndex damaged) throws SQLException {
-        String table = tableOf(c, damaged);
+        String table = describe(c, damaged).table();
         List<DamagedIndex> all = new ArrayList<>();
         all.add(damaged);
         try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES"
@@ -102,14 +102,28 @@ final class H2IndexRepair {
         return rebuilt;
     }
 
-    private static String tableOf(Connection c, DamagedIndex index) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.INDEXES"
-                + " WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ?")) {
+    /** A query of H2's information schema whose two parameters are an index's schema and name. */
+    private static PreparedStatement byIndex(Connection c, String sql, DamagedIndex index) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
             ps.setString(1, index.schema());
             ps.setString(2, index.name());
+            return ps;
+        } catch (SQLException e) {
+            ps.close();
+            throw e;
+        }
+    }
+
+    /** The table an index belongs to, and its type as H2 names it ({@code INDEX}, {@code UNIQUE INDEX}, {@code PRIMARY KEY}). */
+    private record Described(String table, String type) { }
+
+    private static Described describe(Connection c, DamagedIndex index) throws SQLException {
+        try (PreparedStatement ps = byIndex(c, "SELECT TABLE_NAME, INDEX_TYPE_NAME FROM INFORMATION_SCHEMA.INDEXES"
+                + " WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ?", index)) {
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) throw new SQLException("no index " + index.schema() + "." + index.name() + " to rebuild");
-                return rs.getString(1);
+                return new Described(rs.getString(1), rs.getString(2));
             }
         }
     }
@@ -122,23 +136,12 @@ final class H2IndexRepair {
      *                      naming the original error)
      */
     static String rebuild(Connection c, DamagedIndex index) throws SQLException {
-        String table;
-        String type;
-        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, INDEX_TYPE_NAME FROM INFORMATION_SCHEMA.INDEXES"
-                + " WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ?")) {
-            ps.setString(1, index.schema());
-            ps.setString(2, index.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) throw new SQLException("no index " + index.schema() + "." + index.name() + " to rebuild");
-                table = rs.getString(1);
-                type = rs.getString(2);
-            }
-        }
+        Described described = describe(c, index);
+        String table = described.table();
+        String type = described.type();
         List<String> columns = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, ORDERING_SPECIFICATION FROM INFORMATION_SCHEMA.INDEX_COLUMNS"
-                + " WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ? ORDER BY ORDINAL_POSITION")) {
-            ps.setString(1, index.schema());
-            ps.setString(2, index.name());
+        try (PreparedStatement ps = byIndex(c, "SELECT COLUMN_NAME, ORDERING_SPECIFICATION FROM INFORMATION_SCHEMA.INDEX_COLUMNS"
+                + " WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ? ORDER BY ORDINAL_POSITION", index)) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     columns.add(quote(rs.getString(1)) + ("DESC".equals(rs.getString(2)) ? " DESC" : ""));
@@ -148,10 +151,8 @@ final class H2IndexRepair {
         if (columns.isEmpty()) throw new SQLException("index " + index.schema() + "." + index.name() + " has no columns");
         String constraint = null;
         String constraintType = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT CONSTRAINT_NAME, CONSTRAINT_TYPE FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS"
-                + " WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ? AND CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE')")) {
-            ps.setString(1, index.schema());
-            ps.setString(2, index.name());
+        try (PreparedStatement ps = byIndex(c, "SELECT CONSTRAINT_NAME, CONSTRAINT_TYPE FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS"
+                + " WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ? AND CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE')", index)) {
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     constraint = rs.getString(1);
