@@ -2,7 +2,8 @@
 # Restart with a big store: how long until a gateway started on it is ready to serve (docs/benchmarks.md, "Restart
 # with 10 million transactions"). Takes a directory made by `benchmarks.jar bench-config` + `benchmarks.jar history`
 # (its bench.yaml and the H2 store that config names) and, for each run:
-#   copies the store's directory fresh (so every run starts on the same files, never on what a previous run wrote),
+#   copies the store's directory fresh (so every run starts on the same files, never on what a previous run wrote)
+#   and syncs it to disk (else the start's first fsync would write the copy back, and be charged for it),
 #   starts gateway-server.jar serve on the copy (the config's store URL pointed at it; journal beside it, durability as
 #   the config says), runs `benchmarks.jar restart-probe` beside it (ms from the server's process start to /health UP
 #   and to the first sale answered 00; answer time of the first sale, which pays the engine's lazy loads, and of a
@@ -80,6 +81,7 @@ fi
 : >"$WORK/runs"
 for run in $(seq 1 "$RUNS"); do
   rm -rf "$WORK/data"; cp -r "$SOURCE" "$WORK/data"; [ "$CRASH" -gt 0 ] || rm -rf "$WORK/data/journal"
+  sync # the copy's gigabytes on disk before the start: its first fsync (the store's checkpoint) must not write them back
   sed "s#$URL#jdbc:h2:file:$WORK/data/$DBNAME#" "$HIST/bench.yaml" >"$WORK/bench.yaml"
   T0=$(date +%s%3N)
   # shellcheck disable=SC2086
