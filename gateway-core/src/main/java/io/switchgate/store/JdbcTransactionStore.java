@@ -299,7 +299,8 @@ public final class JdbcTransactionStore implements TransactionStore {
         new SchemaMigrator(dataSource, postgres).migrate();
         if (journalLog != null) {
             writeLock.lock();
-            recovering(true);
+            // Not with the short lock wait of recovering(): several stores of this process may share this database
+            // (nodes on one H2 file), so another may hold a row lock for a moment; a damaged index costs LOCK_TIMEOUT.
             try {
                 for (int repairs = 0; ; repairs++) {
                     try {
@@ -315,7 +316,6 @@ public final class JdbcTransactionStore implements TransactionStore {
                     }
                 }
             } finally {
-                recovering(false);
                 writeLock.unlock();
             }
         }
