@@ -2,6 +2,7 @@ package io.switchgate.projection;
 
 import io.switchgate.config.Tuning;
 import io.switchgate.journal.JournalOptions;
+import io.switchgate.store.RecoveryRepairs;
 import io.switchgate.store.TransactionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,30 +106,18 @@ public final class FileJournal implements AutoCloseable {
      */
     static final int START_BATCH_RECORDS = 65_536;
 
-    /** The most indexes one start rebuilds before it gives up (every index of the schema, with room to spare). */
-    static final int MAX_REPAIRS = 32;
-
     /**
-     * Writes the tables' last batch again and applies what they lack of the journal. If that fails on damage the store
-     * can mend (an H2 index that lost a row in a kill: without this the gateway would not start again, though its journal
-     * holds every record), the store mends it and recovery runs again, from the tables' mark (each step is idempotent).
+     * Writes the tables' last batch again and applies what they lack of the journal, mending what the store can if that
+     * fails on a damaged index ({@link RecoveryRepairs}: without it the gateway would not start again after such a kill,
+     * though its journal holds every record). Row locks are waited for briefly meanwhile ({@link TransactionStore#recovering}).
      *
      * @return the records written again and the records applied
      */
     private static long[] recoverTables(ProjectionTailer tailer, TransactionStore tables) {
         tables.recovering(true);
         try {
-            for (int repairs = 0; ; repairs++) {
-                try {
-                    long mended = tailer.reapplyLastBatch();
-                    return new long[] {mended, tailer.catchUpInBatchesOf(Math.max(tailer.maxBatch(), START_BATCH_RECORDS))};
-                } catch (RuntimeException e) {
-                    String repaired = repairs < MAX_REPAIRS ? tables.repairAfter(e) : null;
-                    if (repaired == null) throw e;
-                    log.warn("store: recovery failed on a damaged index, which a kill can leave in an H2 file ({}); rebuilt {}"
-                            + " from its table's rows, and recovery runs again", e.getMessage(), repaired);
-                }
-            }
+            return RecoveryRepairs.run(tables, () -> new long[] {tailer.reapplyLastBatch(),
+                    tailer.catchUpInBatchesOf(Math.max(tailer.maxBatch(), START_BATCH_RECORDS))});
         } finally {
             tables.recovering(false);
         }

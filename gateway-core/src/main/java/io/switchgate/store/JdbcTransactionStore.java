@@ -302,19 +302,10 @@ public final class JdbcTransactionStore implements TransactionStore {
             // Not with the short lock wait of recovering(): several stores of this process may share this database
             // (nodes on one H2 file), so another may hold a row lock for a moment; a damaged index costs LOCK_TIMEOUT.
             try {
-                for (int repairs = 0; ; repairs++) {
-                    try {
-                        recover();
-                        break;
-                    } catch (StoreException e) {
-                        // An index a kill left short of a row: rebuilt, and the log applied again (it is idempotent).
-                        String repaired = repairs < 32 ? repairAfter(e) : null;
-                        if (repaired == null) throw e;
-                        org.slf4j.LoggerFactory.getLogger(JdbcTransactionStore.class).warn(
-                                "store: recovery failed on a damaged index ({}); rebuilt {} from its table's rows, and"
-                                        + " recovery runs again", e.getMessage(), repaired);
-                    }
-                }
+                RecoveryRepairs.run(this, () -> { // the log is applied again after a repair: it is idempotent
+                    recover();
+                    return null;
+                });
             } finally {
                 writeLock.unlock();
             }
@@ -829,11 +820,6 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
     }
 
-    /**
-     * On H2 the projection's commits stay in memory until H2 writes its pages ({@code WRITE_DELAY}; they bypass the
-     * journal log): the mark is read first, then {@code CHECKPOINT} writes every page committed so far, the mark's row
-     * included, and {@code CHECKPOINT SYNC} forces the file (in H2 the latter alone writes nothing).
-     */
     /** See {@link TransactionStore#repairAfter}: an H2 file's index that lost a row ({@link H2IndexRepair}). */
     @Override
     public String repairAfter(RuntimeException failure) {
@@ -857,6 +843,11 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
     }
 
+    /**
+     * On H2 the projection's commits stay in memory until H2 writes its pages ({@code WRITE_DELAY}; they bypass the
+     * journal log): the mark is read first, then {@code CHECKPOINT} writes every page committed so far, the mark's row
+     * included, and {@code CHECKPOINT SYNC} forces the file (in H2 the latter alone writes nothing).
+     */
     @Override
     public long saveProjection() {
         long mark = projectedSequence();
