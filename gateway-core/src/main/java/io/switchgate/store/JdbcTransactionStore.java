@@ -468,6 +468,17 @@ public final class JdbcTransactionStore implements TransactionStore {
     }
 
     /**
+     * Before the projection writes rows: a journal log that holds rows (the seeder's, written at the start) is
+     * checkpointed and emptied first. A replay after a crash rewrites every row of the log whatever the file holds, so
+     * a seeded card the projection debited later would otherwise go back to its opening balance (and only the rows of
+     * the projection's last batch are written again after it). Caller holds {@link #writeLock}; a checkpoint that
+     * fails fails the projected write, which the tailer retries.
+     */
+    private void checkpointLoggedRows() {
+        if (journalLog != null && journalLog.holdsRows()) checkpoint();
+    }
+
+    /**
      * Makes every write committed so far survive a crash: for an H2 file store with a journal log, a checkpoint
      * (for writes that do not go through {@link #apply}: a reserved sequence block, a store-and-forward reversal);
      * otherwise nothing, every commit already is.
@@ -779,6 +790,7 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
         if (writeLock != null) writeLock.lock();
         try (Connection c = dataSource.getConnection()) {
+            checkpointLoggedRows();
             boolean shortened = shortenLockTimeout(c);
             try {
                 c.setAutoCommit(false);
@@ -830,6 +842,7 @@ public final class JdbcTransactionStore implements TransactionStore {
         if (postgres || sets.isEmpty()) return;
         if (writeLock != null) writeLock.lock();
         try {
+            checkpointLoggedRows();
             overwriteInTransaction(sets, -1);
         } catch (SQLException e) {
             throw new StoreException("projection: writing the last batch's rows again failed on " + safeUrl + ": SQLState "

@@ -56,6 +56,11 @@ final class JournalLog implements AutoCloseable {
     long seq = -1;
     /** When the database last wrote every page (the log was emptied then). */
     long lastCheckpointNanos = System.nanoTime();
+    /**
+     * True once a group of rows is in the log (not only sequence blocks). A replay rewrites such rows whatever the
+     * file holds, so they must not outlive a later write of the same rows that bypasses the log (the projection's).
+     */
+    private boolean holdsRows;
 
     private JournalLog(Path path, FileChannel channel, long size) {
         this.path = path;
@@ -95,6 +100,12 @@ final class JournalLog implements AutoCloseable {
     /** Appends one committed group (written to the file, that is the OS, before it returns; no fsync). */
     void append(long seq, List<ChangeSet> sets) throws IOException {
         write(seq, new ArrayList<>(sets), 512 * Math.max(1, sets.size()));
+        holdsRows = true;
+    }
+
+    /** True if the log holds a group of rows (see {@link #holdsRows}); false once emptied. */
+    boolean holdsRows() {
+        return holdsRows;
     }
 
     /** Appends a reserved sequence block (cheaper than having the database write every page for it). */
@@ -154,6 +165,7 @@ final class JournalLog implements AutoCloseable {
     void reset() throws IOException {
         channel.truncate(0);
         size = 0;
+        holdsRows = false;
     }
 
     /** Releases this user's hold; the file is closed when the last store on it closes. */
