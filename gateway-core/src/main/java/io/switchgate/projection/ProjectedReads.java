@@ -108,6 +108,11 @@ public final class ProjectedReads implements TransactionStore {
     }
 
     @Override
+    public java.util.Map<String, TxnRecord> findByDupKeys(java.util.Collection<DupKeyLookup> keys) {
+        return caughtUp().findByDupKeys(keys);
+    }
+
+    @Override
     public List<TxnRecord> findByTerminalAndStan(String terminalId, String stan) {
         return caughtUp().findByTerminalAndStan(terminalId, stan);
     }

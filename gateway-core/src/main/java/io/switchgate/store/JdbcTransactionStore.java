@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -1042,6 +1043,49 @@ public final class JdbcTransactionStore implements TransactionStore {
                     ps.setString(2, stan);
                     ps.setString(3, dupKey);
                 }, JdbcTable::txn));
+    }
+
+    /** Keys per query of {@link #findByDupKeys}: a bounded statement text, few distinct plans. */
+    static final int DUP_KEYS_PER_QUERY = 64;
+
+    /**
+     * One query per {@value #DUP_KEYS_PER_QUERY} keys through the (terminal, STAN) index, as a row-value IN list (H2
+     * and PostgreSQL both use the index for it; an OR of conditions would be a table scan in H2); the rows of each
+     * pair are few (a STAN comes round again after a million requests of its terminal), the key is checked here.
+     */
+    @Override
+    public Map<String, TxnRecord> findByDupKeys(java.util.Collection<DupKeyLookup> keys) {
+        Map<String, TxnRecord> found = new java.util.HashMap<>();
+        List<DupKeyLookup> wanted = new ArrayList<>(keys.size());
+        java.util.Set<String> wantedKeys = new java.util.HashSet<>();
+        for (DupKeyLookup k : keys) {
+            if (k.terminalId() != null && k.stan() != null && k.dupKey() != null && wantedKeys.add(k.dupKey())) wanted.add(k);
+        }
+        for (int from = 0; from < wanted.size(); from += DUP_KEYS_PER_QUERY) {
+            List<DupKeyLookup> chunk = wanted.subList(from, Math.min(wanted.size(), from + DUP_KEYS_PER_QUERY));
+            StringBuilder sql = new StringBuilder(TXN_SELECT).append(" WHERE (terminal_id, stan) IN (");
+            for (int i = 0; i < chunk.size(); i++) sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+            sql.append(')');
+            List<TxnRecord> rows = query(sql.toString(), ps -> {
+                int at = 1;
+                for (DupKeyLookup k : chunk) {
+                    ps.setString(at++, k.terminalId());
+                    ps.setString(at++, k.stan());
+                }
+            }, JdbcTable::txn);
+            for (TxnRecord t : rows) {
+                if (t.dupKey() == null || !wantedKeys.contains(t.dupKey())) continue;
+                found.merge(t.dupKey(), t, JdbcTransactionStore::newer);
+            }
+        }
+        return found;
+    }
+
+    /** The newer of two rows, as findByDupKey orders them (created_at, then RRN). */
+    private static TxnRecord newer(TxnRecord a, TxnRecord b) {
+        int c = a.createdAt().compareTo(b.createdAt());
+        if (c == 0) c = a.rrn().compareTo(b.rrn());
+        return c >= 0 ? a : b;
     }
 
     @Override

@@ -143,6 +143,19 @@ public interface TransactionStore extends AutoCloseable {
      */
     Optional<TxnRecord> findByDupKey(String terminalId, String stan, String dupKey);
 
+    /** One duplicate-detection key to look up: a request's terminal, STAN and key (see {@link #findByDupKey}). */
+    record DupKeyLookup(String terminalId, String stan, String dupKey) { }
+
+    /**
+     * {@link #findByDupKey} for many keys at once (the prefetch stage asks for a batch of requests in one read): the
+     * newest transaction of each key found, by key; a key the store lacks is absent. This default asks one by one.
+     */
+    default java.util.Map<String, TxnRecord> findByDupKeys(java.util.Collection<DupKeyLookup> keys) {
+        java.util.Map<String, TxnRecord> found = new java.util.HashMap<>();
+        for (DupKeyLookup k : keys) findByDupKey(k.terminalId(), k.stan(), k.dupKey()).ifPresent(t -> found.put(k.dupKey(), t));
+        return found;
+    }
+
     /** Transactions of a terminal with this STAN (requests and reversals), newest first. */
     List<TxnRecord> findByTerminalAndStan(String terminalId, String stan);
 

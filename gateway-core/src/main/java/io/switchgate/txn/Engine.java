@@ -28,6 +28,7 @@ import io.switchgate.security.KeyType;
 import io.switchgate.security.SecurityModule;
 import io.switchgate.store.ChangeSet;
 import io.switchgate.store.CommitWriter;
+import io.switchgate.store.TransactionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -366,29 +367,57 @@ public final class Engine implements MessageHandler, AutoCloseable {
             }
             return false;
         }
+        TransactionStore.DupKeyLookup dup = dupToPrefetch(r);
         String[] reversed = Prefetch.reversalKeyOf(r);
+        Prefetch.Wanted wanted = null;
         if (reversed != null) {
-            if (state.indexesStan(reversed[0], reversed[1]) && !hasRequestsAtPrefetch(r)) return false; // this run's own
-            leftForPrefetch(r);
-            prefetch.readReversal(reversed[0], reversed[1], state.evictionEpoch(), c -> {
-                r.reversalCandidates = c;
-                backToEngine(r);
-            });
-            return true;
+            if (!state.indexesStan(reversed[0], reversed[1])) {
+                leftForPrefetch(r);
+                prefetch.readReversal(reversed[0], reversed[1], dup, state.evictionEpoch(), (c, d) -> {
+                    r.reversalCandidates = c;
+                    r.dupChecked = d;
+                    backToEngine(r);
+                });
+                return true;
+            }
+            // this run's own: only its duplicate key, if that, is the store's to answer
+        } else {
+            wanted = wanted(r);
         }
-        Prefetch.Wanted wanted = wanted(r);
         if (wanted == null) {
-            // Needs nothing, but an earlier request of its terminal is at the stage: it follows that one through the
-            // stage's queue (reading nothing), so a terminal's requests are decided in the order they came.
-            if (!hasRequestsAtPrefetch(r)) return false;
+            // Needs nothing but maybe its duplicate key; or an earlier request of its terminal is at the stage: it
+            // follows that one through the stage's queue, so a terminal's requests are decided in the order they came.
+            if (dup == null && !hasRequestsAtPrefetch(r)) return false;
             wanted = Prefetch.Wanted.NOTHING;
         }
         leftForPrefetch(r);
-        prefetch.read(wanted, state.evictionEpoch(), p -> {
+        prefetch.read(wanted, dup, state.evictionEpoch(), (p, d) -> {
             r.prefetched = p;
+            r.dupChecked = d;
             backToEngine(r);
         });
         return true;
+    }
+
+    /**
+     * The request's duplicate key, if the store must be asked about it ({@link EngineState#duplicatesNeedStore}) and
+     * the request will be checked against it; else null. Read by the prefetch stage with the keys of the requests
+     * queued beside it, so the engine thread never waits on the store for a key.
+     */
+    private TransactionStore.DupKeyLookup dupToPrefetch(Request r) {
+        IsoMessage m = r.msg;
+        String mti = m.getMti();
+        if (mti == null || mti.length() != 4 || mti.startsWith("08")) return null; // network management: no key
+        String stan = r.stan();
+        if (stan == null) return null;
+        TerminalState terminal = state.terminal(r.terminalId());
+        if (terminal == null || !state.duplicatesNeedStore(clock.instant())) return null;
+        return new TransactionStore.DupKeyLookup(terminal.id(), stan, dupKeyOf(terminal.id(), mti, stan, m.getString(7)));
+    }
+
+    /** A request's duplicate-detection key: terminal, MTI class, STAN and transmission time (DE 7). */
+    static String dupKeyOf(String terminalId, String mti, String stan, String de7) {
+        return terminalId + '|' + mti.charAt(1) + '|' + stan + '|' + de7;
     }
 
     /**
@@ -521,7 +550,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         String de4 = m.getString(4);
         r.amount = de4 == null ? 0 : FormatCheck.parseAmount(de4);
-        r.dupKey = r.terminal.id() + '|' + mti.charAt(1) + '|' + r.stan() + '|' + m.getString(7);
+        r.dupKey = dupKeyOf(r.terminal.id(), mti, r.stan(), m.getString(7));
         r.fingerprint = m.getString(3) + '|' + (de4 == null ? "" : de4) + '|' + (r.panHash == null ? "" : r.panHash);
 
         Request inFlightTwin = state.atHostWithKey(r.dupKey);
@@ -530,7 +559,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
             decideAfter(java.util.List.of(inFlightTwin), r);
             return;
         }
-        TxnRecord prior = state.answered(r.terminal.id(), r.stan(), r.dupKey, r.now);
+        TxnRecord prior = state.answered(r.terminal.id(), r.stan(), r.dupKey, r.now, r.dupChecked);
+        r.dupChecked = null;
         if (prior != null) {
             if (prior.fingerprint().equals(r.fingerprint)) {
                 replay(r, prior);

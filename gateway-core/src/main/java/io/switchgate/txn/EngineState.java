@@ -66,8 +66,9 @@ final class EngineState implements CardBook {
     /**
      * One key per 250 bytes of heap (4.3 million on a 1 GB heap: 24 hours at 50 tps, 7 minutes at 10,000), at least
      * 100,000: at ~32 bytes a key in {@link DuplicateIndex} (its ring and table) an eighth of the heap. Once the index
-     * has let a key go, each new request costs a store query on the engine thread until 24 hours later, so the bound
-     * is as high as the heap allows. (It was one key per 1,000 bytes while a key took ~250 bytes of objects.)
+     * has let a key go, each new request's key is asked of the store until 24 hours later (by the prefetch stage, the
+     * keys of the requests queued together in one query), so the bound is as high as the heap allows. (It was one key
+     * per 1,000 bytes while a key took ~250 bytes of objects.)
      */
     static int defaultDuplicateKeys(long maxHeapBytes) {
         return (int) Math.min(100_000_000L, Math.max(100_000L, maxHeapBytes / 250));
@@ -417,16 +418,37 @@ final class EngineState implements CardBook {
         }
     }
 
+    /**
+     * True if a key this node's index lacks must be asked of the store: several nodes share it (a retransmission may
+     * come here after its first answer came from another node, the terminal having failed over), or the index is
+     * full and has let keys of the last 24 hours go. The prefetch stage then reads the key before the decision.
+     */
+    boolean duplicatesNeedStore(Instant now) {
+        ensureLoaded();
+        return sharedByNodes || dupHorizonMillis > now.minus(DUPLICATE_WINDOW).toEpochMilli();
+    }
+
     /** The request already answered under this duplicate key within 24 hours, or null. */
     TxnRecord answered(String terminalId, String stan, String dupKey, Instant now) {
+        return answered(terminalId, stan, dupKey, now, null);
+    }
+
+    /**
+     * As {@link #answered(String, String, String, Instant)}, with what the prefetch stage read of the key (null if it
+     * read nothing for it). That read stands in for the store's: anything this node answered under the key since is
+     * in the index, which is asked first; another node's answer since is the race a shared store always has (its
+     * version checks make the later commit lose).
+     */
+    TxnRecord answered(String terminalId, String stan, String dupKey, Instant now, Prefetch.DupChecked read) {
         ensureLoaded();
         TxnRecord t = recordOfKey.find(dupKey);
-        boolean indexIncomplete = dupHorizonMillis > now.minus(DUPLICATE_WINDOW).toEpochMilli();
-        if (t == null && (sharedByNodes || indexIncomplete)) {
-            // Several nodes share this store: a retransmission may come here after its first answer came from
-            // another node (the terminal failed over). Or the index is full and has let older keys go. Either way
-            // the store knows; this node's memory does not.
-            t = store.findByDupKey(terminalId, stan, dupKey).orElse(null);
+        if (t == null && duplicatesNeedStore(now)) {
+            // The store knows; this node's memory does not.
+            if (read != null && read.dupKey().equals(dupKey)) {
+                t = read.found();
+            } else {
+                t = store.findByDupKey(terminalId, stan, dupKey).orElse(null);
+            }
             if (t != null && !txns.containsKey(t.rrn())) cacheFromStore(t);
         }
         if (t == null || t.createdAt().plus(DUPLICATE_WINDOW).isBefore(now)) return null;

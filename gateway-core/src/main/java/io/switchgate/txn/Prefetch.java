@@ -7,10 +7,6 @@ import io.switchgate.model.TxnRecord;
 import io.switchgate.store.TransactionStore;
 
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The stage before the engine thread for a refund or void whose original sale is not in the working set (a merchant
@@ -18,7 +14,9 @@ import java.util.function.Consumer;
  * authorizer), terminal's open batch or merchant's day total the working set does not hold yet (first use this run):
  * the sale and what already acted on it, the card, batch and day total are read from the store here, on a thread of
  * their own, and the request goes back to the engine thread with them. The engine thread never waits on that read,
- * so one old sale does not hold every other terminal's answer.
+ * so one old sale does not hold every other terminal's answer. Where the engine's duplicate index cannot answer
+ * alone (a store shared by nodes, or a full index), every new request comes here for its duplicate key too: the keys
+ * of the requests queued together are read in one query ({@link TransactionStore#findByDupKeys}), not one each.
  *
  * <p>What was read is only a hint (see {@link EngineState#adopt}): the engine takes it if nothing left its working
  * set since the read began, else it reads again itself. A read that fails leaves no hint: the engine reads, and a
@@ -53,15 +51,110 @@ final class Prefetch implements AutoCloseable {
      */
     record ReversalCandidates(String terminalId, String stan, List<Prefetched> candidates, long epoch) { }
 
+    /**
+     * What the stage found in the store for a request's duplicate-detection key: the newest transaction under it, or
+     * null if the store had none when it was read. Asked only where the engine's index cannot answer alone (several
+     * nodes share the store, or the index is full and let older keys go).
+     */
+    record DupChecked(String dupKey, TxnRecord found) { }
+
+    /** Where a read's result goes: back to the engine thread with the request. */
+    interface Back<T> {
+        /** {@code read} null if the read failed or the stage is closed; {@code dup} null if none was asked or read. */
+        void accept(T read, DupChecked dup);
+    }
+
+    /** At most this many requests' reads in one turn of the stage (their duplicate keys in one store read). */
+    static final int MAX_BATCH = 256;
+
     private final TransactionStore store;
-    private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "prefetch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.BlockingQueue<Job> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Thread reader;
+    private boolean closed; // guarded by this
+
+    /** One request's reads: its duplicate key (read with the batch's) and then what else it wants. */
+    private abstract static class Job {
+        final TransactionStore.DupKeyLookup dup;
+
+        Job(TransactionStore.DupKeyLookup dup) {
+            this.dup = dup;
+        }
+
+        /** Reads the rest and hands everything back; {@code dupRead} null if no key was read (failed, or not asked). */
+        abstract void run(TransactionStore store, java.util.Map<String, TxnRecord> dupRead);
+
+        /** The stage is closed: nothing was read. */
+        abstract void reject();
+
+        DupChecked dupChecked(java.util.Map<String, TxnRecord> dupRead) {
+            return dup == null || dupRead == null ? null : new DupChecked(dup.dupKey(), dupRead.get(dup.dupKey()));
+        }
+    }
+
+    private static final Job CLOSE = new Job(null) {
+        @Override
+        void run(TransactionStore store, java.util.Map<String, TxnRecord> dupRead) {
+        }
+
+        @Override
+        void reject() {
+        }
+    };
 
     Prefetch(TransactionStore store) {
         this.store = store;
+        this.reader = new Thread(this::readLoop, "prefetch");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Takes what is queued, up to {@link #MAX_BATCH} requests: their duplicate keys in one store read, then each
+     * request's own reads and its hand-back, in the order they came (a terminal's requests stay in order).
+     */
+    private void readLoop() {
+        List<Job> batch = new java.util.ArrayList<>(MAX_BATCH);
+        List<TransactionStore.DupKeyLookup> keys = new java.util.ArrayList<>(MAX_BATCH);
+        boolean closing = false;
+        while (!closing) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // only close() ends the stage: it queues CLOSE last
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            for (Job j : batch) {
+                if (j == CLOSE) closing = true;
+                else if (j.dup != null) keys.add(j.dup);
+            }
+            java.util.Map<String, TxnRecord> dupRead = null;
+            if (!keys.isEmpty()) {
+                try {
+                    dupRead = store.findByDupKeys(keys);
+                } catch (RuntimeException e) {
+                    dupRead = null; // the engine asks the store itself, and answers a failure there
+                }
+            }
+            for (Job j : batch) {
+                try {
+                    j.run(store, dupRead);
+                } catch (RuntimeException e) {
+                    // a hand-back that failed (the engine stopping): the stage goes on for the others
+                }
+            }
+            batch.clear();
+            keys.clear();
+        }
+    }
+
+    private void submit(Job job) {
+        synchronized (this) {
+            if (!closed) {
+                queue.add(job);
+                return;
+            }
+        }
+        job.reject();
     }
 
     /** The RRN a refund or void names (DE 37), or null for any other request. */
@@ -90,10 +183,14 @@ final class Prefetch implements AutoCloseable {
         return new String[] {terminal.trim(), stan};
     }
 
-    /** Reads what a reversal may name, then hands it to {@code back} (null if the read failed or the stage is closed). */
-    void readReversal(String terminalId, String stan, long epoch, Consumer<ReversalCandidates> back) {
-        try {
-            reader.execute(() -> {
+    /**
+     * Reads what a reversal may name (and its duplicate key, if {@code dup} is not null), then hands it to
+     * {@code back} (read null if the read failed or the stage is closed).
+     */
+    void readReversal(String terminalId, String stan, TransactionStore.DupKeyLookup dup, long epoch, Back<ReversalCandidates> back) {
+        submit(new Job(dup) {
+            @Override
+            void run(TransactionStore store, java.util.Map<String, TxnRecord> dupRead) {
                 ReversalCandidates c;
                 try {
                     List<Prefetched> found = new java.util.ArrayList<>(1);
@@ -104,20 +201,25 @@ final class Prefetch implements AutoCloseable {
                 } catch (RuntimeException e) {
                     c = null; // the engine reads itself
                 }
-                back.accept(c);
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            back.accept(null);
-        }
+                back.accept(c, dupChecked(dupRead));
+            }
+
+            @Override
+            void reject() {
+                back.accept(null, null);
+            }
+        });
     }
 
     /**
-     * Reads what is {@link Wanted}, then hands the result to {@code back} (which puts the request on the engine thread again); {@code back} gets
-     * null if the read failed or the stage is closed.
+     * Reads what is {@link Wanted} (and the duplicate key, if {@code dup} is not null), then hands the result to
+     * {@code back} (which puts the request on the engine thread again); {@code back} gets a null read if the read
+     * failed or the stage is closed.
      */
-    void read(Wanted w, long epoch, Consumer<Prefetched> back) {
-        try {
-            reader.execute(() -> {
+    void read(Wanted w, TransactionStore.DupKeyLookup dup, long epoch, Back<Prefetched> back) {
+        submit(new Job(dup) {
+            @Override
+            void run(TransactionStore store, java.util.Map<String, TxnRecord> dupRead) {
                 Prefetched p;
                 try {
                     TxnRecord original = w.rrn() == null ? null : store.findByRrn(w.rrn()).orElse(null);
@@ -131,18 +233,25 @@ final class Prefetch implements AutoCloseable {
                 } catch (RuntimeException e) {
                     p = null; // the engine reads itself, and answers a failure there
                 }
-                back.accept(p);
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            back.accept(null);
-        }
+                back.accept(p, dupChecked(dupRead));
+            }
+
+            @Override
+            void reject() {
+                back.accept(null, null);
+            }
+        });
     }
 
     @Override
     public void close() {
-        reader.shutdown();
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            queue.add(CLOSE); // the last job: what was queued before it is still read and handed back
+        }
         try {
-            reader.awaitTermination(5, TimeUnit.SECONDS);
+            reader.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -28,6 +28,8 @@ final class Request {
     Prefetch.Prefetched prefetched;
     /** What the prefetch stage read for this reversal; null if nothing (then the engine reads itself). */
     Prefetch.ReversalCandidates reversalCandidates;
+    /** What the prefetch stage read of this request's duplicate key; null if it read nothing for it. */
+    Prefetch.DupChecked dupChecked;
     TerminalState terminal;
     CardData card;
     /** Where the request is authorized ("embedded" or a host), once asked: see {@code Engine.route}. */

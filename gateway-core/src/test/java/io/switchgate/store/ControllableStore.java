@@ -83,6 +83,11 @@ public final class ControllableStore extends ForwardingStore {
     private final AtomicReference<Gate> rrnReadGate = new AtomicReference<>();
     private final AtomicReference<Gate> stanReadGate = new AtomicReference<>();
     private final AtomicInteger failedApplies = new AtomicInteger();
+    private final AtomicReference<Gate> dupKeysReadGate = new AtomicReference<>();
+    /** Thread names of the {@code findByDupKey} calls (one key each), in order. */
+    private final List<String> singleKeyReaders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Key counts of the {@code findByDupKeys} calls (many keys in one read), in order. */
+    private final List<Integer> batchedKeyReads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ControllableStore(TransactionStore inner) {
         super(inner);
@@ -128,6 +133,23 @@ public final class ControllableStore extends ForwardingStore {
         return g;
     }
 
+    /** The next {@code findByDupKeys} waits on the returned gate. */
+    public Gate holdNextDupKeysRead() {
+        Gate g = new Gate();
+        if (!dupKeysReadGate.compareAndSet(null, g)) throw new IllegalStateException("a key read is already armed to be held");
+        return g;
+    }
+
+    /** The threads that asked {@code findByDupKey} (one key a call) so far. */
+    public List<String> singleKeyReaders() {
+        return List.copyOf(singleKeyReaders);
+    }
+
+    /** How many keys each {@code findByDupKeys} call asked, so far. */
+    public List<Integer> batchedKeyReads() {
+        return List.copyOf(batchedKeyReads);
+    }
+
     /** Commits that failed on purpose so far. */
     public int failedApplies() {
         return failedApplies.get();
@@ -156,6 +178,20 @@ public final class ControllableStore extends ForwardingStore {
         Gate g = rrnReadGate.getAndSet(null);
         if (g != null) g.pass(-1);
         return inner.findByRrn(rrn);
+    }
+
+    @Override
+    public Optional<TxnRecord> findByDupKey(String terminalId, String stan, String dupKey) {
+        singleKeyReaders.add(Thread.currentThread().getName());
+        return inner.findByDupKey(terminalId, stan, dupKey);
+    }
+
+    @Override
+    public java.util.Map<String, TxnRecord> findByDupKeys(java.util.Collection<DupKeyLookup> keys) {
+        batchedKeyReads.add(keys.size());
+        Gate g = dupKeysReadGate.getAndSet(null);
+        if (g != null) g.pass(-1);
+        return inner.findByDupKeys(keys);
     }
 
     @Override

@@ -25,6 +25,7 @@ public class ForwardingStore implements TransactionStore {
     @Override public List<RuntimeException> apply(List<ChangeSet> group) { return inner.apply(group); }
     @Override public Optional<TxnRecord> findByRrn(String rrn) { return inner.findByRrn(rrn); }
     @Override public Optional<TxnRecord> findByDupKey(String terminalId, String stan, String dupKey) { return inner.findByDupKey(terminalId, stan, dupKey); }
+    @Override public java.util.Map<String, TxnRecord> findByDupKeys(java.util.Collection<DupKeyLookup> keys) { return inner.findByDupKeys(keys); }
     @Override public List<TxnRecord> findByTerminalAndStan(String terminalId, String stan) { return inner.findByTerminalAndStan(terminalId, stan); }
     @Override public List<TxnRecord> findByOriginalRrn(String originalRrn) { return inner.findByOriginalRrn(originalRrn); }
     @Override public void forEachDupKeySince(Instant since, java.util.function.BiConsumer<String, String> sink) { inner.forEachDupKeySince(since, sink); }

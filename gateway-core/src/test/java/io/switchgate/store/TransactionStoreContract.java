@@ -321,6 +321,36 @@ abstract class TransactionStoreContract {
     }
 
     @Test
+    void findByDupKeysAnswersManyKeysAsFindByDupKeyDoesEach() {
+        Instant at = now();
+        TxnRecord older = sale(rrn(), "TERM0001", "MERCHANT0000001", "000021", 100, at.minusSeconds(5));
+        TxnRecord newer = new TxnRecord(rrn(), "01", TxnType.SALE, "0200", "000000", "TERM0001", "MERCHANT0000001", "000021",
+                older.transmissionTime(), older.dupKey(), "fp-other", 200, "156", null, null, "94", "DUPLICATE", null,
+                TxnStatus.DECLINED, 0, null, null, 7, "embedded", null, null, at, at, 1);
+        List<TxnRecord> others = new java.util.ArrayList<>();
+        List<TransactionStore.DupKeyLookup> keys = new java.util.ArrayList<>();
+        ChangeSet cs = set().txn(older);
+        for (int i = 0; i < 150; i++) { // more than one query's worth of keys
+            TxnRecord t = sale(rrn(), "TERM0002", "MERCHANT0000001", String.format("%06d", 100 + i), 100, at);
+            others.add(t);
+            cs.txn(t);
+            keys.add(new TransactionStore.DupKeyLookup("TERM0002", t.stan(), t.dupKey()));
+        }
+        applyOk(cs, set().txn(newer));
+        keys.add(new TransactionStore.DupKeyLookup("TERM0001", "000021", older.dupKey()));
+        keys.add(new TransactionStore.DupKeyLookup("TERM0001", "000021", older.dupKey() + "x")); // no such key
+        keys.add(new TransactionStore.DupKeyLookup("TERM0003", "000021", older.dupKey())); // the key, another terminal
+        keys.add(new TransactionStore.DupKeyLookup("TERM0001", "000021", older.dupKey())); // asked twice
+
+        java.util.Map<String, TxnRecord> found = store.findByDupKeys(keys);
+        assertEquals(151, found.size());
+        assertEquals(newer, found.get(older.dupKey()), "the newest of the key");
+        for (TxnRecord t : others) assertEquals(t, found.get(t.dupKey()));
+        assertFalse(found.containsKey(older.dupKey() + "x"));
+        assertEquals(java.util.Map.of(), store.findByDupKeys(List.of()));
+    }
+
+    @Test
     void findByTerminalAndStanNewestFirst() {
         Instant at = now();
         TxnRecord a = sale(rrn(), "TERM0007", "MERCHANT0000001", "000042", 100, at.minusSeconds(60));

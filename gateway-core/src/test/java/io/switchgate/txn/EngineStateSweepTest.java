@@ -44,6 +44,31 @@ class EngineStateSweepTest {
         assertNull(state.answered("TERM0001", "999999", "TERM0001|2|999999|never", NOW), "a new key is new");
     }
 
+    @Test
+    void whatThePrefetchStageReadOfAKeyStandsInForTheStoresAnswer() {
+        InMemoryTransactionStore store = new InMemoryTransactionStore();
+        EngineState state = new EngineState(store, NOW.minusSeconds(3600), false, 1_000);
+        assertFalse(state.duplicatesNeedStore(NOW), "an index that let nothing go answers alone");
+        java.util.List<io.switchgate.store.ChangeSet> committed = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            TxnRecord t = sale(i, NOW.minusSeconds(600 - i / 10));
+            state.put(t);
+            committed.add(new io.switchgate.store.ChangeSet().txn(t));
+        }
+        for (RuntimeException e : store.apply(committed)) assertNull(e);
+        assertTrue(state.duplicatesNeedStore(NOW), "the index let keys of the last 24 hours go");
+        TxnRecord evicted = sale(3, NOW);
+        TxnRecord kept = sale(1_400, NOW);
+        assertEquals(evicted.rrn(), state.answered("TERM0001", evicted.stan(), evicted.dupKey(), NOW,
+                new Prefetch.DupChecked(evicted.dupKey(), evicted)).rrn(), "the stage's find is the answer");
+        assertNull(state.answered("TERM0001", evicted.stan(), evicted.dupKey(), NOW,
+                new Prefetch.DupChecked(evicted.dupKey(), null)), "the stage found nothing: the store is not asked again");
+        assertEquals(evicted.rrn(), state.answered("TERM0001", evicted.stan(), evicted.dupKey(), NOW,
+                new Prefetch.DupChecked("TERM0001|2|000004|4", null)).rrn(), "a read of another key stands in for nothing");
+        assertEquals(kept.rrn(), state.answered("TERM0001", kept.stan(), kept.dupKey(), NOW,
+                new Prefetch.DupChecked(kept.dupKey(), null)).rrn(), "the index is asked first");
+    }
+
     /** The journal's projection as the sweep sees it: the test moves both sequences by hand. */
     static final class Progress implements ProjectionProgress {
         long appended;

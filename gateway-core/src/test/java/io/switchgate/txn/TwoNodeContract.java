@@ -95,6 +95,42 @@ abstract class TwoNodeContract {
         assertEquals(1, a.store().findByTerminalAndStan("TERM0003", sale.getString(11)).size(), "one sale, not two");
     }
 
+    /**
+     * On a shared store every new request's duplicate key is the store's to answer (another node may have answered
+     * it): the prefetch stage reads the keys of the requests queued together in one read, and the engine thread
+     * never waits on the store for one. A retransmission that failed over is still answered as the first node did.
+     */
+    @Test
+    void duplicateKeysAreReadBeforeTheEngineThreadManyInOneRead() throws Exception {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage sale = onA.sale(PAN_NOPIN, 2_500);
+        IsoMessage first = onA.send(sale.copy());
+        assertEquals("00", first.getString(39));
+
+        ControllableStore.Gate read = storeB.holdNextDupKeysRead();
+        CompletableFuture<byte[]> retransmitted = b.handle(onB.pack(sale.copy()), "pos");
+        assertTrue(read.awaitEntered(java.time.Duration.ofSeconds(10)), "the key was not read by the stage");
+        List<CompletableFuture<byte[]>> more = new ArrayList<>();
+        for (int i = 0; i < 6; i++) more.add(b.handle(onB.pack(onB.sale(PAN_NOPIN, 10 + i)), "pos"));
+        Thread.sleep(300); // they queue behind the held read
+        read.release();
+
+        IsoMessage again = TestPos.D.unpack(retransmitted.get(20, TimeUnit.SECONDS));
+        assertEquals("00", again.getString(39));
+        assertEquals(first.getString(37), again.getString(37), "the first node's answer, not a second sale");
+        for (CompletableFuture<byte[]> f : more) {
+            IsoMessage r = TestPos.D.unpack(f.get(20, TimeUnit.SECONDS));
+            assertEquals("00", r.getString(39), () -> "reason " + r.getString(44));
+        }
+        assertEquals(10_000_000 - 2_500 - (10 + 11 + 12 + 13 + 14 + 15), b.embeddedCardBalance(PAN_NOPIN));
+        assertFalse(storeB.singleKeyReaders().contains("engine"), "the engine thread asked the store for a key: "
+                + storeB.singleKeyReaders());
+        int most = storeB.batchedKeyReads().stream().mapToInt(Integer::intValue).max().orElse(0);
+        assertTrue(most >= 2, "the queued requests' keys were read one by one: " + storeB.batchedKeyReads());
+    }
+
     @Test
     void concurrentRefundsOnTwoNodesNeverExceedTheSale() throws Exception {
         startTwoNodes();
