@@ -131,8 +131,12 @@ class CrashDurabilityTest {
     }
 
     static IsoMessage sale(String stan, long amount) {
+        return sale(TestConfigs.PAN_NOPIN, stan, amount);
+    }
+
+    static IsoMessage sale(String pan, String stan, long amount) {
         IsoMessage m = new IsoMessage("0200");
-        m.set(2, TestConfigs.PAN_NOPIN);
+        m.set(2, pan);
         m.set(3, "000000");
         m.set(4, String.format("%012d", amount));
         m.set(7, "1125120000");

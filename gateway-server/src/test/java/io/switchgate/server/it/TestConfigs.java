@@ -15,6 +15,8 @@ public final class TestConfigs {
     public static final String PAN_EXPIRED = "6212345678901240";
     public static final String PAN_LOW = "6212345678901257";
     public static final String PAN_NOPIN = "6212345678901265";
+    /** A second card without PIN, for tests that need a card touched once and then left alone. */
+    public static final String PAN_NOPIN_2 = "6212345678901299";
     public static final String PAN_UNKNOWN = "6212345678901273";
     public static final String PAN_GHOST = "4111111111111111";
     public static final String MERCHANT = "MERCHANT0000001";
@@ -68,7 +70,8 @@ public final class TestConfigs {
                         new GatewayConfig.Card(PAN, "2812", "1234", 1_000_000),
                         new GatewayConfig.Card(PAN_EXPIRED, "2301", "1234", 1_000_000),
                         new GatewayConfig.Card(PAN_LOW, "2812", "1234", 500),
-                        new GatewayConfig.Card(PAN_NOPIN, "2812", null, 100_000_000))),
+                        new GatewayConfig.Card(PAN_NOPIN, "2812", null, 100_000_000),
+                        new GatewayConfig.Card(PAN_NOPIN_2, "2812", null, 100_000_000))),
                 new GatewayConfig.Logging("text"));
     }
 }
