@@ -34,6 +34,8 @@ import java.util.function.LongSupplier;
  * <p>Failures: a record that does not decode ({@link ChangeSetFormatException}) or a corrupt journal stops the thread
  * for good ({@link #failure()}): retrying cannot help, and skipping would lose money movements from the tables. A
  * store failure (database down) is retried by the thread after {@code retryNanos}, from the store's mark as it is then.
+ * A failure the store can mend ({@link TransactionStore#repairAfter}: an H2 index a kill left short of rows, met by a
+ * write of the running projection) is mended there and then, and the batch is applied again at once.
  */
 public final class ProjectionTailer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProjectionTailer.class);
@@ -55,6 +57,8 @@ public final class ProjectionTailer implements AutoCloseable {
     private volatile long applied;
     private volatile RuntimeException failure;
     private volatile boolean stopping;
+    /** Repairs since the last pass that succeeded (following thread only): damage that comes back is not mended forever. */
+    private int repairsInARow;
     /** Set (before waiters are told) when the thread ends: for good on a failure, or closed. */
     private volatile boolean threadEnded;
     private volatile Thread thread;
@@ -365,6 +369,7 @@ public final class ProjectionTailer implements AutoCloseable {
                 waitingSince = 0;
                 if (catchUp() == 0) LockSupport.parkNanos(this, idleParkNanos);
                 failure = null;
+                repairsInARow = 0;
             } catch (ChangeSetFormatException | JournalCorruptException e) {
                 failure = e;
                 log.error("projection tailer stopped for good at journal sequence {}: {}", applied, e.getMessage());
@@ -372,11 +377,36 @@ public final class ProjectionTailer implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 failure = e;
+                if (mended(e)) continue;
                 log.warn("projection tailer: {} (retrying from the store's mark, {})", e.getMessage(), applied);
                 LockSupport.parkNanos(this, retryNanos);
             }
         }
         endThread();
+    }
+
+    /**
+     * Has the store mend what made the pass fail, if it can (see {@link TransactionStore#repairAfter}): the running
+     * projection meets such damage when a write must change a row a damaged index lacks. Until then the tables fell
+     * behind for good and only a restart mended them (new requests meanwhile answered 91 once the lag limit was
+     * reached). The rebuild holds the table while it runs (minutes on ten million rows; reads of it wait).
+     *
+     * @return true if something was mended: apply the batch again at once
+     */
+    private boolean mended(RuntimeException failure) {
+        if (repairsInARow >= io.switchgate.store.RecoveryRepairs.MAX_REPAIRS) return false;
+        String repaired;
+        try {
+            repaired = store.repairAfter(failure);
+        } catch (RuntimeException e) {
+            log.error("projection tailer: {}", e.getMessage());
+            return false;
+        }
+        if (repaired == null) return false;
+        repairsInARow++;
+        log.warn("projection tailer: a write met a damaged index, which a kill can leave in an H2 file ({}); rebuilt {}"
+                + " from its table's rows, and the projection goes on", failure.getMessage(), repaired);
+        return true;
     }
 
     private void endThread() {

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  */
 public final class RecoveryRepairs {
     /** The most repairs one recovery makes before it gives up (each rebuilds a table's indexes: far more than the schema has). */
-    static final int MAX_REPAIRS = 32;
+    public static final int MAX_REPAIRS = 32;
     private static final Logger log = LoggerFactory.getLogger(RecoveryRepairs.class);
 
     private RecoveryRepairs() {

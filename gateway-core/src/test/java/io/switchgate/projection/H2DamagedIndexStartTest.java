@@ -43,6 +43,50 @@ class H2DamagedIndexStartTest {
         return s;
     }
 
+    /**
+     * The same damage met by the running projection (a write must change a row the index lacks): the tailer has the
+     * store mend it and goes on, instead of falling behind until a restart.
+     */
+    @Test
+    void theRunningProjectionThatMeetsAnIndexShortOfRowsRebuildsItAndGoesOn() throws Exception {
+        ChangeSetHistory history = new ChangeSetHistory(12);
+        List<ChangeSet> first = history.next(400);
+        List<ChangeSet> second = history.next(400);
+        String file = "jdbc:h2:file:" + dir.resolve("gw");
+        try (JournalWriter journal = JournalWriter.open(journalOptions(), durable -> { });
+             TransactionStore store = openStore()) {
+            ProjectionContract.journal(journal, first);
+            ProjectionTailer tailer = new ProjectionTailer(dir.resolve("journal"), journal::durableSequence, store, 100,
+                    java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1), java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+            try {
+                tailer.catchUp();
+                // The damage, done to the open database (the same one in this process).
+                assertTrue(H2Damage.loseRows(file, "TRANSACTIONS", "IX_TRANSACTIONS_TERMINAL_STAN") > 100);
+                tailer.start();
+                long last = ProjectionContract.journal(journal, second);
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (tailer.appliedSequence() < last && System.nanoTime() < deadline) Thread.sleep(20);
+                assertEquals(last, store.projectedSequence(), "every record in the tables, without a restart: "
+                        + tailer.failure());
+            } finally {
+                tailer.close();
+            }
+            try (TransactionStore direct = JdbcTransactionStore.open("jdbc:h2:mem:direct-" + System.nanoTime(), "sa", "", 2)) {
+                direct.migrate();
+                for (List<ChangeSet> part : List.of(first, second)) {
+                    for (int i = 0; i < part.size(); i += 100) {
+                        for (RuntimeException e : direct.apply(part.subList(i, Math.min(part.size(), i + 100)))) assertNull(e);
+                    }
+                }
+                StoreComparison.assertSameRows(history, direct, store);
+            }
+            java.util.Map<String, Long> entries = H2Damage.entries(file, "TRANSACTIONS");
+            long rows = entries.get("rows");
+            assertEquals(history.txns.size(), rows);
+            entries.forEach((index, n) -> assertEquals(rows, n, index + " entries"));
+        }
+    }
+
     @Test
     void recoveryThatMeetsAnIndexShortOfRowsRebuildsItAndAppliesEveryRecord() throws Exception {
         ChangeSetHistory history = new ChangeSetHistory(11);
