@@ -405,13 +405,14 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * queued beside it, so the engine thread never waits on the store for a key.
      */
     private TransactionStore.DupKeyLookup dupToPrefetch(Request r) {
+        if (!state.duplicatesNeedStore(clock.millis())) return null; // most requests: the index answers alone
         IsoMessage m = r.msg;
         String mti = m.getMti();
         if (mti == null || mti.length() != 4 || mti.startsWith("08")) return null; // network management: no key
         String stan = r.stan();
         if (stan == null) return null;
         TerminalState terminal = state.terminal(r.terminalId());
-        if (terminal == null || !state.duplicatesNeedStore(clock.instant())) return null;
+        if (terminal == null) return null;
         return new TransactionStore.DupKeyLookup(terminal.id(), stan, dupKeyOf(terminal.id(), mti, stan, m.getString(7)));
     }
 

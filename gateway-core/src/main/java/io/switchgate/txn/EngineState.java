@@ -424,9 +424,16 @@ final class EngineState implements CardBook {
      * full and has let keys of the last 24 hours go. The prefetch stage then reads the key before the decision.
      */
     boolean duplicatesNeedStore(Instant now) {
-        ensureLoaded();
-        return sharedByNodes || dupHorizonMillis > now.minus(DUPLICATE_WINDOW).toEpochMilli();
+        return duplicatesNeedStore(now.toEpochMilli());
     }
+
+    /** As {@link #duplicatesNeedStore(Instant)}, at {@code nowMillis} (no allocation: asked for every request). */
+    boolean duplicatesNeedStore(long nowMillis) {
+        ensureLoaded();
+        return sharedByNodes || dupHorizonMillis > nowMillis - DUPLICATE_WINDOW_MILLIS;
+    }
+
+    private static final long DUPLICATE_WINDOW_MILLIS = DUPLICATE_WINDOW.toMillis();
 
     /** The request already answered under this duplicate key within 24 hours, or null. */
     TxnRecord answered(String terminalId, String stan, String dupKey, Instant now) {
