@@ -47,6 +47,20 @@ class H2DamagedIndexStartTest {
      * The same damage met by the running projection (a write must change a row the index lacks): the tailer has the
      * store mend it and goes on, instead of falling behind until a restart.
      */
+    /** The tables hold exactly what applying every part in order to a fresh store gives. */
+    @SafeVarargs
+    private static void assertSameRowsAsApplied(ChangeSetHistory history, TransactionStore tables, List<ChangeSet>... parts) {
+        try (TransactionStore direct = JdbcTransactionStore.open("jdbc:h2:mem:direct-" + System.nanoTime(), "sa", "", 2)) {
+            direct.migrate();
+            for (List<ChangeSet> part : parts) {
+                for (int i = 0; i < part.size(); i += 100) {
+                    for (RuntimeException e : direct.apply(part.subList(i, Math.min(part.size(), i + 100)))) assertNull(e);
+                }
+            }
+            StoreComparison.assertSameRows(history, direct, tables);
+        }
+    }
+
     @Test
     void theRunningProjectionThatMeetsAnIndexShortOfRowsRebuildsItAndGoesOn() throws Exception {
         ChangeSetHistory history = new ChangeSetHistory(12);
@@ -71,15 +85,7 @@ class H2DamagedIndexStartTest {
             } finally {
                 tailer.close();
             }
-            try (TransactionStore direct = JdbcTransactionStore.open("jdbc:h2:mem:direct-" + System.nanoTime(), "sa", "", 2)) {
-                direct.migrate();
-                for (List<ChangeSet> part : List.of(first, second)) {
-                    for (int i = 0; i < part.size(); i += 100) {
-                        for (RuntimeException e : direct.apply(part.subList(i, Math.min(part.size(), i + 100)))) assertNull(e);
-                    }
-                }
-                StoreComparison.assertSameRows(history, direct, store);
-            }
+            assertSameRowsAsApplied(history, store, first, second);
             java.util.Map<String, Long> entries = H2Damage.entries(file, "TRANSACTIONS");
             long rows = entries.get("rows");
             assertEquals(history.txns.size(), rows);
@@ -118,15 +124,7 @@ class H2DamagedIndexStartTest {
             } finally {
                 journal.close();
             }
-            try (TransactionStore direct = JdbcTransactionStore.open("jdbc:h2:mem:direct-" + System.nanoTime(), "sa", "", 2)) {
-                direct.migrate();
-                for (List<ChangeSet> part : List.of(first, second)) {
-                    for (int i = 0; i < part.size(); i += 100) {
-                        for (RuntimeException e : direct.apply(part.subList(i, Math.min(part.size(), i + 100)))) assertNull(e);
-                    }
-                }
-                StoreComparison.assertSameRows(history, direct, reopened);
-            }
+            assertSameRowsAsApplied(history, reopened, first, second);
             // The pool's connections wait as configured again (recovery shortened their lock timeout).
             DataSourceCheck.assertEveryConnection(((JdbcTransactionStore) reopened).dataSource(), 2, c -> {
                 try (var rs = c.createStatement().executeQuery("CALL LOCK_TIMEOUT()")) {

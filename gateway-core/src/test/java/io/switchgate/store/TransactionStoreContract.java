@@ -306,13 +306,18 @@ abstract class TransactionStoreContract {
 
     // ---------------------------------------------------------------- finders
 
+    /** A later request under the same duplicate key, answered 94 (another fingerprint). */
+    private static TxnRecord declinedDuplicateOf(TxnRecord older, Instant at) {
+        return new TxnRecord(rrn(), "01", TxnType.SALE, "0200", "000000", older.terminalId(), older.merchantId(), older.stan(),
+                older.transmissionTime(), older.dupKey(), "fp-other", 200, "156", null, null, "94", "DUPLICATE", null,
+                TxnStatus.DECLINED, 0, null, null, 7, "embedded", null, null, at, at, 1);
+    }
+
     @Test
     void findByDupKeyGivesTheNewest() {
         Instant at = now();
         TxnRecord older = sale(rrn(), "TERM0001", "MERCHANT0000001", "000011", 100, at.minusSeconds(5));
-        TxnRecord newer = new TxnRecord(rrn(), "01", TxnType.SALE, "0200", "000000", "TERM0001", "MERCHANT0000001", "000011",
-                older.transmissionTime(), older.dupKey(), "fp-other", 200, "156", null, null, "94", "DUPLICATE", null,
-                TxnStatus.DECLINED, 0, null, null, 7, "embedded", null, null, at, at, 1);
+        TxnRecord newer = declinedDuplicateOf(older, at);
         applyOk(set().txn(older), set().txn(newer));
         assertEquals(Optional.of(newer), store.findByDupKey("TERM0001", "000011", older.dupKey()));
         assertEquals(Optional.empty(), store.findByDupKey("TERM0001", "000011", older.dupKey() + "x"));
@@ -324,9 +329,7 @@ abstract class TransactionStoreContract {
     void findByDupKeysAnswersManyKeysAsFindByDupKeyDoesEach() {
         Instant at = now();
         TxnRecord older = sale(rrn(), "TERM0001", "MERCHANT0000001", "000021", 100, at.minusSeconds(5));
-        TxnRecord newer = new TxnRecord(rrn(), "01", TxnType.SALE, "0200", "000000", "TERM0001", "MERCHANT0000001", "000021",
-                older.transmissionTime(), older.dupKey(), "fp-other", 200, "156", null, null, "94", "DUPLICATE", null,
-                TxnStatus.DECLINED, 0, null, null, 7, "embedded", null, null, at, at, 1);
+        TxnRecord newer = declinedDuplicateOf(older, at);
         List<TxnRecord> others = new java.util.ArrayList<>();
         List<TransactionStore.DupKeyLookup> keys = new java.util.ArrayList<>();
         ChangeSet cs = set().txn(older);

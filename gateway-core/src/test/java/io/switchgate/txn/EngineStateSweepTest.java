@@ -23,10 +23,8 @@ class EngineStateSweepTest {
                 TxnStatus.APPROVED, 0, null, null, 1, "embedded", null, null, at, at, 1);
     }
 
-    @Test
-    void aFullDuplicateIndexLetsTheOldestKeysGoAndAsksTheStoreForThem() {
-        InMemoryTransactionStore store = new InMemoryTransactionStore();
-        EngineState state = new EngineState(store, NOW.minusSeconds(3600), false, 1_000);
+    /** 1,500 sales of the last 10 minutes, committed, into a working set whose index holds 1,000 keys. */
+    private static void overfill(EngineState state, InMemoryTransactionStore store) {
         java.util.List<io.switchgate.store.ChangeSet> committed = new java.util.ArrayList<>();
         for (int i = 0; i < 1_500; i++) {
             TxnRecord t = sale(i, NOW.minusSeconds(600 - i / 10));
@@ -34,6 +32,13 @@ class EngineStateSweepTest {
             committed.add(new io.switchgate.store.ChangeSet().txn(t));
         }
         for (RuntimeException e : store.apply(committed)) assertNull(e);
+    }
+
+    @Test
+    void aFullDuplicateIndexLetsTheOldestKeysGoAndAsksTheStoreForThem() {
+        InMemoryTransactionStore store = new InMemoryTransactionStore();
+        EngineState state = new EngineState(store, NOW.minusSeconds(3600), false, 1_000);
+        overfill(state, store);
         assertEquals(1_000, state.cachedDuplicateKeys());
         state.sweep(NOW); // the rows are over 2 minutes old: they leave the cache, so a kept key's row comes from the store too
         TxnRecord evicted = sale(3, NOW);
@@ -49,13 +54,7 @@ class EngineStateSweepTest {
         InMemoryTransactionStore store = new InMemoryTransactionStore();
         EngineState state = new EngineState(store, NOW.minusSeconds(3600), false, 1_000);
         assertFalse(state.duplicatesNeedStore(NOW), "an index that let nothing go answers alone");
-        java.util.List<io.switchgate.store.ChangeSet> committed = new java.util.ArrayList<>();
-        for (int i = 0; i < 1_500; i++) {
-            TxnRecord t = sale(i, NOW.minusSeconds(600 - i / 10));
-            state.put(t);
-            committed.add(new io.switchgate.store.ChangeSet().txn(t));
-        }
-        for (RuntimeException e : store.apply(committed)) assertNull(e);
+        overfill(state, store);
         assertTrue(state.duplicatesNeedStore(NOW), "the index let keys of the last 24 hours go");
         TxnRecord evicted = sale(3, NOW);
         TxnRecord kept = sale(1_400, NOW);
