@@ -31,4 +31,12 @@ public interface Authorizer {
     default CompletableFuture<Void> reverseUncommitted(AuthRequest request, AuthResult approval, String why) {
         return CompletableFuture.completedFuture(null);
     }
+
+    /**
+     * This authorizer's approval of {@code request} is committed (durable in the journal): whatever was kept ready to
+     * undo it, should the gateway die before recording it, is not needed (a host's held reversal). Best effort, never
+     * blocks the caller; the default has nothing to drop.
+     */
+    default void committed(AuthRequest request, AuthResult approval) {
+    }
 }

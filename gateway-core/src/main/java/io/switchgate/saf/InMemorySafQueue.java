@@ -70,6 +70,27 @@ public final class InMemorySafQueue implements SafQueue {
     }
 
     @Override
+    public synchronized boolean releaseHeld(String id, Instant now, String why) {
+        SafMessage m = rows.get(id);
+        if (m == null || m.status() != SafMessage.Status.HELD) return false;
+        rows.put(id, m.released(why, now));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean cancelHeld(String id, Instant now, String result) {
+        SafMessage m = rows.get(id);
+        if (m == null || m.status() != SafMessage.Status.HELD) return false;
+        rows.put(id, m.done(result, now));
+        return true;
+    }
+
+    @Override
+    public synchronized List<SafMessage> held(String node) {
+        return rows.values().stream().filter(m -> m.status() == SafMessage.Status.HELD && node.equals(m.leaseOwner())).toList();
+    }
+
+    @Override
     public synchronized long depth() {
         return rows.values().stream().filter(m -> m.status() == SafMessage.Status.PENDING).count();
     }

@@ -225,6 +225,33 @@ public final class JdbcSafQueue implements SafQueue {
     }
 
     @Override
+    public boolean releaseHeld(String id, Instant now, String why) {
+        return update("UPDATE saf_messages SET status = 'PENDING', reason = ?, next_attempt_at = ?, lease_owner = NULL, "
+                + "lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'HELD'", ps -> {
+            ps.setString(1, cut(why));
+            time(ps, 2, now);
+            time(ps, 3, now);
+            ps.setString(4, id);
+        });
+    }
+
+    @Override
+    public boolean cancelHeld(String id, Instant now, String result) {
+        return update("UPDATE saf_messages SET status = 'DONE', lease_owner = NULL, last_result = ?, updated_at = ? "
+                + "WHERE id = ? AND status = 'HELD'", ps -> {
+            ps.setString(1, cut(result));
+            time(ps, 2, now);
+            ps.setString(3, id);
+        });
+    }
+
+    @Override
+    public List<SafMessage> held(String node) {
+        return select("SELECT " + COLUMNS + " FROM saf_messages WHERE status = 'HELD' AND lease_owner = ? ORDER BY created_at, id",
+                ps -> ps.setString(1, node));
+    }
+
+    @Override
     public long depth() {
         return count("SELECT COUNT(*) FROM saf_messages WHERE status = 'PENDING'", null);
     }

@@ -24,7 +24,8 @@ import java.util.UUID;
  * @param originalData    DE 90: original MTI (4) + original STAN (6) + original DE 7 (10) + acquirer (11) + forwarding (11)
  * @param txnRrn          the gateway's RRN of the transaction this undoes (for operators)
  * @param reason          why it was stored (e.g. {@code HOST_TIMEOUT})
- * @param status          {@link Status#PENDING} until the host answers, then {@link Status#DONE}
+ * @param status          {@link Status#PENDING} until the host answers, then {@link Status#DONE}; {@link Status#HELD}
+ *                        for a reversal written before its request was sent, not to be sent unless released
  * @param attempts        transmissions so far
  * @param nextAttemptAt   not sent before this time
  * @param leaseOwner      the node sending it now (null when not leased)
@@ -59,7 +60,31 @@ public record SafMessage(
 
     public enum Kind { REVERSAL, ADVICE }
 
-    public enum Status { PENDING, DONE }
+    /**
+     * PENDING: to be sent until the host answers; DONE: delivered (or no longer needed); HELD: written before its
+     * request went to the host and never sent as it is: released (PENDING) if the host's approval may stand
+     * unrecorded, cancelled (DONE) once it cannot.
+     */
+    public enum Status { PENDING, DONE, HELD }
+
+    /**
+     * The reversal of a request about to be sent to a host, held: stored (durably) before the request leaves, so
+     * that a gateway that dies while the host decides still reverses whatever the host approved. Its id is made of
+     * the request's RRN (one per request: a request goes to one host, once); {@code node} (kept as its lease owner) is
+     * the node that sent the request, the only one that may settle it after a restart.
+     */
+    public static SafMessage held(String node, String host, String stan, String rrn, String transmissionTime,
+                                  String processingCode, long amount, String currency, String acquirerId, String terminalId,
+                                  String merchantId, String originalData, String txnRrn, Instant now) {
+        return new SafMessage(heldId(txnRrn), host, Kind.REVERSAL, "0420", stan, rrn, transmissionTime,
+                processingCode, amount, currency, acquirerId, terminalId, merchantId, originalData, txnRrn, "HOST_IN_FLIGHT",
+                Status.HELD, 0, now, node, null, null, now, now);
+    }
+
+    /** The id of the held reversal of the request with this RRN (DE 37: 12 characters, within the id's 40). */
+    public static String heldId(String txnRrn) {
+        return "held-" + txnRrn;
+    }
 
     /** A new pending reversal advice (0420), due at once. */
     public static SafMessage reversal(String host, String stan, String rrn, String transmissionTime, String processingCode,
@@ -103,6 +128,12 @@ public record SafMessage(
         return new SafMessage(id, host, kind, mti, stan, rrn, transmissionTime, processingCode, amount, currency, acquirerId,
                 terminalId, merchantId, originalData, txnRrn, reason, Status.PENDING, attempts, next, null, null,
                 result, createdAt, now);
+    }
+
+    /** Held no more: due at {@code now}, for {@code why}, not leased. */
+    SafMessage released(String why, Instant now) {
+        return new SafMessage(id, host, kind, mti, stan, rrn, transmissionTime, processingCode, amount, currency, acquirerId,
+                terminalId, merchantId, originalData, txnRrn, why, Status.PENDING, 0, now, null, null, null, createdAt, now);
     }
 
     /** Whether {@code node} may take it at {@code now}: pending, due, and not leased by anyone else (or the lease ran out). */

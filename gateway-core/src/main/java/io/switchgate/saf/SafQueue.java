@@ -40,6 +40,25 @@ public interface SafQueue extends AutoCloseable {
      */
     int releaseLeases(String node, Instant now);
 
+    /**
+     * A {@link SafMessage.Status#HELD held} reversal becomes due now, for {@code why} (the host's answer is unknown,
+     * or its approval was not recorded). Need not be durable: after a crash the start settles held messages again.
+     *
+     * @return false if it is not held (released or cancelled already, or never stored)
+     */
+    boolean releaseHeld(String id, Instant now, String why);
+
+    /**
+     * A held reversal is not needed (the host declined, or its approval is recorded): DONE with {@code result}, never
+     * sent. Need not be durable (see {@link #releaseHeld}).
+     *
+     * @return false if it is not held
+     */
+    boolean cancelHeld(String id, Instant now, String result);
+
+    /** The reversals {@code node} holds: at its start, those of requests it had at a host when it stopped. */
+    List<SafMessage> held(String node);
+
     /** Pending messages (all hosts). */
     long depth();
 

@@ -871,7 +871,11 @@ public final class Engine implements MessageHandler, AutoCloseable {
         commit.whenComplete((v, err) -> {
             if (err == null) {
                 if (rrn != null) pendingCommits.remove(rrn, commit);
-                if (Codes.APPROVED.equals(o.code())) r.hostApproval = null; // committed: the approval stands
+                AuthResult approval = r.hostApproval;
+                if (approval != null && Codes.APPROVED.equals(o.code())) {
+                    r.hostApproval = null; // committed: the approval stands, its held reversal is not needed
+                    if (r.authorizer != null) r.authorizer.committed(r.authRequest, approval);
+                }
                 release(r, o, ready);
             } else if (cause(err) instanceof io.switchgate.store.ConcurrentUpdateException && !r.retried) {
                 // Another node changed a row this decision read (or an earlier decision on it failed): decide

@@ -107,6 +107,46 @@ abstract class SafQueueContract {
         assertEquals("0420", again.mtiToSend(), "never sent: still the first transmission");
     }
 
+    static SafMessage held(String node, int stan, Instant now) {
+        SafMessage r = reversal("hostA", stan, now);
+        return SafMessage.held(node, r.host(), r.stan(), r.rrn(), r.transmissionTime(), r.processingCode(), r.amount(),
+                r.currency(), r.acquirerId(), r.terminalId(), r.merchantId(), r.originalData(), r.txnRrn(), r.createdAt());
+    }
+
+    @Test
+    void aHeldReversalIsNeverSentUntilReleasedAndNeverAfterItIsCancelled() {
+        SafMessage kept = held("n1", 11, T0);
+        SafMessage dropped = held("n1", 12, T0);
+        SafMessage others = held("n2", 13, T0);
+        q.enqueue(kept);
+        q.enqueue(dropped);
+        q.enqueue(others);
+        assertEquals(SafMessage.heldId(kept.txnRrn()), kept.id());
+        assertEquals(0, q.depth(), "held messages are not pending");
+        assertTrue(q.lease("n1", T0.plusSeconds(3600), 10, LEASE).isEmpty(), "nor sent");
+        assertEquals(0, q.releaseLeases("n1", T0), "nor leases of a previous life");
+        assertEquals(List.of(kept.id(), dropped.id()), q.held("n1").stream().map(SafMessage::id).sorted().toList());
+        assertEquals(List.of(others.id()), q.held("n2").stream().map(SafMessage::id).toList());
+
+        assertTrue(q.cancelHeld(dropped.id(), T0.plusSeconds(1), "APPROVAL_RECORDED"));
+        assertFalse(q.cancelHeld(dropped.id(), T0.plusSeconds(1), "APPROVAL_RECORDED"), "once");
+        assertFalse(q.releaseHeld(dropped.id(), T0.plusSeconds(1), "HOST_TIMEOUT"), "a cancelled one is never released");
+        assertEquals(SafMessage.Status.DONE, q.find(dropped.id()).orElseThrow().status());
+
+        assertTrue(q.releaseHeld(kept.id(), T0.plusSeconds(2), "HOST_TIMEOUT"));
+        assertFalse(q.releaseHeld(kept.id(), T0.plusSeconds(2), "HOST_TIMEOUT"), "once");
+        assertFalse(q.cancelHeld(kept.id(), T0.plusSeconds(2), "APPROVAL_RECORDED"), "a released one is sent, not cancelled");
+        assertEquals(1, q.depth());
+        List<SafMessage> due = q.lease("n2", T0.plusSeconds(2), 10, LEASE);
+        assertEquals(List.of(kept.id()), due.stream().map(SafMessage::id).toList(), "due at once, to any node");
+        assertEquals("HOST_TIMEOUT", due.get(0).reason());
+        assertEquals("0420", due.get(0).mtiToSend());
+        assertEquals(kept.originalData(), due.get(0).originalData());
+        assertEquals(List.of(), q.held("n1"));
+        assertFalse(q.cancelHeld("held-nothing", T0, "x"));
+        assertFalse(q.releaseHeld("held-nothing", T0, "x"));
+    }
+
     @Test
     void aRestartedNodeReleasesTheLeasesOfItsPreviousLife() {
         SafMessage m = reversal("hostA", 7, T0);

@@ -54,9 +54,12 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
     private final Clock clock;
     private final Runnable onStored;
     private final Runnable onClose;
+    private final String node;
 
     HostAuthorizer(String name, String acquirerId, HostClient client, SecurityModule security, KeyHandle zpk, KeyHandle zak,
-                   SafQueue saf, Supplier<String> stans, Executor blocking, Clock clock, Runnable onStored, Runnable onClose) {
+                   SafQueue saf, Supplier<String> stans, Executor blocking, Clock clock, Runnable onStored, Runnable onClose,
+                   String node) {
+        this.node = node;
         this.name = name;
         this.acquirerId = acquirerId;
         this.client = client;
@@ -118,12 +121,75 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
             return done(AuthResult.decline(Codes.SYSTEM_MALFUNCTION, "HOST_MAPPING_FAILED"));
         }
         String de7 = m.getString(7);
-        return client.exchange(m, packed).thenCompose(x -> answered(req, m.getMti(), stan, de7, x));
+        if (req.type() == TxnType.BALANCE) return client.exchange(m, packed).thenCompose(x -> answered(req, m.getMti(), stan, de7, x));
+        // A sale or refund may move money at the host: its reversal is stored, held, before the request leaves, so
+        // that a gateway that dies while the host decides still reverses what the host approved (settled at the next
+        // start, HeldReversals). Nothing is sent if it cannot be stored.
+        SafMessage hold = heldReversalOf(req, m.getMti(), stan, de7);
+        return CompletableFuture.supplyAsync(() -> storeHeld(hold), blocking).thenCompose(held -> held
+                ? client.exchange(m, packed).thenCompose(x -> answered(req, m.getMti(), stan, de7, x))
+                : done(AuthResult.decline(Codes.SYSTEM_MALFUNCTION, "REVERSAL_NOT_STORED")));
+    }
+
+    private SafMessage heldReversalOf(AuthRequest req, String mti, String stan, String de7) {
+        Instant now = clock.instant();
+        return SafMessage.held(node, name, stans.get(), req.rrn(), HostMessages.de7(now), req.request().getString(3),
+                req.amount(), req.currency(), acquirerId, req.terminalId(), req.merchantId(),
+                HostMessages.originalData(mti, stan, de7, acquirerId), req.rrn(), now);
+    }
+
+    private boolean storeHeld(SafMessage hold) {
+        try {
+            saf.enqueue(hold);
+            return true;
+        } catch (RuntimeException e) {
+            log.error("host={} rrn {}: its reversal cannot be stored before it is sent ({}); not sent, answered 96", name,
+                    hold.txnRrn(), e.toString());
+            return false;
+        }
+    }
+
+    /** The host declined, or nothing was sent: the held reversal is not needed (best effort; a start settles it too). */
+    private void dropHeld(AuthRequest req, String result) {
+        if (req.type() == TxnType.BALANCE) return;
+        String id = SafMessage.heldId(req.rrn());
+        blocking.execute(() -> {
+            try {
+                saf.cancelHeld(id, clock.instant(), result);
+            } catch (RuntimeException e) {
+                log.warn("host={} rrn {}: held reversal not dropped ({}); the next start settles it", name, req.rrn(), e.toString());
+            }
+        });
+    }
+
+    /**
+     * The held reversal becomes due, for {@code why}. True if it did; false if there was none to release (then the
+     * caller stores a new one).
+     */
+    private boolean releaseHeld(AuthRequest req, String why) {
+        try {
+            boolean released = saf.releaseHeld(SafMessage.heldId(req.rrn()), clock.instant(), why);
+            if (released) {
+                log.info("host={} {} for rrn {}: its held reversal released (saf id {})", name, why, req.rrn(),
+                        SafMessage.heldId(req.rrn()));
+                onStored.run();
+            }
+            return released;
+        } catch (RuntimeException e) {
+            log.warn("host={} rrn {}: held reversal not released ({}); storing another", name, req.rrn(), e.toString());
+            return false;
+        }
+    }
+
+    @Override
+    public void committed(AuthRequest req, AuthResult approval) {
+        dropHeld(req, "APPROVAL_RECORDED");
     }
 
     private CompletableFuture<AuthResult> answered(AuthRequest req, String mti, String stan, String de7, HostExchange x) {
         switch (x.outcome()) {
             case NOT_SENT -> {
+                dropHeld(req, "NOT_SENT");
                 return done(AuthResult.decline(Codes.HOST_UNAVAILABLE, "HOST_UNAVAILABLE"));
             }
             case TIMEOUT -> {
@@ -151,6 +217,7 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         String authCode = approved ? resp.getString(38) : null;
         Long balance = HostMessages.balance(resp.getString(54));
         String reason = approved ? null : HostMessages.reason(resp.getString(44), "HOST_DECLINED");
+        if (!approved) dropHeld(req, "DECLINED_" + code);
         return done(new AuthResult(code, reason, authCode, balance, stan, req.rrn()));
     }
 
@@ -161,16 +228,22 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
     private CompletableFuture<AuthResult> uncertain(AuthRequest req, String mti, String stan, String de7, String reason) {
         AuthResult result = new AuthResult(Codes.HOST_UNAVAILABLE, reason, null, null, stan, req.rrn());
         if (req.type() == TxnType.BALANCE) return done(result);
-        SafMessage rev = reversalOf(req, mti, stan, de7, reason);
-        return storeReversal(rev, reason).thenApply(stored -> stored ? result
-                : new AuthResult(Codes.SYSTEM_MALFUNCTION, "REVERSAL_NOT_STORED", null, null, stan, req.rrn()));
+        return CompletableFuture.supplyAsync(() -> releaseHeld(req, reason), blocking).thenCompose(released -> {
+            if (released) return done(result);
+            SafMessage rev = reversalOf(req, mti, stan, de7, reason);
+            return storeReversal(rev, reason).thenApply(stored -> stored ? result
+                    : new AuthResult(Codes.SYSTEM_MALFUNCTION, "REVERSAL_NOT_STORED", null, null, stan, req.rrn()));
+        });
     }
 
     @Override
     public CompletableFuture<Void> reverseUncommitted(AuthRequest req, AuthResult approval, String why) {
         if (req.type() == TxnType.BALANCE || approval == null || approval.hostStan() == null) return done(null);
-        SafMessage rev = reversalOf(req, req.request().getMti(), approval.hostStan(), HostMessages.de7(req.now()), why);
-        return storeReversal(rev, why).thenApply(stored -> null);
+        return CompletableFuture.supplyAsync(() -> releaseHeld(req, why), blocking).thenCompose(released -> {
+            if (released) return done(null);
+            SafMessage rev = reversalOf(req, req.request().getMti(), approval.hostStan(), HostMessages.de7(req.now()), why);
+            return storeReversal(rev, why).thenApply(stored -> null);
+        });
     }
 
     private SafMessage reversalOf(AuthRequest req, String mti, String stan, String de7, String reason) {

@@ -80,13 +80,14 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
             HostClient client = new HostClient(p.host.name(), p.host.endpoints(), p.framing, p.dialect,
                     p.host.timeoutMillis() > 0 ? p.host.timeoutMillis() : 5000, rt.group, rt.channelClass, clientOptions, stans, rt.blocking);
             HostAuthorizer a = new HostAuthorizer(p.host.name(), p.host.acquirerId(), client, security, p.zpk, p.zak, rt.queue,
-                    stans, rt.blocking, clock, rt::nudge, rt::release);
+                    stans, rt.blocking, clock, rt::nudge, rt::release, node);
             byName.put(a.name(), a);
             out.add(a);
         }
         long maxTimeout = hosts.stream().mapToLong(h -> h.timeoutMillis() > 0 ? h.timeoutMillis() : 5000).max().orElse(5000);
         SafSender.Options so = new SafSender.Options(safOptions.pollMillis(), safOptions.batch(),
                 Math.max(safOptions.leaseMillis(), 2 * maxTimeout + 5_000), safOptions.backoffBaseMillis(), safOptions.backoffMaxMillis());
+        HeldReversals.settle(rt.queue, node, store, clock.instant());
         rt.sender = new SafSender(rt.queue, node, byName, clock, so);
         for (HostAuthorizer a : byName.values()) a.client().start();
         rt.sender.start();

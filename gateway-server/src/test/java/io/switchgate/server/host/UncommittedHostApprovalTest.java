@@ -82,13 +82,34 @@ class UncommittedHostApprovalTest {
     }
 
     @Test
-    void aTimeoutWhoseReversalCannotBeStoredIs96AndTheGatewayKeepsTrying() {
-        sim.behaviour = m -> "0200".equals(mtiOf(m)) ? HostSimulator.Reply.silent()
-                : HostSimulator.Reply.approve();
+    void aRequestWhoseReversalCannotBeStoredBeforeItIsSentIsNotSent() {
+        // The reversal is stored, held, before a sale leaves for the host: without it a gateway that died while the
+        // host decided could leave an approval at the host that nobody reverses. No queue, no request.
         sql("ALTER TABLE saf_messages RENAME TO saf_away");
         IsoMessage resp;
         try {
             resp = send(gw, financial("000000", 777));
+        } finally {
+            sql("ALTER TABLE saf_away RENAME TO saf_messages");
+        }
+        assertEquals("96", resp.getString(39));
+        assertEquals("REVERSAL_NOT_STORED", resp.getString(44));
+        assertEquals(0, sim.ofMti("0200").size(), "nothing was sent to the host");
+        assertEquals("00", send(gw, financial("000000", 100)).getString(39), "and the next one goes once the queue is back");
+    }
+
+    @Test
+    void aTimeoutWhoseReversalCannotBeStoredIs96AndTheGatewayKeepsTrying() throws Exception {
+        sim.behaviour = m -> "0200".equals(mtiOf(m)) ? HostSimulator.Reply.silent()
+                : HostSimulator.Reply.approve();
+        // The held reversal is stored and the request sent; then the queue goes away before the host's time is up:
+        // the held one cannot be released, nor a new one stored.
+        java.util.concurrent.CompletableFuture<byte[]> answer = gw.handle(D.pack(financial("000000", 777)), "pos");
+        waitFor("the sale at the host", 5_000, () -> sim.ofMti("0200").size() == 1);
+        sql("ALTER TABLE saf_messages RENAME TO saf_away");
+        IsoMessage resp;
+        try {
+            resp = D.unpack(answer.get(20, java.util.concurrent.TimeUnit.SECONDS));
         } finally {
             sql("ALTER TABLE saf_away RENAME TO saf_messages");
         }

@@ -1,0 +1,60 @@
+package io.switchgate.server.host;
+
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
+import io.switchgate.saf.InMemorySafQueue;
+import io.switchgate.saf.SafMessage;
+import io.switchgate.store.ChangeSet;
+import io.switchgate.store.InMemoryTransactionStore;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A start settles the reversals its node held for requests at a host: dropped if the approval is recorded, else sent. */
+class HeldReversalsTest {
+    static final Instant T0 = Instant.parse("2026-12-03T12:00:00Z");
+
+    private static SafMessage held(String node, String rrn) {
+        return SafMessage.held(node, "acqA", "500001", rrn, "1203120000", "000000", 1_000, "156", "12345678901",
+                "TERM0001", "MERCHANT0000001", "0200000123" + "1203115959" + "00012345678901", rrn, T0);
+    }
+
+    private static TxnRecord sale(String rrn, String code, String host) {
+        boolean approved = "00".equals(code);
+        return new TxnRecord(rrn, "01", TxnType.SALE, "0200", "000000", "TERM0001", "MERCHANT0000001", "000123",
+                "1203115959", "TERM0001|2|000123|" + rrn, "fp", 1_000, "156", "hash", "621234******1232", code,
+                approved ? null : "HOST_DECLINED", approved ? "A1B2C3" : null,
+                approved ? TxnStatus.APPROVED : TxnStatus.DECLINED, 0, null, null, 1, host, "500001", rrn, T0, T0, 1);
+    }
+
+    @Test
+    void aRecordedApprovalDropsItsReversalAndAnythingElseSendsIt() {
+        InMemorySafQueue queue = new InMemorySafQueue();
+        InMemoryTransactionStore store = new InMemoryTransactionStore();
+        for (RuntimeException e : store.apply(List.of(new ChangeSet()
+                .txn(sale("010000000001", "00", "acqA"))
+                .txn(sale("010000000003", "05", "acqA"))
+                .txn(sale("010000000004", "00", "embedded"))))) {
+            assertNull(e);
+        }
+        for (String rrn : List.of("010000000001", "010000000002", "010000000003", "010000000004")) queue.enqueue(held("01", rrn));
+        queue.enqueue(held("02", "020000000001")); // another node's, in flight there now
+
+        assertEquals(3, HeldReversals.settle(queue, "01", store, T0.plusSeconds(60)));
+
+        assertEquals(SafMessage.Status.DONE, queue.find(SafMessage.heldId("010000000001")).orElseThrow().status(),
+                "its approval is recorded: nothing to undo");
+        for (String rrn : List.of("010000000002", "010000000003", "010000000004")) {
+            SafMessage m = queue.find(SafMessage.heldId(rrn)).orElseThrow();
+            assertEquals(SafMessage.Status.PENDING, m.status(), rrn + ": no approval of this host recorded, so it is sent");
+            assertEquals("GATEWAY_RESTARTED", m.reason());
+        }
+        assertEquals(SafMessage.Status.HELD, queue.find(SafMessage.heldId("020000000001")).orElseThrow().status(),
+                "another node's is its own to settle");
+        assertEquals(0, HeldReversals.settle(queue, "01", store, T0.plusSeconds(61)), "settled once");
+    }
+}

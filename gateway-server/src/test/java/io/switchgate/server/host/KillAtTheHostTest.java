@@ -1,0 +1,128 @@
+package io.switchgate.server.host;
+
+import io.switchgate.txn.Gateway;
+import org.jpos.iso.ISOMsg;
+import org.jpos.iso.channel.NACChannel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static io.switchgate.server.host.HostFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The gateway process is killed (SIGKILL) while a sale is at the host: the host charged the card, its answer never
+ * reached the gateway, the terminal never heard. The reversal stored (held) before the sale left is released by the
+ * next start and delivered: the host undoes the sale, once. A sale whose approval the gateway recorded before the
+ * kill is left alone.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class KillAtTheHostTest {
+
+    private static Process startChild(Path dir, String url, int hostPort, Path portFile) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // The host's time is 10 s: the kill lands while the sale waits at the host, not after its timeout.
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                HostChildGateway.class.getName(), url, Integer.toString(hostPort), portFile.toString(), "10000");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(dir.resolve(portFile.getFileName() + ".log").toFile());
+        Process child = pb.start();
+        waitFor("child listening", 30_000, () -> Files.exists(portFile) || !child.isAlive());
+        assertTrue(child.isAlive(), "child gateway died at start: " + Files.readString(dir.resolve(portFile.getFileName() + ".log")));
+        return child;
+    }
+
+    private static NACChannel pos(Path portFile) throws Exception {
+        NACChannel pos = new NACChannel("127.0.0.1", Integer.parseInt(Files.readString(portFile).trim()), HostSimulator.PACKAGER, null);
+        pos.setTimeout(15_000);
+        pos.connect();
+        return pos;
+    }
+
+    private static void kill(Process child) throws InterruptedException {
+        child.destroyForcibly();
+        child.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSaleAtTheHostWhenTheGatewayIsKilledIsReversedOnceAfterTheRestart(@TempDir Path dir) throws Exception {
+        quietLogs();
+        try (HostSimulator sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234")) {
+            Set<String> charged = ConcurrentHashMap.newKeySet();
+            // The host charges the card and its answer is lost: the gateway is gone before it could come.
+            sim.behaviour = m -> {
+                if (m.getString(0) != null && m.getString(0).equals("0200")) {
+                    charged.add(m.getString(11));
+                    return HostSimulator.Reply.silent();
+                }
+                return HostSimulator.Reply.approve();
+            };
+            String url = "jdbc:h2:file:" + dir.resolve("gw").toAbsolutePath();
+            Path portFile = dir.resolve("port");
+            Process child = startChild(dir, url, sim.port, portFile);
+            String hostStan;
+            try {
+                NACChannel pos = pos(portFile);
+                pos.send(HostFixture.jposSale(5_555, "000555"));
+                waitFor("the sale at the host", 10_000, () -> sim.count("0200") >= 1);
+                hostStan = sim.ofMti("0200").get(0).getString(11);
+            } finally {
+                kill(child);
+            }
+            assertEquals(Set.of(hostStan), charged);
+            assertEquals(0, sim.count("0420"), "no reversal before the restart: the sale was still at the host");
+
+            try (Gateway gw = start(config("01", url, "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))), factory())) {
+                HostAuthorizer h = host(gw, "acqA");
+                waitFor("the held reversal released and delivered after the restart", 15_000,
+                        () -> sim.reversalsApplied.containsKey(hostStan) && h.safDepth() == 0);
+            }
+            awaitAllHandled(sim);
+            assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "the host undid the sale once");
+            assertEquals(List.of(), sim.violations);
+        }
+    }
+
+    @Test
+    void aSaleApprovedAndRecordedBeforeTheKillIsNotReversed(@TempDir Path dir) throws Exception {
+        quietLogs();
+        try (HostSimulator sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234")) {
+            sim.behaviour = m -> HostSimulator.Reply.approve();
+            String url = "jdbc:h2:file:" + dir.resolve("gw").toAbsolutePath();
+            Path portFile = dir.resolve("port");
+            Process child = startChild(dir, url, sim.port, portFile);
+            String hostStan;
+            String rrn;
+            try {
+                NACChannel pos = pos(portFile);
+                pos.send(HostFixture.jposSale(6_666, "000666"));
+                ISOMsg r = pos.receive();
+                assertEquals("00", r.getString(39));
+                rrn = r.getString(37);
+                hostStan = sim.ofMti("0200").get(0).getString(11);
+            } finally {
+                kill(child);
+            }
+            try (Gateway gw = start(config("01", url, "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))), factory())) {
+                HostAuthorizer h = host(gw, "acqA");
+                assertEquals(0, h.safDepth(), "nothing to send: the approval is recorded");
+                io.switchgate.saf.SafMessage hold = h.safQueue().find(io.switchgate.saf.SafMessage.heldId(rrn)).orElseThrow();
+                assertEquals(io.switchgate.saf.SafMessage.Status.DONE, hold.status(), "its held reversal dropped");
+                assertEquals("APPROVAL_RECORDED", hold.lastResult());
+                Thread.sleep(2_500); // two turns of the SAF sender
+                assertEquals(0, h.safDepth());
+            }
+            awaitAllHandled(sim);
+            assertEquals(0, sim.count("0420"), "no reversal of a recorded approval");
+            assertTrue(sim.approvedSales.containsKey(hostStan));
+            assertEquals(List.of(), sim.violations);
+        }
+    }
+}
