@@ -19,6 +19,14 @@ public final class InMemorySafQueue implements SafQueue {
     }
 
     @Override
+    public synchronized void enqueueAll(List<SafMessage> messages) {
+        for (SafMessage m : messages) {
+            if (rows.containsKey(m.id())) throw new IllegalArgumentException("SAF message " + m.id() + " exists");
+        }
+        for (SafMessage m : messages) rows.put(m.id(), m);
+    }
+
+    @Override
     public synchronized List<SafMessage> lease(String node, Instant now, int max, Duration lease) {
         List<SafMessage> due = new ArrayList<>();
         for (SafMessage m : rows.values()) if (m.available(now)) due.add(m);

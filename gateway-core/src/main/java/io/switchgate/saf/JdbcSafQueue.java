@@ -57,39 +57,65 @@ public final class JdbcSafQueue implements SafQueue {
 
     @Override
     public void enqueue(SafMessage m) {
+        enqueueAll(List.of(m));
+    }
+
+    /** One transaction for all, then one {@code makeDurable} (an H2 file's checkpoint) for all: a group commit. */
+    @Override
+    public void enqueueAll(List<SafMessage> messages) {
+        if (messages.isEmpty()) return;
         String sql = "INSERT INTO saf_messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (!c.getAutoCommit()) c.setAutoCommit(true);
-            int i = 1;
-            ps.setString(i++, m.id());
-            ps.setString(i++, m.host());
-            ps.setString(i++, m.kind().name());
-            ps.setString(i++, m.mti());
-            ps.setString(i++, m.stan());
-            ps.setString(i++, m.rrn());
-            ps.setString(i++, m.transmissionTime());
-            ps.setString(i++, m.processingCode());
-            ps.setLong(i++, m.amount());
-            ps.setString(i++, m.currency());
-            ps.setString(i++, m.acquirerId());
-            ps.setString(i++, m.terminalId());
-            ps.setString(i++, m.merchantId());
-            ps.setString(i++, m.originalData());
-            ps.setString(i++, m.txnRrn());
-            ps.setString(i++, m.reason());
-            ps.setString(i++, m.status().name());
-            ps.setInt(i++, m.attempts());
-            time(ps, i++, m.nextAttemptAt());
-            ps.setString(i++, m.leaseOwner());
-            time(ps, i++, m.leaseUntil());
-            ps.setString(i++, m.lastResult());
-            time(ps, i++, m.createdAt());
-            time(ps, i, m.updatedAt());
-            ps.executeUpdate();
+            c.setAutoCommit(false);
+            try {
+                for (SafMessage m : messages) {
+                    bindInsert(ps, m);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is broken: nothing was committed
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         } catch (SQLException e) {
-            throw fail("enqueue " + m.id(), e);
+            throw fail("enqueue " + messages.get(0).id() + (messages.size() > 1 ? " and " + (messages.size() - 1) + " more" : ""), e);
         }
         makeDurable.run();
+    }
+
+    private static void bindInsert(PreparedStatement ps, SafMessage m) throws SQLException {
+        int i = 1;
+        ps.setString(i++, m.id());
+        ps.setString(i++, m.host());
+        ps.setString(i++, m.kind().name());
+        ps.setString(i++, m.mti());
+        ps.setString(i++, m.stan());
+        ps.setString(i++, m.rrn());
+        ps.setString(i++, m.transmissionTime());
+        ps.setString(i++, m.processingCode());
+        ps.setLong(i++, m.amount());
+        ps.setString(i++, m.currency());
+        ps.setString(i++, m.acquirerId());
+        ps.setString(i++, m.terminalId());
+        ps.setString(i++, m.merchantId());
+        ps.setString(i++, m.originalData());
+        ps.setString(i++, m.txnRrn());
+        ps.setString(i++, m.reason());
+        ps.setString(i++, m.status().name());
+        ps.setInt(i++, m.attempts());
+        time(ps, i++, m.nextAttemptAt());
+        ps.setString(i++, m.leaseOwner());
+        time(ps, i++, m.leaseUntil());
+        ps.setString(i++, m.lastResult());
+        time(ps, i++, m.createdAt());
+        time(ps, i, m.updatedAt());
     }
 
     @Override

@@ -20,6 +20,15 @@ public interface SafQueue extends AutoCloseable {
     void enqueue(SafMessage message);
 
     /**
+     * Stores new messages, all or none, committed (durable) before it returns: one commit for many (the reversals
+     * held for requests about to go to a host, gathered while the previous commit ran). The default stores them one
+     * by one.
+     */
+    default void enqueueAll(List<SafMessage> messages) {
+        for (SafMessage m : messages) enqueue(m);
+    }
+
+    /**
      * Leases up to {@code max} due messages ({@code nextAttemptAt <= now}, pending, not leased by anyone or with an
      * expired lease) to {@code node} until {@code now + lease}, oldest due first.
      */

@@ -55,11 +55,14 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
     private final Runnable onStored;
     private final Runnable onClose;
     private final String node;
+    /** Stores a held reversal durably (many per commit: {@link HeldReversalWriter}); completes false if it could not. */
+    private final java.util.function.Function<SafMessage, CompletableFuture<Boolean>> holdStore;
 
     HostAuthorizer(String name, String acquirerId, HostClient client, SecurityModule security, KeyHandle zpk, KeyHandle zak,
                    SafQueue saf, Supplier<String> stans, Executor blocking, Clock clock, Runnable onStored, Runnable onClose,
-                   String node) {
+                   String node, java.util.function.Function<SafMessage, CompletableFuture<Boolean>> holdStore) {
         this.node = node;
+        this.holdStore = holdStore;
         this.name = name;
         this.acquirerId = acquirerId;
         this.client = client;
@@ -126,7 +129,7 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         // that a gateway that dies while the host decides still reverses what the host approved (settled at the next
         // start, HeldReversals). Nothing is sent if it cannot be stored.
         SafMessage hold = heldReversalOf(req, m.getMti(), stan, de7);
-        return CompletableFuture.supplyAsync(() -> storeHeld(hold), blocking).thenCompose(held -> held
+        return holdStore.apply(hold).thenCompose(held -> held
                 ? client.exchange(m, packed).thenCompose(x -> answered(req, m.getMti(), stan, de7, x))
                 : done(AuthResult.decline(Codes.SYSTEM_MALFUNCTION, "REVERSAL_NOT_STORED")));
     }
@@ -136,17 +139,6 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         return SafMessage.held(node, name, stans.get(), req.rrn(), HostMessages.de7(now), req.request().getString(3),
                 req.amount(), req.currency(), acquirerId, req.terminalId(), req.merchantId(),
                 HostMessages.originalData(mti, stan, de7, acquirerId), req.rrn(), now);
-    }
-
-    private boolean storeHeld(SafMessage hold) {
-        try {
-            saf.enqueue(hold);
-            return true;
-        } catch (RuntimeException e) {
-            log.error("host={} rrn {}: its reversal cannot be stored before it is sent ({}); not sent, answered 96", name,
-                    hold.txnRrn(), e.toString());
-            return false;
-        }
     }
 
     /** The host declined, or nothing was sent: the held reversal is not needed (best effort; a start settles it too). */

@@ -80,7 +80,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
             HostClient client = new HostClient(p.host.name(), p.host.endpoints(), p.framing, p.dialect,
                     p.host.timeoutMillis() > 0 ? p.host.timeoutMillis() : 5000, rt.group, rt.channelClass, clientOptions, stans, rt.blocking);
             HostAuthorizer a = new HostAuthorizer(p.host.name(), p.host.acquirerId(), client, security, p.zpk, p.zak, rt.queue,
-                    stans, rt.blocking, clock, rt::nudge, rt::release, node);
+                    stans, rt.blocking, clock, rt::nudge, rt::release, node, rt.holds::store);
             byName.put(a.name(), a);
             out.add(a);
         }
@@ -153,6 +153,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
         final Class<? extends Channel> channelClass;
         final ExecutorService blocking;
         final SafQueue queue;
+        final HeldReversalWriter holds;
         final AtomicInteger open;
         volatile SafSender sender;
 
@@ -168,6 +169,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
                 return t;
             });
             this.queue = queue;
+            this.holds = new HeldReversalWriter(queue);
             this.open = new AtomicInteger(authorizers);
         }
 
@@ -181,6 +183,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
             if (open.decrementAndGet() != 0) return;
             SafSender s = sender;
             if (s != null) s.close();
+            holds.close();
             blocking.shutdown();
             try {
                 blocking.awaitTermination(10, TimeUnit.SECONDS);
