@@ -44,14 +44,29 @@ public final class JdbcSafQueue implements SafQueue {
     }
 
     public JdbcSafQueue(DataSource dataSource, boolean postgres, Runnable makeDurable) {
+        this(dataSource, postgres, makeDurable, null);
+    }
+
+    /**
+     * @param durableInsert where new messages go when the store can make rows durable through its journal log
+     *                      ({@link JdbcTransactionStore#insertDurably}: an append and an fdatasync instead of a
+     *                      checkpoint of the whole H2 file); null: insert, then {@code makeDurable}
+     */
+    public JdbcSafQueue(DataSource dataSource, boolean postgres, Runnable makeDurable,
+                        java.util.function.Consumer<io.switchgate.store.LoggedRows> durableInsert) {
         this.dataSource = dataSource;
         this.postgres = postgres;
         this.makeDurable = makeDurable;
+        this.durableInsert = durableInsert;
     }
+
+    private final java.util.function.Consumer<io.switchgate.store.LoggedRows> durableInsert;
 
     /** The queue that goes with a store: in its database for a JDBC store, in memory otherwise. */
     public static SafQueue forStore(TransactionStore store) {
-        if (store instanceof JdbcTransactionStore j) return new JdbcSafQueue(j.dataSource(), j.isPostgres(), j::makeDurable);
+        if (store instanceof JdbcTransactionStore j) {
+            return new JdbcSafQueue(j.dataSource(), j.isPostgres(), j::makeDurable, j.hasJournalLog() ? j::insertDurably : null);
+        }
         return new InMemorySafQueue();
     }
 
@@ -64,6 +79,12 @@ public final class JdbcSafQueue implements SafQueue {
     @Override
     public void enqueueAll(List<SafMessage> messages) {
         if (messages.isEmpty()) return;
+        if (durableInsert != null) {
+            List<Object[]> rows = new ArrayList<>(messages.size());
+            for (SafMessage m : messages) rows.add(values(m));
+            durableInsert.accept(new io.switchgate.store.LoggedRows("saf_messages", COLUMN_LIST, rows));
+            return;
+        }
         String sql = "INSERT INTO saf_messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             c.setAutoCommit(false);
@@ -88,6 +109,16 @@ public final class JdbcSafQueue implements SafQueue {
             throw fail("enqueue " + messages.get(0).id() + (messages.size() > 1 ? " and " + (messages.size() - 1) + " more" : ""), e);
         }
         makeDurable.run();
+    }
+
+    private static final List<String> COLUMN_LIST = java.util.Arrays.stream(COLUMNS.split(",")).map(String::trim).toList();
+
+    /** A message's values in {@link #COLUMNS} order (strings, numbers, instants, null). */
+    private static Object[] values(SafMessage m) {
+        return new Object[] {m.id(), m.host(), m.kind().name(), m.mti(), m.stan(), m.rrn(), m.transmissionTime(),
+                m.processingCode(), m.amount(), m.currency(), m.acquirerId(), m.terminalId(), m.merchantId(),
+                m.originalData(), m.txnRrn(), m.reason(), m.status().name(), m.attempts(), m.nextAttemptAt(),
+                m.leaseOwner(), m.leaseUntil(), m.lastResult(), m.createdAt(), m.updatedAt()};
     }
 
     private static void bindInsert(PreparedStatement ps, SafMessage m) throws SQLException {

@@ -339,7 +339,9 @@ public final class JdbcTransactionStore implements TransactionStore {
             long last = mark;
             int replayed = 0;
             for (JournalLog.Entry e : entries) {
-                if (e.floor() != null) {
+                if (e.rows() != null) {
+                    insertLoggedInTransaction(e.rows(), Math.max(e.seq(), mark));
+                } else if (e.floor() != null) {
                     // The mark moves with the block, as it did when the block was reserved: the checkpoint below then
                     // writes it, and a group appended after this start follows it without a gap.
                     raiseSequence(e.floor(), Math.max(e.seq(), mark));
@@ -391,6 +393,81 @@ public final class JdbcTransactionStore implements TransactionStore {
         try (PreparedStatement ps = c.prepareStatement("UPDATE journal_mark SET seq = ? WHERE id = 1")) {
             ps.setLong(1, seq);
             if (ps.executeUpdate() != 1) throw new StoreException("journal_mark has no row: run migrate()");
+        }
+    }
+
+    /**
+     * Inserts {@code rows} where their key is not there yet and, with the journal log, makes them durable as a group
+     * is: committed with a move of {@code journal_mark}, appended to the log and forced (one fdatasync), instead of a
+     * checkpoint that writes every page of the file (the store-and-forward queue's reversals, held before each host
+     * request: a checkpoint each cost about a millisecond at the median and a quarter of the host path's rate).
+     * Without a journal log (PostgreSQL, an H2 file that writes every commit) one committed transaction.
+     */
+    public void insertDurably(LoggedRows rows) {
+        if (journalLog == null) {
+            try {
+                insertLoggedInTransaction(rows, -1);
+            } catch (SQLException e) {
+                throw new StoreException("cannot insert into " + rows.table() + " on " + safeUrl + ": SQLState " + e.getSQLState(), e);
+            }
+            return;
+        }
+        writeLock.lock();
+        try {
+            if (journalLog.seq < 0) recover();
+            long seq = journalLog.seq + 1;
+            try {
+                insertLoggedInTransaction(rows, seq);
+            } catch (SQLException e) {
+                throw new StoreException("cannot insert into " + rows.table() + " on " + safeUrl + ": SQLState " + e.getSQLState(), e);
+            }
+            journalLog.seq = seq;
+            try {
+                journalLog.append(seq, rows);
+                journalLog.force();
+            } catch (java.io.IOException e) {
+                org.slf4j.LoggerFactory.getLogger(JdbcTransactionStore.class).error(
+                        "journal log {}: append failed ({}); checkpointing instead", journalLog.path(), e.getClass().getSimpleName());
+                checkpoint();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The rows where their key (first column) is not there, in one transaction; with {@code seq >= 0} the mark moves too. */
+    private void insertLoggedInTransaction(LoggedRows rows, long seq) throws SQLException {
+        String cols = String.join(", ", rows.columns());
+        String sql = "INSERT INTO " + rows.table() + " (" + cols + ") SELECT " + String.join(", ",
+                java.util.Collections.nCopies(rows.columns().size(), "?")) + " WHERE NOT EXISTS (SELECT 1 FROM "
+                + rows.table() + " WHERE " + rows.columns().get(0) + " = ?)";
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (Object[] r : rows.rows()) {
+                        for (int i = 0; i < r.length; i++) bindLogged(ps, i + 1, r[i]);
+                        bindLogged(ps, r.length + 1, r[0]);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                if (seq >= 0) moveJournalMark(c, seq);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        }
+    }
+
+    private static void bindLogged(PreparedStatement ps, int i, Object v) throws SQLException {
+        if (v instanceof Instant t) {
+            ps.setObject(i, java.time.OffsetDateTime.ofInstant(t, java.time.ZoneOffset.UTC), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+        } else if (v == null) {
+            ps.setNull(i, java.sql.Types.VARCHAR);
+        } else {
+            ps.setObject(i, v);
         }
     }
 

@@ -40,8 +40,12 @@ final class JournalLog implements AutoCloseable {
             "java.time.Ser", "java.time.Instant", "java.time.LocalDate", "java.lang.Enum", "java.lang.String",
             "java.lang.Number", "java.lang.Long", "java.lang.Integer", "java.lang.Boolean");
 
-    /** One appended group of change sets, or (sets empty) one reserved block of a sequence. */
-    record Entry(long seq, List<ChangeSet> sets, SequenceFloor floor) { }
+    /** One appended group of change sets, or (sets empty) one reserved block of a sequence, or rows of another table. */
+    record Entry(long seq, List<ChangeSet> sets, SequenceFloor floor, LoggedRows rows) {
+        Entry(long seq, List<ChangeSet> sets, SequenceFloor floor) {
+            this(seq, sets, floor, null);
+        }
+    }
 
     /** A sequence reserved up to {@code nextValue}: after a crash the sequence must not hand out less again. */
     record SequenceFloor(String name, long nextValue) implements java.io.Serializable { }
@@ -113,6 +117,16 @@ final class JournalLog implements AutoCloseable {
         write(seq, floor, 128);
     }
 
+    /** Appends rows of a table outside the journaled ones ({@link LoggedRows}). */
+    void append(long seq, LoggedRows rows) throws IOException {
+        write(seq, rows, 256 * Math.max(1, rows.rows().size()));
+    }
+
+    /** Forces what was appended to the disk (fdatasync): a power loss keeps it too. */
+    void force() throws IOException {
+        channel.force(false);
+    }
+
     private void write(long seq, Object entry, int sizeHint) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint);
         bytes.write(new byte[HEADER]);
@@ -153,6 +167,7 @@ final class JournalLog implements AutoCloseable {
             if ((int) crc.getValue() != crcWanted) break;
             Object entry = decode(body.array());
             if (entry instanceof SequenceFloor f) out.add(new Entry(seq, List.of(), f));
+            else if (entry instanceof LoggedRows r) out.add(new Entry(seq, List.of(), null, r));
             else out.add(new Entry(seq, asChangeSets(entry), null));
             at += HEADER + len;
         }
