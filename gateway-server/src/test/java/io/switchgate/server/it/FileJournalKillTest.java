@@ -220,7 +220,11 @@ class FileJournalKillTest {
                     credited += t.amount();
                 }
             }
-            assertEquals(OPENING - debited + credited, store.findCard(hash).orElseThrow().balance(),
+            long balance = store.findCard(hash).orElseThrow().balance();
+            // The journal's own trail of the card, record by record: where it went astray, if it did.
+            System.out.println("[journal kill, " + durability + "] card 1: "
+                    + JournalCardTrail.follow(journalDir == null ? dir.resolve("journal") : journalDir, hash, OPENING));
+            assertEquals(OPENING - debited + credited, balance,
                     "the card's balance matches the stored sales and refunds (approved records of neither card: "
                             + notTheFirstCard + ")");
             assertEquals(OPENING - secondCardDebit, store.findCard(second).orElseThrow().balance(),
