@@ -71,8 +71,13 @@ public final class JdbcTransactionStore implements TransactionStore {
     static final long CHECKPOINT_MILLIS = 2000;
     /** ... or when the log is this big. */
     private static final long CHECKPOINT_BYTES = 64L << 20;
+    /** {@link #CHECKPOINT_BYTES}, smaller in tests. */
+    private long checkpointBytes = CHECKPOINT_BYTES;
 
-    /** The write-ahead log of an H2 file store (null otherwise), shared by the stores on its database; guarded by {@link #writeLock}. */
+    /**
+     * The write-ahead log of an H2 file store (null otherwise), shared by the stores on its database; guarded by its
+     * own {@link JournalLog#lock}, taken after {@link #writeLock} where both are held.
+     */
     private final JournalLog journalLog;
 
     /**
@@ -324,6 +329,7 @@ public final class JdbcTransactionStore implements TransactionStore {
      * lacks groups the log no longer has: the store refuses to start rather than lose or invent money.
      */
     private void recover() {
+        journalLog.lock.lock();
         try {
             long mark = readJournalMark();
             List<JournalLog.Entry> entries = journalLog.readAll();
@@ -363,6 +369,8 @@ public final class JdbcTransactionStore implements TransactionStore {
         } catch (SQLException e) {
             throw new StoreException("journal log " + journalLog.path() + ": replay failed on " + safeUrl + ": SQLState "
                     + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")", e);
+        } finally {
+            journalLog.lock.unlock();
         }
     }
 
@@ -412,9 +420,11 @@ public final class JdbcTransactionStore implements TransactionStore {
             }
             return;
         }
-        writeLock.lock();
+        if (journalLog.seq < 0) recoverUnderWriteLock(); // a store used without migrate(): never write on top of an unreplayed log
+        boolean full;
+        // The log's lock alone: these rows are no projected table's, so they need not wait for the projection's batch.
+        journalLog.lock.lock();
         try {
-            if (journalLog.seq < 0) recover();
             long seq = journalLog.seq + 1;
             try {
                 insertLoggedInTransaction(rows, seq);
@@ -430,6 +440,24 @@ public final class JdbcTransactionStore implements TransactionStore {
                         "journal log {}: append failed ({}); checkpointing instead", journalLog.path(), e.getClass().getSimpleName());
                 checkpoint();
             }
+            full = journalLog.size() > checkpointBytes;
+        } finally {
+            journalLog.lock.unlock();
+        }
+        // With the file journal nothing else checkpoints: without this the log would grow with every held reversal,
+        // and every start would replay all of them.
+        if (full) makeDurable();
+    }
+
+    /** Tests: a smaller log before a checkpoint. */
+    void checkpointBytes(long bytes) {
+        checkpointBytes = bytes;
+    }
+
+    private void recoverUnderWriteLock() {
+        writeLock.lock();
+        try {
+            if (journalLog.seq < 0) recover();
         } finally {
             writeLock.unlock();
         }
@@ -522,10 +550,21 @@ public final class JdbcTransactionStore implements TransactionStore {
     }
 
     /**
-     * H2 writes every page now; then the log can start empty. Caller holds {@link #writeLock}. Only the checkpoint
+     * H2 writes every page now; then the log can start empty. Under the log's lock; callers that write projected rows
+     * hold {@link #writeLock} too (taken first). Only the checkpoint
      * can fail the caller: a log that cannot be emptied holds groups the file now has, which a replay skips.
      */
     private void checkpoint() {
+        journalLog.lock.lock();
+        try {
+            checkpointLocked();
+        } finally {
+            journalLog.lock.unlock();
+        }
+    }
+
+    /** Under the log's lock: a commit between the checkpoint and the log's reset would be in neither. */
+    private void checkpointLocked() {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
             // Then forced, before the log they make redundant is emptied, so what a checkpoint covers (a stored
@@ -602,6 +641,16 @@ public final class JdbcTransactionStore implements TransactionStore {
 
     private List<RuntimeException> applyUnlocked(List<ChangeSet> group) {
         if (journalLog == null) return applyInTransaction(group, -1);
+        journalLog.lock.lock();
+        try {
+            return applyLogged(group);
+        } finally {
+            journalLog.lock.unlock();
+        }
+    }
+
+    /** A group committed with a move of {@code journal_mark}, then appended to the log; caller holds both locks. */
+    private List<RuntimeException> applyLogged(List<ChangeSet> group) {
         if (journalLog.seq < 0) recover(); // a store used without migrate(): never write on top of an unreplayed log
         long seq = journalLog.seq + 1;
         List<RuntimeException> result = applyInTransaction(group, seq);
@@ -618,7 +667,7 @@ public final class JdbcTransactionStore implements TransactionStore {
             checkpoint();
             return result;
         }
-        if (System.nanoTime() - journalLog.lastCheckpointNanos > CHECKPOINT_MILLIS * 1_000_000L || journalLog.size() > CHECKPOINT_BYTES) {
+        if (System.nanoTime() - journalLog.lastCheckpointNanos > CHECKPOINT_MILLIS * 1_000_000L || journalLog.size() > checkpointBytes) {
             try {
                 checkpoint();
             } catch (StoreException e) {
@@ -1006,6 +1055,7 @@ public final class JdbcTransactionStore implements TransactionStore {
         // The block must outlive a crash before any number of it is used (a replayed journal may hold them): it goes
         // into the journal log like a group, under the same lock, so that the log's order is the commit order.
         writeLock.lock();
+        journalLog.lock.lock();
         try {
             if (journalLog.seq < 0) recover();
             long seq = journalLog.seq + 1;
@@ -1018,6 +1068,7 @@ public final class JdbcTransactionStore implements TransactionStore {
             }
             return first;
         } finally {
+            journalLog.lock.unlock();
             writeLock.unlock();
         }
     }

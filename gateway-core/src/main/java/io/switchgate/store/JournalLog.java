@@ -52,6 +52,13 @@ final class JournalLog implements AutoCloseable {
 
     private static final java.util.Map<Path, JournalLog> OPEN = new java.util.HashMap<>();
 
+    /**
+     * Guards the log's order ({@link #seq}, appends, the reset after a checkpoint) and every commit that moves
+     * {@code journal_mark}. Taken after the database's write lock where both are held; the store-and-forward rows
+     * ({@link LoggedRows}) take this one alone, so a held reversal does not wait for the projection's batch, which
+     * writes other tables under the write lock and never the log.
+     */
+    final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private final Path path;
     private final FileChannel channel;
     private long size;

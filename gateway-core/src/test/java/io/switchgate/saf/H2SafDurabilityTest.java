@@ -52,6 +52,69 @@ class H2SafDurabilityTest {
         }
     }
 
+    /**
+     * A held reversal goes before its host request: it must not wait while the projection applies a batch under the
+     * database's write lock (it writes no projected table), only for the log's own order.
+     */
+    @Test
+    void aReversalIsStoredWhileTheProjectionHoldsTheDatabasesWriteLock() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("locked").toAbsolutePath();
+        try (JdbcTransactionStore store = JdbcTransactionStore.open(url, "sa", "", 2)) {
+            store.migrate();
+            SafQueue q = JdbcSafQueue.forStore(store);
+            java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            Thread projection = new Thread(() -> {
+                var lock = io.switchgate.store.H2WriteLock.of(url);
+                lock.lock();
+                try {
+                    locked.countDown();
+                    done.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    lock.unlock();
+                }
+            });
+            projection.start();
+            assertTrue(locked.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            try {
+                SafMessage held = SafQueueContract.held("01", 12, Instant.now());
+                assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> q.enqueueAll(java.util.List.of(held)),
+                        "the hold waited for the write lock");
+                assertEquals(SafMessage.Status.HELD, q.find(held.id()).orElseThrow().status());
+            } finally {
+                done.countDown();
+                projection.join(10_000);
+            }
+        }
+    }
+
+    /**
+     * With the file journal nothing else checkpoints the H2 file: the log of held and stored reversals is emptied by
+     * a checkpoint once it passes its bound, and every row is still there after a restart.
+     */
+    @Test
+    void theLogOfReversalsIsCheckpointedOnceItPassesItsBoundAndLosesNothing() throws Exception {
+        Path db = dir.resolve("bounded");
+        Path log = Path.of(db + ".journal");
+        long most = 0;
+        try (JdbcTransactionStore store = JdbcTransactionStore.open("jdbc:h2:file:" + db.toAbsolutePath(), "sa", "", 2)) {
+            store.migrate();
+            io.switchgate.store.StoreHooks.checkpointLogAbove(store, 8 << 10);
+            SafQueue q = JdbcSafQueue.forStore(store);
+            for (int i = 0; i < 200; i++) {
+                q.enqueue(SafQueueContract.reversal("acq", i, Instant.now()));
+                most = Math.max(most, Files.size(log));
+            }
+        }
+        assertTrue(most < 16 << 10, "the log grew to " + most + " bytes past its bound of 8 KB");
+        try (JdbcTransactionStore store = JdbcTransactionStore.open("jdbc:h2:file:" + db.toAbsolutePath(), "sa", "", 2)) {
+            store.migrate();
+            assertEquals(200, JdbcSafQueue.forStore(store).depth());
+        }
+    }
+
     @Test
     void aLogThatHoldsRowsOfAnotherTableIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new io.switchgate.store.LoggedRows("transactions",
