@@ -79,17 +79,19 @@ public final class InMemorySafQueue implements SafQueue {
 
     @Override
     public synchronized boolean releaseHeld(String id, Instant now, String why) {
-        SafMessage m = rows.get(id);
-        if (m == null || m.status() != SafMessage.Status.HELD) return false;
-        rows.put(id, m.released(why, now));
-        return true;
+        return settleHeld(id, m -> m.released(why, now));
     }
 
     @Override
     public synchronized boolean cancelHeld(String id, Instant now, String result) {
+        return settleHeld(id, m -> m.done(result, now));
+    }
+
+    /** A held message replaced by what {@code settled} makes of it; false if {@code id} is not held (any more). */
+    private boolean settleHeld(String id, java.util.function.UnaryOperator<SafMessage> settled) {
         SafMessage m = rows.get(id);
         if (m == null || m.status() != SafMessage.Status.HELD) return false;
-        rows.put(id, m.done(result, now));
+        rows.put(id, settled.apply(m));
         return true;
     }
 

@@ -465,10 +465,7 @@ public final class JdbcTransactionStore implements TransactionStore {
 
     /** The rows where their key (first column) is not there, in one transaction; with {@code seq >= 0} the mark moves too. */
     private void insertLoggedInTransaction(LoggedRows rows, long seq) throws SQLException {
-        String cols = String.join(", ", rows.columns());
-        String sql = "INSERT INTO " + rows.table() + " (" + cols + ") SELECT " + String.join(", ",
-                java.util.Collections.nCopies(rows.columns().size(), "?")) + " WHERE NOT EXISTS (SELECT 1 FROM "
-                + rows.table() + " WHERE " + rows.columns().get(0) + " = ?)";
+        String sql = LOGGED_INSERTS.computeIfAbsent(rows.table() + " " + rows.columns(), k -> insertIfAbsent(rows));
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -487,6 +484,15 @@ public final class JdbcTransactionStore implements TransactionStore {
                 throw e;
             }
         }
+    }
+
+    /** The insert-if-absent statement of each table and column list logged so far (one or two in practice). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> LOGGED_INSERTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String insertIfAbsent(LoggedRows rows) {
+        return "INSERT INTO " + rows.table() + " (" + String.join(", ", rows.columns()) + ") SELECT " + String.join(", ",
+                java.util.Collections.nCopies(rows.columns().size(), "?")) + " WHERE NOT EXISTS (SELECT 1 FROM "
+                + rows.table() + " WHERE " + rows.columns().get(0) + " = ?)";
     }
 
     private static void bindLogged(PreparedStatement ps, int i, Object v) throws SQLException {

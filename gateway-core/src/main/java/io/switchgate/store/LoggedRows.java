@@ -15,11 +15,12 @@ import java.util.Set;
 public record LoggedRows(String table, List<String> columns, List<Object[]> rows) implements Serializable {
     /** The tables whose rows may be logged this way. */
     static final Set<String> TABLES = Set.of("saf_messages");
+    private static final java.util.regex.Pattern COLUMN = java.util.regex.Pattern.compile("[a-z_]{1,40}");
 
     public LoggedRows {
         if (!TABLES.contains(table)) throw new IllegalArgumentException("rows of table " + table + " are not logged");
         for (String c : columns) {
-            if (!c.matches("[a-z_]{1,40}")) throw new IllegalArgumentException("not a column name: " + c);
+            if (!COLUMN.matcher(c).matches()) throw new IllegalArgumentException("not a column name: " + c);
         }
         for (Object[] r : rows) {
             if (r.length != columns.size()) throw new IllegalArgumentException("a row of " + r.length + " values for "

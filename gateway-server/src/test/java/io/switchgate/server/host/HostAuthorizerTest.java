@@ -198,6 +198,51 @@ class HostAuthorizerTest {
         assertNotEquals(saleHostStan, sale2HostStan);
     }
 
+    /**
+     * A refund at the host is money going out as a sale is: its reversal is held while the host decides (a gateway
+     * killed then would leave the host's refund unanswered and undone), dropped once its approval is committed, and
+     * released and delivered when the host does not answer; the sale keeps its refundable amount then.
+     */
+    @Test
+    void aRefundAtTheHostHoldsItsReversalUntilItsApprovalIsCommittedAndATimedOutOneIsReversed() {
+        IsoMessage sale = send(gw, financial("000000", 5000));
+        assertEquals("00", sale.getString(39));
+        HostAuthorizer h = host(gw, "acqA");
+        List<String> heldWhileAtTheHost = new java.util.concurrent.CopyOnWriteArrayList<>();
+        sim.behaviour = m -> {
+            if ("200000".equals(m.getString(3))) {
+                h.safQueue().find(io.switchgate.saf.SafMessage.heldId(m.getString(37)))
+                        .ifPresent(held -> heldWhileAtTheHost.add(held.status() + " " + held.amount()));
+            }
+            return HostSimulator.Reply.approve();
+        };
+        IsoMessage refund = send(gw, financial("200000", 2000).set(37, sale.getString(37)));
+        assertEquals("00", refund.getString(39), refund.toString());
+        assertEquals(List.of("HELD 2000"), heldWhileAtTheHost, "the refund's reversal was held while the host decided");
+        // dropped once the approval was committed (off the answer's path, so just after it)
+        String holdId = io.switchgate.saf.SafMessage.heldId(refund.getString(37));
+        waitFor("the refund's hold dropped", 5000, () -> h.safQueue().find(holdId).orElseThrow().status()
+                == io.switchgate.saf.SafMessage.Status.DONE);
+        assertEquals("APPROVAL_RECORDED", h.safQueue().find(holdId).orElseThrow().lastResult());
+        assertEquals(List.of(), h.safQueue().held("01"));
+
+        sim.behaviour = m -> "0200".equals(mti(m)) && "200000".equals(m.getString(3)) ? HostSimulator.Reply.silent()
+                : HostSimulator.Reply.approve();
+        IsoMessage lost = send(gw, financial("200000", 1000).set(37, sale.getString(37)));
+        assertEquals("91", lost.getString(39));
+        String hostStan = sim.ofMti("0200").get(2).getString(11);
+        assertEquals("200000", sim.ofMti("0200").get(2).getString(3));
+        waitFor("the refund's reversal delivered", 5000, () -> h.safDepth() == 0 && sim.reversalsApplied.containsKey(hostStan));
+        ISOMsg rev = sim.ofMti("0420").get(0);
+        assertEquals(lost.getString(37), rev.getString(37));
+        assertEquals("000000001000", rev.getString(4));
+        assertTrue(rev.getString(90).startsWith("0200" + hostStan), rev.getString(90));
+        assertEquals(2000, gw.store().findByRrn(sale.getString(37)).orElseThrow().refundedAmount(),
+                "only the committed refund counts against the sale");
+        closeGatewayAndAwaitHost();
+        assertEquals(1, sim.reversalsApplied.get(hostStan).get());
+    }
+
     @Test
     void reversalTheHostDoesNotAnswerIsStoredAndTheTerminalGets00() {
         IsoMessage sale = financial("000000", 4200);

@@ -27,13 +27,9 @@ import static org.junit.jupiter.api.Assertions.*;
 class KillAtTheHostTest {
 
     private static Process startChild(Path dir, String url, int hostPort, Path portFile) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // The host's time is 10 s: the kill lands while the sale waits at the host, not after its timeout.
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                HostChildGateway.class.getName(), url, Integer.toString(hostPort), portFile.toString(), "10000");
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(dir.resolve(portFile.getFileName() + ".log").toFile());
-        Process child = pb.start();
+        Process child = io.switchgate.server.it.ChildJvm.start(dir.resolve(portFile.getFileName() + ".log"),
+                HostChildGateway.class, url, Integer.toString(hostPort), portFile.toString(), "10000");
         waitFor("child listening", 30_000, () -> Files.exists(portFile) || !child.isAlive());
         assertTrue(child.isAlive(), "child gateway died at start: " + Files.readString(dir.resolve(portFile.getFileName() + ".log")));
         return child;

@@ -29,12 +29,8 @@ class KillDuringSafTest {
             sim.behaviour = m -> HostSimulator.Reply.silent();
             String url = "jdbc:h2:file:" + dir.resolve("gw").toAbsolutePath();
             Path portFile = dir.resolve("port");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    HostChildGateway.class.getName(), url, Integer.toString(sim.port), portFile.toString());
-            pb.redirectErrorStream(true);
-            pb.redirectOutput(dir.resolve("child.log").toFile());
-            Process child = pb.start();
+            Process child = io.switchgate.server.it.ChildJvm.start(dir.resolve("child.log"), HostChildGateway.class, url,
+                    Integer.toString(sim.port), portFile.toString());
             String hostStan;
             try {
                 waitFor("child listening", 30_000, () -> Files.exists(portFile) || !child.isAlive());

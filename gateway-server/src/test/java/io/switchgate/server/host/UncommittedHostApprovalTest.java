@@ -54,16 +54,10 @@ class UncommittedHostApprovalTest {
     }
 
     @Test
-    void aHostApprovalWhoseCommitFailsIsAnswered96AndReversedAtTheHost() {
+    void aHostApprovalWhoseCommitFailsIsAnswered96AndReversedAtTheHost() throws Exception {
         assertEquals("00", send(gw, financial("000000", 100)).getString(39)); // the engine has read what it needs
         sim.received.clear();
-        sql("ALTER TABLE transactions RENAME TO transactions_away");
-        IsoMessage resp;
-        try {
-            resp = send(gw, financial("000000", 4_321));
-        } finally {
-            sql("ALTER TABLE transactions_away RENAME TO transactions");
-        }
+        IsoMessage resp = withTableAway("transactions", () -> send(gw, financial("000000", 4_321)));
         assertEquals("96", resp.getString(39), () -> "reason " + resp.getString(44));
         ISOMsg sale = sim.ofMti("0200").get(0);
         String hostStan = sale.getString(11);
@@ -82,16 +76,10 @@ class UncommittedHostApprovalTest {
     }
 
     @Test
-    void aRequestWhoseReversalCannotBeStoredBeforeItIsSentIsNotSent() {
+    void aRequestWhoseReversalCannotBeStoredBeforeItIsSentIsNotSent() throws Exception {
         // The reversal is stored, held, before a sale leaves for the host: without it a gateway that died while the
         // host decided could leave an approval at the host that nobody reverses. No queue, no request.
-        sql("ALTER TABLE saf_messages RENAME TO saf_away");
-        IsoMessage resp;
-        try {
-            resp = send(gw, financial("000000", 777));
-        } finally {
-            sql("ALTER TABLE saf_away RENAME TO saf_messages");
-        }
+        IsoMessage resp = withTableAway("saf_messages", () -> send(gw, financial("000000", 777)));
         assertEquals("96", resp.getString(39));
         assertEquals("REVERSAL_NOT_STORED", resp.getString(44));
         assertEquals(0, sim.ofMti("0200").size(), "nothing was sent to the host");
@@ -106,19 +94,23 @@ class UncommittedHostApprovalTest {
         // the held one cannot be released, nor a new one stored.
         java.util.concurrent.CompletableFuture<byte[]> answer = gw.handle(D.pack(financial("000000", 777)), "pos");
         waitFor("the sale at the host", 5_000, () -> sim.ofMti("0200").size() == 1);
-        sql("ALTER TABLE saf_messages RENAME TO saf_away");
-        IsoMessage resp;
-        try {
-            resp = D.unpack(answer.get(20, java.util.concurrent.TimeUnit.SECONDS));
-        } finally {
-            sql("ALTER TABLE saf_away RENAME TO saf_messages");
-        }
+        IsoMessage resp = withTableAway("saf_messages", () -> D.unpack(answer.get(20, java.util.concurrent.TimeUnit.SECONDS)));
         assertEquals("96", resp.getString(39));
         assertEquals("REVERSAL_NOT_STORED", resp.getString(44));
         String hostStan = sim.ofMti("0200").get(0).getString(11);
         waitFor("the reversal stored on a later try and delivered", 15_000,
                 () -> sim.reversalsApplied.containsKey(hostStan));
         assertEquals(1, sim.reversalsApplied.get(hostStan).get());
+    }
+
+    /** What {@code during} gives while {@code table} is renamed away under the running gateway (its store fails). */
+    private <T> T withTableAway(String table, java.util.concurrent.Callable<T> during) throws Exception {
+        sql("ALTER TABLE " + table + " RENAME TO " + table + "_away");
+        try {
+            return during.call();
+        } finally {
+            sql("ALTER TABLE " + table + "_away RENAME TO " + table);
+        }
     }
 
     private static String mtiOf(ISOMsg m) {

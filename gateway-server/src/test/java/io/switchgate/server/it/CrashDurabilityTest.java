@@ -168,12 +168,7 @@ class CrashDurabilityTest {
     }
 
     private static Process startChild(String url, Path portFile) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                ChildGateway.class.getName(), url, portFile.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(portFile.resolveSibling(portFile.getFileName() + ".log").toFile());
-        return pb.start();
+        return ChildJvm.start(portFile.resolveSibling(portFile.getFileName() + ".log"), ChildGateway.class, url, portFile.toString());
     }
 
     private static int awaitPort(Path portFile, Process p) throws Exception {

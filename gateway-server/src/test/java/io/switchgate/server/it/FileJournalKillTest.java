@@ -316,14 +316,9 @@ class FileJournalKillTest {
     }
 
     private static Process startChild(String url, Path portFile, String durability, Path journalDir) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                ChildGateway.class.getName(), url, portFile.toString(), durability));
-        if (journalDir != null) cmd.add(journalDir.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(portFile.resolveSibling(portFile.getFileName() + ".log").toFile());
-        return pb.start();
+        Path log = portFile.resolveSibling(portFile.getFileName() + ".log");
+        return journalDir == null ? ChildJvm.start(log, ChildGateway.class, url, portFile.toString(), durability)
+                : ChildJvm.start(log, ChildGateway.class, url, portFile.toString(), durability, journalDir.toString());
     }
 
     private static String log(Path portFile) throws IOException {
