@@ -131,7 +131,7 @@ public record SafMessage(
     }
 
     /** Held no more: due at {@code now}, for {@code why}, not leased. */
-    SafMessage released(String why, Instant now) {
+    public SafMessage released(String why, Instant now) {
         return new SafMessage(id, host, kind, mti, stan, rrn, transmissionTime, processingCode, amount, currency, acquirerId,
                 terminalId, merchantId, originalData, txnRrn, why, Status.PENDING, 0, now, null, null, null, createdAt, now);
     }

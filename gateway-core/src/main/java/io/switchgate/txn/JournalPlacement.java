@@ -28,10 +28,10 @@ import java.util.Locale;
  *       settings do not apply. PostgreSQL's own {@code fsync} makes it power-loss safe.</li>
  * </ul>
  */
-record JournalPlacement(JournalOptions options) {
+public record JournalPlacement(JournalOptions options) {
 
     /** The file journal's placement, or null when the database is the journal. */
-    static JournalPlacement of(GatewayConfig config, TransactionStore store) {
+    public static JournalPlacement of(GatewayConfig config, TransactionStore store) {
         if (!(store instanceof JdbcTransactionStore)) return null;
         GatewayConfig.Store s = config.store();
         if (s != null && s.sharedByNodes()) return null;

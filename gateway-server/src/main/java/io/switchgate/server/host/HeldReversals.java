@@ -2,7 +2,6 @@ package io.switchgate.server.host;
 
 import io.switchgate.model.TxnRecord;
 import io.switchgate.saf.SafMessage;
-import io.switchgate.saf.SafQueue;
 import io.switchgate.policy.Codes;
 import io.switchgate.store.TransactionStore;
 import org.slf4j.Logger;
@@ -24,15 +23,15 @@ final class HeldReversals {
     }
 
     /** @return how many were released (the rest were dropped) */
-    static int settle(SafQueue queue, String node, TransactionStore store, Instant now) {
+    static int settle(HeldReversalStore holds, String node, TransactionStore store, Instant now) {
         int released = 0;
         int dropped = 0;
-        for (SafMessage h : queue.held(node)) {
+        for (SafMessage h : holds.held()) {
             TxnRecord t = h.txnRrn() == null ? null : store.findByRrn(h.txnRrn()).orElse(null);
             boolean recorded = t != null && Codes.APPROVED.equals(t.responseCode()) && h.host().equals(t.host());
             if (recorded) {
-                if (queue.cancelHeld(h.id(), now, "APPROVAL_RECORDED")) dropped++;
-            } else if (queue.releaseHeld(h.id(), now, "GATEWAY_RESTARTED")) {
+                if (holds.drop(h.id(), now, "APPROVAL_RECORDED")) dropped++;
+            } else if (holds.release(h.id(), now, "GATEWAY_RESTARTED")) {
                 released++;
                 log.warn("host={} rrn {}: was at the host when this node stopped, and no approval of it was recorded;"
                         + " its reversal is released (saf id {})", h.host(), h.txnRrn(), h.id());

@@ -55,14 +55,14 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
     private final Runnable onStored;
     private final Runnable onClose;
     private final String node;
-    /** Stores a held reversal durably (many per commit: {@link HeldReversalWriter}); completes false if it could not. */
-    private final java.util.function.Function<SafMessage, CompletableFuture<Boolean>> holdStore;
+    /** Where this node's held reversals are kept: the queue's HELD rows or its own journal. */
+    private final HeldReversalStore holds;
 
     HostAuthorizer(String name, String acquirerId, HostClient client, SecurityModule security, KeyHandle zpk, KeyHandle zak,
                    SafQueue saf, Supplier<String> stans, Executor blocking, Clock clock, Runnable onStored, Runnable onClose,
-                   String node, java.util.function.Function<SafMessage, CompletableFuture<Boolean>> holdStore) {
+                   String node, HeldReversalStore holds) {
         this.node = node;
-        this.holdStore = holdStore;
+        this.holds = holds;
         this.name = name;
         this.acquirerId = acquirerId;
         this.client = client;
@@ -97,6 +97,11 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         return saf;
     }
 
+    /** Where this node keeps its held reversals (tests). */
+    HeldReversalStore holds() {
+        return holds;
+    }
+
     /** Stored messages still waiting for this host. */
     public long safDepth() {
         return saf.depth(name);
@@ -129,7 +134,7 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         // that a gateway that dies while the host decides still reverses what the host approved (settled at the next
         // start, HeldReversals). Nothing is sent if it cannot be stored.
         SafMessage hold = heldReversalOf(req, m.getMti(), stan, de7);
-        return holdStore.apply(hold).thenCompose(held -> held
+        return holds.hold(hold).thenCompose(held -> held
                 ? client.exchange(m, packed).thenCompose(x -> answered(req, m.getMti(), stan, de7, x))
                 : done(AuthResult.decline(Codes.SYSTEM_MALFUNCTION, "REVERSAL_NOT_STORED")));
     }
@@ -147,7 +152,7 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         String id = SafMessage.heldId(req.rrn());
         blocking.execute(() -> {
             try {
-                saf.cancelHeld(id, clock.instant(), result);
+                holds.drop(id, clock.instant(), result);
             } catch (RuntimeException e) {
                 log.warn("host={} rrn {}: held reversal not dropped ({}); the next start settles it", name, req.rrn(), e.toString());
             }
@@ -160,7 +165,7 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
      */
     private boolean releaseHeld(AuthRequest req, String why) {
         try {
-            boolean released = saf.releaseHeld(SafMessage.heldId(req.rrn()), clock.instant(), why);
+            boolean released = holds.release(SafMessage.heldId(req.rrn()), clock.instant(), why);
             if (released) {
                 log.info("host={} {} for rrn {}: its held reversal released (saf id {})", name, why, req.rrn(),
                         SafMessage.heldId(req.rrn()));

@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.config.InvalidConfigException;
 import io.switchgate.iso.Dialect;
+import io.switchgate.journal.JournalOptions;
 import io.switchgate.route.Authorizer;
 import io.switchgate.route.AuthorizerFactory;
 import io.switchgate.saf.JdbcSafQueue;
@@ -20,14 +21,19 @@ import io.switchgate.security.KeyHandle;
 import io.switchgate.security.KeyType;
 import io.switchgate.security.SecurityModule;
 import io.switchgate.server.net.Framing;
+import io.switchgate.store.StoreException;
 import io.switchgate.store.TransactionStore;
+import io.switchgate.txn.JournalPlacement;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +78,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
         List<Prepared> prepared = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) prepared.add(prepare(hosts.get(i), i, security));
         String node = config.node() == null ? "01" : config.node().id();
-        Runtime rt = new Runtime(JdbcSafQueue.forStore(store), hosts.size());
+        Runtime rt = new Runtime(JdbcSafQueue.forStore(store), hosts.size(), config, store, node);
         Map<String, HostAuthorizer> byName = new LinkedHashMap<>();
         List<Authorizer> out = new ArrayList<>();
         for (Prepared p : prepared) {
@@ -80,14 +86,14 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
             HostClient client = new HostClient(p.host.name(), p.host.endpoints(), p.framing, p.dialect,
                     p.host.timeoutMillis() > 0 ? p.host.timeoutMillis() : 5000, rt.group, rt.channelClass, clientOptions, stans, rt.blocking);
             HostAuthorizer a = new HostAuthorizer(p.host.name(), p.host.acquirerId(), client, security, p.zpk, p.zak, rt.queue,
-                    stans, rt.blocking, clock, rt::nudge, rt::release, node, rt.holds::store);
+                    stans, rt.blocking, clock, rt::nudge, rt::release, node, rt.holds);
             byName.put(a.name(), a);
             out.add(a);
         }
         long maxTimeout = hosts.stream().mapToLong(h -> h.timeoutMillis() > 0 ? h.timeoutMillis() : 5000).max().orElse(5000);
         SafSender.Options so = new SafSender.Options(safOptions.pollMillis(), safOptions.batch(),
                 Math.max(safOptions.leaseMillis(), 2 * maxTimeout + 5_000), safOptions.backoffBaseMillis(), safOptions.backoffMaxMillis());
-        HeldReversals.settle(rt.queue, node, store, clock.instant());
+        HeldReversals.settle(rt.holds, node, store, clock.instant());
         rt.sender = new SafSender(rt.queue, node, byName, clock, so);
         for (HostAuthorizer a : byName.values()) a.client().start();
         rt.sender.start();
@@ -147,17 +153,40 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
         }
     }
 
+    /**
+     * A node whose file journal commits keeps its held reversals in a journal of their own beside it
+     * ({@code <journal dir>-holds}, same durability); a database that is the journal keeps them as rows of its queue.
+     */
+    private static HeldReversalStore holdsFor(GatewayConfig config, TransactionStore store, SafQueue queue, String node,
+                                              Executor completions) {
+        JournalPlacement placement = JournalPlacement.of(config, store);
+        if (placement == null) return new QueueHolds(queue, node);
+        Path dir = holdsDir(placement.options().dir());
+        try {
+            return new JournalHolds(new HoldJournal(new JournalOptions(dir,
+                    placement.options().durability(), HoldJournal.SEGMENT_BYTES), completions), queue, node);
+        } catch (IOException e) {
+            throw new StoreException("cannot open the held reversals' journal in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The held reversals' journal of a node whose file journal is in {@code journalDir}: its sibling. */
+    static Path holdsDir(Path journalDir) {
+        Path abs = journalDir.toAbsolutePath().normalize();
+        return abs.resolveSibling(abs.getFileName() + "-holds");
+    }
+
     /** What the authorizers of one gateway share. */
     private static final class Runtime {
         final EventLoopGroup group;
         final Class<? extends Channel> channelClass;
         final ExecutorService blocking;
         final SafQueue queue;
-        final HeldReversalWriter holds;
+        final HeldReversalStore holds;
         final AtomicInteger open;
         volatile SafSender sender;
 
-        Runtime(SafQueue queue, int authorizers) {
+        Runtime(SafQueue queue, int authorizers, GatewayConfig config, TransactionStore store, String node) {
             boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("gateway.nio");
             IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
             this.group = new MultiThreadIoEventLoopGroup(io.switchgate.config.Tuning.wholeInt("gateway.hostIoThreads", 1, 1, 64), f);
@@ -169,7 +198,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
                 return t;
             });
             this.queue = queue;
-            this.holds = new HeldReversalWriter(queue);
+            this.holds = holdsFor(config, store, queue, node, blocking);
             this.open = new AtomicInteger(authorizers);
         }
 

@@ -44,7 +44,9 @@ class HeldReversalsTest {
         for (String rrn : List.of("010000000001", "010000000002", "010000000003", "010000000004")) queue.enqueue(held("01", rrn));
         queue.enqueue(held("02", "020000000001")); // another node's, in flight there now
 
-        assertEquals(3, HeldReversals.settle(queue, "01", store, T0.plusSeconds(60)));
+        try (QueueHolds holds = new QueueHolds(queue, "01")) {
+            assertEquals(3, HeldReversals.settle(holds, "01", store, T0.plusSeconds(60)));
+        }
 
         assertEquals(SafMessage.Status.DONE, queue.find(SafMessage.heldId("010000000001")).orElseThrow().status(),
                 "its approval is recorded: nothing to undo");
@@ -55,6 +57,8 @@ class HeldReversalsTest {
         }
         assertEquals(SafMessage.Status.HELD, queue.find(SafMessage.heldId("020000000001")).orElseThrow().status(),
                 "another node's is its own to settle");
-        assertEquals(0, HeldReversals.settle(queue, "01", store, T0.plusSeconds(61)), "settled once");
+        try (QueueHolds holds = new QueueHolds(queue, "01")) {
+            assertEquals(0, HeldReversals.settle(holds, "01", store, T0.plusSeconds(61)), "settled once");
+        }
     }
 }

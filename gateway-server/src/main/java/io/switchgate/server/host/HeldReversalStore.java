@@ -1,0 +1,35 @@
+package io.switchgate.server.host;
+
+import io.switchgate.saf.SafMessage;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where a node keeps the reversals it holds for requests at a host (see {@link HostAuthorizer}): stored before each
+ * request leaves, dropped once the outcome cannot leave money at the host unrecorded, released to the
+ * store-and-forward queue when it may. {@link QueueHolds} keeps them in the queue itself ({@code HELD} rows; the
+ * database shared by nodes), {@link JournalHolds} in a journal of their own beside the node's file journal.
+ */
+interface HeldReversalStore extends AutoCloseable {
+
+    /** Completes true once {@code held} is durable, false if it could not be stored (then the request is not sent). */
+    CompletableFuture<Boolean> hold(SafMessage held);
+
+    /**
+     * The held reversal {@code id} goes to the queue, due now, for {@code why}; durable before it returns.
+     *
+     * @return false if it is not held (dropped or released already, or never stored): the caller stores a new one
+     */
+    boolean release(String id, Instant now, String why);
+
+    /** The held reversal {@code id} is not needed. Need not be durable: a start settles what is still held. */
+    boolean drop(String id, Instant now, String result);
+
+    /** What this node still holds (at its start: requests that were at a host when it stopped). */
+    List<SafMessage> held();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,132 @@
+package io.switchgate.server.host;
+
+import io.switchgate.journal.Durability;
+import io.switchgate.journal.JournalOptions;
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnStatus;
+import io.switchgate.model.TxnType;
+import io.switchgate.saf.InMemorySafQueue;
+import io.switchgate.saf.SafMessage;
+import io.switchgate.store.ChangeSet;
+import io.switchgate.store.InMemoryTransactionStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The node's journal of held reversals: a hold is durable when its future says so and comes back after a restart
+ * with every field a reversal needs; a settled one does not; the journal stays a few segments long however many
+ * pass through it; and a start settles what it finds as the queue's HELD rows were settled.
+ */
+class HoldJournalTest {
+    static final Instant T0 = Instant.parse("2026-12-03T12:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private JournalOptions options(long segmentBytes) {
+        return new JournalOptions(dir.resolve("journal-holds"), Durability.FSYNC, segmentBytes);
+    }
+
+    private HoldJournal open(long segmentBytes) throws Exception {
+        return new HoldJournal(options(segmentBytes), Runnable::run);
+    }
+
+    static SafMessage held(String rrn, long amount) {
+        return SafMessage.held("01", "acqA", "500001", rrn, "1203120000", "200000", amount, "156", "12345678901",
+                "TERM0001", "MERCHANT0000001", "0200000123" + "1203115959" + "00012345678901", rrn, T0.plusNanos(123_456_789));
+    }
+
+    @Test
+    void aHoldIsDurableWhenItsFutureSaysSoAndComesBackWholeUntilSettled() throws Exception {
+        SafMessage kept = held("010000000001", 2_000);
+        SafMessage settled = held("010000000002", 3_000);
+        try (HoldJournal j = open(HoldJournal.SEGMENT_BYTES)) {
+            assertTrue(j.hold(kept).get(5, TimeUnit.SECONDS));
+            assertTrue(j.hold(settled).get(5, TimeUnit.SECONDS));
+            assertTrue(j.settle(settled.id()));
+            assertFalse(j.settle(settled.id()), "settled once");
+            assertEquals(List.of(kept), j.held());
+        }
+        try (HoldJournal j = open(HoldJournal.SEGMENT_BYTES)) {
+            assertEquals(List.of(kept), j.held(), "the open hold, every field as it was; not the settled one");
+            assertEquals(kept, j.get(kept.id()));
+            assertTrue(j.settle(kept.id()));
+        }
+        try (HoldJournal j = open(HoldJournal.SEGMENT_BYTES)) {
+            assertEquals(List.of(), j.held());
+        }
+    }
+
+    @Test
+    void theJournalStaysAFewSegmentsLongButKeepsItsOldestOpenHold() throws Exception {
+        SafMessage old = held("010000000000", 1);
+        try (HoldJournal j = open(4096)) {
+            assertTrue(j.hold(old).get(5, TimeUnit.SECONDS));
+            for (int i = 1; i <= 3_000; i++) {
+                SafMessage h = held(String.format("01%010d", i), i);
+                assertTrue(j.hold(h).get(5, TimeUnit.SECONDS));
+                assertTrue(j.settle(h.id()));
+            }
+            long before = segments();
+            j.prune();
+            assertTrue(before > 50, "many segments written: " + before);
+            assertTrue(segments() > 50, "the oldest open hold keeps its segment and those after it");
+            assertTrue(j.settle(old.id()));
+            j.prune();
+            assertTrue(segments() <= 3, "once nothing old is open, all but the newest go: " + segments());
+            SafMessage late = held("019999999999", 9);
+            assertTrue(j.hold(late).get(5, TimeUnit.SECONDS));
+        }
+        try (HoldJournal j = open(4096)) {
+            assertEquals(List.of("held-019999999999"), j.held().stream().map(SafMessage::id).toList());
+        }
+    }
+
+    private long segments() throws Exception {
+        try (var files = Files.list(dir.resolve("journal-holds"))) {
+            return files.filter(f -> !Files.isDirectory(f) && !f.getFileName().toString().startsWith(".")
+                    && !f.getFileName().toString().contains("lock")).count();
+        }
+    }
+
+    private static TxnRecord approved(String rrn) {
+        return new TxnRecord(rrn, "01", TxnType.SALE, "0200", "000000", "TERM0001", "MERCHANT0000001", "000123",
+                "1203115959", "TERM0001|2|000123|" + rrn, "fp", 1_000, "156", "hash", "621234******1232", "00",
+                null, "A1B2C3", TxnStatus.APPROVED, 0, null, null, 1, "acqA", "500001", rrn, T0, T0, 1);
+    }
+
+    @Test
+    void aStartDropsTheHoldsWhoseApprovalIsRecordedAndQueuesTheRestOnce() throws Exception {
+        InMemorySafQueue queue = new InMemorySafQueue();
+        InMemoryTransactionStore store = new InMemoryTransactionStore();
+        assertNull(store.apply(List.of(new ChangeSet().txn(approved("010000000001")))).get(0));
+        try (HoldJournal j = open(HoldJournal.SEGMENT_BYTES)) {
+            for (String rrn : List.of("010000000001", "010000000002", "010000000003")) {
+                assertTrue(j.hold(held(rrn, 1_000)).get(5, TimeUnit.SECONDS));
+            }
+        }
+        // A crash after the third's release was queued and before it was marked settled: queued already.
+        queue.enqueue(held("010000000003", 1_000).released("GATEWAY_RESTARTED", T0));
+        try (JournalHolds holds = new JournalHolds(new HoldJournal(options(HoldJournal.SEGMENT_BYTES), Runnable::run), queue, "01")) {
+            assertEquals(2, HeldReversals.settle(holds, "01", store, T0.plusSeconds(60)));
+            assertEquals(List.of(), holds.held());
+        }
+        assertTrue(queue.find(SafMessage.heldId("010000000001")).isEmpty(), "its approval is recorded: nothing to undo");
+        SafMessage due = queue.find(SafMessage.heldId("010000000002")).orElseThrow();
+        assertEquals(SafMessage.Status.PENDING, due.status());
+        assertEquals("GATEWAY_RESTARTED", due.reason());
+        assertEquals(1_000, due.amount());
+        assertEquals(2, queue.depth(), "the second queued, the third not queued twice");
+        try (HoldJournal j = open(HoldJournal.SEGMENT_BYTES)) {
+            assertEquals(List.of(), j.held(), "settled for good");
+        }
+    }
+}
