@@ -37,6 +37,15 @@ public final class FileJournal implements AutoCloseable {
      * 50 ms, or {@code -Dgateway.projection.lingerMillis=N} (a measurement knob; 0 applies at once).
      */
     static final String LINGER_PROPERTY = "gateway.projection.lingerMillis";
+    /**
+     * How often, at most, the tables are saved whole ({@link TransactionStore#saveProjection}: on H2 a checkpoint and
+     * an fdatasync of its file): 5 s, or {@code -Dgateway.projection.saveSeconds=N}. A start after a crash writes the
+     * records since the last save again (a kill can cost an H2 file rows of any commit since), so this and
+     * {@link #SAVE_RECORDS_PROPERTY} bound that work.
+     */
+    static final String SAVE_SECONDS_PROPERTY = "gateway.projection.saveSeconds";
+    /** ... or sooner, once this many records were applied since the last save: 10,000, or the property. */
+    static final String SAVE_RECORDS_PROPERTY = "gateway.projection.saveRecords";
     /** How long a reader waits for the projection before it reads what the tables have. */
     static final Duration READ_WAIT = Duration.ofSeconds(5);
 
@@ -83,9 +92,9 @@ public final class FileJournal implements AutoCloseable {
             long applied = recovered[1];
             // H2 writes committed pages a moment later: have what recovery applied on disk now, so the tables alone
             // (an operator's SQL, a backup, a process killed right after start) already show every recovered record.
-            if (applied > 0) tables.saveProjection();
+            if (applied > 0 || mended > 0) tables.saveProjection();
             // One line per start, so an operator sees where the journal is, how it commits, and what recovery did.
-            log.info("journal {} ({}): durable up to sequence {}; the tables' last {} record(s) written again, {} applied, in {} ms{}",
+            log.info("journal {} ({}): durable up to sequence {}; {} record(s) since the tables' last save written again, {} applied, in {} ms{}",
                     options.dir(), options.durability().name().toLowerCase(java.util.Locale.ROOT), writer.durableSequence(),
                     mended, applied, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     writer.journal().recoveryCut() == null ? "" : "; torn tail cut: " + writer.journal().recoveryCut());
@@ -116,30 +125,44 @@ public final class FileJournal implements AutoCloseable {
     private static long[] recoverTables(ProjectionTailer tailer, TransactionStore tables) {
         tables.recovering(true);
         try {
-            return RecoveryRepairs.run(tables, () -> new long[] {tailer.reapplyLastBatch(),
+            return RecoveryRepairs.run(tables, () -> new long[] {tailer.reapplySinceSaved(START_BATCH_RECORDS),
                     tailer.catchUpInBatchesOf(Math.max(tailer.maxBatch(), START_BATCH_RECORDS))});
         } finally {
             tables.recovering(false);
         }
     }
 
-    /** Has the tailer follow the journal from now on, and old segments pruned (see {@link #RETENTION_PROPERTY}). */
+    /**
+     * Has the tailer follow the journal from now on, the tables saved whole now and then (see
+     * {@link #SAVE_SECONDS_PROPERTY}), and old segments pruned (see {@link #RETENTION_PROPERTY}).
+     */
     public void start() {
-        long every = TimeUnit.SECONDS.toMillis(Tuning.wholeNumber(RETENTION_PROPERTY, 30, 0, 86_400));
+        long pruneEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(RETENTION_PROPERTY, 30, 0, 86_400));
+        long saveEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(SAVE_SECONDS_PROPERTY, 5, 1, 86_400));
+        long saveRecords = Tuning.wholeNumber(SAVE_RECORDS_PROPERTY, 10_000, 1, Long.MAX_VALUE);
         tailer.start();
-        if (every <= 0) return;
         retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "journal-retention");
             t.setDaemon(true);
             return t;
         });
+        long[] last = {System.nanoTime(), System.nanoTime(), tailer.appliedSequence()}; // saved at, pruned at, saved mark
         retention.scheduleWithFixedDelay(() -> {
             try {
-                pruneProjected();
+                long now = System.nanoTime();
+                long applied = tailer.appliedSequence();
+                if (pruneEvery > 0 && now - last[1] >= pruneEvery) {
+                    last[2] = applied; // (pruneProjected saves the tables first, at least up to that)
+                    pruneProjected();
+                    last[0] = last[1] = now;
+                } else if (applied > last[2] && (applied - last[2] >= saveRecords || now - last[0] >= saveEvery)) {
+                    last[2] = tables.saveProjection();
+                    last[0] = now;
+                }
             } catch (RuntimeException e) {
-                log.warn("journal {}: segments kept for now: {}", options.dir(), e.getMessage());
+                log.warn("journal {}: tables not saved, segments kept for now: {}", options.dir(), e.getMessage());
             }
-        }, every, every, TimeUnit.MILLISECONDS);
+        }, 200, 200, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -189,6 +212,32 @@ public final class FileJournal implements AutoCloseable {
         tailer.hurry();
         try {
             return tailer.awaitApplied(target, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Waits (at most {@code timeout}) until the tables hold every record up to {@code target}, or, once the journal has
+     * stopped, every record it made durable (those after never will be, and were answered 96); true if they do.
+     */
+    public boolean awaitProjected(long target, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                long goal = writer.failure() == null ? target : Math.min(target, writer.durableSequence());
+                if (tailer.appliedSequence() >= goal) return true;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                tailer.hurry();
+                // In short steps: the journal may stop meanwhile, which lowers the goal.
+                long step = Math.min(left, TimeUnit.MILLISECONDS.toNanos(100));
+                long t0 = System.nanoTime();
+                if (tailer.awaitApplied(goal, step, TimeUnit.NANOSECONDS)) return true;
+                long rest = step - (System.nanoTime() - t0);
+                if (rest > 0) TimeUnit.NANOSECONDS.sleep(rest); // the tailer's thread has ended: no busy loop
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

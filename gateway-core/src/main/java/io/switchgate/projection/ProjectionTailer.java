@@ -99,16 +99,19 @@ public final class ProjectionTailer implements AutoCloseable {
     }
 
     /**
-     * At start, before {@link #catchUp}: the records of the store's last batch (from where the store says it began,
-     * nothing if a checkpoint wrote it whole; up to {@code maxBatch} records at the mark if the store cannot say; those
-     * the journal still holds) written once more, rows by key and events where missing, without moving the mark
-     * ({@link TransactionStore#reapplyProjectedRows}). An H2 file can come back from a kill with its
-     * mark moved but not every row of that commit written; overwriting rows with what they already are costs one
-     * batch, and a record the journal no longer holds was in a file the retention's checkpoint had written whole.
+     * At start, before {@link #catchUp}: every record the store counts as applied since it last saved its files whole
+     * ({@link TransactionStore#saveProjection}; from where the store says, or the last {@code maxBatch} records at the
+     * mark if it cannot say; those the journal still holds) written once more, rows by key and events where missing,
+     * without moving the mark ({@link TransactionStore#reapplyProjectedRows}), {@code chunk} records per store
+     * transaction. An H2 file can come back from a kill with its mark moved but rows of its commits missing, not only
+     * of the last one: writing rows again as they already are costs a few seconds of records at most (the tables are
+     * saved every few seconds, see {@link FileJournal}), and a record the journal no longer holds was in a file a
+     * save had written whole.
      *
      * @return the records read again
      */
-    public long reapplyLastBatch() {
+    public long reapplySinceSaved(int chunk) {
+        if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, not " + chunk);
         synchronized (passLock) {
             long mark = applied;
             if (mark <= 0) return 0;
@@ -117,13 +120,17 @@ public final class ProjectionTailer implements AutoCloseable {
                 long from = Math.max(Math.max(1, batchFrom > 0 ? batchFrom : mark - maxBatch + 1),
                         JournalReader.firstSequence(journalDir));
                 if (from > mark) return 0;
-                List<ChangeSet> sets = new ArrayList<>();
+                List<ChangeSet> sets = new ArrayList<>(Math.min(chunk, 4096));
                 try (JournalReader r = JournalReader.open(journalDir, from)) {
                     long seq = from - 1;
                     while (seq < mark && r.next()) {
                         seq = r.sequence();
                         if (seq > mark) break;
                         if (r.type() == ChangeSetCodec.RECORD_TYPE) sets.add(decode(seq, r));
+                        if (sets.size() >= chunk) {
+                            store.reapplyProjectedRows(sets);
+                            sets = new ArrayList<>(Math.min(chunk, 4096));
+                        }
                     }
                     if (seq < mark) {
                         throw new JournalException("journal in " + journalDir + " ends at sequence " + seq

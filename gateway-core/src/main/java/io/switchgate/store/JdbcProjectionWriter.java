@@ -38,7 +38,10 @@ final class JdbcProjectionWriter {
      * @throws StoreException if the mark is before {@code afterSeq}: applying would skip records
      */
     static boolean moveMark(Connection c, long afterSeq, long lastSeq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE projection_mark SET seq = ?, batch_from = ? WHERE id = 1 AND seq = ?")) {
+        // batch_from stays where the last save put it (the first record the file may not hold whole): a kill can cost
+        // an H2 file rows of any commit since, not only of the last one
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE projection_mark SET seq = ?, batch_from = COALESCE(batch_from, ?) WHERE id = 1 AND seq = ?")) {
             ps.setLong(1, lastSeq);
             ps.setLong(2, afterSeq + 1);
             ps.setLong(3, afterSeq);
@@ -51,7 +54,7 @@ final class JdbcProjectionWriter {
                 + " would be skipped (re-read the mark and tail from there)");
     }
 
-    /** The first record of the batch that moved the mark last, {@code mark + 1} once written whole; -1 if unknown. */
+    /** The first record the file may not hold whole (since the last save), {@code mark + 1} once saved; -1 if unknown. */
     static long readBatchFrom(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT batch_from FROM projection_mark WHERE id = 1")) {
             if (!rs.next()) throw new StoreException("projection_mark has no row: run migrate()");

@@ -969,7 +969,7 @@ public final class JdbcTransactionStore implements TransactionStore {
         return "; underneath: " + (root instanceof SQLException s ? "error " + s.getErrorCode() + " " : "") + m;
     }
 
-    /** See {@link TransactionStore#reapplyProjectedRows}: an H2 file mends its last commit; PostgreSQL has nothing to. */
+    /** See {@link TransactionStore#reapplyProjectedRows}: an H2 file mends its commits since the last save; PostgreSQL has nothing to. */
     @Override
     public void reapplyProjectedRows(List<ChangeSet> sets) {
         if (postgres || sets.isEmpty()) return;
@@ -978,7 +978,7 @@ public final class JdbcTransactionStore implements TransactionStore {
             checkpointLoggedRows();
             overwriteInTransaction(sets, -1);
         } catch (SQLException e) {
-            throw new StoreException("projection: writing the last batch's rows again failed on " + safeUrl + ": SQLState "
+            throw new StoreException("projection: writing the rows of records since the last save again failed on " + safeUrl + ": SQLState "
                     + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")", e);
         } finally {
             if (writeLock != null) writeLock.unlock();
@@ -1020,11 +1020,12 @@ public final class JdbcTransactionStore implements TransactionStore {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
             st.execute("CHECKPOINT SYNC");
-            // The file holds every batch up to the mark whole now: nothing to write again at the next start, unless a
-            // batch lands meanwhile (it records its own start; the condition leaves it alone).
-            try (PreparedStatement ps = c.prepareStatement("UPDATE projection_mark SET batch_from = ? WHERE id = 1 AND seq = ?")) {
+            // The file holds every record up to the mark whole now: the next start writes again only those after it
+            // (batches that landed meanwhile included). Never lowered: a save that read an older mark says less.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE projection_mark SET batch_from = ? WHERE id = 1 AND (batch_from IS NULL OR batch_from < ?)")) {
                 ps.setLong(1, mark + 1);
-                ps.setLong(2, mark);
+                ps.setLong(2, mark + 1);
                 ps.executeUpdate();
             }
         } catch (SQLException e) {

@@ -58,16 +58,17 @@ public interface TransactionStore extends AutoCloseable {
 
     /**
      * Writes journal records the store already counts as applied once more (rows by key, status events where missing),
-     * without moving the mark: at start, for a store that can lose part of its last commit in a crash (H2
-     * writes its pages in the background, and a kill mid-commit can leave the mark moved without every row). The
+     * without moving the mark: at start, for a store that can lose part of its commits in a crash (H2 writes its pages
+     * in the background, and a kill can leave the mark moved without every row of the commits before it). The
      * default does nothing: a store whose commits are atomic and durable (PostgreSQL; memory) has nothing to mend.
      */
     default void reapplyProjectedRows(List<ChangeSet> sets) {
     }
 
     /**
-     * The first journal sequence of the batch that moved the mark last (what {@link #reapplyProjectedRows} needs to
-     * write again at start), {@code projectedSequence() + 1} when the store's files hold it whole, or -1 if unknown.
+     * The first journal sequence the store's files may not hold whole: the first after its last {@link #saveProjection}
+     * (what {@link #reapplyProjectedRows} writes again at start); {@code projectedSequence() + 1} when they hold every
+     * record whole, or -1 if unknown.
      */
     default long projectedBatchFrom() {
         return -1;

@@ -25,7 +25,9 @@ import java.util.Map;
  * alone (no locks); what is not here is loaded from the store on first use.
  *
  * <p>If a commit fails, {@link #invalidate()} drops everything and the next request reloads from the store:
- * the row versions make any decision taken on stale state fail its commit instead of moving money.
+ * the row versions make any decision taken on stale state fail its commit instead of moving money. With a file
+ * journal there are no row versions, and the tables may lack what the journal holds: nothing is read from them again
+ * until they have every record appended before the drop (see {@link #tablesCurrent()}).
  */
 final class EngineState implements CardBook {
     /** Committed rows older than this leave the transaction cache (they stay in the store). */
@@ -203,12 +205,42 @@ final class EngineState implements CardBook {
     }
 
     /**
+     * After the working set was dropped with a projection: the journal sequence the tables must have applied before a
+     * row is read from them again (0: nothing to wait for). Rows appended before the drop are newer in the journal
+     * than in the tables until the tailer applies them; a card read back earlier would be debited again from a balance
+     * without those sales, and their money would come back to it.
+     */
+    private long reloadFloor;
+
+    /** How long a read after a drop waits for the tables to catch up before the request is answered 96. */
+    static final Duration RELOAD_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * Before every read of the store: once the working set was dropped with a projection, waits (bounded) until the
+     * tables hold every record appended before that, then moves {@link #evictionEpoch} so that nothing the prefetch
+     * stage read meanwhile is taken.
+     *
+     * @throws io.switchgate.store.StoreException if the tables do not catch up in time (the request is answered 96)
+     */
+    private void tablesCurrent() {
+        if (reloadFloor == 0) return;
+        if (!projection.awaitProjected(reloadFloor, RELOAD_WAIT)) {
+            throw new io.switchgate.store.StoreException("the tables are behind the journal (they hold records up to "
+                    + projection.projectedSequence() + ", the working set was dropped at " + reloadFloor
+                    + "): nothing is read from them until they catch up");
+        }
+        reloadFloor = 0;
+        evictionEpoch++;
+    }
+
+    /**
      * Forgets every row it holds, so the next request reads them from the store again. The duplicate and
      * early-reversal indexes stay: they only ever point at RRNs, and an RRN whose commit failed is simply
      * not found. (Reloading them would mean scanning 24 hours of journal.)
      */
     void invalidate() {
         evictionEpoch++;
+        if (projection != null) reloadFloor = Math.max(reloadFloor, projection.appendedSequence());
         terminals.clear();
         merchants.clear();
         cards.clear();
@@ -224,11 +256,13 @@ final class EngineState implements CardBook {
 
     private void ensureLoaded() {
         if (!referenceLoaded) {
+            tablesCurrent();
             for (TerminalState t : store.listTerminals()) terminals.put(t.id(), t);
             for (MerchantState m : store.listMerchants()) merchants.put(m.id(), m);
             referenceLoaded = true;
         }
         if (!indexesLoaded) {
+            tablesCurrent();
             Instant since = Instant.now().minus(DUPLICATE_WINDOW);
             // Kept as if answered now (their own 24-hour window is checked on the record when one is asked about).
             long loadedAt = Instant.now().toEpochMilli();
@@ -265,6 +299,7 @@ final class EngineState implements CardBook {
         if (panHash == null) return null;
         CardAccount c = cards.get(panHash);
         if (c == null) {
+            tablesCurrent();
             c = store.findCard(panHash).orElse(null);
             if (c != null) cards.put(panHash, c);
         }
@@ -280,6 +315,7 @@ final class EngineState implements CardBook {
     BatchState openBatch(TerminalState t, Instant now) {
         BatchState b = openBatches.get(t.id());
         if (b == null || b.batchNo() != t.batchNo()) {
+            tablesCurrent();
             b = store.findBatch(t.id(), t.batchNo()).orElseGet(() -> BatchState.open(t.id(), t.batchNo(), now));
             openBatches.put(t.id(), b);
         }
@@ -321,6 +357,7 @@ final class EngineState implements CardBook {
         String key = dayKey(merchantId, day);
         MerchantDayTotal d = dayTotals.get(key);
         if (d == null) {
+            tablesCurrent();
             d = store.findDayTotal(merchantId, day).orElseGet(() -> MerchantDayTotal.empty(merchantId, day));
             dayTotals.put(key, d);
         }
@@ -360,7 +397,7 @@ final class EngineState implements CardBook {
      * be stale: something left the working set since the read began, or the working set has the original now.
      */
     void adopt(Prefetch.Prefetched p) {
-        if (p.epoch() != evictionEpoch) return;
+        if (p.epoch() != evictionEpoch || reloadFloor != 0) return;
         // A card is only dropped with the whole working set (which moves the epoch): one not held now was not changed
         // here since the read began, so the store's row is its newest.
         if (p.card() != null && !cards.containsKey(p.card().panHash())) cards.put(p.card().panHash(), p.card());
@@ -384,6 +421,7 @@ final class EngineState implements CardBook {
         if (rrn == null) return null;
         TxnRecord t = txns.get(rrn);
         if (t == null) {
+            tablesCurrent();
             t = store.findByRrn(rrn).orElse(null);
             if (t != null) cacheFromStore(t);
         }
@@ -454,6 +492,7 @@ final class EngineState implements CardBook {
             if (read != null && read.dupKey().equals(dupKey)) {
                 t = read.found();
             } else {
+                tablesCurrent();
                 t = store.findByDupKey(terminalId, stan, dupKey).orElse(null);
             }
             if (t != null && !txns.containsKey(t.rrn())) cacheFromStore(t);
@@ -474,6 +513,7 @@ final class EngineState implements CardBook {
                     && !original.createdAt().isBefore(openedAt);
             // An original journaled by this process on a store nobody else writes has only local children.
             if (!onlyHere) {
+                tablesCurrent();
                 for (TxnRecord t : store.findByOriginalRrn(originalRrn)) {
                     if (!txns.containsKey(t.rrn())) cacheFromStore(t);
                     kids.add(t.rrn());
@@ -511,7 +551,7 @@ final class EngineState implements CardBook {
             if (t != null && (de7 == null || de7.equals(t.transmissionTime()))) return t;
         }
         List<TxnRecord> stored;
-        if (prefetched != null && prefetched.epoch() == evictionEpoch && prefetched.terminalId().equals(terminalId)
+        if (prefetched != null && prefetched.epoch() == evictionEpoch && reloadFloor == 0 && prefetched.terminalId().equals(terminalId)
                 && prefetched.stan().equals(stan)) {
             stored = new ArrayList<>(prefetched.candidates().size());
             for (Prefetch.Prefetched p : prefetched.candidates()) {
@@ -520,6 +560,7 @@ final class EngineState implements CardBook {
                 stored.add(held != null ? held : p.original());
             }
         } else {
+            tablesCurrent();
             stored = store.findByTerminalAndStan(terminalId, stan);
         }
         TxnRecord best = null;

@@ -150,6 +150,11 @@ public final class Gateway implements MessageHandler, AutoCloseable {
                     public long projectedSequence() {
                         return fj.projectedSequence();
                     }
+
+                    @Override
+                    public boolean awaitProjected(long sequence, Duration timeout) {
+                        return fj.awaitProjected(sequence, timeout);
+                    }
                 };
             } else {
                 writer = new GroupCommitWriter(store);

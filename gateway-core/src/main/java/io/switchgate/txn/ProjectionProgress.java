@@ -10,4 +10,12 @@ public interface ProjectionProgress {
 
     /** Sequence of the last record the tables have. */
     long projectedSequence();
+
+    /**
+     * Waits (at most {@code timeout}) until the tables have every record up to {@code sequence}, or every durable one
+     * if the journal stopped before it made them all durable (the rest were never committed, nor answered approved).
+     *
+     * @return true if they have
+     */
+    boolean awaitProjected(long sequence, java.time.Duration timeout);
 }

@@ -82,6 +82,11 @@ class EngineStateSweepTest {
         public long projectedSequence() {
             return projected;
         }
+
+        @Override
+        public boolean awaitProjected(long sequence, java.time.Duration timeout) {
+            return projected >= sequence;
+        }
     }
 
     @Test

@@ -222,11 +222,11 @@ class FileJournalKillTest {
             }
             long balance = store.findCard(hash).orElseThrow().balance();
             // The journal's own trail of the card, record by record: where it went astray, if it did.
-            System.out.println("[journal kill, " + durability + "] card 1: "
-                    + JournalCardTrail.follow(journalDir == null ? dir.resolve("journal") : journalDir, hash, OPENING));
+            String trail = JournalCardTrail.follow(journalDir == null ? dir.resolve("journal") : journalDir, hash, OPENING);
+            System.out.println("[journal kill, " + durability + "] card 1: " + trail);
             assertEquals(OPENING - debited + credited, balance,
                     "the card's balance matches the stored sales and refunds (approved records of neither card: "
-                            + notTheFirstCard + ")");
+                            + notTheFirstCard + "; " + durability + "; " + trail + ")");
             assertEquals(OPENING - secondCardDebit, store.findCard(second).orElseThrow().balance(),
                     "the second card keeps its one debit of the first run through every start after it");
             System.out.printf("[journal kill, %s%s] %d kills: %d sales and %d refunds answered approved, all there%n",
