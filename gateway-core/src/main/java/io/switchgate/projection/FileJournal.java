@@ -266,7 +266,15 @@ public final class FileJournal implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (retention != null) retention.shutdownNow();
+        if (retention != null) {
+            // Not interrupted: an interrupt in the middle of a save would close H2's file channel under it.
+            retention.shutdown();
+            try {
+                if (!retention.awaitTermination(30, TimeUnit.SECONDS)) retention.shutdownNow();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         writer.close();
         tailer.close();
         try {

@@ -1070,6 +1070,9 @@ public final class JdbcTransactionStore implements TransactionStore {
             try {
                 journalLog.append(seq, new JournalLog.SequenceFloor(name, first + count));
                 journalLog.seq = seq;
+                // Forced: after a power loss the block must not be handed out again while a forced journal holds
+                // records with its numbers (one fdatasync per block, mostly on the background reserver's thread).
+                journalLog.force();
             } catch (java.io.IOException e) {
                 checkpoint();
             }

@@ -409,7 +409,7 @@ final class EngineState implements CardBook {
         List<String> kids = new ArrayList<>(p.children().size() + 1);
         for (TxnRecord t : p.children()) {
             if (!txns.containsKey(t.rrn())) cacheFromStore(t);
-            kids.add(t.rrn());
+            if (!kids.contains(t.rrn())) kids.add(t.rrn()); // once each, even through an index a kill left with an entry twice
         }
         List<String> local = localChildren.get(p.rrn());
         if (local != null) for (String rrn : local) if (!kids.contains(rrn)) kids.add(rrn);
@@ -516,7 +516,7 @@ final class EngineState implements CardBook {
                 tablesCurrent();
                 for (TxnRecord t : store.findByOriginalRrn(originalRrn)) {
                     if (!txns.containsKey(t.rrn())) cacheFromStore(t);
-                    kids.add(t.rrn());
+                    if (!kids.contains(t.rrn())) kids.add(t.rrn()); // a refund counted once, whatever the index
                 }
             }
             List<String> local = localChildren.get(originalRrn);

