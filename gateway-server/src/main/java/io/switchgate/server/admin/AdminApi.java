@@ -93,6 +93,15 @@ public final class AdminApi {
         return this;
     }
 
+    /** Why held reversals cannot be stored now, or null (shown by {@code /health}); null supplier: no hosts. */
+    private volatile Supplier<String> holdsProblem = () -> null;
+
+    /** Has {@code /health} say why held reversals cannot be stored (host sales and refunds are refused meanwhile). */
+    public AdminApi withHoldsProblem(Supplier<String> problem) {
+        this.holdsProblem = problem == null ? () -> null : problem;
+        return this;
+    }
+
     /** Whether a path may be called without the bearer token. */
     static boolean isPublic(String path) {
         return "/health".equals(path);
@@ -241,6 +250,10 @@ public final class AdminApi {
             if (problem != null) journal.put("problem", problem);
             body.put("journal", journal);
         }
+        // Answers go on (the embedded authorizer's, and every host's balance inquiry): the gateway is up, but an
+        // operator must see why host sales and refunds are refused.
+        String holds = holdsProblem.get();
+        if (holds != null) body.put("heldReversals", obj("problem", holds, "effect", "host sales and refunds answered 96 REVERSAL_NOT_STORED"));
         return ApiResponse.json(down != null ? 503 : 200, body);
     }
 

@@ -57,6 +57,7 @@ public final class Operations implements AutoCloseable {
                     () -> server == null ? null : server.isDraining() ? "LISTENERS_STOPPED" : null,
                     reads, writes, clock, ZoneId.systemDefault())
                     .withJournal(gw.fileJournal())
+                    .withHoldsProblem(() -> io.switchgate.server.host.HostMetrics.holdsProblem(gw.hostAuthorizers()))
                     // /api/hosts and /api/saf (issue 7)
                     .withHosts(() -> io.switchgate.server.host.HostMetrics.hosts(gw.hostAuthorizers()),
                             () -> io.switchgate.server.host.HostMetrics.safSummary(gw.hostAuthorizers(), clock, 100)));

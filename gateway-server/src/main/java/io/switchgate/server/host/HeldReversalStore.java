@@ -30,6 +30,14 @@ interface HeldReversalStore extends AutoCloseable {
     /** What this node still holds (at its start: requests that were at a host when it stopped). */
     List<SafMessage> held();
 
+    /**
+     * Why nothing can be held now (requests to hosts are then answered {@code 96 REVERSAL_NOT_STORED}), or null: for
+     * {@code /health}. The queue's own failures show there already (the store).
+     */
+    default String problem() {
+        return null;
+    }
+
     @Override
     void close();
 }

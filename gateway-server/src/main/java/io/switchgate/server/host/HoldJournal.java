@@ -1,5 +1,6 @@
 package io.switchgate.server.host;
 
+import io.switchgate.journal.ChannelFactory;
 import io.switchgate.journal.DurableListener;
 import io.switchgate.journal.JournalOptions;
 import io.switchgate.journal.JournalReader;
@@ -67,8 +68,13 @@ final class HoldJournal implements DurableListener, AutoCloseable {
      *                    follows a hold is the request's send)
      */
     HoldJournal(JournalOptions options, Executor completions) throws IOException {
+        this(options, completions, ChannelFactory.FILES);
+    }
+
+    /** As above, its files opened through {@code channels} (tests: a failing disk). */
+    HoldJournal(JournalOptions options, Executor completions, ChannelFactory channels) throws IOException {
         this.completions = completions;
-        this.writer = JournalWriter.open(options, this);
+        this.writer = JournalWriter.open(options, this, channels);
         try {
             replay(options);
         } catch (IOException | RuntimeException e) {
@@ -91,6 +97,13 @@ final class HoldJournal implements DurableListener, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Why this journal stopped (every hold since is refused, until a restart), or null while it runs. */
+    String problem() {
+        JournalStoppedException why = writer.failure();
+        if (why == null) return null;
+        return "held reversals' journal stopped: " + (why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage());
     }
 
     /** Completes true once the hold is durable; false if the journal has stopped (then the request is not sent). */

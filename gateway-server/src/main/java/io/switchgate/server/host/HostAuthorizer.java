@@ -102,6 +102,11 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         return holds;
     }
 
+    /** Why this node cannot hold reversals now (its host sales and refunds are refused), or null. */
+    public String holdsProblem() {
+        return holds.problem();
+    }
+
     /** Stored messages still waiting for this host. */
     public long safDepth() {
         return saf.depth(name);

@@ -23,6 +23,8 @@ import java.util.Map;
  * gateway_host_late_answers{host}       answers that came after their request timed out
  * gateway_saf_depth{host}               stored messages waiting for the host
  * gateway_saf_oldest_age_seconds        age of the oldest waiting message (0 when none)
+ * gateway_held_reversals_stopped        1 while held reversals cannot be stored (their journal stopped): host
+ *                                       sales and refunds are refused 96 REVERSAL_NOT_STORED until a restart
  * </pre>
  */
 public final class HostMetrics {
@@ -50,7 +52,19 @@ public final class HostMetrics {
         if (queue != null) {
             SafQueue q = queue;
             metrics.registerGauge("gateway.saf.oldest.age.seconds", Tags.empty(), () -> q.oldestAge(clock.instant()).toMillis() / 1000.0);
+            metrics.registerGauge("gateway.held.reversals.stopped", Tags.empty(), () -> holdsProblem(authorizers) == null ? 0 : 1);
         }
+    }
+
+    /** Why held reversals cannot be stored now (every host sale and refund is refused meanwhile), or null. */
+    public static String holdsProblem(List<? extends Authorizer> authorizers) {
+        for (Authorizer a : authorizers) {
+            if (a instanceof HostAuthorizer h) {
+                String p = h.holdsProblem();
+                if (p != null) return p;
+            }
+        }
+        return null;
     }
 
     /** For the admin API: each host's state, active endpoint, in-flight requests and SAF depth. */
@@ -65,6 +79,8 @@ public final class HostMetrics {
             m.put("inFlight", h.client().inFlight());
             m.put("circuitOpenings", h.client().circuitOpenings());
             m.put("safDepth", h.safDepth());
+            String holds = h.holdsProblem();
+            if (holds != null) m.put("problem", holds + " (its sales and refunds are answered 96 REVERSAL_NOT_STORED)");
             out.add(m);
         }
         return out;

@@ -52,6 +52,11 @@ final class JournalHolds implements HeldReversalStore {
     }
 
     @Override
+    public String problem() {
+        return journal.problem();
+    }
+
+    @Override
     public void close() {
         journal.close();
     }

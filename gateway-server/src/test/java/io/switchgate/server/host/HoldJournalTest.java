@@ -1,6 +1,7 @@
 package io.switchgate.server.host;
 
 import io.switchgate.journal.Durability;
+import io.switchgate.journal.FaultyChannels;
 import io.switchgate.journal.JournalOptions;
 import io.switchgate.model.TxnRecord;
 import io.switchgate.model.TxnStatus;
@@ -62,6 +63,27 @@ class HoldJournalTest {
         }
         try (HoldJournal j = open(HoldJournal.SEGMENT_BYTES)) {
             assertEquals(List.of(), j.held());
+        }
+    }
+
+    /**
+     * A failed fdatasync stops the journal for good (no retry, as the main journal): the hold is refused, so its
+     * request is not sent, and the journal says why, for /health and the host's view.
+     */
+    @Test
+    void aFailedForceRefusesTheHoldAndSaysWhy() throws Exception {
+        FaultyChannels disk = new FaultyChannels();
+        try (HoldJournal j = new HoldJournal(options(1 << 20), Runnable::run, disk)) {
+            assertTrue(j.hold(held("010000000001", 100)).get(10, TimeUnit.SECONDS));
+            assertNull(j.problem(), "runs");
+            disk.failForces = true;
+            assertFalse(j.hold(held("010000000002", 200)).get(10, TimeUnit.SECONDS), "not durable: the request is not sent");
+            String why = j.problem();
+            assertNotNull(why);
+            assertTrue(why.startsWith("held reversals' journal stopped"), why);
+            disk.failForces = false;
+            assertFalse(j.hold(held("010000000003", 300)).get(10, TimeUnit.SECONDS), "stopped for good: no retry");
+            assertNotNull(j.problem());
         }
     }
 
