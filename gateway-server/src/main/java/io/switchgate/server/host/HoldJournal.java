@@ -99,9 +99,12 @@ final class HoldJournal implements DurableListener, AutoCloseable {
         }
     }
 
+    /** Why the journal stopped, as its listener heard it. */
+    private volatile JournalStoppedException stopped;
+
     /** Why this journal stopped (every hold since is refused, until a restart), or null while it runs. */
     String problem() {
-        JournalStoppedException why = writer.failure();
+        JournalStoppedException why = stopped != null ? stopped : writer.failure();
         if (why == null) return null;
         return "held reversals' journal stopped: " + (why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage());
     }
@@ -125,7 +128,9 @@ final class HoldJournal implements DurableListener, AutoCloseable {
         // onDurable may have passed this sequence before it was waited for, or the journal stopped meanwhile.
         if (writer.durableSequence() >= seq && waiting.remove(seq) != null) {
             completions.execute(() -> durable.complete(true));
-        } else if (writer.failure() != null && waiting.remove(seq) != null) {
+        } else if ((stopped != null || writer.failure() != null) && waiting.remove(seq) != null) {
+            // (the listener's own field: the writer records its failure only after onStopped returns, and a hold
+            // appended in between would otherwise wait for ever)
             open.remove(held.id());
             durable.complete(false);
         }
@@ -183,6 +188,7 @@ final class HoldJournal implements DurableListener, AutoCloseable {
 
     @Override
     public void onStopped(JournalStoppedException why) {
+        stopped = why; // before the refused holds hear of it (the writer records its failure only after this returns)
         log.error("held reversals' journal stopped ({}); requests to hosts are not sent until a restart", why.getMessage());
         for (Long seq : List.copyOf(waiting.keySet())) {
             CompletableFuture<Boolean> f = waiting.remove(seq);
