@@ -156,7 +156,8 @@ public final class FileJournal implements AutoCloseable {
                     pruneProjected();
                     last[0] = last[1] = now;
                 } else if (applied > last[2] && (applied - last[2] >= saveRecords || now - last[0] >= saveEvery)) {
-                    last[2] = tables.saveProjection();
+                    // forced as the journal is: with write, a kill is what the save must outlast, not a power loss
+                    last[2] = tables.saveProjection(options.durability() == io.switchgate.journal.Durability.FSYNC);
                     last[0] = now;
                 }
             } catch (RuntimeException e) {

@@ -88,6 +88,11 @@ public final class ProjectedReads implements TransactionStore {
     }
 
     @Override
+    public long saveProjection(boolean force) {
+        return tables.saveProjection(force);
+    }
+
+    @Override
     public String repairAfter(RuntimeException failure) {
         return tables.repairAfter(failure);
     }

@@ -1015,11 +1015,17 @@ public final class JdbcTransactionStore implements TransactionStore {
      */
     @Override
     public long saveProjection() {
+        return saveProjection(true);
+    }
+
+    /** See {@link TransactionStore#saveProjection(boolean)}: without {@code force}, no {@code CHECKPOINT SYNC}. */
+    @Override
+    public long saveProjection(boolean force) {
         long mark = projectedSequence();
         if (postgres) return mark;
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
-            st.execute("CHECKPOINT SYNC");
+            if (force) st.execute("CHECKPOINT SYNC");
             // The file holds every record up to the mark whole now: the next start writes again only those after it
             // (batches that landed meanwhile included). Never lowered: a save that read an older mark says less.
             try (PreparedStatement ps = c.prepareStatement(

@@ -109,6 +109,14 @@ public interface TransactionStore extends AutoCloseable {
     }
 
     /**
+     * As {@link #saveProjection()}; without {@code force} the store's files need only survive a crash of the process
+     * (their pages handed to the operating system, not forced): for a journal whose own durability is {@code write}.
+     */
+    default long saveProjection(boolean force) {
+        return saveProjection();
+    }
+
+    /**
      * Takes the tables for one node's file journal (their projection; {@code owner} names the node and its journal):
      * from now on no other gateway may use them, as a projection or as a shared journal, until this store closes; and
      * until {@link #releaseProjection} they are marked as a projection that may lack journaled records, which a

@@ -281,6 +281,26 @@ class FileJournalGatewayTest {
         }
     }
 
+    /** The running gateway saves the tables now and then, so a start after a crash has only the records since to rewrite. */
+    @Test
+    void theRunningGatewaySavesTheTablesSoAStartRewritesFewRecords() throws Exception {
+        System.setProperty("gateway.projection.saveSeconds", "1");
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            for (int i = 0; i < 5; i++) assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 100)).getString(39));
+            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
+            long mark = gw.fileJournal().projectedSequence();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (count("SELECT batch_from FROM projection_mark WHERE id = 1") <= mark && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(mark + 1, count("SELECT batch_from FROM projection_mark WHERE id = 1"),
+                    "saved within a second or so: nothing up to the mark to rewrite");
+        } finally {
+            System.clearProperty("gateway.projection.saveSeconds");
+        }
+    }
+
     @Test
     void aProjectionTooFarBehindRefusesNewRequestsWith91UntilItCatchesUp() throws Throwable {
         // The limit is 20,000 records in production; 20 here, so that a stalled projection reaches it in a test. A
