@@ -38,13 +38,14 @@ public final class FileJournal implements AutoCloseable {
      */
     static final String LINGER_PROPERTY = "gateway.projection.lingerMillis";
     /**
-     * How often, at most, the tables are saved whole ({@link TransactionStore#saveProjection}: on H2 a checkpoint and
-     * an fdatasync of its file): 5 s, or {@code -Dgateway.projection.saveSeconds=N}. A start after a crash writes the
-     * records since the last save again (a kill can cost an H2 file rows of any commit since), so this and
-     * {@link #SAVE_RECORDS_PROPERTY} bound that work.
+     * How often, at most, the tables are saved whole ({@link TransactionStore#saveProjection}: on H2 a checkpoint, and
+     * with {@code fsync} an fdatasync of its file): with {@code write} every 5 s, with {@code fsync} every 30 s (the
+     * retention's pace: a forced save every 10,000 records cost 20-44 % of the 10 x 8 rate, docs/benchmarks.md), or
+     * {@code -Dgateway.projection.saveSeconds=N}. A start after a crash writes the records since the last save again (a
+     * kill can cost an H2 file rows of any commit since), so this and {@link #SAVE_RECORDS_PROPERTY} bound that work.
      */
     static final String SAVE_SECONDS_PROPERTY = "gateway.projection.saveSeconds";
-    /** ... or sooner, once this many records were applied since the last save: 10,000, or the property. */
+    /** ... or sooner, once this many records were applied since the last save: 10,000 ({@code fsync}: 100,000), or the property. */
     static final String SAVE_RECORDS_PROPERTY = "gateway.projection.saveRecords";
     /** How long a reader waits for the projection before it reads what the tables have. */
     static final Duration READ_WAIT = Duration.ofSeconds(5);
@@ -138,8 +139,9 @@ public final class FileJournal implements AutoCloseable {
      */
     public void start() {
         long pruneEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(RETENTION_PROPERTY, 30, 0, 86_400));
-        long saveEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(SAVE_SECONDS_PROPERTY, 5, 1, 86_400));
-        long saveRecords = Tuning.wholeNumber(SAVE_RECORDS_PROPERTY, 10_000, 1, Long.MAX_VALUE);
+        boolean forced = options.durability() == io.switchgate.journal.Durability.FSYNC;
+        long saveEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(SAVE_SECONDS_PROPERTY, forced ? 30 : 5, 1, 86_400));
+        long saveRecords = Tuning.wholeNumber(SAVE_RECORDS_PROPERTY, forced ? 100_000 : 10_000, 1, Long.MAX_VALUE);
         tailer.start();
         retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "journal-retention");
@@ -157,7 +159,7 @@ public final class FileJournal implements AutoCloseable {
                     last[0] = last[1] = now;
                 } else if (applied > last[2] && (applied - last[2] >= saveRecords || now - last[0] >= saveEvery)) {
                     // forced as the journal is: with write, a kill is what the save must outlast, not a power loss
-                    last[2] = tables.saveProjection(options.durability() == io.switchgate.journal.Durability.FSYNC);
+                    last[2] = tables.saveProjection(forced);
                     last[0] = now;
                 }
             } catch (RuntimeException e) {
