@@ -1,8 +1,10 @@
 package io.switchgate.projection;
 
 import io.switchgate.config.Tuning;
+import io.switchgate.journal.Durability;
 import io.switchgate.journal.JournalOptions;
 import io.switchgate.store.RecoveryRepairs;
+import io.switchgate.store.StoreException;
 import io.switchgate.store.TransactionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +85,7 @@ public final class FileJournal implements AutoCloseable {
                     Tuning.wholeInt(BATCH_PROPERTY, 2048, 1, 1 << 20));
             if (tailer.appliedSequence() > writer.durableSequence()) {
                 // New records would reuse sequences the tables already count as applied, and never reach them.
-                throw new io.switchgate.store.StoreException("the store's tables hold journal records up to sequence "
+                throw new StoreException("the store's tables hold journal records up to sequence "
                         + tailer.appliedSequence() + " but the journal in " + options.dir() + " ends at "
                         + writer.durableSequence() + ": is journal.dir the directory this store was journaled in?");
             }
@@ -139,7 +141,7 @@ public final class FileJournal implements AutoCloseable {
      */
     public void start() {
         long pruneEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(RETENTION_PROPERTY, 30, 0, 86_400));
-        boolean forced = options.durability() == io.switchgate.journal.Durability.FSYNC;
+        boolean forced = options.durability() == Durability.FSYNC;
         long saveEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(SAVE_SECONDS_PROPERTY, forced ? 30 : 5, 1, 86_400));
         long saveRecords = Tuning.wholeNumber(SAVE_RECORDS_PROPERTY, forced ? 100_000 : 10_000, 1, Long.MAX_VALUE);
         tailer.start();

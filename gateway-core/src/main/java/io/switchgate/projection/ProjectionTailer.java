@@ -4,6 +4,7 @@ import io.switchgate.journal.JournalCorruptException;
 import io.switchgate.journal.JournalException;
 import io.switchgate.journal.JournalReader;
 import io.switchgate.store.ChangeSet;
+import io.switchgate.store.StoreException;
 import io.switchgate.store.TransactionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,7 +130,7 @@ public final class ProjectionTailer implements AutoCloseable {
                         if (r.type() == ChangeSetCodec.RECORD_TYPE) sets.add(decode(seq, r));
                         if (sets.size() >= chunk) {
                             store.reapplyProjectedRows(sets);
-                            sets = new ArrayList<>(Math.min(chunk, 4096));
+                            sets.clear();
                         }
                     }
                     if (seq < mark) {
@@ -156,7 +157,7 @@ public final class ProjectionTailer implements AutoCloseable {
      * @return the number of journal records this call applied (of every type the mark passed; not those the store
      *         turned out to have already)
      * @throws ChangeSetFormatException a change-set record that does not decode (named by its sequence)
-     * @throws io.switchgate.store.StoreException the store failed; what it committed before stays, the rest is
+     * @throws StoreException the store failed; what it committed before stays, the rest is
      *                                            applied by the next call
      */
     public long catchUp() {

@@ -8,6 +8,7 @@ import io.switchgate.model.TerminalState;
 import io.switchgate.model.TxnRecord;
 import io.switchgate.model.TxnType;
 import io.switchgate.route.CardBook;
+import io.switchgate.store.StoreException;
 import io.switchgate.store.TransactionStore;
 
 import java.time.Duration;
@@ -220,12 +221,12 @@ final class EngineState implements CardBook {
      * tables hold every record appended before that, then moves {@link #evictionEpoch} so that nothing the prefetch
      * stage read meanwhile is taken.
      *
-     * @throws io.switchgate.store.StoreException if the tables do not catch up in time (the request is answered 96)
+     * @throws StoreException if the tables do not catch up in time (the request is answered 96)
      */
     private void tablesCurrent() {
         if (reloadFloor == 0) return;
         if (!projection.awaitProjected(reloadFloor, RELOAD_WAIT)) {
-            throw new io.switchgate.store.StoreException("the tables are behind the journal (they hold records up to "
+            throw new StoreException("the tables are behind the journal (they hold records up to "
                     + projection.projectedSequence() + ", the working set was dropped at " + reloadFloor
                     + "): nothing is read from them until they catch up");
         }

@@ -63,7 +63,7 @@ abstract class ProjectionContract {
         return w;
     }
 
-    private JournalWriter openJournal() throws IOException {
+    JournalWriter openJournal() throws IOException {
         return openJournal(durable -> { });
     }
 
