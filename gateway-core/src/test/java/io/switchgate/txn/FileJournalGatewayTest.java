@@ -114,9 +114,8 @@ class FileJournalGatewayTest {
             TestPos pos = pos(gw);
             assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
             assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
-            sql("ALTER TABLE transactions RENAME TO transactions_away");
             List<String> rrns = new ArrayList<>();
-            try {
+            withTheTransactionsTableAway(() -> {
                 for (int i = 0; i < 20; i++) {
                     IsoMessage r = pos.send(pos.sale(PAN_NOPIN, 200 + i));
                     assertEquals("00", r.getString(39), "the journal, not the tables, is the commit point");
@@ -126,9 +125,7 @@ class FileJournalGatewayTest {
                 assertTrue(gw.fileJournal().lag() >= 20, "lag " + gw.fileJournal().lag());
                 assertNotNull(gw.fileJournal().problem(), "the failing projection is reported");
                 assertFalse(gw.fileJournal().stopped(), "answers go on");
-            } finally {
-                sql("ALTER TABLE transactions_away RENAME TO transactions");
-            }
+            });
             assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(30)), "the tailer retries and catches up");
             for (String rrn : rrns) assertTrue(gw.store().findByRrn(rrn).isPresent(), rrn);
             assertNull(gw.fileJournal().problem());
@@ -149,8 +146,7 @@ class FileJournalGatewayTest {
             assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
             assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(10)));
             long opening = gw.embeddedCardBalance(PAN_NOPIN);
-            sql("ALTER TABLE transactions RENAME TO transactions_away");
-            try {
+            withTheTransactionsTableAway(() -> {
                 for (int i = 0; i < 5; i++) assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 100)).getString(39));
                 // the sale it names is read from the tables, which cannot answer now: the engine fails this request
                 IsoMessage failed = pos.send(pos.refund(PAN_NOPIN, 1, "070000999999"));
@@ -158,9 +154,7 @@ class FileJournalGatewayTest {
                 // the tables still lack the five sales: no balance is read from them, the sale is refused
                 IsoMessage refused = pos.send(pos.sale(PAN_NOPIN, 100));
                 assertEquals("96", refused.getString(39), "decided on a balance without the five sales: " + refused.getString(44));
-            } finally {
-                sql("ALTER TABLE transactions_away RENAME TO transactions");
-            }
+            });
             assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 100)).getString(39), "decided once the tables caught up");
             assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(30)), "the tailer catches up");
             assertEquals(opening - 600, gw.embeddedCardBalance(PAN_NOPIN), "six sales of 100, none taken back");
@@ -538,6 +532,21 @@ class FileJournalGatewayTest {
         String mem = "jdbc:h2:mem:fj" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
         try (Gateway gw = Gateway.start(EngineFixture.config(mem), Clock.systemUTC())) {
             assertNull(gw.fileJournal());
+        }
+    }
+
+    /** What a test does while the tables cannot be written or read. */
+    private interface WhileAway {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body} with the transactions table renamed away (every write and read of it fails), then puts it back. */
+    private void withTheTransactionsTableAway(WhileAway body) throws Exception {
+        sql("ALTER TABLE transactions RENAME TO transactions_away");
+        try {
+            body.run();
+        } finally {
+            sql("ALTER TABLE transactions_away RENAME TO transactions");
         }
     }
 }
