@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.switchgate.config.GatewayConfig;
 import io.switchgate.config.InvalidConfigException;
 import io.switchgate.iso.Dialect;
+import io.switchgate.journal.ChannelFactory;
 import io.switchgate.journal.JournalOptions;
 import io.switchgate.route.Authorizer;
 import io.switchgate.route.AuthorizerFactory;
@@ -52,6 +53,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
     private final HostClient.Options clientOptions;
     private final SafSender.Options safOptions;
     private final Clock clock;
+    private final ChannelFactory holdsChannels;
     private volatile Runtime last;
 
     public HostAuthorizerFactory() {
@@ -59,9 +61,19 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
     }
 
     public HostAuthorizerFactory(HostClient.Options clientOptions, SafSender.Options safOptions, Clock clock) {
+        this(clientOptions, safOptions, clock, ChannelFactory.FILES);
+    }
+
+    /**
+     * As above, with the held reversals' journal (of a node whose file journal commits) opening its files through
+     * {@code holdsChannels}: a disk that fails, in tests of what the gateway answers and shows then.
+     */
+    public HostAuthorizerFactory(HostClient.Options clientOptions, SafSender.Options safOptions, Clock clock,
+                                 ChannelFactory holdsChannels) {
         this.clientOptions = clientOptions;
         this.safOptions = safOptions;
         this.clock = clock;
+        this.holdsChannels = holdsChannels;
     }
 
     /** The SAF sender of the gateway this factory started last (null before, or with no hosts). For metrics and tests. */
@@ -78,7 +90,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
         List<Prepared> prepared = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) prepared.add(prepare(hosts.get(i), i, security));
         String node = config.node() == null ? "01" : config.node().id();
-        Runtime rt = new Runtime(JdbcSafQueue.forStore(store), hosts.size(), config, store, node);
+        Runtime rt = new Runtime(JdbcSafQueue.forStore(store), hosts.size(), config, store, node, holdsChannels);
         Map<String, HostAuthorizer> byName = new LinkedHashMap<>();
         List<Authorizer> out = new ArrayList<>();
         for (Prepared p : prepared) {
@@ -158,13 +170,13 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
      * ({@code <journal dir>-holds}, same durability); a database that is the journal keeps them as rows of its queue.
      */
     private static HeldReversalStore holdsFor(GatewayConfig config, TransactionStore store, SafQueue queue, String node,
-                                              Executor completions) {
+                                              Executor completions, ChannelFactory channels) {
         JournalPlacement placement = JournalPlacement.of(config, store);
         if (placement == null) return new QueueHolds(queue, node);
         Path dir = holdsDir(placement.options().dir());
         try {
             return new JournalHolds(new HoldJournal(new JournalOptions(dir,
-                    placement.options().durability(), HoldJournal.SEGMENT_BYTES), completions), queue, node);
+                    placement.options().durability(), HoldJournal.SEGMENT_BYTES), completions, channels), queue, node);
         } catch (IOException e) {
             throw new StoreException("cannot open the held reversals' journal in " + dir + ": " + e.getMessage(), e);
         }
@@ -186,7 +198,8 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
         final AtomicInteger open;
         volatile SafSender sender;
 
-        Runtime(SafQueue queue, int authorizers, GatewayConfig config, TransactionStore store, String node) {
+        Runtime(SafQueue queue, int authorizers, GatewayConfig config, TransactionStore store, String node,
+                ChannelFactory holdsChannels) {
             boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("gateway.nio");
             IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
             this.group = new MultiThreadIoEventLoopGroup(io.switchgate.config.Tuning.wholeInt("gateway.hostIoThreads", 1, 1, 64), f);
@@ -198,7 +211,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
                 return t;
             });
             this.queue = queue;
-            this.holds = holdsFor(config, store, queue, node, blocking);
+            this.holds = holdsFor(config, store, queue, node, blocking, holdsChannels);
             this.open = new AtomicInteger(authorizers);
         }
 
