@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** The queue in memory (the {@code memory:} store, tests): same rules as the JDBC one, nothing survives a restart. */
 public final class InMemorySafQueue implements SafQueue {
@@ -88,7 +89,7 @@ public final class InMemorySafQueue implements SafQueue {
     }
 
     /** A held message replaced by what {@code settled} makes of it; false if {@code id} is not held (any more). */
-    private boolean settleHeld(String id, java.util.function.UnaryOperator<SafMessage> settled) {
+    private boolean settleHeld(String id, UnaryOperator<SafMessage> settled) {
         SafMessage m = rows.get(id);
         if (m == null || m.status() != SafMessage.Status.HELD) return false;
         rows.put(id, settled.apply(m));
@@ -120,6 +121,19 @@ public final class InMemorySafQueue implements SafQueue {
     public synchronized List<SafMessage> listPending(int limit) {
         return rows.values().stream().filter(m -> m.status() == SafMessage.Status.PENDING)
                 .sorted(Comparator.comparing(SafMessage::createdAt)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized int deleteDone(Instant before, int max) {
+        int n = 0;
+        for (var it = rows.values().iterator(); it.hasNext() && n < max; ) {
+            SafMessage m = it.next();
+            if (m.status() == SafMessage.Status.DONE && m.updatedAt().isBefore(before)) {
+                it.remove();
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.switchgate.saf;
 
+import io.switchgate.store.H2WriteLock;
 import io.switchgate.store.JdbcTransactionStore;
+import io.switchgate.store.LoggedRows;
 import io.switchgate.store.StoreException;
 import io.switchgate.store.TransactionStore;
 
@@ -15,8 +17,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The queue in the gateway's database (table {@code saf_messages}, created by store migration V3), through the
@@ -38,6 +42,8 @@ public final class JdbcSafQueue implements SafQueue {
     private final boolean postgres;
     /** Run after an enqueue: the reversal must survive a crash before the terminal hears 91 (see JdbcTransactionStore#makeDurable). */
     private final Runnable makeDurable;
+    /** Where new messages go when the store logs them durably itself; null: insert, then {@link #makeDurable}. */
+    private final Consumer<LoggedRows> durableInsert;
 
     public JdbcSafQueue(DataSource dataSource, boolean postgres) {
         this(dataSource, postgres, () -> { });
@@ -53,14 +59,12 @@ public final class JdbcSafQueue implements SafQueue {
      *                      checkpoint of the whole H2 file); null: insert, then {@code makeDurable}
      */
     public JdbcSafQueue(DataSource dataSource, boolean postgres, Runnable makeDurable,
-                        java.util.function.Consumer<io.switchgate.store.LoggedRows> durableInsert) {
+                        Consumer<LoggedRows> durableInsert) {
         this.dataSource = dataSource;
         this.postgres = postgres;
         this.makeDurable = makeDurable;
         this.durableInsert = durableInsert;
     }
-
-    private final java.util.function.Consumer<io.switchgate.store.LoggedRows> durableInsert;
 
     /** The queue that goes with a store: in its database for a JDBC store, in memory otherwise. */
     public static SafQueue forStore(TransactionStore store) {
@@ -82,7 +86,7 @@ public final class JdbcSafQueue implements SafQueue {
         if (durableInsert != null) {
             List<Object[]> rows = new ArrayList<>(messages.size());
             for (SafMessage m : messages) rows.add(values(m));
-            durableInsert.accept(new io.switchgate.store.LoggedRows("saf_messages", COLUMN_LIST, rows));
+            durableInsert.accept(new LoggedRows("saf_messages", COLUMN_LIST, rows));
             return;
         }
         String sql = "INSERT INTO saf_messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -111,7 +115,7 @@ public final class JdbcSafQueue implements SafQueue {
         makeDurable.run();
     }
 
-    private static final List<String> COLUMN_LIST = java.util.Arrays.stream(COLUMNS.split(",")).map(String::trim).toList();
+    private static final List<String> COLUMN_LIST = Arrays.stream(COLUMNS.split(",")).map(String::trim).toList();
 
     /** A message's values in {@link #COLUMNS} order (strings, numbers, instants, null). */
     private static Object[] values(SafMessage m) {
@@ -153,7 +157,7 @@ public final class JdbcSafQueue implements SafQueue {
     public List<SafMessage> lease(String node, Instant now, int max, Duration lease) {
         try (Connection c = dataSource.getConnection()) {
             if (postgres) return leaseSkipLocked(c, node, now, max, lease);
-            var h2 = io.switchgate.store.H2WriteLock.of(c.getMetaData().getURL()); // claims are conditional updates
+            var h2 = H2WriteLock.of(c.getMetaData().getURL()); // claims are conditional updates
             h2.lock();
             try {
                 return leaseByClaim(c, node, now, max, lease);
@@ -338,6 +342,24 @@ public final class JdbcSafQueue implements SafQueue {
     @Override
     public Optional<SafMessage> find(String id) {
         return select("SELECT " + COLUMNS + " FROM saf_messages WHERE id = ?", ps -> ps.setString(1, id)).stream().findFirst();
+    }
+
+    /**
+     * One statement: the ids chosen by a bounded subquery (PostgreSQL has no {@code DELETE ... LIMIT}), through the
+     * {@code (status, ...)} index. Several nodes may prune at once: a row another node deleted first is simply not
+     * counted. Not logged: a delete a crash loses leaves the row DONE, for a later round.
+     */
+    @Override
+    public int deleteDone(Instant before, int max) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM saf_messages WHERE id IN (SELECT id FROM saf_messages WHERE status = 'DONE' AND updated_at < ? LIMIT ?)")) {
+            if (!c.getAutoCommit()) c.setAutoCommit(true);
+            time(ps, 1, before);
+            ps.setInt(2, max);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("delete done", e);
+        }
     }
 
     // ------------------------------------------------------------------ helpers

@@ -87,6 +87,16 @@ public interface SafQueue extends AutoCloseable {
 
     Optional<SafMessage> find(String id);
 
+    /**
+     * Deletes up to {@code max} {@link SafMessage.Status#DONE DONE} messages last changed before {@code before}
+     * (delivered, or held and no longer needed): without it the table keeps a row for every held reversal for ever.
+     * Pending and held messages are never touched. Need not be durable: a row a crash brings back is DONE still, and
+     * goes in a later round.
+     *
+     * @return how many were deleted (fewer than {@code max}: nothing older is left)
+     */
+    int deleteDone(Instant before, int max);
+
     @Override
     default void close() {
     }

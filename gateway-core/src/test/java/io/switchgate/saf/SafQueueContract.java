@@ -148,6 +148,32 @@ abstract class SafQueueContract {
     }
 
     @Test
+    void deleteDoneTakesOnlyDoneMessagesChangedBeforeTheCutAtMostMaxAtATime() {
+        Instant cut = T0.plus(Duration.ofDays(30));
+        SafMessage delivered = reversal("hostA", 21, T0);
+        SafMessage deliveredLate = reversal("hostA", 22, T0);
+        SafMessage pending = reversal("hostA", 23, T0);
+        SafMessage cancelled = held("n1", 24, T0);
+        SafMessage stillHeld = held("n1", 25, T0);
+        for (SafMessage m : List.of(delivered, deliveredLate, pending, cancelled, stillHeld)) q.enqueue(m);
+        assertEquals(3, q.lease("n1", T0, 10, LEASE).size());
+        assertTrue(q.markDone(delivered.id(), "n1", T0.plusSeconds(1), "0430/00"));
+        assertTrue(q.markDone(deliveredLate.id(), "n1", cut.plusSeconds(1), "0430/00"), "done after the cut: kept");
+        assertTrue(q.cancelHeld(cancelled.id(), T0.plusSeconds(2), "APPROVAL_RECORDED"));
+
+        assertEquals(1, q.deleteDone(cut, 1), "at most max");
+        assertEquals(1, q.deleteDone(cut, 1));
+        assertEquals(0, q.deleteDone(cut, 1), "nothing older is left");
+        assertTrue(q.find(delivered.id()).isEmpty());
+        assertTrue(q.find(cancelled.id()).isEmpty());
+        assertEquals(SafMessage.Status.DONE, q.find(deliveredLate.id()).orElseThrow().status());
+        assertEquals(SafMessage.Status.PENDING, q.find(pending.id()).orElseThrow().status(), "a pending message is never deleted, however old");
+        assertEquals(SafMessage.Status.HELD, q.find(stillHeld.id()).orElseThrow().status(), "nor a held one");
+        assertEquals(1, q.depth());
+        assertEquals(List.of(stillHeld.id()), q.held("n1").stream().map(SafMessage::id).toList());
+    }
+
+    @Test
     void aRestartedNodeReleasesTheLeasesOfItsPreviousLife() {
         SafMessage m = reversal("hostA", 7, T0);
         SafMessage other = reversal("hostA", 8, T0);

@@ -103,8 +103,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
             out.add(a);
         }
         long maxTimeout = hosts.stream().mapToLong(h -> h.timeoutMillis() > 0 ? h.timeoutMillis() : 5000).max().orElse(5000);
-        SafSender.Options so = new SafSender.Options(safOptions.pollMillis(), safOptions.batch(),
-                Math.max(safOptions.leaseMillis(), 2 * maxTimeout + 5_000), safOptions.backoffBaseMillis(), safOptions.backoffMaxMillis());
+        SafSender.Options so = safOptions.withLeaseAtLeast(2 * maxTimeout + 5_000);
         HeldReversals.settle(rt.holds, node, store, clock.instant());
         rt.sender = new SafSender(rt.queue, node, byName, clock, so);
         for (HostAuthorizer a : byName.values()) a.client().start();

@@ -1,5 +1,6 @@
 package io.switchgate.server.host;
 
+import io.switchgate.saf.DoneMessagePruner;
 import io.switchgate.saf.SafMessage;
 import io.switchgate.saf.SafQueue;
 import org.slf4j.Logger;
@@ -17,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Delivers the store-and-forward queue: every {@code pollMillis} (and at once when a message is stored) it leases
@@ -35,10 +37,26 @@ public final class SafSender implements AutoCloseable {
      * @param leaseMillis  how long a leased message stays with this node (longer than any host timeout)
      * @param backoffBaseMillis first retry delay
      * @param backoffMaxMillis  longest retry delay
+     * @param pruneEveryMillis  how often DONE messages older than the retention are deleted ({@link DoneMessagePruner})
+     * @param doneRetention     how long a DONE message is kept (at least a day); null keeps them all
      */
-    public record Options(long pollMillis, int batch, long leaseMillis, long backoffBaseMillis, long backoffMaxMillis) {
+    public record Options(long pollMillis, int batch, long leaseMillis, long backoffBaseMillis, long backoffMaxMillis,
+                          long pruneEveryMillis, Duration doneRetention) {
+        /** Pruning as shipped: hourly, 30 days. */
+        public Options(long pollMillis, int batch, long leaseMillis, long backoffBaseMillis, long backoffMaxMillis) {
+            this(pollMillis, batch, leaseMillis, backoffBaseMillis, backoffMaxMillis, 3_600_000, Duration.ofDays(30));
+        }
+
+        /** As shipped, the retention as {@code -Dgateway.saf.doneRetentionDays} sets it (read here: a bad value stops the start). */
         public static Options defaults() {
-            return new Options(1_000, 50, 60_000, 2_000, 60_000);
+            long days = DoneMessagePruner.retentionDays();
+            return new Options(1_000, 50, 60_000, 2_000, 60_000, 3_600_000, days == 0 ? null : Duration.ofDays(Math.max(1, days)));
+        }
+
+        /** The same, with the lease at least {@code leaseMillis}. */
+        Options withLeaseAtLeast(long leaseMillis) {
+            return new Options(pollMillis, batch, Math.max(this.leaseMillis, leaseMillis), backoffBaseMillis, backoffMaxMillis,
+                    pruneEveryMillis, doneRetention);
         }
     }
 
@@ -51,6 +69,8 @@ public final class SafSender implements AutoCloseable {
     private final AtomicBoolean nudged = new AtomicBoolean();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong pruned = new AtomicLong();
+    private final DoneMessagePruner pruner;
 
     public SafSender(SafQueue queue, String node, Map<String, HostAuthorizer> hosts, Clock clock, Options options) {
         this.queue = queue;
@@ -58,6 +78,7 @@ public final class SafSender implements AutoCloseable {
         this.hosts = Map.copyOf(hosts);
         this.clock = clock;
         this.options = options;
+        this.pruner = options.doneRetention() == null ? null : new DoneMessagePruner(queue, options.doneRetention());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "saf-sender-" + node);
             t.setDaemon(true);
@@ -73,6 +94,9 @@ public final class SafSender implements AutoCloseable {
             log.warn("SAF node={} cannot release its old leases (they expire on their own): {}", node, e.toString());
         }
         thread.scheduleWithFixedDelay(this::poll, options.pollMillis(), options.pollMillis(), TimeUnit.MILLISECONDS);
+        if (pruner != null) {
+            thread.scheduleWithFixedDelay(this::prune, options.pruneEveryMillis(), options.pruneEveryMillis(), TimeUnit.MILLISECONDS);
+        }
         return this;
     }
 
@@ -102,6 +126,24 @@ public final class SafSender implements AutoCloseable {
     /** Transmissions (0420 and 0421) this node wrote to a host (not those its link could not write). */
     public long transmissions() {
         return sent.get();
+    }
+
+    /** DONE messages this node deleted once their retention ran out. */
+    public long pruned() {
+        return pruned.get();
+    }
+
+    /** On the sender's own thread, between polls: never a delete beside a send of the same node. */
+    private void prune() {
+        try {
+            long n = pruner.pruneOnce(clock.instant());
+            if (n > 0) {
+                pruned.addAndGet(n);
+                log.info("SAF node={} deleted {} DONE message(s) older than {} days", node, n, pruner.retention().toDays());
+            }
+        } catch (RuntimeException e) {
+            log.warn("SAF node={} cannot delete old DONE messages (tried again in {} ms): {}", node, options.pruneEveryMillis(), e.toString());
+        }
     }
 
     private void poll() {
@@ -164,7 +206,7 @@ public final class SafSender implements AutoCloseable {
                 Duration.ofMillis(options.backoffMaxMillis())));
     }
 
-    private void record(java.util.function.BooleanSupplier update) {
+    private void record(BooleanSupplier update) {
         try {
             if (!update.getAsBoolean()) log.warn("SAF node={} lost its lease on a message before settling it", node);
         } catch (RuntimeException e) {
