@@ -6,6 +6,7 @@ import org.h2.index.Index;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.result.Row;
 import org.h2.table.Table;
+import org.h2.value.ValueTimestampTimeZone;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -41,6 +42,36 @@ public final class H2Damage {
             for (Row r : rows.subList(Math.min(1, rows.size()), rows.size())) ix.remove(session, r);
             c.commit();
             return Math.max(0, rows.size() - 1);
+        }
+    }
+
+    /**
+     * Gives the row of {@code table} whose first column is {@code key} a second, stale entry in its index {@code index},
+     * as a kill once left one: the entry names the row, with its {@code column} (a timestamp) one millisecond later, so
+     * a scan of a range that holds both reads the row twice. Nothing in H2 raises an error for it.
+     */
+    public static void addStaleEntry(String fileUrl, String table, String index, String key, String column) throws SQLException {
+        try (Connection c = DriverManager.getConnection(fileUrl, "sa", "")) {
+            SessionLocal session = (SessionLocal) ((JdbcConnection) c).getSession();
+            Table t = session.getDatabase().getSchema("PUBLIC").findTableOrView(session, table);
+            Index ix = t.getIndexes().stream().filter(i -> i.getName().equals(index)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no index " + index + " on " + table));
+            int col = t.getColumn(column).getColumnId();
+            Cursor cursor = t.getScanIndex(session).find(session, null, null, false);
+            while (cursor.next()) {
+                Row r = cursor.get();
+                if (!key.equals(r.getValue(0).getString())) continue;
+                Row stale = t.getTemplateRow();
+                for (int i = 0; i < r.getColumnCount(); i++) stale.setValue(i, r.getValue(i));
+                stale.setKey(r.getKey());
+                ValueTimestampTimeZone at = (ValueTimestampTimeZone) r.getValue(col);
+                stale.setValue(col, ValueTimestampTimeZone.fromDateValueAndNanos(at.getDateValue(),
+                        at.getTimeNanos() + 1_000_000, at.getTimeZoneOffsetSeconds()));
+                ix.add(session, stale);
+                c.commit();
+                return;
+            }
+            throw new IllegalArgumentException("no row " + key + " in " + table);
         }
     }
 
