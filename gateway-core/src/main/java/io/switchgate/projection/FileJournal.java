@@ -40,15 +40,20 @@ public final class FileJournal implements AutoCloseable {
      */
     static final String LINGER_PROPERTY = "gateway.projection.lingerMillis";
     /**
-     * How often, at most, the tables are saved whole ({@link TransactionStore#saveProjection}: on H2 a checkpoint, and
-     * with {@code fsync} an fdatasync of its file): with {@code write} every 5 s, with {@code fsync} every 30 s (the
-     * retention's pace: a forced save every 10,000 records cost 20-44 % of the 10 x 8 rate, docs/benchmarks.md), or
-     * {@code -Dgateway.projection.saveSeconds=N}. A start after a crash writes the records since the last save again (a
-     * kill can cost an H2 file rows of any commit since), so this and {@link #SAVE_RECORDS_PROPERTY} bound that work.
+     * How often, at most, the tables are saved whole without a force ({@link TransactionStore#saveProjection(boolean)}:
+     * on H2 a checkpoint, its pages handed to the operating system): every 5 s, or {@code -Dgateway.projection.saveSeconds=N}.
+     * A start after a crash writes the records since the last save again (a kill can cost an H2 file rows of any
+     * commit since), so this and {@link #SAVE_RECORDS_PROPERTY} bound that work. Such a save counts at a start in the
+     * same boot of the system only (a killed process; {@link io.switchgate.store.BootId}); after a power loss the last
+     * forced save does: the retention's, and with {@code fsync} one every {@link #FORCED_SAVE_SECONDS} s or
+     * {@link #FORCED_SAVE_RECORDS} records (a forced save every 10,000 records cost 20-44 % of the 10 x 8 rate,
+     * docs/benchmarks.md).
      */
     static final String SAVE_SECONDS_PROPERTY = "gateway.projection.saveSeconds";
-    /** ... or sooner, once this many records were applied since the last save: 10,000 ({@code fsync}: 100,000), or the property. */
+    /** ... or sooner, once this many records were applied since the last save: 10,000, or the property. */
     static final String SAVE_RECORDS_PROPERTY = "gateway.projection.saveRecords";
+    static final long FORCED_SAVE_SECONDS = 30;
+    static final long FORCED_SAVE_RECORDS = 100_000;
     /** How long a reader waits for the projection before it reads what the tables have. */
     static final Duration READ_WAIT = Duration.ofSeconds(5);
 
@@ -141,27 +146,35 @@ public final class FileJournal implements AutoCloseable {
      */
     public void start() {
         long pruneEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(RETENTION_PROPERTY, 30, 0, 86_400));
-        boolean forced = options.durability() == Durability.FSYNC;
-        long saveEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(SAVE_SECONDS_PROPERTY, forced ? 30 : 5, 1, 86_400));
-        long saveRecords = Tuning.wholeNumber(SAVE_RECORDS_PROPERTY, forced ? 100_000 : 10_000, 1, Long.MAX_VALUE);
+        boolean fsync = options.durability() == Durability.FSYNC;
+        long saveEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(SAVE_SECONDS_PROPERTY, 5, 1, 86_400));
+        long saveRecords = Tuning.wholeNumber(SAVE_RECORDS_PROPERTY, 10_000, 1, Long.MAX_VALUE);
+        long forceEvery = TimeUnit.SECONDS.toNanos(FORCED_SAVE_SECONDS);
         tailer.start();
         retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "journal-retention");
             t.setDaemon(true);
             return t;
         });
-        long[] last = {System.nanoTime(), System.nanoTime(), tailer.appliedSequence()}; // saved at, pruned at, saved mark
+        long start = System.nanoTime();
+        long mark = tailer.appliedSequence();
+        // saved at, pruned at, saved mark; forced at, forced mark
+        long[] last = {start, start, mark, start, mark};
         retention.scheduleWithFixedDelay(() -> {
             try {
                 long now = System.nanoTime();
                 long applied = tailer.appliedSequence();
                 if (pruneEvery > 0 && now - last[1] >= pruneEvery) {
-                    last[2] = applied; // (pruneProjected saves the tables first, at least up to that)
+                    last[2] = last[4] = applied; // (pruneProjected saves the tables first, forced, at least up to that)
                     pruneProjected();
-                    last[0] = last[1] = now;
+                    last[0] = last[1] = last[3] = now;
+                } else if (fsync && applied > last[4] && (applied - last[4] >= FORCED_SAVE_RECORDS || now - last[3] >= forceEvery)) {
+                    // what a start after a power loss writes again is bounded too
+                    last[2] = last[4] = tables.saveProjection(true);
+                    last[0] = last[3] = now;
                 } else if (applied > last[2] && (applied - last[2] >= saveRecords || now - last[0] >= saveEvery)) {
-                    // forced as the journal is: with write, a kill is what the save must outlast, not a power loss
-                    last[2] = tables.saveProjection(forced);
+                    // not forced: it counts after a kill only, and that is all it is for (the boot says, see BootId)
+                    last[2] = tables.saveProjection(false);
                     last[0] = now;
                 }
             } catch (RuntimeException e) {

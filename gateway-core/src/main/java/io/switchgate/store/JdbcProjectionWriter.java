@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes a batch of journaled change sets into the tables as the projection does (issue 14): unconditionally, inside
@@ -54,12 +55,21 @@ final class JdbcProjectionWriter {
                 + " would be skipped (re-read the mark and tail from there)");
     }
 
-    /** The first record the file may not hold whole (since the last save), {@code mark + 1} once saved; -1 if unknown. */
-    static long readBatchFrom(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT batch_from FROM projection_mark WHERE id = 1")) {
+    /**
+     * The first record the file may not hold whole (since the last save), {@code mark + 1} once saved; -1 if unknown.
+     * An unforced save counts only if it was made in {@code boot}, the boot of the system now running (see
+     * {@link BootId}); the forced saves' mark counts always.
+     */
+    static long readBatchFrom(Connection c, Optional<String> boot) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT batch_from, unforced_from, unforced_boot FROM projection_mark WHERE id = 1")) {
             if (!rs.next()) throw new StoreException("projection_mark has no row: run migrate()");
-            long v = rs.getLong(1);
-            return rs.wasNull() ? -1 : v;
+            long forced = rs.getLong(1);
+            if (rs.wasNull()) forced = -1;
+            long unforced = rs.getLong(2);
+            if (rs.wasNull()) unforced = -1;
+            String madeIn = rs.getString(3);
+            return boot.isPresent() && boot.get().equals(madeIn) ? Math.max(forced, unforced) : forced;
         }
     }
 

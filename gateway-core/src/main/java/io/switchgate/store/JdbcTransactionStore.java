@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -90,6 +91,8 @@ public final class JdbcTransactionStore implements TransactionStore {
     /** The URL's LOCK_TIMEOUT (ours by default, see {@link #h2Url}), restored after a recovery write. */
     private final long lockTimeoutMillis;
     private volatile boolean recovering;
+    /** This boot of the system, for unforced saves ({@link BootId}; another in tests, to play a power loss). */
+    private volatile Supplier<Optional<String>> bootId = BootId::current;
 
     private JdbcTransactionStore(HikariDataSource dataSource, boolean postgres, String safeUrl, JournalLog journalLog) {
         this.dataSource = dataSource;
@@ -1019,21 +1022,38 @@ public final class JdbcTransactionStore implements TransactionStore {
         return saveProjection(true);
     }
 
-    /** See {@link TransactionStore#saveProjection(boolean)}: without {@code force}, no {@code CHECKPOINT SYNC}. */
+    /**
+     * See {@link TransactionStore#saveProjection(boolean)}. Without {@code force} ({@code CHECKPOINT} only: the pages
+     * handed to the operating system) the save is recorded beside the boot it was made in ({@link BootId}) and counts
+     * at a start in that boot only, when the system still holds every page it was handed; {@code batch_from} is the
+     * forced saves' alone, for a start after a power loss. Where the boot is unknown an unforced save records nothing.
+     */
     @Override
     public long saveProjection(boolean force) {
         long mark = projectedSequence();
         if (postgres) return mark;
+        Optional<String> boot = force ? Optional.empty() : bootId.get();
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
             if (force) st.execute("CHECKPOINT SYNC");
             // The file holds every record up to the mark whole now: the next start writes again only those after it
             // (batches that landed meanwhile included). Never lowered: a save that read an older mark says less.
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE projection_mark SET batch_from = ? WHERE id = 1 AND (batch_from IS NULL OR batch_from < ?)")) {
-                ps.setLong(1, mark + 1);
-                ps.setLong(2, mark + 1);
-                ps.executeUpdate();
+            if (force) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE projection_mark SET batch_from = ? WHERE id = 1 AND (batch_from IS NULL OR batch_from < ?)")) {
+                    ps.setLong(1, mark + 1);
+                    ps.setLong(2, mark + 1);
+                    ps.executeUpdate();
+                }
+            } else if (boot.isPresent()) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE projection_mark SET unforced_from = ?, unforced_boot = ?"
+                        + " WHERE id = 1 AND (unforced_from IS NULL OR unforced_from < ? OR unforced_boot IS NULL OR unforced_boot <> ?)")) {
+                    ps.setLong(1, mark + 1);
+                    ps.setString(2, boot.get());
+                    ps.setLong(3, mark + 1);
+                    ps.setString(4, boot.get());
+                    ps.executeUpdate();
+                }
             }
         } catch (SQLException e) {
             throw new StoreException("checkpoint failed on " + safeUrl + ": SQLState " + e.getSQLState(), e);
@@ -1041,12 +1061,17 @@ public final class JdbcTransactionStore implements TransactionStore {
         return mark;
     }
 
+    /** Tests: the boot this store says it runs in, instead of the system's. */
+    void bootIdForTests(Supplier<Optional<String>> bootId) {
+        this.bootId = bootId;
+    }
+
     @Override
     public long projectedBatchFrom() {
         try (Connection c = dataSource.getConnection()) {
             // PostgreSQL commits a batch whole or not at all: nothing of it to write again at start
             if (postgres) return JdbcProjectionWriter.readMark(c) + 1;
-            return JdbcProjectionWriter.readBatchFrom(c);
+            return JdbcProjectionWriter.readBatchFrom(c, bootId.get());
         } catch (SQLException e) {
             throw new StoreException("cannot read projection_mark on " + safeUrl + ": SQLState " + e.getSQLState(), e);
         }
