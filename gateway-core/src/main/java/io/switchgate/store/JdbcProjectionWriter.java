@@ -80,15 +80,32 @@ final class JdbcProjectionWriter {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /** A projected batch: mostly new rows (see {@link #overwrite}). */
     static void write(Connection c, List<ChangeSet> sets) throws SQLException {
+        write(c, sets, false);
+    }
+
+    /**
+     * Rows by key, the last of each key in {@code sets}, and status events where missing.
+     *
+     * @param writtenBefore the rows were most likely written before (a start writing again what a crash may have cost
+     *                      the file): each is updated, and inserted only if no update found it, with no first try at
+     *                      inserting the new ones in one go, which would fail on nearly every row and be rolled back
+     */
+    @SuppressWarnings("unchecked")
+    static void write(Connection c, List<ChangeSet> sets, boolean writtenBefore) throws SQLException {
         for (int t = 0; t < JdbcTransactionStore.TABLES.length; t++) {
             JdbcTable<Object> table = (JdbcTable<Object>) JdbcTransactionStore.TABLES[t];
             Map<List<Object>, Object> last = new LinkedHashMap<>();
             for (ChangeSet s : sets) {
                 for (Object r : JdbcTransactionStore.rows(s, t)) last.put(table.key(r), r);
             }
-            if (!last.isEmpty()) overwrite(c, table, new ArrayList<>(last.values()));
+            if (last.isEmpty()) continue;
+            if (writtenBefore) {
+                updateOrInsert(c, table, new ArrayList<>(last.values()));
+            } else {
+                overwrite(c, table, new ArrayList<>(last.values()));
+            }
         }
         boolean anyEvent = false;
         for (ChangeSet s : sets) anyEvent |= !s.events.isEmpty();

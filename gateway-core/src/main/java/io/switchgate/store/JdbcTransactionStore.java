@@ -388,7 +388,7 @@ public final class JdbcTransactionStore implements TransactionStore {
             try {
                 c.setAutoCommit(false);
                 try {
-                    JdbcProjectionWriter.write(c, sets);
+                    JdbcProjectionWriter.write(c, sets, true);
                     if (seq >= 0) moveJournalMark(c, seq);
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
