@@ -274,15 +274,12 @@ public final class JdbcSafQueue implements SafQueue {
 
     @Override
     public int releaseLeases(String node, Instant now) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE saf_messages SET lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE status = 'PENDING' AND lease_owner = ?")) {
-            if (!c.getAutoCommit()) c.setAutoCommit(true);
-            time(ps, 1, now);
-            ps.setString(2, node);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw fail("release leases", e);
-        }
+        return rowsChanged("release leases",
+                "UPDATE saf_messages SET lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE status = 'PENDING' AND lease_owner = ?",
+                ps -> {
+                    time(ps, 1, now);
+                    ps.setString(2, node);
+                });
     }
 
     @Override
@@ -351,15 +348,12 @@ public final class JdbcSafQueue implements SafQueue {
      */
     @Override
     public int deleteDone(Instant before, int max) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM saf_messages WHERE id IN (SELECT id FROM saf_messages WHERE status = 'DONE' AND updated_at < ? LIMIT ?)")) {
-            if (!c.getAutoCommit()) c.setAutoCommit(true);
-            time(ps, 1, before);
-            ps.setInt(2, max);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw fail("delete done", e);
-        }
+        return rowsChanged("delete done",
+                "DELETE FROM saf_messages WHERE id IN (SELECT id FROM saf_messages WHERE status = 'DONE' AND updated_at < ? LIMIT ?)",
+                ps -> {
+                    time(ps, 1, before);
+                    ps.setInt(2, max);
+                });
     }
 
     // ------------------------------------------------------------------ helpers
@@ -370,12 +364,17 @@ public final class JdbcSafQueue implements SafQueue {
     }
 
     private boolean update(String sql, Binder b) {
+        return rowsChanged("update", sql, b) == 1;
+    }
+
+    /** One statement on its own (autocommit); the rows it changed. */
+    private int rowsChanged(String what, String sql, Binder b) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             if (!c.getAutoCommit()) c.setAutoCommit(true);
             b.bind(ps);
-            return ps.executeUpdate() == 1;
+            return ps.executeUpdate();
         } catch (SQLException e) {
-            throw fail("update", e);
+            throw fail(what, e);
         }
     }
 
