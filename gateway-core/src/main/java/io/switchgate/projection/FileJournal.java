@@ -1,7 +1,6 @@
 package io.switchgate.projection;
 
 import io.switchgate.config.Tuning;
-import io.switchgate.journal.Durability;
 import io.switchgate.journal.JournalOptions;
 import io.switchgate.store.RecoveryRepairs;
 import io.switchgate.store.StoreException;
@@ -39,21 +38,6 @@ public final class FileJournal implements AutoCloseable {
      * 50 ms, or {@code -Dgateway.projection.lingerMillis=N} (a measurement knob; 0 applies at once).
      */
     static final String LINGER_PROPERTY = "gateway.projection.lingerMillis";
-    /**
-     * How often, at most, the tables are saved whole without a force ({@link TransactionStore#saveProjection(boolean)}:
-     * on H2 a checkpoint, its pages handed to the operating system): every 5 s, or {@code -Dgateway.projection.saveSeconds=N}.
-     * A start after a crash writes the records since the last save again (a kill can cost an H2 file rows of any
-     * commit since), so this and {@link #SAVE_RECORDS_PROPERTY} bound that work. Such a save counts at a start in the
-     * same boot of the system only (a killed process; {@link io.switchgate.store.BootId}); after a power loss the last
-     * forced save does: the retention's, and with {@code fsync} one every {@link #FORCED_SAVE_SECONDS} s or
-     * {@link #FORCED_SAVE_RECORDS} records (a forced save every 10,000 records cost 20-44 % of the 10 x 8 rate,
-     * docs/benchmarks.md).
-     */
-    static final String SAVE_SECONDS_PROPERTY = "gateway.projection.saveSeconds";
-    /** ... or sooner, once this many records were applied since the last save: 10,000, or the property. */
-    static final String SAVE_RECORDS_PROPERTY = "gateway.projection.saveRecords";
-    static final long FORCED_SAVE_SECONDS = 30;
-    static final long FORCED_SAVE_RECORDS = 100_000;
     /** How long a reader waits for the projection before it reads what the tables have. */
     static final Duration READ_WAIT = Duration.ofSeconds(5);
 
@@ -141,41 +125,31 @@ public final class FileJournal implements AutoCloseable {
     }
 
     /**
-     * Has the tailer follow the journal from now on, the tables saved whole now and then (see
-     * {@link #SAVE_SECONDS_PROPERTY}), and old segments pruned (see {@link #RETENTION_PROPERTY}).
+     * Has the tailer follow the journal from now on, the tables saved whole now and then and old segments pruned, as
+     * {@link SavePace} says.
      */
     public void start() {
-        long pruneEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(RETENTION_PROPERTY, 30, 0, 86_400));
-        boolean fsync = options.durability() == Durability.FSYNC;
-        long saveEvery = TimeUnit.SECONDS.toNanos(Tuning.wholeNumber(SAVE_SECONDS_PROPERTY, 5, 1, 86_400));
-        long saveRecords = Tuning.wholeNumber(SAVE_RECORDS_PROPERTY, 10_000, 1, Long.MAX_VALUE);
-        long forceEvery = TimeUnit.SECONDS.toNanos(FORCED_SAVE_SECONDS);
+        SavePace pace = new SavePace(SavePace.Policy.of(options.durability(), RETENTION_PROPERTY), System.nanoTime(),
+                tailer.appliedSequence());
         tailer.start();
         retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "journal-retention");
             t.setDaemon(true);
             return t;
         });
-        long start = System.nanoTime();
-        long mark = tailer.appliedSequence();
-        // saved at, pruned at, saved mark; forced at, forced mark
-        long[] last = {start, start, mark, start, mark};
         retention.scheduleWithFixedDelay(() -> {
             try {
                 long now = System.nanoTime();
                 long applied = tailer.appliedSequence();
-                if (pruneEvery > 0 && now - last[1] >= pruneEvery) {
-                    last[2] = last[4] = applied; // (pruneProjected saves the tables first, forced, at least up to that)
-                    pruneProjected();
-                    last[0] = last[1] = last[3] = now;
-                } else if (fsync && applied > last[4] && (applied - last[4] >= FORCED_SAVE_RECORDS || now - last[3] >= forceEvery)) {
-                    // what a start after a power loss writes again is bounded too
-                    last[2] = last[4] = tables.saveProjection(true);
-                    last[0] = last[3] = now;
-                } else if (applied > last[2] && (applied - last[2] >= saveRecords || now - last[0] >= saveEvery)) {
-                    // not forced: it counts after a kill only, and that is all it is for (the boot says, see BootId)
-                    last[2] = tables.saveProjection(false);
-                    last[0] = now;
+                SavePace.Save due = pace.due(now, applied);
+                switch (due) {
+                    case PRUNE -> {
+                        pruneProjected(); // (saves the tables first, forced, at least up to applied)
+                        pace.done(due, now, applied);
+                    }
+                    case FORCED -> pace.done(due, now, tables.saveProjection(true));
+                    case UNFORCED -> pace.done(due, now, tables.saveProjection(false));
+                    case NONE -> { }
                 }
             } catch (RuntimeException e) {
                 log.warn("journal {}: tables not saved, segments kept for now: {}", options.dir(), e.getMessage());
