@@ -378,10 +378,8 @@ public final class IsoMessage {
     public String toString() {
         StringBuilder sb = new StringBuilder("IsoMessage[").append(getMti());
         for (int n : presentFields()) {
-            String v = getString(n);
-            if (n == 2) v = PanMask.mask(v);
-            else if (n == 35 || n == 36 || n == 45) v = PanMask.maskTrack2(v);
-            else if (n == 52 || n == 55 || n == 64 || n == 96 || n == 128) v = "[" + (v.length() + 1) / 2 + " bytes]";
+            String v = PanMask.forDisplay(n, getString(n));
+            if (n == 52 || n == 55 || n == 64 || n == 96 || n == 128) v = "[" + (v.length() + 1) / 2 + " bytes]";
             sb.append(' ').append(n).append('=').append(v);
         }
         return sb.append(']').toString();

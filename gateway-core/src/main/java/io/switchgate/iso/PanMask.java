@@ -21,6 +21,19 @@ public final class PanMask {
     }
 
     /**
+     * A field's value as it may be shown: the PAN (DE 2) and the extended PAN (DE 34) as {@link #mask}, track data
+     * (DE 35 track 2, DE 36 track 3, DE 45 track 1) as {@link #maskTrack2}; any other field as it is. The one list of
+     * card-number fields for every dump of a message (logs, the decode command).
+     */
+    public static String forDisplay(int field, String value) {
+        return switch (field) {
+            case 2, 34 -> mask(value);
+            case 35, 36, 45 -> maskTrack2(value);
+            default -> value;
+        };
+    }
+
+    /**
      * Track data: the PAN (up to the first separator '=', 'D' or '^') masked as {@link #mask}; everything after it
      * (expiry, service code, discretionary data) replaced by '*'. Null stays null.
      */

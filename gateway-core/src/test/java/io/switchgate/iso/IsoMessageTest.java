@@ -131,5 +131,11 @@ class IsoMessageTest {
         assertEquals("**********", PanMask.mask("1234567890"));
         assertEquals("621234******1232=********", PanMask.maskTrack2("6212345678901232=28121010"));
         assertNull(PanMask.mask(null));
+        assertEquals("411111******1111", PanMask.forDisplay(34, "4111111111111111"));
+        assertEquals("B411111******1111^***", PanMask.forDisplay(45, "B4111111111111111^ABC"));
+        assertEquals("000000", PanMask.forDisplay(3, "000000"));
+        String dump = new IsoMessage("0200").set(2, "6212345678901232").set(34, "4111111111111111")
+                .set(35, "6212345678901232=28121010").toString();
+        assertFalse(dump.contains("6212345678901232") || dump.contains("4111111111111111"), dump);
     }
 }

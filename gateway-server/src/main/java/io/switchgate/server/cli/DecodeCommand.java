@@ -31,7 +31,7 @@ public final class DecodeCommand implements Callable<Integer> {
             description = "none, nac2 or ascii4: the length header each line starts with (default: ${DEFAULT-VALUE})")
     String framing;
 
-    @Option(names = "--unmasked", description = "print PAN (2) and track data (35, 36, 45) in clear")
+    @Option(names = "--unmasked", description = "print PAN (2, 34) and track data (35, 36, 45) in clear")
     boolean unmasked;
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -64,10 +64,7 @@ public final class DecodeCommand implements Callable<Integer> {
         ObjectNode fields = o.putObject("fields");
         for (int n : m.presentFields()) {
             String v = m.getString(n);
-            if (!unmasked) {
-                if (n == 2) v = PanMask.mask(v);
-                else if (n == 35 || n == 36 || n == 45) v = PanMask.maskTrack2(v);
-            }
+            if (!unmasked) v = PanMask.forDisplay(n, v);
             fields.put(Integer.toString(n), v);
         }
         return o;

@@ -80,6 +80,17 @@ class DecodeEncodeCommandTest {
     }
 
     @Test
+    void theExtendedPanIsMaskedAsThePanIs() {
+        byte[] b = Dialect.named("iso87binary").pack(new IsoMessage("0200").set(3, "000000").set(34, "4111111111111111"));
+        assertEquals(0, run(hex(b) + "\n", "decode"));
+        assertTrue(outLines()[0].contains("\"34\":\"411111******1111\""), outLines()[0]);
+        assertFalse(out.toString().contains("4111111111111111"));
+        out.reset();
+        assertEquals(0, run(hex(b) + "\n", "decode", "--unmasked"));
+        assertTrue(outLines()[0].contains("\"34\":\"4111111111111111\""), outLines()[0]);
+    }
+
+    @Test
     void unmaskedAndFramings() {
         byte[] b = Dialect.named("iso87ascii").pack(sale());
         String nac2 = String.format("%04X", b.length) + hex(b);
