@@ -109,7 +109,17 @@ public final class AdminApi {
 
     public CompletableFuture<ApiResponse> handle(String method, String uri, byte[] body) {
         QueryStringDecoder q = new QueryStringDecoder(uri);
-        String path = q.path();
+        String path;
+        try {
+            path = q.path();
+        } catch (IllegalArgumentException e) {
+            return done(badPath());
+        }
+        try {
+            q.parameters(); // decoded once here, so that a bad escape is the caller's 400, not a failure further on
+        } catch (IllegalArgumentException e) {
+            return done(badRequest("BAD_PARAMETER", "the query string is not valid percent-encoding (RFC 3986)"));
+        }
         if (path.length() > 1 && path.endsWith("/")) path = path.substring(0, path.length() - 1);
         String[] seg = path.split("/");
         // seg[0] is "" for a path starting with '/'
@@ -201,6 +211,11 @@ public final class AdminApi {
 
     private static ApiResponse notFound(String path) {
         return ApiResponse.error(404, "NOT_FOUND", "no such endpoint: " + path);
+    }
+
+    /** A path whose percent-encoding does not decode (e.g. {@code %zz}): no route could match it. */
+    static ApiResponse badPath() {
+        return ApiResponse.error(400, "BAD_REQUEST", "the path is not valid percent-encoding (RFC 3986)");
     }
 
     private static ApiResponse badRequest(String code, String message) {
@@ -314,12 +329,12 @@ public final class AdminApi {
         try {
             from = fromText == null ? now.minus(Duration.ofDays(30)) : instant(fromText, false);
         } catch (DateTimeException e) {
-            return badRequest("BAD_PARAMETER", "'from' must be YYYY-MM-DD or an ISO instant (2026-11-25T04:00:00Z)");
+            return badRequest("BAD_PARAMETER", "'from' must be YYYY-MM-DD or an ISO instant (2026-11-25T04:00:00Z), in the years 0001-9999");
         }
         try {
             to = toText == null ? now.plusMillis(1) : instant(toText, true);
         } catch (DateTimeException e) {
-            return badRequest("BAD_PARAMETER", "'to' must be YYYY-MM-DD or an ISO instant (2026-11-25T04:00:00Z)");
+            return badRequest("BAD_PARAMETER", "'to' must be YYYY-MM-DD or an ISO instant (2026-11-25T04:00:00Z), in the years 0001-9999");
         }
         if (!from.isBefore(to)) return badRequest("BAD_PARAMETER", "'from' must be before 'to'");
         if (store.findMerchant(merchant).isEmpty()) return ApiResponse.error(404, "UNKNOWN_MERCHANT", "no merchant " + merchant);
@@ -337,14 +352,25 @@ public final class AdminApi {
                 "refunds", out, "count", out.size(), "approvedCount", approvedCount, "approvedAmount", approvedAmount));
     }
 
-    /** A date is a whole day in the gateway's zone: {@code from} its start, {@code to} the start of the next day. */
+    /**
+     * A date is a whole day in the gateway's zone: {@code from} its start, {@code to} the start of the next day. Only
+     * the years a SQL timestamp holds (0001-9999): an instant outside them parses, but the store cannot compare it.
+     */
     private Instant instant(String s, boolean endOfDay) {
+        Instant at;
         if (s.length() == 10) {
             LocalDate d = LocalDate.parse(s);
-            return (endOfDay ? d.plusDays(1) : d).atStartOfDay(zone).toInstant();
+            at = (endOfDay ? d.plusDays(1) : d).atStartOfDay(zone).toInstant();
+        } else {
+            at = Instant.parse(s);
         }
-        return Instant.parse(s);
+        if (at.isBefore(FIRST_INSTANT) || at.isAfter(LAST_INSTANT)) throw new DateTimeException("outside the years 0001-9999");
+        return at;
     }
+
+    /** Years 0001-9999 with a day to spare at each end: a date is a day in the gateway's zone, not in UTC. */
+    private static final Instant FIRST_INSTANT = Instant.parse("0000-12-31T00:00:00Z");
+    private static final Instant LAST_INSTANT = Instant.parse("+10000-01-02T00:00:00Z");
 
     // ------------------------------------------------------------------ terminals and merchants
 

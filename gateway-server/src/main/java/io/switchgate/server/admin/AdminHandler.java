@@ -43,16 +43,26 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, ApiResponse.error(400, "BAD_REQUEST", "malformed HTTP request"), false, false);
             return;
         }
-        String path = new QueryStringDecoder(req.uri()).path();
-        if (!AdminApi.isPublic(path) && !token.accepts(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        String path;
+        try {
+            path = new QueryStringDecoder(req.uri()).path();
+        } catch (IllegalArgumentException e) {
+            path = null; // a bad percent-escape: no route matches it, and it is not /health
+        }
+        if ((path == null || !AdminApi.isPublic(path)) && !token.accepts(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             write(ctx, ApiResponse.error(401, "UNAUTHORIZED", "send Authorization: Bearer <admin token>")
                     .withHeader("WWW-Authenticate", "Bearer realm=\"switchgate\""), keepAlive, head);
             return;
         }
+        if (path == null) {
+            write(ctx, AdminApi.badPath(), keepAlive, head);
+            return;
+        }
+        String route = path;
         byte[] body = ByteBufUtil.getBytes(req.content());
         api.handle(req.method().name(), req.uri(), body).whenComplete((r, e) -> {
             ApiResponse answer = r != null ? r : ApiResponse.error(500, "INTERNAL_ERROR", "the request could not be completed");
-            if (e != null) log.warn("admin API failure on {}: {}", path, e.toString());
+            if (e != null) log.warn("admin API failure on {}: {}", route, e.toString());
             write(ctx, answer, keepAlive, head);
         });
     }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 
 import static io.switchgate.server.admin.OpsFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -249,6 +250,30 @@ class AdminApiTest {
         assertError(400, "BAD_PARAMETER", f.get("/api/refunds?merchant=" + MERCHANT + "&from=2026-02-01&to=2026-01-01"));
         assertError(400, "MISSING_PARAMETER", f.get("/api/refunds"));
         assertError(404, "UNKNOWN_MERCHANT", f.get("/api/refunds?merchant=NOSUCHMERCHANT1"));
+    }
+
+    @Test
+    void badPercentEscapesAndDatesOutOfRangeAreTheCallersFourHundredsNeverAFailure() {
+        // a path that does not decode is no route and not /health: 401 without the token, 400 with it (was: no answer)
+        assertEquals(401, f.rawGet("/api/transactions/%zz", null).status());
+        for (String path : List.of("/api/transactions/%zz", "/api/transactions/%", "/api/terminals/%E0%A4%A")) {
+            OpsFixture.Raw r = f.rawGet(path, f.token);
+            assertEquals(400, r.status(), path + ": " + r.body());
+            assertTrue(r.body().contains("BAD_REQUEST"), r.body());
+        }
+        // a query string that does not decode (was: 500)
+        for (String target : List.of("/api/refunds?merchant=%zz", "/api/refunds?merchant=" + MERCHANT + "&from=%",
+                "/api/transactions?terminal=TERM0003&stan=%")) {
+            OpsFixture.Raw r = f.rawGet(target, f.token);
+            assertEquals(400, r.status(), target + ": " + r.body());
+            assertTrue(r.body().contains("BAD_PARAMETER"), r.body());
+            assertFalse(r.body().contains("Exception"), r.body());
+        }
+        // instants a SQL timestamp cannot hold (was: 500 from the store's date arithmetic)
+        assertError(400, "BAD_PARAMETER", f.get("/api/refunds?merchant=" + MERCHANT + "&from=-1000000000-01-01T00:00:00Z"));
+        assertError(400, "BAD_PARAMETER", f.get("/api/refunds?merchant=" + MERCHANT + "&to=%2B10000-06-01T00:00:00Z"));
+        assertEquals(200, f.get("/api/refunds?merchant=" + MERCHANT + "&from=0001-01-01&to=9999-12-31").status());
+        assertEquals(200, f.get("/health").status());
     }
 
     // ------------------------------------------------------------------ terminals and merchants

@@ -208,6 +208,26 @@ final class OpsFixture implements AutoCloseable {
                 .header("Content-Type", "application/json"), token);
     }
 
+    /** Status line and body of a GET sent as raw bytes: for request targets that java.net.URI refuses ({@code %zz}). */
+    record Raw(int status, String body) {
+    }
+
+    Raw rawGet(String target, String bearer) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", ops.adminPort())) {
+            s.setSoTimeout(10_000);
+            String req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n") + "\r\n";
+            s.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (all.isEmpty()) throw new AssertionError("no answer at all to GET " + target);
+            int sp = all.indexOf(' ');
+            int body = all.indexOf("\r\n\r\n");
+            return new Raw(Integer.parseInt(all.substring(sp + 1, sp + 4)), body < 0 ? "" : all.substring(body + 4));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     Answer call(HttpRequest.Builder b, String bearer) {
         if (bearer != null) b.header("Authorization", "Bearer " + bearer);
         try {
