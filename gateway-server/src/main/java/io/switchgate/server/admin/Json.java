@@ -11,6 +11,13 @@ import java.util.Map;
 /** Jackson, one shared mapper; objects are built as ordered maps so the JSON reads in a stable order. */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * For operators' request bodies: a key given twice ({@code {"status":"active","status":"suspended"}}) or anything
+     * after the object is refused rather than read one way or another: an ambiguous command changes nothing.
+     */
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
     }
@@ -34,11 +41,11 @@ final class Json {
         }
     }
 
-    /** Parses a request body; null when it is not a JSON object. */
+    /** Parses a request body; null when it is not one JSON object with each key once. */
     static JsonNode parseObject(byte[] body) {
         if (body == null || body.length == 0) return null;
         try {
-            JsonNode n = MAPPER.readTree(body);
+            JsonNode n = STRICT.readTree(body);
             return n != null && n.isObject() ? n : null;
         } catch (java.io.IOException e) {
             return null;

@@ -335,6 +335,9 @@ class AdminApiTest {
         assertError(400, "BAD_JSON", f.put("/api/terminals/TERM0001/status", "{\"status\":"));
         assertError(400, "BAD_JSON", f.put("/api/terminals/TERM0001/status", "[1,2]"));
         assertError(400, "BAD_JSON", f.put("/api/terminals/TERM0001/status", ""));
+        // an ambiguous command is refused, not read one way or the other
+        assertError(400, "BAD_JSON", f.put("/api/terminals/TERM0001/status", "{\"status\":\"active\",\"status\":\"suspended\"}"));
+        assertError(400, "BAD_JSON", f.put("/api/terminals/TERM0001/status", "{\"status\":\"suspended\"} {\"status\":\"active\"}"));
         assertError(400, "BAD_REASON", f.put("/api/terminals/TERM0001/status", "{\"status\":\"suspended\",\"reason\":\"" + "x".repeat(65) + "\"}"));
         assertError(404, "UNKNOWN_TERMINAL", f.put("/api/terminals/NOPE0001/status", "{\"status\":\"suspended\"}"));
         assertEquals("active", f.get("/api/terminals/TERM0001").json().path("status").asText(), "refused changes changed nothing");
