@@ -79,6 +79,13 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * send faster than the engine decides. {@code -Dgateway.engine.maxQueued=N} changes it.
      */
     static final int DEFAULT_MAX_QUEUED = 65_536;
+    /**
+     * Decisions of one request that lost a version race with another node (or rested on one that did) and were taken
+     * again on fresh state, before it is answered {@code 96}. One was too few: with refunds of one sale arriving on
+     * both nodes at once, about one in eight lost twice (an outside audit, eighteenth session of issue 14); each new
+     * decision reads what the store holds now, so a third loss in a row needs the other node to win three times.
+     */
+    static final int MAX_REDECISIONS = 3;
     private final int maxQueued = io.switchgate.config.Tuning.wholeInt("gateway.engine.maxQueued", DEFAULT_MAX_QUEUED, 1, 1 << 23);
     private final Map<KeyType, Map<String, KeyHandle>> keys = new java.util.EnumMap<>(KeyType.class);
     /** RRN -> commit of the change set that created it, while in flight (duplicate replays wait on it). */
@@ -877,15 +884,15 @@ public final class Engine implements MessageHandler, AutoCloseable {
                     if (r.authorizer != null) r.authorizer.committed(r.authRequest, approval);
                 }
                 release(r, o, ready);
-            } else if (cause(err) instanceof io.switchgate.store.ConcurrentUpdateException && !r.retried) {
+            } else if (cause(err) instanceof io.switchgate.store.ConcurrentUpdateException && r.redecisions < MAX_REDECISIONS) {
                 // Another node changed a row this decision read (or an earlier decision on it failed): decide
-                // again once, from what the store holds now. Nothing of the first decision was committed; a host's
+                // again, from what the store holds now. Nothing of the lost decision was committed; a host's
                 // answer is kept on the request, so the host is not asked again.
                 log.info("terminal {} stan {}: {}; deciding again on fresh state", r.terminal.id(), r.stan(), cause(err).getMessage());
                 onEngine(r, () -> {
                     dropUncommitted();
                     if (rrn != null) pendingCommits.remove(rrn, commit);
-                    r.retried = true;
+                    r.redecisions++;
                     process(r);
                 });
             } else {

@@ -65,8 +65,8 @@ final class Request {
     io.switchgate.security.KeyHandle macKey;
     io.switchgate.security.KeyHandle responseMacKey;
     io.switchgate.security.KeyHandle pinKey;
-    /** Decided a second time after its first decision lost a concurrent update (at most once). */
-    boolean retried;
+    /** How many times it was decided again after a decision lost a concurrent update (see {@link Engine#MAX_REDECISIONS}). */
+    int redecisions;
     private String rrn;
     /** What was put to the authorizer, and which one: kept so that a request decided again is not asked twice. */
     io.switchgate.route.AuthRequest authRequest;

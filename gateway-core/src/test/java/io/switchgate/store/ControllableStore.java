@@ -155,8 +155,42 @@ public final class ControllableStore extends ForwardingStore {
         return failedApplies.get();
     }
 
+    private final AtomicInteger racesToLose = new AtomicInteger();
+
+    /**
+     * The next {@code n} change sets committed are rejected one by one with a {@link ConcurrentUpdateException}, as
+     * when another node wrote a row they read first; nothing of them is stored, the others of their group are.
+     */
+    public void loseNextRaces(int n) {
+        racesToLose.set(n);
+    }
+
     @Override
     public List<RuntimeException> apply(List<ChangeSet> group) {
+        if (racesToLose.get() > 0) return applyLosingRaces(group);
+        return applyNow(group);
+    }
+
+    private List<RuntimeException> applyLosingRaces(List<ChangeSet> group) {
+        List<RuntimeException> out = new java.util.ArrayList<>(java.util.Collections.nCopies(group.size(), (RuntimeException) null));
+        List<ChangeSet> rest = new java.util.ArrayList<>();
+        List<Integer> restAt = new java.util.ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            if (racesToLose.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                out.set(i, new ConcurrentUpdateException("race lost on purpose (test)"));
+            } else {
+                rest.add(group.get(i));
+                restAt.add(i);
+            }
+        }
+        if (!rest.isEmpty()) {
+            List<RuntimeException> r = applyNow(rest);
+            for (int k = 0; k < r.size(); k++) out.set(restAt.get(k), r.get(k));
+        }
+        return out;
+    }
+
+    private List<RuntimeException> applyNow(List<ChangeSet> group) {
         Gate g = applyGate.getAndSet(null);
         if (g != null) {
             try {

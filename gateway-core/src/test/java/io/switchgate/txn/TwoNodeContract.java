@@ -196,6 +196,31 @@ abstract class TwoNodeContract {
         assertStoredAsAnswered(rrn, 10_000, approved);
     }
 
+    /**
+     * A refund whose decision loses its version race again and again (the other node keeps writing the sale's row) is
+     * decided anew on fresh state each time, up to {@link Engine#MAX_REDECISIONS} times, and stands once a decision
+     * wins; past that it is answered 96 and nothing of it is stored. With one new decision only, one refund in eight
+     * was answered 96 when refunds of one sale arrived on both nodes at once (an outside audit).
+     */
+    @Test
+    void aRequestThatLosesItsRaceIsDecidedAgainUntilOneDecisionWins() throws Exception {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 10_000));
+        assertEquals("00", sale.getString(39));
+        String rrn = sale.getString(37);
+
+        storeA.loseNextRaces(Engine.MAX_REDECISIONS);
+        IsoMessage won = onA.send(onA.refund(PAN_NOPIN, 4_000, rrn));
+        assertEquals("00", won.getString(39), "the last decision allowed wins: " + won.getString(44));
+        assertStoredAsAnswered(rrn, 10_000, 4_000);
+
+        storeA.loseNextRaces(Engine.MAX_REDECISIONS + 1);
+        IsoMessage lost = onA.send(onA.refund(PAN_NOPIN, 3_000, rrn));
+        assertEquals("96", lost.getString(39), "every decision lost");
+        assertStoredAsAnswered(rrn, 10_000, 4_000);
+    }
+
     /** The sale's refundedAmount, its approved refund rows and the card all say {@code approved}. */
     void assertStoredAsAnswered(String saleRrn, long saleAmount, long approved) {
         assertEquals(approved, a.store().findByRrn(saleRrn).orElseThrow().refundedAmount(), "the sale's refundedAmount");
