@@ -902,7 +902,9 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 // finds the record in memory waits on it and hears 96 too, never an answer that was not committed.
                 writerFailures.add(new FailedCommit(rrn, commit, o.record()));
                 nudgeEngine();
-                Outcome failed = new Outcome(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE", null, o.record(), null, null);
+                // A decision that lost its race every time is not a journal fault: say which it was.
+                String why = cause(err) instanceof io.switchgate.store.ConcurrentUpdateException ? "CONCURRENT_UPDATE" : "JOURNAL_UNAVAILABLE";
+                Outcome failed = new Outcome(Codes.SYSTEM_MALFUNCTION, why, null, o.record(), null, null);
                 release(r, failed, pack(r, failed, tak));
             }
         });

@@ -218,6 +218,7 @@ abstract class TwoNodeContract {
         storeA.loseNextRaces(Engine.MAX_REDECISIONS + 1);
         IsoMessage lost = onA.send(onA.refund(PAN_NOPIN, 3_000, rrn));
         assertEquals("96", lost.getString(39), "every decision lost");
+        assertEquals("CONCURRENT_UPDATE", lost.getString(44), "a lost race is not a journal fault");
         assertStoredAsAnswered(rrn, 10_000, 4_000);
     }
 
