@@ -215,7 +215,11 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     @Override
     public CompletableFuture<byte[]> handle(byte[] message, String listenerName) {
-        Dialect dialect = listenerName == null ? defaultDialect : dialects.getOrDefault(listenerName, defaultDialect);
+        Dialect dialect = listenerName == null || dialects.isEmpty() ? defaultDialect : dialects.get(listenerName);
+        if (dialect == null) {
+            throw new IllegalArgumentException("no listener named '" + listenerName + "' (listeners: "
+                    + String.join(", ", new java.util.TreeSet<>(dialects.keySet())) + ")");
+        }
         IsoMessage msg;
         try {
             msg = dialect.unpack(message, 0, message.length);

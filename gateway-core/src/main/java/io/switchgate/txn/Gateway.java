@@ -250,8 +250,12 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         return hostAuthorizers;
     }
 
+    /** Set by the first {@link #close}: closing again (try-with-resources after an explicit close) does nothing. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         engine.close();
         for (var a : hostAuthorizers) {
             if (a instanceof AutoCloseable c) {
