@@ -21,7 +21,10 @@ import java.util.Map;
  * gateway_host_state{host}              2 UP, 1 DOWN (no connection), 0 OPEN (circuit open)
  * gateway_host_inflight{host}           requests written to the host and not yet answered
  * gateway_host_late_answers{host}       answers that came after their request timed out
- * gateway_saf_depth{host}               stored messages waiting for the host
+ * gateway_saf_depth{host}               stored messages waiting for the host (no host configured: one series
+ *                                       without the label, 0, so the family is always there to alert on)
+ * gateway_hosts_configured              host links configured (0: every route is the embedded authorizer)
+ * gateway_hosts_up                      of those, how many are UP now
  * gateway_saf_oldest_age_seconds        age of the oldest waiting message (0 when none)
  * gateway_held_reversals_stopped        1 while held reversals cannot be stored (their journal stopped): host
  *                                       sales and refunds are refused 96 REVERSAL_NOT_STORED until a restart
@@ -31,8 +34,21 @@ public final class HostMetrics {
     private HostMetrics() {
     }
 
-    /** Registers the gauges of every {@link HostAuthorizer} among {@code authorizers} (none: nothing registered). */
+    /**
+     * Registers the gauges of every {@link HostAuthorizer} among {@code authorizers}, and the host and SAF families
+     * that exist with no host too (the contract's {@code /metrics} names host state and SAF depth whatever the routes).
+     */
     public static void register(GatewayMetrics metrics, List<? extends Authorizer> authorizers, Clock clock) {
+        List<HostAuthorizer> hosts = new ArrayList<>();
+        for (Authorizer a : authorizers) if (a instanceof HostAuthorizer h) hosts.add(h);
+        metrics.registerGauge("gateway.hosts.configured", Tags.empty(), hosts::size);
+        metrics.registerGauge("gateway.hosts.up", Tags.empty(),
+                () -> hosts.stream().filter(h -> h.state() == HostClient.State.UP).count());
+        if (hosts.isEmpty()) {
+            metrics.registerGauge("gateway.saf.depth", Tags.empty(), () -> 0);
+            metrics.registerGauge("gateway.saf.oldest.age.seconds", Tags.empty(), () -> 0);
+            return;
+        }
         SafQueue queue = null;
         for (Authorizer a : authorizers) {
             if (!(a instanceof HostAuthorizer h)) continue;

@@ -117,6 +117,10 @@ class AdminApiTest {
         assertTrue(m.contains("gateway_journal_group_size_avg "), m);
         assertTrue(m.contains("gateway_journal_commit_seconds_count "), m);
         assertTrue(m.contains("gateway_journal_sets_total{outcome=\"committed\"} "), m);
+        // no host configured: the host and SAF families are there all the same, to alert on
+        assertTrue(m.contains("gateway_hosts_configured 0.0"), m);
+        assertTrue(m.contains("gateway_hosts_up 0.0"), m);
+        assertTrue(m.contains("gateway_saf_depth 0.0"), m);
         assertFalse(m.contains(PAN_NOPIN));
     }
 

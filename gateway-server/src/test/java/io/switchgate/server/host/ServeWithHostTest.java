@@ -51,6 +51,8 @@ class ServeWithHostTest {
                 String text = running.operations().metrics().scrape();
                 assertTrue(text.contains("gateway_host_up{host=\"acqA\"} 1.0"), text);
                 assertTrue(text.contains("gateway_saf_depth{host=\"acqA\"} 0.0"), text);
+                assertTrue(text.contains("gateway_hosts_configured 1.0"), text);
+                assertTrue(text.contains("gateway_hosts_up 1.0"), text);
                 assertTrue(text.contains("gateway_saf_oldest_age_seconds"), text);
                 // admin API: the host's state, and a stored reversal waiting while the host does not answer
                 String hosts = admin(running, "/api/hosts");
