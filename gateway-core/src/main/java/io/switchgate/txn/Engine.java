@@ -224,7 +224,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         try {
             msg = dialect.unpack(message, 0, message.length);
         } catch (IsoException e) {
-            return CompletableFuture.completedFuture(formatErrorResponse(dialect, message, e));
+            return formatError(dialect, message, e);
         }
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         Request r = new Request(msg, message, dialect, answer);
@@ -252,27 +252,67 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * A frame that does not parse: answered 30 where the MTI can be read and names a request (a well-formed
      * response MTI exists), with nothing processed. The fields that could be read before (and around) the
      * failure are echoed like any response's (DE 11 and DE 41 above all, so a terminal with several requests in
-     * flight can match the answer). No DE 37 (nothing is journaled) and no MAC: the terminal is not known here,
-     * and a MAC over what an unparseable frame chose would hand out MACs for unverified content.
+     * flight can match the answer). No DE 37 (nothing is journaled). MACed under the TAK of the terminal DE 41 names,
+     * as every response to a terminal with a TAK is (contract section 4): the echoed fields are those any request
+     * chooses, and a request with a wrong MAC already gets a MACed 63 over them, so this hands out nothing new. The
+     * terminal's keys are the engine thread's, so the answer is packed there. A DUKPT terminal's answer has no MAC:
+     * its key would come from a KSN read out of a frame that does not parse.
      */
-    private static byte[] formatErrorResponse(Dialect dialect, byte[] message, IsoException e) {
+    private CompletableFuture<byte[]> formatError(Dialect dialect, byte[] message, IsoException e) {
+        IsoMessage resp = formatErrorMessage(dialect, message, e);
+        if (resp == null) return CompletableFuture.completedFuture(null);
+        String terminalId = resp.getString(41);
+        if (terminalId == null) return CompletableFuture.completedFuture(packFormatError(dialect, resp, e, null));
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        try {
+            thread.execute(() -> {
+                KeyHandle tak = null;
+                try {
+                    TerminalState t = state.terminal(terminalId);
+                    if (t != null && t.tak() != null) tak = key(KeyType.TAK, t.tak());
+                } catch (RuntimeException lookupFailed) {
+                    log.warn("terminal {}: no key for the answer to a frame that does not parse: {}", terminalId, lookupFailed.toString());
+                }
+                answer.complete(packFormatError(dialect, resp, e, tak));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            answer.complete(packFormatError(dialect, resp, e, null)); // stopping: what can be said without the engine
+        }
+        return answer;
+    }
+
+    /** The 30 answer to a frame that does not parse, unpacked; null when its MTI cannot be read or is no request's. */
+    private static IsoMessage formatErrorMessage(Dialect dialect, byte[] message, IsoException e) {
         String mti = dialect.peekMti(message, 0, message.length);
         String responseMti = mti == null ? null : responseMti(mti);
         if (responseMti == null) return null;
+        IsoMessage readable;
         try {
-            IsoMessage readable = dialect.unpackReadable(message, 0, message.length);
-            IsoMessage resp = readable == null ? new IsoMessage(responseMti)
-                    : readable.toResponse(ResponseBuilder.ECHOED).setMti(responseMti);
-            resp.set(39, Codes.FORMAT_ERROR);
-            resp.set(44, e.field() > 0 ? "BAD_FIELD_" + e.field() : "BAD_MESSAGE");
-            return dialect.pack(resp);
+            readable = dialect.unpackReadable(message, 0, message.length);
+        } catch (RuntimeException unreadable) {
+            readable = null;
+        }
+        IsoMessage resp = readable == null ? new IsoMessage(responseMti)
+                : readable.toResponse(ResponseBuilder.ECHOED).setMti(responseMti);
+        resp.set(39, Codes.FORMAT_ERROR);
+        resp.set(44, formatErrorReason(e));
+        return resp;
+    }
+
+    private static String formatErrorReason(IsoException e) {
+        return e.field() > 0 ? "BAD_FIELD_" + e.field() : "BAD_MESSAGE";
+    }
+
+    private byte[] packFormatError(Dialect dialect, IsoMessage resp, IsoException e, KeyHandle tak) {
+        try {
+            return tak == null ? dialect.pack(resp) : MessageMac.pack(dialect, resp, tak, security);
         } catch (RuntimeException packFailed) {
             try {
                 // an echoed field the response cannot carry: answer with the code alone
-                IsoMessage resp = new IsoMessage(responseMti);
-                resp.set(39, Codes.FORMAT_ERROR);
-                resp.set(44, e.field() > 0 ? "BAD_FIELD_" + e.field() : "BAD_MESSAGE");
-                return dialect.pack(resp);
+                IsoMessage bare = new IsoMessage(resp.getMti());
+                bare.set(39, Codes.FORMAT_ERROR);
+                bare.set(44, formatErrorReason(e));
+                return dialect.pack(bare);
             } catch (RuntimeException again) {
                 return null;
             }

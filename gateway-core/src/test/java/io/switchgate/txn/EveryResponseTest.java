@@ -215,6 +215,30 @@ class EveryResponseTest {
         assertEquals(sale.getString(41), t.getString(41));
     }
 
+    /** Contract section 4: a MAC on every response to a terminal with a TAK, the answer to a frame that does not parse too. */
+    @Test
+    void unparseableFrameFromATerminalWithATakIsAnsweredWithAMac() {
+        IsoMessage sale = pos.sale(PAN_NOPIN, 100); // TERM0001: TAK, MAC required
+        byte[] b = pos.pack(sale);
+        int de4 = TestPos.D.unpack(b).offsetOf(4);
+        b[de4 + 2] = (byte) 0xAB; // not BCD: DE 4 cannot be read
+        byte[] raw = pos.gw.handle(b, "pos").join();
+        IsoMessage r = TestPos.D.unpack(raw);
+        assertEquals("30", r.getString(39));
+        assertEquals("BAD_FIELD_4", r.getString(44));
+        assertEquals("TERM0001", r.getString(41));
+        assertTrue(pos.responseMacValid(raw), "a 30 to a frame naming a terminal with a TAK carries its MAC");
+        assertFalse(r.hasField(37), "nothing journaled, no RRN");
+
+        // a terminal without a TAK, or one the gateway does not know: no MAC
+        IsoMessage unknown = pos3.sale(PAN_NOPIN, 100).set(41, "NOSUCH01");
+        byte[] u = TestPos.D.pack(unknown);
+        u[TestPos.D.unpack(u).offsetOf(4) + 2] = (byte) 0xAB;
+        IsoMessage ru = TestPos.D.unpack(pos3.gw.handle(u, "pos").join());
+        assertEquals("30", ru.getString(39));
+        assertFalse(ru.hasField(64) || ru.hasField(128));
+    }
+
     // ------------------------------------------------------------------ MTIs the gateway does not know
 
     @Test
