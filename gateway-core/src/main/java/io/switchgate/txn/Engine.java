@@ -577,7 +577,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return;
         }
         if (!keysResolved) {
-            screened(r, Codes.FORMAT_ERROR, "BAD_FIELD_62");
+            screened(r, Codes.FORMAT_ERROR, (r.msg.hasField(62) ? "BAD_FIELD_" : "MISSING_FIELD_") + 62);
             return;
         }
         if (!macValid(r)) {
@@ -683,10 +683,20 @@ public final class Engine implements MessageHandler, AutoCloseable {
             if ((ksnHex.length() != 20 && ksnHex.length() != 24) || !isHex(ksnHex)) return false;
             byte[] ksn = java.util.HexFormat.of().parseHex(ksnHex);
             KeyHandle bdk = key(KeyType.BDK, t.bdk());
-            r.macKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.MAC_REQUEST);
-            r.responseMacKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.MAC_RESPONSE);
-            r.pinKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.PIN);
+            try {
+                r.macKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.MAC_REQUEST);
+                r.responseMacKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.MAC_RESPONSE);
+                r.pinKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.PIN);
+            } catch (IllegalArgumentException wrongKind) {
+                return false; // a KSN of the other DUKPT's length (24 hex to a TDES BDK, 20 to an AES one)
+            }
             return true;
+        }
+        if (t.bdk() != null && t.tak() == null && t.tpk() == null
+                && (r.msg.hasField(52) || r.msg.hasField(64) || r.msg.hasField(128))) {
+            // A DUKPT terminal's PIN block or MAC without the KSN it was made under: nothing can check it, and a PIN
+            // "verified" with no key would count a wrong try against the card.
+            return false;
         }
         r.macKey = key(KeyType.TAK, t.tak());
         r.responseMacKey = r.macKey;

@@ -17,6 +17,15 @@ public final class MessageMac {
     private MessageMac() {
     }
 
+    /**
+     * Whether a MAC carried in {@code macField} covers every field of {@code m}: the MAC is over the bytes before its
+     * field, so a MAC in DE 64 of a message with fields above 64 would leave those unauthenticated (DE 70 of an 0800,
+     * DE 90 of a reversal: anyone could change them). Such a message belongs in DE 128, and is refused otherwise.
+     */
+    public static boolean coversEveryField(IsoMessage m, int macField) {
+        return macField == 128 || macField(m) == 64;
+    }
+
     /** DE 128 when a field above 64 (other than 128) is present, else DE 64. */
     public static int macField(IsoMessage m) {
         for (int f : m.presentFields()) if (f > 64 && f != 128) return 128;
@@ -67,6 +76,7 @@ public final class MessageMac {
     public static Boolean verify(byte[] raw, IsoMessage parsed, KeyHandle key, SecurityModule security) {
         int macField = parsed.hasField(128) ? 128 : parsed.hasField(64) ? 64 : -1;
         if (macField < 0) return null;
+        if (!coversEveryField(parsed, macField)) return false;
         int offset = parsed.offsetOf(macField);
         byte[] mac = parsed.getBytes(macField);
         if (key == null || offset < 0 || mac == null || mac.length != 8) return false;

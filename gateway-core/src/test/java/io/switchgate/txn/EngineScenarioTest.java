@@ -437,6 +437,41 @@ class EngineScenarioTest {
         IsoMessage other = d.withPin(d.sale(PAN, 100), "1234").set(62, "FFFF9876543210E00002");
         assertCode("63", d.send(other));
         assertCode("30", d.send(d.sale(PAN, 100).set(62, "NOT-A-KSN")));
+
+        // a KSN of AES DUKPT's length (24 hex) to a TDES BDK: a format error, journaled with its RRN (was: 96, no RRN)
+        IsoMessage aesLength = d.send(d.sale(PAN, 100).set(62, "123456789012345600000001"));
+        assertCode("30", aesLength);
+        assertEquals("BAD_FIELD_62", aesLength.getString(44));
+        assertTrue(aesLength.hasField(37), "journaled: an RRN");
+
+        // a PIN block with no KSN: refused as such, and never counted as a wrong PIN try (was: 55, then 75)
+        for (int i = 0; i < 3; i++) {
+            IsoMessage noKsn = d.send(d.withPin(d.sale(PAN, 100), "1234"));
+            assertCode("30", noKsn);
+            assertEquals("MISSING_FIELD_62", noKsn.getString(44));
+        }
+        assertEquals("00", d.send(d.withPin(d.sale(PAN, 100), "1234").set(62, ksn)).getString(39), "the card is not locked");
+    }
+
+    /**
+     * A MAC in DE 64 covers the bytes before DE 64 only: with DE 70 or DE 90 after it, anyone could change those (turn
+     * an echo into a sign-on that issues keys, point a reversal at another sale). Such a message is refused 63; a MAC
+     * belongs in DE 128 when a field above 64 is present.
+     */
+    @Test
+    void aMacInDe64OfAMessageWithFieldsAbove64IsRefused() {
+        var sm = gw.security();
+        var tak = sm.importClear(io.switchgate.security.KeyType.TAK, java.util.HexFormat.of().parseHex(TAK1));
+        IsoMessage echo = pos.network("301");
+        echo.set(64, new byte[8]);
+        byte[] b = TestPos.D.pack(echo);
+        int off = TestPos.D.unpack(b).offsetOf(64);
+        b = TestPos.D.pack(echo.set(64, sm.generateMac(tak, io.switchgate.security.MacAlgorithm.X919_RETAIL_PAD1, b, 0, off)));
+        IsoMessage r = TestPos.D.unpack(gw.handle(b, "pos").join());
+        assertCode("63", r);
+        assertEquals("MAC_INVALID", r.getString(44));
+        // the same echo with its MAC in DE 128 is taken
+        assertCode("00", pos.send(pos.network("301")));
     }
 
     @Test

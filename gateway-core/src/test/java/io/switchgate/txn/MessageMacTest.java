@@ -36,6 +36,15 @@ class MessageMacTest {
             tampered[parsed.offsetOf(41)] ^= 1;
             assertEquals(Boolean.FALSE, MessageMac.verify(tampered, d.unpack(tampered), tak, sm), name);
         }
+        // a MAC in DE 64 with a field above 64 after it (DE 70 here): right over what it covers, refused all the same
+        IsoMessage partial = new IsoMessage("0800").set(7, "1125040000").set(11, "000124").set(41, "TERM0001").set(70, "301");
+        partial.set(64, new byte[8]);
+        byte[] p = d.pack(partial);
+        int off = d.unpack(p).offsetOf(64);
+        byte[] mac = sm.generateMac(tak, MacAlgorithm.X919_RETAIL_PAD1, p, 0, off);
+        p = d.pack(partial.set(64, mac)); // the bytes before DE 64 do not change
+        assertTrue(sm.verifyMac(tak, MacAlgorithm.X919_RETAIL_PAD1, p, 0, off, mac, 0, 8), name);
+        assertEquals(Boolean.FALSE, MessageMac.verify(p, d.unpack(p), tak, sm), name + ": DE 70 is not covered");
         IsoMessage none = new IsoMessage("0200").set(3, "000000");
         assertNull(MessageMac.verify(d.pack(none), d.unpack(d.pack(none)), tak, sm), "no MAC carried");
     }

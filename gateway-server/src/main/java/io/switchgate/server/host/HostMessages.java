@@ -98,6 +98,7 @@ final class HostMessages {
         if (zak == null) return true;
         int macField = resp.hasField(128) ? 128 : resp.hasField(64) ? 64 : -1;
         if (macField < 0) return false;
+        if (!io.switchgate.txn.MessageMac.coversEveryField(resp, macField)) return false; // fields after DE 64 unMACed
         int offset = resp.offsetOf(macField);
         byte[] mac = resp.getBytes(macField);
         if (offset < 0 || mac == null) return false;
