@@ -337,8 +337,9 @@ public final class ConfigLoader {
             String status = t.oneOf("status", "active", "registered", "active", "suspended", "returned");
             boolean mac = t.bool("macRequired", false);
             Map<String, String> keys = keys(t.node("keys", "tmk", "tpk", "tak", "bdk"), "tmk", "tpk", "tak", "bdk");
-            if (mac && !keys.containsKey("tak") && !keys.containsKey("tmk")) {
-                throw new ConfigException(t.path("macRequired"), "true, but the terminal has no tak (nor a tmk to issue one at sign-on)");
+            if (mac && !keys.containsKey("tak") && !keys.containsKey("tmk") && !keys.containsKey("bdk")) {
+                // a bdk is a MAC key too: a DUKPT terminal MACs under the key its KSN derives
+                throw new ConfigException(t.path("macRequired"), "true, but the terminal has no tak (nor a tmk to issue one at sign-on, nor a bdk)");
             }
             out.add(new GatewayConfig.Terminal(id, merchant, status, mac, keys));
         }

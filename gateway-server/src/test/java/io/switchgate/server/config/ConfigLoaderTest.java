@@ -214,6 +214,17 @@ class ConfigLoaderTest {
         assertEquals("fsync", c.journal().durability());
     }
 
+    /** A DUKPT terminal MACs under the key its KSN derives from the BDK: its BDK is enough for macRequired. */
+    @Test
+    void aDukptTerminalMayRequireAMacWithItsBdkAlone() {
+        String dukpt = MINIMAL.replace("merchant: \"MERCHANT0000001\" }",
+                "merchant: \"MERCHANT0000001\", macRequired: true, keys: { bdk: \"0123456789ABCDEFFEDCBA9876543210\" } }");
+        assertNotEquals(MINIMAL, dukpt);
+        GatewayConfig c = parse(dukpt);
+        assertTrue(c.terminals().get(0).macRequired());
+        assertTrue(c.terminals().get(0).keys().containsKey("bdk"));
+    }
+
     @Test
     void adminTokenFromAnUnsetOrEmptyVariableIsNotConfigured() {
         // not configured (null): the admin API then uses the token generated in <data directory>/admin.token
@@ -279,7 +290,7 @@ class ConfigLoaderTest {
             "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001 }\\n  - { id: TERM0001, merchant: MERCHANT0000001 } => terminals[1].id: duplicate terminal id 'TERM0001'",
             "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, status: lost } => terminals[0].status: 'lost' is not one of registered | active | suspended | returned",
             "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, macRequired: maybe } => terminals[0].macRequired: 'maybe' is not true or false",
-            "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, macRequired: true } => terminals[0].macRequired: true, but the terminal has no tak (nor a tmk to issue one at sign-on)",
+            "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, macRequired: true } => terminals[0].macRequired: true, but the terminal has no tak (nor a tmk to issue one at sign-on, nor a bdk)",
             "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, keys: { tak: 'BAD09770CBA42FEFAB327F86C7F498' } } => terminals[0].keys.tak: must be 32 or 48 hex characters (double/triple-length TDES) or kcv:XXXXXX:<hex>, found 30 characters",
             "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, keys: { tpk: 'ZZD09770CBA42FEFAB327F86C7F49883' } } => terminals[0].keys.tpk: must be 32 or 48 hex characters (double/triple-length TDES) or kcv:XXXXXX:<hex>, found 32 characters with non-hex digits",
             "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, keys: { tpk: 'kcv:C249:EC3D756DD35498A8DC2FCDA875D358FD' } } => terminals[0].keys.tpk: must be kcv:XXXXXX:<hex> with a 6-hex-digit check value",
