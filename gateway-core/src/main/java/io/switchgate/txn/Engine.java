@@ -262,7 +262,11 @@ public final class Engine implements MessageHandler, AutoCloseable {
         IsoMessage resp = formatErrorMessage(dialect, message, e);
         if (resp == null) return CompletableFuture.completedFuture(null);
         String terminalId = resp.getString(41);
-        if (terminalId == null) return CompletableFuture.completedFuture(packFormatError(dialect, resp, e, null));
+        // No terminal named, or the engine's queue full (a flood of bad frames must not make the event loop wait for
+        // room in the ring): answered here, without a MAC.
+        if (terminalId == null || thread.queued() >= maxQueued) {
+            return CompletableFuture.completedFuture(packFormatError(dialect, resp, e, null));
+        }
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         try {
             thread.execute(() -> {
