@@ -88,9 +88,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             byte[] header = null;
             if (headerLength > 0) {
                 if (length < headerLength) {
-                    log.warn("listener={} remote={} frame of {} bytes is shorter than its TPDU, closing", listener, remote, length);
-                    stats.closedBadFrame.increment();
-                    ctx.close();
+                    // The length prefix still says where the frame ends, so the stream stays in step: ignored like
+                    // an empty frame (no MTI to answer), and the connection goes on.
+                    if (length > 0) log.warn("listener={} remote={} frame of {} bytes is shorter than its TPDU, ignored", listener, remote, length);
                     return;
                 }
                 header = new byte[headerLength];

@@ -240,14 +240,38 @@ class TerminalServerTest {
         assertEquals(0x00, seen[0][1]);
     }
 
+    /**
+     * A frame shorter than its TPDU (an empty one too) has no MTI to answer, but its length prefix keeps the stream in
+     * step: it is ignored and the connection goes on (contract section 3: only an oversized frame closes it).
+     */
     @Test
-    void tpduFrameShorterThanItsHeaderClosesTheConnection() throws Exception {
+    void tpduFrameShorterThanItsHeaderIsIgnoredAndTheConnectionGoesOn() throws Exception {
         start(echo(m -> 0), listener("tpdu", "nac2-tpdu", "iso87binary", 8192, 300));
         try (Socket s = socket("tpdu")) {
-            s.getOutputStream().write(new byte[]{0, 3, 0x60, 0, 1});
-            assertEquals(-1, s.getInputStream().read());
+            s.setSoTimeout(10_000);
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(new byte[]{0, 0});
+            out.write(new byte[]{0, 3, 0x60, 0, 1});
+            out.write(new byte[]{0, 4, 0x60, 0, 1, 0});
+            ISOMsg m = sale(7);
+            m.setPackager(new ISO87BPackager());
+            byte[] body = m.pack();
+            byte[] frame = new byte[2 + 5 + body.length];
+            frame[0] = (byte) ((5 + body.length) >> 8);
+            frame[1] = (byte) (5 + body.length);
+            System.arraycopy(new byte[]{0x60, 0x00, 0x01, 0x00, 0x02}, 0, frame, 2, 5);
+            System.arraycopy(body, 0, frame, 7, body.length);
+            out.write(frame);
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            byte[] resp = new byte[in.readUnsignedShort()];
+            in.readFully(resp);
+            assertArrayEquals(new byte[]{0x60, 0x00, 0x02, 0x00, 0x01}, java.util.Arrays.copyOf(resp, 5), "TPDU swapped");
+            ISOMsg r = new ISOMsg();
+            r.setPackager(new ISO87BPackager());
+            r.unpack(java.util.Arrays.copyOfRange(resp, 5, resp.length));
+            assertEquals("000007", r.getString(11), "the request after the short frames is answered");
         }
-        assertEquals(1, server.stats("tpdu").closedForBadFrames());
+        assertEquals(0, server.stats("tpdu").closedForBadFrames());
     }
 
     @Test
