@@ -22,6 +22,16 @@ class OneLineConvertersTest {
         assertNull(OneLineMessageConverter.oneLine(null, " ", false));
     }
 
+    /** A terminal's DE 41 with NUL, ESC or C1 bytes (an outside audit saw them in the log as they came). */
+    @Test
+    void controlCharactersAreQuestionMarksAndOtherLineBreaksSpaces() {
+        assertEquals("terminal=T?? x", OneLineMessageConverter.oneLine("terminal=T\u0000\u001b x", " ", false));
+        assertEquals("a?b", OneLineMessageConverter.oneLine("a\u0090b", " ", false));
+        assertEquals("a?b", OneLineMessageConverter.oneLine("a\u007fb", " ", false));
+        assertEquals("a b c d", OneLineMessageConverter.oneLine("a\u0085b\u2028c\u2029d", " ", false));
+        assertEquals("T\u00c9\u00e9", OneLineMessageConverter.oneLine("T\u00c9\u00e9", " ", false), "letters stay");
+    }
+
     @Test
     void sameLinesAsTheRegularExpressionPatterns() {
         LoggerContext ctx = new LoggerContext();
