@@ -14,6 +14,7 @@ import io.switchgate.security.SecurityModule;
  */
 final class ResponseBuilder {
     static final int[] ECHOED = {3, 4, 7, 11, 12, 13, 41, 42, 49};
+    private static final int[] SETTLEMENT_TOTALS = {74, 76, 86, 88};
 
     private ResponseBuilder() {
     }
@@ -30,7 +31,7 @@ final class ResponseBuilder {
         if (!approved && o.reason() != null) resp.set(44, o.reason());
         if (o.de48() != null) resp.set(48, o.de48());
         if (r.type == TxnType.BALANCE && approved && o.balance() != null) resp.set(54, additionalAmount(o.balance(), r.msg.getString(49)));
-        if (r.type == TxnType.SETTLEMENT) settlementTotals(r, resp);
+        if (r.type == TxnType.SETTLEMENT) settlementTotals(r, resp, approved);
         if (tak == null) return r.dialect.pack(resp);
         return MessageMac.pack(r.dialect, resp, tak, security);
     }
@@ -44,13 +45,18 @@ final class ResponseBuilder {
         return sb.append(digits).toString();
     }
 
-    private static void settlementTotals(Request r, IsoMessage resp) {
+    private static void settlementTotals(Request r, IsoMessage resp, boolean approved) {
         BatchState b = r.settledBatch;
         if (b == null && r.terminal != null) {
             // 95: the gateway's own totals of the still-open batch.
             b = r.openBatchForResponse;
         }
-        if (b == null) return;
+        if (b == null) {
+            // A retransmission of an approved 0500 answered from its record: the totals it settled are its own (an
+            // approval means they were the gateway's), so its answer carries them as the first one did.
+            if (approved) for (int f : SETTLEMENT_TOTALS) if (r.msg.hasField(f)) resp.set(f, r.msg.getString(f));
+            return;
+        }
         resp.set(74, pad(b.refundCount(), 10));
         resp.set(76, pad(b.saleCount(), 10));
         resp.set(86, pad(b.refundAmount(), 16));

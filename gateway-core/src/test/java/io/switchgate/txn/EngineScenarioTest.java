@@ -287,7 +287,14 @@ class EngineScenarioTest {
         assertEquals(3_000, Long.parseLong(wrong.getString(88)));
         assertEquals(1, Long.parseLong(wrong.getString(74)));
         assertEquals(500, Long.parseLong(wrong.getString(86)));
-        assertCode("00", pos.send(pos.settlement(2, 3_000, 1, 500)));
+        IsoMessage settle = pos.settlement(2, 3_000, 1, 500);
+        IsoMessage settled = pos.send(settle);
+        assertCode("00", settled);
+        // its retransmission gets the same answer, totals included (they were left out of the replay)
+        IsoMessage again = pos.send(settle.copy());
+        assertCode("00", again);
+        assertEquals(settled.getString(37), again.getString(37));
+        for (int f : new int[]{74, 76, 86, 88}) assertEquals(settled.getString(f), again.getString(f), "DE " + f);
         // new batch is empty
         assertCode("00", pos.send(pos.settlement(0, 0, 0, 0)));
         // a sale of a settled batch cannot be voided
