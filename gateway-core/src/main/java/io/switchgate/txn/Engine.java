@@ -1034,6 +1034,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
             var card = state.find(prior.panHash());
             if (card != null) balance = card.balance();
         }
+        if (prior.type() == TxnType.SETTLEMENT && Codes.RECONCILIATION_ERROR.equals(prior.responseCode())
+                && r.terminal != null && r.terminal.batchNo() == prior.batchNo()) {
+            // A 95 carries the gateway's totals (contract section 4), its retransmission too: those of the batch it
+            // named, still open
+            r.openBatchForResponse = state.openBatch(r.terminal, r.now);
+        }
         Outcome o = new Outcome(prior.responseCode(), prior.reason(), prior.authCode(), prior, balance, null);
         CompletableFuture<Void> commit = pendingCommits.get(prior.rrn());
         if (commit == null) {

@@ -281,8 +281,13 @@ class EngineScenarioTest {
         assertCode("00", pos.send(pos.refund(PAN, 500, rrn)));
         IsoMessage voidMe = approvedSale(pos, 4_000);
         assertCode("00", pos.send(pos.voidOf(PAN, 4_000, voidMe.getString(37))));
-        IsoMessage wrong = pos.send(pos.settlement(3, 7_000, 1, 500));
+        IsoMessage badTotals = pos.settlement(3, 7_000, 1, 500);
+        IsoMessage wrong = pos.send(badTotals);
         assertCode("95", wrong);
+        IsoMessage wrongAgain = pos.send(badTotals.copy());
+        assertCode("95", wrongAgain);
+        assertEquals(wrong.getString(37), wrongAgain.getString(37), "a retransmission: the same answer");
+        for (int f : new int[]{74, 76, 86, 88}) assertEquals(wrong.getString(f), wrongAgain.getString(f), "95 again: DE " + f);
         assertEquals(2, Long.parseLong(wrong.getString(76)));
         assertEquals(3_000, Long.parseLong(wrong.getString(88)));
         assertEquals(1, Long.parseLong(wrong.getString(74)));
