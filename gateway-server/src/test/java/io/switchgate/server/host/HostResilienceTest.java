@@ -142,7 +142,9 @@ class HostResilienceTest {
             timeouts++;
         }
         assertEquals(HostClient.State.OPEN, h.state(), "consecutive timeouts open the circuit");
-        assertEquals(1, h.client().circuitOpenings());
+        // at least once: on a slow run the half-open probe (an echo, which the silent host still answers) may close it
+        // and the stored reversals, unanswered, open it again before this line (a CI run saw 2)
+        assertTrue(h.client().circuitOpenings() >= 1, "openings " + h.client().circuitOpenings());
         int sent = sim.count("0200");
         long stored = h.safDepth();
         IsoMessage r = send(gw, financial("000000", 499));
