@@ -581,7 +581,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return;
         }
         if (!keysResolved) {
-            screened(r, Codes.FORMAT_ERROR, (r.msg.hasField(62) ? "BAD_FIELD_" : "MISSING_FIELD_") + 62);
+            screened(r, Codes.FORMAT_ERROR, r.msg.hasField(62) ? "BAD_FIELD_62" : "MISSING_FIELD_62");
             return;
         }
         if (!macValid(r)) {
