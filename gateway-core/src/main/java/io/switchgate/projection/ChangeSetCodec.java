@@ -204,14 +204,14 @@ public final class ChangeSetCodec {
         int n = r.readCount("count");
         for (int i = 0; i < n; i++) {
             r.item = i;
-            set.txns.add(readTxn(r));
+            set.txn(readTxn(r));
         }
         r.item = -1;
         r.list = "cards";
         n = r.readCount("count");
         for (int i = 0; i < n; i++) {
             r.item = i;
-            set.cards.add(new CardAccount(r.readString("panHash"), r.readString("maskedPan"), r.readString("expiry"),
+            set.card(new CardAccount(r.readString("panHash"), r.readString("maskedPan"), r.readString("expiry"),
                     r.readString("storedPin"), r.readZigZag("balance"), r.readInt("pinTries"), r.readInstant("updatedAt"),
                     r.readZigZag("version")));
         }
@@ -220,7 +220,7 @@ public final class ChangeSetCodec {
         n = r.readCount("count");
         for (int i = 0; i < n; i++) {
             r.item = i;
-            set.terminals.add(new TerminalState(r.readString("id"), r.readString("merchantId"),
+            set.terminal(new TerminalState(r.readString("id"), r.readString("merchantId"),
                     r.readEnum("status", TERMINAL_STATUSES), r.readBool("macRequired"), r.readString("tmk"),
                     r.readString("tpk"), r.readString("tak"), r.readString("bdk"), r.readZigZag("batchNo"),
                     r.readInstant("activatedAt"), r.readInstant("updatedAt"), r.readZigZag("version")));
@@ -238,7 +238,7 @@ public final class ChangeSetCodec {
             int c = r.readCount("currencies");
             List<String> currencies = new ArrayList<>(c);
             for (int k = 0; k < c; k++) currencies.add(r.readString("currencies"));
-            set.merchants.add(new MerchantState(id, status, window, maxSingle, daily, currencies, r.readInstant("updatedAt"),
+            set.merchant(new MerchantState(id, status, window, maxSingle, daily, currencies, r.readInstant("updatedAt"),
                     r.readZigZag("version")));
         }
         r.item = -1;
@@ -246,7 +246,7 @@ public final class ChangeSetCodec {
         n = r.readCount("count");
         for (int i = 0; i < n; i++) {
             r.item = i;
-            set.batches.add(new BatchState(r.readString("terminalId"), r.readZigZag("batchNo"), r.readBool("open"),
+            set.batch(new BatchState(r.readString("terminalId"), r.readZigZag("batchNo"), r.readBool("open"),
                     r.readInt("saleCount"), r.readZigZag("saleAmount"), r.readInt("refundCount"),
                     r.readZigZag("refundAmount"), r.readInstant("openedAt"), r.readInstant("closedAt"),
                     r.readZigZag("version")));
@@ -256,7 +256,7 @@ public final class ChangeSetCodec {
         n = r.readCount("count");
         for (int i = 0; i < n; i++) {
             r.item = i;
-            set.dayTotals.add(new MerchantDayTotal(r.readString("merchantId"), r.readDate("day"),
+            set.dayTotal(new MerchantDayTotal(r.readString("merchantId"), r.readDate("day"),
                     r.readZigZag("refundAmount"), r.readZigZag("version")));
         }
         r.item = -1;
@@ -264,7 +264,7 @@ public final class ChangeSetCodec {
         n = r.readCount("count");
         for (int i = 0; i < n; i++) {
             r.item = i;
-            set.events.add(new StatusEvent(r.readString("subjectKind"), r.readString("subjectId"),
+            set.event(new StatusEvent(r.readString("subjectKind"), r.readString("subjectId"),
                     r.readString("fromStatus"), r.readString("toStatus"), r.readString("reason"), r.readInstant("at")));
         }
         r.item = -1;

@@ -120,7 +120,7 @@ public final class EmbeddedAuthorizer implements Authorizer {
 
     private void record(CardAccount updated, ChangeSet changes) {
         cards.put(updated);
-        changes.cards.removeIf(c -> c.panHash().equals(updated.panHash()));
+        changes.removeCard(updated.panHash());
         changes.card(updated);
     }
 

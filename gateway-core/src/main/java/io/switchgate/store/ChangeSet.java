@@ -19,13 +19,26 @@ import java.util.List;
 public final class ChangeSet implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
-    public final List<TxnRecord> txns = new ArrayList<>(2);
-    public final List<CardAccount> cards = new ArrayList<>(1);
-    public final List<TerminalState> terminals = new ArrayList<>(1);
-    public final List<MerchantState> merchants = new ArrayList<>(0);
-    public final List<BatchState> batches = new ArrayList<>(1);
-    public final List<MerchantDayTotal> dayTotals = new ArrayList<>(0);
-    public final List<StatusEvent> events = new ArrayList<>(0);
+    // Each list is the shared empty one until something is added: most sets change one or two kinds of row, and a
+    // set is made for every request (seven lists and their arrays were a tenth of what a decision allocated).
+    // Read them freely; add through the methods below, which give the set a list of its own on the first add.
+    public List<TxnRecord> txns = none();
+    public List<CardAccount> cards = none();
+    public List<TerminalState> terminals = none();
+    public List<MerchantState> merchants = none();
+    public List<BatchState> batches = none();
+    public List<MerchantDayTotal> dayTotals = none();
+    public List<StatusEvent> events = none();
+
+    private static <T> List<T> none() {
+        return java.util.Collections.emptyList();
+    }
+
+    private static <T> List<T> add(List<T> list, T item) {
+        List<T> own = own(list);
+        own.add(item);
+        return own;
+    }
 
     /**
      * Which run of decisions this set belongs to (0: none). A decider that builds each decision on the uncommitted
@@ -43,13 +56,40 @@ public final class ChangeSet implements java.io.Serializable {
         return lineage != 0 && failed.contains(lineage);
     }
 
-    public ChangeSet txn(TxnRecord t) { txns.add(t); return this; }
-    public ChangeSet card(CardAccount c) { cards.add(c); return this; }
-    public ChangeSet terminal(TerminalState t) { terminals.add(t); return this; }
-    public ChangeSet merchant(MerchantState m) { merchants.add(m); return this; }
-    public ChangeSet batch(BatchState b) { batches.add(b); return this; }
-    public ChangeSet dayTotal(MerchantDayTotal d) { dayTotals.add(d); return this; }
-    public ChangeSet event(StatusEvent e) { events.add(e); return this; }
+    public ChangeSet txn(TxnRecord t) { txns = add(txns, t); return this; }
+    public ChangeSet card(CardAccount c) { cards = add(cards, c); return this; }
+    public ChangeSet terminal(TerminalState t) { terminals = add(terminals, t); return this; }
+    public ChangeSet merchant(MerchantState m) { merchants = add(merchants, m); return this; }
+    public ChangeSet batch(BatchState b) { batches = add(batches, b); return this; }
+    public ChangeSet dayTotal(MerchantDayTotal d) { dayTotals = add(dayTotals, d); return this; }
+    public ChangeSet event(StatusEvent e) { events = add(events, e); return this; }
+
+    /** Takes out the card row of {@code panHash} this set holds, if any (a card changed twice by one request). */
+    public void removeCard(String panHash) {
+        if (!cards.isEmpty()) cards.removeIf(c -> c.panHash().equals(panHash));
+    }
+
+    /**
+     * The H2 journal log stores change sets with Java serialization, and its reader admits {@code ArrayList} only:
+     * an empty list is written as one, as before lists became lazy.
+     */
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        txns = own(txns);
+        cards = own(cards);
+        terminals = own(terminals);
+        merchants = own(merchants);
+        batches = own(batches);
+        dayTotals = own(dayTotals);
+        events = own(events);
+        out.defaultWriteObject();
+    }
+
+    private static <T> List<T> own(List<T> list) {
+        if (list instanceof ArrayList) return list;
+        List<T> own = new ArrayList<>(list.size() + 2);
+        own.addAll(list);
+        return own;
+    }
 
     public boolean isEmpty() {
         return txns.isEmpty() && cards.isEmpty() && terminals.isEmpty() && merchants.isEmpty()

@@ -3,6 +3,7 @@ package io.switchgate.txn;
 import io.switchgate.iso.Dialect;
 import io.switchgate.iso.IsoException;
 import io.switchgate.iso.IsoMessage;
+import io.switchgate.model.CardAccount;
 import io.switchgate.model.MerchantState;
 import io.switchgate.model.MerchantStatus;
 import io.switchgate.model.StatusEvent;
@@ -915,6 +916,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private void journal(Request r, ChangeSet cs, Verdict v) {
         boolean approved = v.approved();
         String authCode = approved ? v.authCode() : null;
+        CardAccount known = state.cachedCard(r.panHash);
+        if (known != null) r.adoptMaskedPan(known.maskedPan());
         TxnRecord rec = new TxnRecord(r.rrn(rrns), nodeId, r.type, r.msg.getMti(), r.msg.getString(3), r.terminal.id(),
                 r.terminal.merchantId(), r.stan(), r.msg.getString(7), r.dupKey, r.fingerprint, r.amount, currency(r),
                 r.panHash, r.maskedPan(), v.code(), v.reason(), authCode,

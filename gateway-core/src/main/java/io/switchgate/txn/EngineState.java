@@ -295,6 +295,11 @@ final class EngineState implements CardBook {
         merchants.put(m.id(), m);
     }
 
+    /** The card of {@code panHash} if the working set holds it; never reads the store. */
+    CardAccount cachedCard(String panHash) {
+        return panHash == null ? null : cards.get(panHash);
+    }
+
     @Override
     public CardAccount find(String panHash) {
         if (panHash == null) return null;

@@ -100,6 +100,11 @@ final class Request {
         return maskedPan;
     }
 
+    /** The masked card as the working set already holds it (the same PAN gives the same mask): nothing to build. */
+    void adoptMaskedPan(String masked) {
+        if (maskedPan == null) maskedPan = masked;
+    }
+
     String stan() {
         return msg.getString(11);
     }

@@ -82,6 +82,27 @@ class JournalLogTest {
         }
     }
 
+    /** A set's untouched lists are shared empty ones until written: the log's reader (ArrayList only) takes them back. */
+    @Test
+    void aSetWithUntouchedListsComesBackAndTakesRowsAfterwards() throws Exception {
+        Path p = dir.resolve("sparse.journal");
+        ChangeSet onlyATxn = new ChangeSet().txn(Fixtures.sale("010000000001", "TERM0001", "MERCHANT0000001", "000001", 1, AT));
+        try (JournalLog log = JournalLog.acquire(p)) {
+            log.append(1, List.of(onlyATxn, new ChangeSet()));
+            List<JournalLog.Entry> back = log.readAll();
+            assertSameRows(onlyATxn, back.get(0).sets().get(0));
+            assertSameRows(new ChangeSet(), back.get(0).sets().get(1));
+            ChangeSet read = back.get(0).sets().get(1);
+            read.card(new CardAccount("hash-1", "621234******1232", "2812", null, 5000, 1, AT, 3));
+            assertEquals(1, read.cards.size());
+        }
+        // and the set written keeps its rows and can still grow
+        onlyATxn.batch(BatchState.open("TERM0001", 7, AT).plusSale(1));
+        assertEquals(1, onlyATxn.txns.size());
+        assertEquals(1, onlyATxn.batches.size());
+        assertTrue(new ChangeSet().batches.isEmpty(), "another set's lists are not the one that grew");
+    }
+
     @Test
     void aTornTailIsCutOffAndTheNextAppendFollowsTheLastGoodEntry() throws Exception {
         Path p = dir.resolve("torn.journal");
