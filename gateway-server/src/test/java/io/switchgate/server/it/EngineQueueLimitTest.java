@@ -106,4 +106,69 @@ class EngineQueueLimitTest {
             else System.setProperty("gateway.engine.maxQueued", saved);
         }
     }
+
+    /**
+     * A frame that does not parse, from a terminal with a TAK, while the engine's queue is full: its MAC would need the
+     * engine thread (it owns the keys), and a flood of bad frames must not make the event loop wait for room in the
+     * ring. So it is answered at once, {@code 30} with DE 11 and DE 41 echoed and no MAC, and the queue is untouched.
+     */
+    @Test
+    void aFrameThatDoesNotParseIsAnsweredAtOnceWithoutAMacWhileTheQueueIsFull() throws Exception {
+        String saved = System.getProperty("gateway.engine.maxQueued");
+        System.setProperty("gateway.engine.maxQueued", "4");
+        System.setProperty("gateway.engine.inline", "false");
+        HoldEngineThread hold = new HoldEngineThread();
+        try (Gateway gw = Gateway.start(TestConfigs.config("memory:"))) {
+            gw.engine().setListener(hold);
+            IsoMessage first = sale("000001", 100);
+            assertEquals("00", D.unpack(gw.handle(D.pack(first), "pos").get(20, TimeUnit.SECONDS)).getString(39));
+            hold.arm();
+            CompletableFuture<byte[]> repeat = gw.handle(D.pack(first), "pos");
+            assertTrue(hold.held.await(20, TimeUnit.SECONDS), "the engine thread is held");
+            List<CompletableFuture<byte[]>> queued = new ArrayList<>();
+            for (int i = 2; i <= 5; i++) queued.add(gw.handle(D.pack(sale(String.format("%06d", i), 100 + i)), "pos"));
+
+            byte[] bad = D.pack(sale("000009", 109).set(41, "TERM0001")); // TERM0001 has a TAK
+            bad[D.unpack(bad).offsetOf(4) + 2] = (byte) 0xAB; // not BCD: DE 4 cannot be read
+            CompletableFuture<byte[]> answer = gw.handle(bad, "pos");
+            assertTrue(answer.isDone(), "answered at once, not queued behind the held engine thread");
+            IsoMessage a = D.unpack(answer.get());
+            assertEquals("0210", a.getMti());
+            assertEquals("30", a.getString(39));
+            assertEquals("BAD_FIELD_4", a.getString(44));
+            assertEquals("000009", a.getString(11));
+            assertEquals("TERM0001", a.getString(41));
+            assertFalse(a.hasField(64) || a.hasField(128), "no MAC: the key is the engine thread's");
+
+            hold.release.countDown();
+            assertEquals("00", D.unpack(repeat.get(20, TimeUnit.SECONDS)).getString(39));
+            for (CompletableFuture<byte[]> q : queued) assertEquals("00", D.unpack(q.get(20, TimeUnit.SECONDS)).getString(39));
+        } finally {
+            hold.release.countDown();
+            System.clearProperty("gateway.engine.inline");
+            if (saved == null) System.clearProperty("gateway.engine.maxQueued");
+            else System.setProperty("gateway.engine.maxQueued", saved);
+        }
+    }
+
+    /**
+     * The same frame after the gateway has closed (its engine takes no task): answered {@code 30} without a MAC, never
+     * left without an answer or thrown at the caller.
+     */
+    @Test
+    void aFrameThatDoesNotParseAfterTheEngineStoppedIsStillAnswered30() throws Exception {
+        Gateway gw = Gateway.start(TestConfigs.config("memory:"));
+        gw.close();
+        byte[] bad = D.pack(sale("000010", 110).set(41, "TERM0001"));
+        bad[D.unpack(bad).offsetOf(4) + 2] = (byte) 0xAB;
+        IsoMessage a = D.unpack(gw.handle(bad, "pos").get(5, TimeUnit.SECONDS));
+        assertEquals("30", a.getString(39));
+        assertEquals("000010", a.getString(11));
+        assertEquals("TERM0001", a.getString(41));
+        assertFalse(a.hasField(64) || a.hasField(128));
+        // and a request that parses is refused as the gateway stopping, not left unanswered
+        IsoMessage s = D.unpack(gw.handle(D.pack(sale("000011", 111)), "pos").get(5, TimeUnit.SECONDS));
+        assertEquals("91", s.getString(39));
+        assertEquals("GATEWAY_STOPPING", s.getString(44));
+    }
 }
