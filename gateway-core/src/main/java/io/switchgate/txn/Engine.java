@@ -1,5 +1,6 @@
 package io.switchgate.txn;
 
+import io.switchgate.iso.ActionCodes;
 import io.switchgate.iso.Dialect;
 import io.switchgate.iso.IsoException;
 import io.switchgate.iso.IsoMessage;
@@ -299,7 +300,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         IsoMessage resp = readable == null ? new IsoMessage(responseMti)
                 : readable.toResponse(ResponseBuilder.ECHOED).setMti(responseMti);
-        resp.set(39, Codes.FORMAT_ERROR);
+        resp.set(39, ActionCodes.onWire(dialect, responseMti, Codes.FORMAT_ERROR));
         resp.set(44, formatErrorReason(e));
         return resp;
     }
@@ -315,7 +316,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             try {
                 // an echoed field the response cannot carry: answer with the code alone
                 IsoMessage bare = new IsoMessage(resp.getMti());
-                bare.set(39, Codes.FORMAT_ERROR);
+                bare.set(39, ActionCodes.onWire(dialect, resp.getMti(), Codes.FORMAT_ERROR));
                 bare.set(44, formatErrorReason(e));
                 return dialect.pack(bare);
             } catch (RuntimeException again) {

@@ -1,5 +1,6 @@
 package io.switchgate.txn;
 
+import io.switchgate.iso.ActionCodes;
 import io.switchgate.iso.IsoMessage;
 import io.switchgate.model.BatchState;
 import io.switchgate.model.TxnType;
@@ -27,7 +28,7 @@ final class ResponseBuilder {
         if (rrn != null) resp.set(37, rrn);
         boolean approved = Codes.APPROVED.equals(o.code());
         if (approved && o.authCode() != null) resp.set(38, o.authCode());
-        resp.set(39, o.code());
+        resp.set(39, ActionCodes.onWire(r.dialect, resp.getMti(), o.code()));
         if (!approved && o.reason() != null) resp.set(44, o.reason());
         if (o.de48() != null) resp.set(48, o.de48());
         if (r.type == TxnType.BALANCE && approved && o.balance() != null) resp.set(54, additionalAmount(o.balance(), r.msg.getString(49)));

@@ -1,5 +1,6 @@
 package io.switchgate.server.host;
 
+import io.switchgate.iso.ActionCodes;
 import io.switchgate.iso.IsoMessage;
 import io.switchgate.model.TxnRecord;
 import io.switchgate.model.TxnType;
@@ -213,8 +214,14 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
             log.warn("host={} answer to stan {} carries another RRN; treated as no answer", name, stan);
             return uncertain(req, mti, stan, de7, "HOST_RRN_MISMATCH");
         }
-        String code = resp.getString(39);
-        if (code == null || code.length() != 2) code = Codes.SYSTEM_MALFUNCTION;
+        String code = ActionCodes.fromWire(client.dialect(), resp.getString(39));
+        if (code == null || code.length() != 2) {
+            // No code, or one that says neither a plain yes nor a plain no (a 1993 approval with conditions, such as
+            // a partial amount): the host may have acted, so as with no answer, its reversal is stored and the
+            // terminal hears 91. Taken as a decline, an approval would stand at the host with nothing to undo it.
+            log.warn("host={} answer to stan {} has DE 39 that cannot be read as approved or declined; treated as no answer", name, stan);
+            return uncertain(req, mti, stan, de7, "HOST_CODE_UNREADABLE");
+        }
         boolean approved = Codes.APPROVED.equals(code);
         String authCode = approved ? resp.getString(38) : null;
         Long balance = HostMessages.balance(resp.getString(54));
@@ -303,12 +310,14 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         return client.exchange(m, packed).thenCompose(x -> {
             if (x.outcome() != HostExchange.Outcome.ANSWERED) return store(rev, "UNDO_" + x.outcome());
             if (!HostMessages.macValid(x.response(), x.raw(), zak, security)) return store(rev, "UNDO_MAC_INVALID");
-            String code = x.response().getString(39);
+            String code = ActionCodes.fromWire(client.dialect(), x.response().getString(39));
+            // an answer that says neither yes nor no: the reversal may not have been done, so it is stored and sent again
+            if (code == null || code.length() != 2) return store(rev, "UNDO_CODE_UNREADABLE");
             if (Codes.APPROVED.equals(code) || Codes.NO_ORIGINAL.equals(code)) {
                 return done(new AuthResult(Codes.APPROVED, null, null, null, rev.stan(), rev.rrn()));
             }
-            return done(new AuthResult(code == null ? Codes.SYSTEM_MALFUNCTION : code,
-                    HostMessages.reason(x.response().getString(44), "HOST_DECLINED"), null, null, rev.stan(), rev.rrn()));
+            return done(new AuthResult(code, HostMessages.reason(x.response().getString(44), "HOST_DECLINED"), null, null,
+                    rev.stan(), rev.rrn()));
         });
     }
 

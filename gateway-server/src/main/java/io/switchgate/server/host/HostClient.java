@@ -14,6 +14,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.switchgate.iso.ActionCodes;
 import io.switchgate.iso.Dialect;
 import io.switchgate.iso.IsoException;
 import io.switchgate.iso.IsoMessage;
@@ -243,14 +244,14 @@ public final class HostClient implements AutoCloseable {
         p.future.complete(new HostExchange(HostExchange.Outcome.ANSWERED, m, frame));
     }
 
-    /** The host's own echo (0800): answered 0810 00. Other host-initiated requests are not supported and ignored. */
+    /** The host's own echo (0800): answered 0810 00 (800 where DE 39 is a 1993 action code). Other host-initiated requests are not supported and ignored. */
     private void answerHostRequest(Channel ch, IsoMessage m) {
         if (!"0800".equals(m.getMti())) {
             log.warn("host={} sent a {} request; not supported, ignored", name, m.getMti());
             return;
         }
         IsoMessage r = m.toResponse(7, 11, 70);
-        r.set(39, "00");
+        r.set(39, ActionCodes.onWire(dialect, "0810", "00"));
         write(ch, dialect.pack(r));
     }
 

@@ -140,6 +140,24 @@ class HostAuthorizerTest {
         assertEquals(1, sim.reversalsApplied.get(hostStan).get());
     }
 
+    /**
+     * An answer whose DE 39 says neither approved nor declined (here: none at all) may stand for an approval at the
+     * host: taken as a decline, the cardholder would stay charged with nothing to undo it. It is treated as no answer:
+     * the terminal hears 91 and one reversal reaches the host.
+     */
+    @Test
+    void anAnswerWithoutAReadableCodeIsReversedLikeNoAnswer() {
+        sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.code(null) : HostSimulator.Reply.approve();
+        IsoMessage resp = send(gw, financial("000000", 778));
+        assertEquals("91", resp.getString(39));
+        assertEquals("HOST_CODE_UNREADABLE", resp.getString(44));
+        String hostStan = sim.ofMti("0200").get(0).getString(11);
+        waitFor("reversal delivered", 5000, () -> host(gw, "acqA").safDepth() == 0 && sim.reversalsReceived.containsKey(hostStan));
+        assertEquals("91", gw.store().findByRrn(resp.getString(37)).orElseThrow().responseCode());
+        closeGatewayAndAwaitHost();
+        assertEquals(1, sim.reversalsReceived.get(hostStan).get());
+    }
+
     @Test
     void lateApprovalIsUndoneByTheStoredReversal() {
         sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.late(700) : HostSimulator.Reply.approve();
