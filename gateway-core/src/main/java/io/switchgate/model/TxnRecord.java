@@ -60,6 +60,13 @@ public record TxnRecord(
                 originalStan, batchNo, host, hostStan, hostRrn, createdAt, at, 1);
     }
 
+    /** This first version with a duplicate key and fingerprint (a record built before they were known). */
+    public TxnRecord withDuplicateKey(String key, String print) {
+        return new TxnRecord(rrn, nodeId, type, mti, processingCode, terminalId, merchantId, stan, transmissionTime, key,
+                print, amount, currency, panHash, maskedPan, responseCode, reason, authCode, status, refundedAmount,
+                originalRrn, originalStan, batchNo, host, hostStan, hostRrn, createdAt, updatedAt, version);
+    }
+
     public TxnRecord withStatus(TxnStatus newStatus, Instant at) {
         return new TxnRecord(rrn, nodeId, type, mti, processingCode, terminalId, merchantId, stan, transmissionTime,
                 dupKey, fingerprint, amount, currency, panHash, maskedPan, responseCode, reason, authCode, newStatus,

@@ -71,21 +71,27 @@ public final class ChangeSet implements java.io.Serializable {
 
     /**
      * The H2 journal log stores change sets with Java serialization, and its reader admits {@code ArrayList} only:
-     * an empty list is written as one, as before lists became lazy.
+     * every list is written as one (a copy where the set still holds the shared empty one), and the set itself is not
+     * changed by being written.
      */
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
-        txns = own(txns);
-        cards = own(cards);
-        terminals = own(terminals);
-        merchants = own(merchants);
-        batches = own(batches);
-        dayTotals = own(dayTotals);
-        events = own(events);
-        out.defaultWriteObject();
+        java.io.ObjectOutputStream.PutField f = out.putFields();
+        f.put("txns", asArrayList(txns));
+        f.put("cards", asArrayList(cards));
+        f.put("terminals", asArrayList(terminals));
+        f.put("merchants", asArrayList(merchants));
+        f.put("batches", asArrayList(batches));
+        f.put("dayTotals", asArrayList(dayTotals));
+        f.put("events", asArrayList(events));
+        out.writeFields();
+    }
+
+    private static <T> List<T> asArrayList(List<T> list) {
+        return list.getClass() == ArrayList.class ? list : new ArrayList<>(list);
     }
 
     private static <T> List<T> own(List<T> list) {
-        if (list instanceof ArrayList) return list;
+        if (list.getClass() == ArrayList.class) return list;
         List<T> own = new ArrayList<>(list.size() + 2);
         own.addAll(list);
         return own;

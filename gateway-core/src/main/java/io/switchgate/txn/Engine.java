@@ -382,6 +382,22 @@ public final class Engine implements MessageHandler, AutoCloseable {
         // Never a stack trace with card data: the class and message of our own exceptions name no PAN.
         log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
         dropUncommitted();
+        // Like every request that reached the engine, it gets an RRN and a record of its 96 (contract section 4), unless
+        // it was already on its way to the journal (then that record, or its own failure, answers it).
+        boolean journaling = r.answer.isDone() || (r.assignedRrn() != null && pendingCommits.containsKey(r.assignedRrn()));
+        if (r.type != null && !journaling) {
+            try {
+                // With its duplicate key when it got that far: its retransmission hears this 96 again rather than being
+                // decided a second time (the failure may have come after a host was asked).
+                TxnRecord rec = screenedRecord(r, Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR");
+                if (r.dupKey != null) rec = rec.withDuplicateKey(r.dupKey, r.fingerprint);
+                state.put(rec);
+                commitAndReply(r, new Outcome(rec.responseCode(), rec.reason(), null, rec, null, null), new ChangeSet().txn(rec), rec.rrn());
+                return;
+            } catch (RuntimeException again) {
+                log.error("terminal {} stan {}: its 96 could not be journaled either: {}", r.terminalId(), r.stan(), again.toString());
+            }
+        }
         reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
     }
 

@@ -155,7 +155,7 @@ public final class TerminalCommand implements Callable<Integer> {
                 extra = signOnKeys(setup, r.message());
             }
             out.println(ResponseLine.format(what, r.message(), macOk) + extra);
-            if ("63".equals(r.code()) && setup.keysFrom != null) {
+            if ("63".equals(ResponseLine.code1987(r.message())) && setup.keysFrom != null) {
                 err.println("hint: keys came from " + setup.keysFrom + "; if the gateway's keys changed, "
                         + (action.equals("signon") ? "delete that file (a sign-on is MACed under the kept TAK too)"
                         : "run `terminal signon` or delete that file"));

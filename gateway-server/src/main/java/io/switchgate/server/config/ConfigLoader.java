@@ -1,6 +1,8 @@
 package io.switchgate.server.config;
 
 import io.switchgate.config.GatewayConfig;
+import io.switchgate.iso.Dialect;
+import io.switchgate.server.host.HostDialects;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -369,6 +371,15 @@ public final class ConfigLoader {
             }
             String framing = h.oneOf("framing", "nac2", FRAMING_VALUES);
             String dialect = dialect(h, "dialect");
+            String unfit;
+            try {
+                unfit = HostDialects.whyUnfit(Dialect.named(dialect));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(h.path("dialect"), e.getMessage());
+            }
+            if (unfit != null) {
+                throw new ConfigException(h.path("dialect"), "'" + h.str("dialect", "iso87binary") + "' " + unfit);
+            }
             int timeout = h.integer("timeoutMillis", 5000, 1, 600_000);
             String acq = h.str("acquirerId", null);
             if (acq != null && (acq.isEmpty() || acq.length() > 11 || !isDigits(acq))) {

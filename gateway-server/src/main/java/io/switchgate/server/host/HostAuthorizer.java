@@ -214,7 +214,7 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
             log.warn("host={} answer to stan {} carries another RRN; treated as no answer", name, stan);
             return uncertain(req, mti, stan, de7, "HOST_RRN_MISMATCH");
         }
-        String code = ActionCodes.fromWire(client.dialect(), resp.getString(39));
+        String code = ActionCodes.fromWire(client.dialect(), resp.getMti(), resp.getString(39));
         if (code == null || code.length() != 2) {
             // No code, or one that says neither a plain yes nor a plain no (a 1993 approval with conditions, such as
             // a partial amount): the host may have acted, so as with no answer, its reversal is stored and the
@@ -310,7 +310,7 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         return client.exchange(m, packed).thenCompose(x -> {
             if (x.outcome() != HostExchange.Outcome.ANSWERED) return store(rev, "UNDO_" + x.outcome());
             if (!HostMessages.macValid(x.response(), x.raw(), zak, security)) return store(rev, "UNDO_MAC_INVALID");
-            String code = ActionCodes.fromWire(client.dialect(), x.response().getString(39));
+            String code = ActionCodes.fromWire(client.dialect(), x.response().getMti(), x.response().getString(39));
             // an answer that says neither yes nor no: the reversal may not have been done, so it is stored and sent again
             if (code == null || code.length() != 2) return store(rev, "UNDO_CODE_UNREADABLE");
             if (Codes.APPROVED.equals(code) || Codes.NO_ORIGINAL.equals(code)) {
@@ -350,8 +350,10 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         try {
             packed = HostMessages.pack(m, client.dialect(), zak, security);
         } catch (RuntimeException e) {
-            log.error("host={} cannot pack stored message {}: {}", name, s.id(), e.toString());
-            return done(HostExchange.of(HostExchange.Outcome.NOT_SENT));
+            // Counted as an attempt (SafSender reschedules it with a growing backoff), not postponed at the base delay:
+            // the message stays stored, and the error is not logged every second or two.
+            log.error("host={} cannot pack stored message {} (attempt {}): {}", name, s.id(), s.attempts() + 1, e.toString());
+            return done(HostExchange.of(HostExchange.Outcome.UNPACKABLE));
         }
         return client.exchange(m, packed);
     }

@@ -19,7 +19,9 @@ public record HostExchange(Outcome outcome, IsoMessage response, byte[] raw) {
         /** Written to the host, then the connection was lost before the answer: the host may have acted on it. */
         LINK_LOST,
         /** Never reached the host (no connection, circuit open, write failed): nothing to undo. */
-        NOT_SENT
+        NOT_SENT,
+        /** Could not be packed in the host's dialect: never sent, and sending it again will not help by itself. */
+        UNPACKABLE
     }
 
     static HostExchange of(Outcome o) {

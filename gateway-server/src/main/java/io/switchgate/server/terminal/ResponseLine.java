@@ -1,5 +1,6 @@
 package io.switchgate.server.terminal;
 
+import io.switchgate.iso.ActionCodes;
 import io.switchgate.iso.IsoMessage;
 
 /**
@@ -20,14 +21,17 @@ public final class ResponseLine {
     public static String format(String what, IsoMessage resp, Boolean macOk) {
         StringBuilder sb = new StringBuilder(96);
         String code = resp.getString(39);
+        String code87 = code1987(resp);
         sb.append(what).append(" -> ");
         if (code == null) {
             sb.append("(no DE 39) ").append(resp.getMti());
         } else {
-            sb.append(code).append(' ').append(ResponseCodes.meaning(code));
+            sb.append(code).append(' ');
+            if (code87 != null && !code87.equals(code)) sb.append('(').append(code87).append(") ");
+            sb.append(ResponseCodes.meaning(code87 == null ? code : code87));
         }
         String reason = resp.getString(44);
-        if (reason != null && !reason.isBlank() && !"00".equals(code)) {
+        if (reason != null && !reason.isBlank() && !"00".equals(code87)) {
             sb.append(' ').append(reason.trim());
         }
         String balance = balance(resp.getString(54));
@@ -44,6 +48,16 @@ public final class ResponseLine {
             sb.append(" RESPONSE_MAC_INVALID");
         }
         return sb.toString();
+    }
+
+    /**
+     * DE 39 as the contract's two-character code: as received, or, from a listener whose DE 39 is an ISO 8583:1993
+     * action code ({@code iso93binary}), the code it stands for ({@code 116} is {@code 51}); null if it stands for none.
+     */
+    public static String code1987(IsoMessage resp) {
+        String code = resp.getString(39);
+        if (code == null || resp.dialect() == null || !ActionCodes.threeDigits(resp.dialect())) return code;
+        return ActionCodes.fromWire(resp.dialect(), resp.getMti(), code);
     }
 
     private static void append(StringBuilder sb, String name, String value) {

@@ -306,6 +306,7 @@ class ConfigLoaderTest {
             "hosts:\\n  - { name: a, endpoints: ['h:1'], acquirerId: '123456789012' } => hosts[0].acquirerId: '123456789012' must be 1 to 11 digits (DE 32)",
             "hosts:\\n  - { name: a, endpoints: ['h:1'], timeoutMillis: 0 } => hosts[0].timeoutMillis: 0 is out of range 1..600000",
             "hosts:\\n  - { name: a, endpoints: ['h:1'], framing: x } => hosts[0].framing: 'x' is not one of nac2 | ascii4 | nac2-tpdu",
+            "hosts:\\n  - { name: a, endpoints: ['h:1'], dialect: iso93binary } => hosts[0].dialect: 'iso93binary' cannot carry the gateway's reversals to a host (field 90 length 42 exceeds maximum 10)",
             "authorizer: { cards: [ { pan: '62123', expiry: '2812' } ] } => authorizer.cards[0].pan: must be 12 to 19 digits (found 5 characters)",
             "authorizer: { cards: [ { pan: '6212345678901232', expiry: '2812' }, { pan: '6212345678901232', expiry: '2812' } ] } => authorizer.cards[1].pan: duplicate card 621234******1232",
             "authorizer: { cards: [ { pan: '6212345678901232', expiry: '2813' } ] } => authorizer.cards[0].expiry: '2813' has month 13, not 01..12",

@@ -158,6 +158,24 @@ class HostAuthorizerTest {
         assertEquals(1, sim.reversalsReceived.get(hostStan).get());
     }
 
+    /**
+     * A stored message that cannot be packed in the host's dialect (here DE 90 longer than its 42 digits) stays stored
+     * and is tried again with a growing backoff, each try counted: not put back at the base delay forever (it was
+     * tried, and logged, every second or two).
+     */
+    @Test
+    void aStoredMessageThatCannotBePackedIsRescheduledWithAGrowingBackoff() {
+        var queue = host(gw, "acqA").safQueue();
+        var bad = io.switchgate.saf.SafMessage.reversal("acqA", "000777", "010000000777", "1205120000", "000000", 100, "156",
+                ACQ, "TERM0001", MERCHANT, "0".repeat(50), "010000000777", "TEST", java.time.Instant.now());
+        queue.enqueue(bad);
+        waitFor("tried three times", 10_000, () -> queue.find(bad.id()).orElseThrow().attempts() >= 3);
+        var after = queue.find(bad.id()).orElseThrow();
+        assertEquals(io.switchgate.saf.SafMessage.Status.PENDING, after.status(), "still stored");
+        assertEquals("UNPACKABLE", after.lastResult());
+        assertTrue(sim.ofMti("0420").isEmpty() && sim.ofMti("0421").isEmpty(), "nothing reached the host");
+    }
+
     @Test
     void lateApprovalIsUndoneByTheStoredReversal() {
         sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.late(700) : HostSimulator.Reply.approve();

@@ -219,6 +219,12 @@ class TerminalClientTest {
         assertEquals("refund 500 -> 12 invalid transaction REFUND_WINDOW_EXPIRED rrn=010000000001",
                 ResponseLine.format("refund 500", declined, null));
         assertEquals("sale 1 -> 00 approved RESPONSE_MAC_INVALID", ResponseLine.format("sale 1", new IsoMessage("0210").set(39, "00"), false));
+        // a listener in iso93binary answers ISO 8583:1993 action codes: shown with the code they stand for
+        io.switchgate.iso.Dialect d93 = io.switchgate.iso.Dialect.named("iso93binary");
+        IsoMessage low = d93.unpack(d93.pack(new IsoMessage("0210").set(39, "116").set(44, "INSUFFICIENT_FUNDS")));
+        assertEquals("sale 900 -> 116 (51) insufficient funds INSUFFICIENT_FUNDS", ResponseLine.format("sale 900", low, null));
+        IsoMessage ok = d93.unpack(d93.pack(new IsoMessage("0210").set(39, "000").set(38, "123456")));
+        assertEquals("sale 1 -> 000 (00) approved auth=123456", ResponseLine.format("sale 1", ok, null));
         assertEquals("-5", ResponseLine.balance("1002156D000000000005"));
         assertEquals("700", ResponseLine.balance("1001156C0000000009991002156C000000000700"));
     }
