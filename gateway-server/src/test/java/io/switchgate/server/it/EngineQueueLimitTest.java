@@ -67,8 +67,17 @@ class EngineQueueLimitTest {
         }
     }
 
-    @Test
-    void aFullEngineQueueAnswers91EngineBusy() throws Exception {
+    /** What a test does while the engine thread is held and its queue (bound 4) is full. */
+    @FunctionalInterface
+    interface WhileFull {
+        void run(Gateway gw) throws Exception;
+    }
+
+    /**
+     * Starts a gateway whose queue holds 4, holds its engine thread, fills the queue with four sales, runs
+     * {@code whileFull}, then lets the thread go and checks that the held and queued requests were all approved.
+     */
+    static void withAFullQueue(WhileFull whileFull) throws Exception {
         String saved = System.getProperty("gateway.engine.maxQueued");
         System.setProperty("gateway.engine.maxQueued", "4");
         // Every request through the engine thread: a lone one would otherwise be decided on this test's thread.
@@ -84,12 +93,8 @@ class EngineQueueLimitTest {
             assertTrue(hold.held.await(20, TimeUnit.SECONDS), "the engine thread is held");
             List<CompletableFuture<byte[]>> queued = new ArrayList<>();
             for (int i = 2; i <= 5; i++) queued.add(gw.handle(D.pack(sale(String.format("%06d", i), 100 + i)), "pos"));
-            CompletableFuture<byte[]> busy = gw.handle(D.pack(sale("000006", 106)), "pos");
-            assertTrue(busy.isDone(), "answered at once, not queued");
-            IsoMessage b = D.unpack(busy.get());
-            assertEquals("91", b.getString(39));
-            assertEquals("ENGINE_BUSY", b.getString(44));
-            assertEquals("000006", b.getString(11));
+
+            whileFull.run(gw);
             for (CompletableFuture<byte[]> q : queued) assertFalse(q.isDone(), "still queued behind the held thread");
 
             hold.release.countDown();
@@ -107,6 +112,18 @@ class EngineQueueLimitTest {
         }
     }
 
+    @Test
+    void aFullEngineQueueAnswers91EngineBusy() throws Exception {
+        withAFullQueue(gw -> {
+            CompletableFuture<byte[]> busy = gw.handle(D.pack(sale("000006", 106)), "pos");
+            assertTrue(busy.isDone(), "answered at once, not queued");
+            IsoMessage b = D.unpack(busy.get());
+            assertEquals("91", b.getString(39));
+            assertEquals("ENGINE_BUSY", b.getString(44));
+            assertEquals("000006", b.getString(11));
+        });
+    }
+
     /**
      * A frame that does not parse, from a terminal with a TAK, while the engine's queue is full: its MAC would need the
      * engine thread (it owns the keys), and a flood of bad frames must not make the event loop wait for room in the
@@ -114,20 +131,7 @@ class EngineQueueLimitTest {
      */
     @Test
     void aFrameThatDoesNotParseIsAnsweredAtOnceWithoutAMacWhileTheQueueIsFull() throws Exception {
-        String saved = System.getProperty("gateway.engine.maxQueued");
-        System.setProperty("gateway.engine.maxQueued", "4");
-        System.setProperty("gateway.engine.inline", "false");
-        HoldEngineThread hold = new HoldEngineThread();
-        try (Gateway gw = Gateway.start(TestConfigs.config("memory:"))) {
-            gw.engine().setListener(hold);
-            IsoMessage first = sale("000001", 100);
-            assertEquals("00", D.unpack(gw.handle(D.pack(first), "pos").get(20, TimeUnit.SECONDS)).getString(39));
-            hold.arm();
-            CompletableFuture<byte[]> repeat = gw.handle(D.pack(first), "pos");
-            assertTrue(hold.held.await(20, TimeUnit.SECONDS), "the engine thread is held");
-            List<CompletableFuture<byte[]>> queued = new ArrayList<>();
-            for (int i = 2; i <= 5; i++) queued.add(gw.handle(D.pack(sale(String.format("%06d", i), 100 + i)), "pos"));
-
+        withAFullQueue(gw -> {
             byte[] bad = D.pack(sale("000009", 109).set(41, "TERM0001")); // TERM0001 has a TAK
             bad[D.unpack(bad).offsetOf(4) + 2] = (byte) 0xAB; // not BCD: DE 4 cannot be read
             CompletableFuture<byte[]> answer = gw.handle(bad, "pos");
@@ -139,16 +143,7 @@ class EngineQueueLimitTest {
             assertEquals("000009", a.getString(11));
             assertEquals("TERM0001", a.getString(41));
             assertFalse(a.hasField(64) || a.hasField(128), "no MAC: the key is the engine thread's");
-
-            hold.release.countDown();
-            assertEquals("00", D.unpack(repeat.get(20, TimeUnit.SECONDS)).getString(39));
-            for (CompletableFuture<byte[]> q : queued) assertEquals("00", D.unpack(q.get(20, TimeUnit.SECONDS)).getString(39));
-        } finally {
-            hold.release.countDown();
-            System.clearProperty("gateway.engine.inline");
-            if (saved == null) System.clearProperty("gateway.engine.maxQueued");
-            else System.setProperty("gateway.engine.maxQueued", saved);
-        }
+        });
     }
 
     /**
