@@ -76,20 +76,17 @@ public final class ChangeSet implements java.io.Serializable {
      */
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
         java.io.ObjectOutputStream.PutField f = out.putFields();
-        f.put("txns", asArrayList(txns));
-        f.put("cards", asArrayList(cards));
-        f.put("terminals", asArrayList(terminals));
-        f.put("merchants", asArrayList(merchants));
-        f.put("batches", asArrayList(batches));
-        f.put("dayTotals", asArrayList(dayTotals));
-        f.put("events", asArrayList(events));
+        f.put("txns", own(txns));
+        f.put("cards", own(cards));
+        f.put("terminals", own(terminals));
+        f.put("merchants", own(merchants));
+        f.put("batches", own(batches));
+        f.put("dayTotals", own(dayTotals));
+        f.put("events", own(events));
         out.writeFields();
     }
 
-    private static <T> List<T> asArrayList(List<T> list) {
-        return list.getClass() == ArrayList.class ? list : new ArrayList<>(list);
-    }
-
+    /** {@code list} if it is the set's own {@code ArrayList}, else a new one holding what it holds. */
     private static <T> List<T> own(List<T> list) {
         if (list.getClass() == ArrayList.class) return list;
         List<T> own = new ArrayList<>(list.size() + 2);

@@ -391,8 +391,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 // decided a second time (the failure may have come after a host was asked).
                 TxnRecord rec = screenedRecord(r, Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR");
                 if (r.dupKey != null) rec = rec.withDuplicateKey(r.dupKey, r.fingerprint);
-                state.put(rec);
-                commitAndReply(r, new Outcome(rec.responseCode(), rec.reason(), null, rec, null, null), new ChangeSet().txn(rec), rec.rrn());
+                journalAlone(r, rec);
                 return;
             } catch (RuntimeException again) {
                 log.error("terminal {} stan {}: its 96 could not be journaled either: {}", r.terminalId(), r.stan(), again.toString());
@@ -897,9 +896,13 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * that record is committed, MACed when the terminal has a MAC key. It changes nothing else.
      */
     private void screened(Request r, String code, String reason) {
-        TxnRecord rec = screenedRecord(r, code, reason);
+        journalAlone(r, screenedRecord(r, code, reason));
+    }
+
+    /** Journals {@code rec}, a record that changes nothing else, and answers with its code and reason once committed. */
+    private void journalAlone(Request r, TxnRecord rec) {
         state.put(rec);
-        commitAndReply(r, new Outcome(code, reason, null, rec, null, null), new ChangeSet().txn(rec), rec.rrn());
+        commitAndReply(r, new Outcome(rec.responseCode(), rec.reason(), null, rec, null, null), new ChangeSet().txn(rec), rec.rrn());
     }
 
     /**

@@ -215,7 +215,7 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
             return uncertain(req, mti, stan, de7, "HOST_RRN_MISMATCH");
         }
         String code = ActionCodes.fromWire(client.dialect(), resp.getMti(), resp.getString(39));
-        if (code == null || code.length() != 2) {
+        if (code == null) {
             // No code, or one that says neither a plain yes nor a plain no (a 1993 approval with conditions, such as
             // a partial amount): the host may have acted, so as with no answer, its reversal is stored and the
             // terminal hears 91. Taken as a decline, an approval would stand at the host with nothing to undo it.
@@ -312,7 +312,7 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
             if (!HostMessages.macValid(x.response(), x.raw(), zak, security)) return store(rev, "UNDO_MAC_INVALID");
             String code = ActionCodes.fromWire(client.dialect(), x.response().getMti(), x.response().getString(39));
             // an answer that says neither yes nor no: the reversal may not have been done, so it is stored and sent again
-            if (code == null || code.length() != 2) return store(rev, "UNDO_CODE_UNREADABLE");
+            if (code == null) return store(rev, "UNDO_CODE_UNREADABLE");
             if (Codes.APPROVED.equals(code) || Codes.NO_ORIGINAL.equals(code)) {
                 return done(new AuthResult(Codes.APPROVED, null, null, null, rev.stan(), rev.rrn()));
             }

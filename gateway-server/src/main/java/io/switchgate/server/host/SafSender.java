@@ -172,7 +172,9 @@ public final class SafSender implements AutoCloseable {
         // Counted once written: a link that turns out unable to write (NOT_SENT, e.g. its window full under load) has
         // transmitted nothing, and the message goes again later as if never sent.
         return h.sendStored(m).whenComplete((x, e) -> {
-            if (x != null && x.outcome() != HostExchange.Outcome.NOT_SENT && x.outcome() != HostExchange.Outcome.UNPACKABLE) sent.incrementAndGet();
+            boolean written = x != null && x.outcome() != HostExchange.Outcome.NOT_SENT
+                    && x.outcome() != HostExchange.Outcome.UNPACKABLE;
+            if (written) sent.incrementAndGet();
         });
     }
 

@@ -141,21 +141,41 @@ class HostAuthorizerTest {
     }
 
     /**
-     * An answer whose DE 39 says neither approved nor declined (here: none at all) may stand for an approval at the
-     * host: taken as a decline, the cardholder would stay charged with nothing to undo it. It is treated as no answer:
-     * the terminal hears 91 and one reversal reaches the host.
+     * An answer whose DE 39 says neither approved nor declined (none at all; {@code 10}, an approval for a partial
+     * amount) may stand for an approval at the host: taken as a decline, the cardholder would stay charged with nothing
+     * to undo it. It is treated as no answer: the terminal hears 91 and one reversal reaches the host.
      */
     @Test
     void anAnswerWithoutAReadableCodeIsReversedLikeNoAnswer() {
-        sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.code(null) : HostSimulator.Reply.approve();
-        IsoMessage resp = send(gw, financial("000000", 778));
-        assertEquals("91", resp.getString(39));
-        assertEquals("HOST_CODE_UNREADABLE", resp.getString(44));
-        String hostStan = sim.ofMti("0200").get(0).getString(11);
-        waitFor("reversal delivered", 5000, () -> host(gw, "acqA").safDepth() == 0 && sim.reversalsReceived.containsKey(hostStan));
-        assertEquals("91", gw.store().findByRrn(resp.getString(37)).orElseThrow().responseCode());
+        java.util.Map<Long, String> codeByAmount = new java.util.HashMap<>();
+        codeByAmount.put(778L, null);
+        codeByAmount.put(779L, "10");
+        sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.code(codeByAmount.get(Long.parseLong(m.getString(4))))
+                : HostSimulator.Reply.approve();
+        for (long amount : List.of(778L, 779L)) {
+            IsoMessage resp = send(gw, financial("000000", amount));
+            assertEquals("91", resp.getString(39), "DE 39 " + codeByAmount.get(amount));
+            assertEquals("HOST_CODE_UNREADABLE", resp.getString(44));
+            assertEquals("91", gw.store().findByRrn(resp.getString(37)).orElseThrow().responseCode());
+        }
+        List<String> hostStans = List.of(sim.ofMti("0200").get(0).getString(11), sim.ofMti("0200").get(1).getString(11));
+        waitFor("reversals delivered", 5000, () -> host(gw, "acqA").safDepth() == 0
+                && hostStans.stream().allMatch(sim.reversalsReceived::containsKey));
         closeGatewayAndAwaitHost();
-        assertEquals(1, sim.reversalsReceived.get(hostStan).get());
+        for (String stan : hostStans) assertEquals(1, sim.reversalsReceived.get(stan).get(), stan);
+    }
+
+    /** A void whose reversal is answered without a readable code: the reversal is stored and sent again as an 0420. */
+    @Test
+    void aVoidWhoseReversalIsAnsweredWithoutACodeIsStoredAndSentAgain() {
+        IsoMessage sale = send(gw, financial("000000", 3000));
+        assertEquals("00", sale.getString(39));
+        String saleHostStan = sim.ofMti("0200").get(0).getString(11);
+        sim.behaviour = m -> "0400".equals(mti(m)) ? HostSimulator.Reply.code(null) : HostSimulator.Reply.approve();
+        IsoMessage v = send(gw, financial("020000", 3000).set(37, sale.getString(37)));
+        assertEquals("00", v.getString(39), "the void stands: its reversal is stored");
+        waitFor("stored reversal delivered", 5000, () -> host(gw, "acqA").safDepth() == 0 && sim.count("0420") == 1);
+        assertTrue(sim.ofMti("0420").get(0).getString(90).startsWith("0200" + saleHostStan));
     }
 
     /**
