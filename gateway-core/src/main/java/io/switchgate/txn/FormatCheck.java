@@ -42,7 +42,8 @@ public final class FormatCheck {
                 if (type != TxnType.SALE && !m.hasField(37)) return missing(37);
             }
             case BALANCE -> {
-                if (m.hasField(4) && !digits(m.getString(4), 12)) return bad(4);
+                // contract section 4: DE 4 zero or absent; an amount on an inquiry is a terminal bug, not a debit
+                if (m.hasField(4) && !zeroAmount(m.getString(4))) return bad(4);
                 if (!m.hasField(2) && !m.hasField(35)) return missing(2);
             }
             case REVERSAL -> {
@@ -79,6 +80,11 @@ public final class FormatCheck {
             if (c < '0' || c > '9') return false;
         }
         return true;
+    }
+
+    /** Twelve digits, all of them zero. */
+    static boolean zeroAmount(String s) {
+        return digits(s, 12) && parseAmount(s) == 0;
     }
 
     /** Parses a digit string that FormatCheck already accepted. */

@@ -343,6 +343,14 @@ class EngineScenarioTest {
         IsoMessage noStan = pos3.sale(PAN_NOPIN, 100);
         noStan.unset(11);
         assertEquals("MISSING_FIELD_11", pos3.send(noStan).getString(44));
+        // a balance inquiry carries no amount, or zeros (contract section 4); an amount is refused, not looked at
+        IsoMessage zeros = pos3.balance(PAN_NOPIN).set(4, "000000000000");
+        assertCode("00", pos3.send(zeros));
+        IsoMessage withAmount = pos3.balance(PAN_NOPIN).set(4, "000000000100");
+        IsoMessage refused = pos3.send(withAmount);
+        assertCode("30", refused);
+        assertEquals("BAD_FIELD_4", refused.getString(44));
+        assertNotNull(refused.getString(37), "journaled with an RRN like every decline");
         byte[] garbage = {0x02, 0x00, (byte) 0xFF, (byte) 0xFF};
         IsoMessage g = pos3.sendRaw(garbage);
         assertEquals("0210", g.getMti());
