@@ -6,6 +6,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -22,6 +24,11 @@ import java.util.List;
  *       one batch in the last segment), or a gap in sequences between segments: {@link JournalCorruptException},
  *       naming the segment, the offset and the reason.</li>
  *   <li>A last segment shorter than a segment (a crash while it was being preallocated) is zero-filled to size.</li>
+ *   <li>Records known to have been durable (the caller's {@code knownDurable}: the projection's mark, which never
+ *       passes the durable sequence) cannot be a torn write: if the journal's good records end before them, it
+ *       refuses to open, and nothing is cut.</li>
+ *   <li>What a cut discards is first copied aside, to {@code <segment>.cut-<offset>} next to the segment, so an
+ *       operator can look at it; the journal never reads those files.</li>
  * </ul>
  */
 final class JournalRecovery {
@@ -43,6 +50,14 @@ final class JournalRecovery {
     }
 
     static Recovered recover(JournalOptions options, SegmentFiles files) throws IOException {
+        return recover(options, files, 0);
+    }
+
+    /**
+     * @param knownDurable a sequence that was durable before this start (0: none known): the records up to it must
+     *                     all be whole, or the journal is corrupt
+     */
+    static Recovered recover(JournalOptions options, SegmentFiles files, long knownDurable) throws IOException {
         Files.createDirectories(files.dir());
         List<SegmentFiles.Segment> segments = files.list();
         if (segments.isEmpty()) {
@@ -72,6 +87,13 @@ final class JournalRecovery {
                     }
                     continue;
                 }
+                if (expected - 1 < knownDurable) {
+                    throw new JournalCorruptException("journal segment " + seg.path() + " has its last good record at sequence "
+                            + (expected - 1) + " (offset " + reader.endOffset() + ": " + reader.stopDetail()
+                            + "), but records up to " + knownDurable + " were durable before (the tables hold them): "
+                            + "damage inside the journal, not a torn tail (or a journal behind its tables: another journal.dir, or a "
+                            + "power loss under durability write); nothing was cut");
+                }
                 String cut = cutTail(options, files, seg, reader);
                 return new Recovered(first, expected - 1, seg, reader.endOffset(), cut);
             }
@@ -97,6 +119,8 @@ final class JournalRecovery {
                 cut = "cut the tail of journal segment " + seg.path() + " at offset " + cutAt + " after sequence " + lastGood
                         + ": " + reader.stopDetail() + "; " + (f.dirtyEnd() - cutAt) + " bytes discarded"
                         + (f.laterRecords() > 0 ? ", holding " + f.laterRecords() + " good record(s) of the same torn write" : "");
+                Path aside = copyAside(ch, seg.path(), cutAt, f.dirtyEnd());
+                cut += "; copied to " + aside.getFileName();
                 LOG.warn(cut);
                 SegmentFiles.zeroFill(ch, cutAt, f.dirtyEnd());
             }
@@ -111,5 +135,23 @@ final class JournalRecovery {
             }
             return cut;
         }
+    }
+
+    /**
+     * Copies {@code [from, to)} of the segment to {@code <segment>.cut-<from>} (forced) before the cut zero-fills it:
+     * a torn write is garbage, but a cut that took good records with it (the documented limit of the rule, within one
+     * batch of the tail) can then still be read by hand. A file of that name left by an earlier start is replaced.
+     */
+    private static Path copyAside(FileChannel ch, Path segment, long from, long to) throws IOException {
+        Path aside = segment.resolveSibling(segment.getFileName() + ".cut-" + from);
+        try (FileChannel out = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            long pos = from;
+            while (pos < to) {
+                pos += ch.transferTo(pos, to - pos, out);
+            }
+            out.force(true);
+        }
+        return aside;
     }
 }

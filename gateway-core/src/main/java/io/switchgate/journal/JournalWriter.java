@@ -113,11 +113,21 @@ public final class JournalWriter implements AutoCloseable {
 
     /** As {@link #open(JournalOptions, DurableListener)}, with the files opened through {@code channels}. */
     public static JournalWriter open(JournalOptions options, DurableListener listener, ChannelFactory channels) throws IOException {
+        return open(options, listener, channels, 0);
+    }
+
+    /**
+     * As {@link #open(JournalOptions, DurableListener, ChannelFactory)}, knowing that records up to {@code knownDurable}
+     * were durable before (the projection's mark): recovery refuses a journal whose good records end before it rather
+     * than cut them as a torn tail.
+     */
+    public static JournalWriter open(JournalOptions options, DurableListener listener, ChannelFactory channels, long knownDurable)
+            throws IOException {
         // Before recovery: recovery cuts tails and zero-fills, which must never happen under a running writer.
         DirectoryLock dirLock = DirectoryLock.acquire(options.dir());
         try {
             SegmentFiles files = new SegmentFiles(options.dir(), channels);
-            JournalRecovery.Recovered recovered = JournalRecovery.recover(options, files);
+            JournalRecovery.Recovered recovered = JournalRecovery.recover(options, files, knownDurable);
             SegmentAppender appender = SegmentAppender.open(files, options, recovered);
             JournalWriter w;
             try {

@@ -68,7 +68,9 @@ public final class FileJournal implements AutoCloseable {
     /** As {@link #open(JournalOptions, TransactionStore)}, with the journal's files opened through {@code channels}. */
     public static FileJournal open(JournalOptions options, TransactionStore tables, io.switchgate.journal.ChannelFactory channels)
             throws IOException {
-        JournalCommitWriter writer = JournalCommitWriter.open(options, channels);
+        // The tables' mark never passes the durable sequence: the journal must hold every record up to it whole, so
+        // recovery refuses (and cuts nothing) if damage reaches below it
+        JournalCommitWriter writer = JournalCommitWriter.open(options, channels, tables.projectedSequence());
         try {
             ProjectionTailer tailer = new ProjectionTailer(options.dir(), writer::durableSequence, tables,
                     Tuning.wholeInt(BATCH_PROPERTY, 2048, 1, 1 << 20));

@@ -81,8 +81,14 @@ public final class JournalCommitWriter implements CommitWriter {
 
     /** As {@link #open(JournalOptions)}, with the files opened through {@code channels} (tests: a failing disk). */
     public static JournalCommitWriter open(JournalOptions options, io.switchgate.journal.ChannelFactory channels) throws IOException {
+        return open(options, channels, 0);
+    }
+
+    /** As {@link #open(JournalOptions, io.switchgate.journal.ChannelFactory)}; records up to {@code knownDurable} must be whole. */
+    public static JournalCommitWriter open(JournalOptions options, io.switchgate.journal.ChannelFactory channels, long knownDurable)
+            throws IOException {
         Holder holder = new Holder();
-        JournalWriter journal = JournalWriter.open(options, holder, channels);
+        JournalWriter journal = JournalWriter.open(options, holder, channels, knownDurable);
         JournalCommitWriter w = new JournalCommitWriter(journal);
         holder.writer = w;
         return w;

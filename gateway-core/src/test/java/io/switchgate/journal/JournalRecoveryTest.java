@@ -45,8 +45,12 @@ class JournalRecoveryTest {
 
     /** Opens, checks where recovery stood, appends up to {@code thenUpTo}, and checks every record. */
     String reopenExpecting(JournalOptions o, long recoveredLast, long thenUpTo) throws Exception {
+        return reopenExpecting(o, recoveredLast, thenUpTo, 0);
+    }
+
+    String reopenExpecting(JournalOptions o, long recoveredLast, long thenUpTo, long knownDurable) throws Exception {
         String cut;
-        try (JournalWriter w = JournalWriter.open(o, DurableListener.NONE)) {
+        try (JournalWriter w = JournalWriter.open(o, DurableListener.NONE, ChannelFactory.FILES, knownDurable)) {
             assertEquals(recoveredLast, w.recoveredLastSequence(), "recovered up to");
             assertEquals(recoveredLast + 1, w.append(type(recoveredLast + 1), payload(recoveredLast + 1)));
             appendUpTo(w, thenUpTo);
@@ -138,6 +142,50 @@ class JournalRecoveryTest {
         flipBit(segments(dir).get(0), offsetOf(1, 28) + RecordLayout.HEADER_BYTES, 0);
         String cut = reopenExpecting(small(), 27, 45);
         assertTrue(cut.contains("holding 2 good record(s) of the same torn write"), cut);
+    }
+
+    /**
+     * The same damage, but the caller knows records past it were durable (the tables' mark): not a torn tail, so
+     * opening is refused and the segment is left exactly as it was.
+     */
+    @Test
+    void aBadRecordBeforeWhatIsKnownDurableRefusesToOpenAndCutsNothing() throws Exception {
+        write(small(), 30);
+        Path seg = segments(dir).get(0);
+        flipBit(seg, offsetOf(1, 28) + RecordLayout.HEADER_BYTES, 0);
+        byte[] before = Files.readAllBytes(seg);
+        JournalCorruptException e = assertThrows(JournalCorruptException.class,
+                () -> JournalWriter.open(small(), DurableListener.NONE, ChannelFactory.FILES, 29));
+        assertTrue(e.getMessage().contains("last good record at sequence 27")
+                && e.getMessage().contains("records up to 29 were durable") && e.getMessage().contains("nothing was cut"),
+                e.getMessage());
+        assertTrue(Arrays.equals(before, Files.readAllBytes(seg)), "the segment is untouched");
+        assertEquals(List.of(seg), segments(dir));
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(".cut-")), "nothing copied aside");
+        }
+        // Known durable up to the record before the damage: the tail rule applies again.
+        String cut = reopenExpecting(small(), 27, 40, 27);
+        assertTrue(cut.contains("holding 2 good record(s)"), cut);
+    }
+
+    /** What a cut zero-fills is first copied aside, byte for byte, and the journal goes on without it. */
+    @Test
+    void whatACutDiscardsIsCopiedAsideFirst() throws Exception {
+        write(small(), 30);
+        Path seg = segments(dir).get(0);
+        long bad = offsetOf(1, 28);
+        flipBit(seg, bad + RecordLayout.HEADER_BYTES, 0);
+        long end = offsetOf(1, 31);
+        byte[] discarded = JournalFixtures.read(seg, bad, (int) (end - bad));
+        String cut = reopenExpecting(small(), 27, 40);
+        Path aside = dir.resolve(seg.getFileName() + ".cut-" + bad);
+        assertTrue(cut.contains("copied to " + aside.getFileName()), cut);
+        byte[] copied = Files.readAllBytes(aside);
+        // up to the last non-zero byte: the last record's own trailing zeros, if any, are not copied
+        assertTrue(copied.length > offsetOf(1, 30) - bad && copied.length <= discarded.length, "copied " + copied.length);
+        assertTrue(Arrays.equals(Arrays.copyOf(discarded, copied.length), copied), "the discarded bytes, as they were");
+        assertEquals(List.of(seg), segments(dir), "the copy is not a segment");
     }
 
     /**
