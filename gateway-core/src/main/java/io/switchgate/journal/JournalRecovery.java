@@ -120,6 +120,7 @@ final class JournalRecovery {
                         + ": " + reader.stopDetail() + "; " + (f.dirtyEnd() - cutAt) + " bytes discarded"
                         + (f.laterRecords() > 0 ? ", holding " + f.laterRecords() + " good record(s) of the same torn write" : "");
                 Path aside = copyAside(ch, seg.path(), cutAt, f.dirtyEnd());
+                files.forceDirectory(); // the copy's name on disk before the zeros are
                 cut += "; copied to " + aside.getFileName();
                 LOG.warn(cut);
                 SegmentFiles.zeroFill(ch, cutAt, f.dirtyEnd());
@@ -141,6 +142,7 @@ final class JournalRecovery {
      * Copies {@code [from, to)} of the segment to {@code <segment>.cut-<from>} (forced) before the cut zero-fills it:
      * a torn write is garbage, but a cut that took good records with it (the documented limit of the rule, within one
      * batch of the tail) can then still be read by hand. A file of that name left by an earlier start is replaced.
+     * The copy is forced, and the caller forces the directory, before the zero-fill is written.
      */
     private static Path copyAside(FileChannel ch, Path segment, long from, long to) throws IOException {
         Path aside = segment.resolveSibling(segment.getFileName() + ".cut-" + from);
