@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -49,18 +48,20 @@ final class JournalRecovery {
     private JournalRecovery() {
     }
 
-    static Recovered recover(JournalOptions options, SegmentFiles files) throws IOException {
-        return recover(options, files, 0);
-    }
-
     /**
      * @param knownDurable a sequence that was durable before this start (0: none known): the records up to it must
-     *                     all be whole, or the journal is corrupt
+     *                     all be there and whole, or the journal is refused
      */
     static Recovered recover(JournalOptions options, SegmentFiles files, long knownDurable) throws IOException {
         Files.createDirectories(files.dir());
         List<SegmentFiles.Segment> segments = files.list();
         if (segments.isEmpty()) {
+            if (knownDurable > 0) {
+                // New records would reuse sequences the tables already count as applied, and never reach them.
+                throw new JournalException("the journal in " + files.dir() + " holds no record, but records up to "
+                        + knownDurable + " were durable before (the tables hold them): is journal.dir the directory "
+                        + "this store was journaled in?");
+            }
             return new Recovered(1, 0, null, 0, null);
         }
         long first = segments.get(0).firstSequence();
@@ -119,7 +120,7 @@ final class JournalRecovery {
                 cut = "cut the tail of journal segment " + seg.path() + " at offset " + cutAt + " after sequence " + lastGood
                         + ": " + reader.stopDetail() + "; " + (f.dirtyEnd() - cutAt) + " bytes discarded"
                         + (f.laterRecords() > 0 ? ", holding " + f.laterRecords() + " good record(s) of the same torn write" : "");
-                Path aside = copyAside(ch, seg.path(), cutAt, f.dirtyEnd());
+                Path aside = copyAside(files, ch, seg.path(), cutAt, f.dirtyEnd());
                 files.forceDirectory(); // the copy's name on disk before the zeros are
                 cut += "; copied to " + aside.getFileName();
                 LOG.warn(cut);
@@ -144,10 +145,9 @@ final class JournalRecovery {
      * batch of the tail) can then still be read by hand. A file of that name left by an earlier start is replaced.
      * The copy is forced, and the caller forces the directory, before the zero-fill is written.
      */
-    private static Path copyAside(FileChannel ch, Path segment, long from, long to) throws IOException {
+    private static Path copyAside(SegmentFiles files, FileChannel ch, Path segment, long from, long to) throws IOException {
         Path aside = segment.resolveSibling(segment.getFileName() + ".cut-" + from);
-        try (FileChannel out = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = files.openReplacing(aside)) {
             long pos = from;
             while (pos < to) {
                 pos += ch.transferTo(pos, to - pos, out);

@@ -93,6 +93,11 @@ final class SegmentFiles {
         return channels.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
+    /** Creates {@code path} for writing, or empties it if it exists (a file beside the segments, never one of them). */
+    FileChannel openReplacing(Path path) throws IOException {
+        return channels.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
     FileChannel openForRead(Path path) throws IOException {
         return channels.open(path, StandardOpenOption.READ);
     }

@@ -3,7 +3,6 @@ package io.switchgate.projection;
 import io.switchgate.config.Tuning;
 import io.switchgate.journal.JournalOptions;
 import io.switchgate.store.RecoveryRepairs;
-import io.switchgate.store.StoreException;
 import io.switchgate.store.TransactionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,17 +68,11 @@ public final class FileJournal implements AutoCloseable {
     public static FileJournal open(JournalOptions options, TransactionStore tables, io.switchgate.journal.ChannelFactory channels)
             throws IOException {
         // The tables' mark never passes the durable sequence: the journal must hold every record up to it whole, so
-        // recovery refuses (and cuts nothing) if damage reaches below it
+        // recovery refuses (and cuts nothing) if damage reaches below it, or if the journal is not the tables' at all
         JournalCommitWriter writer = JournalCommitWriter.open(options, channels, tables.projectedSequence());
         try {
             ProjectionTailer tailer = new ProjectionTailer(options.dir(), writer::durableSequence, tables,
                     Tuning.wholeInt(BATCH_PROPERTY, 2048, 1, 1 << 20));
-            if (tailer.appliedSequence() > writer.durableSequence()) {
-                // New records would reuse sequences the tables already count as applied, and never reach them.
-                throw new StoreException("the store's tables hold journal records up to sequence "
-                        + tailer.appliedSequence() + " but the journal in " + options.dir() + " ends at "
-                        + writer.durableSequence() + ": is journal.dir the directory this store was journaled in?");
-            }
             long t0 = System.nanoTime();
             long[] recovered = recoverTables(tailer, tables);
             long mended = recovered[0];

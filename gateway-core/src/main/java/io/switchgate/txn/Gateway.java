@@ -163,7 +163,8 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             Engine engine = new Engine(new EngineSetup(config.node().id(), dialects, first, store, writer, security, hasher,
                     new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault(), shared, progress));
             return new Gateway(config, store, writer, fileJournal, security, engine, hostAuthorizers, hasher);
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | io.switchgate.journal.JournalException e) {
+            // a disk that fails, or a journal recovery refuses (damaged, or not this store's): one kind of start failure
             closeQuietly(writer, fileJournal, store);
             throw new io.switchgate.store.StoreException("cannot open the journal: " + e.getMessage(), e);
         } catch (RuntimeException e) {

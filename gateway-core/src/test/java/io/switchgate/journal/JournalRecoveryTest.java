@@ -188,6 +188,31 @@ class JournalRecoveryTest {
         assertEquals(List.of(seg), segments(dir), "the copy is not a segment");
     }
 
+    /** A disk that fails the copy aside: the start fails on it, before any zero reaches the segment. */
+    @Test
+    void aCopyAsideThatFailsLeavesTheSegmentUntouched() throws Exception {
+        write(small(), 30);
+        Path seg = segments(dir).get(0);
+        flipBit(seg, offsetOf(1, 28) + RecordLayout.HEADER_BYTES, 0);
+        byte[] before = Files.readAllBytes(seg);
+        FaultyChannels full = new FaultyChannels();
+        full.failWrites = true;
+        IOException e = assertThrows(IOException.class, () -> JournalWriter.open(small(), DurableListener.NONE, full, 0));
+        assertNotNull(e.getMessage());
+        assertTrue(Arrays.equals(before, Files.readAllBytes(seg)), "no zeros written: the cut did not happen");
+        // The disk mended, the next start cuts as usual.
+        String cut = reopenExpecting(small(), 27, 35);
+        assertTrue(cut.contains("copied to"), cut);
+    }
+
+    /** Tables that hold records, and a journal directory with none: another directory, or an emptied one. */
+    @Test
+    void anEmptyDirectoryWhenRecordsWereDurableRefusesToOpen() {
+        JournalException e = assertThrows(JournalException.class,
+                () -> JournalWriter.open(small(), DurableListener.NONE, ChannelFactory.FILES, 5));
+        assertTrue(e.getMessage().contains("holds no record") && e.getMessage().contains("journal.dir"), e.getMessage());
+    }
+
     /**
      * The last record written only up to each byte offset (the rest zeros, as in the preallocated file, or garbage):
      * every reopen recovers exactly the records before it, and appending after it works.
