@@ -144,15 +144,21 @@ class JournalRecoveryTest {
         assertTrue(cut.contains("holding 2 good record(s) of the same torn write"), cut);
     }
 
+    /** Records 1..30 in one segment, a bit of record 28's payload flipped: within one batch of the tail. */
+    Path thirtyRecordsWithRecord28Damaged() throws Exception {
+        write(small(), 30);
+        Path seg = segments(dir).get(0);
+        flipBit(seg, offsetOf(1, 28) + RecordLayout.HEADER_BYTES, 0);
+        return seg;
+    }
+
     /**
      * The same damage, but the caller knows records past it were durable (the tables' mark): not a torn tail, so
      * opening is refused and the segment is left exactly as it was.
      */
     @Test
     void aBadRecordBeforeWhatIsKnownDurableRefusesToOpenAndCutsNothing() throws Exception {
-        write(small(), 30);
-        Path seg = segments(dir).get(0);
-        flipBit(seg, offsetOf(1, 28) + RecordLayout.HEADER_BYTES, 0);
+        Path seg = thirtyRecordsWithRecord28Damaged();
         byte[] before = Files.readAllBytes(seg);
         JournalCorruptException e = assertThrows(JournalCorruptException.class,
                 () -> JournalWriter.open(small(), DurableListener.NONE, ChannelFactory.FILES, 29));
@@ -172,10 +178,8 @@ class JournalRecoveryTest {
     /** What a cut zero-fills is first copied aside, byte for byte, and the journal goes on without it. */
     @Test
     void whatACutDiscardsIsCopiedAsideFirst() throws Exception {
-        write(small(), 30);
-        Path seg = segments(dir).get(0);
+        Path seg = thirtyRecordsWithRecord28Damaged();
         long bad = offsetOf(1, 28);
-        flipBit(seg, bad + RecordLayout.HEADER_BYTES, 0);
         long end = offsetOf(1, 31);
         byte[] discarded = JournalFixtures.read(seg, bad, (int) (end - bad));
         String cut = reopenExpecting(small(), 27, 40);
@@ -191,9 +195,7 @@ class JournalRecoveryTest {
     /** A disk that fails the copy aside: the start fails on it, before any zero reaches the segment. */
     @Test
     void aCopyAsideThatFailsLeavesTheSegmentUntouched() throws Exception {
-        write(small(), 30);
-        Path seg = segments(dir).get(0);
-        flipBit(seg, offsetOf(1, 28) + RecordLayout.HEADER_BYTES, 0);
+        Path seg = thirtyRecordsWithRecord28Damaged();
         byte[] before = Files.readAllBytes(seg);
         FaultyChannels full = new FaultyChannels();
         full.failWrites = true;
