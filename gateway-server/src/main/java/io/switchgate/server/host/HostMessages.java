@@ -20,7 +20,8 @@ import java.time.format.DateTimeFormatter;
  * terminal sent them; DE 7 = the gateway's transmission time (UTC); DE 11 = the gateway's own STAN for this host;
  * DE 32 = {@code acquirerId}; DE 37 = the RRN the gateway assigned; DE 52 = the PIN block translated to the host's
  * ZPK; DE 64/128 = MAC under the host's ZAK. Never the terminal's MAC, its DE 37 (for refunds, the sale's RRN),
- * private-use fields (DE 48, 60-63) or anything else the terminal added.
+ * private-use fields (DE 48, 60-63) or anything else the terminal added. From a terminal of the 1993 layout to a host
+ * of the 1987 one, DE 12, 13, 22 and 25 are rewritten (see {@link FieldLayouts}).
  */
 final class HostMessages {
     static final DateTimeFormatter DE7 = DateTimeFormatter.ofPattern("MMddHHmmss").withZone(ZoneOffset.UTC);
@@ -37,10 +38,12 @@ final class HostMessages {
     static IsoMessage request(AuthRequest req, Dialect host, String stan, String acquirerId) {
         IsoMessage src = req.request();
         IsoMessage m = new IsoMessage(src.getMti()).dialect(host);
+        boolean translate = FieldLayouts.from1993To1987(src.dialect(), host);
         for (int f : FORWARDED) {
-            if (!src.hasField(f)) continue;
+            if (!src.hasField(f) || translate && FieldLayouts.TRANSLATED.contains(f)) continue;
             copy(src, m, f, host);
         }
+        if (translate) FieldLayouts.fromY1993(src, m);
         m.set(7, de7(req.now()));
         m.set(11, stan);
         m.set(32, acquirerId);

@@ -94,6 +94,9 @@ final class HostSimulator implements ISORequestListener, AutoCloseable {
     });
 
     volatile Function<ISOMsg, Reply> behaviour = m -> Reply.approve();
+    /** DE 39 as this host writes it, from the answer's MTI and the reply's code (a host of three-digit action codes maps). */
+    volatile java.util.function.BiFunction<String, String, String> codeOnWire = (mti, code) -> code;
+    private final ISOPackager packager;
     final List<ISOMsg> received = Collections.synchronizedList(new ArrayList<>());
     final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     /** Reversals (0400/0420/0421) received, by original STAN (DE 90 positions 5-10). */
@@ -105,6 +108,12 @@ final class HostSimulator implements ISORequestListener, AutoCloseable {
     final AtomicInteger echoes = new AtomicInteger();
 
     HostSimulator(int port, String zpkHex, String zakHex, String acquirerId, String pin) {
+        this(port, zpkHex, zakHex, acquirerId, pin, PACKAGER);
+    }
+
+    /** A host speaking {@code packager}'s layout instead of {@code iso87binary}. */
+    HostSimulator(int port, String zpkHex, String zakHex, String acquirerId, String pin, ISOPackager packager) {
+        this.packager = packager;
         this.port = port;
         this.acquirerId = acquirerId;
         this.pin = pin;
@@ -112,7 +121,7 @@ final class HostSimulator implements ISORequestListener, AutoCloseable {
         this.zak = zakHex == null ? null : sm.importClear(KeyType.ZAK, HexFormat.of().parseHex(zakHex));
         this.storedPin = sm.encryptPinForStorage(pin);
         try {
-            server = new ISOServer(port, new NACChannel(PACKAGER, null), new ThreadPool(1, 64));
+            server = new ISOServer(port, new NACChannel(packager, null), new ThreadPool(1, 64));
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -263,7 +272,7 @@ final class HostSimulator implements ISORequestListener, AutoCloseable {
 
     private ISOMsg answer(ISOMsg m, String mti, String code) throws ISOException {
         ISOMsg r = new ISOMsg();
-        r.setPackager(PACKAGER);
+        r.setPackager(packager);
         r.setMTI(mti.startsWith("042") ? "0430" : mti.substring(0, 2) + (char) (mti.charAt(2) + 1) + "0");
         for (int f : new int[]{3, 4, 7, 11, 12, 13, 32, 37, 41, 42, 49, 70, 90}) if (m.hasField(f)) r.set(f, m.getString(f));
         String c = code;
@@ -276,7 +285,7 @@ final class HostSimulator implements ISORequestListener, AutoCloseable {
             }
             if (!ok) c = "55";
         }
-        r.set(39, c);
+        r.set(39, codeOnWire.apply(r.getMTI(), c));
         if ("00".equals(c) && mti.equals("0200")) {
             r.set(38, "A" + m.getString(11).substring(1));
             if (m.getString(3).startsWith("31")) r.set(54, "1002156C000000123456");
