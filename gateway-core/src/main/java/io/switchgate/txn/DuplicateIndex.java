@@ -261,4 +261,9 @@ final class DuplicateIndex {
         h ^= h >>> 33;
         return h;
     }
+
+    /** A request's duplicate-detection key: terminal, MTI class, STAN and transmission time (DE 7). */
+    static String keyOf(String terminalId, String mti, String stan, String de7) {
+        return terminalId + '|' + mti.charAt(1) + '|' + stan + '|' + de7;
+    }
 }

@@ -1,17 +1,14 @@
 package io.switchgate.txn;
 
-import io.switchgate.iso.ActionCodes;
 import io.switchgate.iso.Dialect;
 import io.switchgate.iso.IsoException;
 import io.switchgate.iso.IsoMessage;
 import io.switchgate.model.CardAccount;
 import io.switchgate.model.MerchantState;
 import io.switchgate.model.MerchantStatus;
-import io.switchgate.model.StatusEvent;
 import io.switchgate.model.TerminalState;
 import io.switchgate.model.TerminalStatus;
 import io.switchgate.model.TxnRecord;
-import io.switchgate.model.TxnStatus;
 import io.switchgate.model.TxnType;
 import io.switchgate.policy.Codes;
 import io.switchgate.policy.CurrencyRule;
@@ -37,7 +34,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
@@ -89,7 +85,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
      */
     static final int MAX_REDECISIONS = 3;
     private final int maxQueued = io.switchgate.config.Tuning.wholeInt("gateway.engine.maxQueued", DEFAULT_MAX_QUEUED, 1, 1 << 23);
-    private final Map<KeyType, Map<String, KeyHandle>> keys = new java.util.EnumMap<>(KeyType.class);
+    /** The security step: keys, MAC checks, the response's MAC key (engine thread only). */
+    private final TerminalKeys keys;
     /** RRN -> commit of the change set that created it, while in flight (duplicate replays wait on it). */
     private final Map<String, CompletableFuture<Void>> pendingCommits = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -98,6 +95,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private Instant lastSweep = Instant.EPOCH;
     /** Reads the originals of refunds and voids that are not in the working set, off the engine thread. */
     private final Prefetch prefetch;
+    /** What goes to {@link #prefetch} before it is decided. */
+    private final PrefetchStep prefetchStep;
     /** What the engine does for the flows (journal, authorizers, waiting), without handing them the engine. */
     private final FlowSteps steps = new Steps();
     /** The flow of each kind of request that gets past the common checks (sign-on: before the duplicate check). */
@@ -122,6 +121,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         this.defaultDialect = setup.defaultDialect();
         this.writer = setup.writer();
         this.security = setup.security();
+        this.keys = new TerminalKeys(security);
         this.panHasher = setup.panHasher();
         this.router = setup.router();
         this.clock = setup.clock();
@@ -129,6 +129,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         this.state = new EngineState(setup.store(), setup.clock().instant(), setup.sharedByNodes(), setup.projection());
         this.rrns = new RrnAllocator(nodeId, setup.store());
         this.prefetch = new Prefetch(setup.store());
+        this.prefetchStep = new PrefetchStep(state, prefetch, clock, zone, panHasher, this::route, this::backToEngine);
         Authorizer embedded = new EmbeddedAuthorizer(state, security);
         authorizers.put(embedded.name(), embedded);
         for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
@@ -136,7 +137,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         // engine's own continuations (host answers, retries, operator changes) are always taken, so a full ring never
         // loses an answer that is already under way: the ring has room for as many of them again.
         this.thread = new EngineExecutor(2 * maxQueued);
-        this.signOn = new SignOnFlow(steps, security, tmk -> key(KeyType.TMK, tmk));
+        this.signOn = new SignOnFlow(steps, security, tmk -> keys.key(KeyType.TMK, tmk));
         flows.put(TxnType.SALE, new SaleFlow(steps));
         flows.put(TxnType.BALANCE, new BalanceFlow(steps));
         flows.put(TxnType.REFUND, new RefundFlow(steps, zone));
@@ -261,13 +262,13 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * its key would come from a KSN read out of a frame that does not parse.
      */
     private CompletableFuture<byte[]> formatError(Dialect dialect, byte[] message, IsoException e) {
-        IsoMessage resp = formatErrorMessage(dialect, message, e);
+        IsoMessage resp = UnparseableFrame.answer(dialect, message, e);
         if (resp == null) return CompletableFuture.completedFuture(null);
         String terminalId = resp.getString(41);
         // No terminal named, or the engine's queue full (a flood of bad frames must not make the event loop wait for
         // room in the ring): answered here, without a MAC.
         if (terminalId == null || thread.queued() >= maxQueued) {
-            return CompletableFuture.completedFuture(packFormatError(dialect, resp, e, null));
+            return CompletableFuture.completedFuture(UnparseableFrame.pack(dialect, resp, e, null, security));
         }
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         try {
@@ -275,70 +276,16 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 KeyHandle tak = null;
                 try {
                     TerminalState t = state.terminal(terminalId);
-                    if (t != null && t.tak() != null) tak = key(KeyType.TAK, t.tak());
+                    if (t != null && t.tak() != null) tak = keys.key(KeyType.TAK, t.tak());
                 } catch (RuntimeException lookupFailed) {
                     log.warn("terminal {}: no key for the answer to a frame that does not parse: {}", terminalId, lookupFailed.toString());
                 }
-                answer.complete(packFormatError(dialect, resp, e, tak));
+                answer.complete(UnparseableFrame.pack(dialect, resp, e, tak, security));
             });
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            answer.complete(packFormatError(dialect, resp, e, null)); // stopping: what can be said without the engine
+            answer.complete(UnparseableFrame.pack(dialect, resp, e, null, security)); // stopping: what can be said without the engine
         }
         return answer;
-    }
-
-    /** The 30 answer to a frame that does not parse, unpacked; null when its MTI cannot be read or is no request's. */
-    private static IsoMessage formatErrorMessage(Dialect dialect, byte[] message, IsoException e) {
-        String mti = dialect.peekMti(message, 0, message.length);
-        String responseMti = mti == null ? null : responseMti(mti);
-        if (responseMti == null) return null;
-        IsoMessage readable;
-        try {
-            readable = dialect.unpackReadable(message, 0, message.length);
-        } catch (RuntimeException unreadable) {
-            readable = null;
-        }
-        IsoMessage resp = readable == null ? new IsoMessage(responseMti)
-                : readable.toResponse(ResponseBuilder.ECHOED).setMti(responseMti);
-        resp.set(39, ActionCodes.onWire(dialect, responseMti, Codes.FORMAT_ERROR));
-        resp.set(44, formatErrorReason(e));
-        return resp;
-    }
-
-    private static String formatErrorReason(IsoException e) {
-        return e.field() > 0 ? "BAD_FIELD_" + e.field() : "BAD_MESSAGE";
-    }
-
-    private byte[] packFormatError(Dialect dialect, IsoMessage resp, IsoException e, KeyHandle tak) {
-        try {
-            return tak == null ? dialect.pack(resp) : MessageMac.pack(dialect, resp, tak, security);
-        } catch (RuntimeException packFailed) {
-            try {
-                // an echoed field the response cannot carry: answer with the code alone
-                IsoMessage bare = new IsoMessage(resp.getMti());
-                bare.set(39, ActionCodes.onWire(dialect, resp.getMti(), Codes.FORMAT_ERROR));
-                bare.set(44, formatErrorReason(e));
-                return dialect.pack(bare);
-            } catch (RuntimeException again) {
-                return null;
-            }
-        }
-    }
-
-    /**
-     * The response MTI of a request MTI: third digit even (0 request, 2 advice, 4 notification, ...) becomes the
-     * next odd one (0200 -> 0210, 0420 -> 0430). Null when the MTI is not four digits or is itself a response (odd
-     * third digit): such a message is never answered.
-     */
-    static String responseMti(String mti) {
-        if (mti == null || mti.length() != 4) return null;
-        for (int i = 0; i < 4; i++) {
-            char d = mti.charAt(i);
-            if (d < '0' || d > '9') return null;
-        }
-        char c = mti.charAt(2);
-        if ((c - '0') % 2 != 0) return null;
-        return mti.substring(0, 2) + (char) (c + 1) + mti.charAt(3);
     }
 
     // ------------------------------------------------------------------ engine thread
@@ -374,7 +321,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     /** The prefetch stage if the request needs it, else the decision (engine thread). */
     private void admit(Request r) {
-        if (sentToPrefetch(r)) return;
+        if (prefetchStep.sentToPrefetch(r)) return;
         decide(r);
     }
 
@@ -421,132 +368,6 @@ public final class Engine implements MessageHandler, AutoCloseable {
         process(r);
     }
 
-    /**
-     * A refund or void whose original is not in the working set goes to the prefetch stage first and comes back
-     * here with what it read (adopted then, if still valid): the engine thread does not wait on the store for it.
-     *
-     * @return true if the request left for the stage (it comes back through {@link #process})
-     */
-    private boolean sentToPrefetch(Request r) {
-        if (r.prefetchDone) {
-            if (r.atPrefetch) {
-                r.atPrefetch = false;
-                atPrefetch.computeIfPresent(r.terminalId(), (k, n) -> n == 1 ? null : n - 1);
-            }
-            if (r.prefetched != null) {
-                state.adopt(r.prefetched);
-                r.prefetched = null;
-            }
-            return false;
-        }
-        TransactionStore.DupKeyLookup dup = dupToPrefetch(r);
-        String[] reversed = Prefetch.reversalKeyOf(r);
-        Prefetch.Wanted wanted = null;
-        if (reversed != null) {
-            if (!state.indexesStan(reversed[0], reversed[1])) {
-                leftForPrefetch(r);
-                prefetch.readReversal(reversed[0], reversed[1], dup, state.evictionEpoch(), (c, d) -> {
-                    r.reversalCandidates = c;
-                    r.dupChecked = d;
-                    backToEngine(r);
-                });
-                return true;
-            }
-            // this run's own: only its duplicate key, if that, is the store's to answer
-        } else {
-            wanted = wanted(r);
-        }
-        if (wanted == null) {
-            // Needs nothing but maybe its duplicate key; or an earlier request of its terminal is at the stage: it
-            // follows that one through the stage's queue, so a terminal's requests are decided in the order they came.
-            if (dup == null && !hasRequestsAtPrefetch(r)) return false;
-            wanted = Prefetch.Wanted.NOTHING;
-        }
-        leftForPrefetch(r);
-        prefetch.read(wanted, dup, state.evictionEpoch(), (p, d) -> {
-            r.prefetched = p;
-            r.dupChecked = d;
-            backToEngine(r);
-        });
-        return true;
-    }
-
-    /**
-     * The request's duplicate key, if the store must be asked about it ({@link EngineState#duplicatesNeedStore}) and
-     * the request will be checked against it; else null. Read by the prefetch stage with the keys of the requests
-     * queued beside it, so the engine thread never waits on the store for a key.
-     */
-    private TransactionStore.DupKeyLookup dupToPrefetch(Request r) {
-        if (!state.duplicatesNeedStore(clock.millis())) return null; // most requests: the index answers alone
-        IsoMessage m = r.msg;
-        String mti = m.getMti();
-        if (mti == null || mti.length() != 4 || mti.startsWith("08")) return null; // network management: no key
-        String stan = r.stan();
-        if (stan == null) return null;
-        TerminalState terminal = state.terminal(r.terminalId());
-        if (terminal == null) return null;
-        return new TransactionStore.DupKeyLookup(terminal.id(), stan, dupKeyOf(terminal.id(), mti, stan, m.getString(7)));
-    }
-
-    /** A request's duplicate-detection key: terminal, MTI class, STAN and transmission time (DE 7). */
-    static String dupKeyOf(String terminalId, String mti, String stan, String de7) {
-        return terminalId + '|' + mti.charAt(1) + '|' + stan + '|' + de7;
-    }
-
-    /**
-     * What a request needs from the store that the working set does not hold, or null if nothing: the original a
-     * refund or void names; for a sale, balance inquiry, refund or void of a known terminal also the card (embedded
-     * authorizer), the terminal's open batch (not for a balance inquiry) and, for a refund, the merchant's total of
-     * today. Most requests need nothing: each of these is read once per run (per batch, per day).
-     */
-    private Prefetch.Wanted wanted(Request r) {
-        IsoMessage m = r.msg;
-        String rrn = Prefetch.originalRrnOf(r);
-        if (rrn != null && state.holdsTxn(rrn)) rrn = null;
-        Prefetch.Wanted originalOnly = rrn == null ? null : new Prefetch.Wanted(rrn, null, null, 0, null, null);
-        String mti = m.getMti();
-        if (!"0200".equals(mti) && !"0100".equals(mti) && !"0220".equals(mti)) return originalOnly;
-        TxnType type = MessageKind.classify(mti, m.getString(3), m.getString(70));
-        if (type != TxnType.SALE && type != TxnType.BALANCE && type != TxnType.REFUND && type != TxnType.VOID) return originalOnly;
-        TerminalState terminal = state.terminal(r.terminalId());
-        if (terminal == null) return originalOnly;
-        String card = cardToPrefetch(r, terminal);
-        String batchOf = type != TxnType.BALANCE && !state.holdsOpenBatch(terminal) ? terminal.id() : null;
-        LocalDate today = type == TxnType.REFUND ? LocalDate.ofInstant(clock.instant(), zone) : null;
-        String dayOf = today != null && !state.holdsDayTotal(terminal.merchantId(), today) ? terminal.merchantId() : null;
-        if (rrn == null && card == null && batchOf == null && dayOf == null) return null; // most requests: nothing built
-        return new Prefetch.Wanted(rrn, card, batchOf, terminal.batchNo(), dayOf, today);
-    }
-
-    /**
-     * The PAN hash of a request for the embedded authorizer whose card the working set lacks (its first use since the
-     * start), else null. The card and its hash are kept on the request for {@link #decide}.
-     */
-    private String cardToPrefetch(Request r, TerminalState terminal) {
-        IsoMessage m = r.msg;
-        CardData card = CardData.from(m.getString(2), m.getString(35), m.getString(14));
-        if (card == null) return null;
-        r.card = card;
-        r.terminal = terminal;
-        if (!io.switchgate.route.EmbeddedAuthorizer.NAME.equals(route(r))) return null;
-        r.panHash = panHasher.hash(card.pan());
-        return state.holdsCard(r.panHash) ? null : r.panHash;
-    }
-
-    /** Terminal id -> its requests out at the prefetch stage (engine thread only). */
-    private final Map<String, Integer> atPrefetch = new HashMap<>();
-
-    private boolean hasRequestsAtPrefetch(Request r) {
-        return r.terminalId() != null && atPrefetch.containsKey(r.terminalId());
-    }
-
-    private void leftForPrefetch(Request r) {
-        r.prefetchDone = true;
-        if (r.terminalId() == null) return;
-        r.atPrefetch = true;
-        atPrefetch.merge(r.terminalId(), 1, Integer::sum);
-    }
-
     /** Runs {@code task} on the engine thread, after what is queued (tests: hold the thread at a chosen point). */
     void runOnEngineThread(Runnable task) {
         thread.execute(task);
@@ -571,14 +392,14 @@ public final class Engine implements MessageHandler, AutoCloseable {
         IsoMessage m = r.msg;
         String mti = m.getMti();
         r.type = MessageKind.classify(mti, m.getString(3), m.getString(70));
-        if (r.type == null && responseMti(mti) == null) {
+        if (r.type == null && MessageKind.responseMti(mti) == null) {
             // Not a request (a response MTI, or not four digits): nothing to answer, nothing journaled.
             r.answer.complete(null);
             return;
         }
         // Known terminal and its keys first, so that even a format error's answer is MACed for it.
         r.terminal = state.terminal(r.terminalId());
-        boolean keysResolved = r.terminal == null || resolveKeys(r);
+        boolean keysResolved = r.terminal == null || keys.resolve(r);
         if (r.type == null && ("0200".equals(mti) && !m.hasField(3) || "0800".equals(mti) && !m.hasField(70))) {
             screened(r, Codes.FORMAT_ERROR, "MISSING_FIELD_" + ("0200".equals(mti) ? 3 : 70));
             return;
@@ -601,7 +422,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             screened(r, Codes.FORMAT_ERROR, r.msg.hasField(62) ? "BAD_FIELD_62" : "MISSING_FIELD_62");
             return;
         }
-        if (!macValid(r)) {
+        if (!keys.macValid(r)) {
             screened(r, Codes.SECURITY_VIOLATION, "MAC_INVALID");
             return;
         }
@@ -623,7 +444,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         String de4 = m.getString(4);
         r.amount = de4 == null ? 0 : FormatCheck.parseAmount(de4);
-        r.dupKey = dupKeyOf(r.terminal.id(), mti, r.stan(), m.getString(7));
+        r.dupKey = DuplicateIndex.keyOf(r.terminal.id(), mti, r.stan(), m.getString(7));
         r.fingerprint = m.getString(3) + '|' + (de4 == null ? "" : de4) + '|' + (r.panHash == null ? "" : r.panHash);
 
         Request inFlightTwin = state.atHostWithKey(r.dupKey);
@@ -674,90 +495,6 @@ public final class Engine implements MessageHandler, AutoCloseable {
         CompletableFuture<?>[] answers = new CompletableFuture<?>[others.size()];
         for (int i = 0; i < answers.length; i++) answers[i] = others.get(i).answer;
         CompletableFuture.allOf(answers).whenComplete((v, e) -> onEngine(r, () -> process(r)));
-    }
-
-    // ------------------------------------------------------------------ security step
-
-    private KeyHandle key(KeyType type, String stored) {
-        if (stored == null) return null;
-        // Keyed on role and value: the same key material configured for two roles gets two handles. A map per role, so
-        // that a lookup (one or two per request) builds no key string.
-        Map<String, KeyHandle> ofRole = keys.computeIfAbsent(type, k -> new HashMap<>());
-        KeyHandle handle = ofRole.get(stored);
-        if (handle == null) {
-            handle = security.importStored(type, stored);
-            ofRole.put(stored, handle);
-        }
-        return handle;
-    }
-
-    /**
-     * The keys this request is checked with: the terminal's TAK and TPK, or, for a DUKPT terminal (a BDK
-     * configured) sending its KSN in DE 62, the per-transaction keys derived from the BDK. False when
-     * DE 62 is not a KSN.
-     */
-    private boolean resolveKeys(Request r) {
-        TerminalState t = r.terminal;
-        String ksnHex = t.bdk() == null ? null : r.msg.getString(62);
-        if (ksnHex != null) {
-            ksnHex = ksnHex.trim();
-            if ((ksnHex.length() != 20 && ksnHex.length() != 24) || !isHex(ksnHex)) return false;
-            byte[] ksn = java.util.HexFormat.of().parseHex(ksnHex);
-            KeyHandle bdk = key(KeyType.BDK, t.bdk());
-            try {
-                r.macKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.MAC_REQUEST);
-                r.responseMacKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.MAC_RESPONSE);
-                r.pinKey = security.deriveDukptKey(bdk, ksn, io.switchgate.security.DukptUsage.PIN);
-            } catch (IllegalArgumentException wrongKind) {
-                return false; // a KSN of the other DUKPT's length (24 hex to a TDES BDK, 20 to an AES one)
-            }
-            return true;
-        }
-        if (t.bdk() != null && t.tak() == null && t.tpk() == null
-                && (r.msg.hasField(52) || r.msg.hasField(64) || r.msg.hasField(128))) {
-            // A DUKPT terminal's PIN block or MAC without the KSN it was made under: nothing can check it, and a PIN
-            // "verified" with no key would count a wrong try against the card.
-            return false;
-        }
-        r.macKey = key(KeyType.TAK, t.tak());
-        r.responseMacKey = r.macKey;
-        r.pinKey = key(KeyType.TPK, t.tpk());
-        return true;
-    }
-
-    private static boolean isHex(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'F' || c >= 'a' && c <= 'f')) return false;
-        }
-        return true;
-    }
-
-    /**
-     * MAC over the packed request up to the MAC field (X9.19, padding 1) when the terminal has a MAC key. Network
-     * management (0800 echo and sign-on) from a terminal with a MAC key must always carry a valid MAC, whatever
-     * {@code macRequired} says: an unMACed sign-on would let anyone on the network replace the terminal's keys.
-     */
-    private boolean macValid(Request r) {
-        boolean hasMacKey = r.terminal.tak() != null || r.terminal.bdk() != null;
-        if (!hasMacKey) {
-            // A terminal that must MAC but has no key (its keys were reset, or only a TMK is configured) signs on
-            // first: nothing else of it can be checked, so nothing else is taken from it.
-            return !r.terminal.macRequired() || r.type == TxnType.ECHO || r.type == TxnType.SIGNON;
-        }
-        int macField = r.msg.hasField(128) ? 128 : r.msg.hasField(64) ? 64 : -1;
-        boolean network = r.type == TxnType.ECHO || r.type == TxnType.SIGNON;
-        if (macField < 0) return !network && !r.terminal.macRequired();
-        return Boolean.TRUE.equals(MessageMac.verify(r.raw, r.msg, r.macKey, security));
-    }
-
-    /**
-     * The key the response is MACed under: the terminal's (or the DUKPT response) MAC key, for every response to a
-     * known terminal, declines and 0810 included (a sign-on's answer under the TAK its request was checked with).
-     */
-    private KeyHandle responseMacKey(Request r) {
-        if (r.terminal == null) return null;
-        return r.responseMacKey;
     }
 
     // ------------------------------------------------------------------ authorizers
@@ -899,57 +636,30 @@ public final class Engine implements MessageHandler, AutoCloseable {
         journalAlone(r, screenedRecord(r, code, reason));
     }
 
+    /** The record of a screened request (see {@link TxnRecords#screened}). */
+    private TxnRecord screenedRecord(Request r, String code, String reason) {
+        return TxnRecords.screened(r, r.rrn(rrns), nodeId, code, reason);
+    }
+
     /** Journals {@code rec}, a record that changes nothing else, and answers with its code and reason once committed. */
     private void journalAlone(Request r, TxnRecord rec) {
         state.put(rec);
         commitAndReply(r, new Outcome(rec.responseCode(), rec.reason(), null, rec, null, null), new ChangeSet().txn(rec), rec.rrn());
     }
 
-    /**
-     * The record of a screened request: no duplicate key, no fingerprint, no original, so it is never a duplicate's
-     * answer nor a reversal's target. When the terminal is unknown it names the DE 41 and DE 42 received.
-     */
-    private TxnRecord screenedRecord(Request r, String code, String reason) {
-        IsoMessage m = r.msg;
-        String terminalId = r.terminal != null ? r.terminal.id() : r.terminalId();
-        String merchantId = r.terminal != null ? r.terminal.merchantId() : r.merchantId();
-        String de4 = m.getString(4);
-        long amount = FormatCheck.digits(de4, 12) ? FormatCheck.parseAmount(de4) : 0;
-        String de49 = m.getString(49);
-        String currency = de49 == null ? CurrencyRule.DEFAULT_CURRENCY : FormatCheck.digits(de49, 3) ? de49 : null;
-        boolean approved = Codes.APPROVED.equals(code);
-        return new TxnRecord(r.rrn(rrns), nodeId, r.type, m.getMti(), clip(m.getString(3), 6), clip(terminalId, 32),
-                clip(merchantId, 32), clip(r.stan(), 12), clip(m.getString(7), 16), null, null,
-                amount, currency, r.panHash, r.maskedPan(), code, reason, null,
-                approved ? TxnStatus.APPROVED : TxnStatus.DECLINED, 0, null, null,
-                r.terminal == null ? 0 : r.terminal.batchNo(), null, null, null, r.now, r.now, 1);
-    }
-
-    /** A received value cut to its column's width (a screened request's fields may be anything). */
-    private static String clip(String s, int max) {
-        if (s == null) return null;
-        s = s.trim();
-        return s.length() <= max ? s : s.substring(0, max);
-    }
-
     /** Journals a flow's verdict as the request's record (with the flow's changes) and answers once it is committed. */
     private void journal(Request r, ChangeSet cs, Verdict v) {
-        boolean approved = v.approved();
-        String authCode = approved ? v.authCode() : null;
+        String authCode = v.approved() ? v.authCode() : null;
         CardAccount known = state.cachedCard(r.panHash);
         if (known != null) r.adoptMaskedPan(known.maskedPan());
-        TxnRecord rec = new TxnRecord(r.rrn(rrns), nodeId, r.type, r.msg.getMti(), r.msg.getString(3), r.terminal.id(),
-                r.terminal.merchantId(), r.stan(), r.msg.getString(7), r.dupKey, r.fingerprint, r.amount, currency(r),
-                r.panHash, r.maskedPan(), v.code(), v.reason(), authCode,
-                approved ? v.status() : TxnStatus.DECLINED, 0, v.originalRrn(), v.originalStan(), r.terminal.batchNo(),
-                v.host(), r.hostStan, r.hostRrn, r.now, r.now, 1);
+        TxnRecord rec = TxnRecords.decided(r, r.rrn(rrns), nodeId, v, currency(r));
         state.put(rec);
         cs.txn(rec);
         commitAndReply(r, new Outcome(v.code(), v.reason(), authCode, rec, v.balance(), null), cs, rec.rrn());
     }
 
     private void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) {
-        KeyHandle tak = responseMacKey(r);
+        KeyHandle tak = TerminalKeys.responseMacKey(r);
         // Pack and MAC here, on the engine thread: the writer thread only commits and releases.
         byte[] ready = pack(r, o, tak);
         cs.lineage(lineage);
@@ -1051,7 +761,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     /** The same answer again (same DE 37, 38, 39), once the original answer is durable. */
     private void replay(Request r, TxnRecord prior) {
-        KeyHandle tak = responseMacKey(r);
+        KeyHandle tak = TerminalKeys.responseMacKey(r);
         Long balance = null;
         if (prior.type() == TxnType.BALANCE && prior.approved()) {
             var card = state.find(prior.panHash());
@@ -1134,61 +844,32 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     /** Changes a terminal's status (admin API), recorded in its audit trail; null if there is no such terminal. */
     public CompletableFuture<TerminalState> changeTerminalStatus(String id, TerminalStatus status, String reason) {
-        return operatorChange(now -> {
-            TerminalState t = state.terminal(id);
-            if (t == null) return null;
-            TerminalState updated = t.withStatus(status, now);
-            state.put(updated);
-            ChangeSet cs = new ChangeSet().terminal(updated)
-                    .event(new StatusEvent("terminal", id, t.status().wireName(), status.wireName(), reason, now));
-            return new OperatorChange<>(updated, cs);
-        });
+        return operatorChange(now -> OperatorChanges.terminalStatus(state, id, status, reason, now));
     }
 
     /**
      * Resets a terminal that lost its keys (admin API): it keeps its TMK and loses its TPK and TAK, so its next
-     * sign-on needs no MAC and is issued new working keys. Recorded in its audit trail as an event whose status
-     * stays the same and whose reason starts {@code KEYS_RESET}; null if there is no such terminal.
+     * sign-on needs no MAC and is issued new working keys. Null if there is no such terminal.
      */
     public CompletableFuture<TerminalState> resetTerminalKeys(String id, String reason) {
-        return operatorChange(now -> {
-            TerminalState t = state.terminal(id);
-            if (t == null) return null;
-            TerminalState updated = t.withoutWorkingKeys(now);
-            state.put(updated);
-            String why = reason == null || reason.isBlank() ? "KEYS_RESET" : "KEYS_RESET: " + reason;
-            ChangeSet cs = new ChangeSet().terminal(updated)
-                    .event(new StatusEvent("terminal", id, t.status().wireName(), t.status().wireName(),
-                            why.length() > 64 ? why.substring(0, 64) : why, now));
-            return new OperatorChange<>(updated, cs);
-        });
+        return operatorChange(now -> OperatorChanges.resetKeys(state, id, reason, now));
     }
 
     /** Changes a merchant's status (admin API), recorded in its audit trail; null if there is no such merchant. */
     public CompletableFuture<MerchantState> changeMerchantStatus(String id, MerchantStatus status, String reason) {
-        return operatorChange(now -> {
-            MerchantState m = state.merchant(id);
-            if (m == null) return null;
-            MerchantState updated = m.withStatus(status, now);
-            state.put(updated);
-            ChangeSet cs = new ChangeSet().merchant(updated)
-                    .event(new StatusEvent("merchant", id, m.status().wireName(), status.wireName(), reason, now));
-            return new OperatorChange<>(updated, cs);
-        });
+        return operatorChange(now -> OperatorChanges.merchantStatus(state, id, status, reason, now));
     }
-
-    private record OperatorChange<T>(T updated, ChangeSet changes) { }
 
     /**
      * Runs an operator's change on the engine thread (like any request, so it cannot race one) and completes
      * once it is committed; a failed commit reloads the working set.
      */
-    private <T> CompletableFuture<T> operatorChange(java.util.function.Function<Instant, OperatorChange<T>> change) {
+    private <T> CompletableFuture<T> operatorChange(java.util.function.Function<Instant, OperatorChanges.Change<T>> change) {
         CompletableFuture<T> result = new CompletableFuture<>();
         thread.execute(() -> {
             try {
                 applyWriterFailures();
-                OperatorChange<T> c = change.apply(clock.instant());
+                OperatorChanges.Change<T> c = change.apply(clock.instant());
                 if (c == null) {
                     result.complete(null);
                     return;

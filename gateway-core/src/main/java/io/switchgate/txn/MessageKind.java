@@ -36,4 +36,20 @@ public final class MessageKind {
                 return null;
         }
     }
+
+    /**
+     * The response MTI of a request MTI: third digit even (0 request, 2 advice, 4 notification, ...) becomes the
+     * next odd one (0200 -> 0210, 0420 -> 0430). Null when the MTI is not four digits or is itself a response (odd
+     * third digit): such a message is never answered.
+     */
+    static String responseMti(String mti) {
+        if (mti == null || mti.length() != 4) return null;
+        for (int i = 0; i < 4; i++) {
+            char d = mti.charAt(i);
+            if (d < '0' || d > '9') return null;
+        }
+        char c = mti.charAt(2);
+        if ((c - '0') % 2 != 0) return null;
+        return mti.substring(0, 2) + (char) (c + 1) + mti.charAt(3);
+    }
 }
