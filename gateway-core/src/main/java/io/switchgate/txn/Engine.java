@@ -38,7 +38,6 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -87,10 +86,11 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private final int maxQueued = io.switchgate.config.Tuning.wholeInt("gateway.engine.maxQueued", DEFAULT_MAX_QUEUED, 1, 1 << 23);
     /** The security step: keys, MAC checks, the response's MAC key (engine thread only). */
     private final TerminalKeys keys;
-    /** RRN -> commit of the change set that created it, while in flight (duplicate replays wait on it). */
-    private final Map<String, CompletableFuture<Void>> pendingCommits = new ConcurrentHashMap<>();
+    /** Packs, MACs and hands over every answer. */
+    private final Replies replies;
+    /** Decisions on their way to the journal, and what a failed commit undoes. */
+    private final Commits commits;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile EngineListener listener = EngineListener.NONE;
     private volatile boolean accepting = true;
     private Instant lastSweep = Instant.EPOCH;
     /** Reads the originals of refunds and voids that are not in the working set, off the engine thread. */
@@ -108,7 +108,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         @Override public void journal(Request r, ChangeSet cs, Verdict v) { Engine.this.journal(r, cs, v); }
         @Override public void screened(Request r, String code, String reason) { Engine.this.screened(r, code, reason); }
         @Override public TxnRecord screenedRecord(Request r, String code, String reason) { return Engine.this.screenedRecord(r, code, reason); }
-        @Override public void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) { Engine.this.commitAndReply(r, o, cs, rrn); }
+        @Override public void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) { commits.commitAndReply(r, o, cs, rrn); }
         @Override public String route(Request r) { return Engine.this.route(r); }
         @Override public void authorize(Request r, String target, String originalRrn, AuthThen then) { Engine.this.authorize(r, target, originalRrn, then); }
         @Override public void undo(Request r, TxnRecord original, ChangeSet cs, Consumer<AuthResult> then) { Engine.this.undo(r, original, cs, then); }
@@ -137,6 +137,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
         // engine's own continuations (host answers, retries, operator changes) are always taken, so a full ring never
         // loses an answer that is already under way: the ring has room for as many of them again.
         this.thread = new EngineExecutor(2 * maxQueued);
+        this.replies = new Replies(security);
+        this.commits = new Commits(state, writer, thread, clock, replies, this::onEngine, this::process);
         this.signOn = new SignOnFlow(steps, security, tmk -> keys.key(KeyType.TMK, tmk));
         flows.put(TxnType.SALE, new SaleFlow(steps));
         flows.put(TxnType.BALANCE, new BalanceFlow(steps));
@@ -202,7 +204,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
     }
 
     public void setListener(EngineListener listener) {
-        this.listener = listener == null ? EngineListener.NONE : listener;
+        replies.setListener(listener);
     }
 
     public int inFlight() {
@@ -234,7 +236,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         boolean alone = inFlight.incrementAndGet() == 1;
         answer.whenComplete((b, e) -> inFlight.decrementAndGet());
         if (thread.queued() >= maxQueued) {
-            reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "ENGINE_BUSY"), null); // refused before the engine thread, like GATEWAY_STOPPING
+            replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "ENGINE_BUSY"), null); // refused before the engine thread, like GATEWAY_STOPPING
             return answer;
         }
         try {
@@ -246,7 +248,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 thread.execute(() -> process(r));
             }
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null); // the executor is shut down
+            replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null); // the executor is shut down
         }
         return answer;
     }
@@ -292,14 +294,14 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     private void process(Request r) {
         try {
-            applyWriterFailures();
+            commits.applyWriterFailures();
             r.now = clock.instant();
             if (Duration.between(lastSweep, r.now).getSeconds() >= 1) {
                 lastSweep = r.now;
                 state.sweep(r.now);
             }
             if (!accepting) {
-                reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
+                replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
                 return;
             }
             if (!r.prefetchDone) {
@@ -309,7 +311,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                     // The tables are more than the lag limit behind the journal: the working set cannot let anything
                     // go, so new work would grow it without bound. It waits a moment for the projection (a burst),
                     // and is refused if the projection does not catch up (its database down) or too many wait.
-                    if (!hold.hold(r, System.nanoTime())) reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "PROJECTION_BEHIND"), null);
+                    if (!hold.hold(r, System.nanoTime())) replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "PROJECTION_BEHIND"), null);
                     return;
                 }
             }
@@ -328,10 +330,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private void failed(Request r, RuntimeException e) {
         // Never a stack trace with card data: the class and message of our own exceptions name no PAN.
         log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
-        dropUncommitted();
+        commits.dropUncommitted();
         // Like every request that reached the engine, it gets an RRN and a record of its 96 (contract section 4), unless
         // it was already on its way to the journal (then that record, or its own failure, answers it).
-        boolean journaling = r.answer.isDone() || (r.assignedRrn() != null && pendingCommits.containsKey(r.assignedRrn()));
+        boolean journaling = r.answer.isDone() || commits.pending(r.assignedRrn());
         if (r.type != null && !journaling) {
             try {
                 // With its duplicate key when it got that far: its retransmission hears this 96 again rather than being
@@ -344,7 +346,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 log.error("terminal {} stan {}: its 96 could not be journaled either: {}", r.terminalId(), r.stan(), again.toString());
             }
         }
-        reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
+        replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
     }
 
     /** Admits what waited for the projection, as far as it allows (engine thread: each new request, and the tick). */
@@ -356,8 +358,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
             } catch (RuntimeException e) {
                 failed(h, e);
             }
-        }, h -> reply(h, Outcome.of(Codes.HOST_UNAVAILABLE, "PROJECTION_BEHIND"), null),
-                h -> reply(h, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null));
+        }, h -> replies.reply(h, Outcome.of(Codes.HOST_UNAVAILABLE, "PROJECTION_BEHIND"), null),
+                h -> replies.reply(h, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null));
     }
 
     /**
@@ -377,7 +379,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         try {
             thread.execute(() -> process(r));
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
+            replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
         }
     }
 
@@ -457,7 +459,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         r.dupChecked = null;
         if (prior != null) {
             if (prior.fingerprint().equals(r.fingerprint)) {
-                replay(r, prior);
+                commits.replay(r, prior);
             } else {
                 screened(r, Codes.DUPLICATE, "DUPLICATE_TRANSMISSION");
             }
@@ -484,7 +486,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         Flow flow = flows.get(r.type);
         if (flow == null) {
-            reply(r, Outcome.of(Codes.INVALID_TRANSACTION, "UNSUPPORTED_MESSAGE"), null);
+            replies.reply(r, Outcome.of(Codes.INVALID_TRANSACTION, "UNSUPPORTED_MESSAGE"), null);
             return;
         }
         flow.decide(r, state);
@@ -591,7 +593,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     /**
      * Keeps a host's answer on the request: decided again, it is not asked twice; and from here on an approval that is
-     * not committed gets a stored reversal (see {@link #release}).
+     * not committed gets a stored reversal (see {@link Replies#release}).
      */
     private static void remember(Request r, AuthResult answer) {
         r.hostAnswer = answer;
@@ -606,17 +608,17 @@ public final class Engine implements MessageHandler, AutoCloseable {
         try {
             thread.execute(() -> {
                 try {
-                    applyWriterFailures();
+                    commits.applyWriterFailures();
                     task.run();
                 } catch (RuntimeException e) {
                     log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
-                    dropUncommitted();
-                    reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
+                    commits.dropUncommitted();
+                    replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             log.warn("terminal {} stan {}: the engine no longer takes work; answered 96", r.terminalId(), r.stan());
-            reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "GATEWAY_STOPPING"), null);
+            replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "GATEWAY_STOPPING"), null);
         }
     }
 
@@ -644,7 +646,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
     /** Journals {@code rec}, a record that changes nothing else, and answers with its code and reason once committed. */
     private void journalAlone(Request r, TxnRecord rec) {
         state.put(rec);
-        commitAndReply(r, new Outcome(rec.responseCode(), rec.reason(), null, rec, null, null), new ChangeSet().txn(rec), rec.rrn());
+        commits.commitAndReply(r, new Outcome(rec.responseCode(), rec.reason(), null, rec, null, null), new ChangeSet().txn(rec), rec.rrn());
     }
 
     /** Journals a flow's verdict as the request's record (with the flow's changes) and answers once it is committed. */
@@ -655,189 +657,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         TxnRecord rec = TxnRecords.decided(r, r.rrn(rrns), nodeId, v, currency(r));
         state.put(rec);
         cs.txn(rec);
-        commitAndReply(r, new Outcome(v.code(), v.reason(), authCode, rec, v.balance(), null), cs, rec.rrn());
-    }
-
-    private void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) {
-        KeyHandle tak = TerminalKeys.responseMacKey(r);
-        // Pack and MAC here, on the engine thread: the writer thread only commits and releases.
-        byte[] ready = pack(r, o, tak);
-        cs.lineage(lineage);
-        // Deciding a lone request on the event loop: the journal may be written right here too (write durability).
-        CompletableFuture<Void> commit = thread.runningHere() ? writer.submitWritingIfIdle(cs) : writer.submit(cs);
-        if (rrn != null) pendingCommits.put(rrn, commit);
-        commit.whenComplete((v, err) -> {
-            if (err == null) {
-                if (rrn != null) pendingCommits.remove(rrn, commit);
-                AuthResult approval = r.hostApproval;
-                if (approval != null && Codes.APPROVED.equals(o.code())) {
-                    r.hostApproval = null; // committed: the approval stands, its held reversal is not needed
-                    if (r.authorizer != null) r.authorizer.committed(r.authRequest, approval);
-                }
-                release(r, o, ready);
-            } else if (cause(err) instanceof io.switchgate.store.ConcurrentUpdateException && r.redecisions < MAX_REDECISIONS) {
-                // Another node changed a row this decision read (or an earlier decision on it failed): decide
-                // again, from what the store holds now. Nothing of the lost decision was committed; a host's
-                // answer is kept on the request, so the host is not asked again.
-                log.info("terminal {} stan {}: {}; deciding again on fresh state", r.terminal.id(), r.stan(), cause(err).getMessage());
-                onEngine(r, () -> {
-                    dropUncommitted();
-                    if (rrn != null) pendingCommits.remove(rrn, commit);
-                    r.redecisions++;
-                    process(r);
-                });
-            } else {
-                log.error("journal commit failed for terminal {} stan {}: {}", r.terminal.id(), r.stan(), err.toString());
-                // The working set holds this decision as if it stood: the engine thread drops it before it decides
-                // anything else. Until then the failed future stays in pendingCommits, so a retransmission that
-                // finds the record in memory waits on it and hears 96 too, never an answer that was not committed.
-                writerFailures.add(new FailedCommit(rrn, commit, o.record()));
-                nudgeEngine();
-                // A decision that lost its race every time is not a journal fault: say which it was.
-                String why = cause(err) instanceof io.switchgate.store.ConcurrentUpdateException ? "CONCURRENT_UPDATE" : "JOURNAL_UNAVAILABLE";
-                Outcome failed = new Outcome(Codes.SYSTEM_MALFUNCTION, why, null, o.record(), null, null);
-                release(r, failed, pack(r, failed, tak));
-            }
-        });
-    }
-
-    /** A commit that failed: its RRN, its future, and the journal record of the request it answered 96 (if any). */
-    private record FailedCommit(String rrn, CompletableFuture<Void> commit, TxnRecord record) { }
-
-    /**
-     * The lineage of the decisions taken since the working set was last dropped (see {@link ChangeSet#lineage}): each
-     * decision builds on the uncommitted effects of the ones before it, so when one of them fails, the writer refuses
-     * every later set of its lineage (they are decided again), never commits one that rests on a failed change.
-     */
-    private long lineage = 1;
-
-    /** Forgets every uncommitted effect (the store is the truth again) and starts a new lineage. Engine thread only. */
-    private void dropUncommitted() {
-        state.invalidate();
-        lineage++;
-    }
-
-    /** Commits that failed, for the engine thread to forget what they decided (see {@link #applyWriterFailures}). */
-    private final java.util.Queue<FailedCommit> writerFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-    /** On the engine thread, before any decision: a failed commit's decisions are dropped from the working set. */
-    private void applyWriterFailures() {
-        if (writerFailures.isEmpty()) return;
-        dropUncommitted();
-        FailedCommit f;
-        while ((f = writerFailures.poll()) != null) {
-            if (f.rrn() != null) pendingCommits.remove(f.rrn(), f.commit());
-            if (f.record() != null && f.record().dupKey() != null) recordUncommittedAnswer(f.record());
-        }
-    }
-
-    /**
-     * The request was answered 96: that is its answer now, and a retransmission of it gets 96 again (same DE 37), never
-     * a second, different decision the terminal could take for the first one's. The 96 is journaled (best effort: the
-     * journal may still be failing; then only this node's memory has it, which holds while it runs).
-     */
-    private void recordUncommittedAnswer(TxnRecord failed) {
-        TxnRecord answered = failed.asUncommitted(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE", clock.instant());
-        state.put(answered);
-        // No lineage: it rests on nothing uncommitted, and if it fails the decisions after it need not be taken again.
-        CompletableFuture<Void> commit = writer.submit(new ChangeSet().txn(answered));
-        pendingCommits.put(answered.rrn(), commit);
-        commit.whenComplete((v, e) -> pendingCommits.remove(answered.rrn(), commit));
-    }
-
-    /** Makes the engine thread apply writer failures now rather than at the next request (best effort). */
-    private void nudgeEngine() {
-        try {
-            thread.execute(this::applyWriterFailures);
-        } catch (java.util.concurrent.RejectedExecutionException full) {
-            // the next task applies them first
-        }
-    }
-
-    private static Throwable cause(Throwable t) {
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
-        return t;
-    }
-
-    /** The same answer again (same DE 37, 38, 39), once the original answer is durable. */
-    private void replay(Request r, TxnRecord prior) {
-        KeyHandle tak = TerminalKeys.responseMacKey(r);
-        Long balance = null;
-        if (prior.type() == TxnType.BALANCE && prior.approved()) {
-            var card = state.find(prior.panHash());
-            if (card != null) balance = card.balance();
-        }
-        if (prior.type() == TxnType.SETTLEMENT && Codes.RECONCILIATION_ERROR.equals(prior.responseCode())
-                && r.terminal != null && r.terminal.batchNo() == prior.batchNo()) {
-            // A 95 carries the gateway's totals (contract section 4), its retransmission too: those of the batch it
-            // named, still open
-            r.openBatchForResponse = state.openBatch(r.terminal, r.now);
-        }
-        Outcome o = new Outcome(prior.responseCode(), prior.reason(), prior.authCode(), prior, balance, null);
-        CompletableFuture<Void> commit = pendingCommits.get(prior.rrn());
-        if (commit == null) {
-            reply(r, o, tak);
-        } else {
-            commit.whenComplete((v, err) -> reply(r, err == null ? o : Outcome.of(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE"), tak));
-        }
-    }
-
-    private void reply(Request r, Outcome o, KeyHandle tak) {
-        release(r, o, pack(r, o, tak));
-    }
-
-    private byte[] pack(Request r, Outcome o, KeyHandle tak) {
-        try {
-            return ResponseBuilder.build(r, o, tak, security);
-        } catch (RuntimeException e) {
-            log.error("cannot pack response for terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
-            try {
-                return ResponseBuilder.build(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "RESPONSE_PACK_FAILED"), null, security);
-            } catch (RuntimeException again) {
-                return null;
-            }
-        }
-    }
-
-    /**
-     * Hands the answer to the transport. A host approval that was not committed (the commit failed, the decision
-     * changed when the answer came back, the engine stopped) first gets its stored reversal: a host is never left
-     * holding money the gateway did not record.
-     */
-    private void release(Request r, Outcome o, byte[] bytes) {
-        AuthResult uncommitted = r.hostApproval;
-        if (uncommitted != null && r.authorizer != null) {
-            r.hostApproval = null;
-            String why = "NOT_COMMITTED_" + (o.reason() == null ? o.code() : o.reason());
-            log.warn("terminal {} stan {} rrn {}: host {} approved, not committed ({}); storing its reversal",
-                    r.terminalId(), r.stan(), r.authRequest.rrn(), r.authorizer.name(), why);
-            CompletableFuture<Void> stored;
-            try {
-                stored = r.authorizer.reverseUncommitted(r.authRequest, uncommitted, why);
-            } catch (RuntimeException e) {
-                stored = CompletableFuture.failedFuture(e);
-            }
-            stored.whenComplete((v, e) -> {
-                if (e != null) log.error("terminal {} stan {}: reversal of an uncommitted host approval failed: {}",
-                        r.terminalId(), r.stan(), e.toString());
-                answer(r, o, bytes);
-            });
-            return;
-        }
-        answer(r, o, bytes);
-    }
-
-    /** Tells the listener (metrics, transaction log) and completes the request's answer. */
-    private void answer(Request r, Outcome o, byte[] bytes) {
-        TxnRecord rec = o.record();
-        try {
-            listener.answered(r.msg.getMti(), r.type == null ? "UNKNOWN" : r.type.name(), r.terminalId(), r.stan(),
-                    rec == null ? null : rec.rrn(), r.amount, r.maskedPan(),
-                    o.code(), o.reason(), System.nanoTime() - r.startNanos);
-        } catch (RuntimeException e) {
-            log.warn("engine listener failed: {}", e.toString());
-        }
-        r.answer.complete(bytes);
+        commits.commitAndReply(r, new Outcome(v.code(), v.reason(), authCode, rec, v.balance(), null), cs, rec.rrn());
     }
 
     // ------------------------------------------------------------------ operator actions
@@ -868,18 +688,16 @@ public final class Engine implements MessageHandler, AutoCloseable {
         CompletableFuture<T> result = new CompletableFuture<>();
         thread.execute(() -> {
             try {
-                applyWriterFailures();
+                commits.applyWriterFailures();
                 OperatorChanges.Change<T> c = change.apply(clock.instant());
                 if (c == null) {
                     result.complete(null);
                     return;
                 }
-                writer.submit(c.changes().lineage(lineage)).whenComplete((v, e) -> {
+                commits.submitOperatorChange(c.changes()).whenComplete((v, e) -> {
                     if (e == null) {
                         result.complete(c.updated());
                     } else {
-                        writerFailures.add(new FailedCommit(null, null, null));
-                        nudgeEngine();
                         result.completeExceptionally(e);
                     }
                 });

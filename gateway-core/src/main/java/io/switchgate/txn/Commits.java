@@ -1,0 +1,199 @@
+package io.switchgate.txn;
+
+import io.switchgate.model.TxnRecord;
+import io.switchgate.model.TxnType;
+import io.switchgate.policy.Codes;
+import io.switchgate.route.AuthResult;
+import io.switchgate.security.KeyHandle;
+import io.switchgate.store.ChangeSet;
+import io.switchgate.store.CommitWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Decisions on their way to the journal: each is submitted with the lineage it rests on, its answer leaves once it is
+ * committed, and a failed commit is undone in the working set before the engine decides anything else (its request
+ * and every retransmission of it hear {@code 96}, never an answer that was not committed). Also the answer to a
+ * retransmission, which waits for its original's commit. The engine thread submits and drops; the writer's threads
+ * complete.
+ */
+final class Commits {
+    private static final Logger log = LoggerFactory.getLogger(Commits.class);
+
+    private final EngineState state;
+    private final CommitWriter writer;
+    private final EngineExecutor thread;
+    private final Clock clock;
+    private final Replies replies;
+    /** Runs a task for a request on the engine thread (answering 96 if it no longer takes work). */
+    private final BiConsumer<Request, Runnable> onEngine;
+    /** Decides a request again from the start (engine thread). */
+    private final Consumer<Request> decideAgain;
+    /** RRN -> commit of the change set that created it, while in flight (duplicate replays wait on it). */
+    private final Map<String, CompletableFuture<Void>> pendingCommits = new ConcurrentHashMap<>();
+
+    /**
+     * The lineage of the decisions taken since the working set was last dropped (see {@link ChangeSet#lineage}): each
+     * decision builds on the uncommitted effects of the ones before it, so when one of them fails, the writer refuses
+     * every later set of its lineage (they are decided again), never commits one that rests on a failed change.
+     */
+    private long lineage = 1;
+
+    /** Commits that failed, for the engine thread to forget what they decided (see {@link #applyWriterFailures}). */
+    private final java.util.Queue<FailedCommit> writerFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A commit that failed: its RRN, its future, and the journal record of the request it answered 96 (if any). */
+    private record FailedCommit(String rrn, CompletableFuture<Void> commit, TxnRecord record) { }
+
+    Commits(EngineState state, CommitWriter writer, EngineExecutor thread, Clock clock, Replies replies,
+            BiConsumer<Request, Runnable> onEngine, Consumer<Request> decideAgain) {
+        this.state = state;
+        this.writer = writer;
+        this.thread = thread;
+        this.clock = clock;
+        this.replies = replies;
+        this.onEngine = onEngine;
+        this.decideAgain = decideAgain;
+    }
+
+    /** True while the record with this RRN is on its way to the journal. */
+    boolean pending(String rrn) {
+        return rrn != null && pendingCommits.containsKey(rrn);
+    }
+
+    /**
+     * An operator's change (engine thread): committed in the current lineage; a failed commit drops the working set
+     * like a request's.
+     */
+    CompletableFuture<Void> submitOperatorChange(ChangeSet cs) {
+        // the returned stage completes after the failure is queued, so the caller's next request finds it
+        return writer.submit(cs.lineage(lineage)).whenComplete((v, e) -> {
+            if (e != null) {
+                writerFailures.add(new FailedCommit(null, null, null));
+                nudgeEngine();
+            }
+        });
+    }
+
+    /**
+     * Submits {@code cs} (the request's record among its changes) to the journal, and answers {@code o} once it is
+     * committed: {@code 96} if the commit fails, or a new decision if another node won a race on a row it read.
+     */
+    void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) {
+        KeyHandle tak = TerminalKeys.responseMacKey(r);
+        // Pack and MAC here, on the engine thread: the writer thread only commits and releases.
+        byte[] ready = replies.pack(r, o, tak);
+        cs.lineage(lineage);
+        // Deciding a lone request on the event loop: the journal may be written right here too (write durability).
+        CompletableFuture<Void> commit = thread.runningHere() ? writer.submitWritingIfIdle(cs) : writer.submit(cs);
+        if (rrn != null) pendingCommits.put(rrn, commit);
+        commit.whenComplete((v, err) -> {
+            if (err == null) {
+                if (rrn != null) pendingCommits.remove(rrn, commit);
+                AuthResult approval = r.hostApproval;
+                if (approval != null && Codes.APPROVED.equals(o.code())) {
+                    r.hostApproval = null; // committed: the approval stands, its held reversal is not needed
+                    if (r.authorizer != null) r.authorizer.committed(r.authRequest, approval);
+                }
+                replies.release(r, o, ready);
+            } else if (cause(err) instanceof io.switchgate.store.ConcurrentUpdateException && r.redecisions < Engine.MAX_REDECISIONS) {
+                // Another node changed a row this decision read (or an earlier decision on it failed): decide
+                // again, from what the store holds now. Nothing of the lost decision was committed; a host's
+                // answer is kept on the request, so the host is not asked again.
+                log.info("terminal {} stan {}: {}; deciding again on fresh state", r.terminal.id(), r.stan(), cause(err).getMessage());
+                onEngine.accept(r, () -> {
+                    dropUncommitted();
+                    if (rrn != null) pendingCommits.remove(rrn, commit);
+                    r.redecisions++;
+                    decideAgain.accept(r);
+                });
+            } else {
+                log.error("journal commit failed for terminal {} stan {}: {}", r.terminal.id(), r.stan(), err.toString());
+                // The working set holds this decision as if it stood: the engine thread drops it before it decides
+                // anything else. Until then the failed future stays in pendingCommits, so a retransmission that
+                // finds the record in memory waits on it and hears 96 too, never an answer that was not committed.
+                writerFailures.add(new FailedCommit(rrn, commit, o.record()));
+                nudgeEngine();
+                // A decision that lost its race every time is not a journal fault: say which it was.
+                String why = cause(err) instanceof io.switchgate.store.ConcurrentUpdateException ? "CONCURRENT_UPDATE" : "JOURNAL_UNAVAILABLE";
+                Outcome failed = new Outcome(Codes.SYSTEM_MALFUNCTION, why, null, o.record(), null, null);
+                replies.release(r, failed, replies.pack(r, failed, tak));
+            }
+        });
+    }
+
+    /** Forgets every uncommitted effect (the store is the truth again) and starts a new lineage. Engine thread only. */
+    void dropUncommitted() {
+        state.invalidate();
+        lineage++;
+    }
+
+    /** On the engine thread, before any decision: a failed commit's decisions are dropped from the working set. */
+    void applyWriterFailures() {
+        if (writerFailures.isEmpty()) return;
+        dropUncommitted();
+        FailedCommit f;
+        while ((f = writerFailures.poll()) != null) {
+            if (f.rrn() != null) pendingCommits.remove(f.rrn(), f.commit());
+            if (f.record() != null && f.record().dupKey() != null) recordUncommittedAnswer(f.record());
+        }
+    }
+
+    /**
+     * The request was answered 96: that is its answer now, and a retransmission of it gets 96 again (same DE 37), never
+     * a second, different decision the terminal could take for the first one's. The 96 is journaled (best effort: the
+     * journal may still be failing; then only this node's memory has it, which holds while it runs).
+     */
+    private void recordUncommittedAnswer(TxnRecord failed) {
+        TxnRecord answered = failed.asUncommitted(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE", clock.instant());
+        state.put(answered);
+        // No lineage: it rests on nothing uncommitted, and if it fails the decisions after it need not be taken again.
+        CompletableFuture<Void> commit = writer.submit(new ChangeSet().txn(answered));
+        pendingCommits.put(answered.rrn(), commit);
+        commit.whenComplete((v, e) -> pendingCommits.remove(answered.rrn(), commit));
+    }
+
+    /** Makes the engine thread apply writer failures now rather than at the next request (best effort). */
+    private void nudgeEngine() {
+        try {
+            thread.execute(this::applyWriterFailures);
+        } catch (java.util.concurrent.RejectedExecutionException full) {
+            // the next task applies them first
+        }
+    }
+
+    private static Throwable cause(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
+        return t;
+    }
+
+    /** The same answer again (same DE 37, 38, 39), once the original answer is durable. */
+    void replay(Request r, TxnRecord prior) {
+        KeyHandle tak = TerminalKeys.responseMacKey(r);
+        Long balance = null;
+        if (prior.type() == TxnType.BALANCE && prior.approved()) {
+            var card = state.find(prior.panHash());
+            if (card != null) balance = card.balance();
+        }
+        if (prior.type() == TxnType.SETTLEMENT && Codes.RECONCILIATION_ERROR.equals(prior.responseCode())
+                && r.terminal != null && r.terminal.batchNo() == prior.batchNo()) {
+            // A 95 carries the gateway's totals (contract section 4), its retransmission too: those of the batch it
+            // named, still open
+            r.openBatchForResponse = state.openBatch(r.terminal, r.now);
+        }
+        Outcome o = new Outcome(prior.responseCode(), prior.reason(), prior.authCode(), prior, balance, null);
+        CompletableFuture<Void> commit = pendingCommits.get(prior.rrn());
+        if (commit == null) {
+            replies.reply(r, o, tak);
+        } else {
+            commit.whenComplete((v, err) -> replies.reply(r, err == null ? o : Outcome.of(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE"), tak));
+        }
+    }
+}
