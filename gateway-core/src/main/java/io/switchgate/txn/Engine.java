@@ -16,12 +16,10 @@ import io.switchgate.policy.Decline;
 import io.switchgate.policy.MerchantCurrencyRule;
 import io.switchgate.policy.MerchantRule;
 import io.switchgate.policy.TerminalRule;
-import io.switchgate.route.AuthRequest;
 import io.switchgate.route.AuthResult;
 import io.switchgate.route.Authorizer;
 import io.switchgate.route.CardData;
 import io.switchgate.route.EmbeddedAuthorizer;
-import io.switchgate.route.Router;
 import io.switchgate.security.KeyHandle;
 import io.switchgate.security.KeyType;
 import io.switchgate.security.SecurityModule;
@@ -51,6 +49,12 @@ import java.util.function.Consumer;
  * caller's thread instead, holding the same ownership: {@link EngineExecutor}.) Each request's changes go to the group-commit
  * writer; its response is released only when that group is committed. The engine thread never waits
  * for a commit, so many requests are decided while earlier ones are being made durable.
+ *
+ * <p>What is here is the run loop and the checks every request goes through, in order ({@link #decide}); the rest is
+ * in classes of one job each: {@link TerminalKeys} (keys and MAC), {@link PrefetchStep} (what is read before the
+ * decision), the flows ({@link SaleFlow}, {@link RefundFlow}, ...: one per kind of request), {@link Authorizations}
+ * (the embedded authorizer and the hosts), {@link Commits} (to the journal, and what a failed commit undoes),
+ * {@link Replies} (the answer), {@link UnparseableFrame} and {@link OperatorChanges}.
  */
 public final class Engine implements MessageHandler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -61,8 +65,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private final CommitWriter writer;
     private final SecurityModule security;
     private final PanHasher panHasher;
-    private final Router router;
-    private final Map<String, Authorizer> authorizers = new HashMap<>();
+    /** The embedded authorizer and the hosts: which one decides a request, and waiting for its answer. */
+    private final Authorizations authorizations;
     private final EngineState state;
     private final RrnAllocator rrns;
     private final Clock clock;
@@ -109,9 +113,9 @@ public final class Engine implements MessageHandler, AutoCloseable {
         @Override public void screened(Request r, String code, String reason) { Engine.this.screened(r, code, reason); }
         @Override public TxnRecord screenedRecord(Request r, String code, String reason) { return Engine.this.screenedRecord(r, code, reason); }
         @Override public void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) { commits.commitAndReply(r, o, cs, rrn); }
-        @Override public String route(Request r) { return Engine.this.route(r); }
-        @Override public void authorize(Request r, String target, String originalRrn, AuthThen then) { Engine.this.authorize(r, target, originalRrn, then); }
-        @Override public void undo(Request r, TxnRecord original, ChangeSet cs, Consumer<AuthResult> then) { Engine.this.undo(r, original, cs, then); }
+        @Override public String route(Request r) { return authorizations.route(r); }
+        @Override public void authorize(Request r, String target, String originalRrn, AuthThen then) { authorizations.authorize(r, target, originalRrn, then); }
+        @Override public void undo(Request r, TxnRecord original, ChangeSet cs, Consumer<AuthResult> then) { authorizations.undo(r, original, cs, then); }
         @Override public void decideAfter(java.util.List<Request> others, Request r) { Engine.this.decideAfter(others, r); }
     }
 
@@ -123,22 +127,23 @@ public final class Engine implements MessageHandler, AutoCloseable {
         this.security = setup.security();
         this.keys = new TerminalKeys(security);
         this.panHasher = setup.panHasher();
-        this.router = setup.router();
         this.clock = setup.clock();
         this.zone = setup.zone();
         this.state = new EngineState(setup.store(), setup.clock().instant(), setup.sharedByNodes(), setup.projection());
         this.rrns = new RrnAllocator(nodeId, setup.store());
         this.prefetch = new Prefetch(setup.store());
-        this.prefetchStep = new PrefetchStep(state, prefetch, clock, zone, panHasher, this::route, this::backToEngine);
-        Authorizer embedded = new EmbeddedAuthorizer(state, security);
-        authorizers.put(embedded.name(), embedded);
-        for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
         // New requests are admitted only while fewer than maxQueued tasks wait for the engine (else 91 ENGINE_BUSY); the
         // engine's own continuations (host answers, retries, operator changes) are always taken, so a full ring never
         // loses an answer that is already under way: the ring has room for as many of them again.
         this.thread = new EngineExecutor(2 * maxQueued);
         this.replies = new Replies(security);
         this.commits = new Commits(state, writer, thread, clock, replies, this::onEngine, this::process);
+        Map<String, Authorizer> authorizers = new HashMap<>();
+        Authorizer embedded = new EmbeddedAuthorizer(state, security);
+        authorizers.put(embedded.name(), embedded);
+        for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
+        this.authorizations = new Authorizations(authorizers, setup.router(), state, clock, rrns, this::onEngine, steps::journal);
+        this.prefetchStep = new PrefetchStep(state, prefetch, clock, zone, panHasher, authorizations::route, this::backToEngine);
         this.signOn = new SignOnFlow(steps, security, tmk -> keys.key(KeyType.TMK, tmk));
         flows.put(TxnType.SALE, new SaleFlow(steps));
         flows.put(TxnType.BALANCE, new BalanceFlow(steps));
@@ -473,10 +478,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         String originalRrn = null;
         if (d == null && (r.type == TxnType.SALE || r.type == TxnType.BALANCE || r.type == TxnType.REFUND || r.type == TxnType.VOID)) {
-            d = MerchantCurrencyRule.check(currency(r), merchant == null ? null : merchant.currencies());
+            d = MerchantCurrencyRule.check(r.currency(), merchant == null ? null : merchant.currencies());
             if (d == null && (r.type == TxnType.REFUND || r.type == TxnType.VOID)) {
                 TxnRecord original = state.txn(m.getString(37).trim());
-                d = CurrencyRule.check(currency(r), original);
+                d = CurrencyRule.check(r.currency(), original);
                 if (original != null) originalRrn = original.rrn();
             }
         }
@@ -501,105 +506,6 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     // ------------------------------------------------------------------ authorizers
 
-    /** The authorizer for a request, found once (the prefetch stage asks first, the decision after it). */
-    private String route(Request r) {
-        if (r.route == null) {
-            r.route = router.route(r.card == null ? null : r.card.pan(), r.msg.getString(3), r.terminal.merchantId(), r.terminal.id());
-        }
-        return r.route;
-    }
-
-    /**
-     * Asks the authorizer (embedded or a host) to decide a sale, balance inquiry or refund, then continues with its
-     * answer on the engine thread. {@code originalRrn}: the sale a refund is of (it is busy while the host decides).
-     */
-    private void authorize(Request r, String target, String originalRrn, FlowSteps.AuthThen k) {
-        ChangeSet cs = new ChangeSet();
-        Authorizer a = authorizers.get(target);
-        if (a == null) {
-            journal(r, cs, Verdict.declined(Codes.HOST_UNAVAILABLE, "NO_HOST_LINK").by(target, null));
-            return;
-        }
-        if (r.authRequest == null) {
-            byte[] pinBlock = r.msg.getBytes(52);
-            KeyHandle pinKey = pinBlock == null ? null : r.pinKey;
-            r.authRequest = new AuthRequest(r.type, r.card, r.panHash, r.amount, currency(r), pinBlock, pinKey,
-                    r.terminal.id(), r.terminal.merchantId(), r.stan(), r.rrn(rrns), cs, r.now, r.msg);
-            r.authorizer = a;
-        }
-        // The embedded authorizer writes its card changes into the change set it was given: a request decided again
-        // (after a lost race) is asked again with a fresh one. A host keeps its first answer (asked once).
-        AuthRequest req = r.authRequest.changes() == cs ? r.authRequest : r.authRequest.withChanges(cs);
-        awaitAnswer(r, originalRrn, isHost(a), () -> a.authorize(req), auth -> {
-            r.hostStan = auth.hostStan();
-            r.hostRrn = auth.hostRrn();
-            k.accept(auth, cs, a.name());
-        });
-    }
-
-    private void undo(Request r, TxnRecord original, ChangeSet cs, Consumer<AuthResult> k) {
-        Authorizer a = authorizers.get(original.host() == null ? EmbeddedAuthorizer.NAME : original.host());
-        if (a == null) {
-            k.accept(AuthResult.decline(Codes.HOST_UNAVAILABLE, "NO_HOST_LINK"));
-            return;
-        }
-        awaitAnswer(r, original.rrn(), isHost(a), () -> a.undo(original, cs, r.now), k);
-    }
-
-    /**
-     * Runs the continuation now if the authorizer answered at once (embedded), else once it answers, back on the
-     * engine thread. While it waits, the request is "at the host": a repeat of it joins it, a reversal of it or of
-     * its original waits for it, and a void or refund of its original is refused busy. A host's answer is kept on
-     * the request: decided again after a lost race, it is not asked a second time.
-     */
-    private void awaitAnswer(Request r, String originalRrn, boolean host,
-                             java.util.function.Supplier<CompletableFuture<AuthResult>> ask, Consumer<AuthResult> k) {
-        if (r.hostAnswer != null) {
-            k.accept(r.hostAnswer);
-            return;
-        }
-        CompletableFuture<AuthResult> f = ask.get();
-        if (f.isDone() && !f.isCompletedExceptionally()) {
-            // Answered already (the embedded authorizer always; a host, when it was quicker than this thread).
-            AuthResult answer = f.join();
-            if (host) remember(r, answer);
-            k.accept(answer);
-            return;
-        }
-        String stanKey = r.terminal.id() + '|' + r.stan();
-        state.markAtHost(r, stanKey, originalRrn);
-        f.whenComplete((auth, err) -> {
-            AuthResult answer = err == null ? auth : AuthResult.decline(Codes.HOST_UNAVAILABLE, "HOST_ERROR");
-            remember(r, answer);
-            onEngine(r, () -> {
-                r.answeredLater = true;
-                // Decided as of now: the rules re-read the state and the clock, and the record carries the time of
-                // its commit (its batch and day are those open when it is committed).
-                r.now = clock.instant();
-                try {
-                    TerminalState now = state.terminal(r.terminal.id());
-                    if (now != null) r.terminal = now;
-                    k.accept(answer);
-                } finally {
-                    state.hostAnswered(r, stanKey, originalRrn);
-                }
-            });
-        });
-    }
-
-    private static boolean isHost(Authorizer a) {
-        return !EmbeddedAuthorizer.NAME.equals(a.name());
-    }
-
-    /**
-     * Keeps a host's answer on the request: decided again, it is not asked twice; and from here on an approval that is
-     * not committed gets a stored reversal (see {@link Replies#release}).
-     */
-    private static void remember(Request r, AuthResult answer) {
-        r.hostAnswer = answer;
-        if (answer.approved() && r.authRequest != null && r.type != TxnType.BALANCE) r.hostApproval = answer;
-    }
-
     /**
      * Runs {@code task} for {@code r} on the engine thread. If the engine no longer takes work (stopped, or its queue
      * is full), the request is answered 96 at once: nothing will decide it, and a host approval it holds is reversed.
@@ -620,11 +526,6 @@ public final class Engine implements MessageHandler, AutoCloseable {
             log.warn("terminal {} stan {}: the engine no longer takes work; answered 96", r.terminalId(), r.stan());
             replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "GATEWAY_STOPPING"), null);
         }
-    }
-
-    private static String currency(Request r) {
-        String c = r.msg.getString(49);
-        return c == null ? "156" : c;
     }
 
     // ------------------------------------------------------------------ journal and reply
@@ -654,7 +555,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         String authCode = v.approved() ? v.authCode() : null;
         CardAccount known = state.cachedCard(r.panHash);
         if (known != null) r.adoptMaskedPan(known.maskedPan());
-        TxnRecord rec = TxnRecords.decided(r, r.rrn(rrns), nodeId, v, currency(r));
+        TxnRecord rec = TxnRecords.decided(r, r.rrn(rrns), nodeId, v, r.currency());
         state.put(rec);
         cs.txn(rec);
         commits.commitAndReply(r, new Outcome(v.code(), v.reason(), authCode, rec, v.balance(), null), cs, rec.rrn());

@@ -108,4 +108,10 @@ final class Request {
     String stan() {
         return msg.getString(11);
     }
+
+    /** DE 49, or the contract's default currency (156) when absent. */
+    String currency() {
+        String c = msg.getString(49);
+        return c == null ? "156" : c;
+    }
 }
