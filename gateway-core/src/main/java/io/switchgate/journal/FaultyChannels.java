@@ -22,22 +22,39 @@ public final class FaultyChannels implements ChannelFactory {
     public volatile boolean failForces;
     /** Creating a file fails (a full disk when a new segment is made). */
     public volatile boolean failCreates;
+    /**
+     * Called with the file's path after each force that succeeded: a test copies the file there to keep what a power
+     * loss would leave of it (what was forced), and no more.
+     */
+    public volatile java.util.function.Consumer<Path> afterForce = p -> { };
     volatile int writes;
     volatile int forces;
+
+    /** Writes tried through this factory's channels so far (failed ones included). */
+    public int writes() {
+        return writes;
+    }
+
+    /** Forces tried so far (failed ones included). */
+    public int forces() {
+        return forces;
+    }
 
     @Override
     public FileChannel open(Path path, OpenOption... options) throws IOException {
         if (failCreates && java.util.Arrays.asList(options).contains(java.nio.file.StandardOpenOption.CREATE_NEW)) {
             throw new IOException("No space left on device");
         }
-        return new Faulty(FileChannel.open(path, options));
+        return new Faulty(FileChannel.open(path, options), path);
     }
 
     private final class Faulty extends FileChannel {
         private final FileChannel real;
+        private final Path path;
 
-        Faulty(FileChannel real) {
+        Faulty(FileChannel real, Path path) {
             this.real = real;
+            this.path = path;
         }
 
         private void checkWrite() throws IOException {
@@ -99,6 +116,7 @@ public final class FaultyChannels implements ChannelFactory {
                 throw new IOException("Input/output error");
             }
             real.force(metaData);
+            afterForce.accept(path);
         }
 
         @Override

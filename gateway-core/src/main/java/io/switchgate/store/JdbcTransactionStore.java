@@ -146,6 +146,12 @@ public final class JdbcTransactionStore implements TransactionStore {
      * unless the URL sets them itself (see {@link #h2Url}). Does not migrate: call {@link #migrate()}.
      */
     public static JdbcTransactionStore open(String url, String user, String password, int poolSize) {
+        return open(url, user, password, poolSize, io.switchgate.journal.ChannelFactory.FILES);
+    }
+
+    /** As {@link #open(String, String, String, int)}, an H2 file's journal log opened through {@code logChannels}. */
+    static JdbcTransactionStore open(String url, String user, String password, int poolSize,
+                                     io.switchgate.journal.ChannelFactory logChannels) {
         if (url == null || url.isBlank()) url = DEFAULT_URL;
         if (poolSize < 1) throw new IllegalArgumentException("poolSize must be >= 1");
         boolean pg = url.startsWith("jdbc:postgresql:");
@@ -168,7 +174,7 @@ public final class JdbcTransactionStore implements TransactionStore {
         java.nio.file.Path logPath = h2 ? journalLogPath(url) : null;
         JournalLog log = null;
         try {
-            if (logPath != null) log = JournalLog.acquire(logPath);
+            if (logPath != null) log = JournalLog.acquire(logPath, logChannels);
             return new JdbcTransactionStore(new HikariDataSource(cfg), pg, safe, log);
         } catch (java.io.IOException e) {
             throw new StoreException("cannot open the journal log " + logPath + ": " + e.getClass().getSimpleName());

@@ -84,13 +84,18 @@ final class JournalLog implements AutoCloseable {
      * on the same database; {@link #close()} once per acquire.
      */
     static JournalLog acquire(Path path) throws IOException {
+        return acquire(path, io.switchgate.journal.ChannelFactory.FILES);
+    }
+
+    /** As {@link #acquire(Path)}, the file opened through {@code channels} (tests: a disk whose force fails). */
+    static JournalLog acquire(Path path, io.switchgate.journal.ChannelFactory channels) throws IOException {
         Path key = path.toAbsolutePath().normalize();
         synchronized (OPEN) {
             JournalLog log = OPEN.get(key);
             if (log == null) {
                 Path dir = key.getParent();
                 if (dir != null) Files.createDirectories(dir);
-                FileChannel ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileChannel ch = channels.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 log = new JournalLog(key, ch, ch.size());
                 OPEN.put(key, log);
             }
