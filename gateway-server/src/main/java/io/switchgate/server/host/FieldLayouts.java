@@ -1,7 +1,7 @@
 package io.switchgate.server.host;
 
 import io.switchgate.iso.Dialect;
-import io.switchgate.iso.FieldSpec;
+import io.switchgate.iso.IsoLayout;
 import io.switchgate.iso.IsoMessage;
 
 /**
@@ -10,8 +10,7 @@ import io.switchgate.iso.IsoMessage;
  * host could not be forwarded at all (its 12-digit DE 12 does not fit the host's 6): every such request was answered
  * {@code 96 HOST_MAPPING_FAILED}.
  *
- * <p>A dialect's layout is read from its DE 12: 12 digits (YYMMDDhhmmss, ISO 8583:1993) or 6 (hhmmss, 1987). From a
- * 1993 request to a 1987 host:
+ * <p>A dialect's layout is read from its DE 12 ({@link IsoLayout}). From a 1993 request to a 1987 host:
  * <ul>
  *   <li>DE 12 = the time of the 1993 DE 12 (hhmmss), DE 13 = its month and day (MMDD, the 1987 "local date"). The 1993
  *       DE 13 is another field (the card's effective date) and is not forwarded.</li>
@@ -29,23 +28,15 @@ import io.switchgate.iso.IsoMessage;
  * reversals, see {@link HostDialects}); a field that does not fit is still refused as before.
  */
 final class FieldLayouts {
-    enum Layout { Y1987, Y1993, OTHER }
-
     /** The fields {@link #fromY1993} writes; none of them is copied as the terminal sent it. */
     static final java.util.Set<Integer> TRANSLATED = java.util.Set.of(12, 13, 22, 25);
 
     private FieldLayouts() {
     }
 
-    static Layout of(Dialect d) {
-        FieldSpec de12 = d == null ? null : d.field(12);
-        if (de12 == null || !de12.isFixed()) return Layout.OTHER;
-        return de12.maxLength() == 12 ? Layout.Y1993 : de12.maxLength() == 6 ? Layout.Y1987 : Layout.OTHER;
-    }
-
     /** True if the fields of {@code src} need {@link #fromY1993} rather than a copy for {@code host}. */
     static boolean from1993To1987(Dialect src, Dialect host) {
-        return of(src) == Layout.Y1993 && of(host) == Layout.Y1987;
+        return IsoLayout.of(src) == IsoLayout.Y1993 && IsoLayout.of(host) == IsoLayout.Y1987;
     }
 
     /**

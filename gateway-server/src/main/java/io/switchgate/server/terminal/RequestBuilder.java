@@ -1,6 +1,7 @@
 package io.switchgate.server.terminal;
 
 import io.switchgate.iso.Dialect;
+import io.switchgate.iso.IsoLayout;
 import io.switchgate.iso.IsoMessage;
 import io.switchgate.security.Hex;
 import io.switchgate.security.KeyHandle;
@@ -151,10 +152,7 @@ public final class RequestBuilder {
                 m.set(14, card.expiry());
             }
         }
-        m.set(12, local("HHmmss"));
-        m.set(13, local("MMdd"));
-        m.set(22, "012");
-        m.set(25, "00");
+        pointOfService(m, false);
         m.set(42, merchantId);
         m.set(49, currency);
         m.set(90, originalMti + originalStan + (originalDe7 == null ? "0000000000" : originalDe7) + "0".repeat(22));
@@ -178,14 +176,11 @@ public final class RequestBuilder {
         m.set(2, card.pan());
         m.set(3, processingCode);
         m.set(4, pad(amount, 12));
-        m.set(12, local("HHmmss"));
-        m.set(13, local("MMdd"));
         if (card.expiry() != null) {
             m.set(14, card.expiry());
         }
         boolean pin = card.pin() != null;
-        m.set(22, pin ? "011" : "012"); // manual entry; PIN entered / not
-        m.set(25, "00");
+        pointOfService(m, pin);
         m.set(42, merchantId);
         m.set(49, currency);
         if (pin) {
@@ -203,6 +198,24 @@ public final class RequestBuilder {
         m.set(11, stan);
         m.set(41, terminalId);
         return m;
+    }
+
+    /**
+     * The local time and the point of service, in the dialect's layout ({@link IsoLayout}): a manually keyed card, the
+     * cardholder there, a PIN entered or not. 1987: DE 12 hhmmss, DE 13 MMDD, DE 22 {@code 011}/{@code 012}, DE 25
+     * {@code 00}. 1993: DE 12 YYMMDDhhmmss, DE 22 the POS data code of the same (key entry, attended, cardholder and card
+     * present, PIN of 4 or none); no DE 13 (there the card's effective date) or DE 25 (a message reason code).
+     */
+    private void pointOfService(IsoMessage m, boolean pin) {
+        if (IsoLayout.of(dialect) == IsoLayout.Y1993) {
+            m.set(12, local("yyMMddHHmmss"));
+            m.set(22, pin ? "610101613004" : "600101600000");
+            return;
+        }
+        m.set(12, local("HHmmss"));
+        m.set(13, local("MMdd"));
+        m.set(22, pin ? "011" : "012"); // manual entry; PIN entered / not
+        m.set(25, "00");
     }
 
     private String local(String pattern) {

@@ -12,9 +12,9 @@ class FieldLayoutsTest {
 
     @Test
     void theLayoutIsReadFromDe12() {
-        assertEquals(FieldLayouts.Layout.Y1987, FieldLayouts.of(D87));
-        assertEquals(FieldLayouts.Layout.Y1987, FieldLayouts.of(Dialect.named("iso87ascii")));
-        assertEquals(FieldLayouts.Layout.Y1993, FieldLayouts.of(D93));
+        assertEquals(io.switchgate.iso.IsoLayout.Y1987, io.switchgate.iso.IsoLayout.of(D87));
+        assertEquals(io.switchgate.iso.IsoLayout.Y1987, io.switchgate.iso.IsoLayout.of(Dialect.named("iso87ascii")));
+        assertEquals(io.switchgate.iso.IsoLayout.Y1993, io.switchgate.iso.IsoLayout.of(D93));
         assertTrue(FieldLayouts.from1993To1987(D93, D87));
         assertFalse(FieldLayouts.from1993To1987(D87, D87));
         assertFalse(FieldLayouts.from1993To1987(D93, D93));

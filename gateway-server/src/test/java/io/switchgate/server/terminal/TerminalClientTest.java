@@ -125,6 +125,23 @@ class TerminalClientTest {
         assertArrayEquals(expect, mac);
     }
 
+    /** On an {@code iso93binary} listener the simulator writes the 1993 layout, read back by jPOS's own 1993 packager. */
+    @Test
+    void aSaleInThe1993LayoutHasItsDateTimeAndPosDataCode() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2026-03-04T05:06:07Z"), ZoneOffset.UTC);
+        RequestBuilder b = new RequestBuilder(Dialect.named("iso93binary"), sm, "TERM0001", "MERCHANT0000001", clock,
+                ZoneOffset.UTC).keys(tmk, tpk, tak);
+        ISOMsg j = new ISOMsg();
+        j.setPackager(new org.jpos.iso.packager.GenericPackager("jar:packager/iso93binary.xml"));
+        j.unpack(b.pack(b.sale("000124", Card.DEMO, 10000)));
+        assertEquals("260304050607", j.getString(12), "YYMMDDhhmmss");
+        assertFalse(j.hasField(13), "the 1993 DE 13 is the card's effective date: not sent");
+        assertFalse(j.hasField(25), "the 1993 DE 25 is a message reason code: not sent");
+        assertEquals("610101613004", j.getString(22), "key entry, attended, cardholder and card present, PIN of 4");
+        IsoMessage noPin = b.sale("000125", new Card("6212345678901232", "2812", null), 100);
+        assertEquals("600101600000", noPin.getString(22));
+    }
+
     @Test
     void settlementMacGoesToDe128AndReversalCarriesDe90() throws Exception {
         RequestBuilder b = builder();
