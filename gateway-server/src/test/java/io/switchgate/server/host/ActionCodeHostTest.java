@@ -45,15 +45,12 @@ class ActionCodeHostTest {
                 : mti.startsWith("04") && "00".equals(code) ? "400" : ACTION.getOrDefault(code, code);
         var host = new io.switchgate.config.GatewayConfig.Host("acqA", List.of("127.0.0.1:" + sim.port), "nac2",
                 xml.toString(), 400, ACQ, Map.of("zpk", ZPK, "zak", ZAK));
-        gw = start(config("01", "memory:", "sa", "", List.of(host)), factory());
-        waitFor("connected", 5000, () -> host(gw, "acqA").state() == HostClient.State.UP);
+        gw = startConnected(config("01", "memory:", "sa", "", List.of(host)));
     }
 
     @AfterEach
     void tearDown() {
-        if (gw != null) gw.close();
-        if (sim != null) sim.close();
-        if (sim != null) assertEquals(List.of(), sim.violations, "what the host saw");
+        closeAndCheck(gw, sim);
     }
 
     static String iso87WithThreeDigitDe39() throws Exception {

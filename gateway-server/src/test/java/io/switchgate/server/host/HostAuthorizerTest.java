@@ -29,8 +29,7 @@ class HostAuthorizerTest {
     void setUp() {
         quietLogs();
         sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234");
-        gw = start(config("01", "memory:", "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))), factory());
-        waitFor("connected", 5000, () -> host(gw, "acqA").state() == HostClient.State.UP);
+        gw = startConnected(config("01", "memory:", "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))));
     }
 
     /** Closes the gateway, then waits until the host has handled everything it sent (see {@code awaitAllHandled}). */
@@ -42,9 +41,7 @@ class HostAuthorizerTest {
 
     @AfterEach
     void tearDown() {
-        if (gw != null) gw.close();
-        if (sim != null) sim.close();
-        if (sim != null) assertEquals(List.of(), sim.violations, "what the host saw");
+        closeAndCheck(gw, sim);
     }
 
     @Test

@@ -61,6 +61,21 @@ final class HostFixture {
         return Gateway.start(cfg, Clock.systemUTC(), f);
     }
 
+    /** Starts a gateway on {@code cfg} and waits until its host {@code acqA} is connected. */
+    static Gateway startConnected(GatewayConfig cfg) {
+        Gateway gw = start(cfg, factory());
+        waitFor("connected", 5000, () -> host(gw, "acqA").state() == HostClient.State.UP);
+        return gw;
+    }
+
+    /** Closes the gateway (if any) and the host, then checks that the host saw nothing it must not. */
+    static void closeAndCheck(Gateway gw, HostSimulator sim) {
+        if (gw != null) gw.close();
+        if (sim == null) return;
+        sim.close();
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), sim.violations, "what the host saw");
+    }
+
     static HostAuthorizerFactory factory() {
         return new HostAuthorizerFactory(CLIENT, SAF, Clock.systemUTC());
     }

@@ -36,15 +36,12 @@ class Iso93TerminalAtIso87HostTest {
                 List.of(new GatewayConfig.Listener("pos", "127.0.0.1", 0, "nac2", "iso93binary", 8192, 300)),
                 base.admin(), base.store(), base.security(), base.merchants(), base.terminals(), base.routes(), base.hosts(),
                 base.authorizer(), base.logging(), base.journal());
-        gw = start(c, factory());
-        waitFor("connected", 5000, () -> host(gw, "acqA").state() == HostClient.State.UP);
+        gw = startConnected(c);
     }
 
     @AfterEach
     void tearDown() {
-        if (gw != null) gw.close();
-        if (sim != null) sim.close();
-        if (sim != null) assertEquals(List.of(), sim.violations, "what the host saw");
+        closeAndCheck(gw, sim);
     }
 
     /** A sale in the 1993 layout: DE 12 YYMMDDhhmmss, DE 13 the card's effective date, DE 22 a POS data code, DE 25 a reason. */

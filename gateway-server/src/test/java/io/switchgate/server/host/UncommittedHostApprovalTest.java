@@ -34,15 +34,12 @@ class UncommittedHostApprovalTest {
         quietLogs();
         sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234");
         url = "jdbc:h2:mem:uncommitted" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
-        gw = start(config("01", url, "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))), factory());
-        waitFor("connected", 5000, () -> host(gw, "acqA").state() == HostClient.State.UP);
+        gw = startConnected(config("01", url, "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))));
     }
 
     @AfterEach
     void tearDown() {
-        if (gw != null) gw.close();
-        if (sim != null) sim.close();
-        if (sim != null) assertEquals(List.of(), sim.violations, "what the host saw");
+        closeAndCheck(gw, sim);
     }
 
     void sql(String statement) {
