@@ -23,6 +23,7 @@ import io.switchgate.iso.IsoMessage;
  *       {@code 05}; otherwise not present {@code 01}. The 1993 DE 25 is the message reason code, another field, and is
  *       not forwarded.</li>
  * </ul>
+ * A dialect of its own with the 1993 DE 12 and the 1987 DE 22 has its DE 22 and 25 copied as they are.
  * Between two dialects of one layout every field is forwarded as the terminal sent it. A 1987 request to a host of
  * the 1993 layout is not translated (no built-in dialect is one: {@code iso93binary} cannot carry the gateway's
  * reversals, see {@link HostDialects}); a field that does not fit is still refused as before.
@@ -49,11 +50,23 @@ final class FieldLayouts {
             dst.set(12, dateTime.substring(6));
             dst.set(13, dateTime.substring(2, 6));
         }
+        if (!hasPosDataCode(src.dialect())) {
+            // a dialect of its own with the 1993 DE 12 but the 1987 DE 22 (and so DE 25): those mean the same
+            if (src.hasField(22)) dst.set(22, src.getString(22));
+            if (src.hasField(25)) dst.set(25, src.getString(25));
+            return;
+        }
         String pos = src.getString(22);
         if (pos != null && pos.length() == 12) {
             dst.set(22, panEntryMode(pos.charAt(6)) + pinEntryCapability(pos.charAt(11)));
             dst.set(25, conditionCode(pos.charAt(4), pos.charAt(5)));
         }
+    }
+
+    /** True if {@code d}'s DE 22 is the 1993 POS data code (12 characters) rather than the 1987 entry mode (3 digits). */
+    static boolean hasPosDataCode(Dialect d) {
+        io.switchgate.iso.FieldSpec de22 = d == null ? null : d.field(22);
+        return de22 != null && de22.maxLength() == 12;
     }
 
     static String panEntryMode(char cardDataInputMode) {

@@ -61,4 +61,20 @@ class FieldLayoutsTest {
         assertEquals("051", back.getString(22));
         assertEquals("00", back.getString(25));
     }
+
+    /** A dialect of its own: the 1993 DE 12 (12 digits), the 1987 DE 22 and 25. Its DE 22 and 25 are copied. */
+    @Test
+    void aHybridDialectsEntryModeAndConditionCodeAreCopied() {
+        java.util.List<io.switchgate.iso.FieldSpec> specs = new java.util.ArrayList<>();
+        for (io.switchgate.iso.FieldSpec f : D87.fields()) specs.add(f.number() == 12 ? D93.field(12) : f);
+        Dialect hybrid = Dialect.of("hybrid", specs);
+        assertTrue(FieldLayouts.from1993To1987(hybrid, D87));
+        IsoMessage src = new IsoMessage("0200").dialect(hybrid).set(12, "261231235959").set(22, "051").set(25, "00");
+        IsoMessage dst = new IsoMessage("0200").dialect(D87);
+        FieldLayouts.fromY1993(src, dst);
+        assertEquals("235959", dst.getString(12));
+        assertEquals("1231", dst.getString(13));
+        assertEquals("051", dst.getString(22));
+        assertEquals("00", dst.getString(25));
+    }
 }
