@@ -51,7 +51,7 @@ import java.util.function.Consumer;
  * for a commit, so many requests are decided while earlier ones are being made durable.
  *
  * <p>What is here is the run loop and the checks every request goes through, in order ({@link #decide}); the rest is
- * in classes of one job each: {@link TerminalKeys} (keys and MAC), {@link PrefetchStep} (what is read before the
+ * in classes of one job each: {@link Admission} (kind and format, on the event loop), {@link TerminalKeys} (keys and MAC), {@link PrefetchStep} (what is read before the
  * decision), the flows ({@link SaleFlow}, {@link RefundFlow}, ...: one per kind of request), {@link Authorizations}
  * (the embedded authorizer and the hosts), {@link Commits} (to the journal, and what a failed commit undoes),
  * {@link Replies} (the answer), {@link UnparseableFrame} and {@link OperatorChanges}.
@@ -238,6 +238,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         Request r = new Request(msg, message, dialect, answer);
+        // What needs only the request is checked here, on the caller's thread (the event loop), not the engine's.
+        if (!Admission.check(r)) return CompletableFuture.completedFuture(null); // no request: nothing answers it
         boolean alone = inFlight.incrementAndGet() == 1;
         answer.whenComplete((b, e) -> inFlight.decrementAndGet());
         if (thread.queued() >= maxQueued) {
@@ -398,8 +400,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private void decide(Request r) {
         IsoMessage m = r.msg;
         String mti = m.getMti();
-        r.type = MessageKind.classify(mti, m.getString(3), m.getString(70));
-        if (r.type == null && MessageKind.responseMti(mti) == null) {
+        if (!Admission.check(r)) { // done on the event loop already, unless the request came another way (benchmarks)
             // Not a request (a response MTI, or not four digits): nothing to answer, nothing journaled.
             r.answer.complete(null);
             return;
@@ -407,16 +408,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         // Known terminal and its keys first, so that even a format error's answer is MACed for it.
         r.terminal = state.terminal(r.terminalId());
         boolean keysResolved = r.terminal == null || keys.resolve(r);
-        if (r.type == null && ("0200".equals(mti) && !m.hasField(3) || "0800".equals(mti) && !m.hasField(70))) {
-            screened(r, Codes.FORMAT_ERROR, "MISSING_FIELD_" + ("0200".equals(mti) ? 3 : 70));
-            return;
-        }
-        if (r.type == null) {
-            screened(r, Codes.INVALID_TRANSACTION, "UNSUPPORTED_MESSAGE");
-            return;
-        }
-        Decline d = FormatCheck.check(r.type, m);
-        if (d == null) d = FieldCheck.check(m);
+        Decline d = r.formatDecline;
         if (d != null) {
             screened(r, d.code(), d.reason());
             return;

@@ -18,6 +18,10 @@ final class Request {
     final long startNanos;
     Instant now;
     TxnType type;
+    /** {@link Admission} has classified it and checked its format (on the event loop, or the engine's if not). */
+    boolean admitted;
+    /** What its format earns (see {@link Admission}), or null if nothing. */
+    io.switchgate.policy.Decline formatDecline;
     /** The request went through the {@link Prefetch} stage, or needed nothing from it (at most once per request). */
     boolean prefetchDone;
     /** When it began to wait for the projection ({@link ProjectionHold}); engine thread. */
