@@ -17,12 +17,12 @@ final class Admission {
 
     /**
      * Classifies {@code r} ({@code r.type}) and keeps the decline its format earns ({@code r.formatDecline}, null if
-     * none). Done once per request.
+     * none). Done once per request; asked again, it gives the same answer.
      *
      * @return false if {@code r} is no request (a response MTI, or not four digits): nothing answers it
      */
     static boolean check(Request r) {
-        if (r.admitted) return true;
+        if (r.admitted) return r.type != null || r.formatDecline != null;
         r.admitted = true;
         IsoMessage m = r.msg;
         String mti = m.getMti();

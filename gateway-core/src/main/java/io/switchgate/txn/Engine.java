@@ -238,8 +238,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         Request r = new Request(msg, message, dialect, answer);
-        // What needs only the request is checked here, on the caller's thread (the event loop), not the engine's.
-        if (!Admission.check(r)) return CompletableFuture.completedFuture(null); // no request: nothing answers it
+        // What needs only the request is checked here, on the caller's thread (the event loop), not the engine's. What
+        // it found is answered by the engine, in order: a message that is no request too (its "answer", none, comes
+        // after everything taken before it; tests and tools use that to wait for the engine).
+        Admission.check(r);
         boolean alone = inFlight.incrementAndGet() == 1;
         answer.whenComplete((b, e) -> inFlight.decrementAndGet());
         if (thread.queued() >= maxQueued) {
@@ -400,7 +402,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private void decide(Request r) {
         IsoMessage m = r.msg;
         String mti = m.getMti();
-        if (!Admission.check(r)) { // done on the event loop already, unless the request came another way (benchmarks)
+        if (!Admission.check(r)) { // done on the event loop already (unless the request came another way: benchmarks)
             // Not a request (a response MTI, or not four digits): nothing to answer, nothing journaled.
             r.answer.complete(null);
             return;
