@@ -51,10 +51,11 @@ import java.util.function.Consumer;
  * for a commit, so many requests are decided while earlier ones are being made durable.
  *
  * <p>What is here is the run loop and the checks every request goes through, in order ({@link #decide}); the rest is
- * in classes of one job each: {@link Admission} (kind and format, on the event loop), {@link TerminalKeys} (keys and MAC), {@link PrefetchStep} (what is read before the
- * decision), the flows ({@link SaleFlow}, {@link RefundFlow}, ...: one per kind of request), {@link Authorizations}
- * (the embedded authorizer and the hosts), {@link Commits} (to the journal, and what a failed commit undoes),
- * {@link Replies} (the answer), {@link UnparseableFrame} and {@link OperatorChanges}.
+ * in classes of one job each: {@link Admission} (kind and format, on the event loop), {@link TerminalKeys} (keys and
+ * MAC), {@link PrefetchStep} (what is read before the decision), the flows ({@link SaleFlow}, {@link RefundFlow}, ...:
+ * one per kind of request), {@link Authorizations} (the embedded authorizer and the hosts), {@link Commits} (to the
+ * journal, and what a failed commit undoes), {@link Replies} (the answer), {@link UnparseableFrame} and
+ * {@link OperatorChanges}.
  */
 public final class Engine implements MessageHandler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
