@@ -51,7 +51,7 @@ final class RefundFlow implements Flow {
             }
             if (r.answeredLater) {
                 // The host answered after other requests ran: decide again on the sale as it is now. An approval that
-                // no longer holds is declined, and the host's approval gets a stored reversal (see Engine.release).
+                // no longer holds is declined, and the host's approval gets a stored reversal (see Replies.release).
                 Decline stale = rules(r, ledger, ledger.txn(saleRrn), ledger.merchant(merchant.id()), today);
                 if (stale != null) {
                     steps.journal(r, cs, Verdict.declined(stale).on(saleRrn, null).by(host, null));

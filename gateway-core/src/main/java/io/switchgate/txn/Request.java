@@ -36,7 +36,7 @@ final class Request {
     Prefetch.DupChecked dupChecked;
     TerminalState terminal;
     CardData card;
-    /** Where the request is authorized ("embedded" or a host), once asked: see {@code Engine.route}. */
+    /** Where the request is authorized ("embedded" or a host), once asked: see {@link Authorizations#route}. */
     String route;
     String panHash;
     long amount;
