@@ -30,11 +30,6 @@ public final class FaultyChannels implements ChannelFactory {
     volatile int writes;
     volatile int forces;
 
-    /** Writes tried through this factory's channels so far (failed ones included). */
-    public int writes() {
-        return writes;
-    }
-
     /** Forces tried so far (failed ones included). */
     public int forces() {
         return forces;

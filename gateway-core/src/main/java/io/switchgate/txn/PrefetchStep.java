@@ -118,13 +118,11 @@ final class PrefetchStep {
      * today. Most requests need nothing: each of these is read once per run (per batch, per day).
      */
     private Prefetch.Wanted wanted(Request r) {
-        IsoMessage m = r.msg;
         String rrn = Prefetch.originalRrnOf(r);
         if (rrn != null && state.holdsTxn(rrn)) rrn = null;
         Prefetch.Wanted originalOnly = rrn == null ? null : new Prefetch.Wanted(rrn, null, null, 0, null, null);
-        String mti = m.getMti();
-        if (!"0200".equals(mti) && !"0100".equals(mti) && !"0220".equals(mti)) return originalOnly;
-        TxnType type = MessageKind.classify(mti, m.getString(3), m.getString(70));
+        Admission.check(r); // its kind: found on the event loop already, unless the request came another way
+        TxnType type = r.type;
         if (type != TxnType.SALE && type != TxnType.BALANCE && type != TxnType.REFUND && type != TxnType.VOID) return originalOnly;
         TerminalState terminal = state.terminal(r.terminalId());
         if (terminal == null) return originalOnly;

@@ -113,9 +113,9 @@ final class Request {
         return msg.getString(11);
     }
 
-    /** DE 49, or the contract's default currency (156) when absent. */
+    /** DE 49, or the contract's default currency when absent. */
     String currency() {
         String c = msg.getString(49);
-        return c == null ? "156" : c;
+        return c == null ? io.switchgate.policy.CurrencyRule.DEFAULT_CURRENCY : c;
     }
 }

@@ -46,7 +46,7 @@ final class TerminalKeys {
         String ksnHex = t.bdk() == null ? null : r.msg.getString(62);
         if (ksnHex != null) {
             ksnHex = ksnHex.trim();
-            if ((ksnHex.length() != 20 && ksnHex.length() != 24) || !isHex(ksnHex)) return false;
+            if ((ksnHex.length() != 20 && ksnHex.length() != 24) || !io.switchgate.security.Hex.isHex(ksnHex)) return false;
             byte[] ksn = java.util.HexFormat.of().parseHex(ksnHex);
             KeyHandle bdk = key(KeyType.BDK, t.bdk());
             try {
@@ -67,14 +67,6 @@ final class TerminalKeys {
         r.macKey = key(KeyType.TAK, t.tak());
         r.responseMacKey = r.macKey;
         r.pinKey = key(KeyType.TPK, t.tpk());
-        return true;
-    }
-
-    private static boolean isHex(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'F' || c >= 'a' && c <= 'f')) return false;
-        }
         return true;
     }
 

@@ -42,11 +42,11 @@ final class FieldLayouts {
 
     /**
      * Sets on {@code dst} (a 1987-layout host message) DE 12, 13, 22 and 25 from the 1993-layout {@code src}, each only
-     * where its source field is present and well formed.
+     * where its source field is present and of its length.
      */
     static void fromY1993(IsoMessage src, IsoMessage dst) {
         String dateTime = src.getString(12);
-        if (dateTime != null && dateTime.length() == 12 && digits(dateTime)) {
+        if (dateTime != null && dateTime.length() == 12) { // digits: the host's packer refuses anything else
             dst.set(12, dateTime.substring(6));
             dst.set(13, dateTime.substring(2, 6));
         }
@@ -88,10 +88,5 @@ final class FieldLayouts {
         if (cardholderPresent == '0') return cardPresent == '1' ? "00" : "05";
         if (cardholderPresent == '2' || cardholderPresent == '3') return "08";
         return "01";
-    }
-
-    private static boolean digits(String s) {
-        for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
-        return true;
     }
 }

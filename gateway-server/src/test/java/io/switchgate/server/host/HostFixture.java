@@ -40,10 +40,16 @@ final class HostFixture {
     }
 
     static GatewayConfig config(String nodeId, String storeUrl, String user, String password, List<GatewayConfig.Host> hosts) {
+        return config(nodeId, storeUrl, user, password, hosts, "iso87binary");
+    }
+
+    /** The same with the terminals' listener speaking {@code listenerDialect}. */
+    static GatewayConfig config(String nodeId, String storeUrl, String user, String password, List<GatewayConfig.Host> hosts,
+                                String listenerDialect) {
         var limits = new GatewayConfig.RefundLimits(180, 500000, 2000000);
         return new GatewayConfig(
                 new GatewayConfig.Node(nodeId),
-                List.of(new GatewayConfig.Listener("pos", "127.0.0.1", 0, "nac2", "iso87binary", 8192, 300)),
+                List.of(new GatewayConfig.Listener("pos", "127.0.0.1", 0, "nac2", listenerDialect, 8192, 300)),
                 new GatewayConfig.Admin("127.0.0.1", 0, null),
                 new GatewayConfig.Store(storeUrl, user, password, 4),
                 new GatewayConfig.Security(MASTER),

@@ -1,6 +1,5 @@
 package io.switchgate.server.host;
 
-import io.switchgate.config.GatewayConfig;
 import io.switchgate.iso.Dialect;
 import io.switchgate.iso.IsoMessage;
 import io.switchgate.txn.Gateway;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.switchgate.server.host.HostAuthorizerTest.mti;
 import static io.switchgate.server.host.HostFixture.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -31,12 +31,8 @@ class Iso93TerminalAtIso87HostTest {
     void setUp() {
         quietLogs();
         sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234");
-        GatewayConfig base = config("01", "memory:", "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400)));
-        GatewayConfig c = new GatewayConfig(base.node(),
-                List.of(new GatewayConfig.Listener("pos", "127.0.0.1", 0, "nac2", "iso93binary", 8192, 300)),
-                base.admin(), base.store(), base.security(), base.merchants(), base.terminals(), base.routes(), base.hosts(),
-                base.authorizer(), base.logging(), base.journal());
-        gw = startConnected(c);
+        gw = startConnected(config("01", "memory:", "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400)),
+                "iso93binary"));
     }
 
     @AfterEach
@@ -85,5 +81,37 @@ class Iso93TerminalAtIso87HostTest {
         assertEquals("117", resp.getString(39), "incorrect PIN: 117 in 1993, 55 in 1987");
         assertEquals("55", gw.store().findByRrn(resp.getString(37)).orElseThrow().responseCode());
         assertEquals("020", sim.ofMti("0200").get(0).getString(22), "magnetic stripe, PIN capability unknown");
+    }
+
+    /** A refund follows its sale to the host, and its 1993 fields are rewritten like the sale's. */
+    @Test
+    void aRefundFollowsItsSaleToTheHostInThe1987Layout() throws Exception {
+        IsoMessage sale = send(sale93("000001500000"));
+        assertEquals("000", sale.getString(39));
+        IsoMessage refund = send(financial("200000", 500).set(12, "261206150000").set(22, "000001600000")
+                .set(25, "1510").set(37, sale.getString(37)));
+        assertEquals("000", refund.getString(39), refund.toString());
+        ISOMsg h = sim.ofMti("0200").get(1);
+        assertEquals("200000", h.getString(3));
+        assertEquals("150000", h.getString(12));
+        assertEquals("1206", h.getString(13));
+        assertEquals("012", h.getString(22), "keyed, no PIN capture");
+        assertEquals("00", h.getString(25));
+    }
+
+    /** No answer from the host: the 1993 terminal hears 907 (the 91 of 1987), and the reversal reaches the host once. */
+    @Test
+    void aHostThatDoesNotAnswerGives907AndItsReversal() throws Exception {
+        sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.silent() : HostSimulator.Reply.approve();
+        IsoMessage resp = send(sale93("000001500000"));
+        assertEquals("907", resp.getString(39));
+        assertEquals("HOST_TIMEOUT", resp.getString(44));
+        String hostStan = sim.ofMti("0200").get(0).getString(11);
+        waitFor("reversal delivered", 5000, () -> host(gw, "acqA").safDepth() == 0 && sim.reversalsApplied.containsKey(hostStan));
+        assertEquals("91", gw.store().findByRrn(resp.getString(37)).orElseThrow().responseCode(), "journaled as decided");
+        gw.close();
+        gw = null;
+        awaitAllHandled(sim);
+        assertEquals(1, sim.reversalsReceived.get(hostStan).get());
     }
 }
