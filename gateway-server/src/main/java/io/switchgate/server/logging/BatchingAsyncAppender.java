@@ -87,6 +87,7 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
             if (!writer.isAlive()) {
                 // The writer died (an Error): write here rather than block every logging thread for good.
                 appenders.appendLoopOnAppenders(event);
+                flushAppenders();
                 break;
             }
         }
@@ -111,6 +112,20 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
                 }
             }
             batch.clear();
+            flushAppenders();
+        }
+    }
+
+    /** Buffering appenders write out what this batch gave them: one write for the batch, not one per line. */
+    private void flushAppenders() {
+        for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
+            if (it.next() instanceof java.io.Flushable f) {
+                try {
+                    f.flush();
+                } catch (java.io.IOException | RuntimeException ex) {
+                    addError("flushing a log appender failed", ex);
+                }
+            }
         }
     }
 
@@ -138,6 +153,8 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
 
     @Override
     public void addAppender(Appender<ILoggingEvent> newAppender) {
+        // this appender flushes it after each batch (see flushAppenders)
+        if (newAppender instanceof BufferedStderrAppender<?> buffered) buffered.setImmediateFlush(false);
         appenders.addAppender(newAppender);
     }
 
