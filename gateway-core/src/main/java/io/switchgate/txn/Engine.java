@@ -308,7 +308,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             r.now = clock.instant();
             if (Duration.between(lastSweep, r.now).getSeconds() >= 1) {
                 lastSweep = r.now;
-                state.sweep(r.now);
+                state.beginSweep(r.now); // the rows leave a slice at a time, after requests (below)
             }
             if (!accepting) {
                 replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
@@ -328,6 +328,21 @@ public final class Engine implements MessageHandler, AutoCloseable {
             admit(r);
         } catch (RuntimeException e) {
             failed(r, e);
+        } finally {
+            sweepSlice();
+        }
+    }
+
+    /**
+     * A slice of the working set's sweep, after a request was decided (a lone request's answer is out by then): a
+     * second's evictions at once stopped the engine for ~10 ms at 10,000 sales/s.
+     */
+    private void sweepSlice() {
+        if (!state.sweeping()) return;
+        try {
+            state.sweepSome(EngineState.SWEEP_SLICE);
+        } catch (RuntimeException e) {
+            log.error("working set sweep failed: {}", e.toString()); // nothing was decided on it; the next second retries
         }
     }
 

@@ -179,4 +179,50 @@ class EngineStateSweepTest {
         few.sweep(NOW);
         assertEquals(50, few.cachedTransactions());
     }
+
+    @Test
+    void aSweepLetsRowsGoASliceAtATimeAndMovesTheEpochOnceWhenItBegins() {
+        EngineState state = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false);
+        for (int i = 0; i < 1_000; i++) state.put(sale(i, NOW.minus(Duration.ofMinutes(5))));  // due: older than 2 minutes
+        for (int i = 1_000; i < 1_100; i++) state.put(sale(i, NOW.minusSeconds(30)));         // young
+        long epoch = state.evictionEpoch();
+        state.beginSweep(NOW);
+        assertEquals(epoch + 1, state.evictionEpoch(), "a prefetch read that began before the sweep is not taken");
+        assertEquals(1_100, state.cachedTransactions(), "beginning lets nothing go yet");
+        assertTrue(state.sweeping());
+
+        // the engine changes a due row after the sweep began: it stays (its new version is not in the tables)
+        TxnRecord changed = sale(500, NOW.minus(Duration.ofMinutes(5)));
+        state.put(new TxnRecord(changed.rrn(), changed.nodeId(), changed.type(), changed.mti(), changed.processingCode(),
+                changed.terminalId(), changed.merchantId(), changed.stan(), changed.transmissionTime(), changed.dupKey(),
+                changed.fingerprint(), changed.amount(), changed.currency(), changed.panHash(), changed.maskedPan(),
+                changed.responseCode(), changed.reason(), changed.authCode(), TxnStatus.APPROVED, 40, null, null,
+                changed.batchNo(), changed.host(), null, null, changed.createdAt(), NOW, 2));
+
+        assertTrue(state.sweepSome(300));
+        assertEquals(800, state.cachedTransactions(), "one slice: 300 rows looked at, 300 gone");
+        int slices = 1;
+        while (state.sweepSome(300)) slices++;
+        assertEquals(4, slices + 1, "1,000 due rows in slices of 300");
+        assertFalse(state.sweeping());
+        assertEquals(101, state.cachedTransactions(), "the young rows and the one changed during the sweep");
+        assertNotNull(state.txn(changed.rrn()));
+        assertEquals(40, state.txn(changed.rrn()).refundedAmount());
+        assertEquals(epoch + 1, state.evictionEpoch(), "the slices do not move the epoch");
+        assertFalse(state.sweepSome(300), "nothing left: a slice is a no-op");
+    }
+
+    @Test
+    void aDroppedWorkingSetEndsTheSweepUnderWay() {
+        EngineState state = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false);
+        for (int i = 0; i < 1_000; i++) state.put(sale(i, NOW.minus(Duration.ofMinutes(5))));
+        state.beginSweep(NOW);
+        assertTrue(state.sweepSome(10));
+        state.invalidate();
+        assertFalse(state.sweeping());
+        assertEquals(0, state.cachedTransactions());
+        for (int i = 0; i < 10; i++) state.put(sale(5_000 + i, NOW.minus(Duration.ofMinutes(5))));
+        assertFalse(state.sweepSome(10), "no sweep under way: nothing goes until the next one begins");
+        assertEquals(10, state.cachedTransactions());
+    }
 }
