@@ -96,8 +96,15 @@ final class EngineState implements CardBook {
 
     /** Keys answered before this instant may have left the index (0: none has). */
     private long dupHorizonMillis;
-    /** terminal|STAN -> RRN of the newest non-reversal request (what a reversal names). */
-    private final Map<String, String> byTerminalStan = new HashMap<>();
+    /** (terminal, STAN) -> RRN of the newest non-reversal request (what a reversal names). */
+    private final Map<TerminalStan, String> byTerminalStan = new HashMap<>();
+
+    /**
+     * A terminal and a STAN as a key: the two strings the record already holds, with their hashes cached in them, so a
+     * put, a look-up and a sweep's removal build no string, and no terminal ID with a {@code |} in it can make two
+     * keys one (as {@code terminal + "|" + STAN} could). Smaller than that string, too.
+     */
+    private record TerminalStan(String terminalId, String stan) { }
     /**
      * terminal|STAN -> when a reversal came that found no original: a late original with that STAN is refused for
      * the 24-hour duplicate window, no longer (the STAN is then free for the terminal's next cycle).
@@ -453,7 +460,7 @@ final class EngineState implements CardBook {
                 }
             } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null && t.dupKey() != null) {
                 // (a screened request, journaled without a duplicate key, is never what a reversal names)
-                byTerminalStan.put(t.terminalId() + '|' + t.stan(), t.rrn());
+                byTerminalStan.put(new TerminalStan(t.terminalId(), t.stan()), t.rrn());
             }
             if (t.originalRrn() != null) {
                 List<String> kids = children.get(t.originalRrn());
@@ -540,7 +547,7 @@ final class EngineState implements CardBook {
 
     /** True if this run's index knows a request of this terminal and STAN (a reversal of it needs no store read). */
     boolean indexesStan(String terminalId, String stan) {
-        return byTerminalStan.containsKey(terminalId + '|' + stan);
+        return byTerminalStan.containsKey(new TerminalStan(terminalId, stan));
     }
 
     /**
@@ -552,7 +559,7 @@ final class EngineState implements CardBook {
      * For a reversal whose original never arrived, that is the store read the engine thread no longer makes.
      */
     TxnRecord reversalTarget(String terminalId, String stan, String de7, Prefetch.ReversalCandidates prefetched) {
-        String rrn = byTerminalStan.get(terminalId + '|' + stan);
+        String rrn = byTerminalStan.get(new TerminalStan(terminalId, stan));
         if (rrn != null) {
             TxnRecord t = txn(rrn);
             if (t != null && (de7 == null || de7.equals(t.transmissionTime()))) return t;
@@ -759,7 +766,7 @@ final class EngineState implements CardBook {
             children.remove(t.rrn());
             localChildren.remove(t.rrn());
             reloaded.remove(t.rrn());
-            if (t.stan() != null) byTerminalStan.remove(t.terminalId() + '|' + t.stan(), t.rrn());
+            if (t.stan() != null) byTerminalStan.remove(new TerminalStan(t.terminalId(), t.stan()), t.rrn());
         }
         if (refreshed != null) for (TxnRecord t : refreshed) txns.put(t.rrn(), t);
         if (!more) sweepLeft = 0;
