@@ -225,4 +225,20 @@ class EngineStateSweepTest {
         assertFalse(state.sweepSome(10), "no sweep under way: nothing goes until the next one begins");
         assertEquals(10, state.cachedTransactions());
     }
+
+    @Test
+    void terminalAndStanKeysSpreadOverHashes() {
+        // the record's default hash (31 * h(terminal) + h(STAN)) gives TERM0001/000110 and TERM0002/000100 one hash
+        assertNotEquals(new EngineState.TerminalStan("TERM0001", "000110").hashCode(),
+                new EngineState.TerminalStan("TERM0002", "000100").hashCode());
+        java.util.Set<Integer> hashes = new java.util.HashSet<>();
+        int keys = 0;
+        for (int t = 1; t <= 200; t++) {
+            for (int stan = 1; stan <= 1_000; stan++) {
+                hashes.add(new EngineState.TerminalStan(String.format("TERM%04d", t), String.format("%06d", stan)).hashCode());
+                keys++;
+            }
+        }
+        assertTrue(hashes.size() > keys * 0.99, hashes.size() + " hashes for " + keys + " keys");
+    }
 }
