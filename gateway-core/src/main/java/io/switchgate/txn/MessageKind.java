@@ -43,11 +43,7 @@ public final class MessageKind {
      * third digit): such a message is never answered.
      */
     static String responseMti(String mti) {
-        if (mti == null || mti.length() != 4) return null;
-        for (int i = 0; i < 4; i++) {
-            char d = mti.charAt(i);
-            if (d < '0' || d > '9') return null;
-        }
+        if (!FormatCheck.digits(mti, 4)) return null;
         char c = mti.charAt(2);
         if ((c - '0') % 2 != 0) return null;
         return mti.substring(0, 2) + (char) (c + 1) + mti.charAt(3);
