@@ -703,7 +703,7 @@ final class EngineState implements CardBook {
         }
     }
 
-    /** Rows at most one {@link #sweepSome} call looks at: ~1 µs each when cold, so a slice stays well under a ms. */
+    /** Rows at most one {@link #sweepSome} call looks at: 256 cold rows take ~0.4 ms (SweepBenchmark). */
     static final int SWEEP_SLICE = 256;
 
     /** The sweep under way (see {@link #beginSweep}): its cutoffs, and how many rows it may still look at. */
@@ -725,8 +725,8 @@ final class EngineState implements CardBook {
     /**
      * Starts a sweep (the engine does once a second): fixes which rows may leave, those last changed before its
      * cutoffs and in the tables, and drops duplicate keys older than 24 hours. The rows leave a slice at a time
-     * ({@link #sweepSome}, after each request), so no request waits for a whole second's evictions (~1 µs a row:
-     * 10 ms at 10,000 sales/s, docs/benchmarks.md, twenty-second session).
+     * ({@link #sweepSome}, after each request), so no request waits for a whole second's evictions (SweepBenchmark: 3.6 ms
+     * for 10,000 cold rows, a slice 0.4 ms; docs/benchmarks.md, twenty-second session).
      *
      * <p>Why {@link #evictionEpoch} moves here, once, and not as each row leaves: a prefetch read that began after this
      * point sees, for any row this sweep lets go, its newest version in the tables (the row was in them before the
