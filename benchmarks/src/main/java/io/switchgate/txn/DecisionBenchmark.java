@@ -45,8 +45,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Its own package ({@code io.switchgate.txn}) because the engine's request and its decision entry are internals.
  *
  * <ul>
- *   <li>{@code request=admitted}: the fields the decision reads are decoded before it, and the request's kind and
- *   format checked ({@link Admission}), as the event loop does before it hands a request to the engine thread.</li>
+ *   <li>{@code request=admitted}: the fields the decision reads are decoded before it, and the request admitted as the
+ *   event loop does before it hands a request to the engine thread: its kind and format ({@link Admission}), its keys,
+ *   MAC, card and PAN hash ({@link TerminalAdmission}).</li>
  *   <li>{@code request=frame}: only the frame is split into fields; each field is decoded when the decision first
  *   reads it (what the engine thread does today).</li>
  * </ul>
@@ -121,7 +122,7 @@ public class DecisionBenchmark {
                 for (int f : ADMITTED_FIELDS) m.getString(f);
             }
             batch[i] = new Request(m, frame, d, new CompletableFuture<>());
-            if (admitted) Admission.check(batch[i]); // kind and format: the event loop's, as in the gateway
+            if (admitted) engine.admitHere(batch[i]); // kind, format, keys, MAC and card: the event loop's, as in the gateway
         }
     }
 

@@ -91,6 +91,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private final int maxQueued = io.switchgate.config.Tuning.wholeInt("gateway.engine.maxQueued", DEFAULT_MAX_QUEUED, 1, 1 << 23);
     /** The security step: keys, MAC checks, the response's MAC key (engine thread only). */
     private final TerminalKeys keys;
+    private final TerminalAdmission terminalAdmission;
     /** Packs, MACs and hands over every answer. */
     private final Replies replies;
     /** Decisions on their way to the journal, and what a failed commit undoes. */
@@ -131,6 +132,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         this.clock = setup.clock();
         this.zone = setup.zone();
         this.state = new EngineState(setup.store(), setup.clock().instant(), setup.sharedByNodes(), setup.projection());
+        this.terminalAdmission = new TerminalAdmission(state::publishedTerminal, keys, panHasher);
         this.rrns = new RrnAllocator(nodeId, setup.store());
         this.prefetch = new Prefetch(setup.store());
         // New requests are admitted only while fewer than maxQueued tasks wait for the engine (else 91 ENGINE_BUSY); the
@@ -239,10 +241,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         Request r = new Request(msg, message, dialect, answer);
-        // What needs only the request is checked here, on the caller's thread (the event loop), not the engine's. What
-        // it found is answered by the engine, in order: a message that is no request too (its "answer", none, comes
-        // after everything taken before it; tests and tools use that to wait for the engine).
-        Admission.check(r);
+        // What needs only the request and its terminal is checked here, on the caller's thread (the event loop), not
+        // the engine's. What it found is answered by the engine, in order: a message that is no request too (its
+        // "answer", none, comes after everything taken before it; tests and tools use that to wait for the engine).
+        admitHere(r);
         boolean alone = inFlight.incrementAndGet() == 1;
         answer.whenComplete((b, e) -> inFlight.decrementAndGet());
         if (thread.queued() >= maxQueued) {
@@ -261,6 +263,14 @@ public final class Engine implements MessageHandler, AutoCloseable {
             replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null); // the executor is shut down
         }
         return answer;
+    }
+
+    /**
+     * The request's admission on the calling thread (the event loop; a benchmark's setup): its kind and format
+     * ({@link Admission}), then its keys, MAC and card ({@link TerminalAdmission}).
+     */
+    void admitHere(Request r) {
+        if (Admission.check(r)) terminalAdmission.check(r);
     }
 
     /**
@@ -423,9 +433,17 @@ public final class Engine implements MessageHandler, AutoCloseable {
             r.answer.complete(null);
             return;
         }
-        // Known terminal and its keys first, so that even a format error's answer is MACed for it.
+        // Known terminal and its keys first, so that even a format error's answer is MACed for it. The keys and MAC
+        // the event loop found stand if they were found for this very terminal; else they are found again here.
         r.terminal = state.terminal(r.terminalId());
-        boolean keysResolved = r.terminal == null || keys.resolve(r);
+        boolean checkedEarly = r.terminal != null && r.securityCheckedFor == r.terminal;
+        if (!checkedEarly && r.securityCheckedFor != null) {
+            r.securityCheckedFor = null;
+            r.macKey = null;
+            r.responseMacKey = null;
+            r.pinKey = null;
+        }
+        boolean keysResolved = r.terminal == null || (checkedEarly ? r.keysResolved : keys.resolve(r));
         Decline d = r.formatDecline;
         if (d != null) {
             screened(r, d.code(), d.reason());
@@ -439,7 +457,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             screened(r, Codes.FORMAT_ERROR, r.msg.hasField(62) ? "BAD_FIELD_62" : "MISSING_FIELD_62");
             return;
         }
-        if (!keys.macValid(r)) {
+        if (!(checkedEarly ? r.macValid : keys.macValid(r))) {
             screened(r, Codes.SECURITY_VIOLATION, "MAC_INVALID");
             return;
         }
@@ -452,7 +470,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return;
         }
         if (r.type == TxnType.SALE || r.type == TxnType.BALANCE || r.type == TxnType.REFUND || r.type == TxnType.VOID) {
-            if (r.card == null) r.card = CardData.from(m.getString(2), m.getString(35), m.getString(14)); // else read for the prefetch
+            if (r.card == null) r.card = CardData.from(m.getString(2), m.getString(35), m.getString(14)); // else read at admission
             if (r.card == null) {
                 screened(r, Codes.FORMAT_ERROR, "BAD_FIELD_35");
                 return;

@@ -46,7 +46,8 @@ final class EngineState implements CardBook {
     private static final Duration DUPLICATE_WINDOW = Duration.ofHours(24);
 
     private final TransactionStore store;
-    private final Map<String, TerminalState> terminals = new HashMap<>();
+    /** Written by the engine thread only; concurrent because the event loops read it ({@link #publishedTerminal}). */
+    private final Map<String, TerminalState> terminals = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, MerchantState> merchants = new HashMap<>();
     private final Map<String, CardAccount> cards = new HashMap<>();
     private final Map<String, BatchState> openBatches = new HashMap<>();
@@ -303,6 +304,15 @@ final class EngineState implements CardBook {
 
     void put(TerminalState t) {
         terminals.put(t.id(), t);
+    }
+
+    /**
+     * The terminal as the engine thread last put it in the working set, from any thread, loading nothing: null when it
+     * is not there (unknown, or the working set not loaded yet). It may be replaced the next moment: see
+     * {@link TerminalAdmission}.
+     */
+    TerminalState publishedTerminal(String id) {
+        return id == null ? null : terminals.get(id);
     }
 
     MerchantState merchant(String id) {

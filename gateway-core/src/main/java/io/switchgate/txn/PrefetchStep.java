@@ -140,12 +140,12 @@ final class PrefetchStep {
      */
     private String cardToPrefetch(Request r, TerminalState terminal) {
         IsoMessage m = r.msg;
-        CardData card = CardData.from(m.getString(2), m.getString(35), m.getString(14));
+        CardData card = r.card != null ? r.card : CardData.from(m.getString(2), m.getString(35), m.getString(14)); // read at admission, mostly
         if (card == null) return null;
         r.card = card;
         r.terminal = terminal;
         if (!io.switchgate.route.EmbeddedAuthorizer.NAME.equals(route.apply(r))) return null;
-        r.panHash = panHasher.hash(card.pan());
+        if (r.panHash == null) r.panHash = panHasher.hash(card.pan());
         return state.holdsCard(r.panHash) ? null : r.panHash;
     }
 

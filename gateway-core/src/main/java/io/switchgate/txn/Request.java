@@ -69,6 +69,13 @@ final class Request {
     io.switchgate.security.KeyHandle macKey;
     io.switchgate.security.KeyHandle responseMacKey;
     io.switchgate.security.KeyHandle pinKey;
+    /**
+     * The terminal whose keys {@link TerminalAdmission} resolved (and checked the MAC under) on the event loop, or null:
+     * the engine takes {@link #keysResolved} and {@link #macValid} only while it decides with this very terminal.
+     */
+    TerminalState securityCheckedFor;
+    boolean keysResolved;
+    boolean macValid;
     /** How many times it was decided again after a decision lost a concurrent update (see {@link Engine#MAX_REDECISIONS}). */
     int redecisions;
     private String rrn;

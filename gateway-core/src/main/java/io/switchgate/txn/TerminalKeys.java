@@ -6,20 +6,23 @@ import io.switchgate.security.KeyHandle;
 import io.switchgate.security.KeyType;
 import io.switchgate.security.SecurityModule;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The security step of a request (engine thread only): the keys it is checked with (the terminal's, or DUKPT keys
- * derived from its KSN), its MAC, and the key its response is MACed under. Stored keys are imported into the security
- * module once and their handles kept, so a request imports nothing.
+ * The security step of a request: the keys it is checked with (the terminal's, or DUKPT keys derived from its KSN), its
+ * MAC, and the key its response is MACed under. Stored keys are imported into the security module once and their
+ * handles kept, so a request imports nothing. Any thread: the event loops run it first ({@link TerminalAdmission}), the
+ * engine thread again when the terminal changed meanwhile; what it finds depends only on the request and the terminal.
  */
 final class TerminalKeys {
     private final SecurityModule security;
+    /** A map per role, every role's made here: the event loops and the engine thread read and fill them at once. */
     private final Map<KeyType, Map<String, KeyHandle>> keys = new java.util.EnumMap<>(KeyType.class);
 
     TerminalKeys(SecurityModule security) {
         this.security = security;
+        for (KeyType type : KeyType.values()) keys.put(type, new ConcurrentHashMap<>());
     }
 
     /** The handle of a stored key of role {@code type} (imported once, then cached); null for none. */
@@ -27,11 +30,13 @@ final class TerminalKeys {
         if (stored == null) return null;
         // Keyed on role and value: the same key material configured for two roles gets two handles. A map per role, so
         // that a lookup (one or two per request) builds no key string.
-        Map<String, KeyHandle> ofRole = keys.computeIfAbsent(type, k -> new HashMap<>());
+        Map<String, KeyHandle> ofRole = keys.get(type);
         KeyHandle handle = ofRole.get(stored);
         if (handle == null) {
-            handle = security.importStored(type, stored);
-            ofRole.put(stored, handle);
+            // Two threads may import the same key at once: both handles work, the first one put is kept.
+            KeyHandle imported = security.importStored(type, stored);
+            handle = ofRole.putIfAbsent(stored, imported);
+            if (handle == null) handle = imported;
         }
         return handle;
     }

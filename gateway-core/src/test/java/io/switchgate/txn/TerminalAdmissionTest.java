@@ -1,0 +1,104 @@
+package io.switchgate.txn;
+
+import io.switchgate.iso.IsoMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.switchgate.txn.EngineFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The keys, MAC and card of a request checked on the event loop ({@link TerminalAdmission}), and the engine taking
+ * that only for the very terminal it decides with.
+ */
+class TerminalAdmissionTest {
+    Gateway gw;
+    TestPos pos; // TERM0001: MAC required, TAK and TPK
+
+    @BeforeEach
+    void start() {
+        gw = Gateway.start(EngineFixture.config("memory:"), new MutableClock());
+        pos = new TestPos(gw, "TERM0001", MERCHANT, TAK1, TPK1);
+        // one sale through the gateway's own entry: the working set (terminals, the card) is loaded after it
+        EngineScenarioTest.assertCode("00", pos.send(pos.withPin(pos.sale(PAN, 100), "1234")));
+        assertTrue(gw.engine().awaitIdle(Duration.ofSeconds(5)));
+    }
+
+    @AfterEach
+    void stop() {
+        gw.close();
+    }
+
+    private Request admitted(byte[] frame) {
+        Request r = new Request(TestPos.D.unpack(frame), frame, TestPos.D, new CompletableFuture<>());
+        gw.engine().admitHere(r);
+        return r;
+    }
+
+    private IsoMessage decided(Request r) throws Exception {
+        gw.engine().decideHere(r);
+        return TestPos.D.unpack(r.answer.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aRequestOfAKnownTerminalHasItsKeysMacAndCardCheckedAtAdmission() {
+        Request r = admitted(pos.pack(pos.withPin(pos.sale(PAN, 200), "1234")));
+        assertNotNull(r.securityCheckedFor);
+        assertEquals("TERM0001", r.securityCheckedFor.id());
+        assertTrue(r.keysResolved);
+        assertTrue(r.macValid);
+        assertNotNull(r.macKey);
+        assertNotNull(r.pinKey);
+        assertNotNull(r.card);
+        assertNotNull(r.panHash);
+        assertNull(r.terminal, "the terminal is the engine's to set");
+    }
+
+    @Test
+    void aWrongMacIsFoundAtAdmissionAndAnswered63() throws Exception {
+        byte[] frame = pos.pack(pos.withPin(pos.sale(PAN, 200), "1234"));
+        frame[frame.length - 1] ^= 1;
+        Request r = admitted(frame);
+        assertNotNull(r.securityCheckedFor);
+        assertFalse(r.macValid);
+        IsoMessage answer = decided(r);
+        EngineScenarioTest.assertCode("63", answer);
+        assertEquals("MAC_INVALID", answer.getString(44));
+    }
+
+    @Test
+    void theEngineTakesTheAdmissionsMacCheckForTheSameTerminal() throws Exception {
+        byte[] frame = pos.pack(pos.withPin(pos.sale(PAN, 300), "1234"));
+        Request r = admitted(frame);
+        assertTrue(r.macValid);
+        // Spoil the MAC after the check: an engine that verified it a second time would answer 63.
+        frame[frame.length - 1] ^= 1;
+        EngineScenarioTest.assertCode("00", decided(r));
+    }
+
+    @Test
+    void keysChangedAfterAdmissionAreCheckedAgainByTheEngine() throws Exception {
+        Request r = admitted(pos.pack(pos.withPin(pos.sale(PAN, 400), "1234")));
+        assertTrue(r.macValid, "valid under the TAK the terminal had when it was admitted");
+        // The operator resets the terminal's keys before the engine decides: it has no TAK now, and must MAC.
+        assertNotNull(gw.engine().resetTerminalKeys("TERM0001", "test").get(5, TimeUnit.SECONDS));
+        IsoMessage answer = decided(r);
+        EngineScenarioTest.assertCode("63", answer);
+        assertEquals("MAC_INVALID", answer.getString(44));
+        assertNull(r.securityCheckedFor, "what was found for the old terminal is dropped");
+    }
+
+    @Test
+    void anUnknownTerminalIsLeftToTheEngine() throws Exception {
+        TestPos stranger = new TestPos(gw, "TERM9999", MERCHANT, null, TPK1);
+        Request r = admitted(stranger.pack(stranger.sale(PAN, 100)));
+        assertNull(r.securityCheckedFor);
+        assertNull(r.macKey);
+        EngineScenarioTest.assertCode("58", decided(r));
+    }
+}
