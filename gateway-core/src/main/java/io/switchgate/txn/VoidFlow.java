@@ -54,7 +54,10 @@ final class VoidFlow implements Flow {
             BatchState batch = ledger.openBatch(r.terminal, r.now).minusSale(original.amount());
             ledger.put(batch);
             cs.txn(voided).batch(batch);
-            steps.journal(r, cs, Verdict.approved(auth.authCode()).on(original.rrn(), null).by(original.host(), auth.balance()));
+            // An approved 0210 carries an authorization code (DE 38): the authorizer's for the void if it gave one (a
+            // host may), else the sale's own, the approval the void takes back.
+            String authCode = auth.authCode() != null ? auth.authCode() : original.authCode();
+            steps.journal(r, cs, Verdict.approved(authCode).on(original.rrn(), null).by(original.host(), auth.balance()));
         });
     }
 }

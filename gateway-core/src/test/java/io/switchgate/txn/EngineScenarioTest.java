@@ -213,7 +213,10 @@ class EngineScenarioTest {
         IsoMessage sale = approvedSale(pos, 2_000);
         String rrn = sale.getString(37);
         assertCode("13", pos.send(pos.voidOf(PAN, 1_999, rrn)));
-        assertCode("00", pos.send(pos.voidOf(PAN, 2_000, rrn)));
+        IsoMessage voided = pos.send(pos.voidOf(PAN, 2_000, rrn));
+        assertCode("00", voided);
+        assertEquals(6, voided.getString(38).length(), "an approved void carries an authorization code");
+        assertEquals(sale.getString(38), voided.getString(38), "the sale's own");
         assertEquals(1_000_000, balance(pos, PAN));
         IsoMessage again = pos.send(pos.voidOf(PAN, 2_000, rrn));
         assertCode("12", again);
