@@ -143,8 +143,9 @@ public final class ConfigLoader {
         demoMasterKey = false;
         warnings.clear();
         GatewayConfig.Node node = node(root);
-        List<GatewayConfig.Listener> listeners = listeners(root);
-        GatewayConfig.Admin admin = admin(root);
+        BindAddresses binds = new BindAddresses();
+        List<GatewayConfig.Listener> listeners = listeners(root, binds);
+        GatewayConfig.Admin admin = admin(root, binds);
         GatewayConfig.Store store = store(root);
         GatewayConfig.Security security = security(root);
         List<GatewayConfig.Merchant> merchants = merchants(root);
@@ -170,7 +171,7 @@ public final class ConfigLoader {
         return new GatewayConfig.Node(id);
     }
 
-    private List<GatewayConfig.Listener> listeners(YamlNode root) {
+    private List<GatewayConfig.Listener> listeners(YamlNode root, BindAddresses binds) {
         List<YamlNode> nodes = root.nodes("listeners", "name", "host", "port", "framing", "dialect", "maxFrameBytes",
                 "idleTimeoutSeconds", "maxConnections", "maxInFlight");
         if (nodes.isEmpty()) {
@@ -178,7 +179,6 @@ public final class ConfigLoader {
         }
         List<GatewayConfig.Listener> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        Set<String> endpoints = new HashSet<>();
         for (YamlNode l : nodes) {
             String name = l.reqStr("name");
             if (name.isBlank() || !isName(name)) {
@@ -196,18 +196,17 @@ public final class ConfigLoader {
             int idle = l.integer("idleTimeoutSeconds", 300, 0, 86400);
             int maxConnections = l.integer("maxConnections", GatewayConfig.Listener.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
             int maxInFlight = l.integer("maxInFlight", GatewayConfig.Listener.DEFAULT_MAX_IN_FLIGHT, 1, 65_536);
-            if (port != 0 && !endpoints.add(host + ":" + port)) {
-                throw new ConfigException(l.path("port"), host + ":" + port + " is already used by another listener");
-            }
+            binds.claim(l.path("port"), "listener '" + name + "'", host, port);
             out.add(new GatewayConfig.Listener(name, host, port, framing, dialect, maxFrame, idle, maxConnections, maxInFlight));
         }
         return List.copyOf(out);
     }
 
-    private GatewayConfig.Admin admin(YamlNode root) {
+    private GatewayConfig.Admin admin(YamlNode root, BindAddresses binds) {
         YamlNode a = root.node("admin", "host", "port", "token");
         String host = hostValue(a, "host", "127.0.0.1");
         int port = a.integer("port", 8584, 0, 65535);
+        binds.claim(a.path("port"), "the admin API", host, port);
         String literal = a.literal("token");
         String token;
         if (literal != null && literal.startsWith("env:") && !literal.substring(4).isBlank()) {

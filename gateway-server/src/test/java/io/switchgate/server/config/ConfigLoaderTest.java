@@ -174,6 +174,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void onePortOnTwoDistinctAddressesOrChosenAtBindIsNoClash() {
+        GatewayConfig c = parse(MINIMAL.replace("  - { name: pos, port: 8583 }",
+                "  - { name: pos, host: 127.0.0.1, port: 8583 }\n  - { name: lan, host: 127.0.0.2, port: 8583 }")
+                + "admin: { host: 127.0.0.3, port: 8583 }\n");
+        assertEquals(2, c.listeners().size());
+        assertEquals(8583, c.admin().port());
+        GatewayConfig free = parse(MINIMAL.replace("  - { name: pos, port: 8583 }",
+                "  - { name: pos, port: 0 }\n  - { name: lan, port: 0 }") + "admin: { port: 0 }\n");
+        assertEquals(0, free.listeners().get(1).port());
+    }
+
+    @Test
     void contractShapedConfigLoads() {
         // CONTRACT.md section 2, without the parts marked (next) and the keys of other issues
         GatewayConfig c = parse("""
@@ -263,7 +275,10 @@ class ConfigLoaderTest {
             "listeners:\\n  - { name: pos, port: 1, dialect: iso99 } => listeners[0].dialect: 'iso99' is not one of iso87binary | iso87ascii | iso93binary nor a GenericPackager .xml file",
             "listeners:\\n  - { name: pos, port: 1, dialect: nowhere/x.xml } => listeners[0].dialect: dialect file 'nowhere/x.xml' not found",
             "listeners:\\n  - { name: pos, port: 1 }\\n  - { name: pos, port: 2 } => listeners[1].name: duplicate listener name 'pos'",
-            "listeners:\\n  - { name: a, port: 1 }\\n  - { name: b, port: 1 } => listeners[1].port: 0.0.0.0:1 is already used by another listener",
+            "listeners:\\n  - { name: a, port: 1 }\\n  - { name: b, port: 1 } => listeners[1].port: 0.0.0.0:1 is already used by listener 'a' (0.0.0.0:1)",
+            "listeners:\\n  - { name: a, host: 127.0.0.1, port: 7 }\\n  - { name: b, port: 7 } => listeners[1].port: 0.0.0.0:7 is already used by listener 'a' (127.0.0.1:7)",
+            "listeners:\\n  - { name: pos, port: 8584 } => admin.port: 127.0.0.1:8584 is already used by listener 'pos' (0.0.0.0:8584)",
+            "admin: { host: 127.0.0.1, port: 8583 } => admin.port: 127.0.0.1:8583 is already used by listener 'pos' (0.0.0.0:8583)",
             "listeners: [] => listeners: at least one listener is required",
             "listeners: { name: pos } => listeners: expected a list, found a mapping",
             "node: { id: '1' } => node.id: '1' must be exactly 2 letters or digits (quote it, e.g. \"01\")",
