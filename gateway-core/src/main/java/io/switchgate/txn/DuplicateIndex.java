@@ -266,4 +266,9 @@ final class DuplicateIndex {
     static String keyOf(String terminalId, String mti, String stan, String de7) {
         return terminalId + '|' + mti.charAt(1) + '|' + stan + '|' + de7;
     }
+
+    /** What a retransmission must repeat to get the first answer again: processing code, amount and card. */
+    static String fingerprintOf(String de3, String de4, String panHash) {
+        return de3 + '|' + (de4 == null ? "" : de4) + '|' + (panHash == null ? "" : panHash);
+    }
 }

@@ -479,8 +479,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         String de4 = m.getString(4);
         r.amount = de4 == null ? 0 : FormatCheck.parseAmount(de4);
-        r.dupKey = DuplicateIndex.keyOf(r.terminal.id(), mti, r.stan(), m.getString(7));
-        r.fingerprint = m.getString(3) + '|' + (de4 == null ? "" : de4) + '|' + (r.panHash == null ? "" : r.panHash);
+        // Found at admission for a request with a card (the event loop's work); the same strings either way.
+        r.dupKey = r.admittedDupKey != null ? r.admittedDupKey : DuplicateIndex.keyOf(r.terminal.id(), mti, r.stan(), m.getString(7));
+        r.fingerprint = r.admittedFingerprint != null ? r.admittedFingerprint
+                : DuplicateIndex.fingerprintOf(m.getString(3), de4, r.panHash);
 
         Request inFlightTwin = state.atHostWithKey(r.dupKey);
         if (inFlightTwin != null) {

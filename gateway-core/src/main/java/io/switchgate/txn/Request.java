@@ -42,6 +42,13 @@ final class Request {
     long amount;
     String dupKey;
     String fingerprint;
+    /**
+     * The duplicate key and fingerprint {@link TerminalAdmission} computed on the event loop (they depend on the request
+     * alone), for the engine to take when the request reaches its duplicate step; not {@link #dupKey} itself, whose
+     * being set says the request got that far.
+     */
+    String admittedDupKey;
+    String admittedFingerprint;
     /** For a settlement that closed the batch: the batch as closed (its totals go in the response). */
     io.switchgate.model.BatchState settledBatch;
     /** For a settlement refused 95: the gateway's totals of the open batch. */

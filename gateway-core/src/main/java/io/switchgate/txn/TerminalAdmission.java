@@ -10,7 +10,7 @@ import java.util.function.Function;
  * The second half of a request's admission (issue 14), after {@link Admission}: what its terminal says about it. On
  * the event loop that read the frame, so that the engine thread spends no time on keys and card data: the request's
  * keys resolved (the terminal's TAK and TPK, or DUKPT keys derived from the KSN in DE 62), its MAC verified, its card
- * read and its PAN hashed.
+ * read, its PAN hashed, and its duplicate key and fingerprint built.
  *
  * <p>The terminal is the one the engine thread last put in its working set ({@link EngineState#publishedTerminal}),
  * and that thread may replace it at any time (a sign-on's new keys, a key reset, a status change, a reload). So the
@@ -39,6 +39,12 @@ final class TerminalAdmission {
             // The card and its hash depend on the request alone.
             if (r.card == null) r.card = CardData.from(r.msg.getString(2), r.msg.getString(35), r.msg.getString(14));
             if (r.card != null && r.panHash == null) r.panHash = panHasher.hash(r.card.pan());
+            // Its duplicate key and fingerprint too (DE 41 trimmed is the terminal's id, whatever its state).
+            String id = r.terminalId();
+            if (r.card != null && id != null) {
+                r.admittedDupKey = DuplicateIndex.keyOf(id, r.msg.getMti(), r.stan(), r.msg.getString(7));
+                r.admittedFingerprint = DuplicateIndex.fingerprintOf(r.msg.getString(3), r.msg.getString(4), r.panHash);
+            }
         }
     }
 

@@ -101,4 +101,31 @@ class TerminalAdmissionTest {
         assertNull(r.macKey);
         EngineScenarioTest.assertCode("58", decided(r));
     }
+
+    @Test
+    void theDuplicateKeyAndFingerprintFoundAtAdmissionAreTheEnginesOwn() throws Exception {
+        IsoMessage sale = pos.withPin(pos.sale(PAN, 500), "1234");
+        byte[] frame = pos.pack(sale);
+        Request first = admitted(frame);
+        assertEquals(DuplicateIndex.keyOf("TERM0001", "0200", sale.getString(11), sale.getString(7)), first.admittedDupKey);
+        assertEquals(DuplicateIndex.fingerprintOf("000000", "000000000500", first.panHash), first.admittedFingerprint);
+        IsoMessage answer = decided(first);
+        EngineScenarioTest.assertCode("00", answer);
+        assertEquals(first.admittedDupKey, first.dupKey);
+        assertEquals(first.admittedFingerprint, first.fingerprint);
+        // The same frame again is the same request: the first answer (same RRN), not a second sale.
+        IsoMessage again = decided(admitted(frame));
+        EngineScenarioTest.assertCode("00", again);
+        assertEquals(answer.getString(37), again.getString(37));
+    }
+
+    @Test
+    void aRequestRefusedBeforeTheDuplicateStepHasNoDuplicateKey() throws Exception {
+        byte[] frame = pos.pack(pos.withPin(pos.sale(PAN, 600), "1234"));
+        frame[frame.length - 1] ^= 1;
+        Request r = admitted(frame);
+        assertNotNull(r.admittedDupKey);
+        EngineScenarioTest.assertCode("63", decided(r));
+        assertNull(r.dupKey, "a 63 never reached the duplicate step: its retransmission is checked afresh");
+    }
 }
