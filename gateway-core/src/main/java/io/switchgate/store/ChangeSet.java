@@ -19,9 +19,9 @@ import java.util.List;
 public final class ChangeSet implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
-    // Each list is the shared empty one until something is added: most sets change one or two kinds of row, and a
-    // set is made for every request (seven lists and their arrays were a tenth of what a decision allocated).
-    // Read them freely; add through the methods below, which give the set a list of its own on the first add.
+    // Each list is the shared empty one until something is added, then a singleton until a second row of its kind:
+    // most sets change one row of two or three kinds, and a set is made for every request (seven lists and their
+    // arrays were a tenth of what a decision allocated). Read them freely; change them only through the methods below.
     public List<TxnRecord> txns = none();
     public List<CardAccount> cards = none();
     public List<TerminalState> terminals = none();
@@ -35,6 +35,9 @@ public final class ChangeSet implements java.io.Serializable {
     }
 
     private static <T> List<T> add(List<T> list, T item) {
+        // One row of a kind is the common case (a sale: one transaction, one card, one batch): a singleton list, no
+        // array; a second row of the kind makes it an ArrayList of the set's own.
+        if (list.isEmpty()) return java.util.Collections.singletonList(item);
         List<T> own = own(list);
         own.add(item);
         return own;
@@ -66,7 +69,13 @@ public final class ChangeSet implements java.io.Serializable {
 
     /** Takes out the card row of {@code panHash} this set holds, if any (a card changed twice by one request). */
     public void removeCard(String panHash) {
-        if (!cards.isEmpty()) cards.removeIf(c -> c.panHash().equals(panHash));
+        for (int i = 0; i < cards.size(); i++) {
+            if (cards.get(i).panHash().equals(panHash)) { // rare (a card changed twice by one request): copy, then take out
+                cards = own(cards);
+                cards.removeIf(c -> c.panHash().equals(panHash));
+                return;
+            }
+        }
     }
 
     /**
