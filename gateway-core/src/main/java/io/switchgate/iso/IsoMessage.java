@@ -113,6 +113,22 @@ public final class IsoMessage {
         return bit(b0, b1, b2, n);
     }
 
+    /** Whether any data field numbered {@code from} to {@code to} (both included, clamped to 2..192) is present. */
+    public boolean hasAnyField(int from, int to) {
+        from = Math.max(from, 2);
+        to = Math.min(to, MAX_FIELD);
+        return (b0 & bits(from, to, 1)) != 0 || (b1 & bits(from, to, 65)) != 0 || (b2 & bits(from, to, 129)) != 0;
+    }
+
+    /** The bits of fields {@code from..to} within the word that holds fields {@code first..first+63}. */
+    private static long bits(int from, int to, int first) {
+        int lo = Math.max(from, first) - first;
+        int hi = Math.min(to, first + 63) - first;
+        if (lo > hi) return 0;
+        long upTo = hi == 63 ? -1L : (1L << (hi + 1)) - 1;
+        return upTo & (-1L << lo);
+    }
+
     /** Start offset (absolute, in buf) of parsed field n. Precondition: n was parsed. */
     int startOf(int n) {
         return starts[rankOf(n)];

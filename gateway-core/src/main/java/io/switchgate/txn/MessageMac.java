@@ -28,8 +28,7 @@ public final class MessageMac {
 
     /** DE 128 when a field above 64 (other than 128) is present, else DE 64. */
     public static int macField(IsoMessage m) {
-        for (int f : m.presentFields()) if (f > 64 && f != 128) return 128;
-        return 64;
+        return m.hasAnyField(65, 127) || m.hasAnyField(129, 192) ? 128 : 64;
     }
 
     /** Packs {@code m} with its MAC under {@code key}; {@code m} is left holding the MAC in the MAC field. */

@@ -138,4 +138,29 @@ class IsoMessageTest {
                 .set(35, "6212345678901232=28121010").toString();
         assertFalse(dump.contains("6212345678901232") || dump.contains("4111111111111111"), dump);
     }
+
+    @Test
+    void hasAnyFieldAgreesWithAskingFieldByField() {
+        java.util.Random rnd = new java.util.Random(8583);
+        for (int trial = 0; trial < 500; trial++) {
+            IsoMessage m = new IsoMessage("0200");
+            int count = rnd.nextInt(6);
+            for (int i = 0; i < count; i++) m.set(2 + rnd.nextInt(191), "1");
+            for (int probe = 0; probe < 20; probe++) {
+                int from = rnd.nextInt(200) - 4;
+                int to = from + rnd.nextInt(140);
+                boolean expected = false;
+                for (int n = from; n <= to; n++) expected |= m.hasField(n);
+                assertEquals(expected, m.hasAnyField(from, to), "fields " + from + ".." + to);
+            }
+        }
+        IsoMessage edges = new IsoMessage("0800").set(64, "1").set(65, "1").set(128, "1").set(192, "1");
+        assertTrue(edges.hasAnyField(64, 64));
+        assertTrue(edges.hasAnyField(65, 65));
+        assertTrue(edges.hasAnyField(128, 128));
+        assertTrue(edges.hasAnyField(192, 192));
+        assertFalse(edges.hasAnyField(66, 127));
+        assertFalse(edges.hasAnyField(129, 191));
+        assertFalse(edges.hasAnyField(2, 63));
+    }
 }
