@@ -40,6 +40,12 @@ class TerminalAdmissionTest {
         return r;
     }
 
+    /** The frame with the last bit of its MAC (the frame's last byte) flipped. */
+    private static byte[] withWrongMac(byte[] frame) {
+        frame[frame.length - 1] ^= 1;
+        return frame;
+    }
+
     private IsoMessage decided(Request r) throws Exception {
         gw.engine().decideHere(r);
         return TestPos.D.unpack(r.answer.get(5, TimeUnit.SECONDS));
@@ -61,9 +67,7 @@ class TerminalAdmissionTest {
 
     @Test
     void aWrongMacIsFoundAtAdmissionAndAnswered63() throws Exception {
-        byte[] frame = pos.pack(pos.withPin(pos.sale(PAN, 200), "1234"));
-        frame[frame.length - 1] ^= 1;
-        Request r = admitted(frame);
+        Request r = admitted(withWrongMac(pos.pack(pos.withPin(pos.sale(PAN, 200), "1234"))));
         assertNotNull(r.securityCheckedFor);
         assertFalse(r.macValid);
         IsoMessage answer = decided(r);
@@ -121,9 +125,7 @@ class TerminalAdmissionTest {
 
     @Test
     void aRequestRefusedBeforeTheDuplicateStepHasNoDuplicateKey() throws Exception {
-        byte[] frame = pos.pack(pos.withPin(pos.sale(PAN, 600), "1234"));
-        frame[frame.length - 1] ^= 1;
-        Request r = admitted(frame);
+        Request r = admitted(withWrongMac(pos.pack(pos.withPin(pos.sale(PAN, 600), "1234"))));
         assertNotNull(r.admittedDupKey);
         EngineScenarioTest.assertCode("63", decided(r));
         assertNull(r.dupKey, "a 63 never reached the duplicate step: its retransmission is checked afresh");
