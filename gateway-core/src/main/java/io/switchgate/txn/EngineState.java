@@ -46,7 +46,10 @@ final class EngineState implements CardBook {
     private static final Duration DUPLICATE_WINDOW = Duration.ofHours(24);
 
     private final TransactionStore store;
-    /** Written by the engine thread only; concurrent because the event loops read it ({@link #publishedTerminal}). */
+    /**
+     * Written only by the thread deciding (the engine thread, or an event loop deciding a lone request under the
+     * executor's lock); concurrent because every event loop reads it at admission ({@link #publishedTerminal}).
+     */
     private final Map<String, TerminalState> terminals = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, MerchantState> merchants = new HashMap<>();
     private final Map<String, CardAccount> cards = new HashMap<>();

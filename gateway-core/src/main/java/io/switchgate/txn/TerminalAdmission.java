@@ -34,9 +34,11 @@ final class TerminalAdmission {
     void check(Request r) {
         if (r.type == null) return; // no kind: its answer (12 or 30) is the engine's, rare enough to check there
         checkKeys(r);
-        if (r.formatDecline == null && (r.type == TxnType.SALE || r.type == TxnType.BALANCE
+        // The card and its hash depend on the request alone, but cost an HMAC: only for a request that passed its MAC
+        // here, so that frames from unknown terminals or with wrong MACs cost the event loop no more than before.
+        boolean passed = r.securityCheckedFor != null && r.keysResolved && r.macValid;
+        if (passed && (r.type == TxnType.SALE || r.type == TxnType.BALANCE
                 || r.type == TxnType.REFUND || r.type == TxnType.VOID)) {
-            // The card and its hash depend on the request alone.
             if (r.card == null) r.card = CardData.from(r.msg.getString(2), r.msg.getString(35), r.msg.getString(14));
             if (r.card != null && r.panHash == null) r.panHash = panHasher.hash(r.card.pan());
             // Its duplicate key and fingerprint too (DE 41 trimmed is the terminal's id, whatever its state).

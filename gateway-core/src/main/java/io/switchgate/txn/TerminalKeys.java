@@ -99,6 +99,9 @@ final class TerminalKeys {
      */
     static KeyHandle responseMacKey(Request r) {
         if (r.terminal == null) return null;
+        // Keys found at admission for another state of the terminal (replaced before the engine got to the request,
+        // which it answers without deciding it: a failure before the decision) are not the terminal's now.
+        if (r.securityCheckedFor != null && r.securityCheckedFor != r.terminal) return null;
         return r.responseMacKey;
     }
 }

@@ -125,9 +125,37 @@ class TerminalAdmissionTest {
 
     @Test
     void aRequestRefusedBeforeTheDuplicateStepHasNoDuplicateKey() throws Exception {
-        Request r = admitted(withWrongMac(pos.pack(pos.withPin(pos.sale(PAN, 600), "1234"))));
-        assertNotNull(r.admittedDupKey);
+        Request r = admitted(pos.pack(pos.withPin(pos.sale(PAN, 600), "1234")));
+        assertNotNull(r.admittedDupKey, "its MAC was valid at admission");
+        // Its keys go before the engine decides it: a 63, decided before the duplicate step.
+        assertNotNull(gw.engine().resetTerminalKeys("TERM0001", "test").get(5, TimeUnit.SECONDS));
         EngineScenarioTest.assertCode("63", decided(r));
         assertNull(r.dupKey, "a 63 never reached the duplicate step: its retransmission is checked afresh");
+    }
+
+    @Test
+    void aRequestThatFailsItsMacAtAdmissionCostsNoCardWork() {
+        Request r = admitted(withWrongMac(pos.pack(pos.withPin(pos.sale(PAN, 700), "1234"))));
+        assertFalse(r.macValid);
+        assertNull(r.card);
+        assertNull(r.panHash);
+        assertNull(r.admittedDupKey);
+        TestPos stranger = new TestPos(gw, "TERM9999", MERCHANT, null, TPK1);
+        Request unknown = admitted(stranger.pack(stranger.sale(PAN, 100)));
+        assertNull(unknown.panHash, "an unknown terminal's card is the engine's to read, after it answers 58");
+    }
+
+    @Test
+    void keysFoundForAnEarlierStateOfTheTerminalNeverMacAnAnswer() throws Exception {
+        Request r = admitted(pos.pack(pos.withPin(pos.sale(PAN, 800), "1234")));
+        assertNotNull(r.responseMacKey);
+        assertNotNull(gw.engine().resetTerminalKeys("TERM0001", "test").get(5, TimeUnit.SECONDS));
+        // The terminal as it is now (admission of the next request sees it), set as a step before the decision does.
+        r.terminal = admitted(pos.pack(pos.sale(PAN, 900))).securityCheckedFor;
+        assertNotNull(r.terminal);
+        assertNotSame(r.securityCheckedFor, r.terminal);
+        assertNull(TerminalKeys.responseMacKey(r));
+        r.terminal = r.securityCheckedFor;
+        assertSame(r.responseMacKey, TerminalKeys.responseMacKey(r));
     }
 }
