@@ -279,6 +279,8 @@ class ConfigLoaderTest {
             "listeners:\\n  - { name: a, host: 127.0.0.1, port: 7 }\\n  - { name: b, port: 7 } => listeners[1].port: 0.0.0.0:7 is already used by listener 'a' (127.0.0.1:7)",
             "listeners:\\n  - { name: pos, port: 8584 } => admin.port: 127.0.0.1:8584 is already used by listener 'pos' (0.0.0.0:8584)",
             "admin: { host: 127.0.0.1, port: 8583 } => admin.port: 127.0.0.1:8583 is already used by listener 'pos' (0.0.0.0:8583)",
+            "listeners:\\n  - { name: a, host: '::1', port: 7 }\\n  - { name: b, host: '[0:0:0:0:0:0:0:1]', port: 7 } => listeners[1].port: [0:0:0:0:0:0:0:1]:7 is already used by listener 'a' ([::1]:7)",
+            "listeners:\\n  - { name: a, host: 127.0.0.1, port: 7 }\\n  - { name: b, host: '::', port: 7 } => listeners[1].port: [::]:7 is already used by listener 'a' (127.0.0.1:7)",
             "listeners: [] => listeners: at least one listener is required",
             "listeners: { name: pos } => listeners: expected a list, found a mapping",
             "node: { id: '1' } => node.id: '1' must be exactly 2 letters or digits (quote it, e.g. \"01\")",
