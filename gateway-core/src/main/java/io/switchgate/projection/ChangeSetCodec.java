@@ -54,9 +54,10 @@ public final class ChangeSetCodec {
         out.reset();
         out.writeByte(FORMAT_VERSION);
         out.writeVarLong(set.txns.size());
-        for (TxnRecord t : set.txns) writeTxn(out, t);
+        for (int i = 0; i < set.txns.size(); i++) writeTxn(out, set.txns.get(i));
         out.writeVarLong(set.cards.size());
-        for (CardAccount c : set.cards) {
+        for (int i = 0; i < set.cards.size(); i++) {
+            CardAccount c = set.cards.get(i);
             out.writeString(c.panHash());
             out.writeString(c.maskedPan());
             out.writeString(c.expiry());
@@ -67,7 +68,8 @@ public final class ChangeSetCodec {
             out.writeZigZag(c.version());
         }
         out.writeVarLong(set.terminals.size());
-        for (TerminalState t : set.terminals) {
+        for (int i = 0; i < set.terminals.size(); i++) {
+            TerminalState t = set.terminals.get(i);
             out.writeString(t.id());
             out.writeString(t.merchantId());
             out.writeEnum(t.status());
@@ -82,7 +84,8 @@ public final class ChangeSetCodec {
             out.writeZigZag(t.version());
         }
         out.writeVarLong(set.merchants.size());
-        for (MerchantState m : set.merchants) {
+        for (int i = 0; i < set.merchants.size(); i++) {
+            MerchantState m = set.merchants.get(i);
             out.writeString(m.id());
             out.writeEnum(m.status());
             out.writeZigZag(m.refundWindowDays());
@@ -90,12 +93,13 @@ public final class ChangeSetCodec {
             out.writeZigZag(m.dailyRefundLimit());
             List<String> currencies = m.currencies();
             out.writeVarLong(currencies.size());
-            for (int i = 0; i < currencies.size(); i++) out.writeString(currencies.get(i));
+            for (int k = 0; k < currencies.size(); k++) out.writeString(currencies.get(k));
             out.writeInstant(m.updatedAt());
             out.writeZigZag(m.version());
         }
         out.writeVarLong(set.batches.size());
-        for (BatchState b : set.batches) {
+        for (int i = 0; i < set.batches.size(); i++) {
+            BatchState b = set.batches.get(i);
             out.writeString(b.terminalId());
             out.writeZigZag(b.batchNo());
             out.writeBool(b.open());
@@ -108,14 +112,16 @@ public final class ChangeSetCodec {
             out.writeZigZag(b.version());
         }
         out.writeVarLong(set.dayTotals.size());
-        for (MerchantDayTotal d : set.dayTotals) {
+        for (int i = 0; i < set.dayTotals.size(); i++) {
+            MerchantDayTotal d = set.dayTotals.get(i);
             out.writeString(d.merchantId());
             out.writeDate(d.day());
             out.writeZigZag(d.refundAmount());
             out.writeZigZag(d.version());
         }
         out.writeVarLong(set.events.size());
-        for (StatusEvent e : set.events) {
+        for (int i = 0; i < set.events.size(); i++) {
+            StatusEvent e = set.events.get(i);
             out.writeString(e.subjectKind());
             out.writeString(e.subjectId());
             out.writeString(e.fromStatus());
@@ -123,7 +129,9 @@ public final class ChangeSetCodec {
             out.writeString(e.reason());
             out.writeInstant(e.at());
         }
-        CRC32C crc = new CRC32C(); // a few words on the stack once escape analysis has it; no buffer
+        // The writer's own checksum: a new one per set was not taken apart by escape analysis, nor were the lists'
+        // iterators (hence the indexed loops above): 88 bytes a sale on the thread that journals it.
+        CRC32C crc = out.checksum();
         crc.update(out.array(), 0, out.length());
         out.writeIntBigEndian((int) crc.getValue());
     }

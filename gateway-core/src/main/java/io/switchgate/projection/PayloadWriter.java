@@ -12,6 +12,7 @@ import java.time.LocalDate;
 public final class PayloadWriter {
     private byte[] buf;
     private int len;
+    private final java.util.zip.CRC32C checksum = new java.util.zip.CRC32C();
 
     public PayloadWriter() {
         this(512);
@@ -23,6 +24,12 @@ public final class PayloadWriter {
 
     public void reset() {
         len = 0;
+    }
+
+    /** A CRC32C of this writer's, reset, for the checksum of what it holds (one per writer: one per thread). */
+    java.util.zip.CRC32C checksum() {
+        checksum.reset();
+        return checksum;
     }
 
     /** The bytes written so far are {@code array()[0 .. length())}; valid until the next write or reset. */
