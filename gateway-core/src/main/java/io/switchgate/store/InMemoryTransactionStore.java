@@ -358,7 +358,20 @@ public final class InMemoryTransactionStore implements TransactionStore {
     public long reserveSequence(String name, int count) {
         checkOpen();
         if (name == null || count < 1) throw new IllegalArgumentException("sequence name and a count >= 1 are required");
-        return sequences.computeIfAbsent(name, n -> new AtomicLong(1)).getAndAdd(count);
+        return sequences.computeIfAbsent(name, n -> new AtomicLong(firstFree(n))).getAndAdd(count);
+    }
+
+    /** As {@link SequenceRepair#firstFree}: a new RRN sequence starts past every RRN of its node held here. */
+    private long firstFree(String name) {
+        if (!name.startsWith("rrn-") || name.length() != 6) return 1;
+        String node = name.substring(4);
+        long highest = 0;
+        for (String rrn : txns.keySet()) {
+            if (rrn.length() == 12 && rrn.startsWith(node) && rrn.chars().skip(2).allMatch(Character::isDigit)) {
+                highest = Math.max(highest, Long.parseLong(rrn.substring(2)));
+            }
+        }
+        return highest + 1;
     }
 
     @Override

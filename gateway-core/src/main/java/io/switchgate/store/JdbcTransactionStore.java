@@ -1125,6 +1125,8 @@ public final class JdbcTransactionStore implements TransactionStore {
     private long reserveSequenceCommitted(String name, int count, long seq) {
         if (name == null || count < 1) throw new IllegalArgumentException("sequence name and a count >= 1 are required");
         SQLException last = null;
+        int conflicts = 0;
+        boolean repaired = false;
         for (int attempt = 0; attempt < 10; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
@@ -1137,12 +1139,13 @@ public final class JdbcTransactionStore implements TransactionStore {
                     }
                     long first;
                     if (updated == 0) {
+                        // A new sequence (or one whose row a kill took: see SequenceRepair) starts past what was used.
+                        first = SequenceRepair.firstFree(c, name);
                         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sequences (name, next_value) VALUES (?, ?)")) {
                             ps.setString(1, name);
-                            ps.setLong(2, 1L + count);
+                            ps.setLong(2, first + count);
                             ps.executeUpdate();
                         }
-                        first = 1;
                     } else {
                         try (PreparedStatement ps = c.prepareStatement("SELECT next_value FROM sequences WHERE name = ?")) {
                             ps.setString(1, name);
@@ -1162,6 +1165,12 @@ public final class JdbcTransactionStore implements TransactionStore {
                     if (!(state.equals("23505") || state.equals("40001") || state.equals("40P01")
                             || state.equals("HYT00") || e.getErrorCode() == 90131)) throw e;
                     last = e;
+                    // On an H2 file nobody else writes the row: a conflict that comes back is a kill's damage to the
+                    // table (SequenceRepair). Mended once, then tried again.
+                    if (!postgres && !repaired && SequenceRepair.isDamage(e, ++conflicts)) {
+                        repairSequences(name, e);
+                        repaired = true;
+                    }
                 }
             } catch (SQLException e) {
                 throw new StoreException("sequence " + name + ": SQLState " + e.getSQLState() + " on " + safeUrl, e);
@@ -1169,6 +1178,23 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
         throw new StoreException("sequence " + name + ": gave up after 10 conflicting attempts (SQLState "
                 + (last == null ? "?" : last.getSQLState()) + ")");
+    }
+
+    /** See {@link SequenceRepair}: the {@code sequences} table's indexes rebuilt from its rows, once per damage seen. */
+    private void repairSequences(String name, SQLException seen) {
+        if (writeLock != null) writeLock.lock();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            String rebuilt = SequenceRepair.rebuildIndexes(c);
+            org.slf4j.LoggerFactory.getLogger(JdbcTransactionStore.class).warn(
+                    "sequence {}: the sequences table's index and rows disagree (what a kill can leave in an H2 file: {});"
+                            + " its indexes rebuilt from its rows: {}", name, SequenceRepair.describe(seen), rebuilt);
+        } catch (SQLException e) {
+            throw new StoreException("sequence " + name + ": the sequences table of " + safeUrl
+                    + " is damaged and could not be rebuilt: SQLState " + e.getSQLState() + " " + e.getMessage(), e);
+        } finally {
+            if (writeLock != null) writeLock.unlock();
+        }
     }
 
     // ====================================================================== reads

@@ -75,6 +75,27 @@ public final class H2Damage {
         }
     }
 
+    /**
+     * Takes the row of {@code table} whose first column is {@code key} out of the table's own data while every index
+     * keeps its entry, as a kill left the {@code sequences} table once (the kill test, after its 19th kill: every UPDATE
+     * of the row then found none, every INSERT met its key, SQLState 23505).
+     */
+    public static void loseRowKeepKey(String fileUrl, String table, String key) throws SQLException {
+        try (Connection c = DriverManager.getConnection(fileUrl, "sa", "")) {
+            SessionLocal session = (SessionLocal) ((JdbcConnection) c).getSession();
+            Table t = session.getDatabase().getSchema("PUBLIC").findTableOrView(session, table);
+            Cursor cursor = t.getScanIndex(session).find(session, null, null, false);
+            while (cursor.next()) {
+                Row r = cursor.get();
+                if (!key.equals(r.getValue(0).getString())) continue;
+                t.getScanIndex(session).remove(session, r);
+                c.commit();
+                return;
+            }
+            throw new IllegalArgumentException("no row " + key + " in " + table);
+        }
+    }
+
     /** Entries of each index of {@code table} (its own data under the name "rows"), each index read whole. */
     public static java.util.Map<String, Long> entries(String fileUrl, String table) throws SQLException {
         try (Connection c = DriverManager.getConnection(fileUrl, "sa", "")) {

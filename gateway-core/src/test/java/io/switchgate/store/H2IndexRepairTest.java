@@ -10,9 +10,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -145,6 +147,63 @@ class H2IndexRepairTest {
             StoreException failed = assertThrows(StoreException.class, () -> store.repairAfter(gone));
             assertTrue(failed.getMessage().contains("IX_NO_SUCH_INDEX") && failed.getMessage().contains("could not be rebuilt"),
                     failed.getMessage());
+        }
+    }
+
+    @Test
+    void aSequenceWhoseRowAKillTookWhileItsKeyStayedStartsPastEveryRrnOfItsNode() throws Exception {
+        // The kill test once: after the 19th kill the RRN block could not be reserved (every UPDATE found no row, every
+        // INSERT met the key: 23505, ten times) and the gateway answered 96 to everything.
+        String url = "jdbc:h2:file:" + dir.resolve("seq");
+        Instant at = Instant.parse("2026-06-01T10:00:00Z");
+        try (JdbcTransactionStore store = JdbcTransactionStore.open(url, "sa", "", 2)) {
+            store.migrate();
+            assertEquals(1, store.reserveSequence("rrn-07", 1000));
+            assertEquals(1001, store.reserveSequence("rrn-07", 1000));
+            assertEquals(1, store.reserveSequence("rrn-08", 1000), "another node's sequence is its own");
+            // node 07 answered (and journaled) RRNs up to 070000001234; node 08 one beyond it
+            for (RuntimeException e : store.apply(List.of(Fixtures.set()
+                    .txn(Fixtures.sale("070000001234", "TERM0001", "MERCHANT0000001", "000001", 100, at))
+                    .txn(Fixtures.sale("080000009999", "TERM0002", "MERCHANT0000001", "000001", 100, at))))) {
+                assertNull(e);
+            }
+        }
+        H2Damage.loseRowKeepKey(url, "SEQUENCES", "rrn-07");
+        try (Connection c = DriverManager.getConnection(url + ";LOCK_TIMEOUT=100", "sa", ""); Statement s = c.createStatement()) {
+            // the damage is there: H2 finds the key, not its row (90143), and takes it for a lock it waits out
+            SQLException lost = assertThrows(SQLException.class,
+                    () -> s.executeUpdate("UPDATE sequences SET next_value = next_value + 1 WHERE name = 'rrn-07'"));
+            assertTrue(SequenceRepair.isDamage(lost, 1), lost.toString());
+            SQLException dup = assertThrows(SQLException.class,
+                    () -> s.executeUpdate("INSERT INTO sequences (name, next_value) VALUES ('rrn-07', 5)"));
+            assertEquals("23505", dup.getSQLState(), dup.getMessage());
+        }
+        try (JdbcTransactionStore store = JdbcTransactionStore.open(url, "sa", "", 2)) {
+            assertEquals(1235, store.reserveSequence("rrn-07", 1000), "past every RRN of node 07 in the transactions");
+            assertEquals(2235, store.reserveSequence("rrn-07", 1000));
+            assertEquals(1001, store.reserveSequence("rrn-08", 1000), "the undamaged sequence goes on");
+        }
+    }
+
+    @Test
+    void aConflictThatComesBackOnAnH2FileIsDamageAndAFirstOneIsNot() {
+        SQLException dup = new SQLException("Unique index or primary key violation", "23505", 23505);
+        assertFalse(SequenceRepair.isDamage(dup, 1), "a first conflict is tried again as it is");
+        assertTrue(SequenceRepair.isDamage(dup, 2));
+        SQLException timeout = new SQLTimeoutException("Timeout trying to lock table", "HYT00", 50200,
+                new SQLException("Row \"1\" not found in primary index \"PUBLIC.SEQUENCES_DATA\"", "HY000",
+                        SequenceRepair.ROW_NOT_FOUND_IN_PRIMARY_INDEX));
+        assertTrue(SequenceRepair.isDamage(timeout, 1));
+        assertFalse(SequenceRepair.isDamage(new SQLTimeoutException("Timeout trying to lock table", "HYT00", 50200), 1),
+                "a plain lock timeout is a lock");
+    }
+
+    @Test
+    void aNewSequenceStartsAtOneOnAnEmptyStore() throws Exception {
+        try (JdbcTransactionStore store = JdbcTransactionStore.open("jdbc:h2:file:" + dir.resolve("new"), "sa", "", 2)) {
+            store.migrate();
+            assertEquals(1, store.reserveSequence("rrn-01", 100));
+            assertEquals(1, store.reserveSequence("stan-acqA-01", 100));
         }
     }
 

@@ -496,6 +496,20 @@ abstract class TransactionStoreContract {
     }
 
     @Test
+    void aNewRrnSequenceStartsPastEveryRrnItsNodeHasInTheStore() {
+        // A sequence's row lost (a kill's damage to an H2 file, or an operator's mistake) must not hand out an RRN
+        // again: a new one starts past the node's RRNs already stored, and another node's do not count.
+        String node = "Q" + (char) ('A' + java.util.concurrent.ThreadLocalRandom.current().nextInt(26));
+        TxnRecord mine = sale(node + "0000000500", "TERM0001", "MERCHANT0000001", "000001", 100, now());
+        TxnRecord older = sale(node + "0000000020", "TERM0001", "MERCHANT0000001", "000002", 100, now());
+        TxnRecord other = sale("Z" + node.charAt(1) + "0000009999", "TERM0001", "MERCHANT0000001", "000003", 100, now());
+        for (RuntimeException e : store.apply(List.of(set().txn(mine).txn(older).txn(other)))) assertNull(e);
+        assertEquals(501, store.reserveSequence("rrn-" + node, 100));
+        assertEquals(601, store.reserveSequence("rrn-" + node, 100));
+        assertEquals(1, store.reserveSequence("rrn-X" + node.charAt(1), 100), "a node with no RRN stored starts at 1");
+    }
+
+    @Test
     void reserveSequenceIsUniqueUnderConcurrencyAcrossInstances() throws Exception {
         String name = "rrn-" + rrn();
         TransactionStore second = another();

@@ -1,0 +1,109 @@
+package io.switchgate.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Where a sequence of the {@code sequences} table starts when its row is not there, and the mending of that table
+ * after a kill left it damaged.
+ *
+ * <p>The damage (an H2 file, seen once in the kill tests after 19 kills): the reservation of {@code rrn-07}'s next
+ * block met a conflict ten times in a row (SQLState 23505), and the gateway answered {@code 96} to everything. On an H2
+ * file nothing else writes the row, so a conflict that comes back is the table's index and rows disagreeing: a key
+ * whose row is gone, or a second entry for one key. An index entry whose row is gone (H2 error 90143, "row not found
+ * in primary index", which H2 retries until its lock timeout) is the same damage. The table's indexes are then rebuilt
+ * from its rows ({@link H2IndexRepair}); a sequence whose row was lost starts again where nothing handed out can be
+ * met again.
+ *
+ * <p>For an RRN sequence ({@code rrn-} and a node's two characters) that is after the highest RRN of that node in the
+ * transactions table: at the first block's reservation the journal's records are in the tables already (the start
+ * applies them before it serves), so no answered RRN is handed out twice. Other sequences (a host's STANs) start at 1,
+ * as on a new database: their numbers wrap within a day anyway.
+ */
+final class SequenceRepair {
+    /** RRNs are a node's two characters and ten digits. */
+    private static final int RRN_DIGITS = 10;
+
+    private SequenceRepair() {
+    }
+
+    /** H2's {@code ErrorCode.ROW_NOT_FOUND_IN_PRIMARY_INDEX}: an index entry whose row is not in the table. */
+    static final int ROW_NOT_FOUND_IN_PRIMARY_INDEX = 90143;
+
+    /**
+     * Whether a failed reservation on an H2 file is the table's damage: an index entry without its row anywhere in its
+     * causes, or a unique-key conflict that came back ({@code conflicts}: how many this reservation met so far).
+     */
+    static boolean isDamage(SQLException failure, int conflicts) {
+        if ("23505".equals(failure.getSQLState()) && conflicts >= 2) return true;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (s.getErrorCode() == ROW_NOT_FOUND_IN_PRIMARY_INDEX
+                    || s.getErrorCode() == H2IndexRepair.ROW_NOT_FOUND_IN_INDEX)) return true;
+            if (t.getCause() == t) break;
+        }
+        return false;
+    }
+
+    /** The failure in one line for the log: its SQLState, H2 error code and message. */
+    static String describe(SQLException failure) {
+        String out = oneLine(failure);
+        SQLException root = failure;
+        for (Throwable t = failure.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SQLException s) root = s;
+        }
+        return root == failure ? out : out + ", caused by " + oneLine(root);
+    }
+
+    private static String oneLine(SQLException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().replace('\n', ' ');
+        return "SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + ": " + message;
+    }
+
+    /** The first number a sequence with no row may hand out: past every RRN of its node's in the transactions table. */
+    static long firstFree(Connection c, String name) throws SQLException {
+        if (!name.startsWith("rrn-") || name.length() != 6) return 1;
+        String node = name.substring(4);
+        // The range for the primary key's index; LIKE for exactly this node's two characters, whatever the collation
+        // (node IDs are letters and digits: nothing to escape).
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(rrn) FROM transactions WHERE rrn >= ? AND rrn <= ? AND rrn LIKE ?")) {
+            ps.setString(1, node + "0".repeat(RRN_DIGITS));
+            ps.setString(2, node + "9".repeat(RRN_DIGITS));
+            ps.setString(3, node + "_".repeat(RRN_DIGITS));
+            try (ResultSet rs = ps.executeQuery()) {
+                String highest = rs.next() ? rs.getString(1) : null;
+                if (highest == null || highest.length() != 2 + RRN_DIGITS) return 1;
+                String digits = highest.substring(2);
+                for (int i = 0; i < digits.length(); i++) {
+                    if (digits.charAt(i) < '0' || digits.charAt(i) > '9') return 1;
+                }
+                return Long.parseLong(digits) + 1;
+            }
+        }
+    }
+
+    /**
+     * Rebuilds every index of the {@code sequences} table from its rows and forces the file (an H2 file, on a
+     * connection in auto-commit).
+     *
+     * @return what was rebuilt, for the log
+     */
+    static String rebuildIndexes(Connection c) throws SQLException {
+        String schema;
+        String index;
+        try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_SCHEMA, INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES"
+                + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = 'SEQUENCES' ORDER BY INDEX_NAME");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) throw new SQLException("the sequences table has no index to rebuild", "42S12");
+            schema = rs.getString(1);
+            index = rs.getString(2);
+        }
+        String rebuilt = String.join(", ", H2IndexRepair.rebuildTable(c, new H2IndexRepair.DamagedIndex(schema, index)));
+        try (Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT SYNC"); // the mended index on disk before a block is reserved through it
+        }
+        return rebuilt;
+    }
+}
