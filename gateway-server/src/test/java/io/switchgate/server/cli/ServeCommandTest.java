@@ -134,6 +134,16 @@ class ServeCommandTest {
     }
 
     @Test
+    void theAdminApiOnTheListenersPortIsExit2NamingTheKeyBeforeAnythingStarts() throws Exception {
+        int port = freePort();
+        Result r = runInProcess("serve", "--config", config(port, port).toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: admin.port: 127.0.0.1:" + port + " is already used by listener 'pos' (127.0.0.1:" + port + ")",
+                r.err().strip().lines().reduce((a, b) -> b).orElse(""), r.err());
+        assertFalse(Files.exists(tmp.resolve("data")), "nothing started: no store was opened");
+    }
+
+    @Test
     void portInUseIsExit1NamingHostAndPort() throws Exception {
         try (ServerSocket busy = new ServerSocket()) {
             busy.setReuseAddress(false);
