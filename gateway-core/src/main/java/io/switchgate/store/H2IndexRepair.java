@@ -35,23 +35,35 @@ final class H2IndexRepair {
 
     /** The index that {@code failure} reports as missing a row (error 90112 among its causes), or null if none. */
     static DamagedIndex damagedIndex(Throwable failure) {
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        List<Throwable> todo = new ArrayList<>();
-        todo.add(failure);
-        while (!todo.isEmpty()) {
-            Throwable t = todo.remove(todo.size() - 1);
-            if (t == null || seen.put(t, Boolean.TRUE) != null) continue;
-            if (t instanceof SQLException s) {
-                if (s.getErrorCode() == ROW_NOT_FOUND_IN_INDEX) {
-                    DamagedIndex named = parse(s.getMessage());
-                    if (named != null) return named;
-                }
-                todo.add(s.getNextException()); // a batch's own statements' failures hang there, not under getCause
+        for (SQLException s : sqlCauses(failure)) {
+            if (s.getErrorCode() == ROW_NOT_FOUND_IN_INDEX) {
+                DamagedIndex named = parse(s.getMessage());
+                if (named != null) return named;
             }
-            todo.add(t.getCause());
-            for (Throwable suppressed : t.getSuppressed()) todo.add(suppressed);
         }
         return null;
+    }
+
+    /**
+     * Every SQL exception in {@code failure}: itself, its causes, suppressed ones and a batch's next exceptions (where
+     * its own statements' failures hang, not under getCause), each once, nearest first.
+     */
+    static List<SQLException> sqlCauses(Throwable failure) {
+        List<SQLException> found = new ArrayList<>();
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+        todo.add(failure);
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (t == null || seen.put(t, Boolean.TRUE) != null) continue;
+            if (t instanceof SQLException s) {
+                found.add(s);
+                if (s.getNextException() != null) todo.add(s.getNextException());
+            }
+            if (t.getCause() != null) todo.add(t.getCause());
+            for (Throwable suppressed : t.getSuppressed()) todo.add(suppressed);
+        }
+        return found;
     }
 
     /**

@@ -363,14 +363,10 @@ public final class InMemoryTransactionStore implements TransactionStore {
 
     /** As {@link SequenceRepair#firstFree}: a new RRN sequence starts past every RRN of its node held here. */
     private long firstFree(String name) {
-        if (!name.startsWith("rrn-") || name.length() != 6) return 1;
-        String node = name.substring(4);
+        String node = RrnSequence.nodeOf(name);
+        if (node == null) return 1;
         long highest = 0;
-        for (String rrn : txns.keySet()) {
-            if (rrn.length() == 12 && rrn.startsWith(node) && rrn.chars().skip(2).allMatch(Character::isDigit)) {
-                highest = Math.max(highest, Long.parseLong(rrn.substring(2)));
-            }
-        }
+        for (String rrn : txns.keySet()) highest = Math.max(highest, RrnSequence.numberOf(rrn, node));
         return highest + 1;
     }
 

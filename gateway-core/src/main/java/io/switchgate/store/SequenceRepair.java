@@ -24,9 +24,6 @@ import java.sql.Statement;
  * as on a new database: their numbers wrap within a day anyway.
  */
 final class SequenceRepair {
-    /** RRNs are a node's two characters and ten digits. */
-    private static final int RRN_DIGITS = 10;
-
     private SequenceRepair() {
     }
 
@@ -39,22 +36,19 @@ final class SequenceRepair {
      */
     static boolean isDamage(SQLException failure, int conflicts) {
         if ("23505".equals(failure.getSQLState()) && conflicts >= 2) return true;
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && (s.getErrorCode() == ROW_NOT_FOUND_IN_PRIMARY_INDEX
-                    || s.getErrorCode() == H2IndexRepair.ROW_NOT_FOUND_IN_INDEX)) return true;
-            if (t.getCause() == t) break;
+        for (SQLException s : H2IndexRepair.sqlCauses(failure)) {
+            if (s.getErrorCode() == ROW_NOT_FOUND_IN_PRIMARY_INDEX || s.getErrorCode() == H2IndexRepair.ROW_NOT_FOUND_IN_INDEX) {
+                return true;
+            }
         }
         return false;
     }
 
-    /** The failure in one line for the log: its SQLState, H2 error code and message. */
+    /** The failure in one line for the log: its SQLState, H2 error code and message, and its deepest SQL cause's. */
     static String describe(SQLException failure) {
-        String out = oneLine(failure);
-        SQLException root = failure;
-        for (Throwable t = failure.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof SQLException s) root = s;
-        }
-        return root == failure ? out : out + ", caused by " + oneLine(root);
+        java.util.List<SQLException> causes = H2IndexRepair.sqlCauses(failure);
+        SQLException root = causes.get(causes.size() - 1);
+        return root == failure ? oneLine(failure) : oneLine(failure) + ", caused by " + oneLine(root);
     }
 
     private static String oneLine(SQLException e) {
@@ -64,22 +58,17 @@ final class SequenceRepair {
 
     /** The first number a sequence with no row may hand out: past every RRN of its node's in the transactions table. */
     static long firstFree(Connection c, String name) throws SQLException {
-        if (!name.startsWith("rrn-") || name.length() != 6) return 1;
-        String node = name.substring(4);
+        String node = RrnSequence.nodeOf(name);
+        if (node == null) return 1;
         // The range for the primary key's index; LIKE for exactly this node's two characters, whatever the collation
         // (node IDs are letters and digits: nothing to escape).
         try (PreparedStatement ps = c.prepareStatement("SELECT MAX(rrn) FROM transactions WHERE rrn >= ? AND rrn <= ? AND rrn LIKE ?")) {
-            ps.setString(1, node + "0".repeat(RRN_DIGITS));
-            ps.setString(2, node + "9".repeat(RRN_DIGITS));
-            ps.setString(3, node + "_".repeat(RRN_DIGITS));
+            ps.setString(1, node + "0".repeat(RrnSequence.DIGITS));
+            ps.setString(2, node + "9".repeat(RrnSequence.DIGITS));
+            ps.setString(3, node + "_".repeat(RrnSequence.DIGITS));
             try (ResultSet rs = ps.executeQuery()) {
-                String highest = rs.next() ? rs.getString(1) : null;
-                if (highest == null || highest.length() != 2 + RRN_DIGITS) return 1;
-                String digits = highest.substring(2);
-                for (int i = 0; i < digits.length(); i++) {
-                    if (digits.charAt(i) < '0' || digits.charAt(i) > '9') return 1;
-                }
-                return Long.parseLong(digits) + 1;
+                long highest = rs.next() ? RrnSequence.numberOf(rs.getString(1), node) : -1;
+                return Math.max(highest, 0) + 1;
             }
         }
     }

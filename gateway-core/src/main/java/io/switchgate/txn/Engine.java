@@ -18,7 +18,6 @@ import io.switchgate.policy.MerchantRule;
 import io.switchgate.policy.TerminalRule;
 import io.switchgate.route.AuthResult;
 import io.switchgate.route.Authorizer;
-import io.switchgate.route.CardData;
 import io.switchgate.route.EmbeddedAuthorizer;
 import io.switchgate.security.KeyHandle;
 import io.switchgate.security.KeyType;
@@ -469,9 +468,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
             signOn.decide(r, state);
             return;
         }
-        if (r.type == TxnType.SALE || r.type == TxnType.BALANCE || r.type == TxnType.REFUND || r.type == TxnType.VOID) {
-            if (r.card == null) r.card = CardData.from(m.getString(2), m.getString(35), m.getString(14)); // else read at admission
-            if (r.card == null) {
+        if (r.namesCard()) {
+            if (r.readCard() == null) {
                 screened(r, Codes.FORMAT_ERROR, "BAD_FIELD_35");
                 return;
             }
@@ -507,7 +505,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             d = MerchantRule.check(r.merchantId(), r.terminal, merchant, r.type);
         }
         String originalRrn = null;
-        if (d == null && (r.type == TxnType.SALE || r.type == TxnType.BALANCE || r.type == TxnType.REFUND || r.type == TxnType.VOID)) {
+        if (d == null && r.namesCard()) {
             d = MerchantCurrencyRule.check(r.currency(), merchant == null ? null : merchant.currencies());
             if (d == null && (r.type == TxnType.REFUND || r.type == TxnType.VOID)) {
                 TxnRecord original = state.txn(m.getString(37).trim());

@@ -123,7 +123,7 @@ final class PrefetchStep {
         Prefetch.Wanted originalOnly = rrn == null ? null : new Prefetch.Wanted(rrn, null, null, 0, null, null);
         Admission.check(r); // its kind: found on the event loop already, unless the request came another way
         TxnType type = r.type;
-        if (type != TxnType.SALE && type != TxnType.BALANCE && type != TxnType.REFUND && type != TxnType.VOID) return originalOnly;
+        if (!r.namesCard()) return originalOnly;
         TerminalState terminal = state.terminal(r.terminalId());
         if (terminal == null) return originalOnly;
         String card = cardToPrefetch(r, terminal);
@@ -139,10 +139,8 @@ final class PrefetchStep {
      * start), else null. The card and its hash are kept on the request for the decision.
      */
     private String cardToPrefetch(Request r, TerminalState terminal) {
-        IsoMessage m = r.msg;
-        CardData card = r.card != null ? r.card : CardData.from(m.getString(2), m.getString(35), m.getString(14)); // read at admission, mostly
+        CardData card = r.readCard(); // read at admission, mostly
         if (card == null) return null;
-        r.card = card;
         r.terminal = terminal;
         if (!io.switchgate.route.EmbeddedAuthorizer.NAME.equals(route.apply(r))) return null;
         if (r.panHash == null) r.panHash = panHasher.hash(card.pan());

@@ -62,6 +62,17 @@ final class Request {
         this.startNanos = System.nanoTime();
     }
 
+    /** A sale, balance inquiry, refund or void: a request that names a card. */
+    boolean namesCard() {
+        return type == TxnType.SALE || type == TxnType.BALANCE || type == TxnType.REFUND || type == TxnType.VOID;
+    }
+
+    /** The card of DE 2, 35 and 14, read the first time it is asked for (at admission, mostly); null if they hold none. */
+    CardData readCard() {
+        if (card == null) card = CardData.from(msg.getString(2), msg.getString(35), msg.getString(14));
+        return card;
+    }
+
     String terminalId() {
         String t = msg.getString(41);
         return t == null ? null : t.trim();

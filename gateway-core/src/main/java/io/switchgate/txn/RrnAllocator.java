@@ -38,7 +38,7 @@ public final class RrnAllocator {
             next = takeBlock();
             limit = next + BLOCK;
         } else if (ahead == null && limit - next <= BLOCK / 2) {
-            String name = "rrn-" + nodeId;
+            String name = io.switchgate.store.RrnSequence.name(nodeId);
             ahead = java.util.concurrent.CompletableFuture.supplyAsync(() -> store.reserveSequence(name, BLOCK), RESERVER);
         }
         return format(nodeId, (next++) % MAX);
@@ -66,6 +66,6 @@ public final class RrnAllocator {
                 // the background reservation failed: try once more here, where a failure answers the request
             }
         }
-        return store.reserveSequence("rrn-" + nodeId, BLOCK);
+        return store.reserveSequence(io.switchgate.store.RrnSequence.name(nodeId), BLOCK);
     }
 }

@@ -1,8 +1,6 @@
 package io.switchgate.txn;
 
 import io.switchgate.model.TerminalState;
-import io.switchgate.model.TxnType;
-import io.switchgate.route.CardData;
 
 import java.util.function.Function;
 
@@ -37,10 +35,8 @@ final class TerminalAdmission {
         // The card and its hash depend on the request alone, but cost an HMAC: only for a request that passed its MAC
         // here, so that frames from unknown terminals or with wrong MACs cost the event loop no more than before.
         boolean passed = r.securityCheckedFor != null && r.keysResolved && r.macValid;
-        if (passed && (r.type == TxnType.SALE || r.type == TxnType.BALANCE
-                || r.type == TxnType.REFUND || r.type == TxnType.VOID)) {
-            if (r.card == null) r.card = CardData.from(r.msg.getString(2), r.msg.getString(35), r.msg.getString(14));
-            if (r.card != null && r.panHash == null) r.panHash = panHasher.hash(r.card.pan());
+        if (passed && r.namesCard()) {
+            if (r.readCard() != null && r.panHash == null) r.panHash = panHasher.hash(r.card.pan());
             // Its duplicate key and fingerprint too (DE 41 trimmed is the terminal's id, whatever its state).
             String id = r.terminalId();
             if (r.card != null && id != null) {
