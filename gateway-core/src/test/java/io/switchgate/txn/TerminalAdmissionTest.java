@@ -158,4 +158,23 @@ class TerminalAdmissionTest {
         r.terminal = r.securityCheckedFor;
         assertSame(r.responseMacKey, TerminalKeys.responseMacKey(r));
     }
+
+    @Test
+    void aStoredKeyThatDoesNotImportIsLeftToTheEngineNeverThrownOnTheEventLoop() {
+        // A TAK whose stored form is not one (damaged at rest, say): the event loop must not fail the frame's channel.
+        io.switchgate.model.TerminalState broken = new io.switchgate.model.TerminalState("TERM0001", MERCHANT,
+                io.switchgate.model.TerminalStatus.ACTIVE, true, null, null, "kcv:000000:NOT-HEX", null, 1,
+                java.time.Instant.EPOCH, java.time.Instant.EPOCH, 1);
+        TerminalAdmission admission = new TerminalAdmission(id -> broken,
+                new TerminalKeys(io.switchgate.security.SoftwareSecurityModule.fromHex("0123456789ABCDEFFEDCBA9876543210")),
+                new PanHasher(new byte[32]));
+        Request r = new Request(TestPos.D.unpack(pos.pack(pos.sale(PAN, 100))), pos.pack(pos.sale(PAN, 100)), TestPos.D,
+                new CompletableFuture<>());
+        Admission.check(r);
+        assertDoesNotThrow(() -> admission.check(r));
+        assertNull(r.securityCheckedFor, "nothing found stands: the engine checks the request itself");
+        assertNull(r.macKey);
+        assertNull(r.terminal);
+        assertNull(r.panHash, "no card work for a request whose MAC was not checked");
+    }
 }
