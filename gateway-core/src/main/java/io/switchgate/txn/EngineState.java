@@ -117,7 +117,8 @@ final class EngineState implements CardBook {
          */
         @Override
         public int hashCode() {
-            return terminalId.hashCode() * 0x9E3779B9 + java.util.Objects.hashCode(stan);
+            // a request without DE 41 is journaled (30 MISSING_FIELD_41) with no terminal: its sweep must not throw
+            return java.util.Objects.hashCode(terminalId) * 0x9E3779B9 + java.util.Objects.hashCode(stan);
         }
     }
     /**

@@ -227,6 +227,22 @@ class EngineStateSweepTest {
     }
 
     @Test
+    void aRecordWithoutATerminalIsSweptLikeAnyOther() {
+        // a request without DE 41 is answered 30 MISSING_FIELD_41 and journaled with no terminal; its sweep used to
+        // throw (TerminalStan's hash of a null terminal) about two minutes later
+        InMemoryTransactionStore store = new InMemoryTransactionStore();
+        EngineState state = new EngineState(store, NOW.minusSeconds(3600), false, 1_000);
+        Instant old = NOW.minusSeconds(600);
+        TxnRecord noTerminal = new TxnRecord("010000000001", "01", TxnType.SALE, "0200", "000000", null, null, "000001",
+                "1125120000", null, null, 100, "156", null, null, "30", "MISSING_FIELD_41", null, TxnStatus.DECLINED, 0,
+                null, null, 0, null, null, null, old, old, 1);
+        state.put(noTerminal);
+        for (RuntimeException e : store.apply(java.util.List.of(new io.switchgate.store.ChangeSet().txn(noTerminal)))) assertNull(e);
+        assertDoesNotThrow(() -> state.sweep(NOW));
+        assertEquals(0, state.cachedTransactions(), "the row left the working set");
+    }
+
+    @Test
     void terminalAndStanKeysSpreadOverHashes() {
         // the record's default hash (31 * h(terminal) + h(STAN)) gives TERM0001/000110 and TERM0002/000100 one hash
         assertNotEquals(new EngineState.TerminalStan("TERM0001", "000110").hashCode(),
