@@ -443,6 +443,9 @@ public final class Engine implements MessageHandler, AutoCloseable {
             r.pinKey = null;
         }
         boolean keysResolved = r.terminal == null || (checkedEarly ? r.keysResolved : keys.resolve(r));
+        // From here the keys are the decision's own: the terminal may change in it (a registered terminal's first
+        // sale activates it) and its answer is still MACed under them (TerminalKeys.responseMacKey)
+        r.securityCheckedFor = null;
         Decline d = r.formatDecline;
         if (d != null) {
             screened(r, d.code(), d.reason());

@@ -1,5 +1,6 @@
 package io.switchgate.txn;
 
+import io.switchgate.config.GatewayConfig;
 import io.switchgate.iso.IsoMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,6 +64,32 @@ class TerminalAdmissionTest {
         assertNotNull(r.card);
         assertNotNull(r.panHash);
         assertNull(r.terminal, "the terminal is the engine's to set");
+    }
+
+    @Test
+    void theSaleThatActivatesARegisteredTerminalIsMacedLikeEveryOtherAnswer() throws Exception {
+        // Found by a black-box audit: the activation replaced the terminal the keys were admitted for, and the answer
+        // left without DE 64 (the contract: a MAC on every response of a terminal with a TAK)
+        gw.close();
+        GatewayConfig c = EngineFixture.config("memory:");
+        java.util.List<GatewayConfig.Terminal> terminals = new java.util.ArrayList<>(c.terminals());
+        terminals.add(new GatewayConfig.Terminal("TERM0004", MERCHANT, "registered", true,
+                java.util.Map.of("tmk", TMK1, "tpk", TPK1, "tak", TAK1)));
+        gw = Gateway.start(new GatewayConfig(c.node(), c.listeners(), c.admin(), c.store(), c.security(), c.merchants(),
+                terminals, c.routes(), c.hosts(), c.authorizer(), c.logging(), c.journal()), new MutableClock());
+        TestPos registered = new TestPos(gw, "TERM0004", MERCHANT, TAK1, TPK1);
+        // an echo loads the terminal into the working set, so the sale is admitted for it on the event loop
+        assertTrue(registered.responseMacValid(gw.handle(registered.pack(registered.network("301")), "pos").get(5, TimeUnit.SECONDS)));
+        assertTrue(gw.engine().awaitIdle(Duration.ofSeconds(5)));
+        Request sale = admitted(registered.pack(registered.withPin(registered.sale(PAN, 100), "1234")));
+        assertNotNull(sale.securityCheckedFor, "admitted on the event loop");
+        gw.engine().decideHere(sale);
+        byte[] answer = sale.answer.get(5, TimeUnit.SECONDS);
+        EngineScenarioTest.assertCode("00", TestPos.D.unpack(answer));
+        assertEquals(io.switchgate.model.TerminalStatus.ACTIVE, gw.store().findTerminal("TERM0004").orElseThrow().status(),
+                "the sale activated it");
+        assertTrue(TestPos.D.unpack(answer).hasField(64), "the activating sale's answer carries a MAC");
+        assertTrue(registered.responseMacValid(answer), "under the terminal's TAK");
     }
 
     @Test
