@@ -38,14 +38,21 @@ public final class MessageKind {
     }
 
     /**
-     * The response MTI of a request MTI: third digit even (0 request, 2 advice, 4 notification, ...) becomes the
-     * next odd one (0200 -> 0210, 0420 -> 0430). Null when the MTI is not four digits or is itself a response (odd
-     * third digit): such a message is never answered.
+     * The response MTI of a request MTI: third digit even (0 request, 2 advice, 4 notification, 6 instruction)
+     * becomes the next odd one (0200 -> 0210, 0420 -> 0430). Null when there is no valid response MTI, and then the
+     * message is never answered (contract section 3: "answered 12 with its response MTI when that is a valid MTI,
+     * otherwise not at all"): not four digits; itself a response (odd third digit); or a digit ISO 8583 reserves:
+     * version other than 0, 1, 2 (1987, 1993, 2003; 3-7 are reserved and 8-9 national or private use, which this
+     * gateway has no agreement for), class 0 or 9, function 8 (its response would be the reserved 9), origin 6-9.
      */
     static String responseMti(String mti) {
         if (!FormatCheck.digits(mti, 4)) return null;
-        char c = mti.charAt(2);
-        if ((c - '0') % 2 != 0) return null;
-        return mti.substring(0, 2) + (char) (c + 1) + mti.charAt(3);
+        char version = mti.charAt(0);
+        char kind = mti.charAt(1);
+        char function = mti.charAt(2);
+        char origin = mti.charAt(3);
+        if (version > '2' || kind == '0' || kind == '9' || function > '6' || origin > '5') return null;
+        if ((function - '0') % 2 != 0) return null;
+        return mti.substring(0, 2) + (char) (function + 1) + origin;
     }
 }

@@ -243,7 +243,7 @@ class EveryResponseTest {
 
     @Test
     void unknownRequestMtiIs12InItsResponseMtiAndAResponseMtiIsNotAnswered() {
-        for (String mti : new String[]{"0300", "0600", "0900", "0220"}) {
+        for (String mti : new String[]{"0300", "0600", "0220", "0100", "1200", "0160"}) {
             IsoMessage m = new IsoMessage(mti).set(7, pos3.de7).set(11, TestPos.nextStan()).set(41, "TERM0003").set(42, MERCHANT);
             IsoMessage r = pos3.send(m);
             assertNotNull(r, mti);
@@ -253,6 +253,17 @@ class EveryResponseTest {
         for (String mti : new String[]{"0210", "0110", "0810", "0230"}) {
             IsoMessage m = new IsoMessage(mti).set(11, TestPos.nextStan()).set(41, "TERM0003").set(39, "00");
             assertNull(exchange(TestPos.D.pack(m)), mti + " is a response: no answer");
+            assertTrue(gw.store().findByTerminalAndStan("TERM0003", m.getString(11)).isEmpty(), mti + " not journaled");
+        }
+    }
+
+    @Test
+    void aRequestMtiWhoseResponseMtiWouldUseADigitIsoReservesIsNotAnswered() {
+        // contract section 3: "answered 12 with its response MTI when that is a valid MTI, otherwise not at all"
+        // (found by a black-box audit: 0208 was answered 0218, 0280 0290, 0906 0916, 0009 0019, 9200 9210)
+        for (String mti : new String[]{"0208", "0280", "0906", "0900", "0009", "9200", "3200", "0180", "0000"}) {
+            IsoMessage m = new IsoMessage(mti).set(7, pos3.de7).set(11, TestPos.nextStan()).set(41, "TERM0003").set(42, MERCHANT);
+            assertNull(exchange(TestPos.D.pack(m)), mti + ": no valid response MTI, no answer");
             assertTrue(gw.store().findByTerminalAndStan("TERM0003", m.getString(11)).isEmpty(), mti + " not journaled");
         }
     }
