@@ -578,18 +578,17 @@ public final class Engine implements MessageHandler, AutoCloseable {
     /** Journals {@code rec}, a record that changes nothing else, and answers with its code and reason once committed. */
     private void journalAlone(Request r, TxnRecord rec) {
         state.put(rec);
-        commits.commitAndReply(r, new Outcome(rec.responseCode(), rec.reason(), null, rec, null, null), new ChangeSet().txn(rec), rec.rrn());
+        commits.commitAndReply(r, new Outcome(rec.responseCode(), rec.reason(), rec.authCode(), rec, null, null), new ChangeSet().txn(rec), rec.rrn());
     }
 
     /** Journals a flow's verdict as the request's record (with the flow's changes) and answers once it is committed. */
     private void journal(Request r, ChangeSet cs, Verdict v) {
-        String authCode = v.approved() ? v.authCode() : null;
         CardAccount known = state.cachedCard(r.panHash);
         if (known != null) r.adoptMaskedPan(known.maskedPan());
         TxnRecord rec = TxnRecords.decided(r, r.rrn(rrns), nodeId, v, r.currency());
         state.put(rec);
         cs.txn(rec);
-        commits.commitAndReply(r, new Outcome(v.code(), v.reason(), authCode, rec, v.balance(), null), cs, rec.rrn());
+        commits.commitAndReply(r, new Outcome(v.code(), v.reason(), rec.authCode(), rec, v.balance(), null), cs, rec.rrn());
     }
 
     // ------------------------------------------------------------------ operator actions

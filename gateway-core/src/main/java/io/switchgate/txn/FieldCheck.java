@@ -6,7 +6,8 @@ import io.switchgate.policy.Decline;
 /**
  * Field values that have the right shape but no meaning (contract section 4, "Field checks"), after
  * {@link FormatCheck}: DE 7 a real MMDDhhmmss, DE 14 a real YYMM, the PAN of DE 35 the PAN of DE 2 when both
- * are present, DE 49 three digits. Each failure answers {@code 30 BAD_FIELD_n}. Allocation-free.
+ * are present, track 2's expiry a real YYMM when there is no DE 14, DE 49 three digits. Each failure answers
+ * {@code 30 BAD_FIELD_n}. Allocation-free.
  */
 public final class FieldCheck {
     /** Days per month, February with its 29th: DE 7 carries no year. */
@@ -23,6 +24,8 @@ public final class FieldCheck {
         String de2 = m.getString(2);
         String de35 = m.getString(35);
         if (de2 != null && de35 != null && !track2Pan(de35, de2)) return FormatCheck.bad(35);
+        // without DE 14 the card's expiry is track 2's, held to the same rule (contract section 4: "14 (or in 35)")
+        if (de14 == null && de35 != null && !track2Expiry(de35)) return FormatCheck.bad(35);
         String de49 = m.getString(49);
         if (de49 != null && !FormatCheck.digits(de49, 3)) return FormatCheck.bad(49);
         return null;
@@ -50,6 +53,26 @@ public final class FieldCheck {
         if (track2.length() <= n || !track2.startsWith(pan)) return false;
         char sep = track2.charAt(n);
         return sep == 'D' || sep == 'd' || sep == '=';
+    }
+
+    /**
+     * True when track 2 has a real YYMM right after its separator (ISO/IEC 7813: PAN, separator, expiry, service
+     * code, ...). A track with no separator is left to the card read (it names no PAN either).
+     */
+    static boolean track2Expiry(String track2) {
+        for (int i = 0; i < track2.length(); i++) {
+            char ch = track2.charAt(i);
+            if (ch == 'D' || ch == 'd' || ch == '=') {
+                if (track2.length() < i + 5) return false;
+                for (int k = i + 1; k < i + 5; k++) {
+                    char d = track2.charAt(k);
+                    if (d < '0' || d > '9') return false;
+                }
+                int month = two(track2, i + 3);
+                return month >= 1 && month <= 12;
+            }
+        }
+        return true;
     }
 
     private static int two(String s, int at) {

@@ -62,7 +62,7 @@ final class ReversalFlow implements Flow {
         ReversalRules.Verdict v = ReversalRules.check(original, r.msg.hasField(4) ? r.amount : -1, refunds, r.terminal.batchNo());
         switch (v.action()) {
             case DECLINE -> steps.journalUnchanged(r, Verdict.declined(v.decline()).on(original == null ? null : original.rrn(), originalStan));
-            case NOTHING_TO_UNDO -> steps.journalUnchanged(r, Verdict.approved(null).on(original.rrn(), originalStan).by(original.host(), null));
+            case NOTHING_TO_UNDO -> steps.journalUnchanged(r, Verdict.approved(original.authCode()).on(original.rrn(), originalStan).by(original.host(), null));
             case UNDO -> {
                 ChangeSet cs = new ChangeSet();
                 steps.undo(r, original, cs, auth -> {
@@ -71,7 +71,7 @@ final class ReversalFlow implements Flow {
                         return;
                     }
                     undone(ledger, ledger.txn(original.rrn()), cs, r.now);
-                    steps.journal(r, cs, Verdict.approved(null).on(original.rrn(), originalStan).by(original.host(), null));
+                    steps.journal(r, cs, Verdict.approved(original.authCode()).on(original.rrn(), originalStan).by(original.host(), null));
                 });
             }
         }

@@ -43,6 +43,6 @@ final class SignOnFlow implements Flow {
         TxnRecord rec = steps.screenedRecord(r, Codes.APPROVED, null);
         ledger.put(rec);
         cs.txn(rec);
-        steps.commitAndReply(r, new Outcome(Codes.APPROVED, null, null, rec, null, issued.de48()), cs, rec.rrn());
+        steps.commitAndReply(r, new Outcome(Codes.APPROVED, null, rec.authCode(), rec, null, issued.de48()), cs, rec.rrn());
     }
 }

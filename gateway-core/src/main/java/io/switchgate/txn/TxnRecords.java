@@ -16,7 +16,7 @@ final class TxnRecords {
         boolean approved = v.approved();
         return new TxnRecord(rrn, nodeId, r.type, r.msg.getMti(), r.msg.getString(3), r.terminal.id(),
                 r.terminal.merchantId(), r.stan(), r.msg.getString(7), r.dupKey, r.fingerprint, r.amount, currency,
-                r.panHash, r.maskedPan(), v.code(), v.reason(), approved ? v.authCode() : null,
+                r.panHash, r.maskedPan(), v.code(), v.reason(), approved ? authCode(v.authCode(), rrn) : null,
                 approved ? v.status() : TxnStatus.DECLINED, 0, v.originalRrn(), v.originalStan(), r.terminal.batchNo(),
                 v.host(), r.hostStan, r.hostRrn, r.now, r.now, 1);
     }
@@ -36,9 +36,20 @@ final class TxnRecords {
         boolean approved = Codes.APPROVED.equals(code);
         return new TxnRecord(rrn, nodeId, r.type, m.getMti(), clip(m.getString(3), 6), clip(terminalId, 32),
                 clip(merchantId, 32), clip(r.stan(), 12), clip(m.getString(7), 16), null, null,
-                amount, currency, r.panHash, r.maskedPan(), code, reason, null,
+                amount, currency, r.panHash, r.maskedPan(), code, reason, approved ? authCode(null, rrn) : null,
                 approved ? TxnStatus.APPROVED : TxnStatus.DECLINED, 0, null, null,
                 r.terminal == null ? 0 : r.terminal.batchNo(), null, null, null, r.now, r.now, 1);
+    }
+
+    /**
+     * The authorization code of an approval (contract section 4: "DE 38: a 6-character authorization code when
+     * approved", on every approved response): the authorizer's, or for an answer no authorizer gave one to (a
+     * reversal of an original without one, a settlement, an echo, a sign-on) the RRN's last six digits. It is part of
+     * the journal record, so a retransmission hears the same DE 38.
+     */
+    static String authCode(String authorizers, String rrn) {
+        if (authorizers != null) return authorizers;
+        return rrn == null || rrn.length() < 6 ? null : rrn.substring(rrn.length() - 6);
     }
 
     /** A received value cut to its column's width (a screened request's fields may be anything). */

@@ -246,6 +246,39 @@ class EngineScenarioTest {
     }
 
     @Test
+    void everyApprovedAnswerCarriesASixCharacterAuthorizationCodeAndItsRetransmissionTheSameOne() {
+        // contract section 4: "DE 38: a 6-character authorization code when approved" (a black-box audit found none
+        // on approved 0410, 0430, 0510 and 0810)
+        IsoMessage req = pos.withPin(pos.sale(PAN, 7_100), "1234");
+        IsoMessage sale = pos.send(req.copy());
+        assertCode("00", sale);
+        IsoMessage rev = pos.reversal(req);
+        IsoMessage reversed = pos.send(rev.copy());
+        assertCode("00", reversed);
+        assertEquals(sale.getString(38), reversed.getString(38), "a reversal's code is its original's");
+        assertEquals(reversed.getString(38), pos.send(rev.copy()).getString(38), "its retransmission's too");
+        IsoMessage advice = pos.send(rev.copy().setMti("0420").set(7, "1125120200"));
+        assertEquals("0430", advice.getMti());
+        assertEquals(sale.getString(38), advice.getString(38));
+
+        IsoMessage echo = pos.network("301");
+        IsoMessage echoed = pos.send(echo.copy());
+        assertCode("00", echoed);
+        assertEquals(6, echoed.getString(38).length(), "an echo's");
+        assertEquals(echoed.getString(37).substring(6), echoed.getString(38), "no authorizer gave one: the RRN's last six digits");
+        IsoMessage signOn = pos.send(pos.network("001"));
+        assertCode("00", signOn);
+        assertEquals(6, signOn.getString(38).length(), "a sign-on's");
+
+        IsoMessage settle = pos3.settlement(0, 0, 0, 0);
+        IsoMessage settled = pos3.send(settle.copy());
+        assertCode("00", settled);
+        assertEquals(6, settled.getString(38).length(), "a settlement's");
+        assertEquals(settled.getString(38), pos3.send(settle.copy()).getString(38), "its retransmission's the same");
+        assertFalse(pos3.send(pos3.settlement(5, 1, 0, 0)).hasField(38), "none on a 95");
+    }
+
+    @Test
     void reversalWithoutOriginalIs25AndTheLateOriginalIsRefused() {
         IsoMessage sale = pos.withPin(pos.sale(PAN, 3_000), "1234");
         IsoMessage r = pos.send(pos.reversal(sale));

@@ -84,6 +84,28 @@ class FieldRulesTest {
         assertDecline("30", "BAD_FIELD_14", pos3.send(pos3.sale(PAN_NOPIN, 100).set(14, de14)));
     }
 
+    @ParameterizedTest(name = "track 2 {0}")
+    @ValueSource(strings = {"D28131010000000000", "D28001010000000000", "D2", "D28", "D", "=2899101"})
+    void withoutDe14TrackTwosExpiryMustBeARealYymm(String afterPan) {
+        // contract section 4: DE 14 (or in 35) a real YYMM; a black-box audit found month 13 in track 2 answered 54
+        // and a truncated or missing one approved
+        IsoMessage m = pos3.sale(PAN_NOPIN, 100);
+        m.unset(2);
+        m.unset(14);
+        m.set(35, PAN_NOPIN + afterPan);
+        assertDecline("30", "BAD_FIELD_35", pos3.send(m));
+        assertEquals(10_000_000, gw.embeddedCardBalance(PAN_NOPIN));
+    }
+
+    @Test
+    void trackTwosRealExpiryWithoutDe14IsApproved() {
+        IsoMessage m = pos3.sale(PAN_NOPIN, 100);
+        m.unset(2);
+        m.unset(14);
+        m.set(35, PAN_NOPIN + "=2812101");
+        assertEquals("00", pos3.send(m).getString(39));
+    }
+
     @Test
     void panOfDe35MustBeThePanOfDe2() {
         IsoMessage m = pos3.sale(PAN_NOPIN, 100).set(35, PAN + "D28121010000000000");
