@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.switchgate.config.GatewayConfig;
-import io.switchgate.server.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,30 +44,14 @@ public final class AdminServer implements AutoCloseable {
 
     /**
      * @param apiFactory builds the API on the executors this server owns (reads, writes)
-     * @throws ConfigException (key {@code admin.token}) when no token is set and the host is not a loopback address
      * @throws IllegalArgumentException when no token is set (resolve one with {@link AdminTokenFile} first)
      */
     public AdminServer(GatewayConfig.Admin config, ApiFactory apiFactory) {
         this.config = config;
-        requireTokenOffLoopback(config);
         this.token = new BearerToken(config.token());
         this.reads = pool("admin-read", 2, 1000);
         this.writes = pool("admin-write", 1, 100);
         this.api = apiFactory.create(reads, writes);
-    }
-
-    /**
-     * A token is required, not generated, when the API listens beyond this machine: exposing operator rights to the
-     * network should be a deliberate choice with a token the operator manages.
-     *
-     * @throws ConfigException (key {@code admin.token}) when no token is set and the host is not a loopback address
-     */
-    static void requireTokenOffLoopback(GatewayConfig.Admin config) {
-        String t = config.token();
-        if ((t == null || t.isBlank()) && !isLoopback(config.host())) {
-            throw new ConfigException("admin.token", "required when admin.host (" + config.host()
-                    + ") is not a loopback address; set a token or bind the admin API to 127.0.0.1");
-        }
     }
 
     /** Builds the {@link AdminApi} on the server's executors. */
@@ -122,9 +105,7 @@ public final class AdminServer implements AutoCloseable {
         ChannelFuture f = b.bind(new InetSocketAddress(config.host(), config.port())).awaitUninterruptibly();
         if (!f.isSuccess()) {
             close();
-            Throwable c = f.cause();
-            throw new IllegalStateException("admin: cannot listen on " + where + ": "
-                    + (c == null ? "unknown error" : c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()), c);
+            throw io.switchgate.server.config.BindFailure.of("admin", "admin", where, f.cause());
         }
         channel = f.channel();
         log.info("admin API on {}:{} (bearer token required on every path but /health)", config.host(), port());

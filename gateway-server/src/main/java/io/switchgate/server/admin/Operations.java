@@ -73,13 +73,18 @@ public final class Operations implements AutoCloseable {
 
     /**
      * The admin settings with a token: the configured one, else the one kept in {@code <data directory>/admin.token}
-     * (generated on first start). Checked before anything is created: without a configured token the API must be
-     * on a loopback address.
+     * (generated on first start), whatever the address: the contract's "the API never runs without a token" holds
+     * with the generated one too (256 random bits in a file only its owner reads). Beyond loopback a WARN says so.
      */
     static GatewayConfig.Admin withToken(GatewayConfig.Admin admin, java.nio.file.Path dataDir) {
         if (admin.token() != null && !admin.token().isBlank()) return admin;
-        AdminServer.requireTokenOffLoopback(admin);
-        return new GatewayConfig.Admin(admin.host(), admin.port(), AdminTokenFile.readOrCreate(dataDir));
+        String token = AdminTokenFile.readOrCreate(dataDir);
+        if (!AdminServer.isLoopback(admin.host())) {
+            org.slf4j.LoggerFactory.getLogger(Operations.class).warn("admin API on {} (beyond this machine) with the "
+                    + "generated token of {}: set admin.token to manage it yourself", admin.host(),
+                    dataDir.resolve(AdminTokenFile.FILE_NAME));
+        }
+        return new GatewayConfig.Admin(admin.host(), admin.port(), token);
     }
 
     public GatewayMetrics metrics() {

@@ -10,8 +10,9 @@ import java.util.List;
  * configuration is read, so that two of them on one port stop start-up with exit 2 naming the key, rather than
  * with a bind failure (exit 1) once half the gateway is up. Two binds clash on the same port when their hosts are the
  * same address or either one is a wildcard ({@code 0.0.0.0}, {@code ::}), which takes the port on every address. IP
- * literals are compared as addresses ({@code ::1} and {@code [0:0:0:0:0:0:0:1]} are one), names as written (no name is
- * looked up here: a clash hidden behind two names of one address still fails at bind). Port 0 (a free port chosen at
+ * literals are compared as addresses ({@code ::1} and {@code [0:0:0:0:0:0:0:1]} are one), {@code localhost} as
+ * 127.0.0.1, other names as written (no name is looked up here: a clash hidden behind two names of one address still
+ * fails at bind, exit 2 naming the key: see {@code ServeCommand}). Port 0 (a free port chosen at
  * bind) clashes with nothing.
  */
 final class BindAddresses {
@@ -44,6 +45,9 @@ final class BindAddresses {
     private static String canonical(String host) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (h.equals("*")) return ANY;
+        // the one name every system resolves the same way, without a look-up (a black-box audit bound a listener on
+        // localhost and the admin API on 127.0.0.1, one port: exit 1 at bind)
+        if (h.equalsIgnoreCase("localhost")) return "127.0.0.1";
         if (!isIpLiteral(h)) return h.toLowerCase(java.util.Locale.ROOT);
         try {
             InetAddress a = InetAddress.getByName(h); // a literal: parsed, never looked up

@@ -41,34 +41,34 @@ public final class HostMetrics {
     public static void register(GatewayMetrics metrics, List<? extends Authorizer> authorizers, Clock clock) {
         List<HostAuthorizer> hosts = new ArrayList<>();
         for (Authorizer a : authorizers) if (a instanceof HostAuthorizer h) hosts.add(h);
-        metrics.registerGauge("gateway.hosts.configured", Tags.empty(), hosts::size);
-        metrics.registerGauge("gateway.hosts.up", Tags.empty(),
+        metrics.registerGauge("gateway.hosts.configured", "host links configured (0: every route is the embedded authorizer)", Tags.empty(), hosts::size);
+        metrics.registerGauge("gateway.hosts.up", "host links that are UP now", Tags.empty(),
                 () -> hosts.stream().filter(h -> h.state() == HostClient.State.UP).count());
         if (hosts.isEmpty()) {
-            metrics.registerGauge("gateway.saf.depth", Tags.empty(), () -> 0);
-            metrics.registerGauge("gateway.saf.oldest.age.seconds", Tags.empty(), () -> 0);
+            metrics.registerGauge("gateway.saf.depth", "stored messages (reversals) waiting for their host", Tags.empty(), () -> 0);
+            metrics.registerGauge("gateway.saf.oldest.age.seconds", "age of the oldest stored message waiting for its host (0 when none)", Tags.empty(), () -> 0);
             return;
         }
         SafQueue queue = null;
         for (Authorizer a : authorizers) {
             if (!(a instanceof HostAuthorizer h)) continue;
             Tags tags = Tags.of("host", h.name());
-            metrics.registerGauge("gateway.host.up", tags, () -> h.state() == HostClient.State.UP ? 1 : 0);
-            metrics.registerGauge("gateway.host.circuit.open", tags, () -> h.state() == HostClient.State.OPEN ? 1 : 0);
-            metrics.registerGauge("gateway.host.state", tags, () -> switch (h.state()) {
+            metrics.registerGauge("gateway.host.up", "1 when connected to the host with the circuit closed, else 0", tags, () -> h.state() == HostClient.State.UP ? 1 : 0);
+            metrics.registerGauge("gateway.host.circuit.open", "1 while the circuit breaker refuses requests to the host", tags, () -> h.state() == HostClient.State.OPEN ? 1 : 0);
+            metrics.registerGauge("gateway.host.state", "2 UP, 1 DOWN (no connection), 0 OPEN (circuit open)", tags, () -> switch (h.state()) {
                 case UP -> 2;
                 case DOWN -> 1;
                 case OPEN -> 0;
             });
-            metrics.registerGauge("gateway.host.inflight", tags, () -> h.client().inFlight());
-            metrics.registerGauge("gateway.host.late.answers", tags, () -> h.client().lateAnswers.get());
-            metrics.registerGauge("gateway.saf.depth", tags, h::safDepth);
+            metrics.registerGauge("gateway.host.inflight", "requests written to the host and not yet answered", tags, () -> h.client().inFlight());
+            metrics.registerGauge("gateway.host.late.answers", "host answers that came after their request timed out", tags, () -> h.client().lateAnswers.get());
+            metrics.registerGauge("gateway.saf.depth", "stored messages (reversals) waiting for their host", tags, h::safDepth);
             queue = h.safQueue();
         }
         if (queue != null) {
             SafQueue q = queue;
-            metrics.registerGauge("gateway.saf.oldest.age.seconds", Tags.empty(), () -> q.oldestAge(clock.instant()).toMillis() / 1000.0);
-            metrics.registerGauge("gateway.held.reversals.stopped", Tags.empty(), () -> holdsProblem(authorizers) == null ? 0 : 1);
+            metrics.registerGauge("gateway.saf.oldest.age.seconds", "age of the oldest stored message waiting for its host (0 when none)", Tags.empty(), () -> q.oldestAge(clock.instant()).toMillis() / 1000.0);
+            metrics.registerGauge("gateway.held.reversals.stopped", "1 while held reversals cannot be stored (host sales and refunds refused 96)", Tags.empty(), () -> holdsProblem(authorizers) == null ? 0 : 1);
         }
     }
 

@@ -59,6 +59,7 @@ public final class GatewayMetrics implements EngineListener, AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        registerKinds();
     }
 
     public PrometheusMeterRegistry registry() {
@@ -156,14 +157,49 @@ public final class GatewayMetrics implements EngineListener, AutoCloseable {
      * "acquirerA"), () -> link.isUp() ? 1 : 0)} or the stored-reversal queue depth. Registering the same name and
      * tags again keeps the first.
      */
-    public void registerGauge(String name, Iterable<Tag> tags, Supplier<Number> value) {
+    public void registerGauge(String name, String description, Iterable<Tag> tags, Supplier<Number> value) {
         Gauge.builder(name, value, s -> {
             Number n = s.get();
             return n == null ? Double.NaN : n.doubleValue();
-        }).tags(tags).strongReference(true).register(registry);
+        }).description(description).tags(tags).strongReference(true).register(registry);
     }
 
     // ------------------------------------------------------------------ per transaction
+
+    /**
+     * The request kinds of contract section 4 (MTI, type), whose request, response ({@code 00}) and latency series are
+     * there, at zero, from the start: a scrape of a gateway that has answered nothing yet still shows them (a series
+     * that appears only with its first event reads as "no such metric" to a dashboard or an alert).
+     */
+    private static final String[][] KINDS = {{"0800", "ECHO"}, {"0800", "SIGNON"}, {"0200", "SALE"},
+            {"0200", "BALANCE"}, {"0200", "REFUND"}, {"0200", "VOID"}, {"0400", "REVERSAL"}, {"0500", "SETTLEMENT"}};
+
+    private void registerKinds() {
+        for (String[] k : KINDS) {
+            requestCounter(k[0], k[1]);
+            responseCounter(k[0], k[1], "00");
+            latencyTimer(k[1]);
+        }
+    }
+
+    private Counter requestCounter(String m, String t) {
+        return requests.computeIfAbsent(m + '|' + t, k -> Counter.builder("gateway.requests")
+                .description("requests answered, by MTI and type").tags("mti", m, "type", t).register(registry));
+    }
+
+    private Counter responseCounter(String m, String t, String c) {
+        return responses.computeIfAbsent(m + '|' + t + '|' + c, k -> Counter.builder("gateway.responses")
+                .description("responses by MTI, type and response code (DE 39)").tags("mti", m, "type", t, "code", c)
+                .register(registry));
+    }
+
+    private Timer latencyTimer(String t) {
+        return latency.computeIfAbsent(t, k -> Timer.builder("gateway.request.latency")
+                .description("time from request received to response ready, by type").tag("type", t)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry));
+    }
 
     @Override
     public void answered(String mti, String type, String terminal, String stan, String rrn, long amount, String maskedPan,
@@ -172,16 +208,9 @@ public final class GatewayMetrics implements EngineListener, AutoCloseable {
             String m = mti == null ? "unknown" : mti;
             String t = type == null ? "UNKNOWN" : type;
             String c = responseCode == null ? "none" : responseCode;
-            requests.computeIfAbsent(m + '|' + t, k -> Counter.builder("gateway.requests")
-                    .description("requests answered, by MTI and type").tags("mti", m, "type", t).register(registry)).increment();
-            responses.computeIfAbsent(m + '|' + t + '|' + c, k -> Counter.builder("gateway.responses")
-                    .description("responses by MTI, type and response code (DE 39)").tags("mti", m, "type", t, "code", c)
-                    .register(registry)).increment();
-            latency.computeIfAbsent(t, k -> Timer.builder("gateway.request.latency")
-                    .description("time from request received to response ready, by type").tag("type", t)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(30))
-                    .register(registry)).record(latencyNanos, TimeUnit.NANOSECONDS);
+            requestCounter(m, t).increment();
+            responseCounter(m, t, c).increment();
+            latencyTimer(t).record(latencyNanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException ignored) {
             // metrics must never break the answer
         }

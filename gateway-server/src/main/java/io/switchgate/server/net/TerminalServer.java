@@ -23,6 +23,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.switchgate.config.GatewayConfig;
+import io.switchgate.server.config.BindFailure;
 import io.switchgate.txn.MessageHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,12 +152,10 @@ public final class TerminalServer implements AutoCloseable {
         try {
             f = b.bind(new InetSocketAddress(l.host(), l.port())).awaitUninterruptibly();
         } catch (RuntimeException e) {
-            throw new ServerStartException("listener " + l.name() + ": cannot listen on " + where + ": " + e.getMessage(), e);
+            throw BindFailure.of("listeners[" + listeners.indexOf(l) + "]", "listener " + l.name(), where, e);
         }
         if (!f.isSuccess()) {
-            Throwable c = f.cause();
-            String why = c == null ? "unknown error" : c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-            throw new ServerStartException("listener " + l.name() + ": cannot listen on " + where + ": " + why, c);
+            throw BindFailure.of("listeners[" + listeners.indexOf(l) + "]", "listener " + l.name(), where, f.cause());
         }
         Channel ch = f.channel();
         log.info("listener {} on {} framing={} dialect={} maxFrameBytes={} idleTimeoutSeconds={} maxConnections={} maxInFlight={} transport={}",

@@ -157,6 +157,27 @@ class ServeCommandTest {
     }
 
     @Test
+    void aListenerHostThatIsNoAddressOfThisMachineIsExit2NamingTheKey() throws Exception {
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine
+        Path f = config(freePort(), freePort());
+        Files.writeString(f, Files.readString(f).replaceFirst("host: 127.0.0.1", "host: 192.0.2.1"));
+        Result r = runInProcess("serve", "--config", f.toString());
+        assertEquals(2, r.code(), r.err());
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("error: listeners[0].host: cannot listen on 192.0.2.1:"), r.err());
+    }
+
+    @Test
+    void aListenerHostNameThatDoesNotResolveIsExit2NamingTheKey() throws Exception {
+        Path f = config(freePort(), freePort());
+        Files.writeString(f, Files.readString(f).replaceFirst("host: 127.0.0.1", "host: no-such-host.invalid"));
+        Result r = runInProcess("serve", "--config", f.toString());
+        assertEquals(2, r.code(), r.err());
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("error: listeners[0].host: cannot listen on no-such-host.invalid:"), r.err());
+    }
+
+    @Test
     void servesUntilSigtermThenExits0() throws Exception {
         int port = freePort();
         int adminPort = freePort();

@@ -93,6 +93,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aJournalSectionBesideASharedPostgresStoreIsSaidToBeUnused() {
+        ConfigLoader loader = new ConfigLoader(env::get);
+        loader.parse(MINIMAL + "\nstore: { url: 'jdbc:postgresql://127.0.0.1:5432/x' }\njournal: { durability: write }\n", "t.yaml", null);
+        assertTrue(loader.warnings().stream().anyMatch(w -> w.startsWith("journal: not used")), loader.warnings().toString());
+        ConfigLoader alone = new ConfigLoader(env::get);
+        alone.parse(MINIMAL + "\nstore: { url: 'jdbc:postgresql://127.0.0.1:5432/x', sharedByNodes: false }\njournal: { durability: write }\n", "t.yaml", null);
+        assertTrue(alone.warnings().stream().noneMatch(w -> w.startsWith("journal")), alone.warnings().toString());
+    }
+
+    @Test
     void defaults() {
         GatewayConfig c = parse(MINIMAL);
         GatewayConfig.Listener l = c.listeners().get(0);
@@ -152,9 +162,9 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void adminWithoutTokenOnlyOnLoopback() {
-        assertTrue(error(MINIMAL + "admin: { host: 0.0.0.0, token: \"env:GATEWAY_ADMIN_TOKEN\" }\n")
-                .startsWith("admin.token: required when admin.host is not a loopback address"));
+    void adminWithoutTokenOnAnyAddressUsesTheGeneratedOne() {
+        // contract section 2: not set -> generated, whatever admin.host (Operations warns beyond loopback)
+        assertNull(parse(MINIMAL + "admin: { host: 0.0.0.0, token: \"env:GATEWAY_ADMIN_TOKEN\" }\n").admin().token());
         env.put("GATEWAY_ADMIN_TOKEN", "t");
         assertEquals("t", parse(MINIMAL + "admin: { host: 0.0.0.0, token: \"env:GATEWAY_ADMIN_TOKEN\" }\n").admin().token());
         assertNull(parse(MINIMAL + "admin: { host: localhost }\n").admin().token());
@@ -245,8 +255,7 @@ class ConfigLoaderTest {
         assertNull(parse(MINIMAL + "admin: { token: \"env:MY_ADMIN_TOKEN\" }\n").admin().token());
         env.put("MY_ADMIN_TOKEN", "abc");
         assertEquals("abc", parse(MINIMAL + "admin: { token: \"env:MY_ADMIN_TOKEN\" }\n").admin().token());
-        assertTrue(error(MINIMAL + "admin: { host: 0.0.0.0, token: \"env:NOT_SET_HERE\" }\n")
-                .startsWith("admin.token: required when admin.host is not a loopback address"));
+        assertNull(parse(MINIMAL + "admin: { host: 0.0.0.0, token: \"env:NOT_SET_HERE\" }\n").admin().token());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -271,6 +280,8 @@ class ConfigLoaderTest {
             "listeners:\\n  - { name: pos, port: 1, maxInFlight: -1 } => listeners[0].maxInFlight: -1 is out of range 1..65536",
             "journal: { durability: sometimes } => journal.durability: 'sometimes' is not one of fsync | write",
             "journal: { dir: '' } => journal.dir: must name a directory",
+            "journal: { dir: /etc/passwd } => journal.dir: '/etc/passwd' is not a directory",
+            "journal: { dir: /etc/passwd/journal } => journal.dir: '/etc/passwd/journal' cannot be made: /etc/passwd is not a directory",
             "journal: { dirs: ./j } => journal.dirs: unknown key",
             "listeners:\\n  - { name: pos, port: 1, dialect: iso99 } => listeners[0].dialect: 'iso99' is not one of iso87binary | iso87ascii | iso93binary nor a GenericPackager .xml file",
             "listeners:\\n  - { name: pos, port: 1, dialect: nowhere/x.xml } => listeners[0].dialect: dialect file 'nowhere/x.xml' not found",
@@ -281,6 +292,7 @@ class ConfigLoaderTest {
             "admin: { host: 127.0.0.1, port: 8583 } => admin.port: 127.0.0.1:8583 is already used by listener 'pos' (0.0.0.0:8583)",
             "listeners:\\n  - { name: a, host: '::1', port: 7 }\\n  - { name: b, host: '[0:0:0:0:0:0:0:1]', port: 7 } => listeners[1].port: [0:0:0:0:0:0:0:1]:7 is already used by listener 'a' ([::1]:7)",
             "listeners:\\n  - { name: a, host: 127.0.0.1, port: 7 }\\n  - { name: b, host: '::', port: 7 } => listeners[1].port: [::]:7 is already used by listener 'a' (127.0.0.1:7)",
+            "listeners:\\n  - { name: pos, host: localhost, port: 8584 } => admin.port: 127.0.0.1:8584 is already used by listener 'pos' (localhost:8584)",
             "listeners: [] => listeners: at least one listener is required",
             "listeners: { name: pos } => listeners: expected a list, found a mapping",
             "node: { id: '1' } => node.id: '1' must be exactly 2 letters or digits (quote it, e.g. \"01\")",

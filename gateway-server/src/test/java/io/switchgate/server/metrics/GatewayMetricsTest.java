@@ -36,8 +36,8 @@ class GatewayMetricsTest {
             m.answered("0200", "SALE", "TERM0001", "000002", "010000000002", 100, "621234******1232", "51", "INSUFFICIENT_FUNDS", 3_000_000);
             m.answered("0800", "ECHO", "TERM0001", "000003", null, 0, null, "00", null, 100_000);
             AtomicInteger saf = new AtomicInteger(7);
-            m.registerGauge("gateway.saf.depth", Tags.of("host", "acquirerA"), saf::get);
-            m.registerGauge("gateway.host.up", Tags.of("host", "acquirerA"), () -> 1);
+            m.registerGauge("gateway.saf.depth", "stored messages", Tags.of("host", "acquirerA"), saf::get);
+            m.registerGauge("gateway.host.up", "host up", Tags.of("host", "acquirerA"), () -> 1);
             String s = m.scrape();
             assertTrue(s.contains("gateway_requests_total{mti=\"0200\",type=\"SALE\"} 2.0"), s);
             assertTrue(s.contains("gateway_responses_total{code=\"51\",mti=\"0200\",type=\"SALE\"} 1.0"), s);
@@ -50,6 +50,29 @@ class GatewayMetricsTest {
             assertTrue(s.contains("gateway_host_up{host=\"acquirerA\"} 1.0"), s);
             assertTrue(s.contains("jvm_memory_used_bytes"), s);
         }
+    }
+
+    @Test
+    void aGatewayThatAnsweredNothingYetShowsItsRequestResponseAndLatencySeriesAtZero() {
+        // contract section 6: /metrics has requests, responses by code and the latency histogram (a black-box audit
+        // found none of them before the first request)
+        try (GatewayMetrics m = new GatewayMetrics()) {
+            String s = m.scrape();
+            assertTrue(s.contains("gateway_requests_total{mti=\"0200\",type=\"SALE\"} 0.0"), s);
+            assertTrue(s.contains("gateway_responses_total{code=\"00\",mti=\"0400\",type=\"REVERSAL\"} 0.0"), s);
+            assertTrue(s.contains("gateway_request_latency_seconds_count{type=\"REFUND\"} 0"), s);
+            assertTrue(s.contains("gateway_request_latency_seconds_bucket{type=\"SALE\",le="), s);
+            HostMetrics_none(m);
+            for (String line : m.scrape().split("\n")) {
+                if (line.startsWith("# HELP gateway_")) {
+                    assertTrue(line.split(" ", 4).length == 4 && !line.split(" ", 4)[3].isBlank(), "no empty HELP: " + line);
+                }
+            }
+        }
+    }
+
+    private static void HostMetrics_none(GatewayMetrics m) {
+        io.switchgate.server.host.HostMetrics.register(m, java.util.List.of(), java.time.Clock.systemUTC());
     }
 
     @Test
