@@ -26,6 +26,18 @@ public final class MessageMac {
         return macField == 128 || macField(m) == 64;
     }
 
+    /**
+     * An echo (0800, DE 70 {@code 301}) MACed in DE 64, with nothing above 64 but DE 70: taken (contract section 4,
+     * "an 0800 ... carries DE 64 (or 128)"). DE 70 is the one field left out of the MAC, and changing it gains nothing:
+     * made {@code 001} the message is a sign-on MACed in DE 64, which is refused, since a sign-on replaces the
+     * terminal's keys (an echo an eavesdropper turned into one would lock the terminal out); any other code is no
+     * request the gateway serves. Reversals (DE 90) and sign-ons still need DE 128.
+     */
+    static boolean echoMacedInDe64(IsoMessage m, int macField) {
+        return macField == 64 && "0800".equals(m.getMti()) && "301".equals(m.getString(70))
+                && !m.hasAnyField(65, 69) && !m.hasAnyField(71, 192);
+    }
+
     /** DE 128 when a field above 64 (other than 128) is present, else DE 64. */
     public static int macField(IsoMessage m) {
         return m.hasAnyField(65, 127) || m.hasAnyField(129, 192) ? 128 : 64;
@@ -75,7 +87,7 @@ public final class MessageMac {
     public static Boolean verify(byte[] raw, IsoMessage parsed, KeyHandle key, SecurityModule security) {
         int macField = parsed.hasField(128) ? 128 : parsed.hasField(64) ? 64 : -1;
         if (macField < 0) return null;
-        if (!coversEveryField(parsed, macField)) return false;
+        if (!coversEveryField(parsed, macField) && !echoMacedInDe64(parsed, macField)) return false;
         int offset = parsed.offsetOf(macField);
         byte[] mac = parsed.getBytes(macField);
         if (key == null || offset < 0 || mac == null || mac.length != 8) return false;

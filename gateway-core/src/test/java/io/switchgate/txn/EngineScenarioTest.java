@@ -98,6 +98,25 @@ class EngineScenarioTest {
     }
 
     @Test
+    void anEchoMayCarryItsMacInDe64ButASignOnOrAnEchoMadeOneMayNot() {
+        // contract section 4: an 0800 carries DE 64 (or 128); DE 70 follows DE 64, out of its MAC, so only an echo is
+        // taken that way: a sign-on replaces the terminal's keys
+        IsoMessage echo = pos.sendRaw(pos.packMacedIn(pos.network("301"), 64));
+        assertCode("00", echo);
+        byte[] madeSignOn = pos.packMacedIn(pos.network("301"), 64);
+        IsoMessage parsed = TestPos.D.unpack(madeSignOn);
+        int at = parsed.offsetOf(70);
+        byte[] asSignOn = TestPos.D.pack(parsed.set(70, "001"));
+        assertEquals(madeSignOn.length, asSignOn.length);
+        assertEquals(at, TestPos.D.unpack(asSignOn).offsetOf(70), "only DE 70 changed");
+        IsoMessage refused = pos.sendRaw(asSignOn);
+        assertCode("63", refused);
+        assertEquals("MAC_INVALID", refused.getString(44));
+        assertCode("63", pos.sendRaw(pos.packMacedIn(pos.network("001"), 64)));
+        assertCode("00", pos.send(pos.withPin(pos.sale(PAN, 100), "1234"))); // its keys are the ones it had
+    }
+
+    @Test
     void duplicateGetsTheSameAnswerAndDifferentContentGets94() {
         IsoMessage m = pos.withPin(pos.sale(PAN, 500), "1234");
         IsoMessage first = pos.send(m.copy());
@@ -516,9 +535,10 @@ class EngineScenarioTest {
      */
     @Test
     void aMacInDe64OfAMessageWithFieldsAbove64IsRefused() {
+        // an echo alone may carry its MAC so (anEchoMayCarryItsMacInDe64ButASignOnOrAnEchoMadeOneMayNot)
         var sm = gw.security();
         var tak = sm.importClear(io.switchgate.security.KeyType.TAK, java.util.HexFormat.of().parseHex(TAK1));
-        IsoMessage echo = pos.network("301");
+        IsoMessage echo = pos.network("301").set(71, "0001");
         echo.set(64, new byte[8]);
         byte[] b = TestPos.D.pack(echo);
         int off = TestPos.D.unpack(b).offsetOf(64);

@@ -36,8 +36,9 @@ class MessageMacTest {
             tampered[parsed.offsetOf(41)] ^= 1;
             assertEquals(Boolean.FALSE, MessageMac.verify(tampered, d.unpack(tampered), tak, sm), name);
         }
-        // a MAC in DE 64 with a field above 64 after it (DE 70 here): right over what it covers, refused all the same
-        IsoMessage partial = new IsoMessage("0800").set(7, "1125040000").set(11, "000124").set(41, "TERM0001").set(70, "301");
+        // a MAC in DE 64 with a field above 64 after it (DE 70 of a sign-on here): right over what it covers, refused
+        // all the same (an echo alone is taken so: MessageMac.echoMacedInDe64)
+        IsoMessage partial = new IsoMessage("0800").set(7, "1125040000").set(11, "000124").set(41, "TERM0001").set(70, "001");
         partial.set(64, new byte[8]);
         byte[] p = d.pack(partial);
         int off = d.unpack(p).offsetOf(64);

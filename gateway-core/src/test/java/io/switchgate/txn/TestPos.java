@@ -114,6 +114,11 @@ final class TestPos {
         if (tak == null) return D.pack(m);
         int macField = 64;
         for (int f : m.presentFields()) if (f > 64 && f != 128) macField = 128;
+        return packMacedIn(m, macField);
+    }
+
+    /** Packs with a MAC under this terminal's TAK in {@code macField}, whatever fields follow it. */
+    byte[] packMacedIn(IsoMessage m, int macField) {
         m.set(macField, new byte[8]);
         byte[] b = D.pack(m);
         int off = D.unpack(b).offsetOf(macField);
