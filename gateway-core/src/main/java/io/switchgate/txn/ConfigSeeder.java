@@ -130,6 +130,10 @@ final class ConfigSeeder {
         // Working keys issued at sign-on (newer than the configured ones) stay; a changed TMK resets them. After an
         // operator's key reset (POST /api/terminals/{id}/keys/reset) the configured TPK and TAK are superseded too:
         // a restart must not bring back keys the operator took away, or the next sign-on would need a MAC again.
+        requireOpens(KeyType.TMK, existing.tmk(), t.id());
+        requireOpens(KeyType.TPK, existing.tpk(), t.id());
+        requireOpens(KeyType.TAK, existing.tak(), t.id());
+        requireOpens(KeyType.BDK, existing.bdk(), t.id());
         boolean tmkChanged = !Objects.equals(existing.tmk(), tmk);
         boolean reset = (existing.tpk() == null || existing.tak() == null) && wasKeyReset(t.id());
         String keepTpk = tmkChanged || existing.tpk() == null && !reset ? tpk : existing.tpk();
@@ -138,6 +142,24 @@ final class ConfigSeeder {
                 || !Objects.equals(existing.bdk(), bdk) || !Objects.equals(existing.tpk(), keepTpk) || !Objects.equals(existing.tak(), keepTak)) {
             cs.terminal(new TerminalState(t.id(), t.merchant(), existing.status(), t.macRequired(), tmk, keepTpk, keepTak, bdk,
                     existing.batchNo(), existing.activatedAt(), now, existing.version() + 1));
+        }
+    }
+
+    /**
+     * A key the store holds for a terminal must open under the master key this start was given. If it does not, the
+     * master key was changed (or mistyped): the stored keys look like other keys, and seeding would silently replace
+     * the working keys issued at sign-on with the configured ones (a black-box audit saw exactly that, the terminal
+     * then answered 63, and the card PINs stored under the old key could no longer be checked). Start-up stops
+     * instead, naming the key (exit 2); nothing was written.
+     */
+    private void requireOpens(KeyType type, String stored, String terminalId) {
+        if (stored == null) return;
+        try {
+            security.importStored(type, stored);
+        } catch (IllegalArgumentException | SecurityModuleException e) {
+            throw new InvalidConfigException("security.masterKey", "does not open the " + type + " the store holds for "
+                    + "terminal " + terminalId + " (its key check value does not match): the store was written under "
+                    + "another master key; start with that one");
         }
     }
 
