@@ -176,6 +176,11 @@ final class Commits {
 
     /** The same answer again (same DE 37, 38, 39), once the original answer is durable. */
     void replay(Request r, TxnRecord prior) {
+        replay(r, prior, null);
+    }
+
+    /** As {@link #replay(Request, TxnRecord)}, with {@code de48} (a sign-on's issued keys) when not null. */
+    void replay(Request r, TxnRecord prior, String de48) {
         KeyHandle tak = TerminalKeys.responseMacKey(r);
         Long balance = null;
         if (prior.type() == TxnType.BALANCE && prior.approved()) {
@@ -188,7 +193,7 @@ final class Commits {
             // named, still open
             r.openBatchForResponse = state.openBatch(r.terminal, r.now);
         }
-        Outcome o = new Outcome(prior.responseCode(), prior.reason(), prior.authCode(), prior, balance, null);
+        Outcome o = new Outcome(prior.responseCode(), prior.reason(), prior.authCode(), prior, balance, de48);
         CompletableFuture<Void> commit = pendingCommits.get(prior.rrn());
         if (commit == null) {
             replies.reply(r, o, tak);

@@ -114,6 +114,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         @Override public void screened(Request r, String code, String reason) { Engine.this.screened(r, code, reason); }
         @Override public TxnRecord screenedRecord(Request r, String code, String reason) { return Engine.this.screenedRecord(r, code, reason); }
         @Override public void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) { commits.commitAndReply(r, o, cs, rrn); }
+        @Override public void replay(Request r, TxnRecord original, String de48) { commits.replay(r, original, de48); }
         @Override public String route(Request r) { return authorizations.route(r); }
         @Override public void authorize(Request r, String target, String originalRrn, AuthThen then) { authorizations.authorize(r, target, originalRrn, then); }
         @Override public void undo(Request r, TxnRecord original, ChangeSet cs, Consumer<AuthResult> then) { authorizations.undo(r, original, cs, then); }
@@ -459,7 +460,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
             screened(r, Codes.FORMAT_ERROR, r.msg.hasField(62) ? "BAD_FIELD_62" : "MISSING_FIELD_62");
             return;
         }
-        if (!(checkedEarly ? r.macValid : keys.macValid(r))) {
+        boolean macValid = checkedEarly ? r.macValid : keys.macValid(r);
+        // a retransmitted sign-on is MACed under the keys it replaced: its answer is the first one again
+        if (r.type == TxnType.SIGNON && signOn.replayed(r)) return;
+        if (!macValid) {
             screened(r, Codes.SECURITY_VIOLATION, "MAC_INVALID");
             return;
         }

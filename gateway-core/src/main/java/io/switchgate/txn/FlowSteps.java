@@ -24,6 +24,12 @@ interface FlowSteps {
     /** The record {@link #screened} journals, for a flow that journals it with changes of its own. */
     TxnRecord screenedRecord(Request r, String code, String reason);
 
+    /**
+     * Answers a retransmission with its original's answer again (same DE 37, 38, 39; {@code de48} too when not null),
+     * once that answer is durable.
+     */
+    void replay(Request r, TxnRecord original, String de48);
+
     /** Commits {@code cs} (which holds the request's record) and then answers {@code o}. */
     void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn);
 

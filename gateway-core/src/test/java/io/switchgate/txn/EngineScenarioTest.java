@@ -430,6 +430,54 @@ class EngineScenarioTest {
     }
 
     @Test
+    void aRetransmittedSignOnHearsTheFirstAnswerAgainUnderTheKeyItWasMacedWith() {
+        // contract section 5: a retransmission gets the same response (a black-box audit found it 63, MACed under a TAK
+        // the terminal never got: locked out until a key reset)
+        byte[] signOn = pos.pack(pos.network("001"));
+        byte[] first = gw.handle(signOn.clone(), "pos").join();
+        IsoMessage a = TestPos.D.unpack(first);
+        assertCode("00", a);
+        String takIssued = gw.store().findTerminal("TERM0001").orElseThrow().tak();
+        byte[] again = gw.handle(signOn.clone(), "pos").join();
+        IsoMessage b = TestPos.D.unpack(again);
+        assertCode("00", b);
+        for (int f : new int[]{37, 38, 48}) assertEquals(a.getString(f), b.getString(f), "DE " + f);
+        assertTrue(pos.responseMacValid(again), "MACed under the TAK the terminal still has, as the first answer was");
+        assertEquals(takIssued, gw.store().findTerminal("TERM0001").orElseThrow().tak(), "no keys issued twice");
+        assertEquals(1, gw.store().findByTerminalAndStan("TERM0001", a.getString(11)).size(), "journaled once");
+
+        // not a retransmission: another STAN under the old TAK is refused, and changes nothing
+        IsoMessage other = pos.send(pos.network("001"));
+        assertCode("63", other);
+        // a spoiled MAC is not one either
+        byte[] spoiled = signOn.clone();
+        spoiled[spoiled.length - 1] ^= 1;
+        assertCode("63", TestPos.D.unpack(gw.handle(spoiled, "pos").join()));
+        assertEquals(takIssued, gw.store().findTerminal("TERM0001").orElseThrow().tak());
+        // once the keys it issued are gone (an operator's reset) it is over: the same bytes are a new sign-on, which
+        // after a reset needs no MAC, and issue new keys
+        gw.engine().resetTerminalKeys("TERM0001", "test").join();
+        IsoMessage afterReset = TestPos.D.unpack(gw.handle(signOn.clone(), "pos").join());
+        assertCode("00", afterReset);
+        assertNotEquals(a.getString(37), afterReset.getString(37));
+        assertNotEquals(a.getString(48), afterReset.getString(48));
+    }
+
+    @Test
+    void aRetransmittedSignOnOfATerminalThatHadNoTakIsAnsweredAgainWithoutOne() {
+        gw.engine().resetTerminalKeys("TERM0001", "lost its keys").join();
+        TestPos keyless = new TestPos(gw, "TERM0001", MERCHANT, null, null);
+        byte[] signOn = keyless.pack(keyless.network("001"));
+        IsoMessage a = TestPos.D.unpack(gw.handle(signOn.clone(), "pos").join());
+        assertCode("00", a);
+        IsoMessage b = TestPos.D.unpack(gw.handle(signOn.clone(), "pos").join());
+        assertCode("00", b);
+        assertEquals(a.getString(37), b.getString(37));
+        assertEquals(a.getString(48), b.getString(48));
+        assertFalse(b.hasField(64) || b.hasField(128), "the first answer had no MAC: the terminal had no TAK");
+    }
+
+    @Test
     void aMacRequiredTerminalWhoseKeysWereResetTakesNothingButASignOn() {
         gw.engine().resetTerminalKeys("TERM0001", "lost its keys").join();
         TestPos keyless = new TestPos(gw, "TERM0001", MERCHANT, null, null);
