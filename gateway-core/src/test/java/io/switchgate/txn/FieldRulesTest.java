@@ -89,21 +89,21 @@ class FieldRulesTest {
     void withoutDe14TrackTwosExpiryMustBeARealYymm(String afterPan) {
         // contract section 4: DE 14 (or in 35) a real YYMM; a black-box audit found month 13 in track 2 answered 54
         // and a truncated or missing one approved
-        IsoMessage m = pos3.sale(PAN_NOPIN, 100);
-        m.unset(2);
-        m.unset(14);
-        m.set(35, PAN_NOPIN + afterPan);
-        assertDecline("30", "BAD_FIELD_35", pos3.send(m));
+        assertDecline("30", "BAD_FIELD_35", pos3.send(trackOnlySale(afterPan)));
         assertEquals(10_000_000, gw.embeddedCardBalance(PAN_NOPIN));
     }
 
     @Test
     void trackTwosRealExpiryWithoutDe14IsApproved() {
+        assertEquals("00", pos3.send(trackOnlySale("=2812101")).getString(39));
+    }
+
+    /** A sale whose card is track 2 alone: no DE 2, no DE 14. */
+    private IsoMessage trackOnlySale(String afterPan) {
         IsoMessage m = pos3.sale(PAN_NOPIN, 100);
         m.unset(2);
         m.unset(14);
-        m.set(35, PAN_NOPIN + "=2812101");
-        assertEquals("00", pos3.send(m).getString(39));
+        return m.set(35, PAN_NOPIN + afterPan);
     }
 
     @Test
@@ -120,11 +120,7 @@ class FieldRulesTest {
     void requestExpiryOtherThanTheCardsOnFileIs54() {
         IsoMessage r = pos3.send(pos3.sale(PAN_NOPIN, 100).set(14, "2912"));
         assertDecline("54", "EXPIRY_MISMATCH", r);
-        IsoMessage track = pos3.sale(PAN_NOPIN, 100);
-        track.unset(2);
-        track.unset(14);
-        track.set(35, PAN_NOPIN + "D29011010000000000");
-        assertDecline("54", "EXPIRY_MISMATCH", pos3.send(track));
+        assertDecline("54", "EXPIRY_MISMATCH", pos3.send(trackOnlySale("D29011010000000000")));
         assertEquals(10_000_000, gw.embeddedCardBalance(PAN_NOPIN));
         TxnRecord rec = gw.store().findByRrn(r.getString(37)).orElseThrow();
         assertEquals("54", rec.responseCode());
