@@ -119,7 +119,9 @@ public final class ConfigLoader {
             opts.setAllowDuplicateKeys(false);
             opts.setAllowRecursiveKeys(false);
             opts.setMaxAliasesForCollections(50);
-            root = new Yaml(new SafeConstructor(opts)).load(yaml);
+            org.yaml.snakeyaml.DumperOptions dump = new org.yaml.snakeyaml.DumperOptions();
+            root = new Yaml(new SafeConstructor(opts), new org.yaml.snakeyaml.representer.Representer(dump), dump, opts,
+                    new DecimalResolver()).load(yaml);
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = m == null ? "" : " at line " + (m.getLine() + 1) + " column " + (m.getColumn() + 1);

@@ -103,6 +103,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aNumberWithALeadingZeroIsItsDigitsNotAnOctalNumber() {
+        // YAML 1.1 reads an unquoted 012345 as octal 5349: a PIN nobody chose (a black-box audit)
+        GatewayConfig c = parse(MINIMAL + "authorizer:\n  cards:\n    - { pan: \"6212345678901232\", expiry: \"2812\", pin: 012345, balance: 10 }\n");
+        assertEquals("012345", c.authorizer().cards().get(0).pin());
+        c = parse(MINIMAL + "authorizer:\n  cards:\n    - { pan: \"6212345678901232\", expiry: \"2812\", pin: 1234, balance: 0x10 }\n");
+        assertEquals("1234", c.authorizer().cards().get(0).pin());
+        assertEquals(16, c.authorizer().cards().get(0).balance(), "hex still reads as a number");
+        // and an unquoted 036 is the Australian dollar, no longer octal 30 (refused before)
+        assertEquals(java.util.List.of("036"), parse(MINIMAL.replace("  - id: \"MERCHANT0000001\"",
+                "  - { id: \"MERCHANT0000001\", currencies: [036] }")).merchants().get(0).currencies());
+    }
+
+    @Test
     void defaults() {
         GatewayConfig c = parse(MINIMAL);
         GatewayConfig.Listener l = c.listeners().get(0);
@@ -310,7 +323,6 @@ class ConfigLoaderTest {
             "merchants:\\n  - { id: MERCHANT0000001, refund: { maxSingleAmount: 1.5 } } => merchants[0].refund.maxSingleAmount: expected a whole number, found a decimal number (1.5)",
             "merchants:\\n  - { id: MERCHANT0000001, currencies: ['XYZ'] } => merchants[0].currencies[0]: 'XYZ' is not a 3-digit ISO 4217 numeric code (quote it: \"840\")",
             "merchants:\\n  - { id: MERCHANT0000001, currencies: ['156', '84'] } => merchants[0].currencies[1]: '84' is not a 3-digit ISO 4217 numeric code (quote it: \"840\")",
-            "merchants:\\n  - { id: MERCHANT0000001, currencies: [036] } => merchants[0].currencies[0]: '30' is not a 3-digit ISO 4217 numeric code (quote it: \"840\")",
             "merchants:\\n  - { id: MERCHANT0000001, currencies: ['156', '156'] } => merchants[0].currencies[1]: duplicate currency '156'",
             "merchants:\\n  - { id: MERCHANT0000001, currencies: [] } => merchants[0].currencies: must list at least one currency (3 digits, e.g. \"156\")",
             "merchants:\\n  - { id: MERCHANT0000001, currency: ['156'] } => merchants[0].currency: unknown key",
