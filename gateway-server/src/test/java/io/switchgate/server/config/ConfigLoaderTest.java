@@ -110,6 +110,7 @@ class ConfigLoaderTest {
         c = parse(MINIMAL + "authorizer:\n  cards:\n    - { pan: \"6212345678901232\", expiry: \"2812\", pin: 1234, balance: 0x10 }\n");
         assertEquals("1234", c.authorizer().cards().get(0).pin());
         assertEquals(16, c.authorizer().cards().get(0).balance(), "hex still reads as a number");
+        assertEquals("01", parse(MINIMAL.replace("node: { id: \"01\" }", "node: { id: 01 }")).node().id());
         // and an unquoted 036 is the Australian dollar, no longer octal 30 (refused before)
         assertEquals(java.util.List.of("036"), parse(MINIMAL.replace("  - id: \"MERCHANT0000001\"",
                 "  - { id: \"MERCHANT0000001\", currencies: [036] }")).merchants().get(0).currencies());
