@@ -467,10 +467,6 @@ public final class Engine implements MessageHandler, AutoCloseable {
             screened(r, Codes.SECURITY_VIOLATION, "MAC_INVALID");
             return;
         }
-        if (r.type == TxnType.ECHO) {
-            screened(r, Codes.APPROVED, null);
-            return;
-        }
         if (r.type == TxnType.SIGNON) {
             signOn.decide(r, state);
             return;
@@ -503,6 +499,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
             } else {
                 screened(r, Codes.DUPLICATE, "DUPLICATE_TRANSMISSION");
             }
+            return;
+        }
+        if (r.type == TxnType.ECHO) {
+            // journaled with its duplicate key, so that its retransmission hears the same DE 37 and 38 (contract
+            // section 5); it changes nothing, and no reversal ever names it (EngineState: not indexed by STAN)
+            steps.journalUnchanged(r, Verdict.approved(null));
             return;
         }
         d = TerminalRule.check(r.terminal, r.type);

@@ -483,8 +483,9 @@ final class EngineState implements CardBook {
                 if (t.originalRrn() == null && t.originalStan() != null) {
                     orphanReversals.put(t.terminalId() + '|' + t.originalStan(), t.createdAt().toEpochMilli());
                 }
-            } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null && t.dupKey() != null) {
-                // (a screened request, journaled without a duplicate key, is never what a reversal names)
+            } else if (t.type() != TxnType.SETTLEMENT && t.type() != TxnType.ECHO && t.stan() != null && t.dupKey() != null) {
+                // (a screened request, journaled without a duplicate key, is never what a reversal names; nor is an
+                // echo, which has one for its retransmission's sake but moved nothing to undo)
                 byTerminalStan.put(new TerminalStan(t.terminalId(), t.stan()), t.rrn());
             }
             if (t.originalRrn() != null) {
@@ -604,7 +605,7 @@ final class EngineState implements CardBook {
         }
         TxnRecord best = null;
         for (TxnRecord t : stored) {
-            if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT && t.dupKey() != null
+            if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT && t.type() != TxnType.ECHO && t.dupKey() != null
                     && (de7 == null || de7.equals(t.transmissionTime()))
                     && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;
         }

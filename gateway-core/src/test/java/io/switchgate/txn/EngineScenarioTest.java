@@ -478,6 +478,22 @@ class EngineScenarioTest {
     }
 
     @Test
+    void aRetransmittedEchoHearsTheSameAnswerAndNoReversalEverNamesAnEcho() {
+        // contract section 5: the same response again, same DE 37 and 38 (a black-box audit found a new RRN each time)
+        IsoMessage echo = pos.network("301");
+        IsoMessage a = pos.send(echo.copy());
+        IsoMessage b = pos.send(echo.copy());
+        assertCode("00", b);
+        assertEquals(a.getString(37), b.getString(37));
+        assertEquals(a.getString(38), b.getString(38));
+        assertEquals(1, gw.store().findByTerminalAndStan("TERM0001", echo.getString(11)).size(), "journaled once");
+        // a reversal naming the echo's STAN finds no original (25), and a sale may still use that STAN and DE 7
+        IsoMessage sale = pos.withPin(pos.sale(PAN, 300), "1234").set(11, echo.getString(11)).set(7, echo.getString(7));
+        assertCode("25", pos.send(pos.reversal(sale)));
+        assertEquals(1_000_000, balance(pos, PAN));
+    }
+
+    @Test
     void aMacRequiredTerminalWhoseKeysWereResetTakesNothingButASignOn() {
         gw.engine().resetTerminalKeys("TERM0001", "lost its keys").join();
         TestPos keyless = new TestPos(gw, "TERM0001", MERCHANT, null, null);
