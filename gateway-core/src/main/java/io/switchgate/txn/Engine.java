@@ -467,6 +467,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
             screened(r, Codes.SECURITY_VIOLATION, "MAC_INVALID");
             return;
         }
+        if (r.type == TxnType.ECHO) {
+            echo(r);
+            return;
+        }
         if (r.type == TxnType.SIGNON) {
             signOn.decide(r, state);
             return;
@@ -499,12 +503,6 @@ public final class Engine implements MessageHandler, AutoCloseable {
             } else {
                 screened(r, Codes.DUPLICATE, "DUPLICATE_TRANSMISSION");
             }
-            return;
-        }
-        if (r.type == TxnType.ECHO) {
-            // journaled with its duplicate key, so that its retransmission hears the same DE 37 and 38 (contract
-            // section 5); it changes nothing, and no reversal ever names it (EngineState: not indexed by STAN)
-            steps.journalUnchanged(r, Verdict.approved(null));
             return;
         }
         d = TerminalRule.check(r.terminal, r.type);
@@ -579,6 +577,23 @@ public final class Engine implements MessageHandler, AutoCloseable {
     /** The record of a screened request (see {@link TxnRecords#screened}). */
     private TxnRecord screenedRecord(Request r, String code, String reason) {
         return TxnRecords.screened(r, r.rrn(rrns), nodeId, code, reason);
+    }
+
+    /**
+     * An echo: {@code 00}, journaled screened. A retransmission of the terminal's last echo (same DE 11 and DE 7) hears
+     * that answer again, same DE 37 and 38 (contract section 5). Terminals echo every minute or so when idle, so echoes
+     * stay out of the 24-hour duplicate index, which they would fill; the one a terminal resends because it lost the
+     * answer is its last (kept in the working set, forgotten with it).
+     */
+    private void echo(Request r) {
+        TxnRecord last = state.lastEcho(r.terminal.id());
+        if (last != null && last.stan().equals(r.stan()) && java.util.Objects.equals(last.transmissionTime(), r.msg.getString(7))) {
+            commits.replay(r, last);
+            return;
+        }
+        TxnRecord rec = screenedRecord(r, Codes.APPROVED, null);
+        state.echoAnswered(rec);
+        journalAlone(r, rec);
     }
 
     /** Journals {@code rec}, a record that changes nothing else, and answers with its code and reason once committed. */

@@ -263,6 +263,7 @@ final class EngineState implements CardBook {
      * not found. (Reloading them would mean scanning 24 hours of journal.)
      */
     void invalidate() {
+        lastEchoes.clear(); // one may not have been committed: its retransmission is answered afresh
         evictionEpoch++;
         sweepLeft = 0;
         if (projection != null) reloadFloor = Math.max(reloadFloor, projection.appendedSequence());
@@ -483,9 +484,8 @@ final class EngineState implements CardBook {
                 if (t.originalRrn() == null && t.originalStan() != null) {
                     orphanReversals.put(t.terminalId() + '|' + t.originalStan(), t.createdAt().toEpochMilli());
                 }
-            } else if (t.type() != TxnType.SETTLEMENT && t.type() != TxnType.ECHO && t.stan() != null && t.dupKey() != null) {
-                // (a screened request, journaled without a duplicate key, is never what a reversal names; nor is an
-                // echo, which has one for its retransmission's sake but moved nothing to undo)
+            } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null && t.dupKey() != null) {
+                // (a screened request, journaled without a duplicate key, is never what a reversal names)
                 byTerminalStan.put(new TerminalStan(t.terminalId(), t.stan()), t.rrn());
             }
             if (t.originalRrn() != null) {
@@ -571,6 +571,18 @@ final class EngineState implements CardBook {
         return out;
     }
 
+    /** Each terminal's last echo, for its retransmission ({@link Engine}; engine thread only). */
+    private final Map<String, TxnRecord> lastEchoes = new HashMap<>();
+
+    /** The terminal's last echo answered since the working set was last dropped, or null. */
+    TxnRecord lastEcho(String terminalId) {
+        return lastEchoes.get(terminalId);
+    }
+
+    void echoAnswered(TxnRecord echo) {
+        lastEchoes.put(echo.terminalId(), echo);
+    }
+
     /** True if this run's index knows a request of this terminal and STAN (a reversal of it needs no store read). */
     boolean indexesStan(String terminalId, String stan) {
         return byTerminalStan.containsKey(new TerminalStan(terminalId, stan));
@@ -605,7 +617,7 @@ final class EngineState implements CardBook {
         }
         TxnRecord best = null;
         for (TxnRecord t : stored) {
-            if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT && t.type() != TxnType.ECHO && t.dupKey() != null
+            if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT && t.dupKey() != null
                     && (de7 == null || de7.equals(t.transmissionTime()))
                     && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;
         }

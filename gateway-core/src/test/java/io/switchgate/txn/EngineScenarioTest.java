@@ -487,10 +487,16 @@ class EngineScenarioTest {
         assertEquals(a.getString(37), b.getString(37));
         assertEquals(a.getString(38), b.getString(38));
         assertEquals(1, gw.store().findByTerminalAndStan("TERM0001", echo.getString(11)).size(), "journaled once");
-        // a reversal naming the echo's STAN finds no original (25), and a sale may still use that STAN and DE 7
+        // a reversal naming the echo's STAN finds no original (25): an echo moved nothing
         IsoMessage sale = pos.withPin(pos.sale(PAN, 300), "1234").set(11, echo.getString(11)).set(7, echo.getString(7));
         assertCode("25", pos.send(pos.reversal(sale)));
         assertEquals(1_000_000, balance(pos, PAN));
+        // the terminal's next echo is a new one; only its last is remembered, so an older one is answered afresh
+        IsoMessage next = pos.send(pos.network("301"));
+        assertNotEquals(a.getString(37), next.getString(37));
+        IsoMessage old = pos.send(echo.copy());
+        assertCode("00", old);
+        assertNotEquals(a.getString(37), old.getString(37), "not the last echo any more: a new answer, nothing moved");
     }
 
     @Test

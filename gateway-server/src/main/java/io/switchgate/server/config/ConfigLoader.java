@@ -156,8 +156,9 @@ public final class ConfigLoader {
         List<GatewayConfig.Route> routes = routes(root, hosts);
         GatewayConfig.Authorizer authorizer = authorizer(root);
         GatewayConfig.Logging logging = logging(root);
-        GatewayConfig.Journal journal = journal(root);
-        if (root.has("journal") && store.url().startsWith("jdbc:postgresql:") && !store.thisNodeAlone()) {
+        boolean postgresJournal = store.url().startsWith("jdbc:postgresql:") && !store.thisNodeAlone();
+        GatewayConfig.Journal journal = journal(root, !postgresJournal);
+        if (root.has("journal") && postgresJournal) {
             warnings.add("journal: not used: several nodes share the PostgreSQL store (store.sharedByNodes), which is "
                     + "their journal; the file journal is for one node (sharedByNodes: false)");
         }
@@ -459,14 +460,14 @@ public final class ConfigLoader {
     }
 
     /** {@code journal: { dir, durability }}; without {@code dir}, the journal goes beside the H2 database file. */
-    private GatewayConfig.Journal journal(YamlNode root) {
+    private GatewayConfig.Journal journal(YamlNode root, boolean used) {
         YamlNode j = root.node("journal", "dir", "durability");
         String dir = j.str("dir", null);
         if (dir != null) dir = dir.trim();
         if (dir != null && dir.isEmpty()) {
             throw new ConfigException(j.path("dir"), "must name a directory");
         }
-        if (dir != null) usableDirectory(j.path("dir"), dir);
+        if (dir != null && used) usableDirectory(j.path("dir"), dir);
         String durability = j.oneOf("durability", GatewayConfig.Journal.DEFAULT.durability(), "fsync", "write");
         return new GatewayConfig.Journal(dir, durability);
     }
