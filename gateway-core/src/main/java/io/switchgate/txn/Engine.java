@@ -115,6 +115,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         @Override public TxnRecord screenedRecord(Request r, String code, String reason) { return Engine.this.screenedRecord(r, code, reason); }
         @Override public void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn) { commits.commitAndReply(r, o, cs, rrn); }
         @Override public void replay(Request r, TxnRecord original, String de48) { commits.replay(r, original, de48); }
+        @Override public void network(Request r) { Engine.this.network(r); }
         @Override public String route(Request r) { return authorizations.route(r); }
         @Override public void authorize(Request r, String target, String originalRrn, AuthThen then) { authorizations.authorize(r, target, originalRrn, then); }
         @Override public void undo(Request r, TxnRecord original, ChangeSet cs, Consumer<AuthResult> then) { authorizations.undo(r, original, cs, then); }
@@ -468,7 +469,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return;
         }
         if (r.type == TxnType.ECHO) {
-            echo(r);
+            network(r);
             return;
         }
         if (r.type == TxnType.SIGNON) {
@@ -580,19 +581,19 @@ public final class Engine implements MessageHandler, AutoCloseable {
     }
 
     /**
-     * An echo: {@code 00}, journaled screened. A retransmission of the terminal's last echo (same DE 11 and DE 7) hears
-     * that answer again, same DE 37 and 38 (contract section 5). Terminals echo every minute or so when idle, so echoes
-     * stay out of the 24-hour duplicate index, which they would fill; the one a terminal resends because it lost the
-     * answer is its last (kept in the working set, forgotten with it).
+     * An echo, or a sign-on that issues no keys: {@code 00}, journaled screened. A retransmission of the terminal's last
+     * one of that kind (same DE 11 and DE 7) hears that answer again, same DE 37 and 38 (contract section 5). Terminals
+     * echo every minute or so when idle, so these stay out of the 24-hour duplicate index, which they would fill; the
+     * one a terminal resends because it lost the answer is its last (kept in the working set, forgotten with it).
      */
-    private void echo(Request r) {
-        TxnRecord last = state.lastEcho(r.terminal.id());
+    private void network(Request r) {
+        TxnRecord last = state.lastNetwork(r.terminal.id(), r.type);
         if (last != null && last.stan().equals(r.stan()) && java.util.Objects.equals(last.transmissionTime(), r.msg.getString(7))) {
             commits.replay(r, last);
             return;
         }
         TxnRecord rec = screenedRecord(r, Codes.APPROVED, null);
-        state.echoAnswered(rec);
+        state.networkAnswered(rec);
         journalAlone(r, rec);
     }
 

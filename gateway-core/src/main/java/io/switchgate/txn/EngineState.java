@@ -263,7 +263,7 @@ final class EngineState implements CardBook {
      * not found. (Reloading them would mean scanning 24 hours of journal.)
      */
     void invalidate() {
-        lastEchoes.clear(); // one may not have been committed: its retransmission is answered afresh
+        lastNetwork.clear(); // one may not have been committed: its retransmission is answered afresh
         evictionEpoch++;
         sweepLeft = 0;
         if (projection != null) reloadFloor = Math.max(reloadFloor, projection.appendedSequence());
@@ -571,16 +571,19 @@ final class EngineState implements CardBook {
         return out;
     }
 
-    /** Each terminal's last echo, for its retransmission ({@link Engine}; engine thread only). */
-    private final Map<String, TxnRecord> lastEchoes = new HashMap<>();
+    /**
+     * Each terminal's last echo and last sign-on that issued no keys, for their retransmission ({@link Engine#network};
+     * engine thread only): terminal ID and kind -> record.
+     */
+    private final Map<String, TxnRecord> lastNetwork = new HashMap<>();
 
-    /** The terminal's last echo answered since the working set was last dropped, or null. */
-    TxnRecord lastEcho(String terminalId) {
-        return lastEchoes.get(terminalId);
+    /** The terminal's last request of this kind (echo, keyless sign-on) since the working set was last dropped, or null. */
+    TxnRecord lastNetwork(String terminalId, TxnType type) {
+        return lastNetwork.get(terminalId + '|' + type.ordinal());
     }
 
-    void echoAnswered(TxnRecord echo) {
-        lastEchoes.put(echo.terminalId(), echo);
+    void networkAnswered(TxnRecord rec) {
+        lastNetwork.put(rec.terminalId() + '|' + rec.type().ordinal(), rec);
     }
 
     /** True if this run's index knows a request of this terminal and STAN (a reversal of it needs no store read). */

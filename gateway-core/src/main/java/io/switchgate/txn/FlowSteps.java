@@ -30,6 +30,9 @@ interface FlowSteps {
      */
     void replay(Request r, TxnRecord original, String de48);
 
+    /** Approves a network request that changes nothing (echo, keyless sign-on), or replays its last answer. */
+    void network(Request r);
+
     /** Commits {@code cs} (which holds the request's record) and then answers {@code o}. */
     void commitAndReply(Request r, Outcome o, ChangeSet cs, String rrn);
 

@@ -500,6 +500,22 @@ class EngineScenarioTest {
     }
 
     @Test
+    void aRetransmittedSignOnThatIssuedNoKeysHearsTheSameAnswer() {
+        // TERM0003 has no TMK: its sign-on is approved and issues nothing; its retransmission is the same answer
+        IsoMessage signOn = pos3.network("001");
+        IsoMessage a = pos3.send(signOn.copy());
+        assertCode("00", a);
+        assertFalse(a.hasField(48), "no keys issued");
+        IsoMessage b = pos3.send(signOn.copy());
+        assertEquals(a.getString(37), b.getString(37));
+        assertEquals(a.getString(38), b.getString(38));
+        // an echo with the same DE 11 and DE 7 is another kind: its own answer
+        IsoMessage echo = pos3.send(pos3.network("301").set(11, signOn.getString(11)).set(7, signOn.getString(7)));
+        assertCode("00", echo);
+        assertNotEquals(a.getString(37), echo.getString(37));
+    }
+
+    @Test
     void aMacRequiredTerminalWhoseKeysWereResetTakesNothingButASignOn() {
         gw.engine().resetTerminalKeys("TERM0001", "lost its keys").join();
         TestPos keyless = new TestPos(gw, "TERM0001", MERCHANT, null, null);
