@@ -43,8 +43,10 @@ import java.util.function.Supplier;
 public final class GatewayMetrics implements EngineListener, AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final TransactionLog txnLog = new TransactionLog();
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
-    private final Map<String, Counter> responses = new ConcurrentHashMap<>();
+    // MTI -> type (-> code) -> meter: looked up level by level, so that an answer finds its meters without building a
+    // key string or a capturing lambda (one of each per meter, per answer, before)
+    private final Map<String, Map<String, Counter>> requests = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Map<String, Counter>>> responses = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -183,17 +185,29 @@ public final class GatewayMetrics implements EngineListener, AutoCloseable {
     }
 
     private Counter requestCounter(String m, String t) {
-        return requests.computeIfAbsent(m + '|' + t, k -> Counter.builder("gateway.requests")
+        Map<String, Counter> byType = level(requests, m);
+        Counter found = byType.get(t);
+        return found != null ? found : byType.computeIfAbsent(t, k -> Counter.builder("gateway.requests")
                 .description("requests answered, by MTI and type").tags("mti", m, "type", t).register(registry));
     }
 
     private Counter responseCounter(String m, String t, String c) {
-        return responses.computeIfAbsent(m + '|' + t + '|' + c, k -> Counter.builder("gateway.responses")
+        Map<String, Counter> byCode = level(level(responses, m), t);
+        Counter found = byCode.get(c);
+        return found != null ? found : byCode.computeIfAbsent(c, k -> Counter.builder("gateway.responses")
                 .description("responses by MTI, type and response code (DE 39)").tags("mti", m, "type", t, "code", c)
                 .register(registry));
     }
 
+    /** The map under {@code key}, made on first use. */
+    private static <V> Map<String, V> level(Map<String, Map<String, V>> outer, String key) {
+        Map<String, V> inner = outer.get(key);
+        return inner != null ? inner : outer.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
+    }
+
     private Timer latencyTimer(String t) {
+        Timer found = latency.get(t);
+        if (found != null) return found;
         return latency.computeIfAbsent(t, k -> Timer.builder("gateway.request.latency")
                 .description("time from request received to response ready, by type").tag("type", t)
                 .publishPercentileHistogram()
