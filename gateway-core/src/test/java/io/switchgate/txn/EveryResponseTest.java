@@ -266,6 +266,14 @@ class EveryResponseTest {
             assertNull(exchange(TestPos.D.pack(m)), mti + ": no valid response MTI, no answer");
             assertTrue(gw.store().findByTerminalAndStan("TERM0003", m.getString(11)).isEmpty(), mti + " not journaled");
         }
+        // nor is such a frame that does not parse (an 0200 of the reserved origin 8, DE 4 spoiled): no 30 in 0218
+        byte[] bad = TestPos.D.pack(pos3.sale(PAN_NOPIN, 100).setMti("0208"));
+        bad[TestPos.D.unpack(bad).offsetOf(4) + 2] = (byte) 0xAB;
+        assertNull(exchange(bad), "an unparseable 0208: no valid response MTI, no answer");
+        // while an unparseable 0200 is answered 30 (the control)
+        byte[] good = TestPos.D.pack(pos3.sale(PAN_NOPIN, 100));
+        good[TestPos.D.unpack(good).offsetOf(4) + 2] = (byte) 0xAB;
+        assertEquals("30", TestPos.D.unpack(exchange(good)).getString(39));
     }
 
     private static String EngineFixture_responseMti(String mti) {

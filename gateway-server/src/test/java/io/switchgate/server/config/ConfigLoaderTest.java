@@ -97,6 +97,10 @@ class ConfigLoaderTest {
         ConfigLoader loader = new ConfigLoader(env::get);
         loader.parse(MINIMAL + "\nstore: { url: 'jdbc:postgresql://127.0.0.1:5432/x' }\njournal: { durability: write }\n", "t.yaml", null);
         assertTrue(loader.warnings().stream().anyMatch(w -> w.startsWith("journal: not used")), loader.warnings().toString());
+        // a journal.dir the shared mode does not use is not held against the start (it is checked where it is used)
+        new ConfigLoader(env::get).parse(MINIMAL + "\nstore: { url: 'jdbc:postgresql://127.0.0.1:5432/x' }\njournal: { dir: /etc/passwd }\n", "t.yaml", null);
+        assertThrows(ConfigException.class, () -> new ConfigLoader(env::get).parse(MINIMAL
+                + "\nstore: { url: 'jdbc:postgresql://127.0.0.1:5432/x', sharedByNodes: false }\njournal: { dir: /etc/passwd }\n", "t.yaml", null));
         ConfigLoader alone = new ConfigLoader(env::get);
         alone.parse(MINIMAL + "\nstore: { url: 'jdbc:postgresql://127.0.0.1:5432/x', sharedByNodes: false }\njournal: { durability: write }\n", "t.yaml", null);
         assertTrue(alone.warnings().stream().noneMatch(w -> w.startsWith("journal")), alone.warnings().toString());
