@@ -148,7 +148,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
         this.authorizations = new Authorizations(authorizers, setup.router(), state, clock, rrns, this::onEngine, steps::journal);
         this.prefetchStep = new PrefetchStep(state, prefetch, clock, zone, panHasher, authorizations::route, this::backToEngine);
-        this.signOn = new SignOnFlow(steps, security, tmk -> keys.key(KeyType.TMK, tmk));
+        this.signOn = new SignOnFlow(steps, security, keys);
         flows.put(TxnType.SALE, new SaleFlow(steps));
         flows.put(TxnType.BALANCE, new BalanceFlow(steps));
         flows.put(TxnType.REFUND, new RefundFlow(steps, zone));

@@ -42,8 +42,16 @@ public final class FieldCheck {
 
     /** YYMM with a month 01-12. */
     static boolean yymm(String s) {
-        if (!FormatCheck.digits(s, 4)) return false;
-        int month = two(s, 2);
+        return s.length() == 4 && yymmAt(s, 0);
+    }
+
+    /** Four digits at {@code at} that are a YYMM with a month 01-12 (the string long enough is the caller's). */
+    private static boolean yymmAt(String s, int at) {
+        for (int k = at; k < at + 4; k++) {
+            char d = s.charAt(k);
+            if (d < '0' || d > '9') return false;
+        }
+        int month = two(s, at + 2);
         return month >= 1 && month <= 12;
     }
 
@@ -63,13 +71,7 @@ public final class FieldCheck {
         for (int i = 0; i < track2.length(); i++) {
             char ch = track2.charAt(i);
             if (ch == 'D' || ch == 'd' || ch == '=') {
-                if (track2.length() < i + 5) return false;
-                for (int k = i + 1; k < i + 5; k++) {
-                    char d = track2.charAt(k);
-                    if (d < '0' || d > '9') return false;
-                }
-                int month = two(track2, i + 3);
-                return month >= 1 && month <= 12;
+                return track2.length() >= i + 5 && yymmAt(track2, i + 1);
             }
         }
         return true;

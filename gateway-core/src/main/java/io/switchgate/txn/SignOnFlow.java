@@ -13,7 +13,6 @@ import io.switchgate.store.ChangeSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * Sign-on (0800, DE 70 = 001): a terminal with a TMK is issued a new TPK and TAK under it, journaled (with its RRN)
@@ -22,8 +21,8 @@ import java.util.function.Function;
 final class SignOnFlow implements Flow {
     private final FlowSteps steps;
     private final SecurityModule security;
-    /** The terminal's TMK as a key handle (imported once per key value by the engine). */
-    private final Function<String, KeyHandle> tmk;
+    /** The terminal's stored keys as key handles (each imported once per key value, the engine's cache). */
+    private final TerminalKeys keys;
     /** Each terminal's last sign-on that issued keys, for its retransmission (engine thread only; memory only). */
     private final Map<String, LastSignOn> last = new HashMap<>();
 
@@ -34,10 +33,10 @@ final class SignOnFlow implements Flow {
     private record LastSignOn(String stan, String de7, String checkedUnder, String issued, TxnRecord record, String de48) {
     }
 
-    SignOnFlow(FlowSteps steps, SecurityModule security, Function<String, KeyHandle> tmk) {
+    SignOnFlow(FlowSteps steps, SecurityModule security, TerminalKeys keys) {
         this.steps = steps;
         this.security = security;
-        this.tmk = tmk;
+        this.keys = keys;
     }
 
     @Override
@@ -47,7 +46,7 @@ final class SignOnFlow implements Flow {
             steps.network(r); // nothing to issue: approved, and its retransmission hears the same answer
             return;
         }
-        SignOnKeys.Issued issued = SignOnKeys.issue(security, tmk.apply(t.tmk()));
+        SignOnKeys.Issued issued = SignOnKeys.issue(security, keys.key(KeyType.TMK, t.tmk()));
         TerminalState updated = t.withWorkingKeys(issued.tpk().toStoredForm(), issued.tak().toStoredForm(), r.now);
         ledger.put(updated);
         ChangeSet cs = new ChangeSet().terminal(updated)
@@ -82,7 +81,7 @@ final class SignOnFlow implements Flow {
         }
         KeyHandle checkedUnder;
         try {
-            checkedUnder = l.checkedUnder() == null ? null : security.importStored(KeyType.TAK, l.checkedUnder());
+            checkedUnder = keys.key(KeyType.TAK, l.checkedUnder());
         } catch (RuntimeException e) {
             return false;
         }
