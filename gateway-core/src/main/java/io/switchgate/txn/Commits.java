@@ -74,7 +74,9 @@ final class Commits {
      */
     CompletableFuture<Void> submitOperatorChange(ChangeSet cs) {
         // the returned stage completes after the failure is queued, so the caller's next request finds it
+        int epoch = state.commitHorizon.submitted();
         return writer.submit(cs.lineage(lineage)).whenComplete((v, e) -> {
+            state.commitHorizon.completed(epoch);
             if (e != null) {
                 writerFailures.add(new FailedCommit(null, null, null));
                 nudgeEngine();
@@ -92,9 +94,11 @@ final class Commits {
         byte[] ready = replies.pack(r, o, tak);
         cs.lineage(lineage);
         // Deciding a lone request on the event loop: the journal may be written right here too (write durability).
+        int epoch = state.commitHorizon.submitted();
         CompletableFuture<Void> commit = thread.runningHere() ? writer.submitWritingIfIdle(cs) : writer.submit(cs);
         if (rrn != null) pendingCommits.put(rrn, commit);
         commit.whenComplete((v, err) -> {
+            state.commitHorizon.completed(epoch);
             if (err == null) {
                 if (rrn != null) pendingCommits.remove(rrn, commit);
                 AuthResult approval = r.hostApproval;
@@ -155,9 +159,13 @@ final class Commits {
         TxnRecord answered = failed.asUncommitted(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE", clock.instant());
         state.put(answered);
         // No lineage: it rests on nothing uncommitted, and if it fails the decisions after it need not be taken again.
+        int epoch = state.commitHorizon.submitted();
         CompletableFuture<Void> commit = writer.submit(new ChangeSet().txn(answered));
         pendingCommits.put(answered.rrn(), commit);
-        commit.whenComplete((v, e) -> pendingCommits.remove(answered.rrn(), commit));
+        commit.whenComplete((v, e) -> {
+            state.commitHorizon.completed(epoch);
+            pendingCommits.remove(answered.rrn(), commit);
+        });
     }
 
     /** Makes the engine thread apply writer failures now rather than at the next request (best effort). */

@@ -35,14 +35,13 @@ final class EngineState implements CardBook {
     private static final Duration TXN_CACHE_AGE = Duration.ofMinutes(2);
     /**
      * ... or sooner when the cache holds more than this many (2 minutes at 15,000 tps would be ~1.8 million rows,
-     * more than a 1 GB heap), but never a row younger than {@link #TXN_CACHE_MIN_AGE}: its commit may still be in
-     * flight, and only the working set knows it until then.
+     * more than a 1 GB heap), but never a row changed by a commit that may still be in flight ({@link CommitHorizon}):
+     * only the working set knows that change until the commit completes.
      */
     static final int TXN_CACHE_MAX = 100_000;
     /** Overrides {@link #TXN_CACHE_MAX} (read when the engine starts): the working set's bound, for an operator's tuning. */
     static final String WORKING_SET_PROPERTY = "gateway.engine.workingSet";
     private final int txnCacheMax = io.switchgate.config.Tuning.wholeInt(WORKING_SET_PROPERTY, TXN_CACHE_MAX, 1_000, 10_000_000);
-    private static final Duration TXN_CACHE_MIN_AGE = Duration.ofSeconds(10);
     private static final Duration DUPLICATE_WINDOW = Duration.ofHours(24);
 
     private final TransactionStore store;
@@ -164,6 +163,8 @@ final class EngineState implements CardBook {
      * newest version.
      */
     private final ProjectionProgress projection;
+    /** Before which instant every commit the engine submitted has completed (see {@link CommitHorizon}). */
+    final CommitHorizon commitHorizon = new CommitHorizon();
     /** {when (epoch millis), last sequence appended by then}, oldest first: taken at each sweep. */
     private final java.util.ArrayDeque<long[]> appendedAt = new java.util.ArrayDeque<>();
     /** Every record appended before this instant is in the tables (Long.MAX_VALUE without a projection). */
@@ -738,7 +739,7 @@ final class EngineState implements CardBook {
 
     /** The sweep under way (see {@link #beginSweep}): its cutoffs, and how many rows it may still look at. */
     private long sweepAgeCutoff;
-    private long sweepMinAgeCutoff;
+    private long sweepDurableCutoff;
     private int sweepLeft;
 
     /**
@@ -764,9 +765,10 @@ final class EngineState implements CardBook {
      * before. So the prefetch stage's reads are thrown away once a second, not at every slice.
      */
     void beginSweep(Instant now) {
-        long projectedBefore = projectedBefore(now.toEpochMilli());
-        sweepAgeCutoff = Math.min(now.minus(TXN_CACHE_AGE).toEpochMilli(), projectedBefore);
-        sweepMinAgeCutoff = Math.min(now.minus(TXN_CACHE_MIN_AGE).toEpochMilli(), projectedBefore);
+        // a row may go once every commit that changed it has completed and, with a projection, the tables have it
+        long durableBefore = Math.min(commitHorizon.advance(now.toEpochMilli()), projectedBefore(now.toEpochMilli()));
+        sweepAgeCutoff = Math.min(now.minus(TXN_CACHE_AGE).toEpochMilli(), durableBefore);
+        sweepDurableCutoff = durableBefore;
         sweepLeft = txns.size(); // one pass: a row kept and moved to the young end is not looked at again
         evictionEpoch++;
         long dupCutoff = now.minus(DUPLICATE_WINDOW).toEpochMilli();
@@ -793,11 +795,11 @@ final class EngineState implements CardBook {
             }
             TxnRecord t = it.next().getValue();
             long created = t.createdAt().toEpochMilli();
-            boolean overCap = txns.size() > txnCacheMax && created < sweepMinAgeCutoff;
+            boolean overCap = txns.size() > txnCacheMax && created < sweepDurableCutoff;
             if (created >= sweepAgeCutoff && !overCap) break;
             looked++;
             sweepLeft--;
-            long cutoff = overCap ? Math.max(sweepAgeCutoff, sweepMinAgeCutoff) : sweepAgeCutoff;
+            long cutoff = overCap ? Math.max(sweepAgeCutoff, sweepDurableCutoff) : sweepAgeCutoff;
             it.remove();
             if (t.updatedAt().toEpochMilli() >= cutoff) {
                 if (refreshed == null) refreshed = new ArrayList<>();
