@@ -100,26 +100,7 @@ final class EngineState implements CardBook {
     /** Keys answered before this instant may have left the index (0: none has). */
     private long dupHorizonMillis;
     /** (terminal, STAN) -> RRN of the newest non-reversal request (what a reversal names). */
-    private final Map<TerminalStan, String> byTerminalStan = new HashMap<>();
-
-    /**
-     * A terminal and a STAN as a key: the two strings the record already holds, with their hashes cached in them, so a
-     * put, a look-up and a sweep's removal build no string, and no terminal ID with a {@code |} in it can make two
-     * keys one (as {@code terminal + "|" + STAN} could). Smaller than that string, too.
-     */
-    record TerminalStan(String terminalId, String stan) {
-        /**
-         * Not the record's default ({@code 31 * h(terminal) + h(STAN)}): terminal IDs and STANs are digit strings that
-         * differ by small steps, so that sum makes many keys share a hash (TERM0001/000110 and TERM0002/000100 are
-         * one): the decision ran at half its speed (DecisionBenchmark). A large odd multiplier spreads them as the
-         * joined string's hash did.
-         */
-        @Override
-        public int hashCode() {
-            // a request without DE 41 is journaled (30 MISSING_FIELD_41) with no terminal: its sweep must not throw
-            return java.util.Objects.hashCode(terminalId) * 0x9E3779B9 + java.util.Objects.hashCode(stan);
-        }
-    }
+    private final StanIndex byTerminalStan = new StanIndex();
     /**
      * terminal|STAN -> when a reversal came that found no original: a late original with that STAN is refused for
      * the 24-hour duplicate window, no longer (the STAN is then free for the terminal's next cycle).
@@ -487,7 +468,7 @@ final class EngineState implements CardBook {
                 }
             } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null && t.dupKey() != null) {
                 // (a screened request, journaled without a duplicate key, is never what a reversal names)
-                byTerminalStan.put(new TerminalStan(t.terminalId(), t.stan()), t.rrn());
+                byTerminalStan.put(t.terminalId(), t.stan(), t.rrn());
             }
             if (t.originalRrn() != null) {
                 List<String> kids = children.get(t.originalRrn());
@@ -589,7 +570,7 @@ final class EngineState implements CardBook {
 
     /** True if this run's index knows a request of this terminal and STAN (a reversal of it needs no store read). */
     boolean indexesStan(String terminalId, String stan) {
-        return byTerminalStan.containsKey(new TerminalStan(terminalId, stan));
+        return byTerminalStan.contains(terminalId, stan);
     }
 
     /**
@@ -601,7 +582,7 @@ final class EngineState implements CardBook {
      * For a reversal whose original never arrived, that is the store read the engine thread no longer makes.
      */
     TxnRecord reversalTarget(String terminalId, String stan, String de7, Prefetch.ReversalCandidates prefetched) {
-        String rrn = byTerminalStan.get(new TerminalStan(terminalId, stan));
+        String rrn = byTerminalStan.get(terminalId, stan);
         if (rrn != null) {
             TxnRecord t = txn(rrn);
             if (t != null && (de7 == null || de7.equals(t.transmissionTime()))) return t;
@@ -809,7 +790,7 @@ final class EngineState implements CardBook {
             children.remove(t.rrn());
             localChildren.remove(t.rrn());
             reloaded.remove(t.rrn());
-            if (t.stan() != null) byTerminalStan.remove(new TerminalStan(t.terminalId(), t.stan()), t.rrn());
+            if (t.stan() != null) byTerminalStan.remove(t.terminalId(), t.stan(), t.rrn());
         }
         if (refreshed != null) for (TxnRecord t : refreshed) txns.put(t.rrn(), t);
         if (!more) sweepLeft = 0;

@@ -267,13 +267,12 @@ class EngineStateSweepTest {
     @Test
     void terminalAndStanKeysSpreadOverHashes() {
         // the record's default hash (31 * h(terminal) + h(STAN)) gives TERM0001/000110 and TERM0002/000100 one hash
-        assertNotEquals(new EngineState.TerminalStan("TERM0001", "000110").hashCode(),
-                new EngineState.TerminalStan("TERM0002", "000100").hashCode());
+        assertNotEquals(StanIndex.hash("TERM0001", "000110"), StanIndex.hash("TERM0002", "000100"));
         java.util.Set<Integer> hashes = new java.util.HashSet<>();
         int keys = 0;
         for (int t = 1; t <= 200; t++) {
             for (int stan = 1; stan <= 1_000; stan++) {
-                hashes.add(new EngineState.TerminalStan(String.format("TERM%04d", t), String.format("%06d", stan)).hashCode());
+                hashes.add(StanIndex.hash(String.format("TERM%04d", t), String.format("%06d", stan)));
                 keys++;
             }
         }
