@@ -69,6 +69,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private final Authorizations authorizations;
     private final EngineState state;
     private final RrnAllocator rrns;
+    /** The MTIs, processing codes and currencies the journal records share (see {@link SharedStrings}). */
+    private final SharedStrings recordCodes = new SharedStrings(256);
     private final Clock clock;
     private final ZoneId zone;
     /** The engine thread, or the caller's thread when the engine is idle (see {@link EngineExecutor}). */
@@ -606,8 +608,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
     /** Journals a flow's verdict as the request's record (with the flow's changes) and answers once it is committed. */
     private void journal(Request r, ChangeSet cs, Verdict v) {
         CardAccount known = state.cachedCard(r.panHash);
-        if (known != null) r.adoptMaskedPan(known.maskedPan());
-        TxnRecord rec = TxnRecords.decided(r, r.rrn(rrns), nodeId, v, r.currency());
+        if (known != null) {
+            // the card's own strings: the record, kept by the working set, then holds no copies of its own
+            r.panHash = known.panHash();
+            r.adoptMaskedPan(known.maskedPan());
+        }
+        TxnRecord rec = TxnRecords.decided(r, r.rrn(rrns), nodeId, v, r.currency(), recordCodes);
         state.put(rec);
         cs.txn(rec);
         commits.commitAndReply(r, new Outcome(v.code(), v.reason(), rec.authCode(), rec, v.balance(), null), cs, rec.rrn());

@@ -11,11 +11,14 @@ final class TxnRecords {
     private TxnRecords() {
     }
 
-    /** The record of a request a flow decided: {@code v}'s code, reason, status and original, the request's own fields. */
-    static TxnRecord decided(Request r, String rrn, String nodeId, Verdict v, String currency) {
+    /**
+     * The record of a request a flow decided: {@code v}'s code, reason, status and original, the request's own fields;
+     * its MTI, processing code and currency the instances {@code codes} shares between records.
+     */
+    static TxnRecord decided(Request r, String rrn, String nodeId, Verdict v, String currency, SharedStrings codes) {
         boolean approved = v.approved();
-        return new TxnRecord(rrn, nodeId, r.type, r.msg.getMti(), r.msg.getString(3), r.terminal.id(),
-                r.terminal.merchantId(), r.stan(), r.msg.getString(7), r.dupKey, r.fingerprint, r.amount, currency,
+        return new TxnRecord(rrn, nodeId, r.type, codes.of(r.msg.getMti()), codes.of(r.msg.getString(3)), r.terminal.id(),
+                r.terminal.merchantId(), r.stan(), r.msg.getString(7), r.dupKey, r.fingerprint, r.amount, codes.of(currency),
                 r.panHash, r.maskedPan(), v.code(), v.reason(), approved ? authCode(v.authCode(), rrn) : null,
                 approved ? v.status() : TxnStatus.DECLINED, 0, v.originalRrn(), v.originalStan(), r.terminal.batchNo(),
                 v.host(), r.hostStan, r.hostRrn, r.now, r.now, 1);
