@@ -44,7 +44,7 @@ public class SweepBenchmark {
     @Setup(Level.Invocation)
     public void fill() {
         state = new EngineState(new InMemoryTransactionStore(), NOW.minusSeconds(3600), false);
-        Instant at = NOW.minusSeconds(30); // older than the 10 s every row is kept for, younger than 2 minutes
+        Instant at = NOW.minusSeconds(30); // younger than 2 minutes: over the cap, they go as their commits are all complete
         for (int i = 0; i < EngineState.TXN_CACHE_MAX + OVER; i++) {
             String rrn = String.format("01%010d", i);
             String stan = String.format("%06d", i % 999_999 + 1);

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * decision's 200,000 a second, ~1.4 GB) and still could not tell a commit that took longer.
  *
  * <p>Rows carry the instant of the engine step that decided them, and a commit is submitted in that same step, which
- * the sweep never splits: a row stamped before a close was submitted in that epoch or an earlier one. (This takes the
- * clock as not going back, as the row ages always have.)
+ * the sweep never splits: a row stamped before a close was submitted in that epoch or an earlier one, as long as the
+ * clock does not go back. For when it does (a step of the system clock), each epoch also keeps the oldest stamp of the
+ * commits counted into it, and the horizon is never after the oldest stamp of an epoch with a commit in flight.
  */
 final class CommitHorizon {
     /** Epochs open or waiting at once; a sweep a second makes this four minutes of commits that never complete. */
@@ -24,15 +25,29 @@ final class CommitHorizon {
 
     private final AtomicIntegerArray inFlight = new AtomicIntegerArray(EPOCHS);
     private final long[] closedAt = new long[EPOCHS];
+    /** The oldest row stamp counted into each epoch (engine thread). */
+    private final long[] oldestStamp = new long[EPOCHS];
     /** The open epoch, counted from 0 (engine thread). */
     private long open;
     /** The oldest epoch that may still have commits in flight (engine thread). */
     private long oldest;
+    /** The close of the newest epoch that, with every one before it, has no commit in flight. */
+    private long drained = Long.MIN_VALUE;
     private long completeBeforeMillis = Long.MIN_VALUE;
 
-    /** Counts a commit into the open epoch (engine thread); pass what it returns to {@link #completed}. */
-    int submitted() {
+    CommitHorizon() {
+        java.util.Arrays.fill(oldestStamp, Long.MAX_VALUE);
+    }
+
+    /**
+     * Counts a commit into the open epoch (engine thread), once the writer took it; pass what it returns to
+     * {@link #completed}, which may then run at once.
+     *
+     * @param stampMillis the instant the rows it changes carry (the deciding step's)
+     */
+    int submitted(long stampMillis) {
         int slot = (int) (open % EPOCHS);
+        if (stampMillis < oldestStamp[slot]) oldestStamp[slot] = stampMillis;
         inFlight.incrementAndGet(slot);
         return slot;
     }
@@ -51,18 +66,32 @@ final class CommitHorizon {
         if (open - oldest < EPOCHS - 1) {
             closedAt[(int) (open % EPOCHS)] = nowMillis;
             open++;
+            oldestStamp[(int) (open % EPOCHS)] = Long.MAX_VALUE;
         }
         // else every slot is taken by an epoch with commits in flight: the open one goes on (its close comes later,
         // which only makes the horizon later, never wrong)
         while (oldest < open && inFlight.get((int) (oldest % EPOCHS)) == 0) {
-            completeBeforeMillis = closedAt[(int) (oldest % EPOCHS)];
+            drained = closedAt[(int) (oldest % EPOCHS)];
             oldest++;
         }
-        return completeBeforeMillis;
+        long horizon = drained;
+        for (long e = oldest; e <= open; e++) {
+            int slot = (int) (e % EPOCHS);
+            if (inFlight.get(slot) > 0) horizon = Math.min(horizon, oldestStamp[slot]);
+        }
+        completeBeforeMillis = horizon;
+        return horizon;
     }
 
     /** As of the last {@link #advance}. */
     long completeBeforeMillis() {
         return completeBeforeMillis;
+    }
+
+    /** Commits counted in and not yet out (any thread; for tests and metrics). */
+    int inFlight() {
+        int n = 0;
+        for (int i = 0; i < EPOCHS; i++) n += inFlight.get(i);
+        return n;
     }
 }

@@ -74,8 +74,9 @@ final class Commits {
      */
     CompletableFuture<Void> submitOperatorChange(ChangeSet cs) {
         // the returned stage completes after the failure is queued, so the caller's next request finds it
-        int epoch = state.commitHorizon.submitted();
-        return writer.submit(cs.lineage(lineage)).whenComplete((v, e) -> {
+        CompletableFuture<Void> commit = writer.submit(cs.lineage(lineage));
+        int epoch = state.commitHorizon.submitted(clock.millis()); // after submit: a submit that throws counts nothing
+        return commit.whenComplete((v, e) -> {
             state.commitHorizon.completed(epoch);
             if (e != null) {
                 writerFailures.add(new FailedCommit(null, null, null));
@@ -94,8 +95,8 @@ final class Commits {
         byte[] ready = replies.pack(r, o, tak);
         cs.lineage(lineage);
         // Deciding a lone request on the event loop: the journal may be written right here too (write durability).
-        int epoch = state.commitHorizon.submitted();
         CompletableFuture<Void> commit = thread.runningHere() ? writer.submitWritingIfIdle(cs) : writer.submit(cs);
+        int epoch = state.commitHorizon.submitted(r.now != null ? r.now.toEpochMilli() : clock.millis());
         if (rrn != null) pendingCommits.put(rrn, commit);
         commit.whenComplete((v, err) -> {
             state.commitHorizon.completed(epoch);
@@ -159,8 +160,8 @@ final class Commits {
         TxnRecord answered = failed.asUncommitted(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE", clock.instant());
         state.put(answered);
         // No lineage: it rests on nothing uncommitted, and if it fails the decisions after it need not be taken again.
-        int epoch = state.commitHorizon.submitted();
         CompletableFuture<Void> commit = writer.submit(new ChangeSet().txn(answered));
+        int epoch = state.commitHorizon.submitted(answered.updatedAt().toEpochMilli());
         pendingCommits.put(answered.rrn(), commit);
         commit.whenComplete((v, e) -> {
             state.commitHorizon.completed(epoch);

@@ -176,6 +176,37 @@ class GatewayCommitFailureTest {
     }
 
     @Test
+    void aCommitIsCountedInFlightUntilItSucceedsOrFails() throws Exception {
+        // what keeps the rows it changed in the working set (CommitHorizon): counted in when submitted, out however
+        // it ends, or the working set would never again let a row go
+        assertEquals(0, gw.engine().commitsInFlight());
+        ControllableStore.Gate held = store.holdNextApply();
+        CompletableFuture<byte[]> first = gw.handle(pos3.pack(saleLow(100)), "pos");
+        assertTrue(held.awaitEntered(WAIT), "the sale's commit never started");
+        awaitEngineCaughtUp();
+        assertEquals(1, gw.engine().commitsInFlight(), "the held commit");
+        held.release();
+        assertCode("00", answer(first));
+        awaitCommitsCounted();
+
+        ControllableStore.Gate failing = store.holdNextApply();
+        CompletableFuture<byte[]> second = gw.handle(pos3.pack(saleLow(100)), "pos");
+        assertTrue(failing.awaitEntered(WAIT), "the second sale's commit never started");
+        awaitEngineCaughtUp();
+        assertEquals(1, gw.engine().commitsInFlight());
+        failing.fail();
+        assertCode("96", answer(second));
+        awaitCommitsCounted(); // the 96 the engine then journals is a commit too
+    }
+
+    /** The count goes down on the writer's thread, just after the answer may leave: wait for it. */
+    private void awaitCommitsCounted() throws InterruptedException {
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (gw.engine().commitsInFlight() != 0 && System.nanoTime() < until) Thread.sleep(5);
+        assertEquals(0, gw.engine().commitsInFlight(), "every commit counted out");
+    }
+
+    @Test
     void aRetransmissionWhileTheFirstCommitIsHeldGetsTheSameAnswerOnlyAfterTheCommit() throws Exception {
         IsoMessage sale = saleLow(250);
         ControllableStore.Gate held = store.holdNextApply();

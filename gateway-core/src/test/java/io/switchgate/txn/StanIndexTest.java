@@ -36,7 +36,32 @@ class StanIndexTest {
         assertFalse(index.contains(null, "000001"));
     }
 
-    /** Random puts, look-ups and removals against a HashMap, over few keys (long probe runs) and through growth. */
+    /**
+     * Keys whose home is the table's last slots (1,024 of them before any growth), so their run wraps to slot 0; each
+     * removal, from the run's middle or start, must leave every other key findable (the backward shift).
+     */
+    @Test
+    void removalsInARunThatWrapsAroundKeepTheRestFindable() {
+        java.util.List<String[]> keys = new java.util.ArrayList<>();
+        for (int n = 0; keys.size() < 6; n++) {
+            String terminal = "TERM" + (n / 1000);
+            String stan = String.format("%06d", n % 1000);
+            int home = StanIndex.hash(terminal, stan) & 1023;
+            if (home == 1023 || (home == 1022 && keys.size() < 2)) keys.add(new String[] {terminal, stan});
+        }
+        for (int removed = 0; removed < keys.size(); removed++) {
+            StanIndex index = new StanIndex();
+            for (int i = 0; i < keys.size(); i++) index.put(keys.get(i)[0], keys.get(i)[1], "rrn" + i);
+            index.remove(keys.get(removed)[0], keys.get(removed)[1], "rrn" + removed);
+            for (int i = 0; i < keys.size(); i++) {
+                assertEquals(i == removed ? null : "rrn" + i, index.get(keys.get(i)[0], keys.get(i)[1]),
+                        "key " + i + " after removing key " + removed);
+            }
+            assertEquals(keys.size() - 1, index.size());
+        }
+    }
+
+    /** Random puts, look-ups and removals against a HashMap: few keys (many overwrites), and many (growth). */
     @Test
     void behavesAsAMapThroughCollisionsRemovalsAndGrowth() {
         for (int keys : new int[] {40, 3_000, 50_000}) {
