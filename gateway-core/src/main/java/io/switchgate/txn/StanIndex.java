@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * (terminal, STAN) -> RRN of the newest non-reversal request with them (what a reversal names), for the working set's
  * rows: an open-addressing table (linear probing, deletion by backward shift) over three arrays of the strings the
- * rows already hold. A put, a look-up and a removal allocate nothing: a {@code HashMap} made a key object and a node
+ * rows already hold, and one of their hashes (a probe compares the hash before it reads a string, and the backward
+ * shift reads no string at all: each read of one is a cache miss in a table of this size). A put, a look-up and a removal allocate nothing: a {@code HashMap} made a key object and a node
  * for each sale, and a key object again when the sweep let the row go (a tenth of what a decision allocated, and
  * ~56 bytes of every row the working set keeps). Engine thread only.
  */
@@ -16,6 +17,7 @@ final class StanIndex {
     private String[] terminals;
     private String[] stans;
     private String[] rrns;
+    private int[] hashes;
     private int mask;
     private int size;
 
@@ -27,6 +29,7 @@ final class StanIndex {
         terminals = new String[capacity];
         stans = new String[capacity];
         rrns = new String[capacity];
+        hashes = new int[capacity];
         mask = capacity - 1;
     }
 
@@ -52,9 +55,10 @@ final class StanIndex {
     /** Maps the pair to {@code rrn}, replacing what it mapped to. */
     void put(String terminalId, String stan, String rrn) {
         if (size + 1 > (mask + 1) >> 1) grow();
-        int i = hash(terminalId, stan) & mask;
+        int h = hash(terminalId, stan);
+        int i = h & mask;
         while (rrns[i] != null) {
-            if (Objects.equals(stans[i], stan) && Objects.equals(terminals[i], terminalId)) {
+            if (hashes[i] == h && Objects.equals(stans[i], stan) && Objects.equals(terminals[i], terminalId)) {
                 rrns[i] = rrn;
                 return;
             }
@@ -63,6 +67,7 @@ final class StanIndex {
         terminals[i] = terminalId;
         stans[i] = stan;
         rrns[i] = rrn;
+        hashes[i] = h;
         size++;
     }
 
@@ -84,13 +89,14 @@ final class StanIndex {
         int gap = i;
         int j = (i + 1) & mask;
         while (rrns[j] != null) {
-            int home = hash(terminals[j], stans[j]) & mask;
+            int home = hashes[j] & mask;
             // the entry at j may fill the gap unless its home lies cyclically in (gap, j]
             boolean homeAfterGap = gap <= j ? (home > gap && home <= j) : (home > gap || home <= j);
             if (!homeAfterGap) {
                 terminals[gap] = terminals[j];
                 stans[gap] = stans[j];
                 rrns[gap] = rrns[j];
+                hashes[gap] = hashes[j];
                 gap = j;
             }
             j = (j + 1) & mask;
@@ -109,9 +115,10 @@ final class StanIndex {
     }
 
     private int slotOf(String terminalId, String stan) {
-        int i = hash(terminalId, stan) & mask;
+        int h = hash(terminalId, stan);
+        int i = h & mask;
         while (rrns[i] != null) {
-            if (Objects.equals(stans[i], stan) && Objects.equals(terminals[i], terminalId)) return i;
+            if (hashes[i] == h && Objects.equals(stans[i], stan) && Objects.equals(terminals[i], terminalId)) return i;
             i = (i + 1) & mask;
         }
         return -1;
