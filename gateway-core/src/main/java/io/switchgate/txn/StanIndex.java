@@ -5,19 +5,21 @@ import java.util.Objects;
 
 /**
  * (terminal, STAN) -> RRN of the newest non-reversal request with them (what a reversal names), for the working set's
- * rows: an open-addressing table (linear probing, deletion by backward shift) over three arrays of the strings the
- * rows already hold, and one of their hashes (a probe compares the hash before it reads a string, and the backward
- * shift reads no string at all: each read of one is a cache miss in a table of this size). A put, a look-up and a removal allocate nothing: a {@code HashMap} made a key object and a node
- * for each sale, and a key object again when the sweep let the row go (a tenth of what a decision allocated, and
- * ~56 bytes of every row the working set keeps). Engine thread only.
+ * rows: an open-addressing table (linear probing, deletion by backward shift) of the strings the rows already hold. A
+ * put, a look-up and a removal allocate nothing: a {@code HashMap} made a key object and a node for each sale, and a key
+ * object again when the sweep let the row go (~90 bytes a decision, and ~56 bytes of every row the working set keeps).
+ *
+ * <p>Laid out for a table too big for the caches: the hashes in one array, where a probe looks first (a slot is empty
+ * when its hash is 0, so a stored hash never is), and each entry's three strings side by side in another, read only
+ * on a hash match; the backward shift reads no string at all. Engine thread only.
  */
 final class StanIndex {
     private static final int MIN_CAPACITY = 1 << 10;
 
-    private String[] terminals;
-    private String[] stans;
-    private String[] rrns;
+    /** Per slot: the entry's hash, 0 for none. */
     private int[] hashes;
+    /** Per slot {@code i}: terminal at {@code 3i}, STAN at {@code 3i + 1}, RRN at {@code 3i + 2}. */
+    private String[] entries;
     private int mask;
     private int size;
 
@@ -26,10 +28,8 @@ final class StanIndex {
     }
 
     private void allocate(int capacity) {
-        terminals = new String[capacity];
-        stans = new String[capacity];
-        rrns = new String[capacity];
         hashes = new int[capacity];
+        entries = new String[3 * capacity];
         mask = capacity - 1;
     }
 
@@ -38,6 +38,7 @@ final class StanIndex {
      * makes many pairs one hash (TERM0001/000110 and TERM0002/000100), so the terminal's hash is spread by a large odd
      * multiplier; and a terminal's consecutive STANs would take consecutive slots, runs that linear probing makes long
      * where they meet another terminal's, so the sum goes through MurmurHash3's finalizer (every bit moves every bit).
+     * Never 0 (the empty slot's mark).
      */
     static int hash(String terminalId, String stan) {
         int h = Objects.hashCode(terminalId) * 0x9E3779B9 + Objects.hashCode(stan);
@@ -45,36 +46,37 @@ final class StanIndex {
         h *= 0x85EBCA6B;
         h ^= h >>> 13;
         h *= 0xC2B2AE35;
-        return h ^ (h >>> 16);
+        h ^= h >>> 16;
+        return h == 0 ? 1 : h;
     }
 
     int size() {
         return size;
     }
 
-    /** Maps the pair to {@code rrn}, replacing what it mapped to. */
+    /** Maps the pair to {@code rrn} (not null), replacing what it mapped to. */
     void put(String terminalId, String stan, String rrn) {
+        Objects.requireNonNull(rrn, "rrn");
         if (size + 1 > (mask + 1) >> 1) grow();
         int h = hash(terminalId, stan);
         int i = h & mask;
-        while (rrns[i] != null) {
-            if (hashes[i] == h && Objects.equals(stans[i], stan) && Objects.equals(terminals[i], terminalId)) {
-                rrns[i] = rrn;
+        for (int held; (held = hashes[i]) != 0; i = (i + 1) & mask) {
+            if (held == h && matches(i, terminalId, stan)) {
+                entries[3 * i + 2] = rrn;
                 return;
             }
-            i = (i + 1) & mask;
         }
-        terminals[i] = terminalId;
-        stans[i] = stan;
-        rrns[i] = rrn;
         hashes[i] = h;
+        entries[3 * i] = terminalId;
+        entries[3 * i + 1] = stan;
+        entries[3 * i + 2] = rrn;
         size++;
     }
 
     /** The RRN the pair maps to, or null. */
     String get(String terminalId, String stan) {
         int i = slotOf(terminalId, stan);
-        return i < 0 ? null : rrns[i];
+        return i < 0 ? null : entries[3 * i + 2];
     }
 
     boolean contains(String terminalId, String stan) {
@@ -84,54 +86,51 @@ final class StanIndex {
     /** Removes the pair if it maps to {@code rrn} (a newer request with the same STAN keeps its place). */
     void remove(String terminalId, String stan, String rrn) {
         int i = slotOf(terminalId, stan);
-        if (i < 0 || !rrns[i].equals(rrn)) return;
+        if (i < 0 || !entries[3 * i + 2].equals(rrn)) return;
         // backward shift: move each later entry of the run whose home is not after the gap into the gap
         int gap = i;
-        int j = (i + 1) & mask;
-        while (rrns[j] != null) {
+        for (int j = (i + 1) & mask; hashes[j] != 0; j = (j + 1) & mask) {
             int home = hashes[j] & mask;
             // the entry at j may fill the gap unless its home lies cyclically in (gap, j]
             boolean homeAfterGap = gap <= j ? (home > gap && home <= j) : (home > gap || home <= j);
             if (!homeAfterGap) {
-                terminals[gap] = terminals[j];
-                stans[gap] = stans[j];
-                rrns[gap] = rrns[j];
                 hashes[gap] = hashes[j];
+                System.arraycopy(entries, 3 * j, entries, 3 * gap, 3);
                 gap = j;
             }
-            j = (j + 1) & mask;
         }
-        terminals[gap] = null;
-        stans[gap] = null;
-        rrns[gap] = null;
+        hashes[gap] = 0;
+        entries[3 * gap] = null;
+        entries[3 * gap + 1] = null;
+        entries[3 * gap + 2] = null;
         size--;
     }
 
     void clear() {
-        Arrays.fill(terminals, null);
-        Arrays.fill(stans, null);
-        Arrays.fill(rrns, null);
+        Arrays.fill(hashes, 0);
+        Arrays.fill(entries, null);
         size = 0;
+    }
+
+    private boolean matches(int slot, String terminalId, String stan) {
+        return Objects.equals(entries[3 * slot + 1], stan) && Objects.equals(entries[3 * slot], terminalId);
     }
 
     private int slotOf(String terminalId, String stan) {
         int h = hash(terminalId, stan);
-        int i = h & mask;
-        while (rrns[i] != null) {
-            if (hashes[i] == h && Objects.equals(stans[i], stan) && Objects.equals(terminals[i], terminalId)) return i;
-            i = (i + 1) & mask;
+        for (int i = h & mask, held; (held = hashes[i]) != 0; i = (i + 1) & mask) {
+            if (held == h && matches(i, terminalId, stan)) return i;
         }
         return -1;
     }
 
     private void grow() {
-        String[] t = terminals;
-        String[] s = stans;
-        String[] r = rrns;
-        allocate(t.length * 2);
+        int[] oldHashes = hashes;
+        String[] old = entries;
+        allocate(oldHashes.length * 2);
         size = 0;
-        for (int k = 0; k < t.length; k++) {
-            if (r[k] != null) put(t[k], s[k], r[k]);
+        for (int k = 0; k < oldHashes.length; k++) {
+            if (oldHashes[k] != 0) put(old[3 * k], old[3 * k + 1], old[3 * k + 2]);
         }
     }
 }
