@@ -667,12 +667,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return result;
     }
 
-    /** Waits until every request taken so far is answered, up to {@code timeout}. */
     /** Commits the working set counts as in flight ({@link CommitHorizon}): what holds its rows back from eviction. */
     int commitsInFlight() {
         return state.commitHorizon.inFlight();
     }
 
+    /** Waits until every request taken so far is answered, up to {@code timeout}. */
     public boolean awaitIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (inFlight.get() > 0) {
