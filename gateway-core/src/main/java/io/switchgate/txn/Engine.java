@@ -475,6 +475,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return;
         }
         if (r.type == TxnType.SIGNON) {
+            // contract section 5: suspended and returned terminals are refused 58; a sign-on would issue them keys
+            Decline refused = TerminalRule.check(r.terminal, r.type);
+            if (refused != null) {
+                screened(r, refused.code(), refused.reason());
+                return;
+            }
             signOn.decide(r, state);
             return;
         }

@@ -500,6 +500,25 @@ class EngineScenarioTest {
     }
 
     @Test
+    void suspendedAndReturnedTerminalsAreRefusedASignOnAndKeepTheirKeysButStillEcho() {
+        // contract section 5: suspended and returned terminals are refused 58 (a black-box audit found a sign-on
+        // approved, with new keys issued to a returned terminal)
+        String tpk = gw.store().findTerminal("TERM0001").orElseThrow().tpk();
+        for (TerminalStatus status : new TerminalStatus[] {TerminalStatus.SUSPENDED, TerminalStatus.RETURNED}) {
+            gw.engine().changeTerminalStatus("TERM0001", status, "test").join();
+            IsoMessage r = pos.send(pos.network("001"));
+            assertCode("58", r);
+            assertEquals(status == TerminalStatus.SUSPENDED ? "TERMINAL_SUSPENDED" : "TERMINAL_RETURNED", r.getString(44));
+            assertFalse(r.hasField(48), "no keys issued");
+            assertEquals(tpk, gw.store().findTerminal("TERM0001").orElseThrow().tpk(), "the keys are unchanged");
+            assertCode("00", pos.send(pos.network("301")));
+        }
+        // a terminal without a TMK too: nothing to issue, but the sign-on is refused all the same
+        gw.engine().changeTerminalStatus("TERM0003", TerminalStatus.SUSPENDED, "test").join();
+        assertCode("58", pos3.send(pos3.network("001")));
+    }
+
+    @Test
     void aRetransmittedSignOnThatIssuedNoKeysHearsTheSameAnswer() {
         // TERM0003 has no TMK: its sign-on is approved and issues nothing; its retransmission is the same answer
         IsoMessage signOn = pos3.network("001");
