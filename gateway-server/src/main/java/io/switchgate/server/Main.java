@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import java.util.concurrent.Callable;
 
 /** Command-line entry point: {@code serve} (the default), {@code demo}, {@code terminal}, {@code decode}, {@code encode}. */
-@Command(name = "gateway", mixinStandardHelpOptions = true,
+@Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = io.switchgate.server.GatewayVersion.class,
         description = "ISO 8583 transaction gateway",
         subcommands = {
                 ServeCommand.class,

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * {@code decode}: hex messages, one per line on standard input, to one JSON line each on standard output.
  * Values print as jPOS's {@code ISOMsg.getString} gives them; PAN and track data are masked unless {@code --unmasked}.
  */
-@Command(name = "decode", mixinStandardHelpOptions = true,
+@Command(name = "decode", mixinStandardHelpOptions = true, versionProvider = io.switchgate.server.GatewayVersion.class,
         description = {"Reads hex messages, one per line, from standard input and prints one JSON line per message:",
                 "{\"mti\":\"0200\",\"fields\":{\"2\":\"621234******1232\",...}}; a message that does not parse prints",
                 "{\"error\":\"...\",\"field\":N,\"offset\":K} (offset from the first MTI byte) and decoding goes on."})

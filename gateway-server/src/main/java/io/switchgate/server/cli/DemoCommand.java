@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * sale, balance inquiry, partial refund, a sale and its reversal, a sale and its void, settlement.
  * One readable line per exchange: what was sent, the answer and its meaning, the card balance after.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = io.switchgate.server.GatewayVersion.class,
         description = "Start a throw-away gateway and walk a demo terminal through sign-on, sale, balance, refund, reversal, void and settlement.")
 public final class DemoCommand implements Callable<Integer> {
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code encode}: the reverse of {@code decode}: JSON lines in, packed messages out as uppercase hex, one per line. */
-@Command(name = "encode", mixinStandardHelpOptions = true,
+@Command(name = "encode", mixinStandardHelpOptions = true, versionProvider = io.switchgate.server.GatewayVersion.class,
         description = {"Reads JSON lines {\"mti\":\"0200\",\"fields\":{\"3\":\"000000\",...}} from standard input and prints",
                 "each packed message as hex (with the length header when --framing is given), one per line.",
                 "A line that cannot be packed prints {\"error\":\"...\",\"field\":N,\"offset\":K} and encoding goes on."})

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * until SIGTERM or SIGINT; then stops accepting, answers what is in flight (bounded by {@code --drain-seconds}),
  * closes and exits 0. Exit 2 on a configuration error, 1 when something else prevents start-up.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = io.switchgate.server.GatewayVersion.class,
         description = "Run the gateway until SIGTERM/SIGINT, then drain in-flight requests and exit 0.")
 public final class ServeCommand implements Callable<Integer> {
 
@@ -71,6 +71,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (drainSeconds < 0 || drainSeconds > 3_600) {
+            System.err.println("error: --drain-seconds must be 0..3600 (got " + drainSeconds + ")");
+            return 2;
+        }
         ConfigLoader loader = new ConfigLoader();
         GatewayConfig cfg;
         try {

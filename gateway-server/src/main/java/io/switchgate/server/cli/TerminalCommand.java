@@ -37,7 +37,7 @@ import java.util.concurrent.TimeoutException;
  * gateway. Prints one line per exchange; exits 0 when a response arrived (whatever its code), 1 when none did,
  * 2 on bad arguments.
  */
-@Command(name = "terminal", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "terminal", mixinStandardHelpOptions = true, versionProvider = io.switchgate.server.GatewayVersion.class, sortOptions = false,
         description = {"POS terminal simulator: sends one request to a running gateway and prints the answer.",
                 "Keys: --tmk/--tpk/--tak, else those a previous signon kept in --state-dir, else the terminal's keys "
                         + "in --config (default config/gateway.yaml when present)."})
@@ -229,6 +229,19 @@ public final class TerminalCommand implements Callable<Integer> {
         if (timeoutSeconds < 1) {
             throw new UsageError("--timeout must be at least 1 second");
         }
+        if (currency.length() != 3 || !digits(currency)) {
+            throw new UsageError("--currency must be 3 digits (ISO 4217 numeric, e.g. 156)");
+        }
+        if (origMti.length() != 4 || !digits(origMti)) {
+            throw new UsageError("--orig-mti must be 4 digits (e.g. 0200)");
+        }
+        if (reversalMti != null && !action.equals("reverse")) {
+            throw new UsageError("--mti is the reversal's MTI: only for reverse");
+        }
+        requireInRange("--sale-count", saleCount, 9_999_999_999L);       // DE 76, n 10
+        requireInRange("--refund-count", refundCount, 9_999_999_999L);   // DE 74, n 10
+        requireInRange("--sale-amount", saleAmount, 9_999_999_999_999_999L);     // DE 88, n 16
+        requireInRange("--refund-amount", refundAmount, 9_999_999_999_999_999L); // DE 86, n 16
         Dialect d;
         try {
             d = Dialect.named(dialect);
@@ -348,6 +361,10 @@ public final class TerminalCommand implements Callable<Integer> {
             case "settle" -> "settle sales " + saleCount + "/" + saleAmount + " refunds " + refundCount + "/" + refundAmount;
             default -> action;
         };
+    }
+
+    private static void requireInRange(String option, long value, long max) throws UsageError {
+        if (value < 0 || value > max) throw new UsageError(option + " must be 0.." + max);
     }
 
     private static boolean digits(String s) {

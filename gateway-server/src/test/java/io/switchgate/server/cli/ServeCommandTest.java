@@ -136,6 +136,30 @@ class ServeCommandTest {
     }
 
     @Test
+    void versionIsPrintedByEveryCommand() {
+        for (String[] args : new String[][] {{"--version"}, {"serve", "--version"}, {"terminal", "-V"}, {"decode", "--version"}}) {
+            java.io.PrintStream saved = System.out;
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            System.setOut(new java.io.PrintStream(buf, true));
+            int code;
+            try {
+                code = Main.run(args);
+            } finally {
+                System.setOut(saved);
+            }
+            assertEquals(0, code, String.join(" ", args));
+            assertTrue(buf.toString(StandardCharsets.UTF_8).startsWith("switchgate "), String.join(" ", args) + ": " + buf);
+        }
+    }
+
+    @Test
+    void aDrainTimeOutOfRangeIsExit2NamingTheOption() {
+        Result r = runInProcess("serve", "--drain-seconds", "-1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error: --drain-seconds must be 0..3600"), r.err());
+    }
+
+    @Test
     void theAdminApiOnTheListenersPortIsExit2NamingTheKeyBeforeAnythingStarts() throws Exception {
         int port = freePort();
         Result r = runInProcess("serve", "--config", config(port, port).toString());

@@ -187,5 +187,20 @@ class TerminalCommandTest {
         err.reset();
         assertEquals(2, run("sale", "--port", "1", "--tak", "XYZ"));
         assertEquals("error: --tak must be 32 or 48 hex digits", err());
+        // values the message cannot carry are refused before any connection (a black-box audit: exit 1 on a
+        // field-packing error, or "connection refused" hiding the bad value)
+        String[][] bad = {
+            {"sale", "--currency", "ABCD"}, {"settle", "--sale-count", "-1"}, {"settle", "--refund-amount", "-5"},
+            {"reverse", "--orig-stan", "000777", "--orig-mti", "abc"}, {"sale", "--mti", "9999"},
+        };
+        String[] names = {"--currency", "--sale-count", "--refund-amount", "--orig-mti", "--mti"};
+        for (int i = 0; i < bad.length; i++) {
+            err.reset();
+            String[] args = java.util.Arrays.copyOf(bad[i], bad[i].length + 2);
+            args[bad[i].length] = "--port";
+            args[bad[i].length + 1] = "1";
+            assertEquals(2, run(args), String.join(" ", bad[i]));
+            assertTrue(err().startsWith("error: " + names[i]), err());
+        }
     }
 }
