@@ -289,6 +289,7 @@ public final class ConfigLoader {
             if (id.length() != 15) {
                 throw new ConfigException(m.path("id"), "'" + id + "' must be exactly 15 characters (DE 42), found " + id.length());
             }
+            requirePrintableAscii(m.path("id"), id, "DE 42");
             if (!ids.add(id)) {
                 throw new ConfigException(m.path("id"), "duplicate merchant id '" + id + "'");
             }
@@ -301,6 +302,20 @@ public final class ConfigLoader {
             out.add(new GatewayConfig.Merchant(id, status, new GatewayConfig.RefundLimits(window, single, daily), currencies(m)));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * A terminal or merchant ID goes in an ISO 8583 field of type ans: printable ASCII. One with another character (an
+     * "é" is two bytes in UTF-8) could never match what a terminal sends.
+     */
+    private static void requirePrintableAscii(String path, String id, String field) {
+        for (int k = 0; k < id.length(); k++) {
+            char c = id.charAt(k);
+            if (c < 0x20 || c > 0x7E) {
+                throw new ConfigException(path, "'" + id + "' must be printable ASCII (" + field + "), found U+"
+                        + String.format("%04X", (int) c) + " at position " + (k + 1));
+            }
+        }
     }
 
     /** {@code currencies}: a non-empty list of distinct 3-digit ISO 4217 numeric codes; absent = ["156"]. */
@@ -331,6 +346,7 @@ public final class ConfigLoader {
             if (id.length() != 8) {
                 throw new ConfigException(t.path("id"), "'" + id + "' must be exactly 8 characters (DE 41), found " + id.length());
             }
+            requirePrintableAscii(t.path("id"), id, "DE 41");
             if (!ids.add(id)) {
                 throw new ConfigException(t.path("id"), "duplicate terminal id '" + id + "'");
             }

@@ -332,6 +332,8 @@ class ConfigLoaderTest {
             "merchants:\\n  - { id: MERCHANT0000001, currencies: [] } => merchants[0].currencies: must list at least one currency (3 digits, e.g. \"156\")",
             "merchants:\\n  - { id: MERCHANT0000001, currency: ['156'] } => merchants[0].currency: unknown key",
             "terminals:\\n  - { id: TERM01, merchant: MERCHANT0000001 } => terminals[0].id: 'TERM01' must be exactly 8 characters (DE 41), found 6",
+            "terminals:\\n  - { id: TERMé003, merchant: MERCHANT0000001 } => terminals[0].id: 'TERMé003' must be printable ASCII (DE 41), found U+00E9 at position 5",
+            "merchants:\\n  - { id: MERCHANT000000é } => merchants[0].id: 'MERCHANT000000é' must be printable ASCII (DE 42), found U+00E9 at position 15",
             "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000009 } => terminals[0].merchant: unknown merchant 'MERCHANT0000009' (not in merchants)",
             "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001 }\\n  - { id: TERM0001, merchant: MERCHANT0000001 } => terminals[1].id: duplicate terminal id 'TERM0001'",
             "terminals:\\n  - { id: TERM0001, merchant: MERCHANT0000001, status: lost } => terminals[0].status: 'lost' is not one of registered | active | suspended | returned",
