@@ -6,6 +6,7 @@ import io.switchgate.model.TerminalState;
 import io.switchgate.model.TxnRecord;
 import io.switchgate.model.TxnStatus;
 import io.switchgate.model.TxnType;
+import io.switchgate.policy.Codes;
 import io.switchgate.policy.ReversalRules;
 import io.switchgate.store.ChangeSet;
 
@@ -60,6 +61,14 @@ final class ReversalFlow implements Flow {
         }
         // The original is this terminal's (found by its terminal and STAN): only in its open batch is it reversed.
         ReversalRules.Verdict v = ReversalRules.check(original, r.msg.hasField(4) ? r.amount : -1, refunds, r.terminal.batchNo());
+        if (v.action() == ReversalRules.Action.UNDO && original.type() == TxnType.VOID && original.host() != null
+                && !io.switchgate.route.EmbeddedAuthorizer.NAME.equals(original.host())) {
+            // A host took the void as a reversal of the sale, and a reversal cannot be undone there: bringing the sale
+            // back here alone would leave it reversed at the host and refundable here (a black-box audit paid out a
+            // refund of a sale the host had reversed). The void stands.
+            steps.journalUnchanged(r, Verdict.declined(Codes.INVALID_TRANSACTION, "VOID_FINAL_AT_HOST").on(original.rrn(), originalStan));
+            return;
+        }
         switch (v.action()) {
             case DECLINE -> steps.journalUnchanged(r, Verdict.declined(v.decline()).on(original == null ? null : original.rrn(), originalStan));
             case NOTHING_TO_UNDO -> steps.journalUnchanged(r, Verdict.approved(original.authCode()).on(original.rrn(), originalStan).by(original.host(), null));

@@ -17,11 +17,15 @@ final class TxnRecords {
      */
     static TxnRecord decided(Request r, String rrn, String nodeId, Verdict v, String currency, SharedStrings codes) {
         boolean approved = v.approved();
+        // Answered by a host later: created when it was sent there. Its DE 7 to the host is that instant's (a void or
+        // reversal names the original at the host by its STAN and DE 7, rebuilt from this record), and so is the day
+        // a refund was counted on. The record's update time is still the step that commits it.
+        java.time.Instant created = r.answeredLater && r.authRequest != null ? r.authRequest.now() : r.now;
         return new TxnRecord(rrn, nodeId, r.type, codes.of(r.msg.getMti()), codes.of(r.msg.getString(3)), r.terminal.id(),
                 r.terminal.merchantId(), r.stan(), r.msg.getString(7), r.dupKey, r.fingerprint, r.amount, codes.of(currency),
                 r.panHash, r.maskedPan(), v.code(), v.reason(), approved ? authCode(v.authCode(), rrn) : null,
                 approved ? v.status() : TxnStatus.DECLINED, 0, v.originalRrn(), v.originalStan(), r.terminal.batchNo(),
-                v.host(), r.hostStan, r.hostRrn, r.now, r.now, 1);
+                v.host(), r.hostStan, r.hostRrn, created, r.now, 1);
     }
 
     /**

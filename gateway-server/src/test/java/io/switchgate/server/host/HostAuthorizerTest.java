@@ -252,6 +252,50 @@ class HostAuthorizerTest {
     }
 
     /**
+     * A void reaches the host as a reversal of the sale, which the host cannot take back: a reversal of the void is
+     * refused and the sale stays voided, here as at the host (a black-box audit found the sale brought back here alone,
+     * and then a refund of it approved: money paid out for a sale the host had reversed).
+     */
+    @Test
+    void aVoidTheHostTookCannotBeReversedAndTheSaleStaysVoided() {
+        IsoMessage sale = send(gw, financial("000000", 6100));
+        assertEquals("00", sale.getString(39));
+        IsoMessage voidReq = financial("020000", 6100).set(37, sale.getString(37));
+        assertEquals("00", send(gw, voidReq).getString(39));
+        assertEquals(1, sim.count("0400"), "the void went to the host as a reversal of the sale");
+
+        IsoMessage r = send(gw, voidReq.copy().setMti("0400"));
+        assertEquals("0410", r.getMti());
+        assertEquals("12", r.getString(39));
+        assertEquals("VOID_FINAL_AT_HOST", r.getString(44));
+        assertEquals(1, sim.count("0400"), "nothing more to the host");
+        assertEquals(io.switchgate.model.TxnStatus.VOIDED, gw.store().findByRrn(sale.getString(37)).orElseThrow().status());
+        IsoMessage refund = send(gw, financial("200000", 6100).set(37, sale.getString(37)));
+        assertNotEquals("00", refund.getString(39), "a voided sale is not refunded");
+        assertEquals(1, sim.count("0200") , "the refund never reached the host");
+    }
+
+    /**
+     * The 0400 of a void names the sale as the host got it: its host STAN and the DE 7 it was sent with, also when the
+     * host's answer came in the next second (a black-box audit found DE 90 carrying the commit's second: a host that
+     * matches DE 90 exactly answered 25, and the sale stayed charged there).
+     */
+    @Test
+    void aVoidNamesTheSaleByTheDe7ItWasSentToTheHostWith() throws Exception {
+        sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.late(300) : HostSimulator.Reply.approve();
+        // send at ~0.8 s into a second, so the answer (300 ms later) comes in the next one
+        while (System.currentTimeMillis() % 1000 < 780 || System.currentTimeMillis() % 1000 > 820) Thread.sleep(1);
+        IsoMessage sale = send(gw, financial("000000", 4200));
+        assertEquals("00", sale.getString(39));
+        sim.behaviour = m -> HostSimulator.Reply.approve();
+        assertEquals("00", send(gw, financial("020000", 4200).set(37, sale.getString(37))).getString(39));
+        ISOMsg hostSale = sim.ofMti("0200").get(0);
+        ISOMsg rev = sim.ofMti("0400").get(0);
+        assertEquals("0200" + hostSale.getString(11) + hostSale.getString(7), rev.getString(90).substring(0, 20),
+                "DE 90: MTI, host STAN and DE 7 of the sale as sent");
+    }
+
+    /**
      * A refund at the host is money going out as a sale is: its reversal is held while the host decides (a gateway
      * killed then would leave the host's refund unanswered and undone), dropped once its approval is committed, and
      * released and delivered when the host does not answer; the sale keeps its refundable amount then.
