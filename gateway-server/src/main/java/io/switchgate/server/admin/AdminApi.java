@@ -120,6 +120,16 @@ public final class AdminApi {
         } catch (IllegalArgumentException e) {
             return done(badRequest("BAD_PARAMETER", "the query string is not valid percent-encoding (RFC 3986)"));
         }
+        // an API parameter given empty or twice is a mistake to name, never a silent default or first-one-wins
+        for (Map.Entry<String, List<String>> p : path.startsWith("/api/") ? q.parameters().entrySet()
+                : Map.<String, List<String>>of().entrySet()) {
+            if (p.getValue().size() > 1) {
+                return done(badRequest("BAD_PARAMETER", "query parameter '" + p.getKey() + "' is given " + p.getValue().size() + " times"));
+            }
+            if (p.getValue().isEmpty() || p.getValue().get(0).isBlank()) {
+                return done(badRequest("BAD_PARAMETER", "query parameter '" + p.getKey() + "' is empty"));
+            }
+        }
         if (path.length() > 1 && path.endsWith("/")) path = path.substring(0, path.length() - 1);
         String[] seg = path.split("/");
         // seg[0] is "" for a path starting with '/'
@@ -426,7 +436,8 @@ public final class AdminApi {
             JsonNode n = Json.parseObject(body);
             if (n == null) return fail("BAD_JSON", "the body must be a JSON object like {\"status\":\"suspended\",\"reason\":\"...\"}");
             JsonNode s = n.get("status");
-            if (s == null || !s.isTextual() || s.asText().isBlank()) return fail("MISSING_STATUS", "'status' is required");
+            if (s == null || s.isNull() || (s.isTextual() && s.asText().isBlank())) return fail("MISSING_STATUS", "'status' is required");
+            if (!s.isTextual()) return fail("UNKNOWN_STATUS", "'status' must be a string, one of the statuses by name");
             JsonNode r = n.get("reason");
             if (r != null && !r.isNull() && !r.isTextual()) return fail("BAD_REASON", "'reason' must be a string");
             String reason = r == null || r.isNull() || r.asText().isBlank() ? "OPERATOR" : r.asText().trim();

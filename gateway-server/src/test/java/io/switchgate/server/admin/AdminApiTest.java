@@ -254,6 +254,13 @@ class AdminApiTest {
         assertError(400, "BAD_PARAMETER", f.get("/api/refunds?merchant=" + MERCHANT + "&from=2026-02-01&to=2026-01-01"));
         assertError(400, "MISSING_PARAMETER", f.get("/api/refunds"));
         assertError(404, "UNKNOWN_MERCHANT", f.get("/api/refunds?merchant=NOSUCHMERCHANT1"));
+        // given empty, or twice: named, never a silent default or first-one-wins (a black-box audit)
+        OpsFixture.Answer empty = f.get("/api/refunds?merchant=" + MERCHANT + "&from=");
+        assertError(400, "BAD_PARAMETER", empty);
+        assertTrue(empty.json().path("message").asText().contains("'from' is empty"), empty.json().toString());
+        OpsFixture.Answer twice = f.get("/api/refunds?merchant=" + MERCHANT + "&merchant=" + MERCHANT2);
+        assertError(400, "BAD_PARAMETER", twice);
+        assertTrue(twice.json().path("message").asText().contains("'merchant' is given 2 times"), twice.json().toString());
     }
 
     @Test
@@ -327,6 +334,8 @@ class AdminApiTest {
         assertEquals(200, f.put("/api/terminals/TERM0003/status", "{\"status\":\"active\"}").status());
         assertEquals(200, f.put("/api/terminals/TERM0003/status", "{\"status\":\"returned\",\"reason\":\"device returned\"}").status());
         assertError(400, "TERMINAL_RETURNED_IS_FINAL", f.put("/api/terminals/TERM0003/status", "{\"status\":\"active\"}"));
+        assertError(400, "UNKNOWN_STATUS", f.put("/api/terminals/TERM0003/status", "{\"status\":5}"));
+        assertError(400, "MISSING_STATUS", f.put("/api/terminals/TERM0003/status", "{\"status\":null}"));
         assertError(400, "TERMINAL_RETURNED_IS_FINAL", f.put("/api/terminals/TERM0003/status", "{\"status\":\"suspended\"}"));
         assertEquals(200, f.put("/api/terminals/TERM0003/status", "{\"status\":\"returned\"}").status(), "idempotent");
         JsonNode hist = f.get("/api/terminals/TERM0003").json().path("history");
