@@ -47,7 +47,8 @@ public final class DecodeCommand implements Callable<Integer> {
         try {
             frame = HexFormat.of().parseHex(hexLine.replace(" ", ""));
         } catch (IllegalArgumentException e) {
-            return error("not an even-length hex string", -1, -1);
+            return error(e.getMessage() != null && e.getMessage().contains("even") ? "not an even-length hex string"
+                    : "not a hex string (0-9, A-F; spaces are ignored)", -1, -1);
         }
         try {
             int len = f.messageLength(frame);

@@ -226,7 +226,9 @@ public final class ConfigLoader {
             token = null;
         }
         if (token == null) {
-            warnings.add("admin.token is not set (" + ADMIN_TOKEN_ENV + " unset): the admin API uses the token generated in "
+            String why = literal == null ? "no admin.token in the config"
+                    : literal.startsWith("env:") ? literal.substring(4).trim() + " is unset or empty" : "admin.token is empty";
+            warnings.add("admin.token is not set (" + why + "): the admin API uses the token generated in "
                     + "<data directory>/" + io.switchgate.server.admin.AdminTokenFile.FILE_NAME + " (its path is logged at start)");
         }
         return new GatewayConfig.Admin(host, port, token);

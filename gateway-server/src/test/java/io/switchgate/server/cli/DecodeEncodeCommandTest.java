@@ -74,7 +74,7 @@ class DecodeEncodeCommandTest {
         assertTrue(lines[1].startsWith("{\"error\":"), lines[1]);
         assertTrue(lines[1].contains("\"field\":55"), lines[1]);
         assertTrue(lines[1].contains("\"offset\":"), lines[1]);
-        assertTrue(lines[2].startsWith("{\"error\":"), lines[2]);
+        assertEquals("{\"error\":\"not a hex string (0-9, A-F; spaces are ignored)\",\"field\":-1,\"offset\":-1}", lines[2]);
         assertEquals(lines[0], lines[3]);
         assertFalse(out.toString().contains("6212345678901232"));
     }
