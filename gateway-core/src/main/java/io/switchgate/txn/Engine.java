@@ -673,9 +673,17 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return result;
     }
 
-    /** Commits the working set counts as in flight ({@link CommitHorizon}): what holds its rows back from eviction. */
-    int commitsInFlight() {
+    /**
+     * Commits the working set counts as in flight ({@link CommitHorizon}): what holds its rows back from eviction. One
+     * that stays up means a commit that does not end (a journal or database that hangs), and a working set that grows.
+     */
+    public int commitsInFlight() {
         return state.commitHorizon.inFlight();
+    }
+
+    /** Transactions the working set holds now (read from any thread: a gauge, not exact while the engine works). */
+    public int workingSetRows() {
+        return state.cachedTransactions();
     }
 
     /** Waits until every request taken so far is answered, up to {@code timeout}. */

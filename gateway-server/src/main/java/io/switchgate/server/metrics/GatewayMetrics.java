@@ -79,6 +79,10 @@ public final class GatewayMetrics implements EngineListener, AutoCloseable {
     public GatewayMetrics bindEngine(Engine engine) {
         Gauge.builder("gateway.inflight", engine, Engine::inFlight)
                 .description("requests accepted by the engine and not yet answered").register(registry);
+        Gauge.builder("gateway.engine.commits.inflight", engine, Engine::commitsInFlight)
+                .description("journal commits submitted and not yet ended (the working set keeps what they changed)").register(registry);
+        Gauge.builder("gateway.engine.working.set", engine, Engine::workingSetRows).baseUnit("rows")
+                .description("transactions the engine's working set holds (bounded by -Dgateway.engine.workingSet)").register(registry);
         return this;
     }
 

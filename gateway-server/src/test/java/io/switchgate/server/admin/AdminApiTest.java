@@ -112,6 +112,8 @@ class AdminApiTest {
         assertTrue(m.contains("gateway_request_latency_seconds_bucket{type=\"SALE\",le="), m);
         assertTrue(m.contains("gateway_request_latency_seconds_count{type=\"SALE\"} 2"), m);
         assertTrue(m.contains("gateway_inflight "), m);
+        assertTrue(m.contains("gateway_engine_commits_inflight "), m);
+        assertTrue(m.contains("gateway_engine_working_set_rows "), m);
         assertTrue(m.contains("gateway_listener_connections{listener=\"pos\"} 0.0"), m);
         assertTrue(m.contains("gateway_journal_queue_depth "), m);
         assertTrue(m.contains("gateway_journal_group_size_avg "), m);
