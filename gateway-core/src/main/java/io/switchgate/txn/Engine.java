@@ -703,9 +703,20 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Stops taking requests, waits up to {@code idle} for those taken to be answered (what waits for the projection is
+     * answered by the tick meanwhile), then stops. An answer that comes from a host after that is not committed: the
+     * request hears 96 (if anyone still listens), and a host approval gets its stored reversal (see
+     * {@link Replies#release}). A server whose drain gave up passes zero: its terminals are gone, and an approval
+     * committed then would be money taken for an answer nobody hears.
+     */
+    public void close(Duration idle) {
         accepting = false;
         if (statusRefresher != null) statusRefresher.close();
-        awaitIdle(Duration.ofSeconds(10)); // what waits for the projection is answered by the tick meanwhile
+        awaitIdle(idle);
         if (holdTick != null) holdTick.shutdownNow();
         thread.shutdown();
         try {

@@ -256,8 +256,13 @@ public final class Gateway implements MessageHandler, AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    /** Closes, waiting up to {@code engineIdle} for requests taken to be answered (see {@link Engine#close(Duration)}). */
+    public void close(Duration engineIdle) {
         if (!closed.compareAndSet(false, true)) return;
-        engine.close();
+        engine.close(engineIdle);
         for (var a : hostAuthorizers) {
             if (a instanceof AutoCloseable c) {
                 try {

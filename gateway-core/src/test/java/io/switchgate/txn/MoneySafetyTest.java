@@ -231,6 +231,23 @@ class MoneySafetyTest {
         assertEquals(List.of(auth.rrn()), host.reversedUncommitted);
     }
 
+    @Test
+    void aGatewayClosedWithoutWaitingReversesAHostApprovalThatComesAfterIt() {
+        // what `serve` does when its drain gives up (a black-box audit: the approval came after the drain, was
+        // committed and never answered, and its held reversal dropped: the card charged for an answer nobody heard)
+        CompletableFuture<IsoMessage> f = submit(pos, pos.sale(PAN, 4_000));
+        ScriptedHost.Call auth = host.next();
+        engineCaughtUp();
+        // it does not wait for the host: the approval comes after the engine stopped (a plain close() would wait up
+        // to 10 s for it, then commit it)
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> gw.close(Duration.ZERO));
+        assertDoesNotThrow(() -> closed.get(5, java.util.concurrent.TimeUnit.SECONDS), "close waited for the host");
+        auth.approve();
+        IsoMessage r = get(f);
+        assertNotEquals("00", r.getString(39));
+        assertEquals(List.of(auth.rrn()), host.reversedUncommitted, "the approval gets its stored reversal");
+    }
+
     // ---------------------------------------------------------------- reversal only in the open batch (item 3)
 
     @Test

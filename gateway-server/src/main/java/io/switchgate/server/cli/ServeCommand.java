@@ -61,7 +61,9 @@ public final class ServeCommand implements Callable<Integer> {
                 log.warn("closing the admin API: {}", e.toString());
             }
             try {
-                gateway.close();
+                // drained: nothing to wait for; not drained: the terminals are gone, so nothing more is committed for
+                // them (a host approval that comes now gets its stored reversal, not a commit nobody hears)
+                gateway.close(drained ? Duration.ofSeconds(10) : Duration.ZERO);
             } catch (RuntimeException e) {
                 log.warn("closing the gateway: {}", e.toString());
             }
