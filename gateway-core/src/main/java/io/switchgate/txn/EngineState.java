@@ -555,17 +555,18 @@ final class EngineState implements CardBook {
 
     /**
      * Each terminal's last echo and last sign-on that issued no keys, for their retransmission ({@link Engine#network};
-     * engine thread only): terminal ID and kind -> record.
+     * engine thread only): kind -> terminal ID -> record (no key string built per echo).
      */
-    private final Map<String, TxnRecord> lastNetwork = new HashMap<>();
+    private final Map<TxnType, Map<String, TxnRecord>> lastNetwork = new java.util.EnumMap<>(TxnType.class);
 
     /** The terminal's last request of this kind (echo, keyless sign-on) since the working set was last dropped, or null. */
     TxnRecord lastNetwork(String terminalId, TxnType type) {
-        return lastNetwork.get(terminalId + '|' + type.ordinal());
+        Map<String, TxnRecord> ofKind = lastNetwork.get(type);
+        return ofKind == null ? null : ofKind.get(terminalId);
     }
 
     void networkAnswered(TxnRecord rec) {
-        lastNetwork.put(rec.terminalId() + '|' + rec.type().ordinal(), rec);
+        lastNetwork.computeIfAbsent(rec.type(), k -> new HashMap<>()).put(rec.terminalId(), rec);
     }
 
     /** True if this run's index knows a request of this terminal and STAN (a reversal of it needs no store read). */
