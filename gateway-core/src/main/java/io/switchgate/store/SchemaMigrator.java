@@ -18,7 +18,8 @@ import java.util.List;
  * Our small versioned migration runner. Migrations are the resources
  * {@code io/switchgate/store/migration/V1.sql, V2.sql, ...} (numbered without gaps; the first line,
  * a {@code --} comment, describes it). Each is applied once, in order, in its own transaction, and
- * recorded in {@code schema_version}.
+ * recorded in {@code schema_version}. Where PostgreSQL can do what H2 cannot (a partial index), a
+ * {@code V<n>.postgresql.sql} beside {@code V<n>.sql} is PostgreSQL's version of that step; both record V<n>.
  *
  * <p>Two nodes starting at once: on PostgreSQL every step runs under a transaction-scoped advisory
  * lock (one per schema), so one node migrates and the other then sees the versions recorded. H2 is
@@ -45,7 +46,7 @@ final class SchemaMigrator {
 
     /** Applies what is missing; returns the versions applied now (empty when the schema was current). */
     List<Integer> migrate() {
-        List<Migration> all = load();
+        List<Migration> all = load(postgres);
         List<Integer> applied = new ArrayList<>();
         if (postgres) {
             // the advisory lock serializes nodes (and pools in this JVM) on the database itself
@@ -105,12 +106,20 @@ final class SchemaMigrator {
         }
     }
 
-    /** The migrations on the class path, V1 upwards until the first missing number. */
+    /** The migrations on the class path, V1 upwards until the first missing number (H2's where they differ). */
     static List<Migration> load() {
+        return load(false);
+    }
+
+    /** As {@link #load()}, each step in PostgreSQL's version where it has one ({@code V<n>.postgresql.sql}). */
+    static List<Migration> load(boolean postgres) {
         List<Migration> out = new ArrayList<>();
         ClassLoader cl = SchemaMigrator.class.getClassLoader();
         for (int v = 1; ; v++) {
-            try (InputStream in = cl.getResourceAsStream(RESOURCE_DIR + "V" + v + ".sql")) {
+            if (cl.getResource(RESOURCE_DIR + "V" + v + ".sql") == null) break;
+            String name = postgres && cl.getResource(RESOURCE_DIR + "V" + v + ".postgresql.sql") != null
+                    ? "V" + v + ".postgresql.sql" : "V" + v + ".sql";
+            try (InputStream in = cl.getResourceAsStream(RESOURCE_DIR + name)) {
                 if (in == null) break;
                 out.add(parse(v, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
             } catch (IOException e) {

@@ -195,6 +195,25 @@ public interface TransactionStore extends AutoCloseable {
         throw new UnsupportedOperationException("findOrphanReversals");
     }
 
+    /**
+     * Of the (terminal, STAN) pairs of {@code keys}: those a reversal created at or after {@code since} named as its
+     * original (DE 90, else its DE 11) and found none for, as {@code "terminal|STAN"} -> when the newest such reversal
+     * was created (epoch millis); a pair none named is absent. A node sharing the store with others asks it for the
+     * requests it decides, since such a reversal may have come to another node ({@code 12 REVERSED_BEFORE_ARRIVAL}
+     * holds on every node). This default scans {@link #findOrphanReversals(Instant)}.
+     */
+    default java.util.Map<String, Long> findOrphanReversals(java.util.Collection<DupKeyLookup> keys, Instant since) {
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        for (DupKeyLookup k : keys) if (k.terminalId() != null && k.stan() != null) wanted.add(k.terminalId() + '|' + k.stan());
+        java.util.Map<String, Long> found = new java.util.HashMap<>();
+        if (wanted.isEmpty()) return found;
+        for (TxnRecord r : findOrphanReversals(since)) {
+            String pair = r.terminalId() + '|' + r.originalStan();
+            if (wanted.contains(pair)) found.merge(pair, r.createdAt().toEpochMilli(), Math::max);
+        }
+        return found;
+    }
+
     /** Refund transactions (approved or not) of a merchant created in [from, to), oldest first. */
     List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to);
 

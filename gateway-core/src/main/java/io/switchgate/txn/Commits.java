@@ -50,7 +50,8 @@ final class Commits {
     private final java.util.Queue<FailedCommit> writerFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** A commit that failed: its RRN, its future, and the journal record of the request it answered 96 (if any). */
-    private record FailedCommit(String rrn, CompletableFuture<Void> commit, TxnRecord record) { }
+    /** A commit that failed: its request's record, and the reason its terminal was told (journaled with the 96). */
+    private record FailedCommit(String rrn, CompletableFuture<Void> commit, TxnRecord record, String reason) { }
 
     Commits(EngineState state, CommitWriter writer, EngineExecutor thread, Clock clock, Replies replies,
             BiConsumer<Request, Runnable> onEngine, Consumer<Request> decideAgain) {
@@ -79,7 +80,7 @@ final class Commits {
         return commit.whenComplete((v, e) -> {
             state.commitHorizon.completed(epoch);
             if (e != null) {
-                writerFailures.add(new FailedCommit(null, null, null));
+                writerFailures.add(new FailedCommit(null, null, null, null));
                 nudgeEngine();
             }
         });
@@ -121,13 +122,14 @@ final class Commits {
                 });
             } else {
                 log.error("journal commit failed for terminal {} stan {}: {}", r.terminal.id(), r.stan(), err.toString());
+                // A decision that lost its race every time is not a journal fault: say which it was (to the terminal,
+                // and in the 96 journaled for it).
+                String why = cause(err) instanceof io.switchgate.store.ConcurrentUpdateException ? "CONCURRENT_UPDATE" : "JOURNAL_UNAVAILABLE";
                 // The working set holds this decision as if it stood: the engine thread drops it before it decides
                 // anything else. Until then the failed future stays in pendingCommits, so a retransmission that
                 // finds the record in memory waits on it and hears 96 too, never an answer that was not committed.
-                writerFailures.add(new FailedCommit(rrn, commit, o.record()));
+                writerFailures.add(new FailedCommit(rrn, commit, o.record(), why));
                 nudgeEngine();
-                // A decision that lost its race every time is not a journal fault: say which it was.
-                String why = cause(err) instanceof io.switchgate.store.ConcurrentUpdateException ? "CONCURRENT_UPDATE" : "JOURNAL_UNAVAILABLE";
                 Outcome failed = new Outcome(Codes.SYSTEM_MALFUNCTION, why, null, o.record(), null, null);
                 replies.release(r, failed, replies.pack(r, failed, tak));
             }
@@ -147,7 +149,7 @@ final class Commits {
         FailedCommit f;
         while ((f = writerFailures.poll()) != null) {
             if (f.rrn() != null) pendingCommits.remove(f.rrn(), f.commit());
-            if (f.record() != null && f.record().dupKey() != null) recordUncommittedAnswer(f.record());
+            if (f.record() != null && f.record().dupKey() != null) recordUncommittedAnswer(f.record(), f.reason());
         }
     }
 
@@ -156,8 +158,8 @@ final class Commits {
      * a second, different decision the terminal could take for the first one's. The 96 is journaled (best effort: the
      * journal may still be failing; then only this node's memory has it, which holds while it runs).
      */
-    private void recordUncommittedAnswer(TxnRecord failed) {
-        TxnRecord answered = failed.asUncommitted(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE", clock.instant());
+    private void recordUncommittedAnswer(TxnRecord failed, String reason) {
+        TxnRecord answered = failed.asUncommitted(Codes.SYSTEM_MALFUNCTION, reason, clock.instant());
         state.put(answered);
         // No lineage: it rests on nothing uncommitted, and if it fails the decisions after it need not be taken again.
         CompletableFuture<Void> commit = writer.submit(new ChangeSet().txn(answered));

@@ -134,10 +134,16 @@ public final class Engine implements MessageHandler, AutoCloseable {
         this.panHasher = setup.panHasher();
         this.clock = setup.clock();
         this.zone = setup.zone();
-        this.state = new EngineState(setup.store(), setup.clock().instant(), setup.sharedByNodes(), setup.projection());
+        // Several nodes may decide on this store: said so, or a store that is its own journal and not this node's alone
+        // (PostgreSQL with sharedByNodes left out is the journal nodes share). Then a retransmission may come here
+        // after another node answered it, and a reversal that found no original may have come to another node: both
+        // are asked of the store. Before, only the word said so, and a second node left without it approved a
+        // retransmission of the first node's sale again.
+        boolean shared = setup.sharedByNodes() || (setup.projection() == null && !setup.store().exclusive());
+        this.state = new EngineState(setup.store(), setup.clock().instant(), shared, setup.projection());
         this.terminalAdmission = new TerminalAdmission(state::publishedTerminal, keys, panHasher);
         this.rrns = new RrnAllocator(nodeId, setup.store());
-        this.prefetch = new Prefetch(setup.store());
+        this.prefetch = new Prefetch(setup.store(), shared ? setup.clock() : null);
         // New requests are admitted only while fewer than maxQueued tasks wait for the engine (else 91 ENGINE_BUSY); the
         // engine's own continuations (host answers, retries, operator changes) are always taken, so a full ring never
         // loses an answer that is already under way: the ring has room for as many of them again.
@@ -158,7 +164,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         flows.put(TxnType.REVERSAL, new ReversalFlow(steps, zone));
         flows.put(TxnType.SETTLEMENT, new SettlementFlow(steps));
         // Another node may write the store (PostgreSQL is never taken as this node's alone, whatever sharedByNodes says).
-        if (setup.sharedByNodes() || !setup.store().exclusive()) startStatusRefresh(setup.store());
+        if (shared || !setup.store().exclusive()) startStatusRefresh(setup.store());
         if (setup.projection() != null) {
             // What waits for the projection is looked at with every new request, and by this tick when none come.
             holdTick = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(t -> {

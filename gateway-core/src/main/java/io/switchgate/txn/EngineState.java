@@ -347,14 +347,27 @@ final class EngineState implements CardBook {
     /**
      * A batch read by the prefetch stage, taken only if it is its terminal's open batch and the one held here (if
      * any) is another: the engine holds one batch per terminal, and a held batch of that number is newer than any
-     * read (after a settlement the held one is the next batch, and the read one is not taken).
+     * read (after a settlement the held one is the next batch, and the read one is not taken). Where several nodes
+     * share the store, also if the read one has a higher version: another node counted in it since this one read it
+     * (a settlement is compared with it, see {@link PrefetchStep}).
      */
     private void adoptBatch(BatchState b) {
         if (b == null) return;
         TerminalState t = terminals.get(b.terminalId());
         if (t == null || t.batchNo() != b.batchNo()) return;
         BatchState held = openBatches.get(b.terminalId());
-        if (held == null || held.batchNo() != b.batchNo()) openBatches.put(b.terminalId(), b);
+        if (held == null || held.batchNo() != b.batchNo() || (sharedByNodes && b.version() > held.version())) {
+            openBatches.put(b.terminalId(), b);
+        }
+    }
+
+    /**
+     * True if another node may change what this one holds (several nodes share the store): a decision that writes
+     * nothing of a row (a balance inquiry, a settlement answered 95) is then made on the store's newest version of it,
+     * read by the prefetch stage, since no version check would catch a stale one.
+     */
+    boolean sharedByNodes() {
+        return sharedByNodes;
     }
 
     boolean holdsOpenBatch(TerminalState t) {
@@ -422,7 +435,11 @@ final class EngineState implements CardBook {
         if (p.epoch() != evictionEpoch || reloadFloor != 0) return;
         // A card is only dropped with the whole working set (which moves the epoch): one not held now was not changed
         // here since the read began, so the store's row is its newest.
-        if (p.card() != null && !cards.containsKey(p.card().panHash())) cards.put(p.card().panHash(), p.card());
+        if (p.card() != null) {
+            CardAccount held = cards.get(p.card().panHash());
+            // several nodes: another may have moved the balance since this one read the card
+            if (held == null || (sharedByNodes && p.card().version() > held.version())) cards.put(p.card().panHash(), p.card());
+        }
         adoptBatch(p.batch());
         if (p.dayTotal() != null) dayTotals.putIfAbsent(dayKey(p.dayTotal().merchantId(), p.dayTotal().day()), p.dayTotal());
         if (p.original() == null || txns.containsKey(p.rrn())) return;
@@ -511,12 +528,19 @@ final class EngineState implements CardBook {
         TxnRecord t = recordOfKey.find(dupKey);
         if (t == null && duplicatesNeedStore(now)) {
             // The store knows; this node's memory does not.
+            Long reversedAt;
             if (read != null && read.dupKey().equals(dupKey)) {
                 t = read.found();
+                reversedAt = read.reversedBeforeArrivalAt();
             } else {
                 tablesCurrent();
                 t = store.findByDupKey(terminalId, stan, dupKey).orElse(null);
+                reversedAt = sharedByNodes ? store.findOrphanReversals(
+                        List.of(new TransactionStore.DupKeyLookup(terminalId, stan, dupKey)), now.minus(DUPLICATE_WINDOW))
+                        .get(terminalId + '|' + stan) : null;
             }
+            // A reversal another node answered 25 for this terminal and STAN: the late original is refused here too.
+            if (reversedAt != null) orphanReversals.merge(terminalId + '|' + stan, reversedAt, Math::max);
             if (t != null && !txns.containsKey(t.rrn())) cacheFromStore(t);
         }
         if (t == null || t.createdAt().plus(DUPLICATE_WINDOW).isBefore(now)) return null;

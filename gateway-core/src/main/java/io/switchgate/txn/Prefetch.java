@@ -54,9 +54,15 @@ final class Prefetch implements AutoCloseable {
     /**
      * What the stage found in the store for a request's duplicate-detection key: the newest transaction under it, or
      * null if the store had none when it was read. Asked only where the engine's index cannot answer alone (several
-     * nodes share the store, or the index is full and let older keys go).
+     * nodes share the store, or the index is full and let older keys go). Where several nodes share the store, also
+     * when a reversal of the request's terminal and STAN that found no original was created in the last 24 hours
+     * (epoch millis; null if none was, or the stage was not asked): it may have come to another node.
      */
-    record DupChecked(String dupKey, TxnRecord found) { }
+    record DupChecked(String dupKey, TxnRecord found, Long reversedBeforeArrivalAt) {
+        DupChecked(String dupKey, TxnRecord found) {
+            this(dupKey, found, null);
+        }
+    }
 
     /** Where a read's result goes: back to the engine thread with the request. */
     interface Back<T> {
@@ -68,6 +74,8 @@ final class Prefetch implements AutoCloseable {
     static final int MAX_BATCH = 256;
 
     private final TransactionStore store;
+    /** The engine's clock when several nodes share the store (reversals of the last 24 hours are read), else null. */
+    private final java.time.Clock orphansClock;
     private final java.util.concurrent.BlockingQueue<Job> queue = new java.util.concurrent.LinkedBlockingQueue<>();
     private final Thread reader;
     private boolean closed; // guarded by this
@@ -80,20 +88,28 @@ final class Prefetch implements AutoCloseable {
             this.dup = dup;
         }
 
-        /** Reads the rest and hands everything back; {@code dupRead} null if no key was read (failed, or not asked). */
-        abstract void run(TransactionStore store, java.util.Map<String, TxnRecord> dupRead);
+        /** Reads the rest and hands everything back; {@code keys} null if no key was read (failed, or not asked). */
+        abstract void run(TransactionStore store, KeysRead keys);
 
         /** The stage is closed: nothing was read. */
         abstract void reject();
 
-        DupChecked dupChecked(java.util.Map<String, TxnRecord> dupRead) {
-            return dup == null || dupRead == null ? null : new DupChecked(dup.dupKey(), dupRead.get(dup.dupKey()));
+        DupChecked dupChecked(KeysRead keys) {
+            if (dup == null || keys == null) return null;
+            return new DupChecked(dup.dupKey(), keys.found().get(dup.dupKey()),
+                    keys.orphans() == null ? null : keys.orphans().get(dup.terminalId() + '|' + dup.stan()));
         }
     }
 
+    /**
+     * What one store read of a batch's keys found: transactions by duplicate key, and (several nodes only, else null)
+     * the reversals that found no original, by "terminal|STAN" (see {@link DupChecked}).
+     */
+    record KeysRead(java.util.Map<String, TxnRecord> found, java.util.Map<String, Long> orphans) { }
+
     private static final Job CLOSE = new Job(null) {
         @Override
-        void run(TransactionStore store, java.util.Map<String, TxnRecord> dupRead) {
+        void run(TransactionStore store, KeysRead keys) {
         }
 
         @Override
@@ -102,7 +118,17 @@ final class Prefetch implements AutoCloseable {
     };
 
     Prefetch(TransactionStore store) {
+        this(store, null);
+    }
+
+    /**
+     * @param orphansClock where several nodes share the store: the engine's clock, and the keys of each batch also read
+     *                     the reversals of the last 24 hours that found no original; null: not read (this node's working
+     *                     set knows every such reversal)
+     */
+    Prefetch(TransactionStore store, java.time.Clock orphansClock) {
         this.store = store;
+        this.orphansClock = orphansClock;
         this.reader = new Thread(this::readLoop, "prefetch");
         reader.setDaemon(true);
         reader.start();
@@ -127,10 +153,13 @@ final class Prefetch implements AutoCloseable {
                 if (j == CLOSE) closing = true;
                 else if (j.dup != null) keys.add(j.dup);
             }
-            java.util.Map<String, TxnRecord> dupRead = null;
+            KeysRead dupRead = null;
             if (!keys.isEmpty()) {
                 try {
-                    dupRead = store.findByDupKeys(keys);
+                    java.util.Map<String, TxnRecord> found = store.findByDupKeys(keys);
+                    java.util.Map<String, Long> orphans = orphansClock == null ? null
+                            : store.findOrphanReversals(keys, orphansClock.instant().minus(java.time.Duration.ofHours(24)));
+                    dupRead = new KeysRead(found, orphans);
                 } catch (RuntimeException e) {
                     dupRead = null; // the engine asks the store itself, and answers a failure there
                 }
@@ -190,7 +219,7 @@ final class Prefetch implements AutoCloseable {
     void readReversal(String terminalId, String stan, TransactionStore.DupKeyLookup dup, long epoch, Back<ReversalCandidates> back) {
         submit(new Job(dup) {
             @Override
-            void run(TransactionStore store, java.util.Map<String, TxnRecord> dupRead) {
+            void run(TransactionStore store, KeysRead dupRead) {
                 ReversalCandidates c;
                 try {
                     List<Prefetched> found = new java.util.ArrayList<>(1);
@@ -219,7 +248,7 @@ final class Prefetch implements AutoCloseable {
     void read(Wanted w, TransactionStore.DupKeyLookup dup, long epoch, Back<Prefetched> back) {
         submit(new Job(dup) {
             @Override
-            void run(TransactionStore store, java.util.Map<String, TxnRecord> dupRead) {
+            void run(TransactionStore store, KeysRead dupRead) {
                 Prefetched p;
                 try {
                     TxnRecord original = w.rrn() == null ? null : store.findByRrn(w.rrn()).orElse(null);

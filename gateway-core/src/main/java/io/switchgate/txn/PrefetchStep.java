@@ -115,7 +115,9 @@ final class PrefetchStep {
      * What a request needs from the store that the working set does not hold, or null if nothing: the original a
      * refund or void names; for a sale, balance inquiry, refund or void of a known terminal also the card (embedded
      * authorizer), the terminal's open batch (not for a balance inquiry) and, for a refund, the merchant's total of
-     * today. Most requests need nothing: each of these is read once per run (per batch, per day).
+     * today. Most requests need nothing: each of these is read once per run (per batch, per day). Where several nodes
+     * share the store, a balance inquiry's card and a settlement's batch are read every time: those decisions write
+     * neither row, so no version check would catch a copy another node has moved on since this one read it.
      */
     private Prefetch.Wanted wanted(Request r) {
         String rrn = Prefetch.originalRrnOf(r);
@@ -123,10 +125,15 @@ final class PrefetchStep {
         Prefetch.Wanted originalOnly = rrn == null ? null : new Prefetch.Wanted(rrn, null, null, 0, null, null);
         Admission.check(r); // its kind: found on the event loop already, unless the request came another way
         TxnType type = r.type;
-        if (!r.namesCard()) return originalOnly;
+        boolean shared = state.sharedByNodes();
+        if (!r.namesCard()) {
+            if (type != TxnType.SETTLEMENT || !shared) return originalOnly;
+            TerminalState terminal = state.terminal(r.terminalId());
+            return terminal == null ? null : new Prefetch.Wanted(null, null, terminal.id(), terminal.batchNo(), null, null);
+        }
         TerminalState terminal = state.terminal(r.terminalId());
         if (terminal == null) return originalOnly;
-        String card = cardToPrefetch(r, terminal);
+        String card = cardToPrefetch(r, terminal, shared && type == TxnType.BALANCE);
         String batchOf = type != TxnType.BALANCE && !state.holdsOpenBatch(terminal) ? terminal.id() : null;
         LocalDate today = type == TxnType.REFUND ? LocalDate.ofInstant(clock.instant(), zone) : null;
         String dayOf = today != null && !state.holdsDayTotal(terminal.merchantId(), today) ? terminal.merchantId() : null;
@@ -136,15 +143,16 @@ final class PrefetchStep {
 
     /**
      * The PAN hash of a request for the embedded authorizer whose card the working set lacks (its first use since the
-     * start), else null. The card and its hash are kept on the request for the decision.
+     * start) or must read again ({@code again}), else null. The card and its hash are kept on the request for the
+     * decision.
      */
-    private String cardToPrefetch(Request r, TerminalState terminal) {
+    private String cardToPrefetch(Request r, TerminalState terminal, boolean again) {
         CardData card = r.readCard(); // read at admission, mostly
         if (card == null) return null;
         r.terminal = terminal;
         if (!io.switchgate.route.EmbeddedAuthorizer.NAME.equals(route.apply(r))) return null;
         if (r.panHash == null) r.panHash = panHasher.hash(card.pan());
-        return state.holdsCard(r.panHash) ? null : r.panHash;
+        return state.holdsCard(r.panHash) && !again ? null : r.panHash;
     }
 
     private boolean hasRequestsAtPrefetch(Request r) {

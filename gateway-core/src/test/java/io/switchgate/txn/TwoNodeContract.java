@@ -63,11 +63,16 @@ abstract class TwoNodeContract {
     }
 
     void startTwoNodes() {
+        startTwoNodes(true);
+    }
+
+    /** @param saySo {@code store.sharedByNodes: true} written; false: the key left out (PostgreSQL still shares) */
+    void startTwoNodes(boolean saySo) {
         String url = sharedUrl();
-        GatewayConfig ca = shared(EngineFixture.config(url, "01"));
+        GatewayConfig ca = saySo ? shared(EngineFixture.config(url, "01")) : EngineFixture.config(url, "01");
         storeA = new ControllableStore(openStore(ca));
         a = Gateway.start(ca, Clock.systemUTC(), AuthorizerFactory.NONE, storeA);
-        GatewayConfig cb = shared(EngineFixture.config(url, "02"));
+        GatewayConfig cb = saySo ? shared(EngineFixture.config(url, "02")) : EngineFixture.config(url, "02");
         storeB = new ControllableStore(openStore(cb));
         b = Gateway.start(cb, Clock.systemUTC(), AuthorizerFactory.NONE, storeB);
     }
@@ -220,6 +225,12 @@ abstract class TwoNodeContract {
         assertEquals("96", lost.getString(39), "every decision lost");
         assertEquals("CONCURRENT_UPDATE", lost.getString(44), "a lost race is not a journal fault");
         assertStoredAsAnswered(rrn, 10_000, 4_000);
+        // the 96 journaled for it says what its terminal was told (it said JOURNAL_UNAVAILABLE)
+        a.close();
+        a = null;
+        TxnRecord stored = storeB.findByRrn(lost.getString(37)).orElseThrow();
+        assertEquals("96", stored.responseCode());
+        assertEquals("CONCURRENT_UPDATE", stored.reason());
     }
 
     /** The sale's refundedAmount, its approved refund rows and the card all say {@code approved}. */
@@ -263,5 +274,68 @@ abstract class TwoNodeContract {
         assertTrue(approved <= 10_000, "refunds approved on a 10,000 sale: " + approved
                 + " (A's second " + r2.getString(39) + ", B's " + onTheOtherNode.getString(39) + ")");
         assertStoredAsAnswered(rrn, 10_000, approved);
+    }
+
+    /**
+     * A reversal answered 25 on one node (its original never came there) stops the late original on the other node
+     * too (12 REVERSED_BEFORE_ARRIVAL). Before, only the node that took the reversal knew it: the other approved the
+     * late sale, and the card was charged for a sale its terminal had reversed.
+     */
+    @Test
+    void aReversalThatFoundNoOriginalOnOneNodeStopsTheLateOriginalOnTheOther() {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        long before = a.embeddedCardBalance(PAN_NOPIN);
+        IsoMessage sale = onA.sale(PAN_NOPIN, 555);
+        IsoMessage reversed = onB.send(onB.reversal(sale.copy()));
+        assertEquals("25", reversed.getString(39));
+        IsoMessage late = onA.send(sale.copy());
+        assertEquals("12", late.getString(39), () -> "reason " + late.getString(44));
+        assertEquals("REVERSED_BEFORE_ARRIVAL", late.getString(44));
+        assertEquals(before, a.embeddedCardBalance(PAN_NOPIN), "the reversed sale charged the card");
+        // and the other way round
+        IsoMessage sale2 = onB.sale(PAN_NOPIN, 777);
+        assertEquals("25", onA.send(onA.reversal(sale2.copy())).getString(39));
+        IsoMessage late2 = onB.send(sale2.copy());
+        assertEquals("REVERSED_BEFORE_ARRIVAL", late2.getString(44));
+        assertEquals(before, b.embeddedCardBalance(PAN_NOPIN));
+    }
+
+    /**
+     * A settlement on a node compares with the batch as the store has it: sales another node counted into the batch
+     * since this node opened it are in the totals. Before, the node that settled kept its own copy of the new batch
+     * (nothing in it) and answered 95 with zero totals to every later settlement of that terminal.
+     */
+    @Test
+    void aSettlementComparesWithTheSalesTheOtherNodeCountedInTheBatch() {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        assertEquals("00", onB.send(onB.sale(PAN_NOPIN, 100)).getString(39));
+        assertEquals("00", onB.send(onB.settlement(1, 100, 0, 0)).getString(39));
+        for (int i = 0; i < 3; i++) {
+            IsoMessage s = onA.send(onA.sale(PAN_NOPIN, 200));
+            assertEquals("00", s.getString(39), () -> "reason " + s.getString(44));
+        }
+        IsoMessage settled = onB.send(onB.settlement(3, 600, 0, 0));
+        assertEquals("00", settled.getString(39), () -> "reason " + settled.getString(44) + ", its totals: DE 76 "
+                + settled.getString(76) + " DE 88 " + settled.getString(88));
+    }
+
+    /**
+     * A balance inquiry on a node shows the balance the store has, after another node's sale: an inquiry writes no
+     * card row, so no version check would catch a stale copy. Before, it showed the balance from before the sale.
+     */
+    @Test
+    void aBalanceInquiryShowsTheOtherNodesSale() {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        long first = Long.parseLong(onB.send(onB.balance(PAN_NOPIN)).getString(54).substring(8));
+        assertEquals("00", onA.send(onA.sale(PAN_NOPIN, 4_321)).getString(39));
+        IsoMessage after = onB.send(onB.balance(PAN_NOPIN));
+        assertEquals("00", after.getString(39));
+        assertEquals(first - 4_321, Long.parseLong(after.getString(54).substring(8)), "B's balance after A's sale");
     }
 }

@@ -1,0 +1,3 @@
+-- reversals that found no original, by terminal and original STAN: PostgreSQL only (V12.postgresql.sql)
+-- H2 has no partial index, and an H2 file has one node, whose working set knows every such reversal of the last
+-- 24 hours (loaded at start). Several nodes on one PostgreSQL ask the store about them; this step records V12 on H2.
