@@ -450,11 +450,38 @@ public final class AdminApi {
         }
     }
 
+    /**
+     * Tries of an operator's change that lost a race with another node's change of the same row (several nodes on one
+     * store): each is decided again on what the store holds then, so the loser gets the answer the winner's change
+     * leaves (e.g. {@code TERMINAL_RETURNED_IS_FINAL}), not a store failure.
+     */
+    private static final int OPERATOR_CHANGE_TRIES = 3;
+
+    /** Runs {@code change} again while it loses a race with another node; 409 after the last try lost too. */
+    private static ApiResponse decidedAgainOnRace(String what, java.util.function.Supplier<ApiResponse> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return change.get();
+            } catch (io.switchgate.store.ConcurrentUpdateException e) {
+                log.info("admin API: {} changed by another node at the same time (try {} of {}): {}", what, attempt,
+                        OPERATOR_CHANGE_TRIES, e.getMessage());
+                if (attempt == OPERATOR_CHANGE_TRIES) {
+                    return ApiResponse.error(409, "CONCURRENT_CHANGE", what + " was changed by another node at the same"
+                            + " time, " + OPERATOR_CHANGE_TRIES + " times: read it and try again");
+                }
+            }
+        }
+    }
+
     private ApiResponse changeTerminal(String id, byte[] body) {
         StatusChange c = StatusChange.parse(body);
         if (c.error() != null) return c.error();
         TerminalStatus to = TerminalStatus.parse(c.status());
         if (to == null) return badRequest("UNKNOWN_STATUS", "'status' must be registered, active, suspended or returned");
+        return decidedAgainOnRace("terminal " + id, () -> changeTerminalOnce(id, to, c));
+    }
+
+    private ApiResponse changeTerminalOnce(String id, TerminalStatus to, StatusChange c) {
         Optional<TerminalState> current = store.findTerminal(id);
         if (current.isEmpty()) return ApiResponse.error(404, "UNKNOWN_TERMINAL", "no terminal " + id);
         TerminalStatus from = current.get().status();
@@ -485,6 +512,11 @@ public final class AdminApi {
                 return badRequest("BAD_REASON", "'reason' is longer than " + MAX_REASON + " characters");
             }
         }
+        String why = reason;
+        return decidedAgainOnRace("terminal " + id, () -> resetKeysOnce(id, why));
+    }
+
+    private ApiResponse resetKeysOnce(String id, String reason) {
         if (store.findTerminal(id).isEmpty()) return ApiResponse.error(404, "UNKNOWN_TERMINAL", "no terminal " + id);
         TerminalState updated = await(engine.resetTerminalKeys(id, reason));
         if (updated == null) return ApiResponse.error(404, "UNKNOWN_TERMINAL", "no terminal " + id);
@@ -497,6 +529,10 @@ public final class AdminApi {
         if (c.error() != null) return c.error();
         MerchantStatus to = MerchantStatus.parse(c.status());
         if (to == null) return badRequest("UNKNOWN_STATUS", "'status' must be active, frozen or closed");
+        return decidedAgainOnRace("merchant " + id, () -> changeMerchantOnce(id, to, c));
+    }
+
+    private ApiResponse changeMerchantOnce(String id, MerchantStatus to, StatusChange c) {
         Optional<MerchantState> current = store.findMerchant(id);
         if (current.isEmpty()) return ApiResponse.error(404, "UNKNOWN_MERCHANT", "no merchant " + id);
         MerchantStatus from = current.get().status();
@@ -521,6 +557,7 @@ public final class AdminApi {
             throw new IllegalStateException("the engine did not answer within " + ENGINE_TIMEOUT.toSeconds() + " s");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) c = c.getCause();
             if (c instanceof RuntimeException re) throw re;
             throw new IllegalStateException(String.valueOf(c));
         }

@@ -94,4 +94,26 @@ class TerminalLifecycleTest {
         assertCode("58", "TERMINAL_RETURNED", f.send(f.sale("TERM0003", PAN_NOPIN, 1_000)));
         assertEquals(400, f.put("/api/terminals/TERM0003/status", "{\"status\":\"active\"}").status());
     }
+
+    /**
+     * Another node changed the terminal between this node's read of it and its commit (several nodes on one store; here
+     * the row is changed behind the engine's back, in the store it journals to): the change is decided again on what
+     * the store holds then. Before, the operator got {@code 503 STORE_UNAVAILABLE} for a store that was up.
+     */
+    @Test
+    void aStatusChangeThatLosesARaceWithAnotherNodeIsDecidedAgain() throws Exception {
+        f.close();
+        String url = "jdbc:h2:mem:lifecycle-race-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        f = new OpsFixture(url, TOKEN);
+        assertEquals(200, f.put("/api/terminals/TERM0003/status", "{\"status\":\"suspended\"}").status());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+             java.sql.Statement st = c.createStatement()) {
+            // what another node's operator did a moment ago: this node's engine still holds "suspended"
+            assertEquals(1, st.executeUpdate("UPDATE terminals SET status = 'ACTIVE', version = version + 1 WHERE id = 'TERM0003'"));
+        }
+        var answer = f.put("/api/terminals/TERM0003/status", "{\"status\":\"returned\",\"reason\":\"device lost\"}");
+        assertEquals(200, answer.status(), answer::body);
+        assertEquals("returned", f.get("/api/terminals/TERM0003").json().path("status").asText());
+        assertCode("58", null, f.send(f.sale("TERM0003", PAN_NOPIN, 100)));
+    }
 }
