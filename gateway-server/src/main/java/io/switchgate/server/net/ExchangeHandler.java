@@ -241,8 +241,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 ? cause.getCause() : cause;
         if (c instanceof TooLongFrameException) {
             stats.closedBadFrame.increment();
-            log.warn("listener={} remote={} frame too long (limit {} bytes), closing: {}", listener, remote,
-                    server.maxFrameBytes(listener), c.getMessage());
+            // Netty's own message counts the length prefix in ("exceeds 2004: 2005"): only the configured limit is said
+            log.warn("listener={} remote={} frame too long: its length prefix is over the limit of {} bytes, closing",
+                    listener, remote, server.maxFrameBytes(listener));
         } else if (c instanceof CorruptedFrameException) {
             stats.closedBadFrame.increment();
             log.warn("listener={} remote={} bad frame, closing: {}", listener, remote, c.getMessage());

@@ -62,6 +62,26 @@ final class FrameTimeoutHandler extends ChannelInboundHandlerAdapter {
             arm(ctx); // we are not reading (in-flight limit or shutdown): the frame cannot complete, not the client's fault
             return;
         }
+        closeUnfinished(ctx);
+    }
+
+    /**
+     * The idle timer has the same length and starts with the frame's first bytes, so with a client that sent part of a
+     * frame and went silent it fires at the same moment as this one, and often first. Its close then reads as a frame
+     * left unfinished, which is what it is (operations.md), not as an idle connection.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent && ctx.channel().isActive()
+                && decoder.bufferedBytes() > 0 && ctx.channel().config().isAutoRead()) {
+            cancel();
+            closeUnfinished(ctx);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private void closeUnfinished(ChannelHandlerContext ctx) {
         stats.closedFrameTimeout.increment();
         log.warn("listener={} remote={} frame not complete within {} ms ({} bytes of it received), closing", listener,
                 ctx.channel().remoteAddress(), timeoutMillis, decoder.bufferedBytes());
