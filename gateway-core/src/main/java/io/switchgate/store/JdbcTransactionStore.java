@@ -1318,6 +1318,58 @@ public final class JdbcTransactionStore implements TransactionStore {
         return found;
     }
 
+    /**
+     * Both reads of {@link TransactionStore#readKeys} in one statement per {@value #DUP_KEYS_PER_QUERY} keys (a UNION
+     * ALL of the two queries above): with several nodes each batch of requests asks both, and a second round trip per
+     * batch cost a tenth of the throughput on PostgreSQL at 10 x 8.
+     */
+    @Override
+    public KeysRead readKeys(java.util.Collection<DupKeyLookup> keys, Instant orphansSince) {
+        if (orphansSince == null) return new KeysRead(findByDupKeys(keys), null);
+        Map<String, TxnRecord> found = new java.util.HashMap<>();
+        Map<String, Long> orphans = new java.util.HashMap<>();
+        List<DupKeyLookup> wanted = new ArrayList<>(keys.size());
+        java.util.Set<String> wantedKeys = new java.util.HashSet<>();
+        java.util.Set<String> pairs = new java.util.HashSet<>();
+        for (DupKeyLookup k : keys) {
+            if (k.terminalId() == null || k.stan() == null) continue;
+            boolean newPair = pairs.add(k.terminalId() + '|' + k.stan());
+            boolean newKey = k.dupKey() != null && wantedKeys.add(k.dupKey());
+            if (newPair || newKey) wanted.add(k);
+        }
+        String orphan = postgres ? "txn_type = 'REVERSAL' AND original_rrn IS NULL"
+                : "txn_type = 'REVERSAL' AND CASE WHEN original_rrn IS NULL THEN 1 ELSE 0 END = 1";
+        for (int from = 0; from < wanted.size(); from += DUP_KEYS_PER_QUERY) {
+            List<DupKeyLookup> chunk = wanted.subList(from, Math.min(wanted.size(), from + DUP_KEYS_PER_QUERY));
+            StringBuilder in = new StringBuilder("(");
+            for (int i = 0; i < chunk.size(); i++) in.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+            in.append(')');
+            String sql = TXN_SELECT + " WHERE (terminal_id, stan) IN " + in + " UNION ALL " + TXN_SELECT + " WHERE "
+                    + orphan + " AND created_at >= ? AND (terminal_id, original_stan) IN " + in;
+            List<TxnRecord> rows = query(sql, ps -> {
+                int at = 1;
+                for (DupKeyLookup k : chunk) {
+                    ps.setString(at++, k.terminalId());
+                    ps.setString(at++, k.stan());
+                }
+                JdbcTable.bind(ps, at++, JdbcTable.Kind.TS, orphansSince);
+                for (DupKeyLookup k : chunk) {
+                    ps.setString(at++, k.terminalId());
+                    ps.setString(at++, k.stan());
+                }
+            }, JdbcTable::txn);
+            for (TxnRecord t : rows) {
+                if (t.dupKey() != null && wantedKeys.contains(t.dupKey())) found.merge(t.dupKey(), t, JdbcTransactionStore::newer);
+                if (t.type() == TxnType.REVERSAL && t.originalRrn() == null && t.originalStan() != null
+                        && !t.createdAt().isBefore(orphansSince)) {
+                    String pair = t.terminalId() + '|' + t.originalStan();
+                    if (pairs.contains(pair)) orphans.merge(pair, t.createdAt().toEpochMilli(), Math::max);
+                }
+            }
+        }
+        return new KeysRead(found, orphans);
+    }
+
     /** The newer of two rows, as findByDupKey orders them (created_at, then RRN). */
     private static TxnRecord newer(TxnRecord a, TxnRecord b) {
         int c = a.createdAt().compareTo(b.createdAt());

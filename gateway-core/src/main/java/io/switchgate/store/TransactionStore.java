@@ -165,6 +165,22 @@ public interface TransactionStore extends AutoCloseable {
         return found;
     }
 
+    /**
+     * What one read of a batch's keys found: transactions by duplicate key ({@link #findByDupKeys}) and, where asked,
+     * the reversals that found no original ({@link #findOrphanReversals(java.util.Collection, Instant)}; null if not
+     * asked).
+     */
+    record KeysRead(java.util.Map<String, TxnRecord> found, java.util.Map<String, Long> orphans) { }
+
+    /**
+     * {@link #findByDupKeys} and, unless {@code orphansSince} is null, {@link #findOrphanReversals(java.util.Collection,
+     * Instant)} for the same keys: what the prefetch stage reads for a batch of requests on a store several nodes share.
+     * The JDBC store makes it one round trip.
+     */
+    default KeysRead readKeys(java.util.Collection<DupKeyLookup> keys, Instant orphansSince) {
+        return new KeysRead(findByDupKeys(keys), orphansSince == null ? null : findOrphanReversals(keys, orphansSince));
+    }
+
     /** Transactions of a terminal with this STAN (requests and reversals), newest first. */
     List<TxnRecord> findByTerminalAndStan(String terminalId, String stan);
 

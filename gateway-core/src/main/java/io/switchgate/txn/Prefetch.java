@@ -89,27 +89,21 @@ final class Prefetch implements AutoCloseable {
         }
 
         /** Reads the rest and hands everything back; {@code keys} null if no key was read (failed, or not asked). */
-        abstract void run(TransactionStore store, KeysRead keys);
+        abstract void run(TransactionStore store, TransactionStore.KeysRead keys);
 
         /** The stage is closed: nothing was read. */
         abstract void reject();
 
-        DupChecked dupChecked(KeysRead keys) {
+        DupChecked dupChecked(TransactionStore.KeysRead keys) {
             if (dup == null || keys == null) return null;
             return new DupChecked(dup.dupKey(), keys.found().get(dup.dupKey()),
                     keys.orphans() == null ? null : keys.orphans().get(dup.terminalId() + '|' + dup.stan()));
         }
     }
 
-    /**
-     * What one store read of a batch's keys found: transactions by duplicate key, and (several nodes only, else null)
-     * the reversals that found no original, by "terminal|STAN" (see {@link DupChecked}).
-     */
-    record KeysRead(java.util.Map<String, TxnRecord> found, java.util.Map<String, Long> orphans) { }
-
     private static final Job CLOSE = new Job(null) {
         @Override
-        void run(TransactionStore store, KeysRead keys) {
+        void run(TransactionStore store, TransactionStore.KeysRead keys) {
         }
 
         @Override
@@ -153,13 +147,11 @@ final class Prefetch implements AutoCloseable {
                 if (j == CLOSE) closing = true;
                 else if (j.dup != null) keys.add(j.dup);
             }
-            KeysRead dupRead = null;
+            TransactionStore.KeysRead dupRead = null;
             if (!keys.isEmpty()) {
                 try {
-                    java.util.Map<String, TxnRecord> found = store.findByDupKeys(keys);
-                    java.util.Map<String, Long> orphans = orphansClock == null ? null
-                            : store.findOrphanReversals(keys, orphansClock.instant().minus(java.time.Duration.ofHours(24)));
-                    dupRead = new KeysRead(found, orphans);
+                    dupRead = store.readKeys(keys, orphansClock == null ? null
+                            : orphansClock.instant().minus(java.time.Duration.ofHours(24)));
                 } catch (RuntimeException e) {
                     dupRead = null; // the engine asks the store itself, and answers a failure there
                 }
@@ -219,7 +211,7 @@ final class Prefetch implements AutoCloseable {
     void readReversal(String terminalId, String stan, TransactionStore.DupKeyLookup dup, long epoch, Back<ReversalCandidates> back) {
         submit(new Job(dup) {
             @Override
-            void run(TransactionStore store, KeysRead dupRead) {
+            void run(TransactionStore store, TransactionStore.KeysRead dupRead) {
                 ReversalCandidates c;
                 try {
                     List<Prefetched> found = new java.util.ArrayList<>(1);
@@ -248,7 +240,7 @@ final class Prefetch implements AutoCloseable {
     void read(Wanted w, TransactionStore.DupKeyLookup dup, long epoch, Back<Prefetched> back) {
         submit(new Job(dup) {
             @Override
-            void run(TransactionStore store, KeysRead dupRead) {
+            void run(TransactionStore store, TransactionStore.KeysRead dupRead) {
                 Prefetched p;
                 try {
                     TxnRecord original = w.rrn() == null ? null : store.findByRrn(w.rrn()).orElse(null);

@@ -448,6 +448,42 @@ abstract class TransactionStoreContract {
         assertEquals(List.of(orphanEarly, orphanLate), store.findOrphanReversals(since));
     }
 
+    /**
+     * The prefetch stage's read on a store several nodes share: the duplicate keys, and the reversals that found no
+     * original naming the requests' (terminal, STAN) as theirs (by DE 90: their own STAN may differ), in the window.
+     */
+    @Test
+    void readKeysFindsTheKeysAndTheReversalsThatFoundNoOriginal() {
+        Instant since = now().minusSeconds(3600);
+        TxnRecord sale = sale(rrn(), "TERM0001", "MERCHANT0000001", "000061", 100, since.plusSeconds(5));
+        TxnRecord orphan = orphanNaming("000062", "000070", since.plusSeconds(10));
+        TxnRecord orphanNewer = orphanNaming("000062", "000071", since.plusSeconds(20));
+        TxnRecord orphanOld = orphanNaming("000063", "000072", since.minusSeconds(1));
+        TxnRecord found = reversal(rrn(), sale.rrn(), "000064", since.plusSeconds(30)); // found its original
+        applyOk(set().txn(sale).txn(orphan).txn(orphanNewer).txn(orphanOld).txn(found));
+        List<TransactionStore.DupKeyLookup> keys = new java.util.ArrayList<>();
+        keys.add(new TransactionStore.DupKeyLookup("TERM0001", "000061", sale.dupKey()));
+        for (String stan : List.of("000062", "000063", "000064", "000070")) {
+            keys.add(new TransactionStore.DupKeyLookup("TERM0001", stan, "TERM0001:0200:" + stan));
+        }
+        keys.add(new TransactionStore.DupKeyLookup("TERM0002", "000062", "TERM0002:0200:000062")); // another terminal
+        for (int i = 0; i < 80; i++) { // more than one statement's worth of pairs
+            keys.add(new TransactionStore.DupKeyLookup("TERM0009", String.format("%06d", 500 + i), "k" + i));
+        }
+        TransactionStore.KeysRead read = store.readKeys(keys, since);
+        assertEquals(java.util.Map.of(sale.dupKey(), sale), read.found());
+        assertEquals(java.util.Map.of("TERM0001|000062", orphanNewer.createdAt().toEpochMilli()), read.orphans(),
+                "the newest reversal naming 000062 in the window; not the one before it, nor one that found its original");
+        assertEquals(null, store.readKeys(keys, null).orphans(), "not asked");
+        assertEquals(read.orphans(), store.findOrphanReversals(keys, since));
+    }
+
+    private static TxnRecord orphanNaming(String originalStan, String ownStan, Instant at) {
+        return new TxnRecord(rrn(), "01", TxnType.REVERSAL, "0400", "000000", "TERM0001", "MERCHANT0000001", ownStan,
+                "0301101530", "TERM0001:0400:" + ownStan, "fp", 100, "156", null, null, "25", "ORIGINAL_NOT_FOUND", null,
+                TxnStatus.DECLINED, 0, null, originalStan, 7, "embedded", null, null, at, at, 1);
+    }
+
     private static TxnRecord reversal(String rrn, String original, String stan, Instant at) {
         return new TxnRecord(rrn, "01", TxnType.REVERSAL, "0400", "000000", "TERM0001", "MERCHANT0000001", stan,
                 "0301101530", "TERM0001:0400:" + stan, "fp", 100, "156", null, null, original == null ? "25" : "00",
