@@ -188,14 +188,25 @@ final class ConfigSeeder {
     /** Clear hex (test configs) or {@code kcv:XXXXXX:<hex under master key>}; returns the stored form. */
     private String importKey(KeyType type, String value, String path) {
         if (value == null || value.isBlank()) return null;
+        KeyHandle k;
         try {
-            KeyHandle k = value.startsWith("kcv:") ? security.importStored(type, value)
+            k = value.startsWith("kcv:") ? security.importStored(type, value)
                     : security.importClear(type, HexFormat.of().parseHex(value));
-            return k.toStoredForm();
         } catch (IllegalArgumentException | SecurityModuleException e) {
             throw new InvalidConfigException(path, value.startsWith("kcv:") ? "key check value does not match the key" : "not a valid key (hex of 16, 24 or 32 bytes)");
         }
+        if (TERMINAL_TDES_ONLY.contains(type) && k.algorithm() != io.switchgate.security.KeyAlgorithm.TDES) {
+            // Before, an AES BDK was taken here and every request of its terminal was answered 96 (its MAC cannot be
+            // X9.19, and an AES PIN block does not fit the 8 bytes of DE 52).
+            throw new InvalidConfigException(path, "an " + k.algorithm() + " key: a terminal's " + type
+                    + " must be TDES (double or triple length): the terminal wire carries X9.19 MACs and ISO format 0"
+                    + " PIN blocks in the 8 bytes of DE 52");
+        }
+        return k.toStoredForm();
     }
+
+    /** Terminal keys the wire can only use as TDES keys (X9.19 MAC, format 0 PIN block in DE 52, TDES DUKPT). */
+    private static final java.util.Set<KeyType> TERMINAL_TDES_ONLY = java.util.EnumSet.of(KeyType.TPK, KeyType.TAK, KeyType.BDK);
 
     private static <T> List<T> nn(List<T> l) {
         return l == null ? List.of() : l;

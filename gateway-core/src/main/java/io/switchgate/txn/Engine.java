@@ -92,6 +92,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
     private final int maxQueued = io.switchgate.config.Tuning.wholeInt("gateway.engine.maxQueued", DEFAULT_MAX_QUEUED, 1, 1 << 23);
     /** The security step: keys, MAC checks, the response's MAC key (engine thread only). */
     private final TerminalKeys keys;
+    /** DUKPT terminals: each bound to its device, and counters no device uses refused (engine thread only). */
+    private final KsnGuard ksnGuard = new KsnGuard();
     private final TerminalAdmission terminalAdmission;
     /** Packs, MACs and hands over every answer. */
     private final Replies replies;
@@ -520,6 +522,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
             }
             return;
         }
+        // after the duplicate check: a retransmission is answered as the first request was, whatever its KSN
+        d = r.terminal.bdk() == null ? null : ksnGuard.check(r.terminal.id(), m.getString(62));
+        if (d != null) {
+            screened(r, d.code(), d.reason());
+            return;
+        }
         d = TerminalRule.check(r.terminal, r.type);
         MerchantState merchant = null;
         if (d == null) {
@@ -643,7 +651,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * sign-on needs no MAC and is issued new working keys. Null if there is no such terminal.
      */
     public CompletableFuture<TerminalState> resetTerminalKeys(String id, String reason) {
-        return operatorChange(now -> OperatorChanges.resetKeys(state, id, reason, now));
+        return operatorChange(now -> {
+            ksnGuard.forget(id); // a DUKPT terminal's next device binds (its PIN pad replaced)
+            return OperatorChanges.resetKeys(state, id, reason, now);
+        });
     }
 
     /** Changes a merchant's status (admin API), recorded in its audit trail; null if there is no such merchant. */

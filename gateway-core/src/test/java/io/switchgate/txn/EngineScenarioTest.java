@@ -633,6 +633,45 @@ class EngineScenarioTest {
         assertEquals("00", d.send(d.withPin(d.sale(PAN, 100), "1234").set(62, ksn)).getString(39), "the card is not locked");
     }
 
+    /** A DUKPT sale of {@code ksn}'s device under the keys its KSN derives, PIN 1234. */
+    private IsoMessage dukptSale(String ksn, long amount) {
+        var sm = gw.security();
+        var bdk = sm.importClear(io.switchgate.security.KeyType.BDK, java.util.HexFormat.of().parseHex(BDK));
+        byte[] ksnBytes = java.util.HexFormat.of().parseHex(ksn);
+        TestPos d = new TestPos(gw, "TERM0007", MERCHANT, null, null);
+        d.tak = sm.deriveDukptKey(bdk, ksnBytes, io.switchgate.security.DukptUsage.MAC_REQUEST);
+        d.tpk = sm.deriveDukptKey(bdk, ksnBytes, io.switchgate.security.DukptUsage.PIN);
+        return d.send(d.withPin(d.sale(PAN, amount), "1234").set(62, ksn));
+    }
+
+    /**
+     * Every device of a BDK MACs validly under its own KSN's keys: the terminal is bound to the device of its first
+     * request, another device of the same BDK is refused 63 (an outside audit: before, any device loaded from the BDK
+     * could transact as any DUKPT terminal), until an operator resets the terminal's keys (its PIN pad replaced). A
+     * counter with more than 10 one-bits, which no device uses, is refused too. The same KSN used again is not refused
+     * (a retransmission is the duplicate check's; docs/security.md).
+     */
+    @Test
+    void aDukptTerminalIsBoundToItsDeviceAndCountersNoDeviceUsesAreRefused() throws Exception {
+        assertCode("00", dukptSale("FFFF9876543210E00001", 100));
+        assertCode("00", dukptSale("FFFF9876543210E00002", 100));
+        assertCode("00", dukptSale("FFFF9876543210E00002", 100)); // the same KSN, another request (see above)
+        IsoMessage foreign = dukptSale("FFFF9876543211E00003", 100);
+        assertCode("63", foreign);
+        assertEquals("KSN_OTHER_DEVICE", foreign.getString(44));
+        IsoMessage otherKeySet = dukptSale("1234567890ABCDE00001", 100);
+        assertEquals("KSN_OTHER_DEVICE", otherKeySet.getString(44));
+        IsoMessage noDeviceUsesIt = dukptSale("FFFF9876543210E007FF", 100); // 11 one-bits
+        assertCode("63", noDeviceUsesIt);
+        assertEquals("KSN_COUNTER_INVALID", noDeviceUsesIt.getString(44));
+        assertCode("00", dukptSale("FFFF9876543210E003FF", 100)); // 10 one-bits: a device's
+        long before = balance(pos, PAN);
+        assertNotNull(gw.engine().resetTerminalKeys("TERM0007", "PIN pad replaced").get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertCode("00", dukptSale("FFFF9876543211E00001", 100));
+        assertEquals("KSN_OTHER_DEVICE", dukptSale("FFFF9876543210E00004", 100).getString(44), "the old device, now");
+        assertEquals(before - 100, balance(pos, PAN));
+    }
+
     /**
      * A MAC in DE 64 covers the bytes before DE 64 only: with DE 70 or DE 90 after it, anyone could change those (turn
      * an echo into a sign-on that issues keys, point a reversal at another sale). Such a message is refused 63; a MAC

@@ -91,6 +91,27 @@ class ServeCommandTest {
         assertFalse(Files.exists(tmp.resolve("data")), "keys are checked before the store is created: nothing left behind");
     }
 
+    /**
+     * An AES key where the terminal wire needs TDES (X9.19 MAC, format 0 PIN block in DE 52, TDES DUKPT) stops the start
+     * naming it. Before, an AES BDK was taken and every request of its terminal was answered 96.
+     */
+    @Test
+    void anAesTerminalKeyStopsStartWithExit2NamingTheKey() throws Exception {
+        String aes = "00112233445566778899AABBCCDDEEFF";
+        // in stored form under the shipped (demo) master key: how an AES key reaches a config (clear hex is TDES)
+        String stored = io.switchgate.security.SoftwareSecurityModule.fromHex(io.switchgate.server.config.ConfigLoader.DEMO_MASTER_KEY)
+                .importClear(io.switchgate.security.KeyType.TAK, io.switchgate.security.KeyAlgorithm.AES,
+                        java.util.HexFormat.of().parseHex(aes)).toStoredForm();
+        String yaml = Files.readString(config(0, 0)).replace("tak: \"BAD09770CBA42FEFAB327F86C7F49883\"", "tak: \"" + stored + "\"");
+        assertTrue(yaml.contains(stored));
+        Path bad = tmp.resolve("aestak.yaml");
+        Files.writeString(bad, yaml);
+        Result r = runInProcess("serve", "--config", bad.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("error: terminals[0].keys.tak: an AES key: a terminal's TAK must be TDES"), r.err());
+        assertFalse(r.err().contains(aes), "no key material in the message");
+    }
+
     @Test
     void missingConfigIsExit2() {
         Result r = runInProcess("serve", "--config", tmp.resolve("nope.yaml").toString());
