@@ -485,6 +485,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
         if (r.type == TxnType.SIGNON) {
             // contract section 5: suspended and returned terminals are refused 58; a sign-on would issue them keys
             Decline refused = TerminalRule.check(r.terminal, r.type);
+            // a DUKPT terminal's sign-on (one with a TMK too) from another device of its BDK would replace its keys
+            if (refused == null && r.terminal.bdk() != null) refused = ksnGuard.check(r.terminal.id(), m.getString(62), macCarried(m));
             if (refused != null) {
                 screened(r, refused.code(), refused.reason());
                 return;
@@ -523,7 +525,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             return;
         }
         // after the duplicate check: a retransmission is answered as the first request was, whatever its KSN
-        d = r.terminal.bdk() == null ? null : ksnGuard.check(r.terminal.id(), m.getString(62));
+        d = r.terminal.bdk() == null ? null : ksnGuard.check(r.terminal.id(), m.getString(62), macCarried(m));
         if (d != null) {
             screened(r, d.code(), d.reason());
             return;
@@ -651,10 +653,21 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * sign-on needs no MAC and is issued new working keys. Null if there is no such terminal.
      */
     public CompletableFuture<TerminalState> resetTerminalKeys(String id, String reason) {
-        return operatorChange(now -> {
-            ksnGuard.forget(id); // a DUKPT terminal's next device binds (its PIN pad replaced)
-            return OperatorChanges.resetKeys(state, id, reason, now);
+        CompletableFuture<TerminalState> reset = operatorChange(now -> OperatorChanges.resetKeys(state, id, reason, now));
+        // once the reset is committed: a DUKPT terminal's next device binds here (its PIN pad replaced)
+        return reset.thenApply(t -> {
+            if (t != null) thread.execute(() -> ksnGuard.forget(id));
+            return t;
         });
+    }
+
+    /**
+     * True if the request carries a MAC (DE 64 or 128): by the time it is asked, a MAC carried was verified, so its
+     * KSN is the device's own and may bind the terminal ({@link KsnGuard}); a request without one (a terminal whose
+     * {@code macRequired} is false) proves no device.
+     */
+    private static boolean macCarried(io.switchgate.iso.IsoMessage m) {
+        return m.hasField(64) || m.hasField(128);
     }
 
     /** Changes a merchant's status (admin API), recorded in its audit trail; null if there is no such merchant. */

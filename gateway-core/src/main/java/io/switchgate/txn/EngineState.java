@@ -361,6 +361,24 @@ final class EngineState implements CardBook {
         }
     }
 
+    /** The card and batch of {@code p}, where this node holds them in a lower version (several nodes only). */
+    private void adoptNewer(Prefetch.Prefetched p) {
+        CardAccount c = p.card();
+        if (c != null) {
+            CardAccount held = cards.get(c.panHash());
+            if (held != null && c.version() > held.version()) cards.put(c.panHash(), c);
+        }
+        BatchState b = p.batch();
+        if (b != null) {
+            BatchState held = openBatches.get(b.terminalId());
+            TerminalState t = terminals.get(b.terminalId());
+            if (held != null && t != null && t.batchNo() == b.batchNo() && held.batchNo() == b.batchNo()
+                    && b.version() > held.version()) {
+                openBatches.put(b.terminalId(), b);
+            }
+        }
+    }
+
     /**
      * True if another node may change what this one holds (several nodes share the store): a decision that writes
      * nothing of a row (a balance inquiry, a settlement answered 95) is then made on the store's newest version of it,
@@ -432,6 +450,10 @@ final class EngineState implements CardBook {
      * be stale: something left the working set since the read began, or the working set has the original now.
      */
     void adopt(Prefetch.Prefetched p) {
+        // Several nodes: a card or batch held here that the store has in a higher version is taken whatever left the
+        // working set since the read began (a higher version is newer, and the epoch moves with every sweep, once a
+        // second: a balance inquiry or settlement whose read spanned one would be decided on the stale copy).
+        if (sharedByNodes) adoptNewer(p);
         if (p.epoch() != evictionEpoch || reloadFloor != 0) return;
         // A card is only dropped with the whole working set (which moves the epoch): one not held now was not changed
         // here since the read began, so the store's row is its newest.

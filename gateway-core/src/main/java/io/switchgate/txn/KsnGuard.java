@@ -13,9 +13,11 @@ import java.util.Map;
  * this BDK", not "this terminal's device":
  * <ul>
  *   <li>A terminal is bound to the device (the KSN with its 21-bit transaction counter cleared: key set ID and device
- *   ID) of its first authenticated request in this run; a request of another device is refused
- *   {@code 63 KSN_OTHER_DEVICE}. An operator's key reset ({@code POST /api/terminals/{id}/keys/reset}) lets the next
- *   device bind (a terminal whose PIN pad was replaced).</li>
+ *   ID) of its first request in this run that carried a MAC (verified before this is asked); a request of another
+ *   device is refused {@code 63 KSN_OTHER_DEVICE}, with a MAC or without (a terminal whose {@code macRequired} is
+ *   false: its KSN proves no device, so it binds nothing). An operator's key reset
+ *   ({@code POST /api/terminals/{id}/keys/reset}) lets the next device bind (a terminal whose PIN pad was replaced).
+ *   Each node keeps its own binding.</li>
  *   <li>A counter with more than 10 one-bits is one no device ever uses (ANSI X9.24-1: the device skips them), so a
  *   request under it was not made by a device: {@code 63 KSN_COUNTER_INVALID}.</li>
  * </ul>
@@ -32,11 +34,12 @@ final class KsnGuard {
     private final Map<String, String> devices = new HashMap<>();
 
     /**
-     * Checks and binds. {@code ksnHex} is the request's DE 62, already found to be a KSN its keys derive from.
+     * Checks, and binds if {@code macVerified}. {@code ksnHex} is the request's DE 62, already found to be a KSN its
+     * keys derive from.
      *
      * @return null if the request may go on, else the decline
      */
-    Decline check(String terminalId, String ksnHex) {
+    Decline check(String terminalId, String ksnHex, boolean macVerified) {
         if (ksnHex == null) return null;
         String ksn = ksnHex.trim();
         if (ksn.length() != 20) return null; // only TDES DUKPT reaches a terminal (an AES BDK is refused at start)
@@ -47,7 +50,7 @@ final class KsnGuard {
         b[8] = 0;
         b[9] = 0;
         String device = HexFormat.of().withUpperCase().formatHex(b);
-        String bound = devices.putIfAbsent(terminalId, device);
+        String bound = macVerified ? devices.putIfAbsent(terminalId, device) : devices.get(terminalId);
         if (bound != null && !bound.equals(device)) return Decline.of(Codes.SECURITY_VIOLATION, "KSN_OTHER_DEVICE");
         return null;
     }
