@@ -11,6 +11,8 @@
 #   --store   default jdbc:h2:file:<tmp>/data/gw (the shipped kind of store); memory: or jdbc:postgresql://...
 #   --alone   store.sharedByNodes: false (on PostgreSQL: this node alone, the file journal in <tmp>/data/journal
 #             commits and the tables are its projection; without it PostgreSQL is the journal)
+#   --shared  store.sharedByNodes: true (the key written; left out, PostgreSQL is shared all the same since issue 14's
+#             twenty-sixth session)
 #   -d, -w    measured and warm-up seconds (the warm-up is long: C2 still compiles H2 20-25 s into a run)
 #   --jvm     extra server JVM options (after -Xms1g -Xmx1g -XX:MaxGCPauseMillis=20, as bin/gateway runs it), e.g. "-Xlog:gc:file=gc.log" or "-XX:StartFlightRecording=filename=gw.jfr,settings=profile"
 # Needs the jars built (mvn -B install -DskipTests). Port 9683 (admin 9684) must be free.
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
     --store) STORE="$2"; shift 2 ;;
     --store-user) STORE_USER="$2"; shift 2 ;;
     --alone) ALONE=(--shared-by-nodes false --journal-dir "$WORK/data/journal"); shift ;;
+    --shared) ALONE=(--shared-by-nodes true); shift ;;
     --durability) DURABILITY=(--journal-durability "$2"); shift 2 ;;
     -c) C="$2"; shift 2 ;;
     -p) P="$2"; shift 2 ;;
@@ -32,7 +35,7 @@ while [ $# -gt 0 ]; do
     -w) W="$2"; shift 2 ;;
     --rate) RATE=(--rate "$2"); shift 2 ;;
     --jvm) JVM="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "one-setting.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
