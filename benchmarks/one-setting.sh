@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     -w) W="$2"; shift 2 ;;
     --rate) RATE=(--rate "$2"); shift 2 ;;
     --jvm) JVM="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "one-setting.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
