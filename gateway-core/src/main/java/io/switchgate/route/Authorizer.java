@@ -39,4 +39,20 @@ public interface Authorizer {
      */
     default void committed(AuthRequest request, AuthResult approval) {
     }
+
+    /**
+     * This authorizer's approval of an {@link #undo} of {@code original} ({@code result}) is committed: whatever was
+     * kept ready should the gateway die before recording it is not needed (a host's held 0420). Best effort.
+     */
+    default void undoCommitted(TxnRecord original, AuthResult result) {
+    }
+
+    /**
+     * RRNs of transactions this authorizer had an undo of (a void or reversal) out for when the gateway last stopped,
+     * which the journal does not show undone: the authorizer has made sure the undo reaches its far end (a host's
+     * released 0420), so the gateway must undo them in its own books as well before it serves. Asked once, at start.
+     */
+    default java.util.List<String> undoneWhileStopped() {
+        return java.util.List.of();
+    }
 }

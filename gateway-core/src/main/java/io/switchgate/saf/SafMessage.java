@@ -81,6 +81,29 @@ public record SafMessage(
                 Status.HELD, 0, now, node, null, null, now, now);
     }
 
+    /**
+     * This reversal, held (see {@link #held}) by {@code node}: the 0420 of an undo (a void or reversal sent to a host as
+     * 0400), stored before the 0400 leaves, so that a gateway that dies while the host decides still gets the undo to
+     * the host and into its own books (at its next start). Id {@link #undoHeldId}.
+     */
+    public SafMessage heldUndo(String node, Instant now) {
+        return new SafMessage(undoHeldId(stan, txnRrn), host, kind, "0420", stan, rrn, transmissionTime, processingCode,
+                amount, currency, acquirerId, terminalId, merchantId, originalData, txnRrn, "UNDO_IN_FLIGHT", Status.HELD,
+                0, now, node, null, null, now, now);
+    }
+
+    /** The id of the held 0420 of an undo of {@code txnRrn} sent under host STAN {@code stan} (24 of the id's 40). */
+    public static String undoHeldId(String stan, String txnRrn) {
+        return UNDO_HELD_PREFIX + stan + "-" + txnRrn;
+    }
+
+    /** True if this is the held 0420 of an undo (a void or reversal), not of a sale or refund. */
+    public boolean isHeldUndo() {
+        return id.startsWith(UNDO_HELD_PREFIX);
+    }
+
+    private static final String UNDO_HELD_PREFIX = "undo-";
+
     /** The id of the held reversal of the request with this RRN (DE 37: 12 characters, within the id's 40). */
     public static String heldId(String txnRrn) {
         return "held-" + txnRrn;

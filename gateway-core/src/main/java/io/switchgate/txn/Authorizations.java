@@ -93,7 +93,16 @@ final class Authorizations {
             k.accept(AuthResult.decline(Codes.HOST_UNAVAILABLE, "NO_HOST_LINK"));
             return;
         }
-        awaitAnswer(r, original.rrn(), isHost(a), () -> a.undo(original, cs, r.now), k);
+        boolean host = isHost(a);
+        awaitAnswer(r, original.rrn(), host, () -> a.undo(original, cs, r.now), auth -> {
+            // a host's approved undo: told once it is committed (Commits), so that it drops its held 0420
+            if (host && auth.approved()) {
+                r.undoneAt = a;
+                r.undoneOriginal = original;
+                r.undoResult = auth;
+            }
+            k.accept(auth);
+        });
     }
 
     /**

@@ -108,6 +108,11 @@ final class Commits {
                     r.hostApproval = null; // committed: the approval stands, its held reversal is not needed
                     if (r.authorizer != null) r.authorizer.committed(r.authRequest, approval);
                 }
+                io.switchgate.route.Authorizer undoneAt = r.undoneAt;
+                if (undoneAt != null && Codes.APPROVED.equals(o.code())) {
+                    r.undoneAt = null;
+                    undoneAt.undoCommitted(r.undoneOriginal, r.undoResult);
+                }
                 replies.release(r, o, ready);
             } else if (cause(err) instanceof io.switchgate.store.ConcurrentUpdateException && r.redecisions < Engine.MAX_REDECISIONS) {
                 // Another node changed a row this decision read (or an earlier decision on it failed): decide

@@ -670,6 +670,48 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return m.hasField(64) || m.hasField(128);
     }
 
+    /**
+     * Undoes here, at start, a transaction whose undo (a void or reversal) its host had when the gateway stopped and
+     * the journal does not show ({@link io.switchgate.route.Authorizer#undoneWhileStopped}): the host has it undone
+     * for certain now (its 0420 released), so the sale's status, batch and refundable amount follow, with a record of
+     * the reversal itself (reason {@code UNDONE_AT_HOST_ON_RESTART}, no terminal request behind it: no duplicate
+     * key). Before, the kill left the sale approved here and reversed at the host, and a later refund credited the
+     * card a second time (an outside audit). Completes with false if there was nothing to undo (not approved, or gone).
+     */
+    public CompletableFuture<Boolean> undoAfterRestart(String originalRrn) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        thread.execute(() -> {
+            try {
+                commits.applyWriterFailures();
+                TxnRecord original = state.txn(originalRrn);
+                if (original == null || original.status() != io.switchgate.model.TxnStatus.APPROVED || !original.approved()) {
+                    result.complete(false);
+                    return;
+                }
+                Instant now = clock.instant();
+                ChangeSet cs = new ChangeSet();
+                ((ReversalFlow) flows.get(TxnType.REVERSAL)).undone(state, original, cs, now);
+                TxnRecord undone = new TxnRecord(rrns.next(), nodeId, TxnType.REVERSAL, "0420", original.processingCode(),
+                        original.terminalId(), original.merchantId(), null, null, null, null, original.amount(),
+                        original.currency(), original.panHash(), original.maskedPan(), Codes.APPROVED,
+                        "UNDONE_AT_HOST_ON_RESTART", original.authCode(), io.switchgate.model.TxnStatus.APPROVED, 0,
+                        original.rrn(), original.stan(), original.batchNo(), original.host(), null, null, now, now, 1);
+                state.put(undone);
+                cs.txn(undone);
+                commits.submitOperatorChange(cs).whenComplete((v, e) -> {
+                    if (e == null) {
+                        result.complete(true);
+                    } else {
+                        result.completeExceptionally(e);
+                    }
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
     /** Changes a merchant's status (admin API), recorded in its audit trail; null if there is no such merchant. */
     public CompletableFuture<MerchantState> changeMerchantStatus(String id, MerchantStatus status, String reason) {
         return operatorChange(now -> OperatorChanges.merchantStatus(state, id, status, reason, now));

@@ -162,7 +162,14 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             List<io.switchgate.route.Authorizer> hostAuthorizers = hosts.create(config, security, store);
             Engine engine = new Engine(new EngineSetup(config.node().id(), dialects, first, store, writer, security, hasher,
                     new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault(), shared, progress));
-            return new Gateway(config, store, writer, fileJournal, security, engine, hostAuthorizers, hasher);
+            Gateway gateway = new Gateway(config, store, writer, fileJournal, security, engine, hostAuthorizers, hasher);
+            try {
+                undoWhatHostsUndidWhileStopped(engine, hostAuthorizers);
+            } catch (RuntimeException e) {
+                gateway.close();
+                throw e;
+            }
+            return gateway;
         } catch (java.io.IOException | io.switchgate.journal.JournalException e) {
             // a disk that fails, or a journal recovery refuses (damaged, or not this store's): one kind of start failure
             closeQuietly(writer, fileJournal, store);
@@ -170,6 +177,31 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(writer, fileJournal, store);
             throw e;
+        }
+    }
+
+    /**
+     * Before the gateway serves: a void or reversal a host had when the gateway stopped, and that the journal does not
+     * show, is undone here too (its host has it undone for certain: see {@link Engine#undoAfterRestart}). A failure
+     * stops the start: serving with a sale approved here and reversed at its host would let it be refunded.
+     */
+    private static void undoWhatHostsUndidWhileStopped(Engine engine, List<io.switchgate.route.Authorizer> hosts) {
+        for (io.switchgate.route.Authorizer a : hosts) {
+            for (String rrn : a.undoneWhileStopped()) {
+                try {
+                    boolean undone = engine.undoAfterRestart(rrn).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("host={} rrn {}: its void or reversal was at the"
+                            + " host when the gateway stopped; {}", a.name(), rrn, undone
+                            ? "undone here too (UNDONE_AT_HOST_ON_RESTART), as its released 0420 undoes it there"
+                            : "nothing to undo here (not an approved transaction now)");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new io.switchgate.store.StoreException("interrupted while undoing rrn " + rrn + " after the restart", e);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    throw new io.switchgate.store.StoreException("cannot undo rrn " + rrn + " (its host undid it while the"
+                            + " gateway was stopped): " + (e.getCause() == null ? e : e.getCause()), e);
+                }
+            }
         }
     }
 

@@ -102,6 +102,10 @@ final class Request {
     io.switchgate.route.Authorizer authorizer;
     /** A host's answer that came after the request was first decided (null: none, or the authorizer answered at once). */
     volatile io.switchgate.route.AuthResult hostAnswer;
+    /** An undo (void, reversal) its host approved, to be told once it is committed (its held 0420 dropped then). */
+    io.switchgate.route.Authorizer undoneAt;
+    io.switchgate.model.TxnRecord undoneOriginal;
+    io.switchgate.route.AuthResult undoResult;
     /** A host's approval not committed yet: if the request ends any other way, it gets a stored reversal. */
     volatile io.switchgate.route.AuthResult hostApproval;
     /** The authorizer's answer came after other requests ran: the decision re-reads what it depends on. */

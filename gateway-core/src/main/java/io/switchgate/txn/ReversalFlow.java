@@ -87,7 +87,7 @@ final class ReversalFlow implements Flow {
     }
 
     /** Takes an approved request's effect back out of the refundable amount, the batch and the day total. */
-    private void undone(EngineState ledger, TxnRecord original, ChangeSet cs, Instant now) {
+    void undone(EngineState ledger, TxnRecord original, ChangeSet cs, Instant now) {
         TxnRecord reversed = original.withStatus(TxnStatus.REVERSED, now);
         ledger.put(reversed);
         cs.txn(reversed);

@@ -15,6 +15,11 @@ import java.time.Instant;
  * dropped. Any other (no record: the host's answer never reached the journal; or a record that is not an approval)
  * may have left money at the host that the gateway never recorded: its reversal is released and sent, so the host
  * undoes whatever it approved, once (a host with nothing to reverse answers so).
+ *
+ * <p>A held undo (the 0420 of a void or reversal, held while its 0400 was at the host): if the journal shows its
+ * transaction undone (not approved any more), it is dropped; else it is released (the host may have undone it: now it
+ * does for certain) and the transaction's RRN goes to {@code undoneHere}, by host, for the gateway to undo it in its
+ * own books before it serves.
  */
 final class HeldReversals {
     private static final Logger log = LoggerFactory.getLogger(HeldReversals.class);
@@ -24,10 +29,30 @@ final class HeldReversals {
 
     /** @return how many were released (the rest were dropped) */
     static int settle(HeldReversalStore holds, String node, TransactionStore store, Instant now) {
+        return settle(holds, node, store, now, new java.util.HashMap<>());
+    }
+
+    /** As above; {@code undoneHere} gets, by host, the RRNs of released undos (see the class comment). */
+    static int settle(HeldReversalStore holds, String node, TransactionStore store, Instant now,
+                      java.util.Map<String, java.util.List<String>> undoneHere) {
         int released = 0;
         int dropped = 0;
         for (SafMessage h : holds.held()) {
             TxnRecord t = h.txnRrn() == null ? null : store.findByRrn(h.txnRrn()).orElse(null);
+            if (h.isHeldUndo()) {
+                boolean stillApproved = t != null && Codes.APPROVED.equals(t.responseCode())
+                        && t.status() == io.switchgate.model.TxnStatus.APPROVED;
+                if (!stillApproved) {
+                    if (holds.drop(h.id(), now, "UNDO_RECORDED")) dropped++;
+                } else if (holds.release(h.id(), now, "GATEWAY_RESTARTED")) {
+                    released++;
+                    undoneHere.computeIfAbsent(h.host(), k -> new java.util.ArrayList<>()).add(h.txnRrn());
+                    log.warn("host={} rrn {}: its void or reversal was at the host when this node stopped, and the journal"
+                            + " does not show it: its 0420 is released (saf id {}) and it is undone here too", h.host(),
+                            h.txnRrn(), h.id());
+                }
+                continue;
+            }
             boolean recorded = t != null && Codes.APPROVED.equals(t.responseCode()) && h.host().equals(t.host());
             if (recorded) {
                 if (holds.drop(h.id(), now, "APPROVAL_RECORDED")) dropped++;

@@ -46,6 +46,8 @@ final class HoldJournal implements DurableListener, AutoCloseable {
     static final int HOLD = 1;
     static final int SETTLED = 2;
     private static final int FORMAT = 1;
+    /** The same fields, of an undo's held 0420 (its id is made otherwise: {@link SafMessage#undoHeldId}). */
+    private static final int UNDO_FORMAT = 2;
     /** Small segments: a hold lives for one host round trip, so all but the newest segment soon hold nothing open. */
     static final long SEGMENT_BYTES = 4L << 20;
     /** Settled holds between two looks for segments to prune. */
@@ -204,7 +206,7 @@ final class HoldJournal implements DurableListener, AutoCloseable {
     static byte[] encode(SafMessage m) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
+            out.writeByte(m.isHeldUndo() ? UNDO_FORMAT : FORMAT);
             for (String s : new String[] {m.leaseOwner(), m.host(), m.stan(), m.rrn(), m.transmissionTime(),
                     m.processingCode(), m.currency(), m.acquirerId(), m.terminalId(), m.merchantId(), m.originalData(),
                     m.txnRrn()}) {
@@ -223,12 +225,15 @@ final class HoldJournal implements DurableListener, AutoCloseable {
     static SafMessage decode(byte[] record) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(record))) {
             int format = in.readUnsignedByte();
-            if (format != FORMAT) throw new IllegalStateException("held reversal record of format " + format + ", not " + FORMAT);
+            if (format != FORMAT && format != UNDO_FORMAT) {
+                throw new IllegalStateException("held reversal record of format " + format + ", not " + FORMAT + " or " + UNDO_FORMAT);
+            }
             String[] s = new String[12];
             for (int i = 0; i < s.length; i++) s[i] = in.readBoolean() ? in.readUTF() : null;
             long amount = in.readLong();
             Instant created = Instant.ofEpochSecond(in.readLong(), in.readInt());
-            return SafMessage.held(s[0], s[1], s[2], s[3], s[4], s[5], amount, s[6], s[7], s[8], s[9], s[10], s[11], created);
+            SafMessage held = SafMessage.held(s[0], s[1], s[2], s[3], s[4], s[5], amount, s[6], s[7], s[8], s[9], s[10], s[11], created);
+            return format == UNDO_FORMAT ? held.heldUndo(s[0], created) : held;
         } catch (IOException e) {
             throw new IllegalStateException("held reversal record cut short: " + e.getMessage(), e);
         }

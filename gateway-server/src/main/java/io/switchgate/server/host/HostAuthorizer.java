@@ -307,18 +307,77 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         if (!client.available()) return store(rev, "HOST_UNAVAILABLE");
         IsoMessage m = HostMessages.reversal(rev, "0400", client.dialect());
         byte[] packed = HostMessages.pack(m, client.dialect(), zak, security);
-        return client.exchange(m, packed).thenCompose(x -> {
-            if (x.outcome() != HostExchange.Outcome.ANSWERED) return store(rev, "UNDO_" + x.outcome());
-            if (!HostMessages.macValid(x.response(), x.raw(), zak, security)) return store(rev, "UNDO_MAC_INVALID");
-            String code = ActionCodes.fromWire(client.dialect(), x.response().getMti(), x.response().getString(39));
-            // an answer that says neither yes nor no: the reversal may not have been done, so it is stored and sent again
-            if (code == null) return store(rev, "UNDO_CODE_UNREADABLE");
-            if (Codes.APPROVED.equals(code) || Codes.NO_ORIGINAL.equals(code)) {
-                return done(new AuthResult(Codes.APPROVED, null, null, null, rev.stan(), rev.rrn()));
-            }
-            return done(new AuthResult(code, HostMessages.reason(x.response().getString(44), "HOST_DECLINED"), null, null,
-                    rev.stan(), rev.rrn()));
+        // As a sale's reversal, the undo's 0420 is held before the 0400 leaves: a gateway killed while the host decides
+        // releases it at its next start and undoes the transaction in its own books too (Gateway, at start). Before,
+        // nothing was held, and the kill left the sale reversed at the host and approved here (an outside audit).
+        SafMessage hold = rev.heldUndo(node, now);
+        return holds.hold(hold).thenCompose(held -> {
+            if (!held) return done(AuthResult.decline(Codes.SYSTEM_MALFUNCTION, "REVERSAL_NOT_STORED"));
+            return client.exchange(m, packed).thenCompose(x -> {
+                if (x.outcome() != HostExchange.Outcome.ANSWERED) return releaseOrStore(hold, rev, "UNDO_" + x.outcome());
+                if (!HostMessages.macValid(x.response(), x.raw(), zak, security)) return releaseOrStore(hold, rev, "UNDO_MAC_INVALID");
+                String code = ActionCodes.fromWire(client.dialect(), x.response().getMti(), x.response().getString(39));
+                // an answer that says neither yes nor no: the reversal may not have been done, so it is sent again
+                if (code == null) return releaseOrStore(hold, rev, "UNDO_CODE_UNREADABLE");
+                if (Codes.APPROVED.equals(code) || Codes.NO_ORIGINAL.equals(code)) {
+                    // its hold is dropped once the gateway commits the undo (undoCommitted)
+                    return done(new AuthResult(Codes.APPROVED, null, null, null, rev.stan(), rev.rrn()));
+                }
+                dropHeldUndo(hold.id(), "DECLINED_" + code);
+                return done(new AuthResult(code, HostMessages.reason(x.response().getString(44), "HOST_DECLINED"), null, null,
+                        rev.stan(), rev.rrn()));
+            });
         });
+    }
+
+    @Override
+    public void undoCommitted(TxnRecord original, AuthResult result) {
+        if (result.hostStan() != null) dropHeldUndo(SafMessage.undoHeldId(result.hostStan(), original.rrn()), "UNDO_RECORDED");
+    }
+
+    private void dropHeldUndo(String id, String result) {
+        blocking.execute(() -> {
+            try {
+                holds.drop(id, clock.instant(), result);
+            } catch (RuntimeException e) {
+                log.warn("host={} held 0420 {} not dropped ({}); the next start settles it", name, id, e.toString());
+            }
+        });
+    }
+
+    /**
+     * No (usable) answer to the undo's 0400: its held 0420 becomes due (the same message a stored one would be), and
+     * the terminal is answered 00 once it is; if it cannot be released, a new one is stored as before.
+     */
+    private CompletableFuture<AuthResult> releaseOrStore(SafMessage hold, SafMessage online, String why) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return holds.release(hold.id(), clock.instant(), why);
+            } catch (RuntimeException e) {
+                log.warn("host={} held 0420 {} not released ({}); storing another", name, hold.id(), e.toString());
+                return false;
+            }
+        }, blocking).thenCompose(released -> {
+            if (!released) return store(online, why);
+            log.info("host={} reversal of rrn {} not answered ({}): its held 0420 released for store-and-forward (saf id {})",
+                    name, online.txnRrn(), why, hold.id());
+            onStored.run();
+            return done(new AuthResult(Codes.APPROVED, null, null, null, online.stan(), online.rrn()));
+        });
+    }
+
+    /** RRNs whose undo this node held when it stopped, released by its start (HeldReversals); asked once. */
+    private volatile java.util.List<String> undoneWhileStopped = java.util.List.of();
+
+    void undoneWhileStopped(java.util.List<String> rrns) {
+        this.undoneWhileStopped = java.util.List.copyOf(rrns);
+    }
+
+    @Override
+    public java.util.List<String> undoneWhileStopped() {
+        java.util.List<String> l = undoneWhileStopped;
+        undoneWhileStopped = java.util.List.of();
+        return l;
     }
 
     /** The reversal goes to the SAF queue (as an 0420 advice with the same STAN); the terminal is answered 00 once it is stored. */

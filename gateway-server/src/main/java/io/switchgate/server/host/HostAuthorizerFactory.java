@@ -104,7 +104,12 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
         }
         long maxTimeout = hosts.stream().mapToLong(h -> h.timeoutMillis() > 0 ? h.timeoutMillis() : 5000).max().orElse(5000);
         SafSender.Options so = safOptions.withLeaseAtLeast(2 * maxTimeout + 5_000);
-        HeldReversals.settle(rt.holds, node, store, clock.instant());
+        Map<String, List<String>> undoneHere = new java.util.HashMap<>();
+        HeldReversals.settle(rt.holds, node, store, clock.instant(), undoneHere);
+        undoneHere.forEach((host, rrns) -> {
+            HostAuthorizer a = byName.get(host);
+            if (a != null) a.undoneWhileStopped(rrns);
+        });
         rt.sender = new SafSender(rt.queue, node, byName, clock, so);
         for (HostAuthorizer a : byName.values()) a.client().start();
         rt.sender.start();

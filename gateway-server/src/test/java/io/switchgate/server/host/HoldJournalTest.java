@@ -67,6 +67,31 @@ class HoldJournalTest {
     }
 
     /**
+     * An undo's held 0420 (a void or reversal at the host) comes back from the journal as one: its own id, which the
+     * start tells from a sale's held reversal by. Before, the journal kept no kind and it came back as the sale's, and
+     * the start dropped it as "approval recorded".
+     */
+    @Test
+    void anUndosHoldComesBackAsAnUndo() throws Exception {
+        SafMessage sale = held("010000000007", 2_000);
+        SafMessage undo = SafMessage.reversal("acqA", "500009", "010000000007", "1203120000", "000000", 2_000, "156",
+                "12345678901", "TERM0001", "MERCHANT0000001", "0200500001" + "1203115959" + "00012345678901",
+                "010000000007", "UNDO", T0).heldUndo("01", T0.plusNanos(5));
+        assertTrue(undo.isHeldUndo());
+        assertFalse(sale.isHeldUndo());
+        try (HoldJournal j = open(HoldJournal.SEGMENT_BYTES)) {
+            assertTrue(j.hold(sale).get(5, TimeUnit.SECONDS));
+            assertTrue(j.hold(undo).get(5, TimeUnit.SECONDS));
+        }
+        try (HoldJournal j = open(HoldJournal.SEGMENT_BYTES)) {
+            assertEquals(List.of(sale.id(), undo.id()), j.held().stream().map(SafMessage::id).toList());
+            assertTrue(j.held().get(1).isHeldUndo());
+            assertEquals("010000000007", j.held().get(1).txnRrn());
+            assertTrue(j.settle(undo.id()));
+        }
+    }
+
+    /**
      * A failed fdatasync stops the journal for good (no retry, as the main journal): the hold is refused, so its
      * request is not sent, and the journal says why, for /health and the host's view.
      */

@@ -121,4 +121,56 @@ class KillAtTheHostTest {
             assertEquals(List.of(), sim.violations);
         }
     }
+
+    /**
+     * The gateway is killed while a void's 0400 is at the host: the host has undone the sale, its answer never came.
+     * The undo's 0420 was held before the 0400 left: the restart releases it (the host undoes the sale for certain)
+     * and undoes the sale here too, before serving, so a later refund of it is refused. Before, nothing was held: the
+     * sale came back approved here while reversed at the host, and a refund of it was approved (an outside audit).
+     */
+    @Test
+    void aVoidAtTheHostWhenTheGatewayIsKilledUndoesTheSaleHereAndThereAfterTheRestart(@TempDir Path dir) throws Exception {
+        quietLogs();
+        try (HostSimulator sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234")) {
+            // the host takes the void's 0400 and its answer is lost: the gateway is gone before it could come
+            sim.behaviour = m -> "0400".equals(m.getString(0)) ? HostSimulator.Reply.silent() : HostSimulator.Reply.approve();
+            String url = "jdbc:h2:file:" + dir.resolve("gw").toAbsolutePath();
+            Path portFile = dir.resolve("port");
+            Process child = startChild(dir, url, sim.port, portFile);
+            String rrn;
+            String saleHostStan;
+            try {
+                NACChannel pos = pos(portFile);
+                pos.send(HostFixture.jposSale(7_777, "000777"));
+                ISOMsg r = pos.receive();
+                assertEquals("00", r.getString(39));
+                rrn = r.getString(37);
+                saleHostStan = sim.ofMti("0200").get(0).getString(11);
+                ISOMsg voidOf = HostFixture.jposSale(7_777, "000778");
+                voidOf.set(3, "020000");
+                voidOf.set(37, rrn);
+                pos.send(voidOf);
+                waitFor("the void's 0400 at the host", 10_000, () -> sim.count("0400") >= 1);
+            } finally {
+                kill(child);
+            }
+            assertEquals(0, sim.count("0420"), "nothing stored before the restart: the void was at the host");
+
+            try (Gateway gw = start(config("01", url, "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))), factory())) {
+                assertEquals(io.switchgate.model.TxnStatus.REVERSED, gw.store().findByRrn(rrn).orElseThrow().status(),
+                        "undone here before the gateway serves");
+                assertTrue(gw.store().findByOriginalRrn(rrn).stream().anyMatch(t -> "UNDONE_AT_HOST_ON_RESTART".equals(t.reason())),
+                        "the undo journaled with its reason");
+                HostAuthorizer h = host(gw, "acqA");
+                waitFor("the held 0420 released and delivered after the restart", 15_000,
+                        () -> sim.reversalsApplied.containsKey(saleHostStan) && h.safDepth() == 0);
+                io.switchgate.iso.IsoMessage refund = HostFixture.send(gw, HostFixture.financial("200000", 7_777).set(37, rrn));
+                assertEquals("12", refund.getString(39), () -> "a refund of the undone sale: " + refund.getString(44));
+            }
+            awaitAllHandled(sim);
+            assertEquals(0, sim.count("0200") - 1 - sim.ofMti("0200").stream().filter(m -> "020000".equals(m.getString(3))).count(),
+                    "no refund reached the host");
+            assertEquals(List.of(), sim.violations);
+        }
+    }
 }
