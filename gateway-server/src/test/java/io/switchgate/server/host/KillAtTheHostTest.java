@@ -42,6 +42,14 @@ class KillAtTheHostTest {
         return pos;
     }
 
+    /** A sale the host approves, answered: its RRN. */
+    private static String approvedSale(NACChannel pos, long amount, String stan) throws Exception {
+        pos.send(HostFixture.jposSale(amount, stan));
+        ISOMsg r = pos.receive();
+        assertEquals("00", r.getString(39));
+        return r.getString(37);
+    }
+
     private static void kill(Process child) throws InterruptedException {
         child.destroyForcibly();
         child.waitFor(20, TimeUnit.SECONDS);
@@ -97,11 +105,7 @@ class KillAtTheHostTest {
             String hostStan;
             String rrn;
             try {
-                NACChannel pos = pos(portFile);
-                pos.send(HostFixture.jposSale(6_666, "000666"));
-                ISOMsg r = pos.receive();
-                assertEquals("00", r.getString(39));
-                rrn = r.getString(37);
+                rrn = approvedSale(pos(portFile), 6_666, "000666");
                 hostStan = sim.ofMti("0200").get(0).getString(11);
             } finally {
                 kill(child);
@@ -141,10 +145,7 @@ class KillAtTheHostTest {
             String saleHostStan;
             try {
                 NACChannel pos = pos(portFile);
-                pos.send(HostFixture.jposSale(7_777, "000777"));
-                ISOMsg r = pos.receive();
-                assertEquals("00", r.getString(39));
-                rrn = r.getString(37);
+                rrn = approvedSale(pos, 7_777, "000777");
                 saleHostStan = sim.ofMti("0200").get(0).getString(11);
                 ISOMsg voidOf = HostFixture.jposSale(7_777, "000778");
                 voidOf.set(3, "020000");
