@@ -61,4 +61,38 @@ class HeldReversalsTest {
             assertEquals(0, HeldReversals.settle(holds, "01", store, T0.plusSeconds(61)), "settled once");
         }
     }
+
+    /** The held 0420 of an undo (a void or reversal) of {@code rrn} sent under host STAN {@code stan}. */
+    private static SafMessage heldUndo(String stan, String rrn) {
+        return SafMessage.reversal("acqA", stan, rrn, "1203120000", "000000", 1_000, "156", "12345678901", "TERM0001",
+                "MERCHANT0000001", "0200500001" + "1203115959" + "00012345678901", rrn, "UNDO", T0).heldUndo("01", T0);
+    }
+
+    /**
+     * An undo held when the node stopped: dropped if the journal shows its transaction undone (the undo was committed);
+     * released, and its RRN handed to the gateway to undo in its own books, if the transaction is still approved
+     * (the host may have undone it: now it does for certain). Before, an undo was never held.
+     */
+    @Test
+    void anUndoHeldAtAStopIsDroppedIfRecordedElseReleasedAndUndoneHere() {
+        InMemorySafQueue queue = new InMemorySafQueue();
+        InMemoryTransactionStore store = new InMemoryTransactionStore();
+        TxnRecord sale = sale("010000000011", "00", "acqA");
+        for (RuntimeException e : store.apply(List.of(new ChangeSet().txn(sale("010000000010", "00", "acqA")).txn(sale),
+                new ChangeSet().txn(sale.withStatus(TxnStatus.REVERSED, T0))))) {
+            assertNull(e);
+        }
+        queue.enqueue(heldUndo("500010", "010000000010"));
+        queue.enqueue(heldUndo("500011", "010000000011"));
+        java.util.Map<String, List<String>> undoneHere = new java.util.HashMap<>();
+        try (QueueHolds holds = new QueueHolds(queue, "01")) {
+            assertEquals(1, HeldReversals.settle(holds, "01", store, T0.plusSeconds(60), undoneHere));
+        }
+        SafMessage released = queue.find(SafMessage.undoHeldId("500010", "010000000010")).orElseThrow();
+        assertEquals(SafMessage.Status.PENDING, released.status());
+        assertEquals("GATEWAY_RESTARTED", released.reason());
+        assertEquals(java.util.Map.of("acqA", List.of("010000000010")), undoneHere, "undone in the gateway's books too");
+        assertEquals(SafMessage.Status.DONE, queue.find(SafMessage.undoHeldId("500011", "010000000011")).orElseThrow().status(),
+                "the journal shows it undone: nothing to send");
+    }
 }
