@@ -677,6 +677,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * the reversal itself (reason {@code UNDONE_AT_HOST_ON_RESTART}, no terminal request behind it: no duplicate
      * key). Before, the kill left the sale approved here and reversed at the host, and a later refund credited the
      * card a second time (an outside audit). Completes with false if there was nothing to undo (not approved, or gone).
+     * For a host's transaction only: the embedded authorizer's card balances are its undo's to restore, not this.
      */
     public CompletableFuture<Boolean> undoAfterRestart(String originalRrn) {
         CompletableFuture<Boolean> result = new CompletableFuture<>();
@@ -684,7 +685,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
             try {
                 commits.applyWriterFailures();
                 TxnRecord original = state.txn(originalRrn);
-                if (original == null || original.status() != io.switchgate.model.TxnStatus.APPROVED || !original.approved()) {
+                if (original == null || original.status() != io.switchgate.model.TxnStatus.APPROVED || !original.approved()
+                        || original.host() == null || EmbeddedAuthorizer.NAME.equals(original.host())) {
                     result.complete(false);
                     return;
                 }
