@@ -42,6 +42,11 @@ class KillAtTheHostTest {
         return pos;
     }
 
+    /** The child's store, and the restarted gateway's. */
+    private static String url(Path dir) {
+        return "jdbc:h2:file:" + dir.resolve("gw").toAbsolutePath();
+    }
+
     /** A sale the host approves, answered: its RRN. */
     private static String approvedSale(NACChannel pos, long amount, String stan) throws Exception {
         pos.send(HostFixture.jposSale(amount, stan));
@@ -68,7 +73,7 @@ class KillAtTheHostTest {
                 }
                 return HostSimulator.Reply.approve();
             };
-            String url = "jdbc:h2:file:" + dir.resolve("gw").toAbsolutePath();
+            String url = url(dir);
             Path portFile = dir.resolve("port");
             Process child = startChild(dir, url, sim.port, portFile);
             String hostStan;
@@ -99,7 +104,7 @@ class KillAtTheHostTest {
         quietLogs();
         try (HostSimulator sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234")) {
             sim.behaviour = m -> HostSimulator.Reply.approve();
-            String url = "jdbc:h2:file:" + dir.resolve("gw").toAbsolutePath();
+            String url = url(dir);
             Path portFile = dir.resolve("port");
             Process child = startChild(dir, url, sim.port, portFile);
             String hostStan;
@@ -138,13 +143,11 @@ class KillAtTheHostTest {
         try (HostSimulator sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234")) {
             // the host takes the void's 0400 and its answer is lost: the gateway is gone before it could come
             sim.behaviour = m -> "0400".equals(m.getString(0)) ? HostSimulator.Reply.silent() : HostSimulator.Reply.approve();
-            String url = "jdbc:h2:file:" + dir.resolve("gw").toAbsolutePath();
-            Path portFile = dir.resolve("port");
-            Process child = startChild(dir, url, sim.port, portFile);
+            Process child = startChild(dir, url(dir), sim.port, dir.resolve("port"));
             String rrn;
             String saleHostStan;
             try {
-                NACChannel pos = pos(portFile);
+                NACChannel pos = pos(dir.resolve("port"));
                 rrn = approvedSale(pos, 7_777, "000777");
                 saleHostStan = sim.ofMti("0200").get(0).getString(11);
                 ISOMsg voidOf = HostFixture.jposSale(7_777, "000778");
@@ -157,7 +160,7 @@ class KillAtTheHostTest {
             }
             assertEquals(0, sim.count("0420"), "nothing stored before the restart: the void was at the host");
 
-            try (Gateway gw = start(config("01", url, "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))), factory())) {
+            try (Gateway gw = start(config("01", url(dir), "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400))), factory())) {
                 assertEquals(io.switchgate.model.TxnStatus.REVERSED, gw.store().findByRrn(rrn).orElseThrow().status(),
                         "undone here before the gateway serves");
                 assertTrue(gw.store().findByOriginalRrn(rrn).stream().anyMatch(t -> "UNDONE_AT_HOST_ON_RESTART".equals(t.reason())),
