@@ -55,4 +55,12 @@ public interface Authorizer {
     default java.util.List<String> undoneWhileStopped() {
         return java.util.List.of();
     }
+
+    /**
+     * The gateway has undone {@code rrn} in its own books (committed), one of {@link #undoneWhileStopped}: the undo may
+     * go to the far end now (a host's held 0420 released). Only now: released first, a kill before the gateway's own
+     * undo left the host undone and the gateway not, with nothing held any more to say so.
+     */
+    default void undoneHereAfterRestart(String rrn) {
+    }
 }

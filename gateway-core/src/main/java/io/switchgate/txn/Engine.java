@@ -679,6 +679,9 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * card a second time (an outside audit). Completes with false if there was nothing to undo (not approved, or gone).
      * For a host's transaction only: the embedded authorizer's card balances are its undo's to restore, not this.
      */
+    /** The reason of the reversal record {@link #undoAfterRestart} journals. */
+    public static final String UNDONE_AT_RESTART = "UNDONE_AT_HOST_ON_RESTART";
+
     public CompletableFuture<Boolean> undoAfterRestart(String originalRrn) {
         CompletableFuture<Boolean> result = new CompletableFuture<>();
         thread.execute(() -> {
@@ -696,7 +699,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 TxnRecord undone = new TxnRecord(rrns.next(), nodeId, TxnType.REVERSAL, "0420", original.processingCode(),
                         original.terminalId(), original.merchantId(), null, null, null, null, original.amount(),
                         original.currency(), original.panHash(), original.maskedPan(), Codes.APPROVED,
-                        "UNDONE_AT_HOST_ON_RESTART", original.authCode(), io.switchgate.model.TxnStatus.APPROVED, 0,
+                        UNDONE_AT_RESTART, original.authCode(), io.switchgate.model.TxnStatus.APPROVED, 0,
                         original.rrn(), original.stan(), original.batchNo(), original.host(), null, null, now, now, 1);
                 state.put(undone);
                 cs.txn(undone);

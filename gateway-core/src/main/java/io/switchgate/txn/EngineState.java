@@ -675,6 +675,7 @@ final class EngineState implements CardBook {
     void markAtHost(Request r, String stanKey, String originalRrn) {
         if (r.dupKey != null) awaitingHost.put(r.dupKey, r);
         awaitingHostByStan.put(stanKey, r);
+        if (undoes(r)) undoesAtHostByTerminal.computeIfAbsent(r.terminal.id(), k -> new ArrayList<>(2)).add(r);
         if (originalRrn != null) hostOpsByOriginal.computeIfAbsent(originalRrn, k -> new ArrayList<>(2)).add(r);
     }
 
@@ -682,6 +683,13 @@ final class EngineState implements CardBook {
     void hostAnswered(Request r, String stanKey, String originalRrn) {
         if (r.dupKey != null) awaitingHost.remove(r.dupKey, r);
         awaitingHostByStan.remove(stanKey, r);
+        if (undoes(r)) {
+            List<Request> undoing = undoesAtHostByTerminal.get(r.terminal.id());
+            if (undoing != null) {
+                undoing.remove(r);
+                if (undoing.isEmpty()) undoesAtHostByTerminal.remove(r.terminal.id());
+            }
+        }
         if (originalRrn != null) {
             List<Request> ops = hostOpsByOriginal.get(originalRrn);
             if (ops != null) {
@@ -689,6 +697,23 @@ final class EngineState implements CardBook {
                 if (ops.isEmpty()) hostOpsByOriginal.remove(originalRrn);
             }
         }
+    }
+
+    /**
+     * Terminal ID -> its voids and reversals waiting for a host: a settlement of the terminal is decided after they
+     * end (a void the host took while the batch closed could not be counted in it any more, and was declined here
+     * while the host had undone the sale: an outside audit).
+     */
+    private final Map<String, List<Request>> undoesAtHostByTerminal = new HashMap<>();
+
+    private static boolean undoes(Request r) {
+        return r.terminal != null && (r.type == TxnType.VOID || r.type == TxnType.REVERSAL);
+    }
+
+    /** The terminal's voids and reversals waiting for a host (empty if none). */
+    List<Request> undoesAtHost(String terminalId) {
+        List<Request> undoing = undoesAtHostByTerminal.get(terminalId);
+        return undoing == null ? List.of() : List.copyOf(undoing);
     }
 
     /** The request with this duplicate key that is waiting for a host, or null. */

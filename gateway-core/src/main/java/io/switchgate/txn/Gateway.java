@@ -190,6 +190,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             for (String rrn : a.undoneWhileStopped()) {
                 try {
                     boolean undone = engine.undoAfterRestart(rrn).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    a.undoneHereAfterRestart(rrn); // its 0420 leaves only now (see there)
                     org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("host={} rrn {}: its void or reversal was at the"
                             + " host when the gateway stopped; {}", a.name(), rrn, undone
                             ? "undone here too (UNDONE_AT_HOST_ON_RESTART), as its released 0420 undoes it there"

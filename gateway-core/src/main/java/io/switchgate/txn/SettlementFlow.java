@@ -6,6 +6,7 @@ import io.switchgate.model.TerminalState;
 import io.switchgate.policy.Decline;
 import io.switchgate.policy.SettlementRule;
 import io.switchgate.store.ChangeSet;
+import java.util.List;
 
 /**
  * A settlement (0500): the terminal's totals against the open batch's; when they agree the batch is closed and the
@@ -20,6 +21,12 @@ final class SettlementFlow implements Flow {
 
     @Override
     public void decide(Request r, EngineState ledger) {
+        List<Request> undoing = ledger.undoesAtHost(r.terminal.id());
+        if (!undoing.isEmpty()) {
+            // the batch it would close may still lose a sale: decided once the host has answered them
+            steps.decideAfter(undoing, r);
+            return;
+        }
         IsoMessage m = r.msg;
         BatchState batch = ledger.openBatch(r.terminal, r.now);
         Decline d = SettlementRule.check(batch, FormatCheck.parseAmount(m.getString(74)), FormatCheck.parseAmount(m.getString(76)),

@@ -95,6 +95,29 @@ class MoneySafetyTest {
 
     // ---------------------------------------------------------------- operations in flight (item 1)
 
+    /**
+     * A settlement while a void of the terminal is at the host waits for it: the batch it closes must not lose a sale
+     * after it closed. Before, the batch closed with the sale in it, the host's approval of the void came back to a
+     * void that "no longer held" (declined 12 here while the host had undone the sale), and the sale stayed refundable
+     * here (a re-audit: a refund of it was approved, a second credit).
+     */
+    @Test
+    void aSettlementWaitsForTheTerminalsVoidAtTheHost() {
+        IsoMessage sale = hostApprovedSale(11_000);
+        CompletableFuture<IsoMessage> voided = submit(pos, pos.voidOf(PAN, 11_000, sale.getString(37)));
+        ScriptedHost.Call undo = host.next();
+        assertEquals("undo", undo.kind());
+        CompletableFuture<IsoMessage> settled = submit(pos, pos.settlement(1, 11_000, 0, 0));
+        engineCaughtUp();
+        assertFalse(settled.isDone(), "the settlement must wait for the void at the host");
+        undo.approve();
+        assertCode("00", get(voided));
+        assertCode("95", get(settled)); // the batch has no sale now: the terminal's totals no longer agree
+        assertEquals(TxnStatus.VOIDED, gw.store().findByRrn(sale.getString(37)).orElseThrow().status());
+        assertCode("00", pos.send(pos.settlement(0, 0, 0, 0)));
+        assertCode("12", pos.send(pos.refund(PAN, 11_000, sale.getString(37))));
+    }
+
     @Test
     void aRepeatedReversalWhileTheFirstIsAtTheHostJoinsItAndTheHostIsAskedOnce() {
         IsoMessage sale = hostApprovedSale(5_000);

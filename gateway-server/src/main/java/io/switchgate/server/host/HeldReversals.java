@@ -17,9 +17,12 @@ import java.time.Instant;
  * undoes whatever it approved, once (a host with nothing to reverse answers so).
  *
  * <p>A held undo (the 0420 of a void or reversal, held while its 0400 was at the host): if the journal shows its
- * transaction undone (not approved any more), it is dropped; else it is released (the host may have undone it: now it
- * does for certain) and the transaction's RRN goes to {@code undoneHere}, by host, for the gateway to undo it in its
- * own books before it serves.
+ * transaction undone by the terminal's request (the host answered it), it is dropped. If the journal shows it undone
+ * by an earlier start ({@code UNDONE_AT_HOST_ON_RESTART}: that start was killed before it released the 0420), it is
+ * released. If the transaction is still approved, the hold goes to {@code undoneHere}, by host, and stays held: the
+ * gateway undoes the transaction in its own books before it serves, and only then releases it (the host may have
+ * undone it: then it does for certain). Released first, a kill between the two left the host undone and the gateway
+ * not, with nothing held any more to say so (a re-audit).
  */
 final class HeldReversals {
     private static final Logger log = LoggerFactory.getLogger(HeldReversals.class);
@@ -27,14 +30,21 @@ final class HeldReversals {
     private HeldReversals() {
     }
 
+    private static boolean undoneByAnEarlierStart(TransactionStore store, String rrn) {
+        for (TxnRecord c : store.findByOriginalRrn(rrn)) {
+            if (io.switchgate.txn.Engine.UNDONE_AT_RESTART.equals(c.reason())) return true;
+        }
+        return false;
+    }
+
     /** @return how many were released (the rest were dropped) */
     static int settle(HeldReversalStore holds, String node, TransactionStore store, Instant now) {
         return settle(holds, node, store, now, new java.util.HashMap<>());
     }
 
-    /** As above; {@code undoneHere} gets, by host, the RRNs of released undos (see the class comment). */
+    /** As above; {@code undoneHere} gets, by host, the held undos to undo here and then release (the class comment). */
     static int settle(HeldReversalStore holds, String node, TransactionStore store, Instant now,
-                      java.util.Map<String, java.util.List<String>> undoneHere) {
+                      java.util.Map<String, java.util.List<SafMessage>> undoneHere) {
         int released = 0;
         int dropped = 0;
         for (SafMessage h : holds.held()) {
@@ -42,14 +52,15 @@ final class HeldReversals {
             if (h.isHeldUndo()) {
                 boolean stillApproved = t != null && Codes.APPROVED.equals(t.responseCode())
                         && t.status() == io.switchgate.model.TxnStatus.APPROVED;
-                if (!stillApproved) {
-                    if (holds.drop(h.id(), now, "UNDO_RECORDED")) dropped++;
-                } else if (holds.release(h.id(), now, "GATEWAY_RESTARTED")) {
-                    released++;
-                    undoneHere.computeIfAbsent(h.host(), k -> new java.util.ArrayList<>()).add(h.txnRrn());
+                if (stillApproved) {
+                    undoneHere.computeIfAbsent(h.host(), k -> new java.util.ArrayList<>()).add(h);
                     log.warn("host={} rrn {}: its void or reversal was at the host when this node stopped, and the journal"
-                            + " does not show it: its 0420 is released (saf id {}) and it is undone here too", h.host(),
+                            + " does not show it: it is undone here, then its 0420 released (saf id {})", h.host(),
                             h.txnRrn(), h.id());
+                } else if (undoneByAnEarlierStart(store, h.txnRrn())) {
+                    if (holds.release(h.id(), now, "GATEWAY_RESTARTED")) released++;
+                } else if (holds.drop(h.id(), now, "UNDO_RECORDED")) {
+                    dropped++;
                 }
                 continue;
             }

@@ -366,18 +366,28 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         });
     }
 
-    /** RRNs whose undo this node held when it stopped, released by its start (HeldReversals); asked once. */
-    private volatile java.util.List<String> undoneWhileStopped = java.util.List.of();
+    /** Undos this node held when it stopped, still held, for the gateway to undo here and then release (HeldReversals). */
+    private final java.util.Map<String, java.util.List<SafMessage>> undoneWhileStopped = new java.util.concurrent.ConcurrentHashMap<>();
 
-    void undoneWhileStopped(java.util.List<String> rrns) {
-        this.undoneWhileStopped = java.util.List.copyOf(rrns);
+    void undoneWhileStopped(java.util.List<SafMessage> held) {
+        for (SafMessage h : held) undoneWhileStopped.computeIfAbsent(h.txnRrn(), k -> new java.util.ArrayList<>()).add(h);
     }
 
     @Override
     public java.util.List<String> undoneWhileStopped() {
-        java.util.List<String> l = undoneWhileStopped;
-        undoneWhileStopped = java.util.List.of();
-        return l;
+        return java.util.List.copyOf(undoneWhileStopped.keySet());
+    }
+
+    @Override
+    public void undoneHereAfterRestart(String rrn) {
+        java.util.List<SafMessage> held = undoneWhileStopped.remove(rrn);
+        if (held == null) return;
+        for (SafMessage h : held) {
+            if (holds.release(h.id(), clock.instant(), "GATEWAY_RESTARTED")) {
+                log.warn("host={} rrn {}: undone here after the restart; its 0420 released (saf id {})", name, rrn, h.id());
+            }
+        }
+        onStored.run();
     }
 
     /** The reversal goes to the SAF queue (as an 0420 advice with the same STAN); the terminal is answered 00 once it is stored. */

@@ -104,7 +104,7 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
         }
         long maxTimeout = hosts.stream().mapToLong(h -> h.timeoutMillis() > 0 ? h.timeoutMillis() : 5000).max().orElse(5000);
         SafSender.Options so = safOptions.withLeaseAtLeast(2 * maxTimeout + 5_000);
-        Map<String, List<String>> undoneHere = new java.util.HashMap<>();
+        Map<String, List<io.switchgate.saf.SafMessage>> undoneHere = new java.util.HashMap<>();
         HeldReversals.settle(rt.holds, node, store, clock.instant(), undoneHere);
         undoneHere.forEach((host, rrns) -> {
             HostAuthorizer a = byName.get(host);

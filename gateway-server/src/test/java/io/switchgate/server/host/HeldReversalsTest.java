@@ -69,30 +69,42 @@ class HeldReversalsTest {
     }
 
     /**
-     * An undo held when the node stopped: dropped if the journal shows its transaction undone (the undo was committed);
-     * released, and its RRN handed to the gateway to undo in its own books, if the transaction is still approved
-     * (the host may have undone it: now it does for certain). Before, an undo was never held.
+     * An undo held when the node stopped. Dropped if the journal shows its transaction undone by the terminal's request
+     * (the host answered). Kept held, and handed to the gateway, if the transaction is still approved: the gateway
+     * undoes it in its own books first and releases it only then (released first, a kill between the two lost the
+     * gateway's undo: a re-audit). Released if an earlier start undid it here but was killed before releasing it.
      */
     @Test
-    void anUndoHeldAtAStopIsDroppedIfRecordedElseReleasedAndUndoneHere() {
+    void anUndoHeldAtAStopIsDroppedIfRecordedElseUndoneHereBeforeItIsReleased() {
         InMemorySafQueue queue = new InMemorySafQueue();
         InMemoryTransactionStore store = new InMemoryTransactionStore();
-        TxnRecord sale = sale("010000000011", "00", "acqA");
-        for (RuntimeException e : store.apply(List.of(new ChangeSet().txn(sale("010000000010", "00", "acqA")).txn(sale),
-                new ChangeSet().txn(sale.withStatus(TxnStatus.REVERSED, T0))))) {
+        TxnRecord voided = sale("010000000011", "00", "acqA");
+        TxnRecord undoneByAStart = sale("010000000012", "00", "acqA");
+        TxnRecord startsUndo = new TxnRecord("010000000099", "01", TxnType.REVERSAL, "0420", "000000", "TERM0001",
+                "MERCHANT0000001", null, null, null, null, 1_000, "156", "hash", "621234******1232", "00",
+                io.switchgate.txn.Engine.UNDONE_AT_RESTART, "A1B2C3", TxnStatus.APPROVED, 0, "010000000012", "000123", 1,
+                "acqA", null, null, T0, T0, 1);
+        for (RuntimeException e : store.apply(List.of(
+                new ChangeSet().txn(sale("010000000010", "00", "acqA")).txn(voided).txn(undoneByAStart),
+                new ChangeSet().txn(voided.withStatus(TxnStatus.VOIDED, T0))
+                        .txn(undoneByAStart.withStatus(TxnStatus.REVERSED, T0)).txn(startsUndo)))) {
             assertNull(e);
         }
-        queue.enqueue(heldUndo("500010", "010000000010"));
-        queue.enqueue(heldUndo("500011", "010000000011"));
-        java.util.Map<String, List<String>> undoneHere = new java.util.HashMap<>();
+        for (String[] h : new String[][] {{"500010", "010000000010"}, {"500011", "010000000011"}, {"500012", "010000000012"}}) {
+            queue.enqueue(heldUndo(h[0], h[1]));
+        }
+        java.util.Map<String, List<SafMessage>> undoneHere = new java.util.HashMap<>();
         try (QueueHolds holds = new QueueHolds(queue, "01")) {
             assertEquals(1, HeldReversals.settle(holds, "01", store, T0.plusSeconds(60), undoneHere));
         }
-        SafMessage released = queue.find(SafMessage.undoHeldId("500010", "010000000010")).orElseThrow();
-        assertEquals(SafMessage.Status.PENDING, released.status());
-        assertEquals("GATEWAY_RESTARTED", released.reason());
-        assertEquals(java.util.Map.of("acqA", List.of("010000000010")), undoneHere, "undone in the gateway's books too");
+        assertEquals(List.of(SafMessage.undoHeldId("500010", "010000000010")),
+                undoneHere.get("acqA").stream().map(SafMessage::id).toList(), "to be undone here, then released");
+        assertEquals(SafMessage.Status.HELD, queue.find(SafMessage.undoHeldId("500010", "010000000010")).orElseThrow().status(),
+                "not released before the gateway's own undo is committed");
         assertEquals(SafMessage.Status.DONE, queue.find(SafMessage.undoHeldId("500011", "010000000011")).orElseThrow().status(),
-                "the journal shows it undone: nothing to send");
+                "the journal shows the void the host answered: nothing to send");
+        SafMessage released = queue.find(SafMessage.undoHeldId("500012", "010000000012")).orElseThrow();
+        assertEquals(SafMessage.Status.PENDING, released.status(), "an earlier start undid it here and was killed before releasing it");
+        assertEquals("GATEWAY_RESTARTED", released.reason());
     }
 }
