@@ -26,6 +26,13 @@ final class VoidFlow implements Flow {
         TxnRecord original = ledger.txn(r.msg.getString(37).trim());
         Decline d = LateOriginalRule.check(ledger.reversedBeforeArrival(r.terminal.id(), r.stan(), r.now));
         if (d == null) d = OriginalBusyRule.check(TxnType.VOID, ledger.hostOpKindsOn(original));
+        if (d == null && undoneByTheLastStart(ledger, original, r)) {
+            // The terminal never heard its void's answer (the gateway was killed with it at the host) and sends it
+            // again: the last start has undone the sale here and at the host, so the void is done. Approved, changing
+            // nothing; before, 12 ORIGINAL_REVERSED, and the terminal kept the sale in its batch (a re-audit).
+            steps.journalUnchanged(r, Verdict.approved(original.authCode()).on(original.rrn(), null).by(original.host(), null));
+            return;
+        }
         if (d == null) d = VoidRules.check(original, r.terminal.id(), r.terminal.batchNo(), r.amount, r.panHash);
         if (d != null) {
             steps.journalUnchanged(r, Verdict.declined(d).on(original == null ? null : original.rrn(), null));
@@ -59,5 +66,18 @@ final class VoidFlow implements Flow {
             String authCode = auth.authCode() != null ? auth.authCode() : original.authCode();
             steps.journal(r, cs, Verdict.approved(authCode).on(original.rrn(), null).by(original.host(), auth.balance()));
         });
+    }
+
+    /** The sale this void names (same terminal, amount and card) was undone by a start ({@link Engine#undoAfterRestart}). */
+    private static boolean undoneByTheLastStart(EngineState ledger, TxnRecord original, Request r) {
+        if (original == null || original.status() != TxnStatus.REVERSED || original.type() != TxnType.SALE
+                || !r.terminal.id().equals(original.terminalId()) || original.amount() != r.amount
+                || (r.panHash != null && !r.panHash.equals(original.panHash()))) {
+            return false;
+        }
+        for (TxnRecord c : ledger.childrenOf(original.rrn())) {
+            if (Engine.UNDONE_AT_RESTART.equals(c.reason())) return true;
+        }
+        return false;
     }
 }

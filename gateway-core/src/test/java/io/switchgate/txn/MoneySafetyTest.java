@@ -118,6 +118,29 @@ class MoneySafetyTest {
         assertCode("12", pos.send(pos.refund(PAN, 11_000, sale.getString(37))));
     }
 
+    /**
+     * A start undid a sale whose void was at the host when the gateway was killed ({@link Engine#undoAfterRestart}).
+     * The terminal never heard the void's answer and sends it again: the void is done, and it is answered so (00,
+     * nothing changes, the host is not asked). Before, 12 ORIGINAL_REVERSED: the terminal kept the sale in its batch
+     * and its settlement was answered 95 (a re-audit).
+     */
+    @Test
+    void aVoidSentAgainAfterTheStartUndidItsSaleIsApproved() throws Exception {
+        IsoMessage sale = hostApprovedSale(8_100);
+        String rrn = sale.getString(37);
+        assertTrue(gw.engine().undoAfterRestart(rrn).get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(TxnStatus.REVERSED, gw.store().findByRrn(rrn).orElseThrow().status());
+        IsoMessage again = pos.send(pos.voidOf(PAN, 8_100, rrn));
+        assertCode("00", again);
+        assertEquals(0, host.count("undo"), "undone already: the host is not asked");
+        assertEquals(TxnStatus.REVERSED, gw.store().findByRrn(rrn).orElseThrow().status());
+        assertEquals(0, batch(1).saleCount());
+        assertCode("00", pos.send(pos.settlement(0, 0, 0, 0)));
+        assertFalse(gw.engine().undoAfterRestart(rrn).get(10, java.util.concurrent.TimeUnit.SECONDS), "nothing left to undo");
+        IsoMessage otherAmount = pos.send(pos.voidOf(PAN, 8_000, rrn));
+        assertCode("12", otherAmount);
+    }
+
     @Test
     void aRepeatedReversalWhileTheFirstIsAtTheHostJoinsItAndTheHostIsAskedOnce() {
         IsoMessage sale = hostApprovedSale(5_000);
