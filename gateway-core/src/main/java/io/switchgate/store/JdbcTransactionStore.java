@@ -1283,45 +1283,19 @@ public final class JdbcTransactionStore implements TransactionStore {
         return found;
     }
 
-    /**
-     * One query per {@value #DUP_KEYS_PER_QUERY} pairs. On PostgreSQL through the partial index of V12 (only reversals
-     * that found no original are in it, and its predicate is written out here as literals, so the planner can prove
-     * the query implies it); H2 has no such index (a node alone never asks) and reads by terminal, with the CASE that
-     * keeps its planner off ix_transactions_original_rrn (see {@link #findOrphanReversals(Instant)}).
-     */
+    /** {@link #readKeys}'s reversals (the engine thread's read when the prefetch stage's failed): one statement. */
     @Override
     public Map<String, Long> findOrphanReversals(java.util.Collection<DupKeyLookup> keys, Instant since) {
-        Map<String, Long> found = new java.util.HashMap<>();
-        List<DupKeyLookup> wanted = new ArrayList<>(keys.size());
-        java.util.Set<String> pairs = new java.util.HashSet<>();
-        for (DupKeyLookup k : keys) {
-            if (k.terminalId() != null && k.stan() != null && pairs.add(k.terminalId() + '|' + k.stan())) wanted.add(k);
-        }
-        String orphan = postgres ? "txn_type = 'REVERSAL' AND original_rrn IS NULL"
-                : "txn_type = 'REVERSAL' AND CASE WHEN original_rrn IS NULL THEN 1 ELSE 0 END = 1";
-        for (int from = 0; from < wanted.size(); from += DUP_KEYS_PER_QUERY) {
-            List<DupKeyLookup> chunk = wanted.subList(from, Math.min(wanted.size(), from + DUP_KEYS_PER_QUERY));
-            StringBuilder sql = new StringBuilder("SELECT terminal_id, original_stan, created_at FROM transactions WHERE ")
-                    .append(orphan).append(" AND created_at >= ? AND (terminal_id, original_stan) IN (");
-            for (int i = 0; i < chunk.size(); i++) sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
-            sql.append(')');
-            List<Map.Entry<String, Long>> rows = query(sql.toString(), ps -> {
-                JdbcTable.bind(ps, 1, JdbcTable.Kind.TS, since);
-                int at = 2;
-                for (DupKeyLookup k : chunk) {
-                    ps.setString(at++, k.terminalId());
-                    ps.setString(at++, k.stan());
-                }
-            }, rs -> Map.entry(rs.getString(1) + '|' + rs.getString(2), JdbcTable.instant(rs, 3).toEpochMilli()));
-            for (Map.Entry<String, Long> e : rows) found.merge(e.getKey(), e.getValue(), Math::max);
-        }
-        return found;
+        return readKeys(keys, since).orphans();
     }
 
     /**
      * Both reads of {@link TransactionStore#readKeys} in one statement per {@value #DUP_KEYS_PER_QUERY} keys (a UNION
-     * ALL of the two queries above): with several nodes each batch of requests asks both, and a second round trip per
-     * batch cost a tenth of the throughput on PostgreSQL at 10 x 8.
+     * ALL): with several nodes each batch of requests asks both, and a second round trip per batch cost a tenth of the
+     * throughput on PostgreSQL at 10 x 8. The reversals' half goes on PostgreSQL through the partial index of V12 (only
+     * reversals that found no original are in it, and its predicate is written out here as literals, so the planner can
+     * prove the query implies it); H2 has no such index (a node alone never asks) and reads by terminal, with the CASE
+     * that keeps its planner off ix_transactions_original_rrn (see {@link #findOrphanReversals(Instant)}).
      */
     @Override
     public KeysRead readKeys(java.util.Collection<DupKeyLookup> keys, Instant orphansSince) {

@@ -348,17 +348,14 @@ final class EngineState implements CardBook {
      * A batch read by the prefetch stage, taken only if it is its terminal's open batch and the one held here (if
      * any) is another: the engine holds one batch per terminal, and a held batch of that number is newer than any
      * read (after a settlement the held one is the next batch, and the read one is not taken). Where several nodes
-     * share the store, also if the read one has a higher version: another node counted in it since this one read it
-     * (a settlement is compared with it, see {@link PrefetchStep}).
+     * share the store, a held one the store has in a higher version is {@link #adoptNewer}'s.
      */
     private void adoptBatch(BatchState b) {
         if (b == null) return;
         TerminalState t = terminals.get(b.terminalId());
         if (t == null || t.batchNo() != b.batchNo()) return;
         BatchState held = openBatches.get(b.terminalId());
-        if (held == null || held.batchNo() != b.batchNo() || (sharedByNodes && b.version() > held.version())) {
-            openBatches.put(b.terminalId(), b);
-        }
+        if (held == null || held.batchNo() != b.batchNo()) openBatches.put(b.terminalId(), b);
     }
 
     /** The card and batch of {@code p}, where this node holds them in a lower version (several nodes only). */
@@ -457,11 +454,7 @@ final class EngineState implements CardBook {
         if (p.epoch() != evictionEpoch || reloadFloor != 0) return;
         // A card is only dropped with the whole working set (which moves the epoch): one not held now was not changed
         // here since the read began, so the store's row is its newest.
-        if (p.card() != null) {
-            CardAccount held = cards.get(p.card().panHash());
-            // several nodes: another may have moved the balance since this one read the card
-            if (held == null || (sharedByNodes && p.card().version() > held.version())) cards.put(p.card().panHash(), p.card());
-        }
+        if (p.card() != null) cards.putIfAbsent(p.card().panHash(), p.card()); // a held one: adoptNewer's
         adoptBatch(p.batch());
         if (p.dayTotal() != null) dayTotals.putIfAbsent(dayKey(p.dayTotal().merchantId(), p.dayTotal().day()), p.dayTotal());
         if (p.original() == null || txns.containsKey(p.rrn())) return;
