@@ -58,11 +58,7 @@ final class Prefetch implements AutoCloseable {
      * when a reversal of the request's terminal and STAN that found no original was created in the last 24 hours
      * (epoch millis; null if none was, or the stage was not asked): it may have come to another node.
      */
-    record DupChecked(String dupKey, TxnRecord found, Long reversedBeforeArrivalAt) {
-        DupChecked(String dupKey, TxnRecord found) {
-            this(dupKey, found, null);
-        }
-    }
+    record DupChecked(String dupKey, TxnRecord found, Long reversedBeforeArrivalAt) { }
 
     /** Where a read's result goes: back to the engine thread with the request. */
     interface Back<T> {
@@ -110,10 +106,6 @@ final class Prefetch implements AutoCloseable {
         void reject() {
         }
     };
-
-    Prefetch(TransactionStore store) {
-        this(store, null);
-    }
 
     /**
      * @param orphansClock where several nodes share the store: the engine's clock, and the keys of each batch also read

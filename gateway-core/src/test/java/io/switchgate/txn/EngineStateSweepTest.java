@@ -59,13 +59,13 @@ class EngineStateSweepTest {
         TxnRecord evicted = sale(3, NOW);
         TxnRecord kept = sale(1_400, NOW);
         assertEquals(evicted.rrn(), state.answered("TERM0001", evicted.stan(), evicted.dupKey(), NOW,
-                new Prefetch.DupChecked(evicted.dupKey(), evicted)).rrn(), "the stage's find is the answer");
+                new Prefetch.DupChecked(evicted.dupKey(), evicted, null)).rrn(), "the stage's find is the answer");
         assertNull(state.answered("TERM0001", evicted.stan(), evicted.dupKey(), NOW,
-                new Prefetch.DupChecked(evicted.dupKey(), null)), "the stage found nothing: the store is not asked again");
+                new Prefetch.DupChecked(evicted.dupKey(), null, null)), "the stage found nothing: the store is not asked again");
         assertEquals(evicted.rrn(), state.answered("TERM0001", evicted.stan(), evicted.dupKey(), NOW,
-                new Prefetch.DupChecked("TERM0001|2|000004|4", null)).rrn(), "a read of another key stands in for nothing");
+                new Prefetch.DupChecked("TERM0001|2|000004|4", null, null)).rrn(), "a read of another key stands in for nothing");
         assertEquals(kept.rrn(), state.answered("TERM0001", kept.stan(), kept.dupKey(), NOW,
-                new Prefetch.DupChecked(kept.dupKey(), null)).rrn(), "the index is asked first");
+                new Prefetch.DupChecked(kept.dupKey(), null, null)).rrn(), "the index is asked first");
     }
 
     /** The journal's projection as the sweep sees it: the test moves both sequences by hand. */
