@@ -134,6 +134,27 @@ class IsoMessageTest {
         assertEquals("411111******1111", PanMask.forDisplay(34, "4111111111111111"));
         assertEquals("B411111******1111^***", PanMask.forDisplay(45, "B4111111111111111^ABC"));
         assertEquals("000000", PanMask.forDisplay(3, "000000"));
+        assertEquals("****************", PanMask.forDisplay(52, "0123456789ABCDEF"));
+    }
+
+    @Test
+    void chipDataKeepsItsStructureWithTheCardDataMasked() {
+        String track2 = "6212345678901232D2812101000F", track2Masked = "621234******1232D***********";
+        // a plain tag shown, the PAN masked
+        assertEquals("9F0206000000010000" + "5A08621234******1232",
+                PanMask.maskIcc("9F0206000000010000" + "5A086212345678901232"));
+        // a 17-digit PAN with its F pad
+        assertEquals("5A0A621234*******2345FFF", PanMask.maskIcc("5A0A62123456789012345FFF"));
+        // a constructed template (70) holding track 2 (57) and track 1 (56) equivalents
+        assertEquals("7016" + "570E" + track2Masked + "5604" + "********",
+                PanMask.maskIcc("7016" + "570E" + track2 + "5604" + "42363231"));
+        // 9F6B (contactless track 2) with a long-form length (81 0E)
+        assertEquals("9F6B810E" + track2Masked, PanMask.maskIcc("9F6B810E" + track2));
+        // what does not parse as BER-TLV is masked from there on: a length past the end, a lone nibble
+        assertEquals("9F0201AA" + "*".repeat(15), PanMask.maskIcc("9F0201AA" + "5A0862123456789"));
+        assertEquals("9A03261207*", PanMask.maskIcc("9A03261207F"));
+        assertNull(PanMask.maskIcc(null));
+        assertEquals("", PanMask.maskIcc(""));
         String dump = new IsoMessage("0200").set(2, "6212345678901232").set(34, "4111111111111111")
                 .set(35, "6212345678901232=28121010").toString();
         assertFalse(dump.contains("6212345678901232") || dump.contains("4111111111111111"), dump);

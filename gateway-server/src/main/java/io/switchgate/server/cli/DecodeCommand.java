@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code decode}: hex messages, one per line on standard input, to one JSON line each on standard output.
- * Values print as jPOS's {@code ISOMsg.getString} gives them; PAN and track data are masked unless {@code --unmasked}.
+ * Values print as jPOS's {@code ISOMsg.getString} gives them; PAN, track data, the PIN block and the card data in the
+ * chip data are masked unless {@code --unmasked} ({@link PanMask#forDisplay}).
  */
 @Command(name = "decode", mixinStandardHelpOptions = true, versionProvider = io.switchgate.server.GatewayVersion.class,
         description = {"Reads hex messages, one per line, from standard input and prints one JSON line per message:",
@@ -31,7 +32,7 @@ public final class DecodeCommand implements Callable<Integer> {
             description = "none, nac2 or ascii4: the length header each line starts with (default: ${DEFAULT-VALUE})")
     String framing;
 
-    @Option(names = "--unmasked", description = "print PAN (2, 34) and track data (35, 36, 45) in clear")
+    @Option(names = "--unmasked", description = "print PAN (2, 34), track data (35, 36, 45), the PIN block (52) and the card data in chip data (55) in clear")
     boolean unmasked;
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -70,13 +70,28 @@ class DecodeEncodeCommandTest {
         assertEquals(4, lines.length, String.join("\n", lines));
         assertEquals("{\"mti\":\"0200\",\"fields\":{\"2\":\"621234******1232\",\"3\":\"000000\",\"4\":\"000000012345\","
                 + "\"11\":\"000123\",\"35\":\"621234******1232=***********\",\"41\":\"TERM0001\","
-                + "\"52\":\"0123456789ABCDEF\",\"55\":\"9F2608A1B2C3D4E5F60718\"}}", lines[0]);
+                + "\"52\":\"****************\",\"55\":\"9F2608A1B2C3D4E5F60718\"}}", lines[0]);
         assertTrue(lines[1].startsWith("{\"error\":"), lines[1]);
         assertTrue(lines[1].contains("\"field\":55"), lines[1]);
         assertTrue(lines[1].contains("\"offset\":"), lines[1]);
         assertEquals("{\"error\":\"not a hex string (0-9, A-F; spaces are ignored)\",\"field\":-1,\"offset\":-1}", lines[2]);
         assertEquals(lines[0], lines[3]);
         assertFalse(out.toString().contains("6212345678901232"));
+    }
+
+    @Test
+    void chipDataShowsItsTagsWithThePanAndTrackDataInThemMasked() {
+        // 9F26 the cryptogram (shown), 5A the application PAN, 57 the track 2 equivalent (masked): the same card data
+        // DE 2 and DE 35 would carry, which decode never prints in clear without --unmasked
+        String icc = "9F2608A1B2C3D4E5F60718" + "5A086212345678901232" + "57136212345678901232D28121010000000000000F";
+        byte[] b = Dialect.named("iso87binary").pack(new IsoMessage("0200").set(3, "000000").set(55, icc));
+        assertEquals(0, run(hex(b) + "\n", "decode"));
+        assertTrue(outLines()[0].contains("\"55\":\"9F2608A1B2C3D4E5F60718" + "5A08621234******1232"
+                + "5713621234******1232D" + "*".repeat(21) + "\""), outLines()[0]);
+        assertFalse(out.toString().contains("6212345678901232"));
+        out.reset();
+        assertEquals(0, run(hex(b) + "\n", "decode", "--unmasked"));
+        assertTrue(outLines()[0].contains("\"55\":\"" + icc + "\""), outLines()[0]);
     }
 
     @Test
