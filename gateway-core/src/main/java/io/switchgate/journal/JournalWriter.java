@@ -576,6 +576,11 @@ public final class JournalWriter implements AutoCloseable {
         }
     }
 
+    /** True if {@code t} is this journal's writer thread (where the appends' futures complete). */
+    public boolean isWriterThread(Thread t) {
+        return t == thread;
+    }
+
     /**
      * Writes (and forces) what was appended, stops the writer thread, then releases the directory's lock (also when
      * the journal had stopped on a failure: the writer thread has ended either way). Appends after close fail.

@@ -166,6 +166,11 @@ public final class FileJournal implements AutoCloseable {
         return deleted;
     }
 
+    /** True if {@code t} is the journal's writer thread, where commits complete (closing there would wait for itself). */
+    public boolean isJournalThread(Thread t) {
+        return writer.journal().isWriterThread(t);
+    }
+
     public JournalCommitWriter writer() {
         return writer;
     }

@@ -230,7 +230,10 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return inFlight.get();
     }
 
-    /** New requests are answered 91 from now on (the gateway is stopping); in-flight ones complete. */
+    /**
+     * New requests are answered 91 from now on (the gateway is stopping); those taken before are decided as usual
+     * (those waiting for the projection excepted: they are answered 91 too, see {@code ProjectionHold}).
+     */
     public void stopAccepting() {
         accepting = false;
     }
@@ -252,6 +255,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         Request r = new Request(msg, message, dialect, answer);
+        if (!accepting) {
+            // Stopping: refused at the door. What was taken before is decided as usual (drain), not refused once the
+            // engine thread gets to it (it was, and a drain answered most of what it waited for 91: an audit).
+            replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
+            return answer;
+        }
         // What needs only the request and its terminal is checked here, on the caller's thread (the event loop), not
         // the engine's. What it found is answered by the engine, in order: a message that is no request too (its
         // "answer", none, comes after everything taken before it; tests and tools use that to wait for the engine).
@@ -330,10 +339,6 @@ public final class Engine implements MessageHandler, AutoCloseable {
             if (Duration.between(lastSweep, r.now).getSeconds() >= 1) {
                 lastSweep = r.now;
                 state.beginSweep(r.now); // the rows leave a slice at a time, after requests (below)
-            }
-            if (!accepting) {
-                replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
-                return;
             }
             if (!r.prefetchDone) {
                 // Those already waiting go first (a terminal's requests stay in order), then this one.

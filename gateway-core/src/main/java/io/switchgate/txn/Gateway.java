@@ -23,7 +23,13 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The embeddable gateway: store, security module, engine and authorizers built from one configuration.
- * Transports call {@link #handle}; {@link #drain} waits for in-flight requests; {@link #close} stops it.
+ * Callers hand it messages with {@link #handle}; {@link #drain} waits for in-flight requests; {@link #close} stops it.
+ *
+ * <p>{@link #handle}'s futures complete on a thread of the gateway's own ({@code gateway-answers}), never on its
+ * journal's: a slow callback delays the callbacks of other answers, never a commit, and a callback may call
+ * {@link #close}. A transport that only hands the answer's bytes on (the Netty listener) uses {@link #engine()}'s
+ * {@code handle} instead, whose futures complete on the journal's thread with no hand-off: nothing that blocks, and
+ * no {@code close}, may run there.
  *
  * <pre>{@code
  * try (Gateway gw = Gateway.start(config)) {
@@ -42,6 +48,13 @@ public final class Gateway implements MessageHandler, AutoCloseable {
 
     private final List<io.switchgate.route.Authorizer> hostAuthorizers;
     private final PanHasher panHasher;
+    /** Completes {@link #handle}'s futures (one daemon thread, started with the first answer that has to wait). */
+    private final java.util.concurrent.ThreadPoolExecutor answers = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "gateway-answers");
+                t.setDaemon(true);
+                return t;
+            });
 
     private Gateway(GatewayConfig config, TransactionStore store, CommitWriter writer, FileJournal fileJournal,
                     SecurityModule security, Engine engine, List<io.switchgate.route.Authorizer> hostAuthorizers,
@@ -225,12 +238,39 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         }
     }
 
+    /**
+     * The answer to one message (its bytes without framing), for the listener named {@code listener} (its dialect; null:
+     * the first listener's). The future completes on the gateway's {@code gateway-answers} thread (see the class
+     * comment), or is complete already when the answer was ready at once.
+     *
+     * @throws IllegalArgumentException no listener has that name
+     */
     @Override
     public CompletableFuture<byte[]> handle(byte[] message, String listener) {
-        return engine.handle(message, listener);
+        CompletableFuture<byte[]> answer = engine.handle(message, listener);
+        if (answer.isDone()) return answer;
+        // Completed by the journal's thread (or the engine's): a caller's callback must not run there. A callback that
+        // blocked stalled every commit, and one that closed the gateway waited for that very thread forever (a
+        // black-box audit of embedding).
+        CompletableFuture<byte[]> handedOn = new CompletableFuture<>();
+        answer.whenComplete((bytes, failure) -> {
+            Runnable complete = () -> {
+                if (failure != null) handedOn.completeExceptionally(failure);
+                else handedOn.complete(bytes);
+            };
+            try {
+                answers.execute(complete);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                complete.run(); // closed meanwhile: the answer still reaches its caller
+            }
+        });
+        return handedOn;
     }
 
-    /** Stops taking new requests and waits up to {@code timeout} for in-flight ones to be answered. */
+    /**
+     * Stops taking new requests (from now on they are answered {@code 91 GATEWAY_STOPPING}) and waits up to
+     * {@code timeout} for those taken before to be answered: decided as usual, not refused.
+     */
     public boolean drain(Duration timeout) {
         engine.stopAccepting(); // later requests are answered 91 GATEWAY_STOPPING
         return engine.awaitIdle(timeout);
@@ -292,8 +332,20 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         close(Duration.ofSeconds(10));
     }
 
-    /** Closes, waiting up to {@code engineIdle} for requests taken to be answered (see {@link Engine#close(Duration)}). */
+    /**
+     * Closes, waiting up to {@code engineIdle} for requests taken to be answered (see {@link Engine#close(Duration)}).
+     * Called on one of the gateway's own threads that closing waits for (a callback on {@link #engine()}'s futures,
+     * which run on the journal's thread), it closes on a thread of its own and returns at once.
+     */
     public void close(Duration engineIdle) {
+        if (fileJournal != null && fileJournal.isJournalThread(Thread.currentThread())) {
+            if (!closed.get()) {
+                Thread closer = new Thread(() -> close(engineIdle), "gateway-close");
+                closer.setDaemon(false);
+                closer.start();
+            }
+            return;
+        }
         if (!closed.compareAndSet(false, true)) return;
         engine.close(engineIdle);
         for (var a : hostAuthorizers) {
@@ -310,6 +362,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             else writer.close();
         } finally {
             store.close();
+            answers.shutdown(); // what is queued still runs: every answer reaches its caller
         }
     }
 

@@ -16,7 +16,7 @@ import java.time.ZoneId;
  *
  * <pre>{@code
  * Gateway gw = Gateway.start(cfg);
- * TerminalServer server = new TerminalServer(cfg.listeners(), gw).start();
+ * TerminalServer server = new TerminalServer(cfg.listeners(), gw.engine()).start();
  * Operations ops = Operations.start(gw, cfg, server);
  * ...
  * ops.close(); server.shutdown(...); gw.close();

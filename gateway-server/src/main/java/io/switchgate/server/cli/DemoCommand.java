@@ -78,7 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
                 new GatewayConfig.Store("jdbc:h2:file:" + tmp.resolve("demo").toAbsolutePath(), "sa", "", 2),
                 shipped.security(), shipped.merchants(), shipped.terminals(), shipped.routes(), List.of(),
                 shipped.authorizer(), shipped.logging());
-        try (Gateway gw = Gateway.start(cfg); TerminalServer server = new TerminalServer(cfg.listeners(), gw).start()) {
+        try (Gateway gw = Gateway.start(cfg); TerminalServer server = new TerminalServer(cfg.listeners(), gw.engine()).start()) {
             out.println("demo gateway on 127.0.0.1:" + server.port("demo") + " (nac2, iso87binary), temporary store " + tmp);
             run(gw, server.port("demo"), term);
             return 0;

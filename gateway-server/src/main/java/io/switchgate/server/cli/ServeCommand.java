@@ -123,7 +123,7 @@ public final class ServeCommand implements Callable<Integer> {
     public static Running start(GatewayConfig cfg) {
         // upstream acquirer hosts (hosts[] in the config): Netty host clients, stored reversals (issue 7)
         Gateway gateway = Gateway.start(cfg, java.time.Clock.systemUTC(), new io.switchgate.server.host.HostAuthorizerFactory());
-        TerminalServer server = new TerminalServer(cfg.listeners(), gateway);
+        TerminalServer server = new TerminalServer(cfg.listeners(), gateway.engine()); // no hand-off: the listener only writes the bytes
         try {
             server.start();
         } catch (RuntimeException e) {

@@ -62,7 +62,7 @@ final class OpsFixture implements AutoCloseable {
         TerminalServer s = null;
         Operations o = null;
         try {
-            s = new TerminalServer(cfg.listeners(), gw).start();
+            s = new TerminalServer(cfg.listeners(), gw.engine()).start();
             o = Operations.start(gw, cfg, s);
         } catch (RuntimeException e) {
             if (s != null) s.close();
