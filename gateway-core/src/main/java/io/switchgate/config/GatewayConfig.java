@@ -51,7 +51,12 @@ public record GatewayConfig(
         }
     }
 
-    public record Admin(String host, int port, String token) { }
+    public record Admin(String host, int port, String token) {
+        @Override
+        public String toString() {
+            return "Admin[host=" + host + ", port=" + port + ", token=" + Secrets.hidden(token) + "]";
+        }
+    }
 
     /**
      * @param sharedByNodes several gateway nodes use this (PostgreSQL) store: a duplicate this node has not seen is
@@ -72,13 +77,24 @@ public record GatewayConfig(
             this(url, user, password, poolSize, sharedByNodes, false);
         }
 
+        @Override
+        public String toString() {
+            return "Store[url=" + url + ", user=" + user + ", password=" + Secrets.hidden(password) + ", poolSize=" + poolSize
+                    + ", sharedByNodes=" + sharedByNodes + ", thisNodeAlone=" + thisNodeAlone + "]";
+        }
+
         /** True for a PostgreSQL store this node takes for itself ({@link #thisNodeAlone}): the file journal commits. */
         public boolean postgresProjection() {
             return thisNodeAlone && !sharedByNodes && url != null && url.startsWith("jdbc:postgresql:");
         }
     }
 
-    public record Security(String masterKey) { }
+    public record Security(String masterKey) {
+        @Override
+        public String toString() {
+            return "Security[masterKey=" + Secrets.hidden(masterKey) + "]";
+        }
+    }
 
     /** Amounts in minor units; 0 = no limit (the same as leaving the key out). */
     public record RefundLimits(int windowDays, long maxSingleAmount, long dailyAmountLimit) { }
@@ -91,7 +107,13 @@ public record GatewayConfig(
     }
 
     /** Keys by role: tmk, tpk, tak, bdk (any may be absent). */
-    public record Terminal(String id, String merchant, String status, boolean macRequired, Map<String, String> keys) { }
+    public record Terminal(String id, String merchant, String status, boolean macRequired, Map<String, String> keys) {
+        @Override
+        public String toString() {
+            return "Terminal[id=" + id + ", merchant=" + merchant + ", status=" + status + ", macRequired=" + macRequired
+                    + ", keys=" + Secrets.roles(keys) + "]";
+        }
+    }
 
     /** Match criteria are ANDed; an empty list matches anything. */
     public record RouteMatch(List<String> panPrefix, List<String> processingCode, List<String> merchant, List<String> terminal) { }
@@ -100,10 +122,39 @@ public record GatewayConfig(
 
     /** Keys by role: zpk, zak. */
     public record Host(String name, List<String> endpoints, String framing, String dialect, int timeoutMillis,
-                       String acquirerId, Map<String, String> keys) { }
+                       String acquirerId, Map<String, String> keys) {
+        @Override
+        public String toString() {
+            return "Host[name=" + name + ", endpoints=" + endpoints + ", framing=" + framing + ", dialect=" + dialect
+                    + ", timeoutMillis=" + timeoutMillis + ", acquirerId=" + acquirerId + ", keys=" + Secrets.roles(keys) + "]";
+        }
+    }
 
     /** @param expiry YYMM; pin may be null (no PIN check); balance in minor units */
-    public record Card(String pan, String expiry, String pin, long balance) { }
+    public record Card(String pan, String expiry, String pin, long balance) {
+        @Override
+        public String toString() {
+            return "Card[pan=" + io.switchgate.iso.PanMask.mask(pan) + ", expiry=" + Secrets.hidden(expiry) + ", pin="
+                    + Secrets.hidden(pin) + ", balance=" + balance + "]";
+        }
+    }
+
+    /**
+     * How the records print secrets (a configuration logged by an embedding program must not hand out its keys, PINs
+     * and PANs: a black-box audit found {@code toString} printing them all): a value as {@code ****}, keys by role only.
+     */
+    private static final class Secrets {
+        private Secrets() {
+        }
+
+        static String hidden(String v) {
+            return v == null ? "null" : v.isEmpty() ? "" : "****";
+        }
+
+        static String roles(Map<String, String> keys) {
+            return keys == null ? "null" : new java.util.TreeSet<>(keys.keySet()).toString();
+        }
+    }
 
     public record Authorizer(List<Card> cards) { }
 

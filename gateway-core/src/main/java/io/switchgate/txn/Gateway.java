@@ -110,6 +110,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
     private static Gateway start(GatewayConfig config, Clock clock, io.switchgate.route.AuthorizerFactory hosts,
                                  java.util.function.Supplier<TransactionStore> openStore,
                                  io.switchgate.journal.ChannelFactory journalChannels) {
+        io.switchgate.config.ConfigCheck.check(config); // before any store file exists
         SecurityModule security = securityModule(config);
         byte[] secret = config.security().masterKey().getBytes(StandardCharsets.US_ASCII);
         PanHasher hasher = new PanHasher(secret);

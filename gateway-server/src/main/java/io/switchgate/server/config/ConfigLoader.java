@@ -1,6 +1,8 @@
 package io.switchgate.server.config;
 
+import io.switchgate.config.ConfigCheck;
 import io.switchgate.config.GatewayConfig;
+import io.switchgate.config.InvalidConfigException;
 import io.switchgate.iso.Dialect;
 import io.switchgate.server.host.HostDialects;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -151,9 +153,9 @@ public final class ConfigLoader {
         GatewayConfig.Store store = store(root);
         GatewayConfig.Security security = security(root);
         List<GatewayConfig.Merchant> merchants = merchants(root);
-        List<GatewayConfig.Terminal> terminals = terminals(root, merchants);
+        List<GatewayConfig.Terminal> terminals = terminals(root);
         List<GatewayConfig.Host> hosts = hosts(root);
-        List<GatewayConfig.Route> routes = routes(root, hosts);
+        List<GatewayConfig.Route> routes = routes(root);
         GatewayConfig.Authorizer authorizer = authorizer(root);
         GatewayConfig.Logging logging = logging(root);
         boolean postgresJournal = store.url().startsWith("jdbc:postgresql:") && !store.thisNodeAlone();
@@ -162,8 +164,15 @@ public final class ConfigLoader {
             warnings.add("journal: not used: several nodes share the PostgreSQL store (store.sharedByNodes), which is "
                     + "their journal; the file journal is for one node (sharedByNodes: false)");
         }
-        return new GatewayConfig(node, listeners, admin, store, security, merchants, terminals, routes, hosts,
-                authorizer, logging, journal);
+        GatewayConfig config = new GatewayConfig(node, listeners, admin, store, security, merchants, terminals, routes,
+                hosts, authorizer, logging, journal);
+        try {
+            // uniqueness and what refers to what: the same checks a program that builds the records meets at start
+            ConfigCheck.check(config);
+        } catch (InvalidConfigException e) {
+            throw new ConfigException(e.key(), e.getMessage().substring(e.key().length() + 2));
+        }
+        return config;
     }
 
     private GatewayConfig.Node node(YamlNode root) {
@@ -185,14 +194,10 @@ public final class ConfigLoader {
             throw new ConfigException("listeners", "at least one listener is required");
         }
         List<GatewayConfig.Listener> out = new ArrayList<>();
-        Set<String> names = new HashSet<>();
         for (YamlNode l : nodes) {
             String name = l.reqStr("name");
             if (name.isBlank() || !isName(name)) {
                 throw new ConfigException(l.path("name"), "'" + name + "' must be letters, digits, '-' or '_'");
-            }
-            if (!names.add(name)) {
-                throw new ConfigException(l.path("name"), "duplicate listener name '" + name + "'");
             }
             String host = hostValue(l, "host", "0.0.0.0");
             int port = l.integer("port", null, 0, 65535);
@@ -285,16 +290,12 @@ public final class ConfigLoader {
 
     private List<GatewayConfig.Merchant> merchants(YamlNode root) {
         List<GatewayConfig.Merchant> out = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
         for (YamlNode m : root.nodes("merchants", "id", "status", "refund", "currencies")) {
             String id = m.reqStr("id");
             if (id.length() != 15) {
                 throw new ConfigException(m.path("id"), "'" + id + "' must be exactly 15 characters (DE 42), found " + id.length());
             }
             requirePrintableAscii(m.path("id"), id, "DE 42");
-            if (!ids.add(id)) {
-                throw new ConfigException(m.path("id"), "duplicate merchant id '" + id + "'");
-            }
             String status = m.oneOf("status", "active", "active", "frozen", "closed");
             YamlNode r = m.node("refund", "windowDays", "maxSingleAmount", "dailyAmountLimit");
             int window = r.integer("windowDays", 180, 0, 3650);
@@ -338,31 +339,18 @@ public final class ConfigLoader {
         return List.copyOf(list);
     }
 
-    private List<GatewayConfig.Terminal> terminals(YamlNode root, List<GatewayConfig.Merchant> merchants) {
-        Set<String> merchantIds = new HashSet<>();
-        merchants.forEach(m -> merchantIds.add(m.id()));
+    private List<GatewayConfig.Terminal> terminals(YamlNode root) {
         List<GatewayConfig.Terminal> out = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
         for (YamlNode t : root.nodes("terminals", "id", "merchant", "status", "macRequired", "keys")) {
             String id = t.reqStr("id");
             if (id.length() != 8) {
                 throw new ConfigException(t.path("id"), "'" + id + "' must be exactly 8 characters (DE 41), found " + id.length());
             }
             requirePrintableAscii(t.path("id"), id, "DE 41");
-            if (!ids.add(id)) {
-                throw new ConfigException(t.path("id"), "duplicate terminal id '" + id + "'");
-            }
             String merchant = t.reqStr("merchant");
-            if (!merchantIds.contains(merchant)) {
-                throw new ConfigException(t.path("merchant"), "unknown merchant '" + merchant + "' (not in merchants)");
-            }
             String status = t.oneOf("status", "active", "registered", "active", "suspended", "returned");
             boolean mac = t.bool("macRequired", false);
             Map<String, String> keys = keys(t.node("keys", "tmk", "tpk", "tak", "bdk"), "tmk", "tpk", "tak", "bdk");
-            if (mac && !keys.containsKey("tak") && !keys.containsKey("tmk") && !keys.containsKey("bdk")) {
-                // a bdk is a MAC key too: a DUKPT terminal MACs under the key its KSN derives
-                throw new ConfigException(t.path("macRequired"), "true, but the terminal has no tak (nor a tmk to issue one at sign-on, nor a bdk)");
-            }
             out.add(new GatewayConfig.Terminal(id, merchant, status, mac, keys));
         }
         return List.copyOf(out);
@@ -370,7 +358,6 @@ public final class ConfigLoader {
 
     private List<GatewayConfig.Host> hosts(YamlNode root) {
         List<GatewayConfig.Host> out = new ArrayList<>();
-        Set<String> names = new HashSet<>();
         for (YamlNode h : root.nodes("hosts", "name", "endpoints", "framing", "dialect", "timeoutMillis", "acquirerId", "keys")) {
             String name = h.reqStr("name");
             if (name.isBlank() || !isName(name)) {
@@ -378,9 +365,6 @@ public final class ConfigLoader {
             }
             if (name.equals(EMBEDDED)) {
                 throw new ConfigException(h.path("name"), "'embedded' is reserved for the embedded authorizer");
-            }
-            if (!names.add(name)) {
-                throw new ConfigException(h.path("name"), "duplicate host name '" + name + "'");
             }
             List<String> endpoints = h.strings("endpoints");
             if (endpoints.isEmpty()) {
@@ -411,9 +395,7 @@ public final class ConfigLoader {
         return List.copyOf(out);
     }
 
-    private List<GatewayConfig.Route> routes(YamlNode root, List<GatewayConfig.Host> hosts) {
-        Set<String> hostNames = new HashSet<>();
-        hosts.forEach(h -> hostNames.add(h.name()));
+    private List<GatewayConfig.Route> routes(YamlNode root) {
         List<GatewayConfig.Route> out = new ArrayList<>();
         for (YamlNode r : root.nodes("routes", "match", "host")) {
             YamlNode m = r.node("match", "panPrefix", "processingCode", "merchant", "terminal");
@@ -434,9 +416,6 @@ public final class ConfigLoader {
             List<String> merchant = m.strings("merchant");
             List<String> terminal = m.strings("terminal");
             String host = r.reqStr("host");
-            if (!host.equals(EMBEDDED) && !hostNames.contains(host)) {
-                throw new ConfigException(r.path("host"), "unknown host '" + host + "' (use 'embedded' or a name from hosts)");
-            }
             out.add(new GatewayConfig.Route(new GatewayConfig.RouteMatch(pan, pc, merchant, terminal), host));
         }
         return List.copyOf(out);
@@ -445,14 +424,10 @@ public final class ConfigLoader {
     private GatewayConfig.Authorizer authorizer(YamlNode root) {
         YamlNode a = root.node("authorizer", "cards");
         List<GatewayConfig.Card> cards = new ArrayList<>();
-        Set<String> pans = new HashSet<>();
         for (YamlNode c : a.nodes("cards", "pan", "expiry", "pin", "balance")) {
             String pan = c.reqStr("pan");
             if (pan.length() < 12 || pan.length() > 19 || !isDigits(pan)) {
                 throw new ConfigException(c.path("pan"), "must be 12 to 19 digits (found " + pan.length() + " characters)");
-            }
-            if (!pans.add(pan)) {
-                throw new ConfigException(c.path("pan"), "duplicate card " + mask(pan));
             }
             String expiry = c.reqStr("expiry");
             if (expiry.length() != 4 || !isDigits(expiry)) {
@@ -629,10 +604,6 @@ public final class ConfigLoader {
             }
         }
         return true;
-    }
-
-    private static String mask(String pan) {
-        return pan.length() < 10 ? "****" : pan.substring(0, 6) + "*".repeat(pan.length() - 10) + pan.substring(pan.length() - 4);
     }
 
     private static String oneLine(String s) {

@@ -1,0 +1,89 @@
+package io.switchgate.config;
+
+import io.switchgate.iso.PanMask;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a configuration must hold together, however it was made (the YAML loader, or a program that builds the records
+ * in code): the values every start needs are there, names and ids are unique, and what one part names exists in
+ * another (a terminal's merchant, a route's host). Each fault is an {@link InvalidConfigException} naming the key as
+ * the YAML loader would ({@code terminals[1].merchant}), before the store is opened. The formats of single values
+ * (lengths, digits, ranges) are the loader's checks, and the start's where it uses them (dialects, keys).
+ *
+ * <p>Without it, an embedding program's slip showed as a {@code NullPointerException}, as a store error after store
+ * files were written (a duplicate terminal), or not at all until every request was refused (a route to a host that
+ * does not exist: {@code 91}; a terminal whose merchant is not configured: {@code 03}): a black-box audit.
+ */
+public final class ConfigCheck {
+    private static final String EMBEDDED = "embedded";
+
+    private ConfigCheck() {
+    }
+
+    public static void check(GatewayConfig c) {
+        if (c == null) throw new InvalidConfigException("(configuration)", "is null");
+        if (c.node() == null || c.node().id() == null) {
+            throw new InvalidConfigException("node.id", "missing (required: two characters, part of every RRN)");
+        }
+        if (c.node().id().length() != 2) {
+            throw new InvalidConfigException("node.id", "'" + c.node().id() + "' must be exactly 2 letters or digits");
+        }
+        if (c.security() == null || c.security().masterKey() == null || c.security().masterKey().isBlank()) {
+            throw new InvalidConfigException("security.masterKey", "is required");
+        }
+        unique("listeners", "name", "listener name", list(c.listeners()), GatewayConfig.Listener::name);
+        Set<String> merchants = unique("merchants", "id", "merchant id", list(c.merchants()), GatewayConfig.Merchant::id);
+        unique("terminals", "id", "terminal id", list(c.terminals()), GatewayConfig.Terminal::id);
+        List<GatewayConfig.Terminal> terminals = list(c.terminals());
+        for (int i = 0; i < terminals.size(); i++) {
+            GatewayConfig.Terminal t = terminals.get(i);
+            if (t.merchant() == null || !merchants.contains(t.merchant())) {
+                throw new InvalidConfigException("terminals[" + i + "].merchant", t.merchant() == null ? "missing"
+                        : "unknown merchant '" + t.merchant() + "' (not in merchants)");
+            }
+            Map<String, String> keys = t.keys() == null ? Map.of() : t.keys();
+            if (t.macRequired() && !keys.containsKey("tak") && !keys.containsKey("tmk") && !keys.containsKey("bdk")) {
+                // a bdk is a MAC key too: a DUKPT terminal MACs under the key its KSN derives
+                throw new InvalidConfigException("terminals[" + i + "].macRequired",
+                        "true, but the terminal has no tak (nor a tmk to issue one at sign-on, nor a bdk)");
+            }
+        }
+        Set<String> hosts = unique("hosts", "name", "host name", list(c.hosts()), GatewayConfig.Host::name);
+        List<GatewayConfig.Route> routes = list(c.routes());
+        for (int i = 0; i < routes.size(); i++) {
+            String host = routes.get(i).host();
+            if (host == null) throw new InvalidConfigException("routes[" + i + "].host", "missing");
+            if (!host.equals(EMBEDDED) && !hosts.contains(host)) {
+                throw new InvalidConfigException("routes[" + i + "].host", "unknown host '" + host + "' (use 'embedded' or a name from hosts)");
+            }
+        }
+        List<GatewayConfig.Card> cards = c.authorizer() == null ? List.of() : list(c.authorizer().cards());
+        Set<String> pans = new HashSet<>();
+        for (int i = 0; i < cards.size(); i++) {
+            String pan = cards.get(i) == null ? null : cards.get(i).pan();
+            if (pan == null) throw new InvalidConfigException("authorizer.cards[" + i + "].pan", "missing");
+            if (!pans.add(pan)) throw new InvalidConfigException("authorizer.cards[" + i + "].pan", "duplicate card " + PanMask.mask(pan));
+        }
+    }
+
+    /** The values of {@code name} in {@code items}, each present and unique; the key is {@code section[i].key}. */
+    private static <T> Set<String> unique(String section, String key, String what, List<T> items,
+                                          java.util.function.Function<T, String> name) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = section + "[" + i + "]." + key;
+            String v = items.get(i) == null ? null : name.apply(items.get(i));
+            if (v == null) throw new InvalidConfigException(path, "missing");
+            if (!seen.add(v)) throw new InvalidConfigException(path, "duplicate " + what + " '" + v + "'");
+        }
+        return seen;
+    }
+
+    private static <T> List<T> list(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+}
