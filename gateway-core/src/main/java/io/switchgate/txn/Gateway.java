@@ -317,6 +317,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
      * hold. The PAN is only hashed, never kept.
      */
     public Long embeddedCardBalance(String pan) {
+        if (closed.get()) throw new IllegalStateException("the gateway is closed");
         return store().findCard(panHasher.hash(pan)).map(io.switchgate.model.CardAccount::balance).orElse(null);
     }
 

@@ -119,6 +119,9 @@ class GatewayCallbacksTest {
         assertEquals("gateway-answers", ranOn.get());
         for (CompletableFuture<byte[]> f : sales) assertEquals("00", TestPos.D.unpack(f.get(10, TimeUnit.SECONDS)).getString(39));
         assertEquals("91", TestPos.D.unpack(gw.handle(pos.pack(pos.sale(PAN_NOPIN, 5)), "pos").get(10, TimeUnit.SECONDS)).getString(39));
+        IllegalStateException closed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> gw.embeddedCardBalance(PAN_NOPIN));
+        assertEquals("the gateway is closed", closed.getMessage());
         // the journal's directory lock is let go: the same files open again, with every sale in them
         try (Gateway again = Gateway.start(config(), Clock.systemUTC())) {
             for (CompletableFuture<byte[]> f : sales) {
