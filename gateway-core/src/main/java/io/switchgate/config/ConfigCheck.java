@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * What a configuration must hold together, however it was made (the YAML loader, or a program that builds the records
  * in code): the values every start needs are there, names and ids are unique, and what one part names exists in
- * another (a terminal's merchant, a route's host). Each fault is an {@link InvalidConfigException} naming the key as
+ * another (a terminal's merchant; a route's host, {@link #routes}). Each fault is an {@link InvalidConfigException} naming the key as
  * the YAML loader would ({@code terminals[1].merchant}), before the store is opened. The formats of single values
  * (lengths, digits, ranges) are the loader's checks, and the start's where it uses them (dialects, keys).
  *
@@ -52,21 +52,28 @@ public final class ConfigCheck {
                         "true, but the terminal has no tak (nor a tmk to issue one at sign-on, nor a bdk)");
             }
         }
-        Set<String> hosts = unique("hosts", "name", "host name", list(c.hosts()), GatewayConfig.Host::name);
-        List<GatewayConfig.Route> routes = list(c.routes());
-        for (int i = 0; i < routes.size(); i++) {
-            String host = routes.get(i).host();
-            if (host == null) throw new InvalidConfigException("routes[" + i + "].host", "missing");
-            if (!host.equals(EMBEDDED) && !hosts.contains(host)) {
-                throw new InvalidConfigException("routes[" + i + "].host", "unknown host '" + host + "' (use 'embedded' or a name from hosts)");
-            }
-        }
+        unique("hosts", "name", "host name", list(c.hosts()), GatewayConfig.Host::name);
         List<GatewayConfig.Card> cards = c.authorizer() == null ? List.of() : list(c.authorizer().cards());
         Set<String> pans = new HashSet<>();
         for (int i = 0; i < cards.size(); i++) {
             String pan = cards.get(i) == null ? null : cards.get(i).pan();
             if (pan == null) throw new InvalidConfigException("authorizer.cards[" + i + "].pan", "missing");
             if (!pans.add(pan)) throw new InvalidConfigException("authorizer.cards[" + i + "].pan", "duplicate card " + PanMask.mask(pan));
+        }
+    }
+
+    /**
+     * Every route names the embedded authorizer or one of {@code hosts}: the configured hosts (the YAML loader), or the
+     * authorizers a start was given, which an embedding program may bring without a {@code hosts} entry.
+     */
+    public static void routes(GatewayConfig c, Set<String> hosts) {
+        List<GatewayConfig.Route> routes = list(c.routes());
+        for (int i = 0; i < routes.size(); i++) {
+            String host = routes.get(i) == null ? null : routes.get(i).host();
+            if (host == null) throw new InvalidConfigException("routes[" + i + "].host", "missing");
+            if (!host.equals(EMBEDDED) && !hosts.contains(host)) {
+                throw new InvalidConfigException("routes[" + i + "].host", "unknown host '" + host + "' (use 'embedded' or a name from hosts)");
+            }
         }
     }
 

@@ -230,6 +230,11 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return inFlight.get();
     }
 
+    /** True if {@code t} is the engine's decision thread (closing the engine there would wait for itself). */
+    public boolean isEngineThread(Thread t) {
+        return thread.isEngineThread(t);
+    }
+
     /**
      * New requests are answered 91 from now on (the gateway is stopping); those taken before are decided as usual
      * (those waiting for the projection excepted: they are answered 91 too, see {@code ProjectionHold}).

@@ -168,6 +168,11 @@ final class EngineExecutor implements Executor {
         execute(task);
     }
 
+    /** True if {@code t} is the engine thread. */
+    boolean isEngineThread(Thread t) {
+        return t == engineThread;
+    }
+
     /** True inside a task run on the caller's thread by {@link #runHereOrExecute} (not on the engine thread). */
     boolean runningHere() {
         return owner.isHeldByCurrentThread() && Thread.currentThread() != engineThread;

@@ -174,6 +174,9 @@ public final class Gateway implements MessageHandler, AutoCloseable {
                 writer = new GroupCommitWriter(store);
             }
             List<io.switchgate.route.Authorizer> hostAuthorizers = hosts.create(config, security, store);
+            java.util.Set<String> served = new java.util.HashSet<>();
+            for (io.switchgate.route.Authorizer a : hostAuthorizers) served.add(a.name());
+            io.switchgate.config.ConfigCheck.routes(config, served); // a route to a host nobody serves: every request 91
             Engine engine = new Engine(new EngineSetup(config.node().id(), dialects, first, store, writer, security, hasher,
                     new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault(), shared, progress));
             Gateway gateway = new Gateway(config, store, writer, fileJournal, security, engine, hostAuthorizers, hasher);
@@ -337,10 +340,11 @@ public final class Gateway implements MessageHandler, AutoCloseable {
     /**
      * Closes, waiting up to {@code engineIdle} for requests taken to be answered (see {@link Engine#close(Duration)}).
      * Called on one of the gateway's own threads that closing waits for (a callback on {@link #engine()}'s futures,
-     * which run on the journal's thread), it closes on a thread of its own and returns at once.
+     * which run on the journal's thread or the engine's), it closes on a thread of its own and returns at once.
      */
     public void close(Duration engineIdle) {
-        if (fileJournal != null && fileJournal.isJournalThread(Thread.currentThread())) {
+        Thread current = Thread.currentThread();
+        if (engine.isEngineThread(current) || (fileJournal != null && fileJournal.isJournalThread(current))) {
             if (!closed.get()) {
                 Thread closer = new Thread(() -> close(engineIdle), "gateway-close");
                 closer.setDaemon(false);

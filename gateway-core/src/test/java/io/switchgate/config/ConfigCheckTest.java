@@ -86,8 +86,6 @@ class ConfigCheckTest {
                 "terminals[0].merchant: unknown merchant 'MERCHANT0000009' (not in merchants)");
         fails(with(p -> set(p, 6, List.of(new GatewayConfig.Terminal("TERM0001", M1, "active", true, Map.of("tpk", "33"))))),
                 "terminals[0].macRequired: true, but the terminal has no tak (nor a tmk to issue one at sign-on, nor a bdk)");
-        fails(with(p -> set(p, 7, List.of(new GatewayConfig.Route(new GatewayConfig.RouteMatch(null, null, null, null), "acqX")))),
-                "routes[0].host: unknown host 'acqX' (use 'embedded' or a name from hosts)");
         GatewayConfig.Host h = good().hosts().get(0);
         fails(with(p -> set(p, 8, List.of(h, h))), "hosts[1].name: duplicate host name 'acqA'");
         GatewayConfig.Card card = good().authorizer().cards().get(0);
@@ -95,6 +93,16 @@ class ConfigCheckTest {
                 "authorizer.cards[1].pan: duplicate card 621234******1232");
         fails(with(p -> set(p, 9, new GatewayConfig.Authorizer(List.of(new GatewayConfig.Card(null, "2812", null, 1))))),
                 "authorizer.cards[0].pan: missing");
+    }
+
+    @Test
+    void aRouteNamesTheEmbeddedAuthorizerOrAHostThatIsServed() {
+        GatewayConfig c = with(p -> set(p, 7, List.of(
+                new GatewayConfig.Route(new GatewayConfig.RouteMatch(List.of("4"), null, null, null), "acqA"),
+                new GatewayConfig.Route(new GatewayConfig.RouteMatch(null, null, null, null), "acqX"))));
+        assertDoesNotThrow(() -> ConfigCheck.routes(c, java.util.Set.of("acqA", "acqX")));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigCheck.routes(c, java.util.Set.of("acqA")));
+        assertEquals("routes[1].host: unknown host 'acqX' (use 'embedded' or a name from hosts)", e.getMessage());
     }
 
     @Test

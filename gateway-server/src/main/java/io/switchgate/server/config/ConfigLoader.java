@@ -169,6 +169,9 @@ public final class ConfigLoader {
         try {
             // uniqueness and what refers to what: the same checks a program that builds the records meets at start
             ConfigCheck.check(config);
+            Set<String> hostNames = new HashSet<>();
+            for (GatewayConfig.Host h : hosts) hostNames.add(h.name());
+            ConfigCheck.routes(config, hostNames);
         } catch (InvalidConfigException e) {
             throw new ConfigException(e.key(), e.getMessage().substring(e.key().length() + 2));
         }
