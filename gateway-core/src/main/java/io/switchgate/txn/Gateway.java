@@ -133,11 +133,13 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         TransactionStore store = openStore.get(); // after the checks above, so a bad config leaves no store files
         CommitWriter writer = null;
         FileJournal fileJournal = null;
+        java.nio.file.Path journalDir = null;
         try {
             store.migrate();
             boolean shared = config.store() != null && config.store().sharedByNodes();
             JournalPlacement placement = JournalPlacement.of(config, store);
             if (placement != null) {
+                journalDir = placement.options().dir();
                 if (config.store() != null && config.store().postgresProjection()) {
                     // Before anything writes the tables: no other node may use them beside this one's projection.
                     store.claimProjection("gateway node " + config.node().id() + " with its journal in "
@@ -190,7 +192,8 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         } catch (java.io.IOException | io.switchgate.journal.JournalException e) {
             // a disk that fails, or a journal recovery refuses (damaged, or not this store's): one kind of start failure
             closeQuietly(writer, fileJournal, store);
-            throw new io.switchgate.store.StoreException("cannot open the journal: " + e.getMessage(), e);
+            throw new io.switchgate.store.StoreException("cannot open the journal"
+                    + (journalDir == null ? "" : " in " + journalDir.toAbsolutePath().normalize()) + ": " + why(e), e);
         } catch (RuntimeException e) {
             closeQuietly(writer, fileJournal, store);
             throw e;
@@ -221,6 +224,17 @@ public final class Gateway implements MessageHandler, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** An exception as one line that says what went wrong: a file system's names only the file, so its kind comes first. */
+    private static String why(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String kind = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+            return kind + ": " + f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static void closeQuietly(CommitWriter writer, FileJournal fileJournal, TransactionStore store) {

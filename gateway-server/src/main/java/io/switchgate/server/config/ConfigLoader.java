@@ -484,6 +484,8 @@ public final class ConfigLoader {
         }
         if (java.nio.file.Files.exists(p)) {
             if (!java.nio.file.Files.isDirectory(p)) throw new ConfigException(key, "'" + dir + "' is not a directory");
+            // was exit 1 at open with only the lock file's path to say why (a black-box audit)
+            if (!java.nio.file.Files.isWritable(p)) throw new ConfigException(key, "'" + dir + "' is not writable");
             return;
         }
         java.nio.file.Path existing = p.getParent();
