@@ -119,7 +119,9 @@ final class JournalRecovery {
             if (f.dirtyEnd() > cutAt) {
                 cut = "cut the tail of journal segment " + seg.path() + " at offset " + cutAt + " after sequence " + lastGood
                         + ": " + reader.stopDetail() + "; " + (f.dirtyEnd() - cutAt) + " bytes discarded"
-                        + (f.laterRecords() > 0 ? ", holding " + f.laterRecords() + " good record(s) of the same torn write" : "");
+                        + (f.laterRecords() > 0 ? ", holding " + f.laterRecords() + " good record(s) after the bad one, within"
+                        + " one batch's reach, so taken for the rest of a torn write (if the disk damaged acknowledged"
+                        + " records instead, they were answered: the copy keeps them)" : "");
                 Path aside = copyAside(files, ch, seg.path(), cutAt, f.dirtyEnd());
                 files.forceDirectory(); // the copy's name on disk before the zeros are
                 cut += "; copied to " + aside.getFileName();

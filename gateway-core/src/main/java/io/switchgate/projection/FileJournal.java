@@ -2,6 +2,7 @@ package io.switchgate.projection;
 
 import io.switchgate.config.Tuning;
 import io.switchgate.journal.JournalOptions;
+import io.switchgate.store.ChangeSet;
 import io.switchgate.store.RecoveryRepairs;
 import io.switchgate.store.TransactionStore;
 import org.slf4j.Logger;
@@ -71,6 +72,7 @@ public final class FileJournal implements AutoCloseable {
         // recovery refuses (and cuts nothing) if damage reaches below it, or if the journal is not the tables' at all
         JournalCommitWriter writer = JournalCommitWriter.open(options, channels, tables.projectedSequence());
         try {
+            refuseAnotherHistory(options, tables);
             ProjectionTailer tailer = new ProjectionTailer(options.dir(), writer::durableSequence, tables,
                     Tuning.wholeInt(BATCH_PROPERTY, 2048, 1, 1 << 20));
             long t0 = System.nanoTime();
@@ -92,6 +94,62 @@ public final class FileJournal implements AutoCloseable {
             writer.close();
             throw e;
         }
+    }
+
+    /** How far back from the last record the tables hold for certain a transaction is looked for (operator changes). */
+    private static final int HISTORY_PROBE_RECORDS = 64;
+
+    /**
+     * Refuses a journal that is not the one the tables were projected from: a journal directory and a store restored
+     * from different backups, or one node's journal beside another run's tables. The sequence numbers alone do not tell
+     * (both histories count from 1), and recovery would write the other history's records over the tables and apply
+     * the rest (a black-box audit: an approved sale's RRN then showed another amount on another card, and every card
+     * balance was off). So the last transaction row the tables hold for certain (in a record before the first one the
+     * store's files may lack, {@link TransactionStore#projectedBatchFrom}) must be in the tables as that record has it:
+     * same type, amount, terminal, STAN and card. Nothing to compare (no such record left in the journal, pruned, or an
+     * unknown save point) lets the start go on as before.
+     */
+    private static void refuseAnotherHistory(JournalOptions options, TransactionStore tables) throws IOException {
+        long mark = tables.projectedSequence();
+        long batchFrom = tables.projectedBatchFrom();
+        if (mark < 1 || batchFrom < 1) return;
+        long held = Math.min(mark, batchFrom - 1);
+        long from = Math.max(1, held - HISTORY_PROBE_RECORDS + 1);
+        if (held < 1 || from < io.switchgate.journal.JournalReader.firstSequence(options.dir())) return;
+        io.switchgate.model.TxnRecord probe = null;
+        long probeSeq = 0;
+        try (io.switchgate.journal.JournalReader reader = io.switchgate.journal.JournalReader.open(options.dir(), from)) {
+            while (reader.next() && reader.sequence() <= held) {
+                if (reader.type() != ChangeSetCodec.RECORD_TYPE) continue;
+                ChangeSet set;
+                try {
+                    set = ChangeSetCodec.decode(reader.payload());
+                } catch (ChangeSetFormatException e) {
+                    return; // the tailer names what does not decode
+                }
+                if (!set.txns.isEmpty()) {
+                    probe = set.txns.get(set.txns.size() - 1);
+                    probeSeq = reader.sequence();
+                }
+            }
+        } catch (io.switchgate.journal.JournalException e) {
+            return; // damage is recovery's to name
+        }
+        if (probe == null) return;
+        io.switchgate.model.TxnRecord there = tables.findByRrn(probe.rrn()).orElse(null);
+        if (there != null && there.type() == probe.type() && there.amount() == probe.amount()
+                && java.util.Objects.equals(there.terminalId(), probe.terminalId())
+                && java.util.Objects.equals(there.stan(), probe.stan())
+                && java.util.Objects.equals(there.panHash(), probe.panHash())) {
+            return;
+        }
+        throw new io.switchgate.journal.JournalException("the journal in " + options.dir().toAbsolutePath().normalize()
+                + " is not the one the tables were projected from: its record " + probeSeq + " is RRN " + probe.rrn() + " ("
+                + probe.type() + " of " + probe.amount() + " on terminal " + probe.terminalId() + "), which the tables "
+                + (there == null ? "do not hold" : "hold as " + there.type() + " of " + there.amount() + " on terminal "
+                + there.terminalId()) + " though they hold every record up to " + held + " (journal.dir and the store"
+                + " restored from different backups?). Put back the journal that belongs to these tables, or move the"
+                + " tables away to rebuild them from this journal");
     }
 
     /**

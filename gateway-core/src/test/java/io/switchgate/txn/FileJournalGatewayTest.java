@@ -94,6 +94,48 @@ class FileJournalGatewayTest {
         }
     }
 
+    /**
+     * A journal directory and a store restored from different backups (or another run's journal put beside these
+     * tables): both histories count from sequence 1, so only the records' contents tell them apart. Recovery wrote the
+     * other history over the tables (a black-box audit: an approved sale showed another amount, every balance was off);
+     * now the start is refused, naming the record that differs, and the tables are left as they were.
+     */
+    @Test
+    void aJournalOfAnotherHistoryBesideTheTablesIsRefusedAndChangesNothing(@TempDir Path other) throws Exception {
+        List<String> rrns = new ArrayList<>();
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            for (int i = 0; i < 20; i++) rrns.add(pos.send(pos.sale(PAN_NOPIN, 100 + i)).getString(37));
+        }
+        GatewayConfig c = config("write");
+        GatewayConfig elsewhere = new GatewayConfig(c.node(), c.listeners(), c.admin(), new GatewayConfig.Store(
+                "jdbc:h2:file:" + other.resolve("db").resolve("gateway").toAbsolutePath(), "sa", "", 2), c.security(),
+                c.merchants(), c.terminals(), c.routes(), c.hosts(), c.authorizer(), c.logging(), c.journal());
+        try (Gateway gw = Gateway.start(elsewhere, Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            for (int i = 0; i < 40; i++) pos.send(pos.sale(PAN_NOPIN, 7_000 + i)); // the same RRNs, other amounts
+        }
+        Path journal = dir.resolve("db").resolve("journal");
+        try (Stream<Path> files = Files.walk(journal)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+        }
+        try (Stream<Path> files = Files.walk(other.resolve("db").resolve("journal"))) {
+            for (Path f : files.toList()) {
+                Path to = journal.resolve(other.resolve("db").resolve("journal").relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(to);
+                else if (!f.getFileName().toString().equals("journal.lock")) Files.copy(f, to);
+            }
+        }
+        StoreException refused = assertThrows(StoreException.class, () -> Gateway.start(config("write"), Clock.systemUTC()).close());
+        assertTrue(refused.getMessage().contains("is not the one the tables were projected from"), refused.getMessage());
+        assertFalse(refused.getMessage().contains(PAN_NOPIN), "no PAN in the message");
+        try (JdbcTransactionStore tables = JdbcTransactionStore.open(url(), "sa", "", 1)) {
+            for (int i = 0; i < rrns.size(); i++) {
+                assertEquals(100 + i, tables.findByRrn(rrns.get(i)).orElseThrow().amount(), "the tables were left alone");
+            }
+        }
+    }
+
     @Test
     void aLoneRequestWithWriteDurabilityIsAnsweredOnTheCallersThread() throws Exception {
         try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
