@@ -141,7 +141,7 @@ class JournalRecoveryTest {
         write(small(), 30);
         flipBit(segments(dir).get(0), offsetOf(1, 28) + RecordLayout.HEADER_BYTES, 0);
         String cut = reopenExpecting(small(), 27, 45);
-        assertTrue(cut.contains("holding 2 good record(s) of the same torn write"), cut);
+        assertTrue(cut.contains("holding 2 good record(s) after the bad one"), cut);
     }
 
     /** Records 1..30 in one segment, a bit of record 28's payload flipped: within one batch of the tail. */
