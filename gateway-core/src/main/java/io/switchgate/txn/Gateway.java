@@ -178,7 +178,14 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             List<io.switchgate.route.Authorizer> hostAuthorizers = hosts.create(config, security, store);
             java.util.Set<String> served = new java.util.HashSet<>();
             for (io.switchgate.route.Authorizer a : hostAuthorizers) served.add(a.name());
-            io.switchgate.config.ConfigCheck.routes(config, served); // a route to a host nobody serves: every request 91
+            try {
+                io.switchgate.config.ConfigCheck.routes(config, served);
+            } catch (io.switchgate.config.InvalidConfigException e) {
+                // Said, not refused: a host's link may come and go, and its requests are answered 91 NO_HOST_LINK
+                // meanwhile (the YAML loader refuses a route to a host its file does not configure).
+                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("{}: no authorizer serves it, so the requests it"
+                        + " routes are answered 91 NO_HOST_LINK", e.getMessage());
+            }
             Engine engine = new Engine(new EngineSetup(config.node().id(), dialects, first, store, writer, security, hasher,
                     new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault(), shared, progress));
             Gateway gateway = new Gateway(config, store, writer, fileJournal, security, engine, hostAuthorizers, hasher);
