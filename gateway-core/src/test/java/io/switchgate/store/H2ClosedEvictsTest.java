@@ -33,12 +33,18 @@ class H2ClosedEvictsTest {
         assertEquals(SQLExceptionOverride.Override.CONTINUE_EVICT, o.adjudicate(new SQLException("syntax", "42000", 42000)));
     }
 
+    /** A migrated store on a fresh H2 file, healthy. */
+    private JdbcTransactionStore healthyStore(String url, int pool) {
+        JdbcTransactionStore store = JdbcTransactionStore.open(url, "sa", "", pool);
+        store.migrate();
+        assertTrue(store.isHealthy());
+        return store;
+    }
+
     @Test
     void aDatabaseThatClosedItselfIsUnhealthyThenOpenedAgain() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("gw").toAbsolutePath();
-        try (JdbcTransactionStore store = JdbcTransactionStore.open(url, "sa", "", 2)) {
-            store.migrate();
-            assertTrue(store.isHealthy());
+        try (JdbcTransactionStore store = healthyStore(url, 2)) {
             // what H2 does when it can no longer write its file: the database closes under the pool's connections
             try (Connection c = DriverManager.getConnection(url + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
                  Statement st = c.createStatement()) {
@@ -56,9 +62,7 @@ class H2ClosedEvictsTest {
     @Test
     void theHealthCheckReadsTheDatabaseNotOnlyTheConnection() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("gw2").toAbsolutePath();
-        try (JdbcTransactionStore store = JdbcTransactionStore.open(url, "sa", "", 1)) {
-            store.migrate();
-            assertTrue(store.isHealthy());
+        try (JdbcTransactionStore store = healthyStore(url, 1)) {
             try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
                 st.execute("ALTER TABLE projection_mark RENAME TO projection_mark_away");
             }

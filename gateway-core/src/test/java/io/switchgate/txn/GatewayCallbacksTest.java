@@ -101,30 +101,42 @@ class GatewayCallbacksTest {
         }
     }
 
-    @Test
-    void closeFromACallbackOnHandleReturnsAndTheGatewayCloses() throws Exception {
-        Gateway gw = Gateway.start(config(), Clock.systemUTC());
-        TestPos pos = pos(gw);
+    /** What {@link #closeInTheLastCallback} left: the sales, and the thread their last callback ran on. */
+    private record ClosedInCallback(List<CompletableFuture<byte[]>> sales, String ranOn) { }
+
+    /**
+     * Twenty sales queued behind the held engine through {@code via}; the last one's callback closes the gateway, and
+     * that close must return (it hung forever on the journal's thread, waiting for itself).
+     */
+    private static ClosedInCallback closeInTheLastCallback(Gateway gw, TestPos pos, MessageHandler via) throws Exception {
         assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
         CountDownLatch engine = holdEngine(gw);
         List<CompletableFuture<byte[]>> sales = new ArrayList<>();
-        for (int i = 0; i < 20; i++) sales.add(gw.handle(pos.pack(pos.sale(PAN_NOPIN, 100 + i)), "pos"));
+        for (int i = 0; i < 20; i++) sales.add(via.handle(pos.pack(pos.sale(PAN_NOPIN, 100 + i)), "pos"));
         AtomicReference<String> ranOn = new AtomicReference<>();
-        CompletableFuture<Void> closedInCallback = sales.get(sales.size() - 1).thenRun(() -> {
+        CompletableFuture<Void> closed = sales.get(sales.size() - 1).thenRun(() -> {
             ranOn.set(Thread.currentThread().getName());
             gw.close();
         });
         engine.countDown();
-        closedInCallback.get(20, TimeUnit.SECONDS); // hung forever before: the journal's thread waited for itself
-        assertEquals("gateway-answers", ranOn.get());
-        for (CompletableFuture<byte[]> f : sales) assertEquals("00", TestPos.D.unpack(f.get(10, TimeUnit.SECONDS)).getString(39));
+        closed.get(20, TimeUnit.SECONDS);
+        return new ClosedInCallback(sales, ranOn.get());
+    }
+
+    @Test
+    void closeFromACallbackOnHandleReturnsAndTheGatewayCloses() throws Exception {
+        Gateway gw = Gateway.start(config(), Clock.systemUTC());
+        TestPos pos = pos(gw);
+        ClosedInCallback c = closeInTheLastCallback(gw, pos, gw);
+        assertEquals("gateway-answers", c.ranOn());
+        for (CompletableFuture<byte[]> f : c.sales()) assertEquals("00", TestPos.D.unpack(f.get(10, TimeUnit.SECONDS)).getString(39));
         assertEquals("91", TestPos.D.unpack(gw.handle(pos.pack(pos.sale(PAN_NOPIN, 5)), "pos").get(10, TimeUnit.SECONDS)).getString(39));
         IllegalStateException closed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> gw.embeddedCardBalance(PAN_NOPIN));
         assertEquals("the gateway is closed", closed.getMessage());
         // the journal's directory lock is let go: the same files open again, with every sale in them
         try (Gateway again = Gateway.start(config(), Clock.systemUTC())) {
-            for (CompletableFuture<byte[]> f : sales) {
+            for (CompletableFuture<byte[]> f : c.sales()) {
                 String rrn = TestPos.D.unpack(f.get()).getString(37);
                 assertTrue(again.store().findByRrn(rrn).isPresent(), rrn);
             }
@@ -134,27 +146,16 @@ class GatewayCallbacksTest {
     @Test
     void closeFromACallbackOnTheJournalsThreadClosesOnAnotherThread() throws Exception {
         Gateway gw = Gateway.start(config(), Clock.systemUTC());
-        TestPos pos = pos(gw);
-        assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
-        CountDownLatch engine = holdEngine(gw);
-        List<CompletableFuture<byte[]>> sales = new ArrayList<>();
-        for (int i = 0; i < 20; i++) sales.add(gw.engine().handle(pos.pack(pos.sale(PAN_NOPIN, 100 + i)), "pos"));
-        AtomicReference<String> ranOn = new AtomicReference<>();
-        CompletableFuture<Void> closedInCallback = sales.get(sales.size() - 1).thenRun(() -> {
-            ranOn.set(Thread.currentThread().getName());
-            gw.close();
-        });
-        engine.countDown();
-        closedInCallback.get(20, TimeUnit.SECONDS);
-        assertTrue(ranOn.get().startsWith("journal") || ranOn.get().equals("engine"),
-                "the engine's futures complete on the journal's thread or the engine's: " + ranOn.get());
+        ClosedInCallback c = closeInTheLastCallback(gw, pos(gw), gw.engine());
+        assertTrue(c.ranOn().startsWith("journal") || c.ranOn().equals("engine"),
+                "the engine's futures complete on the journal's thread or the engine's: " + c.ranOn());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Gateway again = null;
         while (again == null) { // the close runs on its own thread: the lock is free once it is done
             try {
                 again = Gateway.start(config(), Clock.systemUTC());
             } catch (RuntimeException stillOpen) {
-                if (System.nanoTime() > deadline) throw new AssertionError("never closed (callback ran on " + ranOn.get() + ")", stillOpen);
+                if (System.nanoTime() > deadline) throw new AssertionError("never closed (callback ran on " + c.ranOn() + ")", stillOpen);
                 Thread.sleep(50);
             }
         }
