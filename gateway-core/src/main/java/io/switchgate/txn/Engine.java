@@ -230,6 +230,15 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return inFlight.get();
     }
 
+    /**
+     * Why the store takes no write now (RRNs cannot be reserved, so every request is answered 96), or null; a failed
+     * state is tried again here (one RRN left unused), so it clears once the store takes writes again. Any thread.
+     */
+    public String storeWriteProblem() {
+        if (rrns.problem() == null || rrns.probe()) return null;
+        return rrns.problem();
+    }
+
     /** True if {@code t} is the engine's decision thread (closing the engine there would wait for itself). */
     public boolean isEngineThread(Thread t) {
         return thread.isEngineThread(t);

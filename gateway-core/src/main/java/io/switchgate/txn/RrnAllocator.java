@@ -26,6 +26,8 @@ public final class RrnAllocator {
     private long limit;
     /** The block reserved ahead (its first number), or null. */
     private java.util.concurrent.CompletableFuture<Long> ahead;
+    /** Why the last reservation failed, until one succeeds (any thread reads it: {@code /health}). */
+    private volatile String problem;
 
     public RrnAllocator(String nodeId, TransactionStore store) {
         if (nodeId == null || nodeId.length() != 2) throw new IllegalArgumentException("node.id must be 2 characters");
@@ -66,6 +68,38 @@ public final class RrnAllocator {
                 // the background reservation failed: try once more here, where a failure answers the request
             }
         }
-        return store.reserveSequence(io.switchgate.store.RrnSequence.name(nodeId), BLOCK);
+        try {
+            long first = store.reserveSequence(io.switchgate.store.RrnSequence.name(nodeId), BLOCK);
+            problem = null;
+            return first;
+        } catch (RuntimeException e) {
+            problem = "RRNs cannot be reserved: " + e.getMessage();
+            throw e;
+        }
+    }
+
+    /**
+     * Why requests cannot get an RRN now (the store took no write: its disk full, say), or null. Reads may still work
+     * then, so a health check that only reads said UP while every request was answered 96 (a re-audit).
+     */
+    public String problem() {
+        return problem;
+    }
+
+    /**
+     * Tries the store's write again (one number reserved and left unused), so that a node no load balancer sends work
+     * to any more (its health DOWN) finds out it can serve again: any thread.
+     *
+     * @return true if the store took it (the problem is cleared)
+     */
+    public boolean probe() {
+        try {
+            store.reserveSequence(io.switchgate.store.RrnSequence.name(nodeId), 1);
+            problem = null;
+            return true;
+        } catch (RuntimeException e) {
+            problem = "RRNs cannot be reserved: " + e.getMessage();
+            return false;
+        }
     }
 }

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class RrnAllocatorTest {
 
     /** Records which thread reserved each block; fails the reservations it is told to. */
-    static final class Reservations extends ForwardingStore {
+    static class Reservations extends ForwardingStore {
         final List<String> threads = new CopyOnWriteArrayList<>();
         volatile boolean failBackground;
 
@@ -45,6 +45,35 @@ class RrnAllocatorTest {
         assertEquals(me, threads.get(0), "the first block: nothing to take it from");
         for (String t : threads.subList(1, threads.size())) assertTrue(t.startsWith("rrn-reserve"), t);
         assertTrue(threads.size() >= 5);
+    }
+
+    /** A store whose writes all fail while {@code down} (its disk full). */
+    static final class DiskFull extends Reservations {
+        volatile boolean down;
+
+        @Override
+        public long reserveSequence(String name, int count) {
+            if (down) throw new StoreException("No space left on device (test)");
+            return super.reserveSequence(name, count);
+        }
+    }
+
+    @Test
+    void aStoreThatTakesNoWriteIsAProblemUntilAProbeSucceeds() {
+        DiskFull store = new DiskFull();
+        RrnAllocator rrns = new RrnAllocator("01", store);
+        for (int i = 0; i < RrnAllocator.BLOCK; i++) rrns.next();
+        assertNull(rrns.problem());
+        store.down = true;
+        assertThrows(StoreException.class, () -> {
+            for (int i = 0; i <= RrnAllocator.BLOCK; i++) rrns.next(); // past the block reserved ahead
+        });
+        assertTrue(rrns.problem().contains("No space left on device"), rrns.problem());
+        assertFalse(rrns.probe(), "still full");
+        store.down = false;
+        assertTrue(rrns.probe());
+        assertNull(rrns.problem());
+        assertNotNull(rrns.next(), "numbers again");
     }
 
     @Test

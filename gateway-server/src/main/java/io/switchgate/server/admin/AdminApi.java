@@ -262,9 +262,13 @@ public final class AdminApi {
             }
             if (!storeUp) down = "STORE_UNAVAILABLE";
         }
+        // The store may read and still take no write (an H2 disk full): no request gets an RRN then, all are 96
+        String writeProblem = down == null && engine != null ? engine.storeWriteProblem() : null;
+        if (writeProblem != null) down = "STORE_UNAVAILABLE";
         io.switchgate.projection.FileJournal j = fileJournal;
         if (down == null && j != null && j.stopped()) down = "JOURNAL_STOPPED";
         Map<String, Object> body = down != null ? obj("status", "DOWN", "reason", down) : obj("status", "UP");
+        if (writeProblem != null) body.put("store", obj("problem", writeProblem));
         if (j != null) {
             Map<String, Object> journal = new LinkedHashMap<>();
             journal.put("durability", j.options().durability().name().toLowerCase(java.util.Locale.ROOT));
