@@ -68,8 +68,13 @@ public final class RrnAllocator {
                 // the background reservation failed: try once more here, where a failure answers the request
             }
         }
+        return reserve(BLOCK);
+    }
+
+    /** {@code count} numbers from the store; a failure is kept as {@link #problem} until a reservation succeeds. */
+    private long reserve(int count) {
         try {
-            long first = store.reserveSequence(io.switchgate.store.RrnSequence.name(nodeId), BLOCK);
+            long first = store.reserveSequence(io.switchgate.store.RrnSequence.name(nodeId), count);
             problem = null;
             return first;
         } catch (RuntimeException e) {
@@ -94,11 +99,9 @@ public final class RrnAllocator {
      */
     public boolean probe() {
         try {
-            store.reserveSequence(io.switchgate.store.RrnSequence.name(nodeId), 1);
-            problem = null;
+            reserve(1);
             return true;
         } catch (RuntimeException e) {
-            problem = "RRNs cannot be reserved: " + e.getMessage();
             return false;
         }
     }
