@@ -92,6 +92,7 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         loader.warnings().forEach(w -> log.warn("{}", w));
+        leakDetectionOffUnlessAsked();
         try {
             running = start(cfg);
         } catch (InvalidConfigException | ConfigException e) {
@@ -114,6 +115,18 @@ public final class ServeCommand implements Callable<Integer> {
         }
         shutdown();
         return 0;
+    }
+
+    /**
+     * Netty's buffer leak detector samples one buffer in 128 and records where it went with a {@code Throwable}: at
+     * 10 x 8 that was ~1,100 stack traces a second, about 1 % of the server's CPU (docs/benchmarks.md, twenty-eighth
+     * session). A running gateway does without it unless {@code -Dio.netty.leakDetection.level} asks for it; tests and
+     * embedding programs, which do not come through here, keep Netty's default.
+     */
+    static void leakDetectionOffUnlessAsked() {
+        if (System.getProperty("io.netty.leakDetection.level") == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
     }
 
     /**
