@@ -1155,6 +1155,7 @@ public final class JdbcTransactionStore implements TransactionStore {
                                 first = rs.getLong(1) - count;
                             }
                         }
+                        first = SequenceRepair.pastStoredRrns(c, name, first, count);
                     }
                     if (seq >= 0) moveJournalMark(c, seq);
                     c.commit();

@@ -56,6 +56,42 @@ final class SequenceRepair {
         return "SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + ": " + message;
     }
 
+    /**
+     * The block's first number, moved (with the row) past every RRN of its node the transactions table holds if the row
+     * is behind them. That is a store put back from a copy older than the journal beside it (a black-box audit): the
+     * start brings the tables up to the journal, but not the copy's sequence, which then handed out an answered sale's
+     * RRN again; the new sale overwrote it, and its retransmission was approved a second time. One index probe per
+     * block of RRNs (the last key of the node's range). Tables behind the journal (the projection's lag) only make the
+     * floor lower, never wrong: at start they hold every journaled record before a block is reserved.
+     *
+     * @param first the block's first number as the row gave it ({@code next_value} already moved past the block)
+     */
+    static long pastStoredRrns(Connection c, String name, long first, int count) throws SQLException {
+        String node = RrnSequence.nodeOf(name);
+        if (node == null) return first;
+        long highest;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT rrn FROM transactions WHERE rrn >= ? AND rrn <= ? ORDER BY rrn DESC FETCH FIRST 1 ROWS ONLY")) {
+            ps.setString(1, node + "0".repeat(RrnSequence.DIGITS));
+            ps.setString(2, node + "9".repeat(RrnSequence.DIGITS));
+            try (ResultSet rs = ps.executeQuery()) {
+                highest = rs.next() ? RrnSequence.numberOf(rs.getString(1), node) : 0;
+            }
+        }
+        if (highest < 0) highest = firstFree(c, name) - 1; // the range's last key is not one of ours: the exact query
+        if (first > highest) return first;
+        long moved = highest + 1;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sequences SET next_value = ? WHERE name = ?")) {
+            ps.setLong(1, moved + count);
+            ps.setString(2, name);
+            ps.executeUpdate();
+        }
+        org.slf4j.LoggerFactory.getLogger(SequenceRepair.class).warn("sequence {} was at {}, behind RRN {} of the transactions"
+                + " table (a store put back from an older copy?): it goes on from {}", name, first,
+                node + String.format("%0" + RrnSequence.DIGITS + "d", highest), moved);
+        return moved;
+    }
+
     /** The first number a sequence with no row may hand out: past every RRN of its node's in the transactions table. */
     static long firstFree(Connection c, String name) throws SQLException {
         String node = RrnSequence.nodeOf(name);
