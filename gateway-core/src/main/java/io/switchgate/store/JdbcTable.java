@@ -270,7 +270,10 @@ final class JdbcTable<R> {
         bind(ps, after + 3, Kind.STR, e.fromStatus());
         bind(ps, after + 4, Kind.STR, e.toStatus());
         bind(ps, after + 5, Kind.STR, e.reason());
-        bind(ps, after + 6, Kind.TS, e.at());
+        // At the column's precision (microseconds, H2 and PostgreSQL alike): the insert-once lookup compares this value
+        // with the stored one, and an instant with nanoseconds never equalled it (every event since the last save was
+        // doubled by a start after a kill; a black-box audit)
+        bind(ps, after + 6, Kind.TS, e.at() == null ? null : e.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
     }
 
     /**
