@@ -149,6 +149,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
                 fileJournal = FileJournal.open(placement.options(), store, journalChannels);
             } else {
                 store.joinAsJournal(); // refuses tables a file journal's node holds, or left short of its records
+                JournalPlacement.refuseRecordsTheSharedStoreLacks(config, store); // a journal.dir left from one node
             }
             new ConfigSeeder(store, security, hasher).seed(config, clock.instant());
             ProjectionProgress progress = null;

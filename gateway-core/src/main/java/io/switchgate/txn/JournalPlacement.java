@@ -56,4 +56,36 @@ public record JournalPlacement(JournalOptions options) {
         };
         return new JournalPlacement(JournalOptions.of(dir, durability));
     }
+
+    /**
+     * For nodes that share a PostgreSQL store (the database their journal, the {@code journal} section not used): refuses
+     * the start if {@code journal.dir}, said in the configuration, holds records the store's tables lack. A black-box
+     * audit moved an H2 node to a new PostgreSQL schema in shared mode, its {@code journal.dir} kept: the start said only
+     * that the journal was not used, and served from empty tables (its sales' retransmissions approved again, their RRNs
+     * handed out again). The records are the answered transactions; the node that owned them (one node on its file
+     * journal, H2 or {@code sharedByNodes: false}) must apply them before its store changes mode.
+     *
+     * @throws io.switchgate.store.StoreException naming the directory and what to do
+     */
+    static void refuseRecordsTheSharedStoreLacks(GatewayConfig config, TransactionStore store) throws java.io.IOException {
+        GatewayConfig.Store s = config.store();
+        if (!(store instanceof JdbcTransactionStore) || s == null || s.url() == null || !s.url().startsWith("jdbc:postgresql:")) return;
+        GatewayConfig.Journal j = config.journal();
+        if (j == null || j.dir() == null || j.dir().isBlank()) return;
+        Path dir = Path.of(j.dir().trim());
+        if (!java.nio.file.Files.isDirectory(dir)) return;
+        long mark = store.projectedSequence();
+        String left;
+        try (io.switchgate.journal.JournalReader r = io.switchgate.journal.JournalReader.open(dir, mark + 1)) {
+            if (!r.next()) return;
+            left = "record " + r.sequence() + " and maybe more";
+        } catch (io.switchgate.journal.JournalException e) {
+            left = "records from sequence " + io.switchgate.journal.JournalReader.firstSequence(dir) + " on";
+        }
+        throw new io.switchgate.store.StoreException("journal.dir " + dir.toAbsolutePath().normalize() + " holds " + left
+                + " that the tables of " + s.url().replaceAll("[?;].*", "") + " lack (they hold records up to " + mark
+                + "), and nodes that share a PostgreSQL store do not read a file journal: start the node that wrote it"
+                + " on its own store once (one node: H2, or PostgreSQL with store.sharedByNodes: false) so that its"
+                + " tables get every record, or, to start afresh, move the directory away and remove journal.dir");
+    }
 }

@@ -105,6 +105,35 @@ class PostgresFileJournalGatewayTest {
         }
     }
 
+    /**
+     * A black-box audit: an H2 node moved to a new PostgreSQL schema in shared mode, its journal.dir kept, started on
+     * empty tables (its sales' retransmissions approved again, their RRNs handed out again). Now refused, naming the
+     * directory; the same directory after a node alone on PostgreSQL stopped cleanly (every record in the tables) is
+     * no reason to refuse.
+     */
+    @Test
+    void sharedNodesRefuseAJournalDirWithRecordsTheirTablesLack() throws Exception {
+        GatewayConfig pg = config("j1", null);
+        GatewayConfig h2 = EngineFixture.config("jdbc:h2:file:" + dir.resolve("h2/gw").toAbsolutePath());
+        h2 = new GatewayConfig(h2.node(), h2.listeners(), h2.admin(), h2.store(), h2.security(), h2.merchants(),
+                h2.terminals(), h2.routes(), h2.hosts(), h2.authorizer(), h2.logging(), pg.journal());
+        try (Gateway gw = Gateway.start(h2, Clock.systemUTC())) {
+            assertNotNull(gw.fileJournal());
+            assertEquals("00", pos(gw).send(pos(gw).sale(PAN_NOPIN, 10)).getString(39));
+        }
+        StoreException refused = assertThrows(StoreException.class, () -> Gateway.start(pg, Clock.systemUTC()));
+        assertTrue(refused.getMessage().contains("journal.dir " + dir.resolve("j1").toAbsolutePath().normalize()), refused.getMessage());
+        assertTrue(refused.getMessage().contains("lack"), refused.getMessage());
+
+        try (Gateway gw = Gateway.start(config("j2", true), Clock.systemUTC())) {
+            assertEquals("00", pos(gw).send(pos(gw).sale(PAN_NOPIN, 10)).getString(39));
+        }
+        try (Gateway gw = Gateway.start(config("j2", null), Clock.systemUTC())) {
+            assertNull(gw.fileJournal());
+            assertEquals("00", pos(gw).send(pos(gw).sale(PAN_NOPIN, 5)).getString(39));
+        }
+    }
+
     @Test
     void whileANodeAloneRunsNeitherAnotherNodeAloneNorASharingNodeMayStart() throws Exception {
         try (Gateway gw = Gateway.start(config("j1", true), Clock.systemUTC())) {
