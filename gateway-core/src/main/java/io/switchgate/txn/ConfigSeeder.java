@@ -34,6 +34,7 @@ import java.util.Objects;
  * given as {@code kcv:XXXXXX:<hex>} whose KCV does not match stops start-up, naming the key.
  */
 final class ConfigSeeder {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConfigSeeder.class);
     private final TransactionStore store;
     private final SecurityModule security;
     private final PanHasher panHasher;
@@ -84,6 +85,7 @@ final class ConfigSeeder {
                 seedCard(c, cs, now, "authorizer.cards[" + i++ + "]");
             }
         }
+        warnWhatTheConfigurationNoLongerNames(cfg);
         if (cs.isEmpty()) return;
         List<RuntimeException> result = store.apply(List.of(cs));
         if (result.get(0) != null) throw result.get(0);
@@ -102,10 +104,57 @@ final class ConfigSeeder {
         if (existing == null) {
             cs.merchant(new MerchantState(m.id(), status, window, maxSingle, daily, currencies, now, 1));
             cs.event(new StatusEvent("merchant", m.id(), null, status.wireName(), "CONFIGURED", now));
-        } else if (existing.refundWindowDays() != window || existing.maxSingleRefund() != maxSingle || existing.dailyRefundLimit() != daily
-                || !existing.currencies().equals(currencies)) {
+        } else {
+            warnIfStatusDiffers(path, "merchant", m.id(), m.status(), status.wireName(), existing.status().wireName());
+        }
+        if (existing != null && (existing.refundWindowDays() != window || existing.maxSingleRefund() != maxSingle || existing.dailyRefundLimit() != daily
+                || !existing.currencies().equals(currencies))) {
             cs.merchant(new MerchantState(m.id(), existing.status(), window, maxSingle, daily, currencies, now, existing.version() + 1));
         }
+    }
+
+    /**
+     * The store is the truth for a status once a row exists (an operator's change survives a restart), so a status
+     * edited in the file does nothing then: said at start, since a black-box audit froze a merchant that way and saw it
+     * go on approving.
+     */
+    private static void warnIfStatusDiffers(String path, String kind, String id, String configured, String asConfigured, String stored) {
+        if (configured == null || asConfigured.equals(stored)) return;
+        log.warn("{}.status says {} {} is {}, the store says {}: the store's status stands (it is the truth for what changes"
+                + " while the gateway runs); change it with the admin API (PUT /api/{}s/{}/status)", path, kind, id,
+                asConfigured, stored, kind, id);
+    }
+
+    /**
+     * Terminals and merchants the store holds that the configuration no longer names keep transacting as they were
+     * (their history, refunds and settlements need them): said at start, with the way to take one out of service
+     * (a black-box audit removed them from the file and saw them approve).
+     */
+    private void warnWhatTheConfigurationNoLongerNames(GatewayConfig cfg) {
+        java.util.Set<String> terminals = new java.util.HashSet<>();
+        for (GatewayConfig.Terminal t : nn(cfg.terminals())) terminals.add(t.id());
+        java.util.Set<String> merchants = new java.util.HashSet<>();
+        for (GatewayConfig.Merchant m : nn(cfg.merchants())) merchants.add(m.id());
+        List<String> goneTerminals = new java.util.ArrayList<>();
+        for (var t : store.listTerminals()) {
+            if (!terminals.contains(t.id()) && t.status() != TerminalStatus.RETURNED) goneTerminals.add(t.id() + " (" + t.status().wireName() + ")");
+        }
+        List<String> goneMerchants = new java.util.ArrayList<>();
+        for (var m : store.listMerchants()) {
+            if (!merchants.contains(m.id()) && m.status() != io.switchgate.model.MerchantStatus.CLOSED) goneMerchants.add(m.id() + " (" + m.status().wireName() + ")");
+        }
+        if (!goneTerminals.isEmpty()) {
+            log.warn("terminals the store holds but the configuration no longer names still transact as before: {};"
+                    + " to take one out of service, set its status with the admin API (returned, suspended)", abbreviated(goneTerminals));
+        }
+        if (!goneMerchants.isEmpty()) {
+            log.warn("merchants the store holds but the configuration no longer names still transact as before: {};"
+                    + " to stop one, set its status with the admin API (frozen, closed)", abbreviated(goneMerchants));
+        }
+    }
+
+    private static String abbreviated(List<String> ids) {
+        return ids.size() <= 10 ? String.join(", ", ids) : String.join(", ", ids.subList(0, 10)) + " and " + (ids.size() - 10) + " more";
     }
 
     private static long noLimitAsZero(long limit) {
@@ -126,6 +175,12 @@ final class ConfigSeeder {
             cs.terminal(new TerminalState(t.id(), t.merchant(), status, t.macRequired(), tmk, tpk, tak, bdk, 1, activated, now, 1));
             cs.event(new StatusEvent("terminal", t.id(), null, status.wireName(), "CONFIGURED", now));
             return;
+        }
+        warnIfStatusDiffers(path, "terminal", t.id(), t.status(), status.wireName(), existing.status().wireName());
+        if (!existing.merchantId().equals(t.merchant())) {
+            log.warn("{}.merchant moves terminal {} from merchant {} to {}: its open batch {} is settled under {} from now"
+                    + " on, with whatever {} transactions it holds (settle the batch before such a move)", path, t.id(),
+                    existing.merchantId(), t.merchant(), existing.batchNo(), t.merchant(), existing.merchantId());
         }
         // Working keys issued at sign-on (newer than the configured ones) stay; a changed TMK resets them. After an
         // operator's key reset (POST /api/terminals/{id}/keys/reset) the configured TPK and TAK are superseded too:
