@@ -262,6 +262,22 @@ final class EngineState implements CardBook {
         referenceLoaded = false;
     }
 
+    /**
+     * Loads now what the first request would otherwise load (engine thread): the terminals and merchants, and 24 hours
+     * of duplicate keys and early reversals from the store.
+     *
+     * @return the duplicate keys indexed
+     */
+    int load() {
+        ensureLoaded();
+        return dupIndex.size();
+    }
+
+    /** Whether the reference rows and the duplicate keys are loaded (tests: the start loads them). */
+    boolean loaded() {
+        return referenceLoaded && indexesLoaded;
+    }
+
     private void ensureLoaded() {
         if (!referenceLoaded) {
             tablesCurrent();

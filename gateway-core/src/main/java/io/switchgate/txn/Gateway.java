@@ -191,6 +191,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
                     new Router(config.routes()), hostAuthorizers, clock, ZoneId.systemDefault(), shared, progress));
             Gateway gateway = new Gateway(config, store, writer, fileJournal, security, engine, hostAuthorizers, hasher);
             try {
+                engine.loadWorkingSet(); // before anyone is served: not on the first request's event loop
                 undoWhatHostsUndidWhileStopped(engine, hostAuthorizers);
             } catch (RuntimeException e) {
                 gateway.close();

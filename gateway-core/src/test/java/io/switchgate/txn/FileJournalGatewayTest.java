@@ -89,6 +89,8 @@ class FileJournalGatewayTest {
         }
         // Restarted: everything there, a retransmission answered as it was.
         try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            // loaded by the start, before any request: not by the first one, on its event loop (a black-box audit)
+            assertTrue(gw.engine().workingSetLoaded(), "the working set is loaded when the start returns");
             for (String rrn : rrns) assertTrue(gw.store().findByRrn(rrn).isPresent(), rrn);
             assertEquals(0, gw.fileJournal().lag());
         }
