@@ -366,6 +366,17 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 }
             }
             admit(r);
+        } catch (io.switchgate.store.ConcurrentUpdateException e) {
+            if (r.redecisions >= MAX_REDECISIONS) {
+                failed(r, e);
+                return;
+            }
+            // Another node changed a row this decision was reading (several nodes share the store): decided again from
+            // what the store holds now, as when a commit loses such a race.
+            log.info("terminal {} stan {}: {}; deciding again on fresh state", r.terminalId(), r.stan(), e.getMessage());
+            commits.dropUncommitted();
+            r.redecisions++;
+            process(r);
         } catch (RuntimeException e) {
             failed(r, e);
         } finally {

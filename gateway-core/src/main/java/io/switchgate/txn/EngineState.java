@@ -357,6 +357,13 @@ final class EngineState implements CardBook {
             b = store.findBatch(t.id(), t.batchNo()).orElseGet(() -> BatchState.open(t.id(), t.batchNo(), now));
             openBatches.put(t.id(), b);
         }
+        if (!b.open() && sharedByNodes) {
+            // The terminal held here names a batch another node has settled since: its newer row (the next batch) is
+            // in the store. Counted here, the sale would land in a closed batch and the next settlement would miss it.
+            openBatches.remove(t.id());
+            throw new io.switchgate.store.ConcurrentUpdateException("terminal " + t.id() + ": batch " + t.batchNo()
+                    + " was settled on another node");
+        }
         return b;
     }
 
