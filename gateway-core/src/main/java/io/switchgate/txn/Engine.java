@@ -269,20 +269,21 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         Request r = new Request(msg, message, dialect, answer);
-        if (!accepting) {
-            // Stopping: refused at the door. What was taken before is decided as usual (drain), not refused once the
-            // engine thread gets to it (it was, and a drain answered most of what it waited for 91: an audit).
-            replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
-            return answer;
-        }
         // What needs only the request and its terminal is checked here, on the caller's thread (the event loop), not
         // the engine's. What it found is answered by the engine, in order: a message that is no request too (its
         // "answer", none, comes after everything taken before it; tests and tools use that to wait for the engine).
+        // First, so that even a refusal at the door is MACed under the terminal's key.
         admitHere(r);
+        if (!accepting) {
+            // Stopping: refused at the door. What was taken before is decided as usual (drain), not refused once the
+            // engine thread gets to it (it was, and a drain answered most of what it waited for 91: an audit).
+            refuse(r, "GATEWAY_STOPPING");
+            return answer;
+        }
         boolean alone = inFlight.incrementAndGet() == 1;
         answer.whenComplete((b, e) -> inFlight.decrementAndGet());
         if (thread.queued() >= maxQueued) {
-            replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "ENGINE_BUSY"), null); // refused before the engine thread, like GATEWAY_STOPPING
+            refuse(r, "ENGINE_BUSY"); // refused before the engine thread, like GATEWAY_STOPPING
             return answer;
         }
         try {
@@ -294,9 +295,35 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 thread.execute(() -> process(r));
             }
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null); // the executor is shut down
+            refuse(r, "GATEWAY_STOPPING"); // the executor is shut down
         }
         return answer;
+    }
+
+    /**
+     * Answers {@code r} 91 before any decision (stopping, the engine's queue full, the projection too far behind):
+     * nothing journaled, so no DE 37, but MACed under the key admission found for its terminal, as every response to a
+     * terminal with a MAC key is (contract section 4). An overload audit saw these 91s without DE 64; a terminal
+     * that checks response MACs takes such an answer for a forgery and may retry, or reverse, on its own.
+     */
+    private void refuse(Request r, String reason) {
+        replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, reason), admittedResponseMacKey(r));
+    }
+
+    /**
+     * The response MAC key admission found, while the terminal it was found for is still the one the working set
+     * holds (a sign-on or key change since would make it a key the terminal no longer has): null otherwise, or for an
+     * unknown terminal.
+     */
+    /** The key a 96 without a decision is MACed under: the decision's, once it found its terminal, else admission's. */
+    private KeyHandle answerMacKey(Request r) {
+        return r.terminal != null ? TerminalKeys.responseMacKey(r) : admittedResponseMacKey(r);
+    }
+
+    private KeyHandle admittedResponseMacKey(Request r) {
+        TerminalState checked = r.securityCheckedFor;
+        if (checked == null || !r.keysResolved) return null;
+        return checked == state.publishedTerminal(r.terminalId()) ? r.responseMacKey : null;
     }
 
     /**
@@ -361,7 +388,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                     // The tables are more than the lag limit behind the journal: the working set cannot let anything
                     // go, so new work would grow it without bound. It waits a moment for the projection (a burst),
                     // and is refused if the projection does not catch up (its database down) or too many wait.
-                    if (!hold.hold(r, System.nanoTime())) replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "PROJECTION_BEHIND"), null);
+                    if (!hold.hold(r, System.nanoTime())) refuse(r, "PROJECTION_BEHIND");
                     return;
                 }
             }
@@ -422,7 +449,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 log.error("terminal {} stan {}: its 96 could not be journaled either: {}", r.terminalId(), r.stan(), again.toString());
             }
         }
-        replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
+        replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), answerMacKey(r));
     }
 
     /** Admits what waited for the projection, as far as it allows (engine thread: each new request, and the tick). */
@@ -434,8 +461,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             } catch (RuntimeException e) {
                 failed(h, e);
             }
-        }, h -> replies.reply(h, Outcome.of(Codes.HOST_UNAVAILABLE, "PROJECTION_BEHIND"), null),
-                h -> replies.reply(h, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null));
+        }, h -> refuse(h, "PROJECTION_BEHIND"), h -> refuse(h, "GATEWAY_STOPPING"));
     }
 
     /**
@@ -489,7 +515,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         try {
             thread.execute(() -> process(r));
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), null);
+            replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, "GATEWAY_STOPPING"), answerMacKey(r));
         }
     }
 
@@ -615,7 +641,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         Flow flow = flows.get(r.type);
         if (flow == null) {
-            replies.reply(r, Outcome.of(Codes.INVALID_TRANSACTION, "UNSUPPORTED_MESSAGE"), null);
+            replies.reply(r, Outcome.of(Codes.INVALID_TRANSACTION, "UNSUPPORTED_MESSAGE"), TerminalKeys.responseMacKey(r));
             return;
         }
         flow.decide(r, state);
@@ -643,12 +669,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 } catch (RuntimeException e) {
                     log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
                     commits.dropUncommitted();
-                    replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), null);
+                    replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), answerMacKey(r));
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             log.warn("terminal {} stan {}: the engine no longer takes work; answered 96", r.terminalId(), r.stan());
-            replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "GATEWAY_STOPPING"), null);
+            replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "GATEWAY_STOPPING"), answerMacKey(r));
         }
     }
 

@@ -585,6 +585,33 @@ class EngineScenarioTest {
         assertEquals(1_000_000, gw.embeddedCardBalance(PAN));
     }
 
+    /**
+     * A refusal before the decision (the door's 91 while stopping) is MACed under the terminal's TAK like every other
+     * response to it (contract section 4): an overload audit saw 91s without DE 64, which a terminal that checks
+     * response MACs takes for a forgery.
+     */
+    @Test
+    void aRefusalAtTheDoorIsMacedUnderTheTerminalsKey() {
+        assertTrue(gw.drain(Duration.ofSeconds(5)));
+        byte[] raw = gw.handle(pos.pack(pos.withPin(pos.sale(PAN, 100), "1234")), "pos").join();
+        IsoMessage r = TestPos.D.unpack(raw);
+        assertCode("91", r);
+        assertTrue(r.hasField(64), "DE 64 on the 91");
+        assertTrue(pos.responseMacValid(raw), "the 91's MAC under the TAK");
+    }
+
+    /** An echo whose MAC is wrong is answered 63, MACed like the 63 to a sale. */
+    @Test
+    void anEchoWithAWrongMacIsAnswered63UnderAMac() {
+        byte[] b = pos.packMacedIn(pos.network("301"), 64);
+        b[TestPos.D.unpack(b).offsetOf(64)] ^= 1; // (DE 70 follows the MAC)
+        byte[] raw = gw.handle(b, "pos").join();
+        IsoMessage r = TestPos.D.unpack(raw);
+        assertCode("63", r);
+        assertTrue(r.hasField(64) || r.hasField(128), "a MAC on the 63: fields " + r.presentFields());
+        assertTrue(pos.responseMacValid(raw), "the 63's MAC under the TAK");
+    }
+
     @Test
     void repeatedAdviceIsAnswered0431() {
         IsoMessage sale = pos.withPin(pos.sale(PAN, 700), "1234");

@@ -407,6 +407,11 @@ class FileJournalGatewayTest {
                     assertEquals("PROJECTION_BEHIND", refused.getString(44));
                     assertTrue(approved >= 20, "approved up to the limit: " + approved);
                     assertEquals("91", pos.send(pos.sale(PAN_NOPIN, 100)).getString(39), "and the next one too");
+                    // MACed under the terminal's TAK like any response to it (an audit saw these 91s without DE 64)
+                    TestPos maced = new TestPos(gw, "TERM0001", MERCHANT, TAK1, TPK1);
+                    byte[] raw = gw.handle(maced.pack(maced.withPin(maced.sale(PAN, 100), "1234")), "pos").join();
+                    assertEquals("PROJECTION_BEHIND", TestPos.D.unpack(raw).getString(44));
+                    assertTrue(maced.responseMacValid(raw), "the 91 MACed under the TAK");
                     approvedBeforeRefusal = approved;
                 } finally {
                     sql("ALTER TABLE transactions_away RENAME TO transactions");
