@@ -45,7 +45,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Guards {@link #answerGone}: an answer completed synchronously inside it must not recurse into it. */
     private boolean handingOn;
     private String remote = "?";
+    /** A bad frame was reported: nothing more is read; the connection closes once what was taken is answered. */
     private boolean closing;
+
+    /**
+     * How long a connection that sent a bad frame stays open for the answers to what it sent before it: those
+     * requests were taken (decided and journaled), so their answers go out first, unless they take longer than this.
+     */
+    static final long CLOSE_AFTER_ANSWERS_MAX_MILLIS = 10_000;
 
     private record Waiting(byte[] header, byte[] message) { }
 
@@ -80,6 +87,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         try {
+            if (closing) {
+                return; // after a bad frame the stream is out of step: what the decoder still emits is not a request
+            }
             if (server.isDraining()) {
                 log.debug("listener={} remote={} frame ignored: shutting down", listener, remote);
                 return;
@@ -135,6 +145,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             while (!waiting.isEmpty() && pending.get() < maxInFlight && ctx.channel().isActive() && !server.isDraining()) {
                 Waiting w = waiting.poll();
                 dispatch(ctx, w.header(), w.message());
+            }
+            if (closing) {
+                if (pending.get() == 0 && (waiting.isEmpty() || server.isDraining())) ctx.close();
+                return;
             }
             if (paused && waiting.isEmpty() && pending.get() < maxInFlight && !server.isDraining()) {
                 paused = false;
@@ -252,7 +266,20 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         } else {
             log.warn("listener={} remote={} closing after error: {}", listener, remote, oneLine(c));
         }
-        ctx.close();
+        if (c instanceof IOException || (pending.get() == 0 && waiting.isEmpty())) {
+            ctx.close();
+            return;
+        }
+        // The requests read before the bad frame were taken, and may be approved and journaled by now: their answers
+        // go out first (a terminal that hears none reverses or retries sales it was approved). Nothing more is read.
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive()) {
+                log.warn("listener={} remote={} {} answer(s) still pending {} ms after a bad frame, closing", listener,
+                        remote, pending.get() + waiting.size(), CLOSE_AFTER_ANSWERS_MAX_MILLIS);
+                ctx.close();
+            }
+        }, CLOSE_AFTER_ANSWERS_MAX_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     static String oneLine(Throwable t) {

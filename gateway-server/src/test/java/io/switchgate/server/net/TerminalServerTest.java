@@ -297,6 +297,43 @@ class TerminalServerTest {
         assertEquals("00", c.receive().getString(39));
     }
 
+    /**
+     * Requests read before a bad frame were taken (with the embedded engine, decided and journaled): their answers go
+     * out before the connection closes. A black-box audit saw 16 pipelined sales committed approved and the connection
+     * closed before any answer, so the terminal reversed, or retried, sales it had been approved.
+     */
+    @Test
+    void requestsTakenBeforeAnOversizedFrameAreAnsweredBeforeTheConnectionCloses() throws Exception {
+        start(echo(m -> 150), listener("pos", "nac2", "iso87binary", 256, 300));
+        try (Socket s = socket("pos")) {
+            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            for (int stan = 1; stan <= 5; stan++) {
+                ISOMsg m = sale(stan);
+                m.setPackager(new ISO87BPackager());
+                byte[] msg = m.pack();
+                burst.write(msg.length >> 8);
+                burst.write(msg.length);
+                burst.write(msg);
+            }
+            burst.write(new byte[]{(byte) 0xFF, (byte) 0xFF, 1, 2, 3}); // then a prefix over the limit
+            s.getOutputStream().write(burst.toByteArray());
+            s.setSoTimeout(10_000);
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            java.util.Set<String> answered = new java.util.TreeSet<>();
+            for (int i = 0; i < 5; i++) {
+                byte[] resp = new byte[in.readUnsignedShort()];
+                in.readFully(resp);
+                ISOMsg r = new ISOMsg();
+                r.setPackager(new ISO87BPackager());
+                r.unpack(resp);
+                answered.add(r.getString(11));
+            }
+            assertEquals(java.util.Set.of("000001", "000002", "000003", "000004", "000005"), answered);
+            assertEquals(-1, in.read(), "then closed");
+        }
+        assertEquals(1, server.stats("pos").closedForBadFrames());
+    }
+
     @Test
     void frameOfExactlyMaxFrameBytesIsAccepted() throws Exception {
         ISOMsg m = sale(5);
