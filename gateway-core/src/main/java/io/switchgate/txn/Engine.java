@@ -345,9 +345,14 @@ public final class Engine implements MessageHandler, AutoCloseable {
      * its key would come from a KSN read out of a frame that does not parse.
      */
     private CompletableFuture<byte[]> formatError(Dialect dialect, byte[] message, IsoException e) {
+        long started = System.nanoTime();
         IsoMessage resp = UnparseableFrame.answer(dialect, message, e);
         if (resp == null) return CompletableFuture.completedFuture(null);
         String terminalId = resp.getString(41);
+        String requestMti = dialect.peekMti(message, 0, message.length);
+        TxnType type = MessageKind.classify(requestMti, resp.getString(3), resp.getString(70));
+        replies.answeredUnparsed(requestMti, type == null ? null : type.name(), terminalId == null ? null : terminalId.trim(), resp.getString(11),
+                resp.getString(44), started);
         // No terminal named, or the engine's queue full (a flood of bad frames must not make the event loop wait for
         // room in the ring): answered here, without a MAC.
         if (terminalId == null || thread.queued() >= maxQueued) {

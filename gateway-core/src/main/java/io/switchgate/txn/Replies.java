@@ -75,6 +75,20 @@ final class Replies {
         answer(r, o, bytes);
     }
 
+    /**
+     * Tells the listener (metrics, transaction log) of the {@code 30} to a frame that did not parse: no request was
+     * built and nothing journaled, but it was answered, and an operator counting answers by DE 39 must see it (a
+     * black-box audit found such answers neither counted nor logged).
+     */
+    void answeredUnparsed(String requestMti, String type, String terminal, String stan, String reason, long startNanos) {
+        try {
+            listener.answered(requestMti, type == null ? "UNKNOWN" : type, terminal, stan, null, 0, null,
+                    Codes.FORMAT_ERROR, reason, System.nanoTime() - startNanos);
+        } catch (RuntimeException e) {
+            log.warn("engine listener failed: {}", e.toString());
+        }
+    }
+
     /** Tells the listener (metrics, transaction log) and completes the request's answer. */
     private void answer(Request r, Outcome o, byte[] bytes) {
         TxnRecord rec = o.record();

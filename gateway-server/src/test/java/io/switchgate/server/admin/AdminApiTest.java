@@ -102,15 +102,20 @@ class AdminApiTest {
     void metricsArePrometheusText() {
         approvedSale("TERM0003", 1000);
         f.send(f.sale("TERM0003", "6212345678901299", 1000)); // unknown card: 14
+        // a frame that does not parse is answered 30 and counted like any answer (an audit found it left out)
+        byte[] whole = OpsFixture.D.pack(f.sale("TERM0003", PAN_NOPIN, 1000));
+        byte[] cut = f.gw.handle(java.util.Arrays.copyOf(whole, whole.length - 3), "pos").join();
+        assertEquals("30", OpsFixture.D.unpack(cut).getString(39));
         OpsFixture.Answer a = f.get("/metrics");
         assertEquals(200, a.status());
         assertTrue(a.raw().headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
         String m = a.body();
-        assertTrue(m.contains("gateway_requests_total{mti=\"0200\",type=\"SALE\"} 2.0"), m);
+        assertTrue(m.contains("gateway_requests_total{mti=\"0200\",type=\"SALE\"} 3.0"), m);
         assertTrue(m.contains("gateway_responses_total{code=\"00\",mti=\"0200\",type=\"SALE\"} 1.0"), m);
         assertTrue(m.contains("gateway_responses_total{code=\"14\",mti=\"0200\",type=\"SALE\"} 1.0"), m);
+        assertTrue(m.contains("gateway_responses_total{code=\"30\",mti=\"0200\",type=\"SALE\"} 1.0"), m);
         assertTrue(m.contains("gateway_request_latency_seconds_bucket{type=\"SALE\",le="), m);
-        assertTrue(m.contains("gateway_request_latency_seconds_count{type=\"SALE\"} 2"), m);
+        assertTrue(m.contains("gateway_request_latency_seconds_count{type=\"SALE\"} 3"), m);
         assertTrue(m.contains("gateway_inflight "), m);
         assertTrue(m.contains("gateway_engine_commits_inflight "), m);
         assertTrue(m.contains("gateway_engine_working_set_rows "), m);
