@@ -45,6 +45,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Guards {@link #answerGone}: an answer completed synchronously inside it must not recurse into it. */
     private boolean handingOn;
     private String remote = "?";
+    /** Answers of this connection not written because it had closed (event loop only): only the first is logged. */
+    private int unwritten;
     /** A bad frame was reported: nothing more is read; the connection closes once what was taken is answered. */
     private boolean closing;
 
@@ -202,7 +204,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!ctx.channel().isActive()) {
-            log.info("listener={} remote={} connection closed before its response was written", listener, remote);
+            unwritten("connection closed before its response was written");
             done();
             answerGone(ctx);
             return;
@@ -219,11 +221,26 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             if (f.isSuccess()) {
                 stats.responses.increment();
             } else {
-                log.info("listener={} remote={} response not written: {}", listener, remote, oneLine(f.cause()));
+                unwritten("response not written: " + oneLine(f.cause()));
             }
             done();
             answerGone(ctx);
         });
+    }
+
+    /**
+     * An answer that could not be written. The first of a connection at INFO, the rest at DEBUG (counted in
+     * {@code gateway_listener_answers_unwritten_total}): a terminal that resets a connection with many requests in flight
+     * made one INFO line per request (an overload audit saw the log flooded).
+     */
+    private void unwritten(String why) {
+        stats.unwritten.increment();
+        if (++unwritten == 1) {
+            log.info("listener={} remote={} {} (later ones on this connection are counted in "
+                    + "gateway_listener_answers_unwritten_total, logged at DEBUG)", listener, remote, why);
+        } else {
+            log.debug("listener={} remote={} {}", listener, remote, why);
+        }
     }
 
     private void done() {

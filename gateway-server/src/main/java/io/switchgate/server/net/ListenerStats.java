@@ -15,6 +15,7 @@ public final class ListenerStats {
     final LongAdder closedBadFrame = new LongAdder();
     final LongAdder closedFrameTimeout = new LongAdder();
     final LongAdder refused = new LongAdder();
+    final LongAdder unwritten = new LongAdder();
 
     ListenerStats(String listener) {
         this.listener = listener;
@@ -57,6 +58,11 @@ public final class ListenerStats {
     /** Connections closed because a frame they started was not complete within {@code idleTimeoutSeconds}. */
     public long closedForFrameTimeout() {
         return closedFrameTimeout.sum();
+    }
+
+    /** Answers not written because their connection had closed (the terminal gave up, or reset it). */
+    public long unwrittenAnswers() {
+        return unwritten.sum();
     }
 
     /** Connections closed because of an oversized or corrupt frame. */

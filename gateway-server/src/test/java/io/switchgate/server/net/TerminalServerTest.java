@@ -334,6 +334,26 @@ class TerminalServerTest {
         assertEquals(1, server.stats("pos").closedForBadFrames());
     }
 
+    /** Answers to a connection reset before they were written are counted (and only the first is logged at INFO). */
+    @Test
+    void answersToAConnectionResetBeforeThemAreCounted() throws Exception {
+        start(echo(m -> 300), listener("pos", "nac2", "iso87binary", 8192, 300));
+        try (Socket s = socket("pos")) {
+            for (int stan = 1; stan <= 6; stan++) {
+                ISOMsg m = sale(stan);
+                m.setPackager(new ISO87BPackager());
+                byte[] msg = m.pack();
+                s.getOutputStream().write(new byte[]{(byte) (msg.length >> 8), (byte) msg.length});
+                s.getOutputStream().write(msg);
+            }
+            waitFor(() -> server.stats("pos").requests() == 6);
+            s.setSoLinger(true, 0); // a reset, as a terminal that gives up does
+        }
+        waitFor(() -> server.inFlight() == 0);
+        assertEquals(6, server.stats("pos").unwrittenAnswers());
+        assertEquals(0, server.stats("pos").responses());
+    }
+
     @Test
     void frameOfExactlyMaxFrameBytesIsAccepted() throws Exception {
         ISOMsg m = sale(5);
