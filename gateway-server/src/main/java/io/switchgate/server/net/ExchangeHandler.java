@@ -45,6 +45,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Guards {@link #answerGone}: an answer completed synchronously inside it must not recurse into it. */
     private boolean handingOn;
     private String remote = "?";
+    /** Answers handed to the socket and not yet written to it (event loop only): nonzero while the peer does not read. */
+    private int unflushed;
     /** Answers of this connection not written because it had closed (event loop only): only the first is logged. */
     private int unwritten;
     /** A bad frame was reported: nothing more is read; the connection closes once what was taken is answered. */
@@ -217,7 +219,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             out.writeBytes(header, 1, 2);
         }
         out.writeBytes(response);
+        unflushed++;
         ctx.writeAndFlush(out).addListener(f -> {
+            unflushed--;
             if (f.isSuccess()) {
                 stats.responses.increment();
             } else {
@@ -254,6 +258,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof IdleStateEvent) {
             if (pending.get() == 0) {
                 log.info("listener={} remote={} idle timeout, closing", listener, remote);
+                ctx.close();
+            } else if (unflushed > 0) {
+                // Answers wait to be written and none was for the whole idle timeout: the peer does not read them. It
+                // is not read either (at maxInFlight), so it would hold its connection and their buffers forever (an
+                // overload audit). An answer still being decided (a slow host) keeps its connection open, as before.
+                log.warn("listener={} remote={} does not read its answers ({} waiting to be written for {} s), closing",
+                        listener, remote, unflushed, server.idleTimeoutSeconds(listener));
                 ctx.close();
             }
             return;

@@ -210,6 +210,15 @@ public final class TerminalServer implements AutoCloseable {
         return draining;
     }
 
+    int idleTimeoutSeconds(String listener) {
+        for (GatewayConfig.Listener l : listeners) {
+            if (l.name().equals(listener)) {
+                return l.idleTimeoutSeconds();
+            }
+        }
+        return -1;
+    }
+
     int maxFrameBytes(String listener) {
         for (GatewayConfig.Listener l : listeners) {
             if (l.name().equals(listener)) {

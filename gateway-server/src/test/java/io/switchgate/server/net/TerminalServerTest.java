@@ -354,6 +354,45 @@ class TerminalServerTest {
         assertEquals(0, server.stats("pos").responses());
     }
 
+    /**
+     * A client that sends and never reads: once its answers have waited to be written for the idle timeout, the
+     * connection is closed (it was held forever: at maxInFlight it is not read, and the idle timer never closed a
+     * connection with answers pending).
+     */
+    @Test
+    void aClientThatNeverReadsItsAnswersIsClosedAfterTheIdleTimeout() throws Exception {
+        start(echo(m -> 0), listener("pos", "nac2", "iso87binary", 8192, 1));
+        ISOMsg m = sale(1);
+        m.set(48, "X".repeat(900)); // large answers fill the socket buffers sooner
+        m.setPackager(new ISO87BPackager());
+        byte[] msg = m.pack();
+        byte[] frame = new byte[msg.length + 2];
+        frame[0] = (byte) (msg.length >> 8);
+        frame[1] = (byte) msg.length;
+        System.arraycopy(msg, 0, frame, 2, msg.length);
+        Socket s = new Socket();
+        s.setReceiveBufferSize(4096);
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port("pos")));
+        Thread writer = new Thread(() -> {
+            try {
+                while (true) s.getOutputStream().write(frame); // blocks once the server stops reading
+            } catch (IOException closed) {
+                // the server closed it: what this test waits for
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        try {
+            waitFor(() -> server.stats("pos").requests() > 0);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (server.stats("pos").openConnections() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(0, server.stats("pos").openConnections(), "closed: it read none of "
+                    + server.stats("pos").requests() + " answers");
+        } finally {
+            s.close();
+        }
+    }
+
     @Test
     void frameOfExactlyMaxFrameBytesIsAccepted() throws Exception {
         ISOMsg m = sale(5);
