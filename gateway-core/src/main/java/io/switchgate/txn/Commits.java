@@ -49,7 +49,6 @@ final class Commits {
     /** Commits that failed, for the engine thread to forget what they decided (see {@link #applyWriterFailures}). */
     private final java.util.Queue<FailedCommit> writerFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    /** A commit that failed: its RRN, its future, and the journal record of the request it answered 96 (if any). */
     /** A commit that failed: its request's record, and the reason its terminal was told (journaled with the 96). */
     private record FailedCommit(String rrn, CompletableFuture<Void> commit, TxnRecord record, String reason) { }
 
@@ -214,7 +213,35 @@ final class Commits {
         if (commit == null) {
             replies.reply(r, o, tak);
         } else {
-            commit.whenComplete((v, err) -> replies.reply(r, err == null ? o : Outcome.of(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE"), tak));
+            commit.whenComplete((v, err) -> {
+                if (err == null) {
+                    replies.reply(r, o, tak);
+                } else {
+                    onEngine.accept(r, () -> decideOnceFailureHandled(r, prior.rrn(), commit, tak, 0));
+                }
+            });
         }
+    }
+
+    /** How many times a retransmission lets the engine thread's tasks go first (see {@link #decideOnceFailureHandled}). */
+    private static final int MAX_WAITS_FOR_FAILURE = 100;
+
+    /**
+     * A retransmission that waited on its request's commit, which failed: decided again once the engine thread has dealt
+     * with that failure (the request decided again after a lost race, or its 96 recorded), so that it hears what the
+     * request hears, with the same DE 37. Answered {@code 96} at once, as before, it was told "failed" of a request that
+     * a new decision approved (a black-box audit on two PostgreSQL nodes). Engine thread.
+     */
+    private void decideOnceFailureHandled(Request r, String rrn, CompletableFuture<Void> failed, KeyHandle tak, int waits) {
+        if (pendingCommits.get(rrn) == failed) {
+            // The failure's own task (queued from the same completion) has not run yet: this goes after it.
+            if (waits < MAX_WAITS_FOR_FAILURE) {
+                onEngine.accept(r, () -> decideOnceFailureHandled(r, rrn, failed, tak, waits + 1));
+            } else {
+                replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE"), tak);
+            }
+            return;
+        }
+        decideAgain.accept(r);
     }
 }

@@ -60,6 +60,14 @@ public final class ControllableStore extends ForwardingStore {
             opened.countDown();
         }
 
+        /** Makes the held call lose a version race: it throws a {@link ConcurrentUpdateException}, commits nothing. */
+        public void loseRace() {
+            loseRace = true;
+            opened.countDown();
+        }
+
+        private volatile boolean loseRace;
+
         void pass(int size) {
             groupSize = size;
             entered.countDown();
@@ -73,6 +81,7 @@ public final class ControllableStore extends ForwardingStore {
                 throw new StoreException("interrupted while held");
             }
             if (fail) throw new StoreException("commit failed on purpose (test)");
+            if (loseRace) throw new ConcurrentUpdateException("race lost on purpose (test)");
         }
     }
 

@@ -233,6 +233,36 @@ abstract class TwoNodeContract {
         assertEquals("CONCURRENT_UPDATE", stored.reason());
     }
 
+    /**
+     * A retransmission that arrives while its request's commit is pending waits for it; when that commit loses a version
+     * race (another node changed a row it read) the request is decided again, and the retransmission hears the decision
+     * that stands, same DE 37. It was answered {@code 96 JOURNAL_UNAVAILABLE} without DE 37 while the request was
+     * approved (a black-box audit on two PostgreSQL nodes: the terminal told "failed" for a refund that stood).
+     */
+    @Test
+    void aRetransmissionThatJoinedADecisionWhichLostItsRaceHearsTheDecisionThatStands() throws Exception {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 10_000));
+        assertEquals("00", sale.getString(39));
+        String rrn = sale.getString(37);
+
+        ControllableStore.Gate held = storeA.holdNextApply();
+        byte[] refund = onA.pack(onA.refund(PAN_NOPIN, 4_000, rrn));
+        CompletableFuture<byte[]> first = a.handle(refund, "pos");
+        assertTrue(held.awaitEntered(Duration.ofSeconds(10)), "the refund never reached its commit");
+        CompletableFuture<byte[]> again = a.handle(refund, "pos");
+        onA.awaitEngineCaughtUp(); // the retransmission waits on the first one's commit
+        held.loseRace();
+
+        IsoMessage r1 = TestPos.D.unpack(first.get(10, TimeUnit.SECONDS));
+        IsoMessage r2 = TestPos.D.unpack(again.get(10, TimeUnit.SECONDS));
+        assertEquals("00", r1.getString(39), () -> "decided again: " + r1.getString(44));
+        assertEquals("00", r2.getString(39), () -> "the retransmission: " + r2.getString(44));
+        assertEquals(r1.getString(37), r2.getString(37), "the same answer, same DE 37");
+        assertStoredAsAnswered(rrn, 10_000, 4_000);
+    }
+
     /** The sale's refundedAmount, its approved refund rows and the card all say {@code approved}. */
     void assertStoredAsAnswered(String saleRrn, long saleAmount, long approved) {
         assertEquals(approved, a.store().findByRrn(saleRrn).orElseThrow().refundedAmount(), "the sale's refundedAmount");
