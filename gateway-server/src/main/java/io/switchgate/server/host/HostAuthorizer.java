@@ -223,6 +223,14 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
             return uncertain(req, mti, stan, de7, "HOST_CODE_UNREADABLE");
         }
         boolean approved = Codes.APPROVED.equals(code);
+        if (approved && req.type() != TxnType.BALANCE && !HostMessages.sameMoney(resp, req.amount(), req.currency())) {
+            // An approval of another amount or currency than asked: the host's books and ours would differ with nothing
+            // to reconcile them (a black-box audit saw 53.02 approved at the host journaled as 53.01). As with a partial
+            // approval, the host may have acted: its reversal is stored and the terminal hears 91.
+            log.warn("host={} answer to stan {} approves DE 4 {} DE 49 {}, not what was asked; treated as no answer", name,
+                    stan, resp.getString(4), resp.getString(49));
+            return uncertain(req, mti, stan, de7, "HOST_AMOUNT_MISMATCH");
+        }
         String authCode = approved ? resp.getString(38) : null;
         Long balance = HostMessages.balance(resp.getString(54));
         String reason = approved ? null : HostMessages.reason(resp.getString(44), "HOST_DECLINED");
@@ -316,6 +324,15 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
             return client.exchange(m, packed).thenCompose(x -> {
                 if (x.outcome() != HostExchange.Outcome.ANSWERED) return releaseOrStore(hold, rev, "UNDO_" + x.outcome());
                 if (!HostMessages.macValid(x.response(), x.raw(), zak, security)) return releaseOrStore(hold, rev, "UNDO_MAC_INVALID");
+                // An answer for another reversal (another RRN, amount or currency) is no answer to this one: sent again.
+                // Taken as this one's, the sale stayed charged at the host and reversed here (a black-box audit).
+                String answeredRrn = x.response().getString(37);
+                if (answeredRrn != null && rev.rrn() != null && !answeredRrn.trim().equals(rev.rrn())) {
+                    return releaseOrStore(hold, rev, "UNDO_RRN_MISMATCH");
+                }
+                if (!HostMessages.sameMoney(x.response(), rev.amount(), rev.currency())) {
+                    return releaseOrStore(hold, rev, "UNDO_AMOUNT_MISMATCH");
+                }
                 String code = ActionCodes.fromWire(client.dialect(), x.response().getMti(), x.response().getString(39));
                 // an answer that says neither yes nor no: the reversal may not have been done, so it is sent again
                 if (code == null) return releaseOrStore(hold, rev, "UNDO_CODE_UNREADABLE");

@@ -117,6 +117,21 @@ final class HostMessages {
     }
 
     /** The available balance from DE 54 (additional amounts, 20 characters a block; amount type 02 preferred), or null. */
+    /**
+     * Whether a host's answer names the amount and currency asked (DE 4 and DE 49; a field it leaves out says nothing
+     * against it). An amount that is not digits is another amount.
+     */
+    static boolean sameMoney(IsoMessage resp, long amount, String currency) {
+        String de4 = resp.getString(4);
+        if (de4 != null) {
+            String digits = de4.trim();
+            if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) return false;
+            if (Long.parseLong(digits) != amount) return false;
+        }
+        String de49 = resp.getString(49);
+        return de49 == null || currency == null || de49.trim().equals(currency.trim());
+    }
+
     static Long balance(String de54) {
         if (de54 == null || de54.length() < 20) return null;
         Long first = null;

@@ -162,6 +162,63 @@ class HostAuthorizerTest {
         for (String stan : hostStans) assertEquals(1, sim.reversalsReceived.get(stan).get(), stan);
     }
 
+    /**
+     * An approval of another amount or currency than asked may stand at the host for that amount: the terminal hears
+     * 91 HOST_AMOUNT_MISMATCH and one reversal reaches the host (a black-box audit saw 53.02 approved at the host
+     * journaled and answered as 53.01, nothing reversed).
+     */
+    @Test
+    void anApprovalOfAnotherAmountOrCurrencyIsReversedLikeNoAnswer() throws Exception {
+        sim.alter = (req, resp) -> {
+            try {
+                if (!"0200".equals(req.getMTI())) return;
+                if ("000000000781".equals(req.getString(4))) resp.set(4, "000000000782");
+                if ("000000000783".equals(req.getString(4))) resp.set(49, "840");
+            } catch (org.jpos.iso.ISOException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        for (long amount : List.of(781L, 783L)) {
+            IsoMessage resp = send(gw, financial("000000", amount));
+            assertEquals("91", resp.getString(39), "amount " + amount);
+            assertEquals("HOST_AMOUNT_MISMATCH", resp.getString(44));
+            assertEquals("91", gw.store().findByRrn(resp.getString(37)).orElseThrow().responseCode());
+        }
+        assertEquals("00", send(gw, financial("000000", 785)).getString(39), "an answer naming what was asked stands");
+        List<String> hostStans = List.of(sim.ofMti("0200").get(0).getString(11), sim.ofMti("0200").get(1).getString(11));
+        waitFor("reversals delivered", 5000, () -> host(gw, "acqA").safDepth() == 0
+                && hostStans.stream().allMatch(sim.reversalsReceived::containsKey));
+        closeGatewayAndAwaitHost();
+        for (String stan : hostStans) assertEquals(1, sim.reversalsReceived.get(stan).get(), stan);
+    }
+
+    /**
+     * A void whose reversal is answered {@code 00} with another RRN (or amount): that answer is not this reversal's, so
+     * the reversal is stored and sent again as an 0420 (it was taken as done: the sale reversed here, charged at the
+     * host, nothing to retry; a black-box audit).
+     */
+    @Test
+    void aReversalAnsweredForAnotherRrnOrAmountIsStoredAndSentAgain() throws Exception {
+        IsoMessage sale = send(gw, financial("000000", 3100));
+        IsoMessage sale2 = send(gw, financial("000000", 3200));
+        assertEquals("00", sale.getString(39));
+        assertEquals("00", sale2.getString(39));
+        sim.alter = (req, resp) -> {
+            try {
+                if (!"0400".equals(req.getMTI())) return;
+                if ("000000003100".equals(req.getString(4))) resp.set(37, "999999999999");
+                if ("000000003200".equals(req.getString(4))) resp.set(4, "000000003201");
+            } catch (org.jpos.iso.ISOException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        IsoMessage v = send(gw, financial("020000", 3100).set(37, sale.getString(37)));
+        IsoMessage v2 = send(gw, financial("020000", 3200).set(37, sale2.getString(37)));
+        assertEquals("00", v.getString(39), "the void stands: its reversal is stored");
+        assertEquals("00", v2.getString(39), "the void stands: its reversal is stored");
+        waitFor("stored reversals delivered", 5000, () -> host(gw, "acqA").safDepth() == 0 && sim.count("0420") == 2);
+    }
+
     /** A void whose reversal is answered without a readable code: the reversal is stored and sent again as an 0420. */
     @Test
     void aVoidWhoseReversalIsAnsweredWithoutACodeIsStoredAndSentAgain() {

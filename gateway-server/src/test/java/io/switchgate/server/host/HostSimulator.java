@@ -96,6 +96,8 @@ final class HostSimulator implements ISORequestListener, AutoCloseable {
     volatile Function<ISOMsg, Reply> behaviour = m -> Reply.approve();
     /** DE 39 as this host writes it, from the answer's MTI and the reply's code (a host of three-digit action codes maps). */
     volatile java.util.function.BiFunction<String, String, String> codeOnWire = (mti, code) -> code;
+    /** Changes an answer before it is MACed and sent (request, answer): a host that answers other fields than asked. */
+    volatile java.util.function.BiConsumer<ISOMsg, ISOMsg> alter = (req, resp) -> { };
     private final ISOPackager packager;
     final List<ISOMsg> received = Collections.synchronizedList(new ArrayList<>());
     final List<String> violations = Collections.synchronizedList(new ArrayList<>());
@@ -292,6 +294,7 @@ final class HostSimulator implements ISORequestListener, AutoCloseable {
         } else if (!"00".equals(c) && mti.equals("0200")) {
             r.set(44, "HOST_SAYS_" + c);
         }
+        alter.accept(m, r);
         if (zak != null && !mti.startsWith("08")) {
             int macField = r.hasField(90) ? 128 : 64;
             r.set(macField, new byte[8]);
