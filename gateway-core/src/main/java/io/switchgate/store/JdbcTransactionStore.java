@@ -716,9 +716,11 @@ public final class JdbcTransactionStore implements TransactionStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                checkClaims(c, group, result);
                 boolean fast = applyBatched(c, group, result);
                 if (!fast) {
-                    c.rollback();
+                    c.rollback(); // (the claims' locks with it: taken again)
+                    checkClaims(c, group, result);
                     applySetBySet(c, group, result);
                 }
                 if (postgres && changesStatus(group, result)) notifyStatusChange(c);
@@ -737,6 +739,28 @@ public final class JdbcTransactionStore implements TransactionStore {
             throw new StoreException("journal commit failed on " + safeUrl + ": " + e.getClass().getSimpleName(), e);
         }
         return Arrays.asList(result);
+    }
+
+    /**
+     * Several nodes decide on this store ({@link #claimDecisionsAcrossNodes}): sets whose new records another node's
+     * commit contradicts are rejected ({@link DecisionClaims}), and with them the later sets of their lineage.
+     */
+    private void checkClaims(Connection c, List<ChangeSet> group, RuntimeException[] result) throws SQLException {
+        if (!decidesAcrossNodes) return;
+        DecisionClaims.check(c, postgres, group, result);
+        java.util.Set<Long> failedLineages = new java.util.HashSet<>(0);
+        for (int i = 0; i < group.size(); i++) {
+            if (result[i] == null && group.get(i).restsOnFailed(failedLineages)) result[i] = ChangeSets.restsOnFailed();
+            if (result[i] != null && group.get(i).lineage != 0) failedLineages.add(group.get(i).lineage);
+        }
+    }
+
+    /** Set once several nodes decide on this store: see {@link DecisionClaims}. */
+    private volatile boolean decidesAcrossNodes;
+
+    @Override
+    public void claimDecisionsAcrossNodes() {
+        decidesAcrossNodes = true;
     }
 
     /** True if a set that goes into the commit ({@code result[i]} null) writes terminal or merchant rows. */

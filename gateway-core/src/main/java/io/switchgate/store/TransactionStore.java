@@ -142,6 +142,15 @@ public interface TransactionStore extends AutoCloseable {
     default void joinAsJournal() {
     }
 
+    /**
+     * Several nodes decide on this store (it is their journal): from now on a commit also checks each new record
+     * against what other nodes committed since it was decided (the same request, an original and a reversal kept
+     * without it) and rejects it as a lost race when they contradict it. The default, for stores only one node
+     * writes, does nothing.
+     */
+    default void claimDecisionsAcrossNodes() {
+    }
+
     // ---- journal ----
     Optional<TxnRecord> findByRrn(String rrn);
 

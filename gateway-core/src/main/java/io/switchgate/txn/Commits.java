@@ -223,8 +223,8 @@ final class Commits {
         }
     }
 
-    /** How many times a retransmission lets the engine thread's tasks go first (see {@link #decideOnceFailureHandled}). */
-    private static final int MAX_WAITS_FOR_FAILURE = 100;
+    /** How many milliseconds a retransmission waits, at most, for its request's failure to be dealt with. */
+    private static final int MAX_WAITS_FOR_FAILURE = 2_000;
 
     /**
      * A retransmission that waited on its request's commit, which failed: decided again once the engine thread has dealt
@@ -234,9 +234,11 @@ final class Commits {
      */
     private void decideOnceFailureHandled(Request r, String rrn, CompletableFuture<Void> failed, KeyHandle tak, int waits) {
         if (pendingCommits.get(rrn) == failed) {
-            // The failure's own task (queued from the same completion) has not run yet: this goes after it.
+            // The failure's own task has not run yet: it is queued by the same completion, but a future runs its later
+            // dependents first, so it may not even be queued. A millisecond later, again (a lost race is rare).
             if (waits < MAX_WAITS_FOR_FAILURE) {
-                onEngine.accept(r, () -> decideOnceFailureHandled(r, rrn, failed, tak, waits + 1));
+                CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.MILLISECONDS).execute(
+                        () -> onEngine.accept(r, () -> decideOnceFailureHandled(r, rrn, failed, tak, waits + 1)));
             } else {
                 replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE"), tak);
             }

@@ -150,6 +150,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             } else {
                 store.joinAsJournal(); // refuses tables a file journal's node holds, or left short of its records
                 JournalPlacement.refuseRecordsTheSharedStoreLacks(config, store); // a journal.dir left from one node
+                if (shared || !store.exclusive()) store.claimDecisionsAcrossNodes(); // two nodes deciding at once: DecisionClaims
             }
             new ConfigSeeder(store, security, hasher).seed(config, clock.instant());
             ProjectionProgress progress = null;

@@ -31,6 +31,7 @@ public class ForwardingStore implements TransactionStore {
     @Override public void forEachDupKeySince(Instant since, java.util.function.BiConsumer<String, String> sink) { inner.forEachDupKeySince(since, sink); }
     @Override public List<TxnRecord> findOrphanReversals(Instant since) { return inner.findOrphanReversals(since); }
     @Override public boolean exclusive() { return inner.exclusive(); }
+    @Override public void claimDecisionsAcrossNodes() { inner.claimDecisionsAcrossNodes(); }
     @Override public List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to) { return inner.findRefunds(merchantId, from, to); }
     @Override public Optional<TerminalState> findTerminal(String id) { return inner.findTerminal(id); }
     @Override public List<TerminalState> listTerminals() { return inner.listTerminals(); }

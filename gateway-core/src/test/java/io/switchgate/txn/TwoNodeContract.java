@@ -4,6 +4,7 @@ import io.switchgate.config.GatewayConfig;
 import io.switchgate.iso.IsoMessage;
 import io.switchgate.model.TxnRecord;
 import io.switchgate.model.TxnType;
+import io.switchgate.model.TxnStatus;
 import io.switchgate.route.AuthorizerFactory;
 import io.switchgate.store.ControllableStore;
 import io.switchgate.store.TransactionStore;
@@ -261,6 +262,82 @@ abstract class TwoNodeContract {
         assertEquals("00", r2.getString(39), () -> "the retransmission: " + r2.getString(44));
         assertEquals(r1.getString(37), r2.getString(37), "the same answer, same DE 37");
         assertStoredAsAnswered(rrn, 10_000, 4_000);
+    }
+
+    /**
+     * The same request sent to both nodes at once (a terminal that fails over and retransmits) is decided once: node
+     * B reads the store for the request's duplicate key before node A commits, and the card after; its commit then
+     * meets A's record under the same key, and B answers A's decision (same DE 37). A black-box audit saw both
+     * approved under two RRNs and the card debited twice: the two commits wrote different rows, and B's card read
+     * was fresh, so no version check caught it.
+     */
+    @Test
+    void theSameRequestOnBothNodesAtOnceIsDecidedOnce() throws Exception {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage sale = onA.sale(PAN_NOPIN, 1_234);
+        byte[] packed = onA.pack(sale);
+        long before = a.embeddedCardBalance(PAN_NOPIN);
+        ControllableStore.Gate cardRead = storeB.holdNextCardRead();
+        CompletableFuture<byte[]> fromB = b.handle(packed, "pos");
+        assertTrue(cardRead.awaitEntered(Duration.ofSeconds(10)), "B never read the card");
+        IsoMessage first = TestPos.D.unpack(a.handle(packed, "pos").get(10, TimeUnit.SECONDS));
+        assertEquals("00", first.getString(39));
+        cardRead.release();
+        IsoMessage second = TestPos.D.unpack(fromB.get(10, TimeUnit.SECONDS));
+        assertEquals("00", second.getString(39), () -> "B: " + second.getString(44));
+        assertEquals(first.getString(37), second.getString(37), "one decision, one RRN");
+        long sales = a.store().findByTerminalAndStan("TERM0003", sale.getString(11)).stream()
+                .filter(t -> t.type() == TxnType.SALE).count();
+        assertEquals(1, sales, "one sale stored");
+        assertEquals(before - 1_234, a.embeddedCardBalance(PAN_NOPIN), "the card debited once");
+    }
+
+    /**
+     * An original on one node and its reversal on the other at once end as one order or the other would: here the
+     * reversal finds no original (it is not committed yet) and is kept, answered 25; the original, decided before
+     * that, meets the kept reversal in its commit and is decided again: refused 12, nothing debited. A black-box
+     * audit saw the reversal answered 25 and the original approved and standing (55 sales in 60).
+     */
+    @Test
+    void anOriginalDecidedBeforeItsReversalOnTheOtherNodeCommittedIsRefused() throws Exception {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage sale = onB.sale(PAN_NOPIN, 2_345);
+        long before = a.embeddedCardBalance(PAN_NOPIN);
+        ControllableStore.Gate commit = storeB.holdNextApply();
+        CompletableFuture<byte[]> original = b.handle(onB.pack(sale), "pos");
+        assertTrue(commit.awaitEntered(Duration.ofSeconds(10)), "B never committed the sale");
+        IsoMessage reversal = onA.send(onA.reversal(sale));
+        assertEquals("25", reversal.getString(39), "no original committed yet");
+        commit.release();
+        IsoMessage answer = TestPos.D.unpack(original.get(10, TimeUnit.SECONDS));
+        assertEquals("12", answer.getString(39), () -> "the original after its kept reversal: " + answer.getString(44));
+        assertEquals(before, a.embeddedCardBalance(PAN_NOPIN), "nothing debited");
+    }
+
+    /**
+     * The other order: the reversal is decided first (no original) but commits after the original; its commit meets
+     * the original and it is decided again, and reverses it.
+     */
+    @Test
+    void aReversalDecidedBeforeItsOriginalOnTheOtherNodeCommittedReversesIt() throws Exception {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage sale = onB.sale(PAN_NOPIN, 3_456);
+        long before = a.embeddedCardBalance(PAN_NOPIN);
+        ControllableStore.Gate commit = storeA.holdNextApply();
+        CompletableFuture<byte[]> reversal = a.handle(onA.pack(onA.reversal(sale)), "pos");
+        assertTrue(commit.awaitEntered(Duration.ofSeconds(10)), "A never committed the reversal");
+        IsoMessage original = onB.send(sale);
+        assertEquals("00", original.getString(39), "no reversal committed yet");
+        commit.release();
+        IsoMessage answer = TestPos.D.unpack(reversal.get(10, TimeUnit.SECONDS));
+        assertEquals("00", answer.getString(39), () -> "the reversal after its original: " + answer.getString(44));
+        assertEquals(TxnStatus.REVERSED, a.store().findByRrn(original.getString(37)).orElseThrow().status());
+        assertEquals(before, a.embeddedCardBalance(PAN_NOPIN), "the sale's debit undone");
     }
 
     /** The sale's refundedAmount, its approved refund rows and the card all say {@code approved}. */
