@@ -302,19 +302,10 @@ abstract class TwoNodeContract {
     @Test
     void anOriginalDecidedBeforeItsReversalOnTheOtherNodeCommittedIsRefused() throws Exception {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
-        IsoMessage sale = onB.sale(PAN_NOPIN, 2_345);
-        long before = a.embeddedCardBalance(PAN_NOPIN);
-        ControllableStore.Gate commit = storeB.holdNextApply();
-        CompletableFuture<byte[]> original = b.handle(onB.pack(sale), "pos");
-        assertTrue(commit.awaitEntered(Duration.ofSeconds(10)), "B never committed the sale");
-        IsoMessage reversal = onA.send(onA.reversal(sale));
-        assertEquals("25", reversal.getString(39), "no original committed yet");
-        commit.release();
-        IsoMessage answer = TestPos.D.unpack(original.get(10, TimeUnit.SECONDS));
+        Race race = new Race(2_345);
+        IsoMessage answer = race.heldWhileTheOtherAnswers(b, storeB, race.onB.pack(race.sale), a, race.onA.reversal(race.sale), "25");
         assertEquals("12", answer.getString(39), () -> "the original after its kept reversal: " + answer.getString(44));
-        assertEquals(before, a.embeddedCardBalance(PAN_NOPIN), "nothing debited");
+        assertEquals(race.before, a.embeddedCardBalance(PAN_NOPIN), "nothing debited");
     }
 
     /**
@@ -324,20 +315,40 @@ abstract class TwoNodeContract {
     @Test
     void aReversalDecidedBeforeItsOriginalOnTheOtherNodeCommittedReversesIt() throws Exception {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
-        IsoMessage sale = onB.sale(PAN_NOPIN, 3_456);
-        long before = a.embeddedCardBalance(PAN_NOPIN);
-        ControllableStore.Gate commit = storeA.holdNextApply();
-        CompletableFuture<byte[]> reversal = a.handle(onA.pack(onA.reversal(sale)), "pos");
-        assertTrue(commit.awaitEntered(Duration.ofSeconds(10)), "A never committed the reversal");
-        IsoMessage original = onB.send(sale);
-        assertEquals("00", original.getString(39), "no reversal committed yet");
-        commit.release();
-        IsoMessage answer = TestPos.D.unpack(reversal.get(10, TimeUnit.SECONDS));
+        Race race = new Race(3_456);
+        IsoMessage answer = race.heldWhileTheOtherAnswers(a, storeA, race.onA.pack(race.onA.reversal(race.sale)), b, race.sale, "00");
         assertEquals("00", answer.getString(39), () -> "the reversal after its original: " + answer.getString(44));
-        assertEquals(TxnStatus.REVERSED, a.store().findByRrn(original.getString(37)).orElseThrow().status());
-        assertEquals(before, a.embeddedCardBalance(PAN_NOPIN), "the sale's debit undone");
+        assertEquals(TxnStatus.REVERSED, a.store().findByRrn(race.otherAnswer.getString(37)).orElseThrow().status());
+        assertEquals(race.before, a.embeddedCardBalance(PAN_NOPIN), "the sale's debit undone");
+    }
+
+    /** A sale of TERM0003 and its reversal, one on each node, one of them held at its commit while the other is answered. */
+    final class Race {
+        final TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        final TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        final IsoMessage sale;
+        final long before;
+        IsoMessage otherAnswer;
+
+        Race(long amount) {
+            sale = onB.sale(PAN_NOPIN, amount);
+            before = a.embeddedCardBalance(PAN_NOPIN);
+        }
+
+        /**
+         * Sends {@code held} to {@code node}, holds its commit, has {@code other} answer {@code otherRequest} (expected
+         * {@code otherCode}: the held one is not committed yet), then lets the commit go on and returns its answer.
+         */
+        IsoMessage heldWhileTheOtherAnswers(Gateway node, ControllableStore store, byte[] held, Gateway other,
+                                            IsoMessage otherRequest, String otherCode) throws Exception {
+            ControllableStore.Gate commit = store.holdNextApply();
+            CompletableFuture<byte[]> answer = node.handle(held, "pos");
+            assertTrue(commit.awaitEntered(Duration.ofSeconds(10)), "the held request never reached its commit");
+            otherAnswer = TestPos.D.unpack(other.handle((other == a ? onA : onB).pack(otherRequest), "pos").get(10, TimeUnit.SECONDS));
+            assertEquals(otherCode, otherAnswer.getString(39), "the other node's answer, before the held commit");
+            commit.release();
+            return TestPos.D.unpack(answer.get(10, TimeUnit.SECONDS));
+        }
     }
 
     /** The sale's refundedAmount, its approved refund rows and the card all say {@code approved}. */

@@ -149,13 +149,22 @@ class HostAuthorizerTest {
         codeByAmount.put(779L, "10");
         sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.code(codeByAmount.get(Long.parseLong(m.getString(4))))
                 : HostSimulator.Reply.approve();
-        for (long amount : List.of(778L, 779L)) {
-            IsoMessage resp = send(gw, financial("000000", amount));
-            assertEquals("91", resp.getString(39), "DE 39 " + codeByAmount.get(amount));
-            assertEquals("HOST_CODE_UNREADABLE", resp.getString(44));
-            assertEquals("91", gw.store().findByRrn(resp.getString(37)).orElseThrow().responseCode());
-        }
-        List<String> hostStans = List.of(sim.ofMti("0200").get(0).getString(11), sim.ofMti("0200").get(1).getString(11));
+        for (long amount : List.of(778L, 779L)) assertAnswered91AndJournaled(amount, "HOST_CODE_UNREADABLE");
+        assertTheFirstSalesReversedOnce(2);
+    }
+
+    /** A sale of {@code amount} answered 91 for {@code reason}, and journaled so. */
+    private void assertAnswered91AndJournaled(long amount, String reason) {
+        IsoMessage resp = send(gw, financial("000000", amount));
+        assertEquals("91", resp.getString(39), "amount " + amount);
+        assertEquals(reason, resp.getString(44));
+        assertEquals("91", gw.store().findByRrn(resp.getString(37)).orElseThrow().responseCode());
+    }
+
+    /** The first {@code n} sales the host received each got one reversal, once the gateway has stopped. */
+    private void assertTheFirstSalesReversedOnce(int n) {
+        List<String> hostStans = new ArrayList<>();
+        for (int i = 0; i < n; i++) hostStans.add(sim.ofMti("0200").get(i).getString(11));
         waitFor("reversals delivered", 5000, () -> host(gw, "acqA").safDepth() == 0
                 && hostStans.stream().allMatch(sim.reversalsReceived::containsKey));
         closeGatewayAndAwaitHost();
@@ -178,18 +187,9 @@ class HostAuthorizerTest {
                 throw new IllegalStateException(e);
             }
         };
-        for (long amount : List.of(781L, 783L)) {
-            IsoMessage resp = send(gw, financial("000000", amount));
-            assertEquals("91", resp.getString(39), "amount " + amount);
-            assertEquals("HOST_AMOUNT_MISMATCH", resp.getString(44));
-            assertEquals("91", gw.store().findByRrn(resp.getString(37)).orElseThrow().responseCode());
-        }
+        for (long amount : List.of(781L, 783L)) assertAnswered91AndJournaled(amount, "HOST_AMOUNT_MISMATCH");
         assertEquals("00", send(gw, financial("000000", 785)).getString(39), "an answer naming what was asked stands");
-        List<String> hostStans = List.of(sim.ofMti("0200").get(0).getString(11), sim.ofMti("0200").get(1).getString(11));
-        waitFor("reversals delivered", 5000, () -> host(gw, "acqA").safDepth() == 0
-                && hostStans.stream().allMatch(sim.reversalsReceived::containsKey));
-        closeGatewayAndAwaitHost();
-        for (String stan : hostStans) assertEquals(1, sim.reversalsReceived.get(stan).get(), stan);
+        assertTheFirstSalesReversedOnce(2);
     }
 
     /**
