@@ -320,6 +320,19 @@ public final class JdbcSafQueue implements SafQueue {
     }
 
     @Override
+    public java.util.Map<String, Long> depthByHost() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT host, COUNT(*) FROM saf_messages WHERE status = 'PENDING' GROUP BY host");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+            return out;
+        } catch (SQLException e) {
+            throw fail("depth by host", e);
+        }
+    }
+
+    @Override
     public Optional<Instant> oldestPending() {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT MIN(created_at) FROM saf_messages WHERE status = 'PENDING'");

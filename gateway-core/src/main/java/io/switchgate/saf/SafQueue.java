@@ -82,6 +82,13 @@ public interface SafQueue extends AutoCloseable {
         return oldestPending().map(t -> t.isAfter(now) ? Duration.ZERO : Duration.between(t, now)).orElse(Duration.ZERO);
     }
 
+    /** Pending messages per host (hosts with none left out): what a start checks against the configured hosts. */
+    default java.util.Map<String, Long> depthByHost() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (SafMessage m : listPending(Integer.MAX_VALUE)) out.merge(m.host(), 1L, Long::sum);
+        return out;
+    }
+
     /** Pending messages, oldest first, at most {@code limit} (for the admin API). */
     List<SafMessage> listPending(int limit);
 
