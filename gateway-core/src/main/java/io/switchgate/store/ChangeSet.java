@@ -54,6 +54,15 @@ public final class ChangeSet implements java.io.Serializable {
 
     public ChangeSet lineage(long l) { lineage = l; return this; }
 
+    /**
+     * For a reversal that found no original: the original's DE 7 its DE 90 named (null: none named), which the
+     * engine matched originals by. Where several nodes share the store, its commit is checked against originals
+     * another node committed meanwhile by the same rule ({@code DecisionClaims}). Not journaled, like the lineage.
+     */
+    public transient String reversalNamedDe7;
+
+    public ChangeSet reversalNamedDe7(String de7) { reversalNamedDe7 = de7; return this; }
+
     /** True if this set's lineage is one of those that already failed ({@code failed} holds lineages, 0 never). */
     public boolean restsOnFailed(java.util.Set<Long> failed) {
         return lineage != 0 && failed.contains(lineage);

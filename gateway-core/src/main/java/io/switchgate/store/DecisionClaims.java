@@ -38,6 +38,7 @@ final class DecisionClaims {
     /** The contract's duplicate window, and how long a reversal that found no original is kept. */
     static final Duration WINDOW = Duration.ofHours(24);
 
+
     private DecisionClaims() {
     }
 
@@ -53,7 +54,9 @@ final class DecisionClaims {
                 if (t.version() != 1 || t.terminalId() == null || t.createdAt() == null) continue;
                 boolean orphan = isOrphanReversal(t);
                 boolean original = isApprovedOriginal(t);
-                if (t.dupKey() != null || orphan || original) claims.add(new Claim(i, t, orphan, original));
+                if (t.dupKey() != null || orphan || original) {
+                    claims.add(new Claim(i, t, orphan, original, orphan ? group.get(i).reversalNamedDe7 : null));
+                }
             }
         }
         if (claims.isEmpty()) return;
@@ -75,7 +78,8 @@ final class DecisionClaims {
         }
     }
 
-    private record Claim(int set, TxnRecord record, boolean orphan, boolean original) { }
+    /** A new record and what it claims; {@code namedDe7}: the original's DE 7 a kept reversal named (see ChangeSet). */
+    private record Claim(int set, TxnRecord record, boolean orphan, boolean original, String namedDe7) { }
 
     /** What another commit's row says against this record, or null. */
     private static String contradiction(Claim k, List<Row> rows) {
@@ -89,7 +93,8 @@ final class DecisionClaims {
             if (k.original && r.orphanReversal && t.stan() != null && t.stan().equals(r.originalStan)) {
                 return "another node kept a reversal of STAN " + t.stan() + " that found no original (" + r.rrn + ")";
             }
-            if (k.orphan && r.original && t.originalStan().equals(r.stan)) {
+            if (k.orphan && r.original && t.originalStan().equals(r.stan)
+                    && (k.namedDe7 == null || k.namedDe7.equals(r.transmissionTime))) {
                 return "another node journaled an original with STAN " + r.stan + " (" + r.rrn + ") this reversal did not find";
             }
         }
@@ -128,14 +133,14 @@ final class DecisionClaims {
     }
 
     private record Row(String rrn, String terminalId, String stan, String dupKey, boolean orphanReversal, String originalStan,
-                       boolean original, Instant createdAt) { }
+                       boolean original, String transmissionTime, Instant createdAt) { }
 
     /** The rows under these terminal and STAN pairs (by STAN, or by original STAN for kept reversals) since {@code since}. */
     private static List<Row> read(Connection c, Set<Pair> pairs, Instant since) throws SQLException {
         StringBuilder in = new StringBuilder("(");
         for (int i = 0; i < pairs.size(); i++) in.append(i == 0 ? "(?, ?)" : ", (?, ?)");
         in.append(')');
-        String columns = "SELECT rrn, terminal_id, stan, dup_key, txn_type, original_rrn, original_stan, response_code, created_at"
+        String columns = "SELECT rrn, terminal_id, stan, dup_key, txn_type, original_rrn, original_stan, transmission_time, created_at"
                 + " FROM transactions";
         String sql = columns + " WHERE (terminal_id, stan) IN " + in + " AND created_at >= ? UNION ALL " + columns
                 + " WHERE txn_type = 'REVERSAL' AND original_rrn IS NULL AND created_at >= ? AND (terminal_id, original_stan) IN " + in;
@@ -154,7 +159,7 @@ final class DecisionClaims {
                     boolean orphan = reversal && rs.getString(6) == null && rs.getString(7) != null;
                     boolean original = !reversal && !"SETTLEMENT".equals(type) && dupKey != null;
                     rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), dupKey, orphan, rs.getString(7),
-                            original, JdbcTable.instant(rs, 9)));
+                            original, rs.getString(8), JdbcTable.instant(rs, 9)));
                 }
             }
         }

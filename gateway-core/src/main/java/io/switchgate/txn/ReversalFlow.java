@@ -70,7 +70,8 @@ final class ReversalFlow implements Flow {
             return;
         }
         switch (v.action()) {
-            case DECLINE -> steps.journalUnchanged(r, Verdict.declined(v.decline()).on(original == null ? null : original.rrn(), originalStan));
+            case DECLINE -> steps.journal(r, new ChangeSet().reversalNamedDe7(original == null ? originalDe7 : null),
+                    Verdict.declined(v.decline()).on(original == null ? null : original.rrn(), originalStan));
             case NOTHING_TO_UNDO -> steps.journalUnchanged(r, Verdict.approved(original.authCode()).on(original.rrn(), originalStan).by(original.host(), null));
             case UNDO -> {
                 ChangeSet cs = new ChangeSet();

@@ -322,6 +322,25 @@ abstract class TwoNodeContract {
         assertEquals(race.before, a.embeddedCardBalance(PAN_NOPIN), "the sale's debit undone");
     }
 
+    /**
+     * A reversal whose DE 90 names another DE 7 than the sale of its STAN is not that sale's (the engine passes it
+     * over): kept, answered 25, on a shared store too. The commit's check of kept reversals against originals matches
+     * by the same rule, so it does not take that sale for one it raced with (which would decide it again and again,
+     * and end 96).
+     */
+    @Test
+    void aReversalNamingAnotherDe7IsKeptAndAnswered25() {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage sale = onA.sale(PAN_NOPIN, 4_567);
+        assertEquals("00", onA.send(sale).getString(39));
+        String otherDe7 = "0101000000".equals(sale.getString(7)) ? "0102000000" : "0101000000";
+        IsoMessage reversal = onB.reversal(sale).set(90, "0200" + sale.getString(11) + otherDe7 + "0".repeat(22));
+        IsoMessage answer = onB.send(reversal);
+        assertEquals("25", answer.getString(39), () -> "another transaction's reversal: " + answer.getString(44));
+    }
+
     /** A sale of TERM0003 and its reversal, one on each node, one of them held at its commit while the other is answered. */
     final class Race {
         final TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
