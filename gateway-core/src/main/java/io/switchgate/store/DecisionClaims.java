@@ -106,10 +106,14 @@ final class DecisionClaims {
         return t.type() == TxnType.REVERSAL && t.originalRrn() == null && t.originalStan() != null;
     }
 
-    /** A request a reversal can name (not screened: it has a duplicate key) that moved money or may be reversed. */
+    /**
+     * An approved sale, refund or void (not screened: it has a duplicate key): the kinds the engine refuses after a
+     * reversal of their STAN was kept ({@code LateOriginalRule}), and only those, or a balance inquiry on such a STAN
+     * would be decided again until 96.
+     */
     private static boolean isApprovedOriginal(TxnRecord t) {
-        return t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT && t.dupKey() != null && t.stan() != null
-                && t.approved();
+        return (t.type() == TxnType.SALE || t.type() == TxnType.REFUND || t.type() == TxnType.VOID) && t.dupKey() != null
+                && t.stan() != null && t.approved();
     }
 
     /** A terminal and a STAN: what a claim is locked and read by. */

@@ -341,6 +341,25 @@ abstract class TwoNodeContract {
         assertEquals("25", answer.getString(39), () -> "another transaction's reversal: " + answer.getString(44));
     }
 
+    /**
+     * A kept reversal (25) refuses a late sale, refund or void of its STAN, and nothing else: a balance inquiry on that
+     * STAN is answered as always on a shared store too (the commit's check matches the engine's rule, or it would be
+     * decided again and again and end 96).
+     */
+    @Test
+    void aBalanceInquiryOnTheStanOfAKeptReversalIsAnswered() {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage neverArrived = onA.sale(PAN_NOPIN, 5_678);
+        assertEquals("25", onA.send(onA.reversal(neverArrived)).getString(39));
+        String otherDe7 = "0101000000".equals(neverArrived.getString(7)) ? "0102000000" : "0101000000";
+        IsoMessage balance = onB.balance(PAN_NOPIN).set(11, neverArrived.getString(11)).set(7, otherDe7);
+        IsoMessage answer = onB.send(balance);
+        assertEquals("00", answer.getString(39), () -> "a balance inquiry: " + answer.getString(44));
+        assertEquals("12", onB.send(neverArrived).getString(39), "the late sale is refused");
+    }
+
     /** A sale of TERM0003 and its reversal, one on each node, one of them held at its commit while the other is answered. */
     final class Race {
         final TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
