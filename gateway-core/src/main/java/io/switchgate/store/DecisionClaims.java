@@ -74,9 +74,13 @@ final class DecisionClaims {
         for (Claim k : claims) {
             if (result[k.set] != null) continue;
             String why = contradiction(k, rows);
-            if (why != null) result[k.set] = new ConcurrentUpdateException("transactions " + k.record.rrn() + ": " + why);
+            if (why == null) continue;
+            String what = "transactions " + k.record.rrn() + ": " + why;
+            result[k.set] = why.startsWith(ANSWERED_ELSEWHERE) ? new AnsweredElsewhereException(what) : new ConcurrentUpdateException(what);
         }
     }
+
+    private static final String ANSWERED_ELSEWHERE = "another node answered the same request (its duplicate key) as ";
 
     /** A new record and what it claims; {@code namedDe7}: the original's DE 7 a kept reversal named (see ChangeSet). */
     private record Claim(int set, TxnRecord record, boolean orphan, boolean original, String namedDe7) { }
@@ -88,7 +92,7 @@ final class DecisionClaims {
         for (Row r : rows) {
             if (r.rrn.equals(t.rrn()) || r.createdAt.isBefore(since) || !r.terminalId.equals(t.terminalId())) continue;
             if (t.dupKey() != null && t.dupKey().equals(r.dupKey) && t.stan() != null && t.stan().equals(r.stan)) {
-                return "another node answered the same request (its duplicate key) as " + r.rrn;
+                return ANSWERED_ELSEWHERE + r.rrn;
             }
             if (k.original && r.orphanReversal && t.stan() != null && t.stan().equals(r.originalStan)) {
                 return "another node kept a reversal of STAN " + t.stan() + " that found no original (" + r.rrn + ")";

@@ -113,7 +113,11 @@ final class Commits {
                     undoneAt.undoCommitted(r.undoneOriginal, r.undoResult);
                 }
                 replies.release(r, o, ready);
-            } else if (cause(err) instanceof io.switchgate.store.ConcurrentUpdateException && r.redecisions < Engine.MAX_REDECISIONS) {
+            } else if (cause(err) instanceof io.switchgate.store.ConcurrentUpdateException
+                    && (r.redecisions < Engine.MAX_REDECISIONS
+                        // another node answered this very request: decided again, it replays that answer (bounded all
+                        // the same, should the store keep saying so)
+                        || cause(err) instanceof io.switchgate.store.AnsweredElsewhereException && r.redecisions < Engine.MAX_REDECISIONS + 3)) {
                 // Another node changed a row this decision read (or an earlier decision on it failed): decide
                 // again, from what the store holds now. Nothing of the lost decision was committed; a host's
                 // answer is kept on the request, so the host is not asked again.

@@ -174,6 +174,17 @@ public final class ControllableStore extends ForwardingStore {
         racesToLose.set(n);
     }
 
+    private volatile boolean lastAnsweredElsewhere;
+
+    /**
+     * As {@link #loseNextRaces(int)}, the last of the {@code n} lost because another node answered the same request
+     * ({@link AnsweredElsewhereException}).
+     */
+    public void loseNextRacesTheLastToAnAnswerElsewhere(int n) {
+        lastAnsweredElsewhere = true;
+        racesToLose.set(n);
+    }
+
     @Override
     public List<RuntimeException> apply(List<ChangeSet> group) {
         if (racesToLose.get() > 0) return applyLosingRaces(group);
@@ -185,8 +196,12 @@ public final class ControllableStore extends ForwardingStore {
         List<ChangeSet> rest = new java.util.ArrayList<>();
         List<Integer> restAt = new java.util.ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
-            if (racesToLose.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-                out.set(i, new ConcurrentUpdateException("race lost on purpose (test)"));
+            int left = racesToLose.getAndUpdate(n -> n > 0 ? n - 1 : 0);
+            if (left > 0) {
+                boolean elsewhere = left == 1 && lastAnsweredElsewhere;
+                if (elsewhere) lastAnsweredElsewhere = false;
+                out.set(i, elsewhere ? new AnsweredElsewhereException("answered elsewhere on purpose (test)")
+                        : new ConcurrentUpdateException("race lost on purpose (test)"));
             } else {
                 rest.add(group.get(i));
                 restAt.add(i);

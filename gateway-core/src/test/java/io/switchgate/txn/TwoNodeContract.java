@@ -235,6 +235,21 @@ abstract class TwoNodeContract {
     }
 
     /**
+     * A decision that has lost its races up to the limit, the last one because another node committed an answer to
+     * the same request, is decided once more: it finds that answer and replays it. Answered 96 instead, a terminal was
+     * told "failed" of a sale the other node approved and charged (a black-box re-audit under contention on one card).
+     * Here the last loss is simulated and no other answer exists, so the next decision stands.
+     */
+    @Test
+    void aRequestWhoseLastLostRaceWasAnAnswerElsewhereIsDecidedOnceMore() {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        storeA.loseNextRacesTheLastToAnAnswerElsewhere(Engine.MAX_REDECISIONS + 1);
+        IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 6_789));
+        assertEquals("00", sale.getString(39), () -> "after the limit, an answer elsewhere: " + sale.getString(44));
+    }
+
+    /**
      * A retransmission that arrives while its request's commit is pending waits for it; when that commit loses a version
      * race (another node changed a row it read) the request is decided again, and the retransmission hears the decision
      * that stands, same DE 37. It was answered {@code 96 JOURNAL_UNAVAILABLE} without DE 37 while the request was
