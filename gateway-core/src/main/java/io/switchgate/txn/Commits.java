@@ -121,12 +121,9 @@ final class Commits {
                 // Another node changed a row this decision read (or an earlier decision on it failed): decide
                 // again, from what the store holds now. Nothing of the lost decision was committed; a host's
                 // answer is kept on the request, so the host is not asked again.
-                log.info("terminal {} stan {}: {}; deciding again on fresh state", r.terminal.id(), r.stan(), cause(err).getMessage());
                 onEngine.accept(r, () -> {
-                    dropUncommitted();
                     if (rrn != null) pendingCommits.remove(rrn, commit);
-                    r.redecisions++;
-                    decideAgain.accept(r);
+                    decideAgainOnFreshState(r, cause(err).getMessage());
                 });
             } else {
                 log.error("journal commit failed for terminal {} stan {}: {}", r.terminal.id(), r.stan(), err.toString());
@@ -142,6 +139,17 @@ final class Commits {
                 replies.release(r, failed, replies.pack(r, failed, tak));
             }
         });
+    }
+
+    /**
+     * After a lost race (another node changed a row the decision read): forgets every uncommitted effect and decides
+     * {@code r} again on what the store holds now. Engine thread only.
+     */
+    void decideAgainOnFreshState(Request r, String why) {
+        log.info("terminal {} stan {}: {}; deciding again on fresh state", r.terminalId(), r.stan(), why);
+        dropUncommitted();
+        r.redecisions++;
+        decideAgain.accept(r);
     }
 
     /** Forgets every uncommitted effect (the store is the truth again) and starts a new lineage. Engine thread only. */

@@ -310,16 +310,16 @@ public final class Engine implements MessageHandler, AutoCloseable {
         replies.reply(r, Outcome.of(Codes.HOST_UNAVAILABLE, reason), admittedResponseMacKey(r));
     }
 
-    /**
-     * The response MAC key admission found, while the terminal it was found for is still the one the working set
-     * holds (a sign-on or key change since would make it a key the terminal no longer has): null otherwise, or for an
-     * unknown terminal.
-     */
     /** The key a 96 without a decision is MACed under: the decision's, once it found its terminal, else admission's. */
     private KeyHandle answerMacKey(Request r) {
         return r.terminal != null ? TerminalKeys.responseMacKey(r) : admittedResponseMacKey(r);
     }
 
+    /**
+     * The response MAC key admission found, while the terminal it was found for is still the one the working set
+     * holds (a sign-on or key change since would make it a key the terminal no longer has): null otherwise, or for an
+     * unknown terminal.
+     */
     private KeyHandle admittedResponseMacKey(Request r) {
         TerminalState checked = r.securityCheckedFor;
         if (checked == null || !r.keysResolved) return null;
@@ -403,12 +403,9 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 failed(r, e);
                 return;
             }
-            // Another node changed a row this decision was reading (several nodes share the store): decided again from
-            // what the store holds now, as when a commit loses such a race.
-            log.info("terminal {} stan {}: {}; deciding again on fresh state", r.terminalId(), r.stan(), e.getMessage());
-            commits.dropUncommitted();
-            r.redecisions++;
-            process(r);
+            // Another node changed a row this decision was reading (several nodes share the store): as when a commit
+            // loses such a race.
+            commits.decideAgainOnFreshState(r, e.getMessage());
         } catch (RuntimeException e) {
             failed(r, e);
         } finally {

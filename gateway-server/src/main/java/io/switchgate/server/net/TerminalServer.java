@@ -211,21 +211,20 @@ public final class TerminalServer implements AutoCloseable {
     }
 
     int idleTimeoutSeconds(String listener) {
-        for (GatewayConfig.Listener l : listeners) {
-            if (l.name().equals(listener)) {
-                return l.idleTimeoutSeconds();
-            }
-        }
-        return -1;
+        GatewayConfig.Listener l = named(listener);
+        return l == null ? -1 : l.idleTimeoutSeconds();
     }
 
     int maxFrameBytes(String listener) {
+        GatewayConfig.Listener l = named(listener);
+        return l == null ? -1 : l.maxFrameBytes();
+    }
+
+    private GatewayConfig.Listener named(String listener) {
         for (GatewayConfig.Listener l : listeners) {
-            if (l.name().equals(listener)) {
-                return l.maxFrameBytes();
-            }
+            if (l.name().equals(listener)) return l;
         }
-        return -1;
+        return null;
     }
 
     /** Closes the listening sockets and stops reading new requests; responses in flight are still written. */
