@@ -25,7 +25,8 @@ import java.util.function.BooleanSupplier;
  * due messages for this node, sends each to its host (0420 first, 0421 for repeats) and marks it done when the host
  * answers 0430 (whatever DE 39 says: the host has it). No answer: attempts + 1 and due again after a backoff
  * (base * 2^attempts, capped), for ever. Host unreachable or circuit open: postponed, not counted as an attempt.
- * The queue lives in the store, so delivery survives restarts; several nodes may run a sender on one queue (the
+ * Messages that were in flight when the host closed the link are sent one at a time afterwards (see
+ * {@code linkLosses}). The queue lives in the store, so delivery survives restarts; several nodes may run a sender on one queue (the
  * lease hands each message to one of them at a time).
  */
 public final class SafSender implements AutoCloseable {
@@ -71,6 +72,16 @@ public final class SafSender implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong pruned = new AtomicLong();
     private final DoneMessagePruner pruner;
+    /**
+     * Stored messages that were in flight on a link the host closed, by id, with how many times. A host that drops its
+     * connection on one message (one it cannot parse, say) takes every message in flight on that link with it: sent
+     * together again, the same batch would fail together for ever behind that one. These are sent one at a time, after
+     * the others of their lease, those that lost the link the fewest times first, so the one that always loses it
+     * delays no other. Kept in memory (a restart finds the culprit again on the first loss); only the sender's thread
+     * touches it.
+     */
+    private final Map<String, Integer> linkLosses = new java.util.HashMap<>();
+    private static final int MAX_TRACKED = 10_000;
 
     public SafSender(SafQueue queue, String node, Map<String, HostAuthorizer> hosts, Clock clock, Options options) {
         this.queue = queue;
@@ -151,11 +162,21 @@ public final class SafSender implements AutoCloseable {
             for (int round = 0; round < 100; round++) {
                 List<SafMessage> due = queue.lease(node, clock.instant(), options.batch(), Duration.ofMillis(options.leaseMillis()));
                 if (due.isEmpty()) return;
-                List<CompletableFuture<HostExchange>> answers = new ArrayList<>(due.size());
-                for (SafMessage m : due) answers.add(send(m));
-                CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(options.leaseMillis(), TimeUnit.MILLISECONDS);
-                // results are written here, on this thread: never a database call on a Netty event loop
-                for (int i = 0; i < due.size(); i++) settle(due.get(i), answers.get(i).join());
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.leaseMillis() / 2);
+                List<SafMessage> together = new ArrayList<>(due.size());
+                List<SafMessage> alone = new ArrayList<>();
+                for (SafMessage m : due) (linkLosses.containsKey(m.id()) ? alone : together).add(m);
+                sendAndSettle(together);
+                // fewest losses first: a message that lost the link even when sent alone goes after the others
+                alone.sort(java.util.Comparator.comparingInt(m -> linkLosses.getOrDefault(m.id(), 0)));
+                for (SafMessage m : alone) {
+                    if (System.nanoTime() - deadline > 0) {
+                        // the lease would run out: due again at once, not counted as an attempt
+                        record(() -> queue.postpone(m.id(), node, clock.instant(), clock.instant(), m.lastResult()));
+                    } else {
+                        sendAndSettle(List.of(m));
+                    }
+                }
                 if (due.size() < options.batch()) return;
             }
         } catch (InterruptedException e) {
@@ -163,6 +184,15 @@ public final class SafSender implements AutoCloseable {
         } catch (Exception e) {
             log.warn("SAF node={} poll failed: {}", node, e.toString());
         }
+    }
+
+    /** Sends {@code batch} at once and records each result here, on this thread (never a database call on an event loop). */
+    private void sendAndSettle(List<SafMessage> batch) throws Exception {
+        if (batch.isEmpty()) return;
+        List<CompletableFuture<HostExchange>> answers = new ArrayList<>(batch.size());
+        for (SafMessage m : batch) answers.add(send(m));
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(options.leaseMillis(), TimeUnit.MILLISECONDS);
+        for (int i = 0; i < batch.size(); i++) settle(batch.get(i), answers.get(i).join());
     }
 
     /** Sends one leased message; null in the future means it was not sent (host unknown or unreachable). */
@@ -191,6 +221,7 @@ public final class SafSender implements AutoCloseable {
                 if (mti.startsWith("043") && h.answerMacValid(x)) {
                     String result = mti + "/" + x.response().getString(39);
                     record(() -> queue.markDone(m.id(), node, now, result));
+                    linkLosses.remove(m.id());
                     delivered.incrementAndGet();
                     log.info("SAF node={} host={} {} stan {} (original stan {}) delivered: {}", node, m.host(),
                             m.mtiToSend(), m.stan(), m.originalStan(), result);
@@ -199,6 +230,10 @@ public final class SafSender implements AutoCloseable {
                 }
             }
             case NOT_SENT -> record(() -> queue.postpone(m.id(), node, later(m.attempts()), now, "NOT_SENT"));
+            case LINK_LOST -> {
+                if (linkLosses.size() < MAX_TRACKED || linkLosses.containsKey(m.id())) linkLosses.merge(m.id(), 1, Integer::sum);
+                record(() -> queue.reschedule(m.id(), node, later(m.attempts()), now, x.outcome().name()));
+            }
             default -> record(() -> queue.reschedule(m.id(), node, later(m.attempts()), now, x.outcome().name()));
         }
     }
