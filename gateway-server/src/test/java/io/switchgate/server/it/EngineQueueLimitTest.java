@@ -125,6 +125,26 @@ class EngineQueueLimitTest {
     }
 
     /**
+     * A sale from a terminal with a TAK, refused 91 ENGINE_BUSY at the door: MACed under that TAK like any answer to it
+     * (contract section 4: a MAC on every response, declines included), from the key admission found on the event loop.
+     */
+    @Test
+    void aRefusalAsBusyIsMacedUnderTheTerminalsKey() throws Exception {
+        var sm = io.switchgate.security.SoftwareSecurityModule.fromHex(TestConfigs.MASTER);
+        var tak = sm.importClear(io.switchgate.security.KeyType.TAK, java.util.HexFormat.of().parseHex(TestConfigs.TAK1));
+        withAFullQueue(gw -> {
+            IsoMessage sale = sale("000008", 108).set(41, "TERM0001");
+            CompletableFuture<byte[]> busy = gw.handle(io.switchgate.txn.MessageMac.pack(D, sale, tak, sm), "pos");
+            assertTrue(busy.isDone(), "answered at once, not queued");
+            byte[] raw = busy.get();
+            IsoMessage b = D.unpack(raw);
+            assertEquals("91", b.getString(39));
+            assertEquals("ENGINE_BUSY", b.getString(44));
+            assertEquals(Boolean.TRUE, io.switchgate.txn.MessageMac.verify(raw, b, tak, sm), "the 91's MAC under the TAK");
+        });
+    }
+
+    /**
      * A frame that does not parse, from a terminal with a TAK, while the engine's queue is full: its MAC would need the
      * engine thread (it owns the keys), and a flood of bad frames must not make the event loop wait for room in the
      * ring. So it is answered at once, {@code 30} with DE 11 and DE 41 echoed and no MAC, and the queue is untouched.
