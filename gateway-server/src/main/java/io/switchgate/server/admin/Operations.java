@@ -50,7 +50,9 @@ public final class Operations implements AutoCloseable {
         GatewayMetrics metrics = new GatewayMetrics().bindEngine(gw.engine()).bindJournal(gw.journal()).bindFileJournal(gw.fileJournal());
         if (server != null) metrics.bindListeners(server);
         // host link state and store-and-forward depth/age (issue 7; no-op without hosts)
-        io.switchgate.server.host.HostMetrics.register(metrics, gw.hostAuthorizers(), clock);
+        // the store's own queue, for what it holds for hosts no longer configured (all of it with no host at all)
+        io.switchgate.saf.SafQueue storeSaf = io.switchgate.saf.JdbcSafQueue.forStore(gw.store());
+        io.switchgate.server.host.HostMetrics.register(metrics, gw.hostAuthorizers(), clock, storeSaf);
         AdminServer admin = null;
         try {
             admin = new AdminServer(adminCfg, (reads, writes) -> new AdminApi(gw.store(), gw.engine(), metrics::scrape,
@@ -60,7 +62,7 @@ public final class Operations implements AutoCloseable {
                     .withHoldsProblem(() -> io.switchgate.server.host.HostMetrics.holdsProblem(gw.hostAuthorizers()))
                     // /api/hosts and /api/saf (issue 7)
                     .withHosts(() -> io.switchgate.server.host.HostMetrics.hosts(gw.hostAuthorizers()),
-                            () -> io.switchgate.server.host.HostMetrics.safSummary(gw.hostAuthorizers(), clock, 100)));
+                            () -> io.switchgate.server.host.HostMetrics.safSummary(gw.hostAuthorizers(), clock, 100, storeSaf)));
             admin.start();
         } catch (RuntimeException e) {
             if (admin != null) admin.close();

@@ -21,12 +21,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Reversals stored for a host the configuration no longer names are kept, and every start says so (a black-box audit
- * found them shown nowhere: with {@code hosts: []} the SAF depth said 0 and the log nothing).
+ * found them shown nowhere: with {@code hosts: []} the SAF depth said 0 and the log nothing), and {@code /metrics}
+ * and {@code /api/saf} count them.
  */
 class StoredMessagesOfRemovedHostsTest {
 
     @Test
-    void aStartWarnsOfReversalsWaitingForAHostNoLongerConfigured() {
+    void aStartWarnsOfReversalsWaitingForAHostNoLongerConfiguredAndTheMetricsCountThem() {
         String url = "jdbc:h2:mem:removedhost" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
         Logger logger = (Logger) LoggerFactory.getLogger(HostAuthorizerFactory.class);
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
@@ -52,6 +53,15 @@ class StoredMessagesOfRemovedHostsTest {
             assertTrue(lines.list.stream().anyMatch(e -> e.getFormattedMessage().equals("3 stored message(s) (reversals) wait "
                     + "for host acqGone, which the configuration no longer names: nothing sends them until a host of that "
                     + "name is configured again")), () -> "logged: " + lines.list);
+
+            // and /metrics and /api/saf count them (they said 0 with no host configured)
+            try (var metrics = new io.switchgate.server.metrics.GatewayMetrics()) {
+                HostMetrics.register(metrics, List.of(), java.time.Clock.systemUTC(), JdbcSafQueue.forStore(store));
+                String scrape = metrics.scrape();
+                assertTrue(scrape.contains("\ngateway_saf_depth 3.0"), scrape);
+                assertTrue(scrape.contains("\ngateway_saf_depth_unconfigured_hosts 3.0"), scrape);
+            }
+            assertEquals(3L, HostMetrics.safSummary(List.of(), java.time.Clock.systemUTC(), 10, JdbcSafQueue.forStore(store)).get("depth"));
         } finally {
             logger.detachAppender(lines);
         }

@@ -72,7 +72,7 @@ class GatewayMetricsTest {
     }
 
     private static void HostMetrics_none(GatewayMetrics m) {
-        io.switchgate.server.host.HostMetrics.register(m, java.util.List.of(), java.time.Clock.systemUTC());
+        io.switchgate.server.host.HostMetrics.register(m, java.util.List.of(), java.time.Clock.systemUTC(), new io.switchgate.saf.InMemorySafQueue());
     }
 
     @Test
