@@ -61,6 +61,15 @@ final class ReversalFlow implements Flow {
         }
         // The original is this terminal's (found by its terminal and STAN): only in its open batch is it reversed.
         ReversalRules.Verdict v = ReversalRules.check(original, r.msg.hasField(4) ? r.amount : -1, refunds, r.terminal.batchNo());
+        if (v.action() == ReversalRules.Action.UNDO && original.type() == TxnType.VOID) {
+            TxnRecord sale = ledger.txn(original.originalRrn());
+            if (sale != null && sale.status() == TxnStatus.REVERSED) {
+                // The terminal reversed the sale after voiding it (see below): the sale is gone for good, and undoing
+                // its void now would charge the card again behind a reversal the terminal was told was done.
+                steps.journalUnchanged(r, Verdict.approved(original.authCode()).on(original.rrn(), originalStan).by(original.host(), null));
+                return;
+            }
+        }
         if (v.action() == ReversalRules.Action.UNDO && original.type() == TxnType.VOID && original.host() != null
                 && !io.switchgate.route.EmbeddedAuthorizer.NAME.equals(original.host())) {
             // A host took the void as a reversal of the sale, and a reversal cannot be undone there: bringing the sale
@@ -72,7 +81,19 @@ final class ReversalFlow implements Flow {
         switch (v.action()) {
             case DECLINE -> steps.journal(r, new ChangeSet().reversalNamedDe7(original == null ? originalDe7 : null),
                     Verdict.declined(v.decline()).on(original == null ? null : original.rrn(), originalStan));
-            case NOTHING_TO_UNDO -> steps.journalUnchanged(r, Verdict.approved(original.authCode()).on(original.rrn(), originalStan).by(original.host(), null));
+            case NOTHING_TO_UNDO -> {
+                Verdict done = Verdict.approved(original.authCode()).on(original.rrn(), originalStan).by(original.host(), null);
+                if (original.type() == TxnType.SALE && original.status() == TxnStatus.VOIDED) {
+                    // The void gave the money back already, so nothing moves; but the sale is now reversed as well as
+                    // voided, and stays gone if the void is reversed later (a black-box audit: the void's reversal
+                    // brought the sale back and charged the card again, after this reversal had been answered 00).
+                    TxnRecord reversed = original.withStatus(TxnStatus.REVERSED, r.now);
+                    ledger.put(reversed);
+                    steps.journal(r, new ChangeSet().txn(reversed), done);
+                } else {
+                    steps.journalUnchanged(r, done);
+                }
+            }
             case UNDO -> {
                 ChangeSet cs = new ChangeSet();
                 steps.undo(r, original, cs, auth -> {

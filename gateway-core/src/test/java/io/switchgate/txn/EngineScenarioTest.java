@@ -245,6 +245,29 @@ class EngineScenarioTest {
         assertCode("12", pos3.send(pos3.voidOf(PAN, 2_000, approvedSale(pos, 2_000).getString(37))));
     }
 
+    /**
+     * A sale voided, then reversed (00: the void gave the money back), then the void reversed: the sale stays gone.
+     * A black-box audit saw the void's reversal bring the sale back and charge the card again, with both reversals
+     * answered 00 and the next settlement off by the sale.
+     */
+    @Test
+    void aSaleReversedAfterItsVoidStaysGoneWhenTheVoidIsReversed() {
+        IsoMessage sale = pos.withPin(pos.sale(PAN, 5_000), "1234");
+        IsoMessage saleResp = pos.send(sale.copy());
+        assertCode("00", saleResp);
+        IsoMessage voidReq = pos.voidOf(PAN, 5_000, saleResp.getString(37));
+        assertCode("00", pos.send(voidReq.copy()));
+        assertEquals(1_000_000, balance(pos, PAN));
+        assertCode("00", pos.send(pos.reversal(sale)));
+        assertEquals(1_000_000, balance(pos, PAN), "nothing to give back twice");
+        assertCode("00", pos.send(pos.reversal(voidReq)));
+        assertEquals(1_000_000, balance(pos, PAN), "the sale is not charged again");
+        assertEquals(io.switchgate.model.TxnStatus.REVERSED, gw.store().findByRrn(saleResp.getString(37)).orElseThrow().status());
+        IsoMessage refund = pos.send(pos.refund(PAN, 100, saleResp.getString(37)));
+        assertCode("12", refund);
+        assertCode("00", pos.send(pos.settlement(0, 0, 0, 0))); // the batch holds nothing
+    }
+
     @Test
     void reversalUndoesOnceAndRepeatsAreApprovedAgain() {
         IsoMessage req = pos.withPin(pos.sale(PAN, 7_000), "1234");
