@@ -14,6 +14,8 @@ import java.util.List;
  * @param merchantRefundsToday approved refund amount of this merchant today, before this one
  * @param inFlightRefunds refunds of the same sale sent to a host and not yet answered: they count
  *                        against the refundable amount until they are declined
+ * @param inFlightRefundAmounts the amount of each of those, one entry a refund (a refund of the same amount is the
+ *                        same refund keyed twice as surely as one already approved)
  */
 public record RefundCheck(
         long amount,
@@ -24,11 +26,12 @@ public record RefundCheck(
         List<TxnRecord> priorRefunds,
         long merchantRefundsToday,
         Instant now,
-        long inFlightRefunds) {
+        long inFlightRefunds,
+        List<Long> inFlightRefundAmounts) {
 
     /** A check with nothing in flight (the embedded authorizer answers at once). */
     public RefundCheck(long amount, String merchantId, String panHash, MerchantState merchant, TxnRecord original,
                        List<TxnRecord> priorRefunds, long merchantRefundsToday, Instant now) {
-        this(amount, merchantId, panHash, merchant, original, priorRefunds, merchantRefundsToday, now, 0);
+        this(amount, merchantId, panHash, merchant, original, priorRefunds, merchantRefundsToday, now, 0, List.of());
     }
 }

@@ -35,7 +35,7 @@ final class RefundFlow implements Flow {
         LocalDate today = LocalDate.ofInstant(r.now, zone);
         Decline d = LateOriginalRule.check(ledger.reversedBeforeArrival(r.terminal.id(), r.stan(), r.now));
         if (d == null) d = OriginalBusyRule.check(TxnType.REFUND, ledger.hostOpKindsOn(original));
-        if (d == null) d = rules(r, ledger, original, merchant, today);
+        if (d == null) d = rules(r, ledger, original, merchant, today, true);
         if (d != null) {
             steps.journalUnchanged(r, Verdict.declined(d).on(original == null ? null : original.rrn(), null));
             return;
@@ -52,7 +52,7 @@ final class RefundFlow implements Flow {
             if (r.answeredLater) {
                 // The host answered after other requests ran: decide again on the sale as it is now. An approval that
                 // no longer holds is declined, and the host's approval gets a stored reversal (see Replies.release).
-                Decline stale = rules(r, ledger, ledger.txn(saleRrn), ledger.merchant(merchant.id()), today);
+                Decline stale = rules(r, ledger, ledger.txn(saleRrn), ledger.merchant(merchant.id()), today, false);
                 if (stale != null) {
                     steps.journal(r, cs, Verdict.declined(stale).on(saleRrn, null).by(host, null));
                     return;
@@ -70,14 +70,25 @@ final class RefundFlow implements Flow {
         });
     }
 
-    /** The refund rules against the sale, its earlier refunds, the merchant's day, and what is held for a host. */
-    private static Decline rules(Request r, EngineState ledger, TxnRecord original, MerchantState merchant, LocalDate today) {
+    /**
+     * The refund rules against the sale, its earlier refunds, the merchant's day, and what is held for a host.
+     *
+     * @param beforeTheHost the first decision: a refund of the same amount still at the host makes this one a suspected
+     *                      duplicate. Not once the host has answered this one: a later one of that amount was refused
+     *                      by this very check, so what is in flight then is not this refund's duplicate.
+     */
+    private static Decline rules(Request r, EngineState ledger, TxnRecord original, MerchantState merchant, LocalDate today,
+                                 boolean beforeTheHost) {
         MerchantDayTotal day = ledger.dayTotal(merchant.id(), today);
         List<TxnRecord> prior = original == null ? List.of()
                 : ledger.childrenOf(original.rrn()).stream().filter(t -> t.type() == TxnType.REFUND).toList();
         long saleInFlight = original == null ? 0 : ledger.refundsReserved(original.rrn());
         long dayInFlight = ledger.dayRefundsReserved(merchant.id(), today);
+        List<Long> sameSaleAtHost = new java.util.ArrayList<>();
+        if (beforeTheHost && original != null) {
+            for (Request op : ledger.hostOpsOn(original.rrn())) if (op != r && op.type == TxnType.REFUND) sameSaleAtHost.add(op.amount);
+        }
         return RefundRules.check(new RefundCheck(r.amount, merchant.id(), r.panHash, merchant, original, prior,
-                day.refundAmount() + dayInFlight, r.now, saleInFlight));
+                day.refundAmount() + dayInFlight, r.now, saleInFlight, sameSaleAtHost));
     }
 }

@@ -112,6 +112,7 @@ final class RuleFixtures {
         List<TxnRecord> prior = new ArrayList<>();
         long today;
         Instant now = NOW;
+        List<Long> atHost = List.of();
 
         Refund amount(long v) { amount = v; return this; }
         Refund merchantId(String v) { merchantId = v; return this; }
@@ -122,9 +123,12 @@ final class RuleFixtures {
         Refund prior(TxnRecord... v) { prior = new ArrayList<>(List.of(v)); return this; }
         Refund today(long v) { today = v; return this; }
         Refund now(Instant v) { now = v; return this; }
+        Refund atHost(Long... amounts) { atHost = List.of(amounts); return this; }
 
         RefundCheck build() {
-            return new RefundCheck(amount, merchantId, panHash, merchant, original, prior, today, now);
+            long held = 0;
+            for (long a : atHost) held += a;
+            return new RefundCheck(amount, merchantId, panHash, merchant, original, prior, today, now, held, atHost);
         }
     }
 

@@ -65,6 +65,13 @@ class SuspectedDuplicateRefundRuleTest {
         assertPass(rule.check(refundCheck().amount(1_000).prior(prior).build()));
     }
 
+    /** A refund of the same amount still at the host counts as an approved one: most likely the same refund twice. */
+    @Test
+    void aRefundOfTheSameAmountStillAtTheHostIsASuspectedDuplicate() {
+        assertDecline(rule.check(refundCheck().amount(1_000).atHost(400L, 1_000L).build()), "12", "SUSPECTED_DUPLICATE");
+        assertPass(rule.check(refundCheck().amount(1_000).atHost(400L, 999L).build()));
+    }
+
     @Test
     void anyOneMatchingPriorAmongSeveralIsEnough() {
         var c = refundCheck().amount(1_000).prior(

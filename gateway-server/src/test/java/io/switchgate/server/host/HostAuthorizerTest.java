@@ -172,6 +172,32 @@ class HostAuthorizerTest {
     }
 
     /**
+     * A refund of the same sale and amount while the first is still at the host is refused at once as a suspected
+     * duplicate, and a refund of another amount goes through. A black-box audit saw the second sent to the host, its
+     * hold refuse a legitimate refund 13 EXCEEDS_REFUNDABLE, then its approval refused SUSPECTED_DUPLICATE and reversed.
+     */
+    @Test
+    void aRefundOfTheSameAmountWhileOneIsAtTheHostIsASuspectedDuplicate() {
+        gw.close();
+        gw = startConnected(config("01", "memory:", "sa", "", List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 5000))));
+        IsoMessage sale = send(gw, financial("000000", 10_000));
+        assertEquals("00", sale.getString(39));
+        String rrn = sale.getString(37);
+        sim.behaviour = m -> "0200".equals(mti(m)) && "000000003998".equals(m.getString(4))
+                ? HostSimulator.Reply.late(1000) : HostSimulator.Reply.approve();
+        CompletableFuture<byte[]> first = gw.handle(D.pack(financial("200000", 3998).set(37, rrn)), "pos");
+        waitFor("the first refund at the host", 3000, () -> sim.ofMti("0200").size() == 2);
+        IsoMessage second = send(gw, financial("200000", 3998).set(37, rrn));
+        assertEquals("12", second.getString(39));
+        assertEquals("SUSPECTED_DUPLICATE", second.getString(44));
+        assertEquals(2, sim.ofMti("0200").size(), "the second never reached the host");
+        IsoMessage other = send(gw, financial("200000", 5998).set(37, rrn));
+        assertEquals("00", other.getString(39), "another amount: 3998 held + 5998 <= 10000");
+        assertEquals("00", D.unpack(first.join()).getString(39));
+        assertEquals(3998 + 5998, gw.store().findByRrn(rrn).orElseThrow().refundedAmount());
+    }
+
+    /**
      * An approval of another amount or currency than asked may stand at the host for that amount: the terminal hears
      * 91 HOST_AMOUNT_MISMATCH and one reversal reaches the host (a black-box audit saw 53.02 approved at the host
      * journaled and answered as 53.01, nothing reversed).
