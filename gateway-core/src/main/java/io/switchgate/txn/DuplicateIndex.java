@@ -271,4 +271,43 @@ final class DuplicateIndex {
     static String fingerprintOf(String de3, String de4, String panHash) {
         return de3 + '|' + (de4 == null ? "" : de4) + '|' + (panHash == null ? "" : panHash);
     }
+
+    /**
+     * Fields beyond the contract's "DE 3, 4 and card" that say which operation a request is, so that a request
+     * differing in one is answered 94, not with another operation's answer: the currency (DE 49), the original a refund
+     * or void names (DE 37), the original a reversal names (DE 90), a settlement's totals (DE 74, 76, 86, 88). A
+     * black-box audit saw a refund naming sale B answered with the refund of sale A (B never refunded), a reversal
+     * naming B with A's reversal, a sale in 840 with the 156 approval, and an 0500 with the new batch's totals with
+     * the settled batch's {@code 00}.
+     */
+    private static final int[] OPERATION_FIELDS = {37, 49, 74, 76, 86, 88, 90};
+
+    /** {@link #fingerprintOf(String, String, String)} plus a 64-bit hash of {@link #OPERATION_FIELDS} as {@code m} has them. */
+    static String fingerprintOf(io.switchgate.iso.IsoMessage m, String panHash) {
+        long h = 0xcbf29ce484222325L;
+        for (int f : OPERATION_FIELDS) {
+            String v = m.getString(f);
+            if (v == null) continue;
+            h = (h ^ f) * 0x100000001b3L;
+            for (int i = 0; i < v.length(); i++) h = (h ^ v.charAt(i)) * 0x100000001b3L;
+            h = (h ^ '|') * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return fingerprintOf(m.getString(3), m.getString(4), panHash) + '|' + Long.toHexString(h);
+    }
+
+    /**
+     * Whether a request with fingerprint {@code fp} repeats the one answered with {@code prior}. A prior from before the
+     * operation fields were part of it (two {@code |}, not three) is compared on processing code, amount and card only,
+     * so that a retransmission across the upgrade is still answered as the first.
+     */
+    static boolean sameRequest(String prior, String fp) {
+        if (prior == null || fp == null) return prior == fp;
+        if (prior.equals(fp)) return true;
+        int cut = fp.lastIndexOf('|');
+        boolean priorHasFields = prior.chars().filter(c -> c == '|').count() >= 3;
+        return !priorHasFields && cut > 0 && prior.equals(fp.substring(0, cut));
+    }
 }

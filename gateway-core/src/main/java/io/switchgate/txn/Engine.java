@@ -598,7 +598,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         // Found at admission for a request with a card (the event loop's work); the same strings either way.
         r.dupKey = r.admittedDupKey != null ? r.admittedDupKey : DuplicateIndex.keyOf(r.terminal.id(), mti, r.stan(), m.getString(7));
         r.fingerprint = r.admittedFingerprint != null ? r.admittedFingerprint
-                : DuplicateIndex.fingerprintOf(m.getString(3), de4, r.panHash);
+                : DuplicateIndex.fingerprintOf(m, r.panHash);
 
         Request inFlightTwin = state.atHostWithKey(r.dupKey);
         if (inFlightTwin != null) {
@@ -609,7 +609,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
         TxnRecord prior = state.answered(r.terminal.id(), r.stan(), r.dupKey, r.now, r.dupChecked);
         r.dupChecked = null;
         if (prior != null) {
-            if (prior.fingerprint().equals(r.fingerprint)) {
+            if (DuplicateIndex.sameRequest(prior.fingerprint(), r.fingerprint)) {
                 commits.replay(r, prior);
             } else {
                 screened(r, Codes.DUPLICATE, "DUPLICATE_TRANSMISSION");

@@ -41,7 +41,7 @@ final class TerminalAdmission {
             String id = r.terminalId();
             if (r.card != null && id != null) {
                 r.admittedDupKey = DuplicateIndex.keyOf(id, r.msg.getMti(), r.stan(), r.msg.getString(7));
-                r.admittedFingerprint = DuplicateIndex.fingerprintOf(r.msg.getString(3), r.msg.getString(4), r.panHash);
+                r.admittedFingerprint = DuplicateIndex.fingerprintOf(r.msg, r.panHash);
             }
         }
     }

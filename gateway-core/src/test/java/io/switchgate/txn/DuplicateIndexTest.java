@@ -13,6 +13,26 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class DuplicateIndexTest {
 
+    /**
+     * A request's fingerprint names its operation fields (DE 37, 49, 90, the settlement totals) by hash; one journaled
+     * before they were part of it (processing code, amount and card only) still matches a retransmission of it.
+     */
+    @Test
+    void aFingerprintFromBeforeTheOperationFieldsStillMatchesItsRetransmission() {
+        io.switchgate.iso.IsoMessage refund = new io.switchgate.iso.IsoMessage("0200").set(3, "200000").set(4, "000000000300")
+                .set(37, "010000000001").set(49, "156");
+        String fp = DuplicateIndex.fingerprintOf(refund, "HASH");
+        String old = DuplicateIndex.fingerprintOf("200000", "000000000300", "HASH");
+        assertTrue(DuplicateIndex.sameRequest(fp, fp));
+        assertTrue(DuplicateIndex.sameRequest(old, fp), "journaled before the upgrade");
+        assertFalse(DuplicateIndex.sameRequest(fp, DuplicateIndex.fingerprintOf(refund.copy().set(37, "010000000002"), "HASH")));
+        assertFalse(DuplicateIndex.sameRequest(fp, DuplicateIndex.fingerprintOf(refund.copy().set(49, "840"), "HASH")));
+        assertFalse(DuplicateIndex.sameRequest(fp, DuplicateIndex.fingerprintOf(refund.copy().unset(37), "HASH")));
+        assertFalse(DuplicateIndex.sameRequest(fp, DuplicateIndex.fingerprintOf(refund.copy().set(4, "000000000301"), "HASH")));
+        assertFalse(DuplicateIndex.sameRequest(old, DuplicateIndex.fingerprintOf(refund.copy().set(4, "000000000301"), "HASH")));
+        assertFalse(DuplicateIndex.sameRequest(fp, DuplicateIndex.fingerprintOf(refund, "OTHER")));
+    }
+
     @Test
     void findsWhatWasAddedAndNothingElse() {
         DuplicateIndex index = new DuplicateIndex(100);

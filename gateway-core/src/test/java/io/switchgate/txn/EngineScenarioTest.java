@@ -268,6 +268,46 @@ class EngineScenarioTest {
         assertCode("00", pos.send(pos.settlement(0, 0, 0, 0))); // the batch holds nothing
     }
 
+    /**
+     * A repeat (same terminal, DE 11, DE 7, DE 3, DE 4 and card) that names another operation is answered 94, not
+     * with the first one's answer: a refund naming another sale, a sale in another currency, a reversal naming another
+     * original, a settlement with other totals. A black-box audit saw each answered as the first (sale B never
+     * refunded or reversed while the terminal was told it was).
+     */
+    @Test
+    void aRepeatThatNamesAnotherOperationIsAnswered94() {
+        IsoMessage saleA = pos.withPin(pos.sale(PAN, 1_000), "1234");
+        IsoMessage a = pos.send(saleA.copy());
+        IsoMessage saleB = pos.withPin(pos.sale(PAN, 1_000), "1234");
+        IsoMessage b = pos.send(saleB.copy());
+        assertCode("00", a);
+        assertCode("00", b);
+        // a refund of A, then "the same" naming B
+        IsoMessage refund = pos.refund(PAN, 300, a.getString(37));
+        IsoMessage refunded = pos.send(refund.copy());
+        assertCode("00", refunded);
+        IsoMessage otherSale = pos.send(refund.copy().set(37, b.getString(37)));
+        assertCode("94", otherSale);
+        assertEquals(refunded.getString(37), pos.send(refund.copy()).getString(37), "the very same refund is replayed");
+        // a sale, then "the same" in another currency
+        IsoMessage sale = pos.withPin(pos.sale(PAN, 700), "1234");
+        assertCode("00", pos.send(sale.copy()));
+        assertCode("94", pos.send(sale.copy().set(49, "840")));
+        // a reversal naming B, then "the same" naming A
+        IsoMessage rev = pos.reversal(saleB).set(11, TestPos.nextStan());
+        rev.set(90, "0200" + saleB.getString(11) + saleB.getString(7) + "0".repeat(22));
+        assertCode("00", pos.send(rev.copy()));
+        IsoMessage namingA = rev.copy().set(90, "0200" + saleA.getString(11) + saleA.getString(7) + "0".repeat(22));
+        assertCode("94", pos.send(namingA));
+        assertEquals(io.switchgate.model.TxnStatus.APPROVED, gw.store().findByRrn(a.getString(37)).orElseThrow().status(),
+                "A is not reversed");
+        // a settlement (A and the sale of 700, A's refund), then "the same" with other totals
+        IsoMessage settle = pos.settlement(2, 1_700, 1, 300);
+        assertCode("00", pos.send(settle.copy()));
+        assertCode("00", pos.send(settle.copy())); // the very same settlement is replayed
+        assertCode("94", pos.send(settle.copy().set(76, String.format("%010d", 1)).set(88, String.format("%016d", 100))));
+    }
+
     @Test
     void reversalUndoesOnceAndRepeatsAreApprovedAgain() {
         IsoMessage req = pos.withPin(pos.sale(PAN, 7_000), "1234");

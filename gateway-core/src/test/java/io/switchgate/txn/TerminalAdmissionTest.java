@@ -139,7 +139,8 @@ class TerminalAdmissionTest {
         byte[] frame = pos.pack(sale);
         Request first = admitted(frame);
         assertEquals(DuplicateIndex.keyOf("TERM0001", "0200", sale.getString(11), sale.getString(7)), first.admittedDupKey);
-        assertEquals(DuplicateIndex.fingerprintOf("000000", "000000000500", first.panHash), first.admittedFingerprint);
+        assertEquals(DuplicateIndex.fingerprintOf(sale, first.panHash), first.admittedFingerprint);
+        assertTrue(first.admittedFingerprint.startsWith(DuplicateIndex.fingerprintOf("000000", "000000000500", first.panHash) + "|"));
         IsoMessage answer = decided(first);
         EngineScenarioTest.assertCode("00", answer);
         assertEquals(first.admittedDupKey, first.dupKey);
