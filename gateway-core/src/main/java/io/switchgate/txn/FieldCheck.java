@@ -6,7 +6,7 @@ import io.switchgate.policy.Decline;
 /**
  * Field values that have the right shape but no meaning (contract section 4, "Field checks"), after
  * {@link FormatCheck}: DE 7 a real MMDDhhmmss, DE 14 a real YYMM, the PAN of DE 35 the PAN of DE 2 when both
- * are present, track 2's expiry a real YYMM when there is no DE 14, DE 49 three digits. Each failure answers
+ * are present, track 2's expiry a real YYMM when there is no DE 14 and DE 14 itself when there is, DE 49 three digits. Each failure answers
  * {@code 30 BAD_FIELD_n}. Allocation-free.
  */
 public final class FieldCheck {
@@ -26,6 +26,9 @@ public final class FieldCheck {
         if (de2 != null && de35 != null && !track2Pan(de35, de2)) return FormatCheck.bad(35);
         // without DE 14 the card's expiry is track 2's, held to the same rule (contract section 4: "14 (or in 35)")
         if (de14 == null && de35 != null && !track2Expiry(de35)) return FormatCheck.bad(35);
+        // with DE 14 too, both name one card: an expiry of track 2 other than DE 14 is not that card's (the authorizer
+        // saw only DE 14, and approved a track whose own expiry, sent alone, it refused 54 EXPIRY_MISMATCH: an audit)
+        if (de14 != null && de35 != null && !track2ExpiryIs(de35, de14)) return FormatCheck.bad(35);
         String de49 = m.getString(49);
         if (de49 != null && !FormatCheck.digits(de49, 3)) return FormatCheck.bad(49);
         return null;
@@ -73,6 +76,15 @@ public final class FieldCheck {
             if (ch == 'D' || ch == 'd' || ch == '=') {
                 return track2.length() >= i + 5 && yymmAt(track2, i + 1);
             }
+        }
+        return true;
+    }
+
+    /** True when track 2's expiry, after its separator, is {@code yymm}; a track with no separator is left alone. */
+    static boolean track2ExpiryIs(String track2, String yymm) {
+        for (int i = 0; i < track2.length(); i++) {
+            char ch = track2.charAt(i);
+            if (ch == 'D' || ch == 'd' || ch == '=') return track2.startsWith(yymm, i + 1);
         }
         return true;
     }

@@ -61,4 +61,19 @@ class FieldCheckTest {
         var d = FieldCheck.check(m);
         assertEquals(reason, d == null ? null : d.reason());
     }
+
+    @ParameterizedTest(name = "DE 14 {0}, DE 35 {1} -> {2}")
+    @CsvSource(nullValues = "null", value = {
+            "2812, 6212345678901232D2812101, null",
+            "2812, 6212345678901232=2812101, null",
+            "2812, 6212345678901232D2912101, BAD_FIELD_35",   // two expiries: which card is this?
+            "2812, 6212345678901232D28, BAD_FIELD_35",        // cut short
+            "null, 6212345678901232D2912101, null",           // track 2's own expiry (the authorizer judges it)
+    })
+    void expiryOfTrack2AgreesWithDe14(String de14, String de35, String reason) {
+        IsoMessage m = new IsoMessage("0200").set(7, "1125120000").set(35, de35);
+        if (de14 != null) m.set(14, de14);
+        var d = FieldCheck.check(m);
+        assertEquals(reason, d == null ? null : d.reason());
+    }
 }
