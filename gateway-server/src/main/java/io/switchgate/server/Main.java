@@ -30,7 +30,7 @@ public final class Main implements Callable<Integer> {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler((ex, a) -> {
-            System.err.println("error: " + ex.getMessage());
+            System.err.println("error: " + parameterProblem(ex));
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
@@ -38,6 +38,23 @@ public final class Main implements Callable<Integer> {
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * picocli's words for a word it did not expect ("Unmatched argument at index 0: 'bogus'") name neither what was
+     * wrong nor what would have been right: in place of the command, say it is no command and list the commands.
+     */
+    static String parameterProblem(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            CommandLine where = u.getCommandLine();
+            String word = u.getUnmatched().get(0);
+            if (word.startsWith("-")) return ex.getMessage(); // "Unknown option: '--x'" says it already
+            if (where.getParent() == null) {
+                return "unknown command '" + word + "' (commands: " + String.join(", ", where.getSubcommands().keySet()) + ")";
+            }
+            return "unexpected argument '" + word + "' for '" + where.getCommandName() + "' (it takes options only)";
+        }
+        return ex.getMessage();
     }
 
     /** No subcommand: {@code serve} with config/gateway.yaml. */

@@ -91,20 +91,25 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage()); // a logging.format or logback.configurationFile we cannot use
             return 2;
         }
-        loader.warnings().forEach(w -> log.warn("{}", w));
         leakDetectionOffUnlessAsked();
+        // The loader's warnings (an unset admin token, the demo master key) are said once the configuration has held
+        // through the start: a configuration error is then the one line on standard error (contract section 1).
         try {
+            checkAddresses(cfg);
             running = start(cfg);
         } catch (InvalidConfigException | ConfigException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         } catch (ServerStartException e) {
+            loader.warnings().forEach(w -> log.warn("{}", w));
             System.err.println("error: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
+            loader.warnings().forEach(w -> log.warn("{}", w));
             System.err.println("error: cannot start the gateway: " + oneLine(e));
             return 1;
         }
+        loader.warnings().forEach(w -> log.warn("{}", w));
         installSignalHandlers();
         log.info("gateway node {} ready ({} listener(s), admin API on {}:{}); SIGTERM or Ctrl-C to stop", cfg.node().id(),
                 cfg.listeners().size(), cfg.admin().host(), running.operations().adminPort());
@@ -115,6 +120,15 @@ public final class ServeCommand implements Callable<Integer> {
         }
         shutdown();
         return 0;
+    }
+
+    /** Every listener's and the admin API's host, checked before anything is opened ({@link BindFailure#checkAddress}). */
+    static void checkAddresses(GatewayConfig cfg) {
+        for (int i = 0; i < cfg.listeners().size(); i++) {
+            GatewayConfig.Listener l = cfg.listeners().get(i);
+            io.switchgate.server.config.BindFailure.checkAddress("listeners[" + i + "]", l.host(), l.port());
+        }
+        if (cfg.admin() != null) io.switchgate.server.config.BindFailure.checkAddress("admin", cfg.admin().host(), cfg.admin().port());
     }
 
     /**

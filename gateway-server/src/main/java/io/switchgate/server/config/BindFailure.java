@@ -13,6 +13,30 @@ public final class BindFailure {
     }
 
     /**
+     * Before anything is opened: a host this machine cannot listen on (a name that does not resolve, an address no
+     * interface has) is a configuration error now, not after the store and the journal were opened and {@code ./data}
+     * made (a black-box audit: exit 2 all the same, four log lines and a data directory first).
+     *
+     * @throws ConfigException naming {@code path + ".host"}
+     */
+    public static void checkAddress(String path, String host, int port) {
+        if (host == null || host.isBlank()) return; // every address: left to the bind
+        java.net.InetAddress a;
+        try {
+            a = java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException(path + ".host", "cannot listen on " + host + ":" + port + ": the host name does not resolve");
+        }
+        if (a.isAnyLocalAddress() || a.isLoopbackAddress()) return;
+        try {
+            if (java.net.NetworkInterface.getByInetAddress(a) != null) return;
+        } catch (java.net.SocketException e) {
+            return; // cannot tell: the bind will
+        }
+        throw new ConfigException(path + ".host", "cannot listen on " + host + ":" + port + ": not an address of this machine");
+    }
+
+    /**
      * @param path  the bind's key without its last part, e.g. {@code listeners[0]} or {@code admin}
      * @param what  what failed to bind, said in a start-up failure ({@code listener pos}, {@code admin})
      * @param where {@code host:port}

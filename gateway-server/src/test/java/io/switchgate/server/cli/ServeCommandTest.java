@@ -67,6 +67,21 @@ class ServeCommandTest {
         }
     }
 
+    /** A word that is no command, or one a command does not take, is named as such (picocli said "Unmatched argument"). */
+    @Test
+    void anUnknownCommandIsExit2NamingItAndTheCommands() {
+        Result r = runInProcess("bogus");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error: unknown command 'bogus' (commands: "), r.err());
+        assertTrue(r.err().contains("serve") && r.err().contains("decode"), r.err());
+        Result extra = runInProcess("serve", "extra");
+        assertEquals(2, extra.code());
+        assertTrue(extra.err().startsWith("error: unexpected argument 'extra' for 'serve'"), extra.err());
+        Result option = runInProcess("serve", "--bogus");
+        assertEquals(2, option.code());
+        assertTrue(option.err().contains("--bogus"), option.err());
+    }
+
     @Test
     void configErrorIsExit2WithOneLineNamingTheKey() throws IOException {
         Path bad = tmp.resolve("bad.yaml");
@@ -89,6 +104,7 @@ class ServeCommandTest {
         assertTrue(r.err().contains("error: terminals[0].keys.tak: key check value does not match"), r.err());
         assertFalse(r.err().contains("0123456789ABCDEF0123456789ABCDEF"), "no key material in the message");
         assertFalse(Files.exists(tmp.resolve("data")), "keys are checked before the store is created: nothing left behind");
+        assertEquals(1, r.err().strip().lines().count(), "the error alone, no start-up warning before it: " + r.err());
     }
 
     /**
@@ -214,6 +230,8 @@ class ServeCommandTest {
         assertEquals(2, r.code(), r.err());
         String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
         assertTrue(last.startsWith("error: listeners[0].host: cannot listen on " + host + ":"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "the error alone: " + r.err());
+        assertFalse(Files.exists(tmp.resolve("data")), "checked before the store and the journal are opened");
     }
 
     @Test
