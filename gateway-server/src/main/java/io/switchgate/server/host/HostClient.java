@@ -349,6 +349,9 @@ public final class HostClient implements AutoCloseable {
             this.backoff = options.reconnectMinMillis();
         }
 
+        /** A failed connect was logged at WARN since the last success (connects of one link follow one another). */
+        private volatile boolean connectFailureLogged;
+
         boolean active() {
             Channel ch = channel;
             return ch != null && ch.isActive();
@@ -374,10 +377,19 @@ public final class HostClient implements AutoCloseable {
             ChannelFuture f = b.connect(host, port);
             f.addListener(done -> {
                 if (!done.isSuccess()) {
-                    log.debug("host={} cannot connect to {}: {}", name, endpoint, done.cause() == null ? "?" : done.cause().getMessage());
+                    String why = done.cause() == null ? "?" : done.cause().getMessage();
+                    if (!connectFailureLogged) {
+                        // once per run of failures: an operator sees why the host is DOWN, without a line every backoff
+                        connectFailureLogged = true;
+                        log.warn("host={} cannot connect to {}: {}; trying again with backoff (further failures at DEBUG until it connects)",
+                                name, endpoint, why);
+                    } else {
+                        log.debug("host={} cannot connect to {}: {}", name, endpoint, why);
+                    }
                     retryLater();
                     return;
                 }
+                connectFailureLogged = false;
                 Channel ch = f.channel();
                 if (closed) {
                     ch.close();

@@ -81,7 +81,22 @@ class HostResilienceTest {
     @Test
     void hostDownAtStartThenUp() {
         int port = HostSimulator.freePort();
-        Gateway gw = gateway("memory:", List.of("127.0.0.1:" + port));
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(HostClient.class);
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        logger.addAppender(lines);
+        Gateway gw;
+        try {
+            gw = gateway("memory:", List.of("127.0.0.1:" + port));
+            // why it is DOWN is said once, at WARN (an audit saw nothing in the log for an unreachable host)
+            waitFor("a WARN naming the endpoint", 5000, () -> lines.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                    && e.getFormattedMessage().startsWith("host=acqA cannot connect to 127.0.0.1:" + port)));
+            sleepMillis(600); // several backoffs (200 ms first)
+            assertEquals(1, lines.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                    && e.getFormattedMessage().contains("cannot connect")).count(), "once, not at every try");
+        } finally {
+            logger.detachAppender(lines);
+        }
         assertEquals(HostClient.State.DOWN, host(gw, "acqA").state());
         IsoMessage resp = send(gw, financial("000000", 100));
         assertEquals("91", resp.getString(39));
@@ -92,6 +107,14 @@ class HostResilienceTest {
         waitFor("reconnected", 5000, () -> host(gw, "acqA").state() == HostClient.State.UP);
         assertEquals("00", send(gw, financial("000000", 100)).getString(39));
         assertEquals(1, sim.count("0200"));
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
