@@ -399,7 +399,7 @@ public final class AdminApi {
             if (want != null && t.status() != want) continue;
             if (merchant != null && !merchant.equals(t.merchantId())) continue;
             Map<String, Object> v = Views.terminalSummary(t);
-            v.put("openBatch", Views.openBatch(t, store.findBatch(t.id(), t.batchNo()).orElse(null)));
+            v.put("openBatch", Views.openBatch(t, openBatch(t)));
             out.add(v);
         }
         return ApiResponse.json(200, obj("terminals", out, "count", out.size()));
@@ -412,7 +412,19 @@ public final class AdminApi {
     }
 
     private Map<String, Object> terminalView(TerminalState t) {
-        return Views.terminal(t, store.findBatch(t.id(), t.batchNo()).orElse(null), store.events("terminal", t.id()));
+        return Views.terminal(t, openBatch(t), store.events("terminal", t.id()));
+    }
+
+    /**
+     * The terminal's open batch. One that a settlement opened has no row until its first transaction: it is shown
+     * empty, opened when the batch before it closed (it said {@code openedAt: null}: an audit).
+     */
+    private io.switchgate.model.BatchState openBatch(TerminalState t) {
+        var open = store.findBatch(t.id(), t.batchNo());
+        if (open.isPresent()) return open.get();
+        if (t.batchNo() <= 1) return null;
+        return store.findBatch(t.id(), t.batchNo() - 1).filter(b -> b.closedAt() != null)
+                .map(b -> io.switchgate.model.BatchState.open(t.id(), t.batchNo(), b.closedAt())).orElse(null);
     }
 
     private ApiResponse merchants() {

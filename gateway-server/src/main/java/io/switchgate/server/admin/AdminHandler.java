@@ -43,9 +43,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, ApiResponse.error(400, "BAD_REQUEST", "malformed HTTP request"), false, false);
             return;
         }
+        if (req.headers().getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
+            // which one would count? A proxy and a client each adding theirs is a setup to mend, not to guess at
+            write(ctx, ApiResponse.error(400, "BAD_REQUEST", "more than one Authorization header"), false, false);
+            return;
+        }
         String path;
         try {
             path = new QueryStringDecoder(req.uri()).path();
+            // escapes that are no UTF-8 (%E9 alone) decode to U+FFFD: as bad as %zz, not a name to look up (an audit
+            // saw a 404 naming "TERM\uFFFD")
+            if (path.indexOf('\uFFFD') >= 0) path = null;
         } catch (IllegalArgumentException e) {
             path = null; // a bad percent-escape: no route matches it, and it is not /health
         }

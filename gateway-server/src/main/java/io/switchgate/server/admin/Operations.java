@@ -78,8 +78,19 @@ public final class Operations implements AutoCloseable {
      * (generated on first start), whatever the address: the contract's "the API never runs without a token" holds
      * with the generated one too (256 random bits in a file only its owner reads). Beyond loopback a WARN says so.
      */
+    /** Below this many characters a configured admin token draws a WARN at start. */
+    static final int MIN_TOKEN_CHARS = 16;
+
     static GatewayConfig.Admin withToken(GatewayConfig.Admin admin, java.nio.file.Path dataDir) {
-        if (admin.token() != null && !admin.token().isBlank()) return admin;
+        if (admin.token() != null && !admin.token().isBlank()) {
+            if (admin.token().strip().length() < MIN_TOKEN_CHARS) {
+                // taken (the operator chose it), but said: the token is all that guards status changes and key resets
+                org.slf4j.LoggerFactory.getLogger(Operations.class).warn("admin.token is only {} characters: a token that "
+                        + "short can be guessed; use at least {} random characters (the generated one has 64 hex)",
+                        admin.token().strip().length(), MIN_TOKEN_CHARS);
+            }
+            return admin;
+        }
         String token = AdminTokenFile.readOrCreate(dataDir);
         if (!AdminServer.isLoopback(admin.host())) {
             org.slf4j.LoggerFactory.getLogger(Operations.class).warn("admin API on {} (beyond this machine) with the "

@@ -202,6 +202,11 @@ class AdminApiTest {
         JsonNode kept = f.get("/api/transactions/" + keep.getString(37)).json();
         assertFalse(kept.path("batch").path("open").asBoolean());
         assertTrue(kept.path("batch").hasNonNull("closedAt"));
+        // the batch the settlement opened, empty, opened when the settled one closed (it said openedAt: null)
+        JsonNode open = f.get("/api/terminals/TERM0003").json().path("openBatch");
+        assertEquals(kept.path("batch").path("closedAt").asText(), open.path("openedAt").asText(), open.toString());
+        assertEquals(0, open.path("saleCount").asInt());
+        assertFalse(open.path("unsettled").asBoolean());
     }
 
     @Test
@@ -274,11 +279,15 @@ class AdminApiTest {
     void badPercentEscapesAndDatesOutOfRangeAreTheCallersFourHundredsNeverAFailure() {
         // a path that does not decode is no route and not /health: 401 without the token, 400 with it (was: no answer)
         assertEquals(401, f.rawGet("/api/transactions/%zz", null).status());
-        for (String path : List.of("/api/transactions/%zz", "/api/transactions/%", "/api/terminals/%E0%A4%A")) {
+        for (String path : List.of("/api/transactions/%zz", "/api/transactions/%", "/api/terminals/%E0%A4%A", "/api/terminals/TERM%E9/status")) {
             OpsFixture.Raw r = f.rawGet(path, f.token);
             assertEquals(400, r.status(), path + ": " + r.body());
             assertTrue(r.body().contains("BAD_REQUEST"), r.body());
         }
+        // two Authorization headers, the good one first: which counts is not guessed (the first was taken)
+        OpsFixture.Raw twoTokens = f.rawGet("/api/hosts", f.token + "\r\nAuthorization: Bearer x");
+        assertEquals(400, twoTokens.status(), twoTokens.body());
+        assertTrue(twoTokens.body().contains("more than one Authorization header"), twoTokens.body());
         // a query string that does not decode (was: 500)
         for (String target : List.of("/api/refunds?merchant=%zz", "/api/refunds?merchant=" + MERCHANT + "&from=%",
                 "/api/transactions?terminal=TERM0003&stan=%")) {
