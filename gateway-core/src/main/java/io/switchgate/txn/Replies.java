@@ -94,7 +94,9 @@ final class Replies {
         TxnRecord rec = o.record();
         try {
             listener.answered(r.msg.getMti(), r.type == null ? "UNKNOWN" : r.type.name(), r.terminalId(), r.stan(),
-                    rec == null ? null : rec.rrn(), r.amount, r.maskedPan(),
+                    // the record's amount where there is one: a request refused before its amount was read (a 63, a
+                    // 58) logged 0 while the API showed DE 4 (an audit)
+                    rec == null ? null : rec.rrn(), rec == null ? r.amount : rec.amount(), r.maskedPan(),
                     o.code(), o.reason(), System.nanoTime() - r.startNanos);
         } catch (RuntimeException e) {
             log.warn("engine listener failed: {}", e.toString());

@@ -53,12 +53,24 @@ public final class TerminalKeyStore {
         p.setProperty("tpk", tpk.toStoredForm());
         p.setProperty("tak", tak.toStoredForm());
         Path tmp = dir.resolve(terminalId + ".keys.tmp");
+        Files.deleteIfExists(tmp);
+        ownerOnly(tmp); // keys, even wrapped under the master key, are for their owner alone (as admin.token)
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.US_ASCII)) {
             p.store(w, "working keys of terminal " + terminalId + " from its last sign-on (tpk kcv " + tpk.kcv()
                     + ", tak kcv " + tak.kcv() + "); delete to use the configured keys");
         }
         Files.move(tmp, file(terminalId), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Creates {@code f} empty and readable by its owner only, where the file system has POSIX permissions. */
+    private static void ownerOnly(Path f) throws IOException {
+        try {
+            Files.createFile(f, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(f);
+        }
     }
 
     public void delete(String terminalId) throws IOException {
