@@ -49,7 +49,10 @@ public final class ServeCommand implements Callable<Integer> {
 
         /** Stops accepting, answers what is in flight (bounded), then closes listeners, admin API and gateway. */
         public boolean stop(Duration drain) {
-            server.stopAccepting();
+            // New requests on open connections are answered 91 GATEWAY_STOPPING at once (MACed), those taken before
+            // are decided as usual; no new connection is accepted.
+            gateway.engine().stopAccepting();
+            server.stopAcceptingConnections();
             boolean drained = server.awaitInFlight(drain);
             if (!drained) {
                 log.warn("{} responses still in flight after {} s; closing anyway", server.inFlight(), drain.toSeconds());

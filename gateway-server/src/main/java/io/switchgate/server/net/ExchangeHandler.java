@@ -94,10 +94,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             if (closing) {
                 return; // after a bad frame the stream is out of step: what the decoder still emits is not a request
             }
-            if (server.isDraining()) {
-                log.debug("listener={} remote={} frame ignored: shutting down", listener, remote);
-                return;
-            }
+            // Draining, a frame read is still answered (by then a stopping engine answers 91 GATEWAY_STOPPING): it was
+            // ignored, and the terminal heard nothing at all (an audit, on every connection of a SIGTERM under load).
             int length = frame.readableBytes();
             byte[] header = null;
             if (headerLength > 0) {
@@ -146,15 +144,15 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         handingOn = true;
         try {
-            while (!waiting.isEmpty() && pending.get() < maxInFlight && ctx.channel().isActive() && !server.isDraining()) {
+            while (!waiting.isEmpty() && pending.get() < maxInFlight && ctx.channel().isActive()) {
                 Waiting w = waiting.poll();
                 dispatch(ctx, w.header(), w.message());
             }
             if (closing) {
-                if (pending.get() == 0 && (waiting.isEmpty() || server.isDraining())) ctx.close();
+                if (pending.get() == 0 && waiting.isEmpty()) ctx.close();
                 return;
             }
-            if (paused && waiting.isEmpty() && pending.get() < maxInFlight && !server.isDraining()) {
+            if (paused && waiting.isEmpty() && pending.get() < maxInFlight && !server.readingStopped()) {
                 paused = false;
                 ctx.channel().config().setAutoRead(true);
             }

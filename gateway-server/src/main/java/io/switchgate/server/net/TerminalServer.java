@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ExchangeHandler}), and {@code idleTimeoutSeconds} both as an idle timeout and as the time a started frame
  * has to complete ({@link FrameTimeoutHandler}). The admin API has event loops of its own, so it stays reachable.
  *
- * <p>Graceful stop: {@link #stopAccepting()} closes the listening sockets and stops reading new frames;
+ * <p>Graceful stop: {@link #stopAccepting()} closes the listening sockets and stops reading new frames (or
+ * {@link #stopAcceptingConnections()}, which keeps reading them);
  * {@link #awaitInFlight(Duration)} waits for responses already being worked on to be written;
  * {@link #close()} closes every connection and the event loops. {@link #shutdown(Duration)} does all three.
  */
@@ -64,6 +65,7 @@ public final class TerminalServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("terminals", GlobalEventExecutor.INSTANCE);
     final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
+    private volatile boolean readingStopped;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private boolean epoll;
@@ -206,6 +208,11 @@ public final class TerminalServer implements AutoCloseable {
         return epoll;
     }
 
+    /** {@link #stopAccepting()} was called: a connection paused at its in-flight limit is not read again. */
+    boolean readingStopped() {
+        return readingStopped;
+    }
+
     public boolean isDraining() {
         return draining;
     }
@@ -229,6 +236,20 @@ public final class TerminalServer implements AutoCloseable {
 
     /** Closes the listening sockets and stops reading new requests; responses in flight are still written. */
     public void stopAccepting() {
+        readingStopped = true;
+        stopAcceptingConnections();
+        for (Channel ch : connections) {
+            ch.config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * Closes the listening sockets only: open connections are still read, so that what a terminal sends while the
+     * server drains is answered (the {@code serve} command has its engine answer it {@code 91 GATEWAY_STOPPING} by
+     * then) rather than left unread until the close cuts it off with no answer at all (an audit saw that on every
+     * connection of a SIGTERM under load).
+     */
+    public void stopAcceptingConnections() {
         draining = true;
         List<ChannelFuture> closing = new ArrayList<>();
         synchronized (this) {
@@ -238,9 +259,6 @@ public final class TerminalServer implements AutoCloseable {
         }
         for (ChannelFuture f : closing) {
             f.awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        for (Channel ch : connections) {
-            ch.config().setAutoRead(false);
         }
     }
 

@@ -554,6 +554,28 @@ class TerminalServerTest {
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
     }
 
+    /**
+     * While the server drains (listening sockets closed, a request still in flight), a connection is still read: a
+     * request sent then reaches the handler and is answered, not left unread until the close cuts it off.
+     */
+    @Test
+    void aRequestSentWhileTheServerDrainsIsAnswered() throws Exception {
+        start(echo(m -> "000001".equals(m.getString(11)) ? 1_500 : 0), listener("pos", "nac2", "iso87binary", 8192, 300));
+        int port = server.port("pos");
+        NACChannel c = nac("pos");
+        c.send(sale(1));
+        waitFor(() -> server.inFlight() == 1);
+        server.stopAcceptingConnections();
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+        c.send(sale(2));
+        Set<String> answered = new HashSet<>();
+        answered.add(c.receive().getString(11));
+        answered.add(c.receive().getString(11));
+        assertEquals(Set.of("000001", "000002"), answered, "the one sent during the drain is answered too");
+        assertTrue(server.awaitInFlight(Duration.ofSeconds(5)));
+        server.close();
+    }
+
     @Test
     void shutdownTimeoutIsBounded() throws Exception {
         start((msg, l) -> new CompletableFuture<>(), listener("pos", "nac2", "iso87binary", 8192, 300));
