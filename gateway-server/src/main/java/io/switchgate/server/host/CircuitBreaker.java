@@ -39,9 +39,23 @@ final class CircuitBreaker {
         state = State.CLOSED;
     }
 
-    synchronized void failure() {
+    /**
+     * @return true if this failure opened a closed circuit: the caller says so once (a failed probe opening it again
+     *         is the same outage, not news)
+     */
+    synchronized boolean failure() {
         failures++;
-        if (state == State.HALF_OPEN || (state == State.CLOSED && failures >= threshold)) open();
+        if (state == State.HALF_OPEN) {
+            open();
+        } else if (state == State.CLOSED && failures >= threshold) {
+            open();
+            return true;
+        }
+        return false;
+    }
+
+    synchronized int failuresInARow() {
+        return failures;
     }
 
     /** If open long enough, moves to half-open and returns true: the caller sends one probe. */

@@ -76,8 +76,18 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         this.clock = clock;
         this.onStored = onStored;
         this.onClose = onClose;
-        client.onUnmatched(m -> log.warn("host={} late answer {} stan {} code {}: its request already got 91; a stored reversal undoes it",
-                name, m.getMti(), m.getString(11), m.getString(39)));
+        client.onUnmatched(m -> {
+            String mti = m.getMti();
+            if (mti != null && mti.startsWith("04")) {
+                // a reversal's answer after its own timeout: not taken as delivery (nothing waits for it any more);
+                // the reversal is still stored and goes again as an 0421, which a host answers as a repeat
+                log.warn("host={} late answer {} stan {} code {} to a reversal: it stays stored and is sent again (0421)",
+                        name, mti, m.getString(11), m.getString(39));
+            } else {
+                log.warn("host={} late answer {} stan {} code {}: its request already got 91; a stored reversal undoes it",
+                        name, mti, m.getString(11), m.getString(39));
+            }
+        });
     }
 
     @Override

@@ -148,6 +148,17 @@ public final class HostClient implements AutoCloseable {
         return breaker.timesOpened();
     }
 
+    /**
+     * A request failed at the host: counted by the breaker, and when that opens the circuit, said once (an audit saw
+     * only "half-open" and "closed" in the log, nothing when and why it opened).
+     */
+    private void failed(String why) {
+        if (breaker.failure()) {
+            log.warn("host={} circuit open after {} failure(s) in a row (last: {}): requests answered 91 at once for {} ms, then an echo probes",
+                    name, breaker.failuresInARow(), why, options.breakerOpenMillis());
+        }
+    }
+
     /** Requests written and not yet answered. */
     public int inFlight() {
         return pending.size();
@@ -189,7 +200,7 @@ public final class HostClient implements AutoCloseable {
         }
         p.timer = ch.eventLoop().schedule(() -> {
             if (pending.remove(key, p)) {
-                breaker.failure();
+                failed("no answer in " + timeout + " ms");
                 f.complete(HostExchange.of(HostExchange.Outcome.TIMEOUT));
             }
         }, timeout, TimeUnit.MILLISECONDS);
@@ -409,7 +420,7 @@ public final class HostClient implements AutoCloseable {
                 Pending p = e.getValue();
                 if (p.channel == ch && pending.remove(e.getKey(), p)) {
                     p.timer.cancel(false);
-                    breaker.failure();
+                    failed("connection lost with the request on it");
                     p.future.complete(HostExchange.of(HostExchange.Outcome.LINK_LOST));
                 }
             }

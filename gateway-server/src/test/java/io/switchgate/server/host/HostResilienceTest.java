@@ -153,6 +153,11 @@ class HostResilienceTest {
     void circuitBreakerOpensAnswers91AtOnceAndClosesAfterAProbe() {
         HostSimulator sim = sim(HostSimulator.freePort());
         sim.behaviour = m -> HostSimulator.Reply.silent();
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(HostClient.class);
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        logger.addAppender(lines);
+        open.add(() -> logger.detachAppender(lines));
         Gateway gw = gateway("memory:", List.of("127.0.0.1:" + sim.port));
         HostAuthorizer h = host(gw, "acqA");
         waitFor("connected", 5000, () -> h.state() == HostClient.State.UP);
@@ -169,6 +174,9 @@ class HostResilienceTest {
         // at least once: on a slow run the half-open probe (an echo, which the silent host still answers) may close it
         // and the stored reversals, unanswered, open it again before this line (a CI run saw 2)
         assertTrue(h.client().circuitOpenings() >= 1, "openings " + h.client().circuitOpenings());
+        // said when it opens, and why (an audit found only "half-open" and "closed" in the log)
+        assertTrue(lines.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                && e.getFormattedMessage().startsWith("host=acqA circuit open after ")), () -> "logged: " + lines.list);
         int sent = sim.count("0200");
         long stored = h.safDepth();
         IsoMessage r = send(gw, financial("000000", 499));
