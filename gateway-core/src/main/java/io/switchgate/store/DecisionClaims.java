@@ -74,6 +74,11 @@ final class DecisionClaims {
         for (Claim k : claims) {
             if (result[k.set] != null) continue;
             String why = contradiction(k, rows);
+            // ... and against the sets before it in this very group, which no read sees: a node that decided again on
+            // fresh state (after a lost race) forgot its own decisions still on their way to the store, so an original
+            // and the reversal that did not find it could come from one node in one group (an audit on two
+            // PostgreSQL nodes: a sale approved beside its reversal's 25, both journaled by node 01)
+            if (why == null) why = contradiction(k, earlierInGroup(group, k.set, result));
             if (why == null) continue;
             String what = "transactions " + k.record.rrn() + ": " + why;
             result[k.set] = why.startsWith(ANSWERED_ELSEWHERE) ? new AnsweredElsewhereException(what) : new ConcurrentUpdateException(what);
@@ -103,6 +108,21 @@ final class DecisionClaims {
             }
         }
         return null;
+    }
+
+    /** The new records of the sets before {@code set} in {@code group} that still stand, as rows. */
+    private static List<Row> earlierInGroup(List<ChangeSet> group, int set, RuntimeException[] result) {
+        List<Row> rows = new ArrayList<>();
+        for (int j = 0; j < set; j++) {
+            if (result[j] != null) continue;
+            for (TxnRecord t : group.get(j).txns) {
+                if (t.version() != 1 || t.terminalId() == null || t.createdAt() == null) continue;
+                boolean reversal = t.type() == TxnType.REVERSAL;
+                rows.add(new Row(t.rrn(), t.terminalId(), t.stan(), t.dupKey(), isOrphanReversal(t), t.originalStan(),
+                        !reversal && t.type() != TxnType.SETTLEMENT && t.dupKey() != null, t.transmissionTime(), t.createdAt()));
+            }
+        }
+        return rows;
     }
 
     /** A reversal answered without an original (25), kept to refuse a late original. */

@@ -55,6 +55,14 @@ final class Fixtures {
                 0, original, null, 7, "embedded", null, null, at, at, 1);
     }
 
+    /** A reversal answered 25 (no original found) and kept: no original RRN, the original's STAN named. */
+    static TxnRecord orphanReversal(String rrn, String terminal, String merchant, String stan, String originalStan, Instant at) {
+        return new TxnRecord(rrn, "01", TxnType.REVERSAL, "0400", "000000", terminal, merchant, stan, "0301101531",
+                terminal + ":0400:" + stan + ":0301101531", "fp-rev", 100, "156",
+                null, null, "25", "ORIGINAL_NOT_FOUND", null, TxnStatus.DECLINED,
+                0, null, originalStan, 7, null, null, null, at, at, 1);
+    }
+
     /** Every field set, unusual values where a column might clip them. */
     static TxnRecord full(String rrn) {
         return new TxnRecord(rrn, "02", TxnType.REVERSAL, "0420", "000000", "TERM0001", "MERCHANT0000001", "000123",

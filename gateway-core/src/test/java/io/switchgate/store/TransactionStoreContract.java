@@ -264,6 +264,39 @@ abstract class TransactionStoreContract {
         assertEquals(List.of("active"), store.events("terminal", "TERM0001").stream().map(StatusEvent::toStatus).toList());
     }
 
+    /**
+     * A store nodes share checks a new record against the sets before it in its own group too, which no read of the
+     * store sees: an approved original and a reversal kept without it (either order), the same request twice. An audit
+     * on two PostgreSQL nodes saw a sale approved beside its reversal's 25, both from one node, after it had decided
+     * again on fresh state and forgotten its own decision still on its way to the store.
+     */
+    @Test
+    void aSharedStoreRejectsASetThatContradictsAnEarlierSetOfItsGroup() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(store instanceof JdbcTransactionStore, "claims are a shared SQL store's");
+        store.claimDecisionsAcrossNodes();
+        Instant at = now();
+        TxnRecord sale = sale(rrn(), "TERM0001", "MERCHANT0000001", "000041", 500, at);
+        TxnRecord reversal = orphanReversal(rrn(), "TERM0001", "MERCHANT0000001", "000042", "000041", at);
+        List<RuntimeException> r = store.apply(List.of(set().txn(sale), set().txn(reversal)));
+        assertNull(r.get(0));
+        assertInstanceOf(ConcurrentUpdateException.class, r.get(1), "a reversal beside the original it did not find");
+        assertEquals(Optional.empty(), store.findByRrn(reversal.rrn()));
+
+        TxnRecord reversal2 = orphanReversal(rrn(), "TERM0001", "MERCHANT0000001", "000044", "000043", at);
+        TxnRecord sale2 = sale(rrn(), "TERM0001", "MERCHANT0000001", "000043", 500, at);
+        r = store.apply(List.of(set().txn(reversal2), set().txn(sale2)));
+        assertNull(r.get(0));
+        assertInstanceOf(ConcurrentUpdateException.class, r.get(1), "an original approved beside the reversal kept without it");
+
+        TxnRecord once = sale(rrn(), "TERM0001", "MERCHANT0000001", "000045", 500, at);
+        TxnRecord twice = sale(rrn(), "TERM0001", "MERCHANT0000001", "000045", 500, at); // same duplicate key, another RRN
+        r = store.apply(List.of(set().txn(once), set().txn(twice)));
+        assertNull(r.get(0));
+        assertInstanceOf(AnsweredElsewhereException.class, r.get(1), "the same request decided twice");
+        assertTrue(store.findByRrn(once.rrn()).isPresent());
+        assertEquals(Optional.empty(), store.findByRrn(twice.rrn()));
+    }
+
     @Test
     void duplicateInsertInsideAGroupRejectsOnlyTheLaterSet() {
         Instant at = now();
