@@ -125,6 +125,15 @@ final class Commits {
                     if (rrn != null) pendingCommits.remove(rrn, commit);
                     decideAgainOnFreshState(r, cause(err).getMessage());
                 });
+            } else if (cause(err) instanceof io.switchgate.store.ConcurrentUpdateException && rrn != null
+                    && o.record() != null && o.record().dupKey() != null) {
+                // Out of new decisions: the request is answered 96, but only once that 96 is journaled under its
+                // duplicate key. Answered at once, the 96 named an RRN no node ever journaled while the other node's
+                // copy of the request stood approved (an audit on two PostgreSQL nodes); journaled first, a 96 that
+                // loses to another node's answer of the same request is decided again and replays that answer.
+                log.warn("terminal {} stan {}: lost its last allowed race ({}); answering 96 once that is journaled",
+                        r.terminal.id(), r.stan(), cause(err).getMessage());
+                onEngine.accept(r, () -> answer96Journaled(r, rrn, commit, o.record(), tak));
             } else {
                 log.error("journal commit failed for terminal {} stan {}: {}", r.terminal.id(), r.stan(), err.toString());
                 // A decision that lost its race every time is not a journal fault: say which it was (to the terminal,
@@ -137,6 +146,44 @@ final class Commits {
                 nudgeEngine();
                 Outcome failed = new Outcome(Codes.SYSTEM_MALFUNCTION, why, null, o.record(), null, null);
                 replies.release(r, failed, replies.pack(r, failed, tak));
+            }
+        });
+    }
+
+    /**
+     * A request that lost its last allowed race: its 96 CONCURRENT_UPDATE is journaled (its RRN and duplicate key, so a
+     * retransmission hears it again), then answered. If another node answered the same request meanwhile, the 96 loses
+     * to that answer and the request is decided again, which replays it; if the 96 cannot be journaled for another
+     * reason, it is answered all the same (as a journal failure is). Engine thread.
+     */
+    private void answer96Journaled(Request r, String rrn, CompletableFuture<Void> failedCommit, TxnRecord record, KeyHandle tak) {
+        dropUncommitted();
+        TxnRecord answered = record.asUncommitted(Codes.SYSTEM_MALFUNCTION, "CONCURRENT_UPDATE", clock.instant());
+        state.put(answered);
+        CompletableFuture<Void> commit = writer.submit(new ChangeSet().txn(answered));
+        int epoch = state.commitHorizon.submitted(answered.updatedAt().toEpochMilli());
+        // a retransmission that waited on the failed commit now waits on this one
+        pendingCommits.remove(rrn, failedCommit);
+        pendingCommits.put(rrn, commit);
+        Outcome failed = new Outcome(Codes.SYSTEM_MALFUNCTION, "CONCURRENT_UPDATE", null, answered, null, null);
+        commit.whenComplete((v, err) -> {
+            state.commitHorizon.completed(epoch);
+            if (err == null) {
+                pendingCommits.remove(rrn, commit);
+                replies.release(r, failed, replies.pack(r, failed, tak));
+            } else if (cause(err) instanceof io.switchgate.store.AnsweredElsewhereException
+                    && r.redecisions < Engine.MAX_REDECISIONS + 3) {
+                onEngine.accept(r, () -> {
+                    pendingCommits.remove(rrn, commit);
+                    decideAgainOnFreshState(r, cause(err).getMessage());
+                });
+            } else {
+                onEngine.accept(r, () -> {
+                    pendingCommits.remove(rrn, commit);
+                    dropUncommitted(); // the 96 held in memory did not commit
+                    log.error("terminal {} stan {}: its 96 could not be journaled: {}", r.terminal.id(), r.stan(), err.toString());
+                    replies.release(r, failed, replies.pack(r, failed, tak));
+                });
             }
         });
     }

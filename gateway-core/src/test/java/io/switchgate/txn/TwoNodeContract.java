@@ -250,6 +250,24 @@ abstract class TwoNodeContract {
     }
 
     /**
+     * A request that lost every race it was allowed is answered 96 only once that 96 is journaled; when the 96 itself
+     * loses to another node's answer of the same request, the request is decided again and replays that answer. The 96
+     * was answered at once, and a re-audit on two PostgreSQL nodes saw such 96s name RRNs no node ever journaled while
+     * the other copy of the request stood approved. Here the answer elsewhere is simulated and none exists, so the new
+     * decision stands.
+     */
+    @Test
+    void aNinetySixThatLosesToAnAnswerElsewhereIsNotAnsweredButDecidedAgain() {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        // every decision allowed loses, then the 96's own commit loses to "another node's answer"
+        storeA.loseNextRacesTheLastToAnAnswerElsewhere(Engine.MAX_REDECISIONS + 2);
+        IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 4_321));
+        assertEquals("00", sale.getString(39), () -> "decided again after its 96 lost: " + sale.getString(44));
+        assertEquals("00", storeA.findByRrn(sale.getString(37)).orElseThrow().responseCode(), "what it was told is journaled");
+    }
+
+    /**
      * A retransmission that arrives while its request's commit is pending waits for it; when that commit loses a version
      * race (another node changed a row it read) the request is decided again, and the retransmission hears the decision
      * that stands, same DE 37. It was answered {@code 96 JOURNAL_UNAVAILABLE} without DE 37 while the request was
