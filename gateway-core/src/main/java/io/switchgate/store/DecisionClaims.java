@@ -96,7 +96,8 @@ final class DecisionClaims {
         Instant since = t.createdAt().minus(WINDOW);
         for (Row r : rows) {
             if (r.rrn.equals(t.rrn()) || r.createdAt.isBefore(since) || !r.terminalId.equals(t.terminalId())) continue;
-            if (t.dupKey() != null && t.dupKey().equals(r.dupKey) && t.stan() != null && t.stan().equals(r.stan)) {
+            // (a reversal answered 96 without a decision is no answer that stands: its repeat is decided again)
+            if (t.dupKey() != null && t.dupKey().equals(r.dupKey) && t.stan() != null && t.stan().equals(r.stan) && !r.undecided) {
                 return ANSWERED_ELSEWHERE + r.rrn;
             }
             if (k.original && r.orphanReversal && t.stan() != null && t.stan().equals(r.originalStan)) {
@@ -119,7 +120,8 @@ final class DecisionClaims {
                 if (t.version() != 1 || t.terminalId() == null || t.createdAt() == null) continue;
                 boolean reversal = t.type() == TxnType.REVERSAL;
                 rows.add(new Row(t.rrn(), t.terminalId(), t.stan(), t.dupKey(), isOrphanReversal(t), t.originalStan(),
-                        !reversal && t.type() != TxnType.SETTLEMENT && t.dupKey() != null, t.transmissionTime(), t.createdAt()));
+                        !reversal && t.type() != TxnType.SETTLEMENT && t.dupKey() != null, t.transmissionTime(), t.createdAt(),
+                        undecidedReversal(t.type().name(), t.responseCode(), t.reason())));
             }
         }
         return rows;
@@ -161,15 +163,22 @@ final class DecisionClaims {
     }
 
     private record Row(String rrn, String terminalId, String stan, String dupKey, boolean orphanReversal, String originalStan,
-                       boolean original, String transmissionTime, Instant createdAt) { }
+                       boolean original, String transmissionTime, Instant createdAt, boolean undecided) { }
+
+    /** Reasons of a 96 that decided nothing (the engine decides a reversal's repeat again after one). */
+    private static final Set<String> UNDECIDED = Set.of("CONCURRENT_UPDATE", "JOURNAL_UNAVAILABLE", "SYSTEM_ERROR");
+
+    private static boolean undecidedReversal(String type, String code, String reason) {
+        return "REVERSAL".equals(type) && "96".equals(code) && reason != null && UNDECIDED.contains(reason);
+    }
 
     /** The rows under these terminal and STAN pairs (by STAN, or by original STAN for kept reversals) since {@code since}. */
     private static List<Row> read(Connection c, Set<Pair> pairs, Instant since) throws SQLException {
         StringBuilder in = new StringBuilder("(");
         for (int i = 0; i < pairs.size(); i++) in.append(i == 0 ? "(?, ?)" : ", (?, ?)");
         in.append(')');
-        String columns = "SELECT rrn, terminal_id, stan, dup_key, txn_type, original_rrn, original_stan, transmission_time, created_at"
-                + " FROM transactions";
+        String columns = "SELECT rrn, terminal_id, stan, dup_key, txn_type, original_rrn, original_stan, transmission_time, created_at,"
+                + " response_code, reason FROM transactions";
         String sql = columns + " WHERE (terminal_id, stan) IN " + in + " AND created_at >= ? UNION ALL " + columns
                 + " WHERE txn_type = 'REVERSAL' AND original_rrn IS NULL AND created_at >= ? AND (terminal_id, original_stan) IN " + in;
         List<Row> rows = new ArrayList<>();
@@ -187,7 +196,7 @@ final class DecisionClaims {
                     boolean orphan = reversal && rs.getString(6) == null && rs.getString(7) != null;
                     boolean original = !reversal && !"SETTLEMENT".equals(type) && dupKey != null;
                     rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), dupKey, orphan, rs.getString(7),
-                            original, rs.getString(8), JdbcTable.instant(rs, 9)));
+                            original, rs.getString(8), JdbcTable.instant(rs, 9), undecidedReversal(type, rs.getString(10), rs.getString(11))));
                 }
             }
         }

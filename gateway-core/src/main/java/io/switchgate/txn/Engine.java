@@ -454,6 +454,15 @@ public final class Engine implements MessageHandler, AutoCloseable {
         replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), answerMacKey(r));
     }
 
+    /** Reasons of a 96 that decided nothing: the request's own effects were never committed. */
+    private static final java.util.Set<String> UNDECIDED = java.util.Set.of("CONCURRENT_UPDATE", "JOURNAL_UNAVAILABLE", "SYSTEM_ERROR");
+
+    /** {@code prior} is a reversal answered 96 without a decision, and {@code r} repeats it. */
+    private static boolean reversalAnsweredWithoutADecision(TxnRecord prior, Request r) {
+        return r.type == TxnType.REVERSAL && prior.type() == TxnType.REVERSAL && Codes.SYSTEM_MALFUNCTION.equals(prior.responseCode())
+                && UNDECIDED.contains(prior.reason()) && DuplicateIndex.sameRequest(prior.fingerprint(), r.fingerprint);
+    }
+
     /** Admits what waited for the projection, as far as it allows (engine thread: each new request, and the tick). */
     private void releaseHeld() {
         hold.release(state::projectionTooFarBehind, accepting, System.nanoTime(), h -> {
@@ -608,6 +617,15 @@ public final class Engine implements MessageHandler, AutoCloseable {
         }
         TxnRecord prior = state.answered(r.terminal.id(), r.stan(), r.dupKey, r.now, r.dupChecked);
         r.dupChecked = null;
+        if (prior != null && reversalAnsweredWithoutADecision(prior, r)) {
+            // A reversal answered 96 decided nothing (a race lost every time, a journal fault): its repeat (0401, 0421)
+            // is decided, not told 96 again. Replayed, a terminal repeating it the standard way could never undo its
+            // sale (a re-audit on two PostgreSQL nodes: 6 of 6 such sales stayed debited). Nothing of the first was
+            // committed but its 96, so nothing is undone twice; the new record takes the duplicate key over.
+            log.info("terminal {} stan {}: the reversal was answered 96 {} ({}); its repeat is decided", r.terminal.id(),
+                    r.stan(), prior.reason(), prior.rrn());
+            prior = null;
+        }
         if (prior != null) {
             if (DuplicateIndex.sameRequest(prior.fingerprint(), r.fingerprint)) {
                 commits.replay(r, prior);

@@ -268,6 +268,30 @@ abstract class TwoNodeContract {
     }
 
     /**
+     * A reversal answered 96 because every decision it was allowed lost its race decided nothing, so its repeat (an
+     * 0401, as terminals repeat reversals) is decided, not told 96 again: the sale is reversed once. Replayed, the
+     * repeats all heard 96 and the sale stayed debited (a re-audit on two PostgreSQL nodes, 6 of 6).
+     */
+    @Test
+    void theRepeatOfAReversalAnswered96IsDecided() {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage saleReq = onA.sale(PAN_NOPIN, 2_500);
+        IsoMessage sale = onA.send(saleReq.copy());
+        assertEquals("00", sale.getString(39));
+        IsoMessage reversal = onA.reversal(saleReq);
+        storeA.loseNextRaces(Engine.MAX_REDECISIONS + 1);
+        IsoMessage lost = onA.send(reversal.copy());
+        assertEquals("96", lost.getString(39));
+        assertEquals(io.switchgate.model.TxnStatus.APPROVED, storeA.findByRrn(sale.getString(37)).orElseThrow().status());
+        IsoMessage repeat = onA.send(reversal.copy().setMti("0401"));
+        assertEquals("00", repeat.getString(39), () -> "the repeat: " + repeat.getString(44));
+        assertEquals(io.switchgate.model.TxnStatus.REVERSED, storeA.findByRrn(sale.getString(37)).orElseThrow().status());
+        assertEquals("00", onA.send(reversal.copy().setMti("0401")).getString(39), "and again: the reversal stands, once");
+        assertEquals(io.switchgate.model.TxnStatus.REVERSED, storeA.findByRrn(sale.getString(37)).orElseThrow().status());
+    }
+
+    /**
      * A retransmission that arrives while its request's commit is pending waits for it; when that commit loses a version
      * race (another node changed a row it read) the request is decided again, and the retransmission hears the decision
      * that stands, same DE 37. It was answered {@code 96 JOURNAL_UNAVAILABLE} without DE 37 while the request was
