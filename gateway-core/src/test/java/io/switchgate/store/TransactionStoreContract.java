@@ -288,6 +288,13 @@ abstract class TransactionStoreContract {
         assertNull(r.get(0));
         assertInstanceOf(ConcurrentUpdateException.class, r.get(1), "an original approved beside the reversal kept without it");
 
+        // an original refused because the reversal came first is no original that reversal missed (it was decided
+        // again to 00 beside the original's 12: two answers that contradict each other)
+        TxnRecord refused = sale(rrn(), "TERM0001", "MERCHANT0000001", "000047", 500, at).asUncommitted("12", "REVERSED_BEFORE_ARRIVAL", at);
+        assertNull(store.apply(List.of(set().txn(refused))).get(0));
+        TxnRecord kept = orphanReversal(rrn(), "TERM0001", "MERCHANT0000001", "000048", "000047", at);
+        assertNull(store.apply(List.of(set().txn(kept))).get(0), "the reversal that refused it stands");
+
         TxnRecord once = sale(rrn(), "TERM0001", "MERCHANT0000001", "000045", 500, at);
         TxnRecord twice = sale(rrn(), "TERM0001", "MERCHANT0000001", "000045", 500, at); // same duplicate key, another RRN
         r = store.apply(List.of(set().txn(once), set().txn(twice)));
