@@ -122,7 +122,7 @@ final class DecisionClaims {
                 rows.add(new Row(t.rrn(), t.terminalId(), t.stan(), t.dupKey(), isOrphanReversal(t), t.originalStan(),
                         !reversal && t.type() != TxnType.SETTLEMENT && t.dupKey() != null && !LATE_ORIGINAL.equals(t.reason()),
                         t.transmissionTime(), t.createdAt(),
-                        undecidedReversal(t.type().name(), t.responseCode(), t.reason())));
+                        reversal && undecidedReversal("REVERSAL", t.responseCode(), t.reason())));
             }
         }
         return rows;

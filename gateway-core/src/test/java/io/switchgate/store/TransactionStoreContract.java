@@ -295,6 +295,15 @@ abstract class TransactionStoreContract {
         TxnRecord kept = orphanReversal(rrn(), "TERM0001", "MERCHANT0000001", "000048", "000047", at);
         assertNull(store.apply(List.of(set().txn(kept))).get(0), "the reversal that refused it stands");
 
+        // a record of a request of no known kind (12 UNSUPPORTED_MESSAGE, no type) before a claim: no failure
+        TxnRecord unknownKind = new TxnRecord(rrn(), "01", null, "0100", null, "TERM0001", "MERCHANT0000001", "000049",
+                "0301101530", null, null, 0, null, null, null, "12", "UNSUPPORTED_MESSAGE", null, TxnStatus.DECLINED, 0,
+                null, null, 7, null, null, null, at, at, 1);
+        TxnRecord afterIt = orphanReversal(rrn(), "TERM0001", "MERCHANT0000001", "000050", "000051", at);
+        r = store.apply(List.of(set().txn(unknownKind), set().txn(afterIt)));
+        assertNull(r.get(0));
+        assertNull(r.get(1));
+
         TxnRecord once = sale(rrn(), "TERM0001", "MERCHANT0000001", "000045", 500, at);
         TxnRecord twice = sale(rrn(), "TERM0001", "MERCHANT0000001", "000045", 500, at); // same duplicate key, another RRN
         r = store.apply(List.of(set().txn(once), set().txn(twice)));
