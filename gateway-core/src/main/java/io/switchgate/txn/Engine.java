@@ -460,7 +460,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
     /** {@code prior} is a reversal answered 96 without a decision, and {@code r} repeats it. */
     private static boolean reversalAnsweredWithoutADecision(TxnRecord prior, Request r) {
         return r.type == TxnType.REVERSAL && prior.type() == TxnType.REVERSAL && Codes.SYSTEM_MALFUNCTION.equals(prior.responseCode())
-                && UNDECIDED.contains(prior.reason()) && DuplicateIndex.sameRequest(prior.fingerprint(), r.fingerprint);
+                && prior.reason() != null && UNDECIDED.contains(prior.reason()) // (Set.of refuses to look up null)
+                && DuplicateIndex.sameRequest(prior.fingerprint(), r.fingerprint);
     }
 
     /** Admits what waited for the projection, as far as it allows (engine thread: each new request, and the tick). */
