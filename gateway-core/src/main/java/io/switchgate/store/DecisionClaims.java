@@ -96,8 +96,10 @@ final class DecisionClaims {
         Instant since = t.createdAt().minus(WINDOW);
         for (Row r : rows) {
             if (r.rrn.equals(t.rrn()) || r.createdAt.isBefore(since) || !r.terminalId.equals(t.terminalId())) continue;
-            // (a reversal answered 96 without a decision is no answer that stands: its repeat is decided again)
-            if (t.dupKey() != null && t.dupKey().equals(r.dupKey) && t.stan() != null && t.stan().equals(r.stan) && !r.undecided) {
+            // (a reversal answered 96 without a decision is no answer that stands against a decision of its repeat;
+            // against another 96 of it, it does: one 96 under a key, not two RRNs a re-audit saw)
+            if (t.dupKey() != null && t.dupKey().equals(r.dupKey) && t.stan() != null && t.stan().equals(r.stan)
+                    && (!r.undecided || undecidedReversal(t.type() == null ? null : t.type().name(), t.responseCode(), t.reason()))) {
                 return ANSWERED_ELSEWHERE + r.rrn;
             }
             if (k.original && r.orphanReversal && t.stan() != null && t.stan().equals(r.originalStan)) {

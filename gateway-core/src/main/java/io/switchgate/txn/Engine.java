@@ -454,13 +454,9 @@ public final class Engine implements MessageHandler, AutoCloseable {
         replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), answerMacKey(r));
     }
 
-    /** Reasons of a 96 that decided nothing: the request's own effects were never committed. */
-    private static final java.util.Set<String> UNDECIDED = java.util.Set.of("CONCURRENT_UPDATE", "JOURNAL_UNAVAILABLE", "SYSTEM_ERROR");
-
     /** {@code prior} is a reversal answered 96 without a decision, and {@code r} repeats it. */
     private static boolean reversalAnsweredWithoutADecision(TxnRecord prior, Request r) {
-        return r.type == TxnType.REVERSAL && prior.type() == TxnType.REVERSAL && Codes.SYSTEM_MALFUNCTION.equals(prior.responseCode())
-                && prior.reason() != null && UNDECIDED.contains(prior.reason()) // (Set.of refuses to look up null)
+        return r.type == TxnType.REVERSAL && EngineState.undecidedReversal(prior)
                 && DuplicateIndex.sameRequest(prior.fingerprint(), r.fingerprint);
     }
 

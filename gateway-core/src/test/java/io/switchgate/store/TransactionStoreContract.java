@@ -304,6 +304,16 @@ abstract class TransactionStoreContract {
         assertNull(r.get(0));
         assertNull(r.get(1));
 
+        // a reversal's 96 that decided nothing gives its key over to a decision of its repeat, not to another 96
+        TxnRecord first96 = orphanReversal(rrn(), "TERM0001", "MERCHANT0000001", "000052", "000053", at)
+                .asUncommitted("96", "CONCURRENT_UPDATE", at);
+        assertNull(store.apply(List.of(set().txn(first96))).get(0));
+        TxnRecord second96 = orphanReversal(rrn(), "TERM0001", "MERCHANT0000001", "000052", "000053", at)
+                .asUncommitted("96", "CONCURRENT_UPDATE", at);
+        assertInstanceOf(AnsweredElsewhereException.class, store.apply(List.of(set().txn(second96))).get(0), "one 96 a key");
+        TxnRecord decided = orphanReversal(rrn(), "TERM0001", "MERCHANT0000001", "000052", "000053", at);
+        assertNull(store.apply(List.of(set().txn(decided))).get(0), "the repeat's decision takes the key over");
+
         TxnRecord once = sale(rrn(), "TERM0001", "MERCHANT0000001", "000045", 500, at);
         TxnRecord twice = sale(rrn(), "TERM0001", "MERCHANT0000001", "000045", 500, at); // same duplicate key, another RRN
         r = store.apply(List.of(set().txn(once), set().txn(twice)));

@@ -292,6 +292,30 @@ abstract class TwoNodeContract {
     }
 
     /**
+     * A reversal answered 96 on node A and decided on node B when it is repeated there: a later repeat on node A hears
+     * node B's answer (same DE 37), not a 96 again. Node A held on to its own 96, decided every repeat again, lost each
+     * to node B's answer and told the terminal 96 under RRNs it never journaled (a re-audit, 8 of 8).
+     */
+    @Test
+    void aRepeatOnTheNodeOfTheNinetySixHearsTheOtherNodesDecision() {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage saleReq = onA.sale(PAN_NOPIN, 3_100);
+        IsoMessage sale = onA.send(saleReq.copy());
+        assertEquals("00", sale.getString(39));
+        IsoMessage reversal = onA.reversal(saleReq);
+        storeA.loseNextRaces(Engine.MAX_REDECISIONS + 1);
+        assertEquals("96", onA.send(reversal.copy()).getString(39));
+        IsoMessage onNodeB = onB.send(reversal.copy().setMti("0401"));
+        assertEquals("00", onNodeB.getString(39), () -> "decided on node B: " + onNodeB.getString(44));
+        IsoMessage backOnA = onA.send(reversal.copy().setMti("0401"));
+        assertEquals("00", backOnA.getString(39), () -> "node A again: " + backOnA.getString(44));
+        assertEquals(onNodeB.getString(37), backOnA.getString(37), "node B's answer, same DE 37");
+        assertEquals(io.switchgate.model.TxnStatus.REVERSED, storeA.findByRrn(sale.getString(37)).orElseThrow().status());
+    }
+
+    /**
      * A retransmission that arrives while its request's commit is pending waits for it; when that commit loses a version
      * race (another node changed a row it read) the request is decided again, and the retransmission hears the decision
      * that stands, same DE 37. It was answered {@code 96 JOURNAL_UNAVAILABLE} without DE 37 while the request was
