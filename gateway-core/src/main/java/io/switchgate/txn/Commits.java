@@ -182,6 +182,21 @@ final class Commits {
                     pendingCommits.remove(rrn, commit);
                     decideAgainOnFreshState(r, cause(err).getMessage());
                 });
+            } else if (cause(err) instanceof io.switchgate.store.AnsweredElsewhereException) {
+                // Out of new decisions, and the key holds another node's answer (its own 96, say): that answer, under
+                // its journaled RRN, not a 96 under one no node journaled (a re-audit, 1 in 900 rounds)
+                onEngine.accept(r, () -> {
+                    pendingCommits.remove(rrn, commit);
+                    dropUncommitted();
+                    TxnRecord held = r.dupKey == null ? null : state.answered(r.terminal.id(), r.stan(), r.dupKey, r.now);
+                    if (held != null && !held.rrn().equals(answered.rrn())) {
+                        log.info("terminal {} stan {}: answered as another node journaled it ({})", r.terminal.id(), r.stan(), held.rrn());
+                        replay(r, held);
+                    } else {
+                        log.error("terminal {} stan {}: its 96 could not be journaled: {}", r.terminal.id(), r.stan(), err.toString());
+                        replies.release(r, failed, replies.pack(r, failed, tak));
+                    }
+                });
             } else {
                 onEngine.accept(r, () -> {
                     pendingCommits.remove(rrn, commit);

@@ -175,6 +175,16 @@ public final class ControllableStore extends ForwardingStore {
     }
 
     private volatile boolean lastAnsweredElsewhere;
+    private volatile boolean sparingNinetySixes;
+
+    /**
+     * As {@link #loseNextRaces(int)}, but a set whose records all answer {@code 96} (a request's 96 after its last lost
+     * race) goes to the store: decisions keep losing while their 96s meet what the store really holds.
+     */
+    public void loseNextDecisionsNotTheirNinetySixes(int n) {
+        sparingNinetySixes = true;
+        racesToLose.set(n);
+    }
 
     /**
      * As {@link #loseNextRaces(int)}, the last of the {@code n} lost because another node answered the same request
@@ -196,6 +206,12 @@ public final class ControllableStore extends ForwardingStore {
         List<ChangeSet> rest = new java.util.ArrayList<>();
         List<Integer> restAt = new java.util.ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
+            if (sparingNinetySixes && !group.get(i).txns.isEmpty()
+                    && group.get(i).txns.stream().allMatch(t -> "96".equals(t.responseCode()))) {
+                rest.add(group.get(i));
+                restAt.add(i);
+                continue;
+            }
             int left = racesToLose.getAndUpdate(n -> n > 0 ? n - 1 : 0);
             if (left > 0) {
                 boolean elsewhere = left == 1 && lastAnsweredElsewhere;

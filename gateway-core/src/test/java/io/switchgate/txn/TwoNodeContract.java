@@ -316,6 +316,29 @@ abstract class TwoNodeContract {
     }
 
     /**
+     * The same reversal on node B after node A journaled its 96: B's decisions keep losing their races and each 96 of
+     * B's loses to A's; out of new decisions, B answers A's 96 under A's journaled RRN, not a 96 under an RRN no node
+     * journaled (a re-audit on two PostgreSQL nodes, 1 in 900 rounds).
+     */
+    @Test
+    void outOfDecisionsARequestAnswersWhatTheOtherNodeJournaledUnderItsKey() {
+        startTwoNodes();
+        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
+        IsoMessage saleReq = onA.sale(PAN_NOPIN, 3_300);
+        assertEquals("00", onA.send(saleReq.copy()).getString(39));
+        IsoMessage reversal = onA.reversal(saleReq);
+        storeA.loseNextRaces(Engine.MAX_REDECISIONS + 1);
+        IsoMessage onNodeA = onA.send(reversal.copy());
+        assertEquals("96", onNodeA.getString(39));
+        storeB.loseNextDecisionsNotTheirNinetySixes(1_000);
+        IsoMessage onNodeB = onB.send(reversal.copy());
+        storeB.loseNextRaces(0);
+        assertEquals("96", onNodeB.getString(39));
+        assertEquals(onNodeA.getString(37), onNodeB.getString(37), "node A's journaled 96, same DE 37");
+    }
+
+    /**
      * A retransmission that arrives while its request's commit is pending waits for it; when that commit loses a version
      * race (another node changed a row it read) the request is decided again, and the retransmission hears the decision
      * that stands, same DE 37. It was answered {@code 96 JOURNAL_UNAVAILABLE} without DE 37 while the request was
