@@ -242,11 +242,16 @@ abstract class TwoNodeContract {
      */
     @Test
     void aRequestWhoseLastLostRaceWasAnAnswerElsewhereIsDecidedOnceMore() {
+        IsoMessage sale = aSaleOnNodeALosing(Engine.MAX_REDECISIONS + 1, 6_789);
+        assertEquals("00", sale.getString(39), () -> "after the limit, an answer elsewhere: " + sale.getString(44));
+    }
+
+    /** A sale on node A whose next {@code races} commits lose, the last of them to "another node's answer". */
+    private IsoMessage aSaleOnNodeALosing(int races, long amount) {
         startTwoNodes();
         TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        storeA.loseNextRacesTheLastToAnAnswerElsewhere(Engine.MAX_REDECISIONS + 1);
-        IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 6_789));
-        assertEquals("00", sale.getString(39), () -> "after the limit, an answer elsewhere: " + sale.getString(44));
+        storeA.loseNextRacesTheLastToAnAnswerElsewhere(races);
+        return onA.send(onA.sale(PAN_NOPIN, amount));
     }
 
     /**
@@ -258,11 +263,8 @@ abstract class TwoNodeContract {
      */
     @Test
     void aNinetySixThatLosesToAnAnswerElsewhereIsNotAnsweredButDecidedAgain() {
-        startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
         // every decision allowed loses, then the 96's own commit loses to "another node's answer"
-        storeA.loseNextRacesTheLastToAnAnswerElsewhere(Engine.MAX_REDECISIONS + 2);
-        IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 4_321));
+        IsoMessage sale = aSaleOnNodeALosing(Engine.MAX_REDECISIONS + 2, 4_321);
         assertEquals("00", sale.getString(39), () -> "decided again after its 96 lost: " + sale.getString(44));
         assertEquals("00", storeA.findByRrn(sale.getString(37)).orElseThrow().responseCode(), "what it was told is journaled");
     }
@@ -274,21 +276,30 @@ abstract class TwoNodeContract {
      */
     @Test
     void theRepeatOfAReversalAnswered96IsDecided() {
+        ReversalAnswered96 x = aReversalAnswered96OnNodeA(2_500);
+        String saleRrn = x.sale().getString(37);
+        assertEquals(io.switchgate.model.TxnStatus.APPROVED, storeA.findByRrn(saleRrn).orElseThrow().status());
+        IsoMessage repeat = x.onA().send(x.reversal().copy().setMti("0401"));
+        assertEquals("00", repeat.getString(39), () -> "the repeat: " + repeat.getString(44));
+        assertEquals(io.switchgate.model.TxnStatus.REVERSED, storeA.findByRrn(saleRrn).orElseThrow().status());
+        assertEquals("00", x.onA().send(x.reversal().copy().setMti("0401")).getString(39), "and again: the reversal stands, once");
+        assertEquals(io.switchgate.model.TxnStatus.REVERSED, storeA.findByRrn(saleRrn).orElseThrow().status());
+    }
+
+    /** A sale approved on node A and its reversal answered 96 there: every decision it was allowed lost its race. */
+    private record ReversalAnswered96(TestPos onA, IsoMessage sale, IsoMessage reversal, IsoMessage answer) { }
+
+    private ReversalAnswered96 aReversalAnswered96OnNodeA(long amount) {
         startTwoNodes();
         TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        IsoMessage saleReq = onA.sale(PAN_NOPIN, 2_500);
+        IsoMessage saleReq = onA.sale(PAN_NOPIN, amount);
         IsoMessage sale = onA.send(saleReq.copy());
         assertEquals("00", sale.getString(39));
         IsoMessage reversal = onA.reversal(saleReq);
         storeA.loseNextRaces(Engine.MAX_REDECISIONS + 1);
-        IsoMessage lost = onA.send(reversal.copy());
-        assertEquals("96", lost.getString(39));
-        assertEquals(io.switchgate.model.TxnStatus.APPROVED, storeA.findByRrn(sale.getString(37)).orElseThrow().status());
-        IsoMessage repeat = onA.send(reversal.copy().setMti("0401"));
-        assertEquals("00", repeat.getString(39), () -> "the repeat: " + repeat.getString(44));
-        assertEquals(io.switchgate.model.TxnStatus.REVERSED, storeA.findByRrn(sale.getString(37)).orElseThrow().status());
-        assertEquals("00", onA.send(reversal.copy().setMti("0401")).getString(39), "and again: the reversal stands, once");
-        assertEquals(io.switchgate.model.TxnStatus.REVERSED, storeA.findByRrn(sale.getString(37)).orElseThrow().status());
+        IsoMessage answer = onA.send(reversal.copy());
+        assertEquals("96", answer.getString(39));
+        return new ReversalAnswered96(onA, sale, reversal, answer);
     }
 
     /**
@@ -298,21 +309,14 @@ abstract class TwoNodeContract {
      */
     @Test
     void aRepeatOnTheNodeOfTheNinetySixHearsTheOtherNodesDecision() {
-        startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        ReversalAnswered96 x = aReversalAnswered96OnNodeA(3_100);
         TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
-        IsoMessage saleReq = onA.sale(PAN_NOPIN, 3_100);
-        IsoMessage sale = onA.send(saleReq.copy());
-        assertEquals("00", sale.getString(39));
-        IsoMessage reversal = onA.reversal(saleReq);
-        storeA.loseNextRaces(Engine.MAX_REDECISIONS + 1);
-        assertEquals("96", onA.send(reversal.copy()).getString(39));
-        IsoMessage onNodeB = onB.send(reversal.copy().setMti("0401"));
+        IsoMessage onNodeB = onB.send(x.reversal().copy().setMti("0401"));
         assertEquals("00", onNodeB.getString(39), () -> "decided on node B: " + onNodeB.getString(44));
-        IsoMessage backOnA = onA.send(reversal.copy().setMti("0401"));
+        IsoMessage backOnA = x.onA().send(x.reversal().copy().setMti("0401"));
         assertEquals("00", backOnA.getString(39), () -> "node A again: " + backOnA.getString(44));
         assertEquals(onNodeB.getString(37), backOnA.getString(37), "node B's answer, same DE 37");
-        assertEquals(io.switchgate.model.TxnStatus.REVERSED, storeA.findByRrn(sale.getString(37)).orElseThrow().status());
+        assertEquals(io.switchgate.model.TxnStatus.REVERSED, storeA.findByRrn(x.sale().getString(37)).orElseThrow().status());
     }
 
     /**
@@ -322,20 +326,13 @@ abstract class TwoNodeContract {
      */
     @Test
     void outOfDecisionsARequestAnswersWhatTheOtherNodeJournaledUnderItsKey() {
-        startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        ReversalAnswered96 x = aReversalAnswered96OnNodeA(3_300);
         TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
-        IsoMessage saleReq = onA.sale(PAN_NOPIN, 3_300);
-        assertEquals("00", onA.send(saleReq.copy()).getString(39));
-        IsoMessage reversal = onA.reversal(saleReq);
-        storeA.loseNextRaces(Engine.MAX_REDECISIONS + 1);
-        IsoMessage onNodeA = onA.send(reversal.copy());
-        assertEquals("96", onNodeA.getString(39));
         storeB.loseNextDecisionsNotTheirNinetySixes(1_000);
-        IsoMessage onNodeB = onB.send(reversal.copy());
+        IsoMessage onNodeB = onB.send(x.reversal().copy());
         storeB.loseNextRaces(0);
         assertEquals("96", onNodeB.getString(39));
-        assertEquals(onNodeA.getString(37), onNodeB.getString(37), "node A's journaled 96, same DE 37");
+        assertEquals(x.answer().getString(37), onNodeB.getString(37), "node A's journaled 96, same DE 37");
     }
 
     /**
