@@ -865,6 +865,11 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return state.commitHorizon.inFlight();
     }
 
+    /** Decisions taken again because one lost a race (several nodes on one store, or a failed commit), since the start. */
+    public long lostRaces() {
+        return commits.lostRaces();
+    }
+
     /** Transactions the working set holds now (read from any thread: a gauge, not exact while the engine works). */
     public int workingSetRows() {
         return state.cachedTransactions();

@@ -216,9 +216,11 @@ abstract class TwoNodeContract {
         assertEquals("00", sale.getString(39));
         String rrn = sale.getString(37);
 
+        long lostBefore = a.engine().lostRaces();
         storeA.loseNextRaces(Engine.MAX_REDECISIONS);
         IsoMessage won = onA.send(onA.refund(PAN_NOPIN, 4_000, rrn));
         assertEquals("00", won.getString(39), "the last decision allowed wins: " + won.getString(44));
+        assertEquals(lostBefore + Engine.MAX_REDECISIONS, a.engine().lostRaces(), "each lost race counted (/metrics)");
         assertStoredAsAnswered(rrn, 10_000, 4_000);
 
         storeA.loseNextRaces(Engine.MAX_REDECISIONS + 1);

@@ -83,6 +83,9 @@ public final class GatewayMetrics implements EngineListener, AutoCloseable {
                 .description("journal commits submitted and not yet ended (the working set keeps what they changed)").register(registry);
         Gauge.builder("gateway.engine.working.set", engine, Engine::workingSetRows).baseUnit("rows")
                 .description("transactions the engine's working set holds (bounded by -Dgateway.engine.workingSet)").register(registry);
+        FunctionCounter.builder("gateway.engine.lost.races", engine, Engine::lostRaces)
+                .description("decisions taken again because one lost a race with another node (or followed a failed commit)")
+                .register(registry);
         return this;
     }
 

@@ -119,6 +119,7 @@ class AdminApiTest {
         assertTrue(m.contains("gateway_inflight "), m);
         assertTrue(m.contains("gateway_engine_commits_inflight "), m);
         assertTrue(m.contains("gateway_engine_working_set_rows "), m);
+        assertTrue(m.contains("gateway_engine_lost_races_total "), m);
         assertTrue(m.contains("gateway_listener_connections{listener=\"pos\"} 0.0"), m);
         assertTrue(m.contains("gateway_journal_queue_depth "), m);
         assertTrue(m.contains("gateway_journal_group_size_avg "), m);
