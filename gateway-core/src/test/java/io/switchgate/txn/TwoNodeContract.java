@@ -76,13 +76,17 @@ abstract class TwoNodeContract {
         GatewayConfig cb = saySo ? shared(EngineFixture.config(url, "02")) : EngineFixture.config(url, "02");
         storeB = new ControllableStore(openStore(cb));
         b = Gateway.start(cb, Clock.systemUTC(), AuthorizerFactory.NONE, storeB);
+        onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
+        onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
     }
+
+    /** The same terminal at node A and at node B (a terminal that fails over between them). */
+    TestPos onA;
+    TestPos onB;
 
     @Test
     void retransmissionToTheOtherNodeIsAnsweredTheSame() {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage sale = onA.sale(PAN_NOPIN, 2_500);
         IsoMessage first = onA.send(sale.copy());
         assertEquals("00", first.getString(39));
@@ -109,8 +113,6 @@ abstract class TwoNodeContract {
     @Test
     void duplicateKeysAreReadBeforeTheEngineThreadManyInOneRead() throws Exception {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage sale = onA.sale(PAN_NOPIN, 2_500);
         IsoMessage first = onA.send(sale.copy());
         assertEquals("00", first.getString(39));
@@ -140,8 +142,6 @@ abstract class TwoNodeContract {
     @Test
     void concurrentRefundsOnTwoNodesNeverExceedTheSale() throws Exception {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 10_000));
         assertEquals("00", sale.getString(39));
         String rrn = sale.getString(37);
@@ -183,8 +183,6 @@ abstract class TwoNodeContract {
     @Test
     void concurrentRefundsOnTwoNodesAreStoredAsAnswered() throws Exception {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 10_000));
         assertEquals("00", sale.getString(39));
         String rrn = sale.getString(37);
@@ -211,7 +209,6 @@ abstract class TwoNodeContract {
     @Test
     void aRequestThatLosesItsRaceIsDecidedAgainUntilOneDecisionWins() throws Exception {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 10_000));
         assertEquals("00", sale.getString(39));
         String rrn = sale.getString(37);
@@ -251,7 +248,6 @@ abstract class TwoNodeContract {
     /** A sale on node A whose next {@code races} commits lose, the last of them to "another node's answer". */
     private IsoMessage aSaleOnNodeALosing(int races, long amount) {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
         storeA.loseNextRacesTheLastToAnAnswerElsewhere(races);
         return onA.send(onA.sale(PAN_NOPIN, amount));
     }
@@ -293,7 +289,6 @@ abstract class TwoNodeContract {
 
     private ReversalAnswered96 aReversalAnswered96OnNodeA(long amount) {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage saleReq = onA.sale(PAN_NOPIN, amount);
         IsoMessage sale = onA.send(saleReq.copy());
         assertEquals("00", sale.getString(39));
@@ -312,7 +307,6 @@ abstract class TwoNodeContract {
     @Test
     void aRepeatOnTheNodeOfTheNinetySixHearsTheOtherNodesDecision() {
         ReversalAnswered96 x = aReversalAnswered96OnNodeA(3_100);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage onNodeB = onB.send(x.reversal().copy().setMti("0401"));
         assertEquals("00", onNodeB.getString(39), () -> "decided on node B: " + onNodeB.getString(44));
         IsoMessage backOnA = x.onA().send(x.reversal().copy().setMti("0401"));
@@ -329,7 +323,6 @@ abstract class TwoNodeContract {
     @Test
     void outOfDecisionsARequestAnswersWhatTheOtherNodeJournaledUnderItsKey() {
         ReversalAnswered96 x = aReversalAnswered96OnNodeA(3_300);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         storeB.loseNextDecisionsNotTheirNinetySixes(1_000);
         IsoMessage onNodeB = onB.send(x.reversal().copy());
         storeB.loseNextRaces(0);
@@ -346,7 +339,6 @@ abstract class TwoNodeContract {
     @Test
     void aRetransmissionThatJoinedADecisionWhichLostItsRaceHearsTheDecisionThatStands() throws Exception {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 10_000));
         assertEquals("00", sale.getString(39));
         String rrn = sale.getString(37);
@@ -377,7 +369,6 @@ abstract class TwoNodeContract {
     @Test
     void theSameRequestOnBothNodesAtOnceIsDecidedOnce() throws Exception {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage sale = onA.sale(PAN_NOPIN, 1_234);
         byte[] packed = onA.pack(sale);
         long before = a.embeddedCardBalance(PAN_NOPIN);
@@ -406,7 +397,7 @@ abstract class TwoNodeContract {
     void anOriginalDecidedBeforeItsReversalOnTheOtherNodeCommittedIsRefused() throws Exception {
         startTwoNodes();
         Race race = new Race(2_345);
-        IsoMessage answer = race.heldWhileTheOtherAnswers(b, storeB, race.onB.pack(race.sale), a, race.onA.reversal(race.sale), "25");
+        IsoMessage answer = race.heldWhileTheOtherAnswers(b, storeB, onB.pack(race.sale), a, onA.reversal(race.sale), "25");
         assertEquals("12", answer.getString(39), () -> "the original after its kept reversal: " + answer.getString(44));
         assertEquals(race.before, a.embeddedCardBalance(PAN_NOPIN), "nothing debited");
     }
@@ -419,7 +410,7 @@ abstract class TwoNodeContract {
     void aReversalDecidedBeforeItsOriginalOnTheOtherNodeCommittedReversesIt() throws Exception {
         startTwoNodes();
         Race race = new Race(3_456);
-        IsoMessage answer = race.heldWhileTheOtherAnswers(a, storeA, race.onA.pack(race.onA.reversal(race.sale)), b, race.sale, "00");
+        IsoMessage answer = race.heldWhileTheOtherAnswers(a, storeA, onA.pack(onA.reversal(race.sale)), b, race.sale, "00");
         assertEquals("00", answer.getString(39), () -> "the reversal after its original: " + answer.getString(44));
         assertEquals(TxnStatus.REVERSED, a.store().findByRrn(race.otherAnswer.getString(37)).orElseThrow().status());
         assertEquals(race.before, a.embeddedCardBalance(PAN_NOPIN), "the sale's debit undone");
@@ -434,8 +425,6 @@ abstract class TwoNodeContract {
     @Test
     void aReversalNamingAnotherDe7IsKeptAndAnswered25() {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage sale = onA.sale(PAN_NOPIN, 4_567);
         assertEquals("00", onA.send(sale).getString(39));
         String otherDe7 = "0101000000".equals(sale.getString(7)) ? "0102000000" : "0101000000";
@@ -452,8 +441,6 @@ abstract class TwoNodeContract {
     @Test
     void aBalanceInquiryOnTheStanOfAKeptReversalIsAnswered() {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage neverArrived = onA.sale(PAN_NOPIN, 5_678);
         assertEquals("25", onA.send(onA.reversal(neverArrived)).getString(39));
         String otherDe7 = "0101000000".equals(neverArrived.getString(7)) ? "0102000000" : "0101000000";
@@ -465,8 +452,6 @@ abstract class TwoNodeContract {
 
     /** A sale of TERM0003 and its reversal, one on each node, one of them held at its commit while the other is answered. */
     final class Race {
-        final TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        final TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         final IsoMessage sale;
         final long before;
         IsoMessage otherAnswer;
@@ -510,8 +495,6 @@ abstract class TwoNodeContract {
     @Test
     void aRefundDecidedOnAFailedCommitsStateNeverOverwritesTheOtherNodesRefund() throws Exception {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         IsoMessage sale = onA.send(onA.sale(PAN_NOPIN, 10_000));
         assertEquals("00", sale.getString(39));
         String rrn = sale.getString(37);
@@ -543,8 +526,6 @@ abstract class TwoNodeContract {
     @Test
     void aReversalThatFoundNoOriginalOnOneNodeStopsTheLateOriginalOnTheOther() {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         long before = a.embeddedCardBalance(PAN_NOPIN);
         IsoMessage sale = onA.sale(PAN_NOPIN, 555);
         IsoMessage reversed = onB.send(onB.reversal(sale.copy()));
@@ -569,8 +550,6 @@ abstract class TwoNodeContract {
     @Test
     void aSettlementComparesWithTheSalesTheOtherNodeCountedInTheBatch() {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         assertEquals("00", onB.send(onB.sale(PAN_NOPIN, 100)).getString(39));
         assertEquals("00", onB.send(onB.settlement(1, 100, 0, 0)).getString(39));
         for (int i = 0; i < 3; i++) {
@@ -589,8 +568,6 @@ abstract class TwoNodeContract {
     @Test
     void aBalanceInquiryShowsTheOtherNodesSale() {
         startTwoNodes();
-        TestPos onA = new TestPos(a, "TERM0003", MERCHANT, null, TPK1);
-        TestPos onB = new TestPos(b, "TERM0003", MERCHANT, null, TPK1);
         long first = Long.parseLong(onB.send(onB.balance(PAN_NOPIN)).getString(54).substring(8));
         assertEquals("00", onA.send(onA.sale(PAN_NOPIN, 4_321)).getString(39));
         IsoMessage after = onB.send(onB.balance(PAN_NOPIN));
