@@ -46,6 +46,19 @@ public record TxnRecord(
         Instant updatedAt,
         long version) implements java.io.Serializable {
 
+    /** Reasons of a 96 that decided nothing: the request's own effects were never committed, only its 96. */
+    private static final java.util.Set<String> UNDECIDED_REASONS = java.util.Set.of("CONCURRENT_UPDATE", "JOURNAL_UNAVAILABLE", "SYSTEM_ERROR");
+
+    /** A reversal answered 96 that decided nothing: its repeat is decided again, and a decision of it takes the key over. */
+    public boolean undecidedReversal() {
+        return undecidedReversal(type == null ? null : type.name(), responseCode, reason);
+    }
+
+    /** As {@link #undecidedReversal()}, from a row's type, code and reason. */
+    public static boolean undecidedReversal(String type, String code, String reason) {
+        return "REVERSAL".equals(type) && "96".equals(code) && reason != null && UNDECIDED_REASONS.contains(reason);
+    }
+
     public boolean approved() {
         return "00".equals(responseCode);
     }

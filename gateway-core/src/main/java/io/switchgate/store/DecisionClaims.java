@@ -99,7 +99,7 @@ final class DecisionClaims {
             // (a reversal answered 96 without a decision is no answer that stands against a decision of its repeat;
             // against another 96 of it, it does: one 96 under a key, not two RRNs a re-audit saw)
             if (t.dupKey() != null && t.dupKey().equals(r.dupKey) && t.stan() != null && t.stan().equals(r.stan)
-                    && (!r.undecided || undecidedReversal(t.type() == null ? null : t.type().name(), t.responseCode(), t.reason()))) {
+                    && (!r.undecided || t.undecidedReversal())) {
                 return ANSWERED_ELSEWHERE + r.rrn;
             }
             if (k.original && r.orphanReversal && t.stan() != null && t.stan().equals(r.originalStan)) {
@@ -124,7 +124,7 @@ final class DecisionClaims {
                 rows.add(new Row(t.rrn(), t.terminalId(), t.stan(), t.dupKey(), isOrphanReversal(t), t.originalStan(),
                         !reversal && t.type() != TxnType.SETTLEMENT && t.dupKey() != null && !LATE_ORIGINAL.equals(t.reason()),
                         t.transmissionTime(), t.createdAt(),
-                        reversal && undecidedReversal("REVERSAL", t.responseCode(), t.reason())));
+                        t.undecidedReversal()));
             }
         }
         return rows;
@@ -175,12 +175,6 @@ final class DecisionClaims {
      */
     private static final String LATE_ORIGINAL = "REVERSED_BEFORE_ARRIVAL";
 
-    /** Reasons of a 96 that decided nothing (the engine decides a reversal's repeat again after one). */
-    private static final Set<String> UNDECIDED = Set.of("CONCURRENT_UPDATE", "JOURNAL_UNAVAILABLE", "SYSTEM_ERROR");
-
-    private static boolean undecidedReversal(String type, String code, String reason) {
-        return "REVERSAL".equals(type) && "96".equals(code) && reason != null && UNDECIDED.contains(reason);
-    }
 
     /** The rows under these terminal and STAN pairs (by STAN, or by original STAN for kept reversals) since {@code since}. */
     private static List<Row> read(Connection c, Set<Pair> pairs, Instant since) throws SQLException {
@@ -208,7 +202,7 @@ final class DecisionClaims {
                     boolean original = !reversal && !"SETTLEMENT".equals(type) && dupKey != null
                             && !LATE_ORIGINAL.equals(rs.getString(11));
                     rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), dupKey, orphan, rs.getString(7),
-                            original, rs.getString(8), JdbcTable.instant(rs, 9), undecidedReversal(type, rs.getString(10), rs.getString(11))));
+                            original, rs.getString(8), JdbcTable.instant(rs, 9), TxnRecord.undecidedReversal(type, rs.getString(10), rs.getString(11))));
                 }
             }
         }

@@ -166,15 +166,11 @@ final class Commits {
     private void answer96Journaled(Request r, String rrn, CompletableFuture<Void> failedCommit, TxnRecord record, KeyHandle tak) {
         dropUncommitted();
         TxnRecord answered = record.asUncommitted(Codes.SYSTEM_MALFUNCTION, "CONCURRENT_UPDATE", clock.instant());
-        state.put(answered);
-        CompletableFuture<Void> commit = writer.submit(new ChangeSet().txn(answered));
-        int epoch = state.commitHorizon.submitted(answered.updatedAt().toEpochMilli());
-        // a retransmission that waited on the failed commit now waits on this one
+        // a retransmission that waited on the failed commit now waits on this one (same RRN)
         pendingCommits.remove(rrn, failedCommit);
-        pendingCommits.put(rrn, commit);
+        CompletableFuture<Void> commit = journal96(answered);
         Outcome failed = new Outcome(Codes.SYSTEM_MALFUNCTION, "CONCURRENT_UPDATE", null, answered, null, null);
         commit.whenComplete((v, err) -> {
-            state.commitHorizon.completed(epoch);
             if (err == null) {
                 pendingCommits.remove(rrn, commit);
                 replies.release(r, failed, replies.pack(r, failed, tak));
@@ -257,15 +253,22 @@ final class Commits {
      */
     private void recordUncommittedAnswer(TxnRecord failed, String reason) {
         TxnRecord answered = failed.asUncommitted(Codes.SYSTEM_MALFUNCTION, reason, clock.instant());
+        CompletableFuture<Void> commit = journal96(answered);
+        commit.whenComplete((v, e) -> pendingCommits.remove(answered.rrn(), commit));
+    }
+
+    /**
+     * Puts {@code answered} (a 96) in the working set and submits it alone, pending under its RRN (a retransmission
+     * waits on it). No lineage: it rests on nothing uncommitted, and if it fails the decisions after it need not be
+     * taken again. Engine thread.
+     */
+    private CompletableFuture<Void> journal96(TxnRecord answered) {
         state.put(answered);
-        // No lineage: it rests on nothing uncommitted, and if it fails the decisions after it need not be taken again.
         CompletableFuture<Void> commit = writer.submit(new ChangeSet().txn(answered));
         int epoch = state.commitHorizon.submitted(answered.updatedAt().toEpochMilli());
         pendingCommits.put(answered.rrn(), commit);
-        commit.whenComplete((v, e) -> {
-            state.commitHorizon.completed(epoch);
-            pendingCommits.remove(answered.rrn(), commit);
-        });
+        commit.whenComplete((v, e) -> state.commitHorizon.completed(epoch));
+        return commit;
     }
 
     /** Makes the engine thread apply writer failures now rather than at the next request (best effort). */

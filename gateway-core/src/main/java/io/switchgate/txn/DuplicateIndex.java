@@ -295,19 +295,20 @@ final class DuplicateIndex {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
-        return fingerprintOf(m.getString(3), m.getString(4), panHash) + '|' + Long.toHexString(h);
+        String de4 = m.getString(4);
+        return m.getString(3) + '|' + (de4 == null ? "" : de4) + '|' + (panHash == null ? "" : panHash) + '|' + Long.toHexString(h);
     }
 
     /**
      * Whether a request with fingerprint {@code fp} repeats the one answered with {@code prior}. A prior from before the
-     * operation fields were part of it (two {@code |}, not three) is compared on processing code, amount and card only,
+     * operation fields were part of it (the new form without its last part) is compared on processing code, amount and card only,
      * so that a retransmission across the upgrade is still answered as the first.
      */
     static boolean sameRequest(String prior, String fp) {
         if (prior == null || fp == null) return prior == fp;
         if (prior.equals(fp)) return true;
         int cut = fp.lastIndexOf('|');
-        boolean priorHasFields = prior.chars().filter(c -> c == '|').count() >= 3;
-        return !priorHasFields && cut > 0 && prior.equals(fp.substring(0, cut));
+        // the old form is exactly the new one without its last part
+        return cut > 0 && prior.length() == cut && fp.startsWith(prior);
     }
 }

@@ -456,7 +456,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
 
     /** {@code prior} is a reversal answered 96 without a decision, and {@code r} repeats it. */
     private static boolean reversalAnsweredWithoutADecision(TxnRecord prior, Request r) {
-        return r.type == TxnType.REVERSAL && EngineState.undecidedReversal(prior)
+        return r.type == TxnType.REVERSAL && prior.undecidedReversal()
                 && DuplicateIndex.sameRequest(prior.fingerprint(), r.fingerprint);
     }
 

@@ -564,14 +564,14 @@ final class EngineState implements CardBook {
     TxnRecord answered(String terminalId, String stan, String dupKey, Instant now, Prefetch.DupChecked read) {
         ensureLoaded();
         TxnRecord t = recordOfKey.find(dupKey);
-        if (t != null && sharedByNodes && undecidedReversal(t)) {
+        if (t != null && sharedByNodes && t.undecidedReversal()) {
             // This node's answer under the key is a reversal's 96 that decided nothing; another node may have decided
             // its repeat since (the newest record under the key): that is the answer now. Kept to its own 96, this node
             // decided every repeat again, lost each to that answer, and told the terminal 96 under RRNs it never
             // journaled (a re-audit on two PostgreSQL nodes, 8 of 8).
             tablesCurrent();
             for (TxnRecord other : store.findByTerminalAndStan(terminalId, stan)) { // newest first
-                if (dupKey.equals(other.dupKey()) && !undecidedReversal(other)) {
+                if (dupKey.equals(other.dupKey()) && !other.undecidedReversal()) {
                     if (!txns.containsKey(other.rrn())) cacheFromStore(other);
                     t = other;
                     break;
@@ -598,15 +598,6 @@ final class EngineState implements CardBook {
         if (t == null || t.createdAt().plus(DUPLICATE_WINDOW).isBefore(now)) return null;
         return t;
     }
-
-    /** A reversal answered 96 that decided nothing (its repeat is decided again: see Engine). */
-    static boolean undecidedReversal(TxnRecord t) {
-        return t.type() == io.switchgate.model.TxnType.REVERSAL && "96".equals(t.responseCode()) && t.reason() != null
-                && UNDECIDED_REASONS.contains(t.reason());
-    }
-
-    /** Reasons of a 96 that decided nothing: the request's own effects were never committed. */
-    static final java.util.Set<String> UNDECIDED_REASONS = java.util.Set.of("CONCURRENT_UPDATE", "JOURNAL_UNAVAILABLE", "SYSTEM_ERROR");
 
     /** Refunds, voids and reversals that name this transaction as their original, oldest first. */
     List<TxnRecord> childrenOf(String originalRrn) {

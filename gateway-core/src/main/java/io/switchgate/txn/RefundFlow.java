@@ -84,9 +84,13 @@ final class RefundFlow implements Flow {
                 : ledger.childrenOf(original.rrn()).stream().filter(t -> t.type() == TxnType.REFUND).toList();
         long saleInFlight = original == null ? 0 : ledger.refundsReserved(original.rrn());
         long dayInFlight = ledger.dayRefundsReserved(merchant.id(), today);
-        List<Long> sameSaleAtHost = new java.util.ArrayList<>();
+        List<Long> sameSaleAtHost = List.of(); // nearly always: nothing of the sale at a host, nothing allocated
         if (beforeTheHost && original != null) {
-            for (Request op : ledger.hostOpsOn(original.rrn())) if (op != r && op.type == TxnType.REFUND) sameSaleAtHost.add(op.amount);
+            for (Request op : ledger.hostOpsOn(original.rrn())) {
+                if (op == r || op.type != TxnType.REFUND) continue;
+                if (sameSaleAtHost.isEmpty()) sameSaleAtHost = new java.util.ArrayList<>(2);
+                sameSaleAtHost.add(op.amount);
+            }
         }
         return RefundRules.check(new RefundCheck(r.amount, merchant.id(), r.panHash, merchant, original, prior,
                 day.refundAmount() + dayInFlight, r.now, saleInFlight, sameSaleAtHost));
