@@ -84,6 +84,26 @@ class AdminTokenTest {
         }
     }
 
+    /** A configured token shorter than 16 characters is taken, and a WARN says it can be guessed; a long one is quiet. */
+    @Test
+    void aShortConfiguredTokenIsTakenWithAWarning() {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Operations.class);
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            var shortOne = Operations.withToken(new GatewayConfig.Admin("127.0.0.1", 0, "short"), tmp);
+            assertEquals("short", shortOne.token());
+            assertTrue(lines.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("admin.token is only 5 characters")),
+                    () -> "logged: " + lines.list);
+            lines.list.clear();
+            Operations.withToken(new GatewayConfig.Admin("127.0.0.1", 0, "x".repeat(Operations.MIN_TOKEN_CHARS)), tmp);
+            assertTrue(lines.list.isEmpty(), () -> "logged: " + lines.list);
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
     @Test
     void configuredTokenWritesNoFile() {
         try (OpsFixture f = new OpsFixture(h2("gateway"), TOKEN)) {
