@@ -102,6 +102,13 @@ final class EngineState implements CardBook {
     /** (terminal, STAN) -> RRN of the newest non-reversal request (what a reversal names). */
     private final StanIndex byTerminalStan = new StanIndex();
     /**
+     * terminal|STAN -> RRNs of this working set's older requests with that STAN, which {@link #byTerminalStan} no
+     * longer names (the terminal reused the STAN: a reboot reset its counter). A reversal that names one of them by its
+     * DE 7 finds it here while the tables may not have it yet. Empty unless a STAN came twice; rows leave it with the
+     * working set.
+     */
+    private final Map<String, List<String>> olderWithStan = new HashMap<>();
+    /**
      * terminal|STAN -> when a reversal came that found no original: a late original with that STAN is refused for
      * the 24-hour duplicate window, no longer (the STAN is then free for the terminal's next cycle).
      */
@@ -259,6 +266,7 @@ final class EngineState implements CardBook {
         children.clear();
         localChildren.clear();
         byTerminalStan.clear();
+        olderWithStan.clear();
         referenceLoaded = false;
     }
 
@@ -523,7 +531,10 @@ final class EngineState implements CardBook {
                 }
             } else if (t.type() != TxnType.SETTLEMENT && t.stan() != null && t.dupKey() != null) {
                 // (a screened request, journaled without a duplicate key, is never what a reversal names)
-                byTerminalStan.put(t.terminalId(), t.stan(), t.rrn());
+                String before = byTerminalStan.put(t.terminalId(), t.stan(), t.rrn());
+                if (before != null && !before.equals(t.rrn())) {
+                    olderWithStan.computeIfAbsent(t.terminalId() + '|' + t.stan(), k -> new ArrayList<>(2)).add(before);
+                }
             }
             if (t.originalRrn() != null) {
                 List<String> kids = children.get(t.originalRrn());
@@ -664,6 +675,8 @@ final class EngineState implements CardBook {
             TxnRecord t = txn(rrn);
             if (t != null && (de7 == null || de7.equals(t.transmissionTime()))) return t;
         }
+        TxnRecord older = de7 == null ? null : olderWithStan(terminalId, stan, de7);
+        if (older != null) return older;
         List<TxnRecord> stored;
         if (prefetched != null && prefetched.epoch() == evictionEpoch && reloadFloor == 0 && prefetched.terminalId().equals(terminalId)
                 && prefetched.stan().equals(stan)) {
@@ -689,6 +702,30 @@ final class EngineState implements CardBook {
             cacheFromStore(best);
         }
         return best;
+    }
+
+    /**
+     * The newest of this working set's older requests with this terminal and STAN whose DE 7 is {@code de7}, or null:
+     * a request the tables may not hold yet (they follow the journal), so a reversal naming it by its DE 7 must find it
+     * here, not "no original" (a black-box audit: 25 and the card stayed charged).
+     */
+    private TxnRecord olderWithStan(String terminalId, String stan, String de7) {
+        if (olderWithStan.isEmpty()) return null;
+        List<String> rrns = olderWithStan.get(terminalId + '|' + stan);
+        if (rrns == null) return null;
+        TxnRecord best = null;
+        for (String rrn : rrns) {
+            TxnRecord t = txns.get(rrn);
+            if (t != null && de7.equals(t.transmissionTime())
+                    && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;
+        }
+        return best;
+    }
+
+    private void forgetOlderWithStan(TxnRecord t) {
+        String key = t.terminalId() + '|' + t.stan();
+        List<String> rrns = olderWithStan.get(key);
+        if (rrns != null && rrns.remove(t.rrn()) && rrns.isEmpty()) olderWithStan.remove(key);
     }
 
     /** True if a reversal naming this terminal and STAN arrived before any original did, within the last 24 hours. */
@@ -892,7 +929,10 @@ final class EngineState implements CardBook {
             children.remove(t.rrn());
             localChildren.remove(t.rrn());
             reloaded.remove(t.rrn());
-            if (t.stan() != null) byTerminalStan.remove(t.terminalId(), t.stan(), t.rrn());
+            if (t.stan() != null) {
+                byTerminalStan.remove(t.terminalId(), t.stan(), t.rrn());
+                if (!olderWithStan.isEmpty()) forgetOlderWithStan(t);
+            }
         }
         if (refreshed != null) for (TxnRecord t : refreshed) txns.put(t.rrn(), t);
         if (!more) sweepLeft = 0;

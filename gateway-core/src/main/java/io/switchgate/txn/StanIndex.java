@@ -54,16 +54,21 @@ final class StanIndex {
         return size;
     }
 
-    /** Maps the pair to {@code rrn} (not null), replacing what it mapped to. */
-    void put(String terminalId, String stan, String rrn) {
+    /**
+     * Maps the pair to {@code rrn} (not null), replacing what it mapped to.
+     *
+     * @return the RRN the pair mapped to before (another request of the terminal with the same STAN), or null
+     */
+    String put(String terminalId, String stan, String rrn) {
         Objects.requireNonNull(rrn, "rrn");
         if (size + 1 > (mask + 1) >> 1) grow();
         int h = hash(terminalId, stan);
         int i = h & mask;
         for (int held; (held = hashes[i]) != 0; i = (i + 1) & mask) {
             if (held == h && matches(i, terminalId, stan)) {
+                String before = entries[3 * i + 2];
                 entries[3 * i + 2] = rrn;
-                return;
+                return before;
             }
         }
         hashes[i] = h;
@@ -71,6 +76,7 @@ final class StanIndex {
         entries[3 * i + 1] = stan;
         entries[3 * i + 2] = rrn;
         size++;
+        return null;
     }
 
     /** The RRN the pair maps to, or null. */

@@ -381,6 +381,29 @@ class EngineScenarioTest {
         assertEquals(1_000_000, balance(pos, PAN));
     }
 
+    /**
+     * A terminal that reuses a STAN within a day (a reboot resets its counter): the reversal that names the older
+     * request by STAN and DE 7 undoes that one, not "nothing found" because the newer one's DE 7 differs (a black-box
+     * audit: 25 ORIGINAL_NOT_FOUND and the card stayed charged, the reversal then also kept against the STAN).
+     */
+    @Test
+    void aReversalNamingTheOlderOfTwoRequestsWithOneStanByItsDe7UndoesThatOne() {
+        String stan = TestPos.nextStan();
+        IsoMessage older = pos.withPin(pos.sale(PAN, 800), "1234").set(11, stan).set(7, "0103101010");
+        IsoMessage olderAnswer = pos.send(older);
+        assertCode("00", olderAnswer);
+        IsoMessage newer = pos.withPin(pos.sale(PAN, 900), "1234").set(11, stan).set(7, "0104101010");
+        assertCode("00", pos.send(newer));
+        IsoMessage rev = pos.reversal(older).set(11, TestPos.nextStan());
+        rev.set(90, "0200" + stan + "0103101010" + "0".repeat(22));
+        IsoMessage r = pos.send(rev);
+        assertCode("00", r);
+        assertEquals(olderAnswer.getString(37), gw.store().findByRrn(olderAnswer.getString(37)).orElseThrow().rrn());
+        assertEquals(io.switchgate.model.TxnStatus.REVERSED,
+                gw.store().findByRrn(olderAnswer.getString(37)).orElseThrow().status(), "the older sale is reversed");
+        assertEquals(1_000_000 - 900, balance(pos, PAN), "only the newer sale stays charged");
+    }
+
     @Test
     void reversedRefundGivesTheRefundableAmountBack() {
         String rrn = approvedSale(pos, 5_000).getString(37);

@@ -181,6 +181,36 @@ class FileJournalGatewayTest {
     }
 
     /**
+     * A terminal that reused a STAN (its counter reset): the reversal naming the older request by STAN and DE 7 finds it
+     * in the working set while the tables do not hold it yet. A black-box audit over the wire: 25 ORIGINAL_NOT_FOUND,
+     * the card stayed charged and the batch counted the sale, because only the newest request with the STAN was
+     * looked at in memory and the rest were read from tables 50 ms behind the journal.
+     */
+    @Test
+    void aReversalNamingTheOlderOfTwoRequestsWithOneStanFindsItBeforeTheTablesDo() throws Exception {
+        System.setProperty("gateway.projection.lingerMillis", "60000"); // the tables stay behind until asked
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            long opening = gw.embeddedCardBalance(PAN_NOPIN);
+            String stan = TestPos.nextStan();
+            IsoMessage older = pos.send(pos.sale(PAN_NOPIN, 800).set(11, stan).set(7, "0103101010"));
+            assertEquals("00", older.getString(39));
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 900).set(11, stan).set(7, "0104101010")).getString(39));
+            assertTrue(gw.fileJournal().lag() >= 2, "the tables are behind: lag " + gw.fileJournal().lag());
+            IsoMessage rev = pos.reversal(pos.sale(PAN_NOPIN, 800)).set(11, TestPos.nextStan());
+            rev.set(90, "0200" + stan + "0103101010" + "0".repeat(22));
+            IsoMessage r = pos.send(rev);
+            assertEquals("00", r.getString(39), r.getString(44));
+            assertEquals(opening - 900, gw.embeddedCardBalance(PAN_NOPIN), "only the newer sale stays charged");
+            assertTrue(gw.fileJournal().awaitCaughtUp(Duration.ofSeconds(90)));
+            assertEquals(io.switchgate.model.TxnStatus.REVERSED,
+                    gw.store().findByRrn(older.getString(37)).orElseThrow().status(), "the older sale is reversed");
+        } finally {
+            System.clearProperty("gateway.projection.lingerMillis");
+        }
+    }
+
+    /**
      * A request the engine fails on (here a read of a table that is gone) drops the working set; the rows it reloads
      * must be the newest, not the tables' older versions while the projection is behind: a card reloaded before its
      * journaled debits reach the tables would be debited again from the old balance, and the money of those sales
