@@ -3,6 +3,7 @@ package io.switchgate.server.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -51,6 +52,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private int unwritten;
     /** A bad frame was reported: nothing more is read; the connection closes once what was taken is answered. */
     private boolean closing;
+    /** The terminal shut its sending side: the connection closes once what it sent is answered (event loop only). */
+    private boolean inputShut;
 
     /**
      * How long a connection that sent a bad frame stays open for the answers to what it sent before it: those
@@ -148,8 +151,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 Waiting w = waiting.poll();
                 dispatch(ctx, w.header(), w.message());
             }
-            if (closing) {
-                if (pending.get() == 0 && waiting.isEmpty()) ctx.close();
+            if (closing || inputShut) {
+                closeOnceAnswered(ctx);
                 return;
             }
             if (paused && waiting.isEmpty() && pending.get() < maxInFlight && !server.readingStopped()) {
@@ -159,6 +162,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         } finally {
             handingOn = false;
         }
+    }
+
+    /** Closes the connection if nothing it took waits for an answer (after a bad frame, or once its input is shut). */
+    private void closeOnceAnswered(ChannelHandlerContext ctx) {
+        if (pending.get() == 0 && waiting.isEmpty()) ctx.close();
     }
 
     private void dispatch(ChannelHandlerContext ctx, byte[] header, byte[] message) {
@@ -253,6 +261,15 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // The terminal sent its last request and shut its side (the frame decoder handed on every whole frame
+            // before this event). Those requests were taken and may be approved and journaled: they are answered,
+            // then the connection closes. Netty's default closed it at once, and up to maxInFlight approved sales
+            // went unanswered (a black-box audit: pipelined sales, then shutdown(SHUT_WR)).
+            inputShut = true;
+            closeOnceAnswered(ctx);
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             if (pending.get() == 0) {
                 log.info("listener={} remote={} idle timeout, closing", listener, remote);

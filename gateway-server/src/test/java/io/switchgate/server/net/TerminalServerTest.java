@@ -334,6 +334,57 @@ class TerminalServerTest {
         assertEquals(1, server.stats("pos").closedForBadFrames());
     }
 
+    /**
+     * A terminal that sends its requests and shuts its sending side (TCP half-close) still reads: every request it sent
+     * is answered, then the connection closes. A black-box audit: 10 sales pipelined at maxInFlight 2, then
+     * shutdown(SHUT_WR): 4 answered, 6 approved and journaled; Netty closed the connection at the end of the input.
+     */
+    @Test
+    void everyRequestSentBeforeAHalfCloseIsAnsweredThenTheConnectionCloses() throws Exception {
+        start(echo(m -> 20), new GatewayConfig.Listener("pos", "127.0.0.1", 0, "nac2", "iso87binary", 8192, 300, 100, 2));
+        int sent = 10;
+        try (Socket s = socket("pos")) {
+            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            for (int stan = 1; stan <= sent; stan++) {
+                ISOMsg m = sale(stan);
+                m.setPackager(new ISO87BPackager());
+                byte[] msg = m.pack();
+                burst.write(msg.length >> 8);
+                burst.write(msg.length);
+                burst.write(msg);
+            }
+            s.getOutputStream().write(burst.toByteArray());
+            s.shutdownOutput();
+            s.setSoTimeout(10_000);
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            java.util.Set<String> answered = new java.util.TreeSet<>();
+            for (int i = 0; i < sent; i++) {
+                byte[] resp = new byte[in.readUnsignedShort()];
+                in.readFully(resp);
+                ISOMsg r = new ISOMsg();
+                r.setPackager(new ISO87BPackager());
+                r.unpack(resp);
+                answered.add(r.getString(11));
+            }
+            assertEquals(sent, answered.size(), "every request answered: " + answered);
+            assertEquals(-1, in.read(), "then closed");
+        }
+        assertEquals(sent, server.stats("pos").requests());
+        assertEquals(0, server.stats("pos").unwrittenAnswers());
+    }
+
+    /** A connection whose peer shuts its sending side with nothing in flight is closed at once. */
+    @Test
+    void aHalfCloseWithNothingInFlightClosesTheConnection() throws Exception {
+        start(echo(m -> 0), listener("pos", "nac2", "iso87binary", 8192, 300));
+        try (Socket s = socket("pos")) {
+            s.shutdownOutput();
+            s.setSoTimeout(10_000);
+            assertEquals(-1, s.getInputStream().read(), "closed");
+        }
+        waitFor(() -> server.stats("pos").openConnections() == 0);
+    }
+
     /** Answers to a connection reset before they were written are counted (and only the first is logged at INFO). */
     @Test
     void answersToAConnectionResetBeforeThemAreCounted() throws Exception {
