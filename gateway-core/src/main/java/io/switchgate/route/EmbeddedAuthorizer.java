@@ -57,9 +57,15 @@ public final class EmbeddedAuthorizer implements Authorizer {
             return AuthResult.decline(Codes.PIN_TRIES_EXCEEDED, "PIN_TRIES_EXCEEDED");
         }
         if (r.type() != TxnType.REFUND && card.storedPin() != null && r.pinBlock() != null) {
+            if (r.pinKey() == null) {
+                // The terminal has no PIN key here (its keys were reset and it has not signed on since, or none was
+                // configured): the PIN cannot be checked, which says nothing about the cardholder. Counted as a wrong
+                // try, a right PIN locked the card for good (a black-box audit: 55, 55, 75 after a key reset).
+                return AuthResult.decline(Codes.SYSTEM_MALFUNCTION, "NO_PIN_KEY");
+            }
             boolean ok;
             try {
-                ok = r.pinKey() != null && security.verifyPin(r.pinKey(), PinFormat.ISO0, r.pinBlock(), r.card().pan(),
+                ok = security.verifyPin(r.pinKey(), PinFormat.ISO0, r.pinBlock(), r.card().pan(),
                         HexFormat.of().parseHex(card.storedPin()));
             } catch (RuntimeException badBlock) {
                 ok = false;

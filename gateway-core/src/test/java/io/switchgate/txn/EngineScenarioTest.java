@@ -563,6 +563,23 @@ class EngineScenarioTest {
         assertFalse(b.hasField(64) || b.hasField(128), "the first answer had no MAC: the terminal had no TAK");
     }
 
+    /**
+     * A terminal with no PIN key (its keys reset, no sign-on since) sends a PIN block: nothing here can check it, so
+     * the cardholder's try is not counted. A black-box audit: a right PIN answered 55, 55, then 75, the card locked for
+     * good by three requests between a key reset and the sign-on.
+     */
+    @Test
+    void aPinBlockFromATerminalWithNoPinKeyIsRefused96AndNeverCountsAgainstTheCard() {
+        gw.engine().resetTerminalKeys("TERM0003", "lost its keys").join();
+        for (int i = 0; i < 4; i++) {
+            IsoMessage r = pos3.send(pos3.withPin(pos3.sale(PAN, 100), "1234"));
+            assertCode("96", r);
+            assertEquals("NO_PIN_KEY", r.getString(44));
+        }
+        assertCode("00", pos.send(pos.withPin(pos.sale(PAN, 100), "1234"))); // the card is not locked
+        assertEquals(1_000_000 - 100, balance(pos, PAN));
+    }
+
     @Test
     void aRetransmittedEchoHearsTheSameAnswerAndNoReversalEverNamesAnEcho() {
         // contract section 5: the same response again, same DE 37 and 38 (a black-box audit found a new RRN each time)
