@@ -4,19 +4,25 @@ package io.switchgate.iso;
 public final class PanMask {
     private PanMask() {}
 
+    /** The fewest digits a masked PAN hides: with fewer, its check digit and a short search give the PAN back. */
+    static final int MIN_HIDDEN = 6;
+
     /**
-     * First 6 + last 4 with '*' in between ({@code 6212341234561232 -> 621234******1232}); values of 10 characters
-     * or fewer are masked completely. Null stays null.
+     * At most the first 6 and the last 4 with '*' in between ({@code 6212341234561232 -> 621234******1232}), and at
+     * least {@value #MIN_HIDDEN} hidden: a shorter PAN shows fewer leading digits ({@code 62123456782 -> 6******6782};
+     * first 6 + last 4 of it hid one digit, which the Luhn check gives back). Values of 10 characters or fewer are
+     * masked completely. Null stays null.
      */
     public static String mask(String pan) {
         if (pan == null) return null;
         int n = pan.length();
         char[] c = new char[n];
-        if (n <= 10) {
+        if (n <= 4 + MIN_HIDDEN) {
             java.util.Arrays.fill(c, '*');
             return new String(c);
         }
-        for (int i = 0; i < n; i++) c[i] = i < 6 || i >= n - 4 ? pan.charAt(i) : '*';
+        int lead = Math.min(6, n - 4 - MIN_HIDDEN);
+        for (int i = 0; i < n; i++) c[i] = i < lead || i >= n - 4 ? pan.charAt(i) : '*';
         return new String(c);
     }
 

@@ -18,6 +18,6 @@ public record Card(String pan, String expiry, String pin) {
 
     @Override
     public String toString() {
-        return "Card[" + ResponseCodes.mask(pan) + "]";
+        return "Card[" + io.switchgate.iso.PanMask.mask(pan) + "]";
     }
 }

@@ -35,14 +35,4 @@ public final class ResponseCodes {
         return m == null ? "unknown code" : m;
     }
 
-    /** First 6 + last 4 digits. */
-    public static String mask(String pan) {
-        if (pan == null) {
-            return null;
-        }
-        if (pan.length() < 11) {
-            return "*".repeat(pan.length());
-        }
-        return pan.substring(0, 6) + "*".repeat(pan.length() - 10) + pan.substring(pan.length() - 4);
-    }
 }
