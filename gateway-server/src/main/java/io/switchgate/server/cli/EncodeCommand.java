@@ -34,18 +34,33 @@ public final class EncodeCommand implements Callable<Integer> {
         return LineFilter.run(dialect, framing, EncodeCommand::encodeLine);
     }
 
+    /** One JSON value a line: text after it ({@code {...} junk}) is an error, not ignored. */
+    private static final com.fasterxml.jackson.databind.ObjectReader ONE_VALUE = DecodeCommand.JSON.reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     static String encodeLine(Dialect d, Framing f, String json) throws JsonProcessingException {
         JsonNode node;
         try {
-            node = DecodeCommand.JSON.readTree(json);
+            node = ONE_VALUE.readTree(json);
         } catch (JsonProcessingException e) {
             return DecodeCommand.JSON.writeValueAsString(DecodeCommand.error("not a JSON object", -1, -1));
         }
         if (node == null || !node.isObject() || !node.path("mti").isValueNode()) {
             return DecodeCommand.JSON.writeValueAsString(DecodeCommand.error("expected {\"mti\":...,\"fields\":{...}}", -1, -1));
         }
-        IsoMessage m = new IsoMessage(node.get("mti").asText());
+        // What decode prints has these two keys only: anything else is a mistake, not something to pack quietly without
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!"mti".equals(name) && !"fields".equals(name)) {
+                return DecodeCommand.JSON.writeValueAsString(DecodeCommand.error("unknown key '" + name
+                        + "' (expected {\"mti\":...,\"fields\":{...}})", -1, -1));
+            }
+        }
         JsonNode fields = node.path("fields");
+        if (!fields.isMissingNode() && !fields.isObject()) {
+            return DecodeCommand.JSON.writeValueAsString(DecodeCommand.error("\"fields\" is not an object", -1, -1));
+        }
+        IsoMessage m = new IsoMessage(node.get("mti").asText());
         Iterator<Map.Entry<String, JsonNode>> it = fields.isObject() ? fields.fields() : java.util.Collections.emptyIterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();

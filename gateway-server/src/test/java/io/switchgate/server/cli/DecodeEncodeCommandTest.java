@@ -133,6 +133,21 @@ class DecodeEncodeCommandTest {
         assertEquals(String.format("%04X", b.length) + hex(b), outLines()[0]);
     }
 
+    /** A line is one object of two keys: text after it, another key or "fields" that is no object is an error line. */
+    @Test
+    void encodeRefusesWhatIsNotExactlyOneMessageObject() {
+        String ok = "{\"mti\":\"0800\",\"fields\":{\"11\":\"000001\"}}";
+        assertEquals(0, run(ok + "\n" + ok + " trailing\n" + "{\"mti\":\"0800\",\"fields\":{\"11\":\"000001\"},\"extra\":1}\n"
+                + "{\"mti\":\"0800\",\"fields\":[]}\n" + ok + "\n", "encode"));
+        String[] lines = outLines();
+        assertEquals(5, lines.length, String.join("\n", lines));
+        assertEquals("08000020000000000000000001", lines[0]);
+        assertEquals("{\"error\":\"not a JSON object\",\"field\":-1,\"offset\":-1}", lines[1]);
+        assertTrue(lines[2].contains("unknown key 'extra'"), lines[2]);
+        assertTrue(lines[3].contains("\"fields\\\" is not an object"), lines[3]);
+        assertEquals(lines[0], lines[4], "encoding goes on after errors");
+    }
+
     @Test
     void badOptionsExitTwoWithOneLine() {
         assertEquals(2, run("", "decode", "--dialect", "iso99"));
