@@ -4,20 +4,23 @@ package io.switchgate.iso;
 public final class PanMask {
     private PanMask() {}
 
-    /** The fewest digits a masked PAN hides: with fewer, its check digit and a short search give the PAN back. */
-    static final int MIN_HIDDEN = 6;
+    /**
+     * The fewest digits a masked PAN hides: with one or two, its check digit and a short search give the PAN back.
+     * Card numbers of 13 to 19 digits keep first 6 + last 4 (the contract's form) with at least this many hidden.
+     */
+    static final int MIN_HIDDEN = 3;
 
     /**
      * At most the first 6 and the last 4 with '*' in between ({@code 6212341234561232 -> 621234******1232}), and at
-     * least {@value #MIN_HIDDEN} hidden: a shorter PAN shows fewer leading digits ({@code 62123456782 -> 6******6782};
-     * first 6 + last 4 of it hid one digit, which the Luhn check gives back). Values of 10 characters or fewer are
-     * masked completely. Null stays null.
+     * least {@value #MIN_HIDDEN} hidden: a PAN under 13 digits shows fewer leading digits ({@code 62123456782 ->
+     * 6212***6782}; first 6 + last 4 of it hid one digit, which the Luhn check gives back). Values of 10 characters or
+     * fewer are masked completely. Null stays null.
      */
     public static String mask(String pan) {
         if (pan == null) return null;
         int n = pan.length();
         char[] c = new char[n];
-        if (n <= 4 + MIN_HIDDEN) {
+        if (n <= 10) {
             java.util.Arrays.fill(c, '*');
             return new String(c);
         }

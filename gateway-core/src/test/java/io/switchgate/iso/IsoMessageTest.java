@@ -129,10 +129,10 @@ class IsoMessageTest {
     void panMask() {
         assertEquals("621234******1232", PanMask.mask("6212345678901232"));
         assertEquals("**********", PanMask.mask("1234567890"));
-        // a short PAN hides at least six digits, never only one or two the check digit gives back (a black-box audit)
-        assertEquals("6******6782", PanMask.mask("62123456782"));
-        assertEquals("62******7782", PanMask.mask("621234567782"));
-        assertEquals("62123******2345", PanMask.mask("621234567812345"));
+        // a short PAN hides at least three digits, never only one or two the check digit gives back (a black-box audit)
+        assertEquals("6212***6782", PanMask.mask("62123456782"));
+        assertEquals("62123***7782", PanMask.mask("621234567782"));
+        assertEquals("621234***0123", PanMask.mask("6212345670123"));
         assertEquals("621234*********2345", PanMask.mask("6212345678901212345"));
         assertEquals("621234******1232=********", PanMask.maskTrack2("6212345678901232=28121010"));
         assertNull(PanMask.mask(null));
