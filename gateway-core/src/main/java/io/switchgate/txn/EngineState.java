@@ -662,21 +662,29 @@ final class EngineState implements CardBook {
     }
 
     /**
-     * The newest non-reversal request of this terminal with this STAN (what a reversal names), or null; when the
-     * reversal carries the original's DE 7 (DE 90), only a request with that DE 7. Requests of this process are
-     * indexed; older ones come from the store.
+     * The request of this terminal with this STAN that a reversal names, or null: of the non-reversal requests with that
+     * STAN, and when the reversal carries the original's DE 7 (DE 90) only those with that DE 7, the newest whose amount
+     * is the reversal's DE 4 ({@code amount}; -1: none sent), else the newest. A terminal that reused a STAN (its counter
+     * reset) names its original by STAN and amount: reversing whatever came last under the STAN answered 00 for a
+     * balance inquiry or an already reversed sale, and left the sale the terminal meant charged (a black-box audit).
+     * Requests of this process are indexed; older ones come from the store.
      * {@code prefetched} (may be null) is what the prefetch stage read from the store for this terminal and STAN,
      * used instead of reading it here when nothing left the working set since that read began (see {@link #adopt}).
      * For a reversal whose original never arrived, that is the store read the engine thread no longer makes.
      */
-    TxnRecord reversalTarget(String terminalId, String stan, String de7, Prefetch.ReversalCandidates prefetched) {
+    TxnRecord reversalTarget(String terminalId, String stan, String de7, long amount, Prefetch.ReversalCandidates prefetched) {
         String rrn = byTerminalStan.get(terminalId, stan);
-        if (rrn != null) {
-            TxnRecord t = txn(rrn);
-            if (t != null && (de7 == null || de7.equals(t.transmissionTime()))) return t;
+        TxnRecord newest = rrn == null ? null : txn(rrn);
+        if (newest != null && bears(newest, de7) && amountFits(newest, amount)) return newest; // nearly always
+        List<TxnRecord> candidates = new ArrayList<>();
+        if (newest != null) candidates.add(newest);
+        List<String> older = olderWithStan.isEmpty() ? null : olderWithStan.get(terminalId + '|' + stan);
+        if (older != null) {
+            for (String o : older) {
+                TxnRecord t = txns.get(o);
+                if (t != null) candidates.add(t);
+            }
         }
-        TxnRecord older = de7 == null ? null : olderWithStan(terminalId, stan, de7);
-        if (older != null) return older;
         List<TxnRecord> stored;
         if (prefetched != null && prefetched.epoch() == evictionEpoch && reloadFloor == 0 && prefetched.terminalId().equals(terminalId)
                 && prefetched.stan().equals(stan)) {
@@ -690,36 +698,31 @@ final class EngineState implements CardBook {
             tablesCurrent();
             stored = store.findByTerminalAndStan(terminalId, stan);
         }
-        TxnRecord best = null;
+        // The working set's version of a row wins over the tables' (they may be behind the journal)
         for (TxnRecord t : stored) {
-            if (t.type() != TxnType.REVERSAL && t.type() != TxnType.SETTLEMENT && t.dupKey() != null
-                    && (de7 == null || de7.equals(t.transmissionTime()))
-                    && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;
+            TxnRecord held = txns.get(t.rrn());
+            candidates.add(held != null ? held : t);
         }
-        if (best != null) {
-            TxnRecord cached = txns.get(best.rrn());
-            if (cached != null) return cached;
-            cacheFromStore(best);
+        TxnRecord best = null;
+        TxnRecord newestNamed = null;
+        for (TxnRecord t : candidates) {
+            if (t.type() == TxnType.REVERSAL || t.type() == TxnType.SETTLEMENT || t.dupKey() == null || !bears(t, de7)) continue;
+            if (newestNamed == null || t.createdAt().isAfter(newestNamed.createdAt())) newestNamed = t;
+            if (amountFits(t, amount) && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;
         }
+        if (best == null) best = newestNamed;
+        if (best != null && !txns.containsKey(best.rrn())) cacheFromStore(best);
         return best;
     }
 
-    /**
-     * The newest of this working set's older requests with this terminal and STAN whose DE 7 is {@code de7}, or null:
-     * a request the tables may not hold yet (they follow the journal), so a reversal naming it by its DE 7 must find it
-     * here, not "no original" (a black-box audit: 25 and the card stayed charged).
-     */
-    private TxnRecord olderWithStan(String terminalId, String stan, String de7) {
-        if (olderWithStan.isEmpty()) return null;
-        List<String> rrns = olderWithStan.get(terminalId + '|' + stan);
-        if (rrns == null) return null;
-        TxnRecord best = null;
-        for (String rrn : rrns) {
-            TxnRecord t = txns.get(rrn);
-            if (t != null && de7.equals(t.transmissionTime())
-                    && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;
-        }
-        return best;
+    /** True if {@code t} is the request sent with that DE 7 (null: none named). */
+    private static boolean bears(TxnRecord t, String de7) {
+        return de7 == null || de7.equals(t.transmissionTime());
+    }
+
+    /** True if a reversal of {@code amount} (-1: no DE 4) can be meant for {@code t}: a balance inquiry moved none. */
+    private static boolean amountFits(TxnRecord t, long amount) {
+        return amount < 0 || (t.type() == TxnType.BALANCE ? amount == 0 : t.amount() == amount);
     }
 
     private void forgetOlderWithStan(TxnRecord t) {

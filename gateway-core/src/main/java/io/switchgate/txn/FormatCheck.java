@@ -49,8 +49,8 @@ public final class FormatCheck {
             case REVERSAL -> {
                 if (!m.hasField(4)) return missing(4);
                 if (!digits(m.getString(4), 12)) return bad(4);
-                String de90 = m.getString(90);
-                if (de90 != null && (de90.length() < 10 || !digits(de90.substring(4, 10), 6))) return bad(90);
+                int naming = OriginalNamed.badField(m);
+                if (naming != 0) return bad(naming);
             }
             case SETTLEMENT -> {
                 if (!digits(m.getString(74), -1)) return bad(74);

@@ -190,8 +190,7 @@ final class Prefetch implements AutoCloseable {
         var m = r.msg;
         if (!"0400".equals(m.getMti()) && !"0420".equals(m.getMti())) return null;
         String terminal = m.getString(41);
-        String de90 = m.getString(90);
-        String stan = de90 != null && de90.length() >= 10 ? de90.substring(4, 10) : m.getString(11);
+        String stan = OriginalNamed.of(m).stan();
         if (terminal == null || terminal.isBlank() || stan == null) return null;
         return new String[] {terminal.trim(), stan};
     }

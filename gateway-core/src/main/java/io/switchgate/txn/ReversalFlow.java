@@ -31,11 +31,9 @@ final class ReversalFlow implements Flow {
 
     @Override
     public void decide(Request r, EngineState ledger) {
-        String de90 = r.msg.getString(90);
-        String originalStan = de90 != null && de90.length() >= 10 ? de90.substring(4, 10) : r.stan();
-        // DE 90 positions 11-20: the original's DE 7, when the terminal sends it (zeros: not sent).
-        String originalDe7 = de90 != null && de90.length() >= 20 && !"0000000000".equals(de90.substring(10, 20))
-                ? de90.substring(10, 20) : null;
+        OriginalNamed named = OriginalNamed.of(r.msg);
+        String originalStan = named.stan();
+        String originalDe7 = named.de7();
         Request stillAtHost = ledger.atHostByStan(r.terminal.id(), originalStan);
         if (stillAtHost != null) {
             // The terminal gave up on a request the host has not answered yet: reverse it once it is answered
@@ -43,7 +41,8 @@ final class ReversalFlow implements Flow {
             steps.decideAfter(List.of(stillAtHost), r);
             return;
         }
-        TxnRecord original = ledger.reversalTarget(r.terminal.id(), originalStan, originalDe7, r.reversalCandidates);
+        TxnRecord original = ledger.reversalTarget(r.terminal.id(), originalStan, originalDe7,
+                r.msg.hasField(4) ? r.amount : -1, r.reversalCandidates);
         r.reversalCandidates = null;
         if (original != null) {
             List<Request> busy = ledger.hostOpsOn(original.rrn());

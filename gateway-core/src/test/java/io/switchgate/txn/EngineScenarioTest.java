@@ -404,6 +404,52 @@ class EngineScenarioTest {
         assertEquals(1_000_000 - 900, balance(pos, PAN), "only the newer sale stays charged");
     }
 
+    /**
+     * A reused STAN, a reversal naming it by DE 11 alone: the request it means is the newest with the STAN whose amount
+     * is its DE 4. A black-box audit: after a sale, a balance inquiry reused its STAN, and the sale's reversal was
+     * answered 00 as the inquiry's (nothing moved, the card stayed charged); with two sales on one STAN, the older
+     * one's reversal was answered 00 as the newer one's, already reversed.
+     */
+    @Test
+    void aReversalByStanAloneMeansTheNewestRequestOfItsAmount() {
+        String stan = TestPos.nextStan();
+        IsoMessage sale = pos.withPin(pos.sale(PAN, 500), "1234").set(11, stan).set(7, "0103101010");
+        IsoMessage saleAnswer = pos.send(sale);
+        assertCode("00", saleAnswer);
+        IsoMessage inquiry = pos.withPin(pos.balance(PAN), "1234").set(11, stan).set(7, "0104101010");
+        assertCode("00", pos.send(inquiry));
+        IsoMessage rev = pos.send(pos.reversal(sale).set(7, "0105101010"));
+        assertCode("00", rev);
+        assertEquals(saleAnswer.getString(38), rev.getString(38), "the sale's reversal, not the inquiry's");
+        assertEquals(io.switchgate.model.TxnStatus.REVERSED,
+                gw.store().findByRrn(saleAnswer.getString(37)).orElseThrow().status());
+        assertEquals(1_000_000, balance(pos, PAN));
+
+        String other = TestPos.nextStan();
+        IsoMessage first = pos.withPin(pos.sale(PAN, 100), "1234").set(11, other).set(7, "0106101010");
+        IsoMessage second = pos.withPin(pos.sale(PAN, 200), "1234").set(11, other).set(7, "0107101010");
+        assertCode("00", pos.send(first));
+        assertCode("00", pos.send(second));
+        assertCode("00", pos.send(pos.reversal(second).set(7, "0108101010")));
+        assertEquals(1_000_000 - 100, balance(pos, PAN));
+        assertCode("00", pos.send(pos.reversal(first).set(7, "0109101010")));
+        assertEquals(1_000_000, balance(pos, PAN), "the older sale of the STAN is reversed too");
+        // a repeat of the newer one's reversal (another DE 7: not a retransmission) finds it done, and moves nothing
+        assertCode("00", pos.send(pos.reversal(second).set(7, "0110101010")));
+        assertEquals(1_000_000, balance(pos, PAN));
+    }
+
+    /** In the 1993 layout a reversal names its original in DE 56 (MTI, STAN, local date and time, acquirer). */
+    @Test
+    void aReversalNamingItsOriginalInDe56FindsIt() {
+        IsoMessage sale = pos.withPin(pos.sale(PAN, 700), "1234");
+        assertCode("00", pos.send(sale));
+        IsoMessage rev = pos.reversal(sale).set(11, TestPos.nextStan());
+        rev.set(56, "0200" + sale.getString(11) + "261207101010" + "0612345678901");
+        assertCode("00", pos.send(rev));
+        assertEquals(1_000_000, balance(pos, PAN));
+    }
+
     @Test
     void reversedRefundGivesTheRefundableAmountBack() {
         String rrn = approvedSale(pos, 5_000).getString(37);
