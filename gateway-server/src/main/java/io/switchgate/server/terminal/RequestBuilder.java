@@ -139,7 +139,8 @@ public final class RequestBuilder {
 
     /**
      * A reversal ({@code 0400}, or {@code 0420} etc.) of the terminal's earlier request whose STAN was {@code originalStan};
-     * DE 90 = original MTI + original STAN + original DE 7 (zeros when unknown) + zeros. {@code card} may be null.
+     * DE 90 = original MTI + original STAN + original DE 7 (zeros when unknown) + zeros, or in the 1993 layout DE 56 =
+     * original MTI + original STAN + zeros for its local date and time. {@code card} may be null.
      */
     public IsoMessage reversal(String mti, String stan, String originalMti, String originalStan, String originalDe7,
                                Card card, long amount) {
@@ -155,7 +156,12 @@ public final class RequestBuilder {
         pointOfService(m, false);
         m.set(42, merchantId);
         m.set(49, currency);
-        m.set(90, originalMti + originalStan + (originalDe7 == null ? "0000000000" : originalDe7) + "0".repeat(22));
+        if (IsoLayout.of(dialect) == IsoLayout.Y1993) {
+            // 1993 names the original in DE 56 (its DE 90 is 10 digits): MTI, STAN, local date and time (unknown: zeros)
+            m.set(56, originalMti + originalStan + "0".repeat(12));
+        } else {
+            m.set(90, originalMti + originalStan + (originalDe7 == null ? "0000000000" : originalDe7) + "0".repeat(22));
+        }
         return m;
     }
 

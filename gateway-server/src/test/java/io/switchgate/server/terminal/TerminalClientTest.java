@@ -140,6 +140,12 @@ class TerminalClientTest {
         assertEquals("610101613004", j.getString(22), "key entry, attended, cardholder and card present, PIN of 4");
         IsoMessage noPin = b.sale("000125", new Card("6212345678901232", "2812", null), 100);
         assertEquals("600101600000", noPin.getString(22));
+        // a reversal names its original in DE 56 (the 1993 DE 90 has 10 digits; packing 42 failed, an audit)
+        j = new ISOMsg();
+        j.setPackager(new org.jpos.iso.packager.GenericPackager("jar:packager/iso93binary.xml"));
+        j.unpack(b.pack(b.reversal("1420", "000126", "1200", "000124", null, Card.DEMO, 10000)));
+        assertEquals("1200000124000000000000", j.getString(56));
+        assertFalse(j.hasField(90));
     }
 
     @Test
