@@ -21,19 +21,19 @@ record OriginalNamed(String stan, String de7) {
             return new OriginalNamed(de90.substring(4, 10), de7);
         }
         String de56 = de90 == null ? m.getString(56) : null;
-        if (de56 != null && de56.length() >= 10) return new OriginalNamed(de56.substring(4, 10), null);
+        if (de56 != null && de56.length() >= 10 && FormatCheck.digits(de56.substring(0, 10), 10)) {
+            return new OriginalNamed(de56.substring(4, 10), null);
+        }
         return new OriginalNamed(m.getString(11), null);
     }
 
     /**
-     * The field that names the original badly, or 0: DE 90, or without it DE 56, shorter than MTI and STAN or with a
-     * STAN that is not six digits.
+     * The field that names the original badly, or 0: DE 90 shorter than MTI and STAN or with a STAN that is not six
+     * digits. A DE 56 that does not start with ten digits is not read at all (in the 1987 layout it is reserved, and a
+     * terminal may fill it with anything): the reversal's own DE 11 names the original then.
      */
     static int badField(IsoMessage m) {
         String de90 = m.getString(90);
-        if (de90 != null) return de90.length() < 10 || !FormatCheck.digits(de90.substring(4, 10), 6) ? 90 : 0;
-        String de56 = m.getString(56);
-        if (de56 != null) return de56.length() < 10 || !FormatCheck.digits(de56.substring(4, 10), 6) ? 56 : 0;
-        return 0;
+        return de90 != null && (de90.length() < 10 || !FormatCheck.digits(de90.substring(4, 10), 6)) ? 90 : 0;
     }
 }
