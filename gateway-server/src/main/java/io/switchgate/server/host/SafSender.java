@@ -1,5 +1,7 @@
 package io.switchgate.server.host;
 
+import io.switchgate.iso.ActionCodes;
+import io.switchgate.policy.Codes;
 import io.switchgate.saf.DoneMessagePruner;
 import io.switchgate.saf.SafMessage;
 import io.switchgate.saf.SafQueue;
@@ -69,6 +71,10 @@ public final class SafSender implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final AtomicBoolean nudged = new AtomicBoolean();
     private final AtomicLong delivered = new AtomicLong();
+    /** Stored reversals the host answered with a final refusal (neither 00, 25, nor a "try again"). */
+    private final AtomicLong refused = new AtomicLong();
+    /** Answers to a stored reversal that mean the host did not take it now: it is sent again, with its backoff. */
+    static final java.util.Set<String> TRY_AGAIN = java.util.Set.of(Codes.HOST_UNAVAILABLE, Codes.SYSTEM_MALFUNCTION);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong pruned = new AtomicLong();
     private final DoneMessagePruner pruner;
@@ -130,6 +136,11 @@ public final class SafSender implements AutoCloseable {
     }
 
     /** Messages the hosts acknowledged through this node. */
+    /** Stored reversals the host refused for good (logged at WARN each). */
+    public long refused() {
+        return refused.get();
+    }
+
     public long delivered() {
         return delivered.get();
     }
@@ -220,11 +231,28 @@ public final class SafSender implements AutoCloseable {
                 String mti = x.response().getMti();
                 if (mti.startsWith("043") && h.answerMacValid(x)) {
                     String result = mti + "/" + x.response().getString(39);
+                    String code = ActionCodes.fromWire(h.client().dialect(), mti, x.response().getString(39));
+                    if (code == null || TRY_AGAIN.contains(code)) {
+                        // "Unavailable" or "malfunction": the host did not take the reversal, and counted delivered it
+                        // was never sent again while the sale it undoes stood at the host (a black-box audit: 0430/96)
+                        record(() -> queue.reschedule(m.id(), node, later(m.attempts()), now, "TRY_AGAIN " + result));
+                        log.info("SAF node={} host={} {} stan {} (original stan {}) not taken: {}, sent again later", node,
+                                m.host(), m.mtiToSend(), m.stan(), m.originalStan(), result);
+                        return;
+                    }
                     record(() -> queue.markDone(m.id(), node, now, result));
                     linkLosses.remove(m.id());
                     delivered.incrementAndGet();
-                    log.info("SAF node={} host={} {} stan {} (original stan {}) delivered: {}", node, m.host(),
-                            m.mtiToSend(), m.stan(), m.originalStan(), result);
+                    if (Codes.APPROVED.equals(code) || Codes.NO_ORIGINAL.equals(code)) {
+                        log.info("SAF node={} host={} {} stan {} (original stan {}) delivered: {}", node, m.host(),
+                                m.mtiToSend(), m.stan(), m.originalStan(), result);
+                    } else {
+                        // a final refusal: sending it again gets the same answer, so it ends here, loudly
+                        refused.incrementAndGet();
+                        log.warn("SAF node={} host={} {} stan {} (original stan {}, rrn {}) refused by the host: {}; the "
+                                + "original may stand at the host, settle it with the acquirer", node, m.host(),
+                                m.mtiToSend(), m.stan(), m.originalStan(), m.rrn(), result);
+                    }
                 } else {
                     record(() -> queue.reschedule(m.id(), node, later(m.attempts()), now, "BAD_ANSWER " + mti));
                 }

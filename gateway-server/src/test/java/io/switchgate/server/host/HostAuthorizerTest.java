@@ -290,6 +290,29 @@ class HostAuthorizerTest {
         assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "the late approval is reversed once");
     }
 
+    /**
+     * A stored reversal the host answers 0430 with 96 (or 91) was not taken: it is sent again until the host takes it.
+     * A black-box audit: the 0430/96 counted as delivered, the reversal was never sent again, and the sale the terminal
+     * was told timed out stood at the host.
+     */
+    @Test
+    void aStoredReversalTheHostAnswers96IsSentAgainUntilTaken() {
+        java.util.concurrent.atomic.AtomicInteger reversals = new java.util.concurrent.atomic.AtomicInteger();
+        sim.behaviour = m -> {
+            if ("0200".equals(mti(m))) return HostSimulator.Reply.silent();
+            if (mti(m).startsWith("042")) {
+                int n = reversals.incrementAndGet();
+                return HostSimulator.Reply.code(n == 1 ? "96" : n == 2 ? "91" : "00");
+            }
+            return HostSimulator.Reply.approve();
+        };
+        IsoMessage resp = send(gw, financial("000000", 556));
+        assertEquals("91", resp.getString(39));
+        waitFor("the reversal taken at its third sending", 20_000,
+                () -> reversals.get() >= 3 && host(gw, "acqA").safDepth() == 0);
+        assertEquals(3, reversals.get(), "sent until taken, then no more");
+    }
+
     @Test
     void reversalArrivingWhileTheSaleIsAtTheHostReversesItOnceAnswered() throws Exception {
         sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.late(250) : HostSimulator.Reply.approve();
