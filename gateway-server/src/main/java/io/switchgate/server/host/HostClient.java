@@ -166,15 +166,31 @@ public final class HostClient implements AutoCloseable {
 
     /** The endpoint ("host:port") traffic goes to now, or null. */
     public String activeEndpoint() {
-        for (Link l : links) if (l.active()) return l.endpoint;
-        return null;
+        Link l = activeLink();
+        return l == null ? null : l.endpoint;
     }
 
     private Channel activeChannel() {
+        Link l = activeLink();
+        return l == null ? null : l.channel;
+    }
+
+    /**
+     * The first connected endpoint in failover order that is not set aside; if every connected one is, the first of
+     * them (a lone endpoint is the circuit breaker's to judge).
+     */
+    private Link activeLink() {
+        Link fallback = null;
         for (Link l : links) {
-            Channel c = l.channel;
-            if (c != null && c.isActive()) return c;
+            if (!l.active()) continue;
+            if (!l.setAside) return l;
+            if (fallback == null) fallback = l;
         }
+        return fallback;
+    }
+
+    private Link linkOf(Channel ch) {
+        for (Link l : links) if (l.channel == ch) return l;
         return null;
     }
 
@@ -186,10 +202,11 @@ public final class HostClient implements AutoCloseable {
         if (closed || !breaker.allowsRequests()) return CompletableFuture.completedFuture(HostExchange.of(HostExchange.Outcome.NOT_SENT));
         Channel ch = activeChannel();
         if (ch == null) return CompletableFuture.completedFuture(HostExchange.of(HostExchange.Outcome.NOT_SENT));
-        return send(ch, request, packed, timeoutMillis);
+        return send(ch, request, packed, timeoutMillis, true);
     }
 
-    private CompletableFuture<HostExchange> send(Channel ch, IsoMessage request, byte[] packed, long timeout) {
+    /** @param judged whether a timeout counts as the host's failure for the circuit breaker */
+    private CompletableFuture<HostExchange> send(Channel ch, IsoMessage request, byte[] packed, long timeout, boolean judged) {
         CompletableFuture<HostExchange> f = new CompletableFuture<>();
         String key = requestKey(request.getMti(), request.getString(11));
         Pending p = new Pending(f, ch);
@@ -200,7 +217,7 @@ public final class HostClient implements AutoCloseable {
         }
         p.timer = ch.eventLoop().schedule(() -> {
             if (pending.remove(key, p)) {
-                failed("no answer in " + timeout + " ms");
+                if (judged) failed("no answer in " + timeout + " ms");
                 f.complete(HostExchange.of(HostExchange.Outcome.TIMEOUT));
             }
         }, timeout, TimeUnit.MILLISECONDS);
@@ -283,6 +300,14 @@ public final class HostClient implements AutoCloseable {
 
     /** Sends an echo on {@code ch}; an unanswered echo closes the connection (it is reconnected). */
     private CompletableFuture<HostExchange> echo(Channel ch) {
+        return echo(ch, true);
+    }
+
+    /**
+     * @param judged whether its timeout counts for the circuit breaker: not for the check of an endpoint set aside,
+     *               which the host's other endpoint answers for meanwhile
+     */
+    private CompletableFuture<HostExchange> echo(Channel ch, boolean judged) {
         echoes.incrementAndGet();
         CompletableFuture<IsoMessage> msg;
         try {
@@ -290,16 +315,40 @@ public final class HostClient implements AutoCloseable {
         } catch (RuntimeException stopping) {
             return CompletableFuture.completedFuture(HostExchange.of(HostExchange.Outcome.NOT_SENT));
         }
-        return msg.thenCompose(e -> send(ch, e, dialect.pack(e), timeoutMillis)).exceptionally(err -> HostExchange.of(HostExchange.Outcome.NOT_SENT)).whenComplete((x, err) -> {
+        Link link = linkOf(ch);
+        return msg.thenCompose(e -> send(ch, e, dialect.pack(e), timeoutMillis, judged)).exceptionally(err -> HostExchange.of(HostExchange.Outcome.NOT_SENT)).whenComplete((x, err) -> {
+            if (x != null && x.outcome() == HostExchange.Outcome.ANSWERED && link != null && link.setAside) {
+                link.setAside = false;
+                log.info("host={} endpoint {} answers its echo again: it takes traffic again", name, link.endpoint);
+            }
             if (x != null && x.outcome() != HostExchange.Outcome.ANSWERED && x.outcome() != HostExchange.Outcome.NOT_SENT) {
+                if (link != null && links.size() > 1 && !link.setAside) {
+                    // An endpoint that accepts connections and answers nothing: reconnected, it was preferred again at
+                    // once, and the healthy next one never got traffic (a black-box audit: 40 sales, all 91). It takes
+                    // traffic again only once it answers an echo (checkSetAside).
+                    link.setAside = true;
+                    log.warn("host={} endpoint {} does not answer its echo: set aside, traffic goes to the next endpoint "
+                            + "until it answers one", name, link.endpoint);
+                }
                 log.warn("host={} echo on {} not answered ({}); closing the connection", name, ch.remoteAddress(), x.outcome());
                 ch.close();
             }
         });
     }
 
+    /** An echo on each connected endpoint that is set aside, one at a time per endpoint: answered, it is back. */
+    private void checkSetAside() {
+        for (Link l : links) {
+            Channel ch = l.channel;
+            if (!l.setAside || l.checking || ch == null || !ch.isActive()) continue;
+            l.checking = true;
+            echo(ch, false).whenComplete((x, err) -> l.checking = false);
+        }
+    }
+
     /** Half-open: when the circuit has been open long enough, one echo decides whether it closes. */
     private void probe() {
+        if (!closed) checkSetAside();
         if (closed || !breaker.tryHalfOpen(System.nanoTime())) return;
         Channel ch = activeChannel();
         if (ch == null) {
@@ -350,6 +399,10 @@ public final class HostClient implements AutoCloseable {
         final int port;
         volatile Channel channel;
         long backoff;
+        /** Left unanswered an echo while another endpoint exists: not preferred until it answers one. */
+        volatile boolean setAside;
+        /** An echo checking whether a set-aside endpoint answers again is in flight. */
+        volatile boolean checking;
 
         Link(String endpoint) {
             int c = endpoint.lastIndexOf(':');

@@ -149,6 +149,60 @@ class HostResilienceTest {
         assertEquals(1, again.count("0200"), "traffic returns to the primary");
     }
 
+    /**
+     * A primary that accepts connections and answers nothing, not even an echo: once its echo goes unanswered it is set
+     * aside and the healthy second endpoint takes the traffic, until the primary answers an echo again. A black-box
+     * audit: reconnected, the primary was preferred again at once, and 40 sales over 48 s were all answered 91.
+     */
+    @Test
+    void aPrimaryThatAnswersNothingIsSetAsideAndTheSecondTakesTheTraffic() throws Exception {
+        java.net.ServerSocket blackHole = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        open.add(blackHole);
+        Thread swallow = new Thread(() -> {
+            List<java.net.Socket> held = new ArrayList<>();
+            try {
+                while (!blackHole.isClosed()) {
+                    java.net.Socket s = blackHole.accept(); // read nothing, answer nothing: bytes pile up unread
+                    held.add(s);
+                }
+            } catch (java.io.IOException closed) {
+                for (java.net.Socket s : held) {
+                    try {
+                        s.close();
+                    } catch (java.io.IOException ignored) {
+                        // going anyway
+                    }
+                }
+            }
+        });
+        swallow.setDaemon(true);
+        swallow.start();
+        HostSimulator second = sim(HostSimulator.freePort());
+        Gateway gw = gateway("memory:", List.of("127.0.0.1:" + blackHole.getLocalPort(), "127.0.0.1:" + second.port));
+        HostClient c = host(gw, "acqA").client();
+        waitFor("both connected, the black hole preferred", 5000, () -> second.connections() == 1
+                && ("127.0.0.1:" + blackHole.getLocalPort()).equals(c.activeEndpoint()));
+        // requests time out on the primary until the circuit opens; its probe, an echo, goes unanswered: set aside
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int stan = 600;
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            last = send(gw, financial("000000", stan++)).getString(39);
+            if ("00".equals(last)) break;
+            Thread.sleep(100);
+        }
+        assertEquals("00", last, "the second endpoint answers once the first is set aside");
+        assertEquals("127.0.0.1:" + second.port, c.activeEndpoint());
+        assertEquals("00", send(gw, financial("000000", stan++)).getString(39), "and keeps the traffic");
+        // the primary mended: it answers the echo that checks it, and takes the traffic again
+        int port = blackHole.getLocalPort();
+        blackHole.close();
+        HostSimulator mended = sim(port);
+        waitFor("the primary back", 15_000, () -> ("127.0.0.1:" + port).equals(c.activeEndpoint()));
+        assertEquals("00", send(gw, financial("000000", stan)).getString(39));
+        assertEquals(1, mended.count("0200"), "traffic returns to the primary");
+    }
+
     @Test
     void circuitBreakerOpensAnswers91AtOnceAndClosesAfterAProbe() {
         HostSimulator sim = sim(HostSimulator.freePort());
