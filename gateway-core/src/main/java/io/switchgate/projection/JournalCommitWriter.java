@@ -111,6 +111,11 @@ public final class JournalCommitWriter implements CommitWriter {
         return journal;
     }
 
+    @Override
+    public boolean stoppedForGood() {
+        return failure != null;
+    }
+
     /** What stopped this writer, or null while it runs. */
     public StoreException failure() {
         return failure;

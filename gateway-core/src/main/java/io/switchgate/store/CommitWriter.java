@@ -27,6 +27,14 @@ public interface CommitWriter extends AutoCloseable {
         return submit(set);
     }
 
+    /**
+     * True once this writer has stopped for good (a failed write or force): nothing more will be committed, so nothing
+     * that would need a commit to stand should be started (a request sent to a host, say).
+     */
+    default boolean stoppedForGood() {
+        return false;
+    }
+
     /** Counters for metrics. */
     GroupCommitStats stats();
 

@@ -38,9 +38,12 @@ final class Authorizations {
     /** Runs a task for a request on the engine thread (answering 96 if it no longer takes work). */
     private final BiConsumer<Request, Runnable> onEngine;
     private final Journal journal;
+    /** True once the journal has stopped for good: no host is asked any more (see {@link #awaitAnswer}). */
+    private final java.util.function.BooleanSupplier journalStopped;
 
     Authorizations(Map<String, Authorizer> authorizers, Router router, EngineState state, Clock clock, RrnAllocator rrns,
-                   BiConsumer<Request, Runnable> onEngine, Journal journal) {
+                   BiConsumer<Request, Runnable> onEngine, Journal journal, java.util.function.BooleanSupplier journalStopped) {
+        this.journalStopped = journalStopped;
         this.authorizers = new java.util.HashMap<>(authorizers); // get(null) is null, as the routes may ask
         this.router = router;
         this.state = state;
@@ -115,6 +118,12 @@ final class Authorizations {
                              java.util.function.Supplier<CompletableFuture<AuthResult>> ask, Consumer<AuthResult> k) {
         if (r.hostAnswer != null) {
             k.accept(r.hostAnswer);
+            return;
+        }
+        if (host && journalStopped.getAsBoolean()) {
+            // Nothing can be committed any more, so whatever the host approved would be answered 96 and reversed: a
+            // hold on the cardholder's account for nothing (a black-box audit, with the journal's disk full). Not asked.
+            k.accept(AuthResult.decline(Codes.SYSTEM_MALFUNCTION, "JOURNAL_UNAVAILABLE"));
             return;
         }
         CompletableFuture<AuthResult> f = ask.get();

@@ -156,7 +156,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
         Authorizer embedded = new EmbeddedAuthorizer(state, security);
         authorizers.put(embedded.name(), embedded);
         for (Authorizer a : setup.hostAuthorizers()) authorizers.put(a.name(), a);
-        this.authorizations = new Authorizations(authorizers, setup.router(), state, clock, rrns, this::onEngine, steps::journal);
+        this.authorizations = new Authorizations(authorizers, setup.router(), state, clock, rrns, this::onEngine, steps::journal,
+                writer::stoppedForGood);
         this.prefetchStep = new PrefetchStep(state, prefetch, clock, zone, panHasher, authorizations::route, this::backToEngine);
         this.signOn = new SignOnFlow(steps, security, keys);
         flows.put(TxnType.SALE, new SaleFlow(steps));

@@ -587,6 +587,36 @@ class FileJournalGatewayTest {
         }
     }
 
+    /**
+     * Once the journal has stopped for good nothing can be committed, so no host is asked any more: what it approved
+     * would be answered 96 and reversed, a hold on the cardholder's account for nothing (a black-box audit, with the
+     * journal's disk full: every host sale approved at the host, answered 96, then reversed).
+     */
+    @Test
+    void aStoppedJournalAsksNoHost() throws Exception {
+        FaultyChannels disk = new FaultyChannels();
+        ScriptedHost host = new ScriptedHost();
+        GatewayConfig c = config("fsync");
+        GatewayConfig routed = new GatewayConfig(c.node(), c.listeners(), c.admin(), c.store(), c.security(), c.merchants(),
+                c.terminals(), List.of(new GatewayConfig.Route(new GatewayConfig.RouteMatch(List.of("62", "4"), null, null, null),
+                ScriptedHost.NAME)), c.hosts(), c.authorizer(), c.logging(), c.journal());
+        try (Gateway gw = Gateway.start(routed, Clock.systemUTC(), (cc, s, st) -> List.of(host), disk)) {
+            TestPos pos = pos(gw);
+            disk.failForces = true;
+            var first = gw.handle(pos.pack(pos.sale(PAN_NOPIN, 10)), "pos");
+            host.next().approve();
+            IsoMessage r = TestPos.D.unpack(first.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("96", r.getString(39), "the approval could not be committed");
+            assertEquals(1, host.reversedUncommitted.size(), "and is reversed at the host");
+            assertTrue(gw.fileJournal().stopped());
+            IsoMessage second = TestPos.D.unpack(gw.handle(pos.pack(pos.sale(PAN_NOPIN, 20)), "pos")
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("96", second.getString(39));
+            assertEquals("JOURNAL_UNAVAILABLE", second.getString(44));
+            assertEquals(1, host.all.size(), "the host is not asked once the journal has stopped");
+        }
+    }
+
     @Test
     void aFailedWriteOnTheCallersThreadAnswers96AndStopsTheJournal() {
         FaultyChannels disk = new FaultyChannels();
