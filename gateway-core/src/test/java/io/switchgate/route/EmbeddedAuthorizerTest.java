@@ -313,10 +313,12 @@ class EmbeddedAuthorizerTest {
         assertEquals(1, onlyChange(5).pinTries());
     }
 
+    /** Nothing here can check the PIN: not the cardholder's wrong try, so nothing is counted (a black-box audit). */
     @Test
-    void pinBlockWithoutAPinKeyIsAWrongPin() {
+    void pinBlockWithoutAPinKeyIsRefused96AndNotCounted() {
         assertCode(send(TxnType.SALE, CardData.from(PAN, null, null), hash(PAN), 100, pinBlock("1234", PAN), null, NOW),
-                "55", "INCORRECT_PIN");
+                "96", "NO_PIN_KEY");
+        assertTrue(changes.isEmpty(), "no PIN try counted: " + changes);
     }
 
     @Test
