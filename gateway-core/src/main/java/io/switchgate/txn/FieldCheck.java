@@ -6,7 +6,8 @@ import io.switchgate.policy.Decline;
 /**
  * Field values that have the right shape but no meaning (contract section 4, "Field checks"), after
  * {@link FormatCheck}: DE 7 a real MMDDhhmmss, DE 14 a real YYMM, the PAN of DE 35 the PAN of DE 2 when both
- * are present, track 2's expiry a real YYMM when there is no DE 14 and DE 14 itself when there is, DE 49 three digits. Each failure answers
+ * are present, track 2's expiry a real YYMM when there is no DE 14 and DE 14 itself when there is, DE 49 three digits,
+ * the original's DE 7 in DE 90 (when sent) a real MMDDhhmmss. Each failure answers
  * {@code 30 BAD_FIELD_n}. Allocation-free.
  */
 public final class FieldCheck {
@@ -31,6 +32,13 @@ public final class FieldCheck {
         if (de14 != null && de35 != null && !track2ExpiryIs(de35, de14)) return FormatCheck.bad(35);
         String de49 = m.getString(49);
         if (de49 != null && !FormatCheck.digits(de49, 3)) return FormatCheck.bad(49);
+        // the original's DE 7 in DE 90 (positions 11-20; zeros: not sent) is held to DE 7's rule: no request can bear
+        // a month 13, and a reversal naming one found nothing and was kept, refusing the STAN for 24 hours (an audit)
+        String de90 = m.getString(90);
+        if (de90 != null && de90.length() >= 20) {
+            String originalDe7 = de90.substring(10, 20);
+            if (!"0000000000".equals(originalDe7) && !transmissionTime(originalDe7)) return FormatCheck.bad(90);
+        }
         return null;
     }
 

@@ -31,6 +31,12 @@ class FieldCheckTest {
             "49, XYZ, BAD_FIELD_49",
             "49, 15, BAD_FIELD_49",
             "49, 1566, BAD_FIELD_49",
+            // DE 90: the original's DE 7 (positions 11-20) held to DE 7's rule; zeros: not sent
+            "90, 020012345611251200000000000000000000000000, null",
+            "90, 020012345600000000000000000000000000000000, null",
+            "90, 020012345613999999990000000000000000000000, BAD_FIELD_90",
+            "90, 020012345602300000000000000000000000000000, BAD_FIELD_90",
+            "90, 0200123456, null",                      // MTI and STAN only: nothing more to check
     })
     void fieldValues(int field, String value, String reason) {
         IsoMessage m = new IsoMessage("0200").set(7, "1125120000").set(field, value);
