@@ -36,7 +36,8 @@ public final class EncodeCommand implements Callable<Integer> {
 
     /** One JSON value a line: text after it ({@code {...} junk}) is an error, not ignored. */
     private static final com.fasterxml.jackson.databind.ObjectReader ONE_VALUE = DecodeCommand.JSON.reader()
-            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION); // "11" twice: which one?
 
     static String encodeLine(Dialect d, Framing f, String json) throws JsonProcessingException {
         JsonNode node;
@@ -57,8 +58,8 @@ public final class EncodeCommand implements Callable<Integer> {
             }
         }
         JsonNode fields = node.path("fields");
-        if (!fields.isMissingNode() && !fields.isObject()) {
-            return DecodeCommand.JSON.writeValueAsString(DecodeCommand.error("\"fields\" is not an object", -1, -1));
+        if (!fields.isObject()) {
+            return DecodeCommand.JSON.writeValueAsString(DecodeCommand.error("\"fields\" is not an object (or missing)", -1, -1));
         }
         IsoMessage m = new IsoMessage(node.get("mti").asText());
         Iterator<Map.Entry<String, JsonNode>> it = fields.isObject() ? fields.fields() : java.util.Collections.emptyIterator();

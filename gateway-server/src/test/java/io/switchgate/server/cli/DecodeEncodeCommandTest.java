@@ -138,9 +138,12 @@ class DecodeEncodeCommandTest {
     void encodeRefusesWhatIsNotExactlyOneMessageObject() {
         String ok = "{\"mti\":\"0800\",\"fields\":{\"11\":\"000001\"}}";
         assertEquals(0, run(ok + "\n" + ok + " trailing\n" + "{\"mti\":\"0800\",\"fields\":{\"11\":\"000001\"},\"extra\":1}\n"
-                + "{\"mti\":\"0800\",\"fields\":[]}\n" + ok + "\n", "encode"));
+                + "{\"mti\":\"0800\",\"fields\":[]}\n" + ok + "\n" + "{\"mti\":\"0800\"}\n"
+                + "{\"mti\":\"0800\",\"fields\":{\"11\":\"000001\",\"11\":\"999999\"}}\n", "encode"));
         String[] lines = outLines();
-        assertEquals(5, lines.length, String.join("\n", lines));
+        assertEquals(7, lines.length, String.join("\n", lines));
+        assertTrue(lines[5].contains("\"fields\\\" is not an object"), "no fields at all: " + lines[5]);
+        assertTrue(lines[6].startsWith("{\"error\":"), "a key twice: " + lines[6]);
         assertEquals("08000020000000000000000001", lines[0]);
         assertEquals("{\"error\":\"not a JSON object\",\"field\":-1,\"offset\":-1}", lines[1]);
         assertTrue(lines[2].contains("unknown key 'extra'"), lines[2]);
