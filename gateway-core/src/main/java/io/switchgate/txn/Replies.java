@@ -89,6 +89,15 @@ final class Replies {
         }
     }
 
+    /**
+     * DE 4 as sent, for a request answered before the engine read it (91 GATEWAY_STOPPING, ENGINE_BUSY: logged amount=0
+     * while the terminal sent 100, a re-audit); 0 if there is none or it is not digits.
+     */
+    private static long sentAmount(Request r) {
+        String de4 = r.msg.getString(4);
+        return de4 != null && !de4.isEmpty() && de4.length() <= 18 && FormatCheck.digits(de4, -1) ? FormatCheck.parseAmount(de4) : 0;
+    }
+
     /** Tells the listener (metrics, transaction log) and completes the request's answer. */
     private void answer(Request r, Outcome o, byte[] bytes) {
         TxnRecord rec = o.record();
@@ -96,7 +105,8 @@ final class Replies {
             listener.answered(r.msg.getMti(), r.type == null ? "UNKNOWN" : r.type.name(), r.terminalId(), r.stan(),
                     // the record's amount where there is one: a request refused before its amount was read (a 63, a
                     // 58) logged 0 while the API showed DE 4 (an audit)
-                    rec == null ? null : rec.rrn(), rec == null ? r.amount : rec.amount(), r.maskedPan(),
+                    rec == null ? null : rec.rrn(), rec != null ? rec.amount() : r.amount != 0 ? r.amount : sentAmount(r),
+                    r.maskedPan(),
                     o.code(), o.reason(), System.nanoTime() - r.startNanos);
         } catch (RuntimeException e) {
             log.warn("engine listener failed: {}", e.toString());

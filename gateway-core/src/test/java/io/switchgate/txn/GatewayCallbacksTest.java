@@ -181,9 +181,12 @@ class GatewayCallbacksTest {
                 approved++;
             }
             assertEquals(500, approved);
-            IsoMessage after = TestPos.D.unpack(gw.handle(pos.pack(pos.sale(PAN_NOPIN, 1)), "pos").get(10, TimeUnit.SECONDS));
+            List<Long> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+            gw.engine().setListener((mti, type, terminal, stan, rrn, amount, pan, code, reason, nanos) -> logged.add(amount));
+            IsoMessage after = TestPos.D.unpack(gw.handle(pos.pack(pos.sale(PAN_NOPIN, 7)), "pos").get(10, TimeUnit.SECONDS));
             assertEquals("91", after.getString(39));
             assertEquals("GATEWAY_STOPPING", after.getString(44));
+            assertEquals(List.of(7L), logged, "the log line's amount is the DE 4 sent (a re-audit saw amount=0)");
             assertEquals(balance - 500, gw.embeddedCardBalance(PAN_NOPIN));
         }
     }
