@@ -69,7 +69,28 @@ final class ConfigSeeder {
         }
     }
 
+    /** Seeding passes tried when another node's seeding of the same rows wins the race (each reads them again). */
+    static final int SEED_ATTEMPTS = 5;
+
+    /**
+     * Puts the configuration into the store. Nodes sharing one store may seed at the same moment (a rolling deploy that
+     * adds a terminal starts them together): the loser's insert of a row the other just wrote fails, and its pass is
+     * made again from what the store now holds, which keeps that row's running state as for any row that exists. Before,
+     * the node exited 1 ({@code terminals TERMN606: already exists}, a black-box audit on two PostgreSQL nodes).
+     */
     void seed(GatewayConfig cfg, Instant now) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                seedOnce(cfg, now);
+                return;
+            } catch (io.switchgate.store.ConcurrentUpdateException raced) {
+                if (attempt >= SEED_ATTEMPTS) throw raced;
+                log.info("configuration seeding raced another node ({}); reading the rows again", raced.getMessage());
+            }
+        }
+    }
+
+    private void seedOnce(GatewayConfig cfg, Instant now) {
         ChangeSet cs = new ChangeSet();
         int i = 0;
         for (GatewayConfig.Merchant m : nn(cfg.merchants())) {
