@@ -181,7 +181,12 @@ public final class JdbcTransactionStore implements TransactionStore {
             throw new StoreException("cannot open the journal log " + logPath + ": " + e.getClass().getSimpleName());
         } catch (RuntimeException e) {
             closeQuietly(log);
-            throw new StoreException("cannot open store " + safe + ": " + rootMessage(e), e);
+            String why = rootMessage(e);
+            if (h2 && why != null && why.contains("The file is locked")) {
+                // H2's own words ("MVStoreException: The file is locked: ... [2.3.232/7]") do not say what to do
+                why = "it is in use by another process (another gateway on the same data directory?)";
+            }
+            throw new StoreException("cannot open store " + safe + ": " + why, e);
         }
     }
 

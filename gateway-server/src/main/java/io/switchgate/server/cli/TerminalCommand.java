@@ -49,10 +49,14 @@ public final class TerminalCommand implements Callable<Integer> {
             description = "sale | refund | void | reverse | balance | echo | signon | settle")
     String action;
 
+    /** Where the shipped configuration listens. */
+    static final int DEFAULT_PORT = 8583;
+
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "gateway host (default: ${DEFAULT-VALUE})")
     String host;
-    @Option(names = "--port", defaultValue = "8583", description = "gateway port (default: ${DEFAULT-VALUE})")
-    int port;
+    @Option(names = "--port", description = "gateway port (default: the first listener's port in the config the keys are "
+            + "read from, else 8583)")
+    Integer port;
     @Option(names = "--framing", defaultValue = "nac2", description = "nac2 | ascii4 | nac2-tpdu (default: ${DEFAULT-VALUE})")
     String framing;
     @Option(names = "--tpdu", description = "TPDU as 10 hex digits for nac2-tpdu (default: 6000010000)")
@@ -145,6 +149,7 @@ public final class TerminalCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return 2;
         }
+        if (port == null) port = DEFAULT_PORT;
         Framing f = Framing.of(framing);
         byte[] tpduBytes = tpdu == null ? null : Hex.decode(tpdu);
         try (TerminalClient client = TerminalClient.connect(host, port, f, setup.builder.dialect(), tpduBytes, Duration.ofSeconds(5))) {
@@ -211,7 +216,7 @@ public final class TerminalCommand implements Callable<Integer> {
         if (tpdu != null && (tpdu.length() != 10 || !Hex.isHex(tpdu))) {
             throw new UsageError("--tpdu must be 10 hex digits");
         }
-        if (port < 1 || port > 65535) {
+        if (port != null && (port < 1 || port > 65535)) {
             throw new UsageError("--port " + port + " is out of range 1..65535");
         }
         if (terminal.length() != 8) {
@@ -257,8 +262,11 @@ public final class TerminalCommand implements Callable<Integer> {
                 GatewayConfig cfg = new ConfigLoader().load(cfgPath);
                 master = cfg.security().masterKey();
                 configured = cfg.terminals().stream().filter(t -> t.id().equals(terminal)).findFirst().orElse(null);
+                // the gateway that config runs listens there (a newcomer who moved the port was told "connection refused")
+                if (port == null && cfg.listeners() != null && !cfg.listeners().isEmpty()) port = cfg.listeners().get(0).port();
             } catch (ConfigException e) {
-                throw new UsageError(cfgPath + ": " + e.getMessage());
+                String m = e.getMessage();
+                throw new UsageError(m != null && m.startsWith(cfgPath.toString()) ? m : cfgPath + ": " + m);
             }
         }
         SecurityModule sm = SoftwareSecurityModule.fromHex(master);

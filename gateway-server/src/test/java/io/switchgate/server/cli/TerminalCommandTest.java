@@ -108,6 +108,18 @@ class TerminalCommandTest {
         assertTrue(m.hasField(64), "TERM0001 has a TAK: MAC sent");
     }
 
+    /** Without --port the simulator talks to the port of the config it reads the keys from (a newcomer's port moved). */
+    @Test
+    void withoutAPortTheConfigsListenerIsUsed() throws Exception {
+        int port = start(answering("00", null));
+        Path moved = tmp.resolve("moved.yaml");
+        java.nio.file.Files.writeString(moved, java.nio.file.Files.readString(SHIPPED).replace("port: 8583", "port: " + port));
+        TerminalCommand cmd = new TerminalCommand().streams(new PrintStream(out, true), new PrintStream(err, true));
+        int rc = new CommandLine(cmd).execute("echo", "--config", moved.toString(), "--state-dir", tmp.resolve("state").toString());
+        assertEquals(0, rc, err());
+        assertEquals(1, requests.size(), "the echo reached the config's listener");
+    }
+
     @Test
     void declinedShowsReason() {
         int port = start(answering("51", "INSUFFICIENT_FUNDS"));
