@@ -313,8 +313,9 @@ public final class AdminApi {
                     "status", Views.lower(o.status()), "amount", o.amount(), "refundedAmount", o.refundedAmount())).orElse(null));
         }
         Object batch = null;
-        if (t.approved() && (t.type() == TxnType.SALE || t.type() == TxnType.REFUND || t.type() == TxnType.VOID
-                || t.type() == TxnType.SETTLEMENT)) {
+        // contract section 5: a transaction belongs to the batch open when it is committed, whatever its kind or answer
+        // (refunds, reversals and declines showed null here while their batchNo named one: an audit)
+        if (t.terminalId() != null && t.batchNo() > 0) {
             Optional<BatchState> b = store.findBatch(t.terminalId(), t.batchNo());
             if (b.isPresent()) {
                 BatchState s = b.get();

@@ -189,6 +189,12 @@ class AdminApiTest {
         assertEquals(rrn, refund2.path("originalRrn").asText());
         assertEquals(rrn, refund2.path("original").path("rrn").asText());
         assertEquals(1, refund2.path("reversals").size());
+        // every transaction shows the batch it belongs to: a reversed refund, its reversal, a declined refund too
+        assertTrue(refund2.path("batch").path("open").asBoolean(), refund2.toString());
+        String reversal = refund2.path("reversals").get(0).path("rrn").asText();
+        assertTrue(f.get("/api/transactions/" + reversal).json().path("batch").path("open").asBoolean());
+        String declined = t.path("refunds").get(2).path("rrn").asText();
+        assertEquals(1, f.get("/api/transactions/" + declined).json().path("batch").path("batchNo").asLong());
     }
 
     @Test
