@@ -96,4 +96,21 @@ class ConfigSeederWarningsTest {
         String all = String.join("\n", warnings());
         assertTrue(all.contains("moves terminal TERM0003 from merchant " + MERCHANT + " to " + MERCHANT2), all);
     }
+
+    /** A configured card that fails the Luhn check can only ever be declined 14: said at start (an audit: no word). */
+    @Test
+    void aCardThatFailsTheLuhnCheckIsSaid() {
+        GatewayConfig first = EngineFixture.config("memory:");
+        List<GatewayConfig.Card> cards = new ArrayList<>(first.authorizer().cards());
+        cards.add(new GatewayConfig.Card("6212345678901233", "2812", null, 100));
+        GatewayConfig withBad = new GatewayConfig(first.node(), first.listeners(), first.admin(), first.store(), first.security(),
+                first.merchants(), first.terminals(), first.routes(), first.hosts(), new GatewayConfig.Authorizer(cards),
+                first.logging(), first.journal());
+        try (Gateway gw = Gateway.start(withBad)) {
+            assertNotNull(gw.engine());
+        }
+        String all = String.join("\n", warnings());
+        assertTrue(all.contains(".pan 621234******1233 fails the Luhn check"), all);
+        assertFalse(all.contains("6212345678901233"), "never the PAN itself");
+    }
 }
