@@ -104,7 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if ("0810".equals(r.message().getMti())) pos.acceptSignOnKeys(r.message());
                 Long bal = gw.embeddedCardBalance(card.pan());
                 out.println(ResponseLine.format(what, r.message(), macOk)
-                        + (bal == null ? "" : "  | card " + card + " balance after: " + bal));
+                        + (bal == null ? "" : "  | card " + card.masked() + " balance after: " + bal));
                 return r.message();
             };
             step.send("signon (new TPK/TAK under the TMK)", pos.signOn(pos.nextStan()));
