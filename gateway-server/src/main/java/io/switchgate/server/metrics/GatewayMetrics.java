@@ -153,6 +153,8 @@ public final class GatewayMetrics implements EngineListener, AutoCloseable {
                     .description("connections accepted").register(registry);
             FunctionCounter.builder("gateway.listener.bad.frames", s, ListenerStats::closedForBadFrames).tags(tags)
                     .description("connections closed for an oversized or corrupt frame").register(registry);
+            FunctionCounter.builder("gateway.listener.frames.unanswered", s, ListenerStats::unansweredFrames).tags(tags)
+                    .description("frames left unanswered: no request MTI could be read (contract section 3)").register(registry);
             FunctionCounter.builder("gateway.listener.answers.unwritten", s, ListenerStats::unwrittenAnswers).tags(tags)
                     .description("answers not written because their connection had closed").register(registry);
             FunctionCounter.builder("gateway.listener.refused", s, ListenerStats::refusedConnections).tags(tags)

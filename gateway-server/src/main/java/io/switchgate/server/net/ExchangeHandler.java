@@ -48,6 +48,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private String remote = "?";
     /** Answers handed to the socket and not yet written to it (event loop only): nonzero while the peer does not read. */
     private int unflushed;
+    /** Frames of this connection left unanswered, not being requests (event loop only): only the first is logged. */
+    private int unansweredHere;
     /** Answers of this connection not written because it had closed (event loop only): only the first is logged. */
     private int unwritten;
     /** A bad frame was reported: nothing more is read; the connection closes once what was taken is answered. */
@@ -207,6 +209,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (response == null) {
+            // not a request (its MTI unreadable, or a response MTI): nothing to answer, and said once per connection
+            stats.unanswered.increment();
+            if (++unansweredHere == 1) {
+                log.info("listener={} remote={} a frame of no request MTI is not answered (contract section 3; later ones on "
+                        + "this connection are counted in gateway_listener_frames_unanswered_total only)", listener, remote);
+            }
             done();
             answerGone(ctx);
             return;

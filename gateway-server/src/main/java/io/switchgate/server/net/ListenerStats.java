@@ -16,6 +16,7 @@ public final class ListenerStats {
     final LongAdder closedFrameTimeout = new LongAdder();
     final LongAdder refused = new LongAdder();
     final LongAdder unwritten = new LongAdder();
+    final LongAdder unanswered = new LongAdder();
 
     ListenerStats(String listener) {
         this.listener = listener;
@@ -63,6 +64,15 @@ public final class ListenerStats {
     /** Answers not written because their connection had closed (the terminal gave up, or reset it). */
     public long unwrittenAnswers() {
         return unwritten.sum();
+    }
+
+    /**
+     * Frames read and left unanswered by design (contract section 3): no request MTI could be read, or a response MTI
+     * came to the gateway. Without this count they left no trace at all (a newcomer sending ASCII to a binary
+     * listener waited 10 s and found nothing in the log or the metrics).
+     */
+    public long unansweredFrames() {
+        return unanswered.sum();
     }
 
     /** Connections closed because of an oversized or corrupt frame. */

@@ -373,6 +373,18 @@ class TerminalServerTest {
         assertEquals(0, server.stats("pos").unwrittenAnswers());
     }
 
+    /** A frame the handler cannot answer (no request MTI) is counted, and the connection goes on. */
+    @Test
+    void aFrameLeftUnansweredIsCounted() throws Exception {
+        start((message, listener) -> CompletableFuture.completedFuture(null), listener("pos", "nac2", "iso87binary", 8192, 300));
+        try (Socket s = socket("pos")) {
+            s.getOutputStream().write(new byte[]{0, 4, 'z', 'z', 'z', 'z'});
+            s.getOutputStream().write(new byte[]{0, 4, 'z', 'z', 'z', 'z'});
+            waitFor(() -> server.stats("pos").unansweredFrames() == 2);
+            assertEquals(1, server.stats("pos").openConnections(), "still open");
+        }
+    }
+
     /** A connection whose peer shuts its sending side with nothing in flight is closed at once. */
     @Test
     void aHalfCloseWithNothingInFlightClosesTheConnection() throws Exception {
