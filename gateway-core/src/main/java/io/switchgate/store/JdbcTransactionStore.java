@@ -172,6 +172,7 @@ public final class JdbcTransactionStore implements TransactionStore {
             if (!url.contains("ApplicationName")) cfg.addDataSourceProperty("ApplicationName", "switchgate");
         }
         String safe = safeUrl(url);
+        if (h2) createDirectoryOwnerOnly(url);
         java.nio.file.Path logPath = h2 ? journalLogPath(url) : null;
         JournalLog log = null;
         try {
@@ -187,6 +188,25 @@ public final class JdbcTransactionStore implements TransactionStore {
                 why = "it is in use by another process (another gateway on the same data directory?)";
             }
             throw new StoreException("cannot open store " + safe + ": " + why, e);
+        }
+    }
+
+    /**
+     * Creates the directory of an H2 file store, readable by its owner only, if it does not exist yet: its files hold
+     * masked PANs, keyed PAN hashes, encrypted keys and amounts, and H2 makes them world-readable under the usual umask
+     * (a newcomer audit). A directory that exists is left as the operator made it; a file system without POSIX
+     * permissions gets none here (H2 makes a plain one, or says why it cannot).
+     */
+    static void createDirectoryOwnerOnly(String url) {
+        java.nio.file.Path database = io.switchgate.config.H2Urls.databaseFile(url);
+        java.nio.file.Path dir = database == null ? null : database.toAbsolutePath().normalize().getParent();
+        if (dir == null || java.nio.file.Files.exists(dir)) return;
+        try {
+            if (dir.getParent() != null) java.nio.file.Files.createDirectories(dir.getParent());
+            java.nio.file.Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            // H2 makes it, or says why it cannot, when it opens the store
         }
     }
 
