@@ -381,6 +381,13 @@ class EngineScenarioTest {
         assertEquals(1_000_000, balance(pos, PAN));
     }
 
+    /** Sends {@code m} under this STAN and DE 7 (a terminal reusing a STAN) and returns its answer, approved. */
+    private IsoMessage approvedOn(String stan, String de7, IsoMessage m) {
+        IsoMessage answer = pos.send(m.set(11, stan).set(7, de7));
+        assertCode("00", answer);
+        return answer;
+    }
+
     /**
      * A terminal that reuses a STAN within a day (a reboot resets its counter): the reversal that names the older
      * request by STAN and DE 7 undoes that one, not "nothing found" because the newer one's DE 7 differs (a black-box
@@ -389,11 +396,9 @@ class EngineScenarioTest {
     @Test
     void aReversalNamingTheOlderOfTwoRequestsWithOneStanByItsDe7UndoesThatOne() {
         String stan = TestPos.nextStan();
-        IsoMessage older = pos.withPin(pos.sale(PAN, 800), "1234").set(11, stan).set(7, "0103101010");
-        IsoMessage olderAnswer = pos.send(older);
-        assertCode("00", olderAnswer);
-        IsoMessage newer = pos.withPin(pos.sale(PAN, 900), "1234").set(11, stan).set(7, "0104101010");
-        assertCode("00", pos.send(newer));
+        IsoMessage older = pos.withPin(pos.sale(PAN, 800), "1234");
+        IsoMessage olderAnswer = approvedOn(stan, "0103101010", older);
+        approvedOn(stan, "0104101010", pos.withPin(pos.sale(PAN, 900), "1234"));
         IsoMessage rev = pos.reversal(older).set(11, TestPos.nextStan());
         rev.set(90, "0200" + stan + "0103101010" + "0".repeat(22));
         IsoMessage r = pos.send(rev);
@@ -413,11 +418,9 @@ class EngineScenarioTest {
     @Test
     void aReversalByStanAloneMeansTheNewestRequestOfItsAmount() {
         String stan = TestPos.nextStan();
-        IsoMessage sale = pos.withPin(pos.sale(PAN, 500), "1234").set(11, stan).set(7, "0103101010");
-        IsoMessage saleAnswer = pos.send(sale);
-        assertCode("00", saleAnswer);
-        IsoMessage inquiry = pos.withPin(pos.balance(PAN), "1234").set(11, stan).set(7, "0104101010");
-        assertCode("00", pos.send(inquiry));
+        IsoMessage sale = pos.withPin(pos.sale(PAN, 500), "1234");
+        IsoMessage saleAnswer = approvedOn(stan, "0103101010", sale);
+        approvedOn(stan, "0104101010", pos.withPin(pos.balance(PAN), "1234")); // the STAN reused by a balance inquiry
         IsoMessage rev = pos.send(pos.reversal(sale).set(7, "0105101010"));
         assertCode("00", rev);
         assertEquals(saleAnswer.getString(38), rev.getString(38), "the sale's reversal, not the inquiry's");

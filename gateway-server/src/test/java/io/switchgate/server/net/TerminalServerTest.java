@@ -307,27 +307,12 @@ class TerminalServerTest {
         start(echo(m -> 150), listener("pos", "nac2", "iso87binary", 256, 300));
         try (Socket s = socket("pos")) {
             java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
-            for (int stan = 1; stan <= 5; stan++) {
-                ISOMsg m = sale(stan);
-                m.setPackager(new ISO87BPackager());
-                byte[] msg = m.pack();
-                burst.write(msg.length >> 8);
-                burst.write(msg.length);
-                burst.write(msg);
-            }
-            burst.write(new byte[]{(byte) 0xFF, (byte) 0xFF, 1, 2, 3}); // then a prefix over the limit
+            burst.write(pipelinedSales(5));
+            burst.write(new byte[]{(byte) 0xFF, (byte) 0xFF, 1, 2, 3}); // then a prefix over the limit, in the same write
             s.getOutputStream().write(burst.toByteArray());
             s.setSoTimeout(10_000);
             java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
-            java.util.Set<String> answered = new java.util.TreeSet<>();
-            for (int i = 0; i < 5; i++) {
-                byte[] resp = new byte[in.readUnsignedShort()];
-                in.readFully(resp);
-                ISOMsg r = new ISOMsg();
-                r.setPackager(new ISO87BPackager());
-                r.unpack(resp);
-                answered.add(r.getString(11));
-            }
+            java.util.Set<String> answered = stansAnswered(in, 5);
             assertEquals(java.util.Set.of("000001", "000002", "000003", "000004", "000005"), answered);
             assertEquals(-1, in.read(), "then closed");
         }
@@ -344,28 +329,11 @@ class TerminalServerTest {
         start(echo(m -> 20), new GatewayConfig.Listener("pos", "127.0.0.1", 0, "nac2", "iso87binary", 8192, 300, 100, 2));
         int sent = 10;
         try (Socket s = socket("pos")) {
-            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
-            for (int stan = 1; stan <= sent; stan++) {
-                ISOMsg m = sale(stan);
-                m.setPackager(new ISO87BPackager());
-                byte[] msg = m.pack();
-                burst.write(msg.length >> 8);
-                burst.write(msg.length);
-                burst.write(msg);
-            }
-            s.getOutputStream().write(burst.toByteArray());
+            s.getOutputStream().write(pipelinedSales(sent));
             s.shutdownOutput();
             s.setSoTimeout(10_000);
             java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
-            java.util.Set<String> answered = new java.util.TreeSet<>();
-            for (int i = 0; i < sent; i++) {
-                byte[] resp = new byte[in.readUnsignedShort()];
-                in.readFully(resp);
-                ISOMsg r = new ISOMsg();
-                r.setPackager(new ISO87BPackager());
-                r.unpack(resp);
-                answered.add(r.getString(11));
-            }
+            java.util.Set<String> answered = stansAnswered(in, sent);
             assertEquals(sent, answered.size(), "every request answered: " + answered);
             assertEquals(-1, in.read(), "then closed");
         }
@@ -659,6 +627,34 @@ class TerminalServerTest {
         ServerStartException e = assertThrows(ServerStartException.class, second::start);
         assertTrue(e.getMessage().startsWith("listener other: cannot listen on 127.0.0.1:" + port + ": "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
+    }
+
+    /** Sales with STANs 1..{@code count}, each nac2-framed, in one burst. */
+    private static byte[] pipelinedSales(int count) throws Exception {
+        java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+        for (int stan = 1; stan <= count; stan++) {
+            ISOMsg m = sale(stan);
+            m.setPackager(new ISO87BPackager());
+            byte[] msg = m.pack();
+            burst.write(msg.length >> 8);
+            burst.write(msg.length);
+            burst.write(msg);
+        }
+        return burst.toByteArray();
+    }
+
+    /** The DE 11 of the next {@code count} nac2-framed answers. */
+    private static java.util.Set<String> stansAnswered(java.io.DataInputStream in, int count) throws Exception {
+        java.util.Set<String> answered = new java.util.TreeSet<>();
+        for (int i = 0; i < count; i++) {
+            byte[] resp = new byte[in.readUnsignedShort()];
+            in.readFully(resp);
+            ISOMsg r = new ISOMsg();
+            r.setPackager(new ISO87BPackager());
+            r.unpack(resp);
+            answered.add(r.getString(11));
+        }
+        return answered;
     }
 
     private Socket socket(String listener) throws IOException {
