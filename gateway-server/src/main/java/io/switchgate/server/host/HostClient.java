@@ -330,6 +330,12 @@ public final class HostClient implements AutoCloseable {
                     log.warn("host={} endpoint {} does not answer its echo: set aside, traffic goes to the next endpoint "
                             + "until it answers one", name, link.endpoint);
                 }
+                if (!judged) {
+                    // the check of an endpoint already set aside: it stays aside, on the connection it has (closed and
+                    // reconnected every few seconds, a black hole filled the log with WARN lines and gained nothing)
+                    log.debug("host={} endpoint {} still does not answer its echo ({})", name, ch.remoteAddress(), x.outcome());
+                    return;
+                }
                 log.warn("host={} echo on {} not answered ({}); closing the connection", name, ch.remoteAddress(), x.outcome());
                 ch.close();
             }
