@@ -65,6 +65,14 @@ final class CircuitBreaker {
         return true;
     }
 
+    /**
+     * The next probe may go at once, not after another open period: the endpoint that failed was set aside and another
+     * is there to probe (an audit: 5 s more of 91s while the healthy endpoint waited).
+     */
+    synchronized void probeSoon() {
+        if (state == State.OPEN) openedAt = System.nanoTime() - openNanos;
+    }
+
     /** The probe could not even be sent (no connection): stay open for another period. */
     synchronized void probeNotSent() {
         if (state == State.HALF_OPEN) open();

@@ -329,6 +329,7 @@ public final class HostClient implements AutoCloseable {
                     link.setAside = true;
                     log.warn("host={} endpoint {} does not answer its echo: set aside, traffic goes to the next endpoint "
                             + "until it answers one", name, link.endpoint);
+                    breaker.probeSoon(); // the next endpoint is probed at the next tick, not after another open period
                 }
                 if (!judged) {
                     // the check of an endpoint already set aside: it stays aside, on the connection it has (closed and

@@ -73,8 +73,13 @@ public final class SafSender implements AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     /** Stored reversals the host answered with a final refusal (neither 00, 25, nor a "try again"). */
     private final AtomicLong refused = new AtomicLong();
-    /** Answers to a stored reversal that mean the host did not take it now: it is sent again, with its backoff. */
-    static final java.util.Set<String> TRY_AGAIN = java.util.Set.of(Codes.HOST_UNAVAILABLE, Codes.SYSTEM_MALFUNCTION);
+    /**
+     * Answers to a stored reversal that mean the host did not take it now: it is sent again, with its backoff. ISO 8583's
+     * "try again" codes: 19 re-enter, 68 response received too late, 90 cut-off in progress, 91 issuer or switch
+     * inoperative, 92 routing not possible, 96 system malfunction (an audit saw 90 and 68 end a reversal for good).
+     */
+    static final java.util.Set<String> TRY_AGAIN = java.util.Set.of("19", "68", "90", Codes.HOST_UNAVAILABLE, "92",
+            Codes.SYSTEM_MALFUNCTION);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong pruned = new AtomicLong();
     private final DoneMessagePruner pruner;

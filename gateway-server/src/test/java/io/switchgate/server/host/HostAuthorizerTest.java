@@ -302,15 +302,15 @@ class HostAuthorizerTest {
             if ("0200".equals(mti(m))) return HostSimulator.Reply.silent();
             if (mti(m).startsWith("042")) {
                 int n = reversals.incrementAndGet();
-                return HostSimulator.Reply.code(n == 1 ? "96" : n == 2 ? "91" : "00");
+                return HostSimulator.Reply.code(n == 1 ? "96" : n == 2 ? "91" : n == 3 ? "90" : n == 4 ? "68" : "00");
             }
             return HostSimulator.Reply.approve();
         };
         IsoMessage resp = send(gw, financial("000000", 556));
         assertEquals("91", resp.getString(39));
-        waitFor("the reversal taken at its third sending", 20_000,
-                () -> reversals.get() >= 3 && host(gw, "acqA").safDepth() == 0);
-        assertEquals(3, reversals.get(), "sent until taken, then no more");
+        waitFor("the reversal taken at its fifth sending", 25_000,
+                () -> reversals.get() >= 5 && host(gw, "acqA").safDepth() == 0);
+        assertEquals(5, reversals.get(), "sent until taken, then no more");
     }
 
     @Test
