@@ -203,6 +203,36 @@ class HostResilienceTest {
         assertEquals(1, mended.count("0200"), "traffic returns to the primary");
     }
 
+    /**
+     * A primary that answers its echoes but no request: once the circuit opens on it, it is set aside for a while
+     * whatever its echoes say, and the second endpoint takes the traffic. A re-audit: the answered probe gave the traffic
+     * back to the primary every time, 41 sales in 60 s all 91, none sent to the healthy second endpoint.
+     */
+    @Test
+    void aPrimaryThatAnswersEchoesButNoRequestIsSetAsideOnceTheCircuitOpens() throws Exception {
+        HostSimulator first = sim(HostSimulator.freePort());
+        first.behaviour = m -> mti(m).startsWith("08") ? HostSimulator.Reply.approve() : HostSimulator.Reply.silent();
+        HostSimulator second = sim(HostSimulator.freePort());
+        Gateway gw = gateway("memory:", List.of("127.0.0.1:" + first.port, "127.0.0.1:" + second.port));
+        HostClient c = host(gw, "acqA").client();
+        waitFor("both connected, the first preferred", 5000, () -> second.connections() == 1
+                && ("127.0.0.1:" + first.port).equals(c.activeEndpoint()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int stan = 700;
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            last = send(gw, financial("000000", stan++)).getString(39);
+            if ("00".equals(last)) break;
+            Thread.sleep(50);
+        }
+        assertEquals("00", last, "the second endpoint answers once the first is set aside");
+        assertEquals("127.0.0.1:" + second.port, c.activeEndpoint());
+        for (int i = 0; i < 3; i++) assertEquals("00", send(gw, financial("000000", stan++)).getString(39), "and keeps it");
+        // the stored reversals of the first one's timeouts reach the host through the second (the same acquirer)
+        first.behaviour = m -> HostSimulator.Reply.approve();
+        waitFor("the stored reversals delivered", 20_000, () -> host(gw, "acqA").safDepth() == 0);
+    }
+
     @Test
     void circuitBreakerOpensAnswers91AtOnceAndClosesAfterAProbe() {
         HostSimulator sim = sim(HostSimulator.freePort());
