@@ -363,7 +363,14 @@ public final class HostClient implements AutoCloseable {
                     log.debug("host={} endpoint {} still does not answer its echo ({})", name, ch.remoteAddress(), x.outcome());
                     return;
                 }
-                log.warn("host={} echo on {} not answered ({}); closing the connection", name, ch.remoteAddress(), x.outcome());
+                if (breaker.state() != CircuitBreaker.State.CLOSED && link != null) {
+                    // a probe of an outage already said (circuit open): every open period would add two WARN lines
+                    // for as long as it lasts (an audit: ~950 an hour with both endpoints black holes)
+                    log.debug("host={} probe echo on {} not answered ({}); closing the connection", name, ch.remoteAddress(), x.outcome());
+                    link.closedQuietly = true;
+                } else {
+                    log.warn("host={} echo on {} not answered ({}); closing the connection", name, ch.remoteAddress(), x.outcome());
+                }
                 ch.close();
             }
         });
@@ -436,6 +443,8 @@ public final class HostClient implements AutoCloseable {
         volatile boolean setAside;
         /** An echo checking whether a set-aside endpoint answers again is in flight. */
         volatile boolean checking;
+        /** This side closed the connection after an unanswered probe during an outage already logged: no WARN for it. */
+        volatile boolean closedQuietly;
         /** Set aside for unanswered requests: not taken back before this (System.nanoTime()), whatever its echoes say. */
         volatile long setAsideUntil = System.nanoTime();
 
@@ -513,7 +522,9 @@ public final class HostClient implements AutoCloseable {
                 }
             }
             if (!closed) {
-                log.warn("host={} connection to {} lost; reconnecting", name, endpoint);
+                if (closedQuietly) log.debug("host={} connection to {} closed after an unanswered probe; reconnecting", name, endpoint);
+                else log.warn("host={} connection to {} lost; reconnecting", name, endpoint);
+                closedQuietly = false;
                 retryLater();
             }
         }

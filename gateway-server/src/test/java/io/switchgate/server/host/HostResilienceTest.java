@@ -233,6 +233,45 @@ class HostResilienceTest {
         waitFor("the stored reversals delivered", 20_000, () -> host(gw, "acqA").safDepth() == 0);
     }
 
+    /**
+     * An outage already said (the circuit open) is not said again at every probe: an audit counted ~950 WARN lines an
+     * hour, an unanswered probe echo and the connection it closed, with both endpoints black holes.
+     */
+    @Test
+    void probesOfAnOutageAlreadySaidAreNotWarnings() throws Exception {
+        java.net.ServerSocket blackHole = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        open.add(blackHole);
+        List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread swallow = new Thread(() -> {
+            try {
+                while (!blackHole.isClosed()) held.add(blackHole.accept());
+            } catch (java.io.IOException closed) {
+                // the test is over
+            }
+        });
+        swallow.setDaemon(true);
+        swallow.start();
+        open.add(() -> {
+            for (java.net.Socket s : held) s.close();
+        });
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(HostClient.class);
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        logger.addAppender(lines);
+        open.add(() -> logger.detachAppender(lines));
+        Gateway gw = gateway("memory:", List.of("127.0.0.1:" + blackHole.getLocalPort()));
+        HostAuthorizer h = host(gw, "acqA");
+        waitFor("connected", 5000, () -> h.state() == HostClient.State.UP);
+        for (int i = 0; i < 3 && h.state() != HostClient.State.OPEN; i++) send(gw, financial("000000", 800 + i));
+        assertEquals(HostClient.State.OPEN, h.state());
+        long probes = h.client().echoes.get();
+        waitFor("three probes more", 10_000, () -> h.client().echoes.get() >= probes + 3);
+        Thread.sleep(600); // the last probe's timeout
+        long warnings = lines.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                && (e.getFormattedMessage().contains("echo on") || e.getFormattedMessage().contains("lost; reconnecting"))).count();
+        assertTrue(warnings <= 1, "probe failures logged at WARN: " + warnings);
+    }
+
     @Test
     void circuitBreakerOpensAnswers91AtOnceAndClosesAfterAProbe() {
         HostSimulator sim = sim(HostSimulator.freePort());
