@@ -150,6 +150,23 @@ class HostResilienceTest {
     }
 
     /**
+     * Sales from STAN {@code firstStan} on, one at a time, until one is approved (the second endpoint took over), for at
+     * most 20 s; returns the next STAN.
+     */
+    private static int salesUntilApproved(Gateway gw, int firstStan) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int stan = firstStan;
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            last = send(gw, financial("000000", stan++)).getString(39);
+            if ("00".equals(last)) break;
+            Thread.sleep(50);
+        }
+        assertEquals("00", last, "the second endpoint answers once the first is set aside");
+        return stan;
+    }
+
+    /**
      * A primary that accepts connections and answers nothing, not even an echo: once its echo goes unanswered it is set
      * aside and the healthy second endpoint takes the traffic, until the primary answers an echo again. A black-box
      * audit: reconnected, the primary was preferred again at once, and 40 sales over 48 s were all answered 91.
@@ -183,15 +200,7 @@ class HostResilienceTest {
         waitFor("both connected, the black hole preferred", 5000, () -> second.connections() == 1
                 && ("127.0.0.1:" + blackHole.getLocalPort()).equals(c.activeEndpoint()));
         // requests time out on the primary until the circuit opens; its probe, an echo, goes unanswered: set aside
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        int stan = 600;
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            last = send(gw, financial("000000", stan++)).getString(39);
-            if ("00".equals(last)) break;
-            Thread.sleep(100);
-        }
-        assertEquals("00", last, "the second endpoint answers once the first is set aside");
+        int stan = salesUntilApproved(gw, 600);
         assertEquals("127.0.0.1:" + second.port, c.activeEndpoint());
         assertEquals("00", send(gw, financial("000000", stan++)).getString(39), "and keeps the traffic");
         // the primary mended: it answers the echo that checks it, and takes the traffic again
@@ -217,15 +226,7 @@ class HostResilienceTest {
         HostClient c = host(gw, "acqA").client();
         waitFor("both connected, the first preferred", 5000, () -> second.connections() == 1
                 && ("127.0.0.1:" + first.port).equals(c.activeEndpoint()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        int stan = 700;
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            last = send(gw, financial("000000", stan++)).getString(39);
-            if ("00".equals(last)) break;
-            Thread.sleep(50);
-        }
-        assertEquals("00", last, "the second endpoint answers once the first is set aside");
+        int stan = salesUntilApproved(gw, 700);
         assertEquals("127.0.0.1:" + second.port, c.activeEndpoint());
         for (int i = 0; i < 3; i++) assertEquals("00", send(gw, financial("000000", stan++)).getString(39), "and keeps it");
         // the stored reversals of the first one's timeouts reach the host through the second (the same acquirer)
