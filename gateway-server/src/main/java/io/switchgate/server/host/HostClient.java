@@ -195,6 +195,13 @@ public final class HostClient implements AutoCloseable {
         return l == null ? null : l.endpoint;
     }
 
+    /** Endpoints set aside now (an echo or the requests went unanswered), in failover order: for the admin API. */
+    public List<String> setAsideEndpoints() {
+        List<String> out = new ArrayList<>();
+        for (Link l : links) if (l.setAside) out.add(l.endpoint);
+        return out;
+    }
+
     private Channel activeChannel() {
         Link l = activeLink();
         return l == null ? null : l.channel;

@@ -108,7 +108,7 @@ public final class HostMetrics {
         return null;
     }
 
-    /** For the admin API: each host's state, active endpoint, in-flight requests and SAF depth. */
+    /** For the admin API: each host's state, active endpoint, endpoints set aside, in-flight requests and SAF depth. */
     public static List<Map<String, Object>> hosts(List<? extends Authorizer> authorizers) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Authorizer a : authorizers) {
@@ -117,6 +117,7 @@ public final class HostMetrics {
             m.put("name", h.name());
             m.put("state", h.state().name());
             m.put("endpoint", h.client().activeEndpoint());
+            m.put("setAside", h.client().setAsideEndpoints()); // an audit could not tell why traffic went to the second
             m.put("inFlight", h.client().inFlight());
             m.put("circuitOpenings", h.client().circuitOpenings());
             m.put("safDepth", h.safDepth());

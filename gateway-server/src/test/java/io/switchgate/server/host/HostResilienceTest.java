@@ -202,6 +202,8 @@ class HostResilienceTest {
         // requests time out on the primary until the circuit opens; its probe, an echo, goes unanswered: set aside
         int stan = salesUntilApproved(gw, 600);
         assertEquals("127.0.0.1:" + second.port, c.activeEndpoint());
+        assertEquals(List.of("127.0.0.1:" + blackHole.getLocalPort()), HostMetrics.hosts(gw.hostAuthorizers()).get(0).get("setAside"),
+                "the admin API says which endpoint is set aside");
         assertEquals("00", send(gw, financial("000000", stan++)).getString(39), "and keeps the traffic");
         // the primary mended: it answers the echo that checks it, and takes the traffic again
         int port = blackHole.getLocalPort();
