@@ -259,7 +259,12 @@ public final class SafSender implements AutoCloseable {
                                 m.mtiToSend(), m.stan(), m.originalStan(), m.rrn(), result);
                     }
                 } else {
-                    record(() -> queue.reschedule(m.id(), node, later(m.attempts()), now, "BAD_ANSWER " + mti));
+                    // not the host's answer as far as anyone can tell: sent again, and said (a re-audit found no trace)
+                    String why = mti.startsWith("043") ? "BAD_MAC " + mti : "BAD_ANSWER " + mti;
+                    record(() -> queue.reschedule(m.id(), node, later(m.attempts()), now, why));
+                    log.info("SAF node={} host={} {} stan {} (original stan {}) answered {}: not taken, sent again later",
+                            node, m.host(), m.mtiToSend(), m.stan(), m.originalStan(), mti.startsWith("043")
+                                    ? mti + " with a MAC that does not verify under the ZAK" : "with a " + mti);
                 }
             }
             case NOT_SENT -> record(() -> queue.postpone(m.id(), node, later(m.attempts()), now, "NOT_SENT"));
