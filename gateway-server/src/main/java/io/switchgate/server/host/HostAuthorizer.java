@@ -123,6 +123,12 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         return saf.depth(name);
     }
 
+    /**
+     * Stored reversals this node's sender had refused for good by a host (05, 12, ...: the original may stand there),
+     * for {@code /metrics}; set by the factory once the sender exists.
+     */
+    volatile java.util.function.LongSupplier refusedReversals = () -> 0;
+
     // ------------------------------------------------------------------ authorize
 
     @Override

@@ -114,6 +114,8 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
             if (a != null) a.undoneWhileStopped(rrns);
         });
         rt.sender = new SafSender(rt.queue, node, byName, clock, so);
+        SafSender sender = rt.sender;
+        for (HostAuthorizer a : byName.values()) a.refusedReversals = sender::refused;
         for (HostAuthorizer a : byName.values()) a.client().start();
         rt.sender.start();
         last = rt;

@@ -27,6 +27,7 @@ import java.util.Map;
  * gateway_hosts_configured              host links configured (0: every route is the embedded authorizer)
  * gateway_hosts_up                      of those, how many are UP now
  * gateway_saf_oldest_age_seconds        age of the oldest waiting message (0 when none)
+ * gateway_saf_refused                   stored reversals a host refused for good since start (with hosts only)
  * gateway_held_reversals_stopped        1 while held reversals cannot be stored (their journal stopped): host
  *                                       sales and refunds are refused 96 REVERSAL_NOT_STORED until a restart
  * </pre>
@@ -76,6 +77,12 @@ public final class HostMetrics {
         if (queue != null) {
             SafQueue q = queue;
             metrics.registerGauge("gateway.saf.oldest.age.seconds", "age of the oldest stored message waiting for its host (0 when none)", Tags.empty(), () -> q.oldestAge(clock.instant()).toMillis() / 1000.0);
+            HostAuthorizer first = null;
+            for (Authorizer a : authorizers) if (first == null && a instanceof HostAuthorizer h) first = h;
+            HostAuthorizer any = first;
+            // a stored reversal a host refused for good was a WARN line only (an audit): the original may stand there
+            metrics.registerGauge("gateway.saf.refused", "stored reversals a host refused for good since start (05, 12, ...): "
+                    + "the original may stand at the host, settle it with the acquirer", Tags.empty(), () -> any.refusedReversals.getAsLong());
             metrics.registerGauge("gateway.held.reversals.stopped", "1 while held reversals cannot be stored (host sales and refunds refused 96)", Tags.empty(), () -> holdsProblem(authorizers) == null ? 0 : 1);
         }
     }

@@ -313,6 +313,29 @@ class HostAuthorizerTest {
         assertEquals(5, reversals.get(), "sent until taken, then no more");
     }
 
+    /** A stored reversal the host refuses for good (05) ends, and is counted for /metrics (gateway_saf_refused). */
+    @Test
+    void aStoredReversalTheHostRefusesIsCounted() {
+        java.util.concurrent.atomic.AtomicInteger reversals = new java.util.concurrent.atomic.AtomicInteger();
+        sim.behaviour = m -> {
+            if ("0200".equals(mti(m))) return HostSimulator.Reply.silent();
+            if (mti(m).startsWith("042")) {
+                reversals.incrementAndGet();
+                return HostSimulator.Reply.code("05");
+            }
+            return HostSimulator.Reply.approve();
+        };
+        assertEquals("91", send(gw, financial("000000", 557)).getString(39));
+        waitFor("the refusal", 20_000, () -> host(gw, "acqA").refusedReversals.getAsLong() == 1);
+        assertEquals(0, host(gw, "acqA").safDepth(), "ended: sent again it would get the same answer");
+        assertEquals(1, reversals.get());
+        try (var metrics = new io.switchgate.server.metrics.GatewayMetrics()) {
+            HostMetrics.register(metrics, gw.hostAuthorizers(), java.time.Clock.systemUTC(), null);
+            String scrape = metrics.scrape();
+            assertTrue(scrape.contains("\ngateway_saf_refused 1.0"), scrape);
+        }
+    }
+
     @Test
     void reversalArrivingWhileTheSaleIsAtTheHostReversesItOnceAnswered() throws Exception {
         sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.late(250) : HostSimulator.Reply.approve();
