@@ -52,7 +52,10 @@ public final class Main implements Callable<Integer> {
             if (where.getParent() == null) {
                 return "unknown command '" + word + "' (commands: " + String.join(", ", where.getSubcommands().keySet()) + ")";
             }
-            return "unexpected argument '" + word + "' for '" + where.getCommandName() + "' (it takes options only)";
+            var positionals = where.getCommandSpec().positionalParameters();
+            String takes = positionals.isEmpty() ? "it takes options only" : "it takes "
+                    + positionals.stream().map(p -> p.paramLabel()).collect(java.util.stream.Collectors.joining(" ")) + " and options";
+            return "unexpected argument '" + word + "' for '" + where.getCommandName() + "' (" + takes + ")";
         }
         return ex.getMessage();
     }

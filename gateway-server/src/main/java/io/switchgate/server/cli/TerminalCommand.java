@@ -240,6 +240,10 @@ public final class TerminalCommand implements Callable<Integer> {
         if (origMti.length() != 4 || !digits(origMti)) {
             throw new UsageError("--orig-mti must be 4 digits (e.g. 0200)");
         }
+        if ((origMti.charAt(1) != '1' && origMti.charAt(1) != '2') || (origMti.charAt(2) - '0') % 2 != 0) {
+            // what a reversal names is an authorization or financial request (a newcomer audit: 0900 went out)
+            throw new UsageError("--orig-mti must be an authorization or financial request MTI (e.g. 0200), not " + origMti);
+        }
         if (reversalMti != null && !action.equals("reverse")) {
             throw new UsageError("--mti is the reversal's MTI: only for reverse");
         }

@@ -76,7 +76,12 @@ class ServeCommandTest {
         assertTrue(r.err().contains("serve") && r.err().contains("decode"), r.err());
         Result extra = runInProcess("serve", "extra");
         assertEquals(2, extra.code());
-        assertTrue(extra.err().startsWith("error: unexpected argument 'extra' for 'serve'"), extra.err());
+        assertTrue(extra.err().startsWith("error: unexpected argument 'extra' for 'serve' (it takes options only)"), extra.err());
+        // a command with an action says so (a newcomer audit: "it takes options only" for `terminal sale extra`)
+        Result second = runInProcess("terminal", "sale", "extra");
+        assertEquals(2, second.code());
+        assertTrue(second.err().startsWith("error: unexpected argument 'extra' for 'terminal' (it takes ACTION and options)"),
+                second.err());
         Result option = runInProcess("serve", "--bogus");
         assertEquals(2, option.code());
         assertTrue(option.err().contains("--bogus"), option.err());

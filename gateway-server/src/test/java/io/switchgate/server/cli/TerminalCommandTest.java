@@ -204,8 +204,9 @@ class TerminalCommandTest {
         String[][] bad = {
             {"sale", "--currency", "ABCD"}, {"settle", "--sale-count", "-1"}, {"settle", "--refund-amount", "-5"},
             {"reverse", "--orig-stan", "000777", "--orig-mti", "abc"}, {"sale", "--mti", "9999"},
+            {"reverse", "--orig-stan", "000777", "--orig-mti", "0900"},
         };
-        String[] names = {"--currency", "--sale-count", "--refund-amount", "--orig-mti", "--mti"};
+        String[] names = {"--currency", "--sale-count", "--refund-amount", "--orig-mti", "--mti", "--orig-mti"};
         for (int i = 0; i < bad.length; i++) {
             err.reset();
             String[] args = java.util.Arrays.copyOf(bad[i], bad[i].length + 2);
