@@ -120,6 +120,18 @@ class TerminalCommandTest {
         assertEquals(1, requests.size(), "the echo reached the config's listener");
     }
 
+    /** A config that does not load is named once in the error (a newcomer audit saw "bad.yaml: bad.yaml: ..."). */
+    @Test
+    void aConfigThatDoesNotLoadIsNamedOnce() throws Exception {
+        Path bad = tmp.resolve("bad.yaml");
+        java.nio.file.Files.writeString(bad, "node: [unclosed\n");
+        TerminalCommand cmd = new TerminalCommand().streams(new PrintStream(out, true), new PrintStream(err, true));
+        assertEquals(2, new CommandLine(cmd).execute("echo", "--config", bad.toString(), "--port", "1"));
+        String e = err();
+        assertTrue(e.startsWith("error: "), e);
+        assertEquals(e.indexOf(bad.toString()), e.lastIndexOf(bad.toString()), "named once: " + e);
+    }
+
     @Test
     void declinedShowsReason() {
         int port = start(answering("51", "INSUFFICIENT_FUNDS"));

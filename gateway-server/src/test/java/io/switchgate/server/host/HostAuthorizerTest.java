@@ -291,21 +291,28 @@ class HostAuthorizerTest {
     }
 
     /**
+     * The host leaves every 0200 unanswered (the terminal hears 91 and a reversal is stored) and answers the n-th 0420 or
+     * 0421 with {@code codeOfNth.apply(n)}; returns the count of those it received.
+     */
+    private java.util.concurrent.atomic.AtomicInteger salesUnansweredAndReversalsAnswered(java.util.function.IntFunction<String> codeOfNth) {
+        java.util.concurrent.atomic.AtomicInteger reversals = new java.util.concurrent.atomic.AtomicInteger();
+        sim.behaviour = m -> {
+            if ("0200".equals(mti(m))) return HostSimulator.Reply.silent();
+            if (mti(m).startsWith("042")) return HostSimulator.Reply.code(codeOfNth.apply(reversals.incrementAndGet()));
+            return HostSimulator.Reply.approve();
+        };
+        return reversals;
+    }
+
+    /**
      * A stored reversal the host answers 0430 with 96 (or 91) was not taken: it is sent again until the host takes it.
      * A black-box audit: the 0430/96 counted as delivered, the reversal was never sent again, and the sale the terminal
      * was told timed out stood at the host.
      */
     @Test
     void aStoredReversalTheHostAnswers96IsSentAgainUntilTaken() {
-        java.util.concurrent.atomic.AtomicInteger reversals = new java.util.concurrent.atomic.AtomicInteger();
-        sim.behaviour = m -> {
-            if ("0200".equals(mti(m))) return HostSimulator.Reply.silent();
-            if (mti(m).startsWith("042")) {
-                int n = reversals.incrementAndGet();
-                return HostSimulator.Reply.code(n == 1 ? "96" : n == 2 ? "91" : n == 3 ? "90" : n == 4 ? "68" : "00");
-            }
-            return HostSimulator.Reply.approve();
-        };
+        java.util.concurrent.atomic.AtomicInteger reversals = salesUnansweredAndReversalsAnswered(
+                n -> n == 1 ? "96" : n == 2 ? "91" : n == 3 ? "90" : n == 4 ? "68" : "00");
         IsoMessage resp = send(gw, financial("000000", 556));
         assertEquals("91", resp.getString(39));
         waitFor("the reversal taken at its fifth sending", 25_000,
@@ -316,15 +323,7 @@ class HostAuthorizerTest {
     /** A stored reversal the host refuses for good (05) ends, and is counted for /metrics (gateway_saf_refused). */
     @Test
     void aStoredReversalTheHostRefusesIsCounted() {
-        java.util.concurrent.atomic.AtomicInteger reversals = new java.util.concurrent.atomic.AtomicInteger();
-        sim.behaviour = m -> {
-            if ("0200".equals(mti(m))) return HostSimulator.Reply.silent();
-            if (mti(m).startsWith("042")) {
-                reversals.incrementAndGet();
-                return HostSimulator.Reply.code("05");
-            }
-            return HostSimulator.Reply.approve();
-        };
+        java.util.concurrent.atomic.AtomicInteger reversals = salesUnansweredAndReversalsAnswered(n -> "05");
         assertEquals("91", send(gw, financial("000000", 557)).getString(39));
         waitFor("the refusal", 20_000, () -> host(gw, "acqA").refusedReversals.getAsLong() == 1);
         assertEquals(0, host(gw, "acqA").safDepth(), "ended: sent again it would get the same answer");
