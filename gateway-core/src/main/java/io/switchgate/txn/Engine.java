@@ -654,6 +654,13 @@ public final class Engine implements MessageHandler, AutoCloseable {
             }
         }
         if (d != null) {
+            if (originalRrn == null && (r.type == TxnType.REFUND || r.type == TxnType.VOID)) {
+                // refused before its sale was looked at (terminal, merchant, currency): the record still names the
+                // sale, so the admin API lists the refusal with it, as it lists the refusals made after the lookup
+                String named = m.getString(37);
+                TxnRecord original = named == null || named.isBlank() ? null : state.txn(named.trim());
+                if (original != null) originalRrn = original.rrn();
+            }
             steps.journalUnchanged(r, Verdict.declined(d).on(originalRrn, null));
             return;
         }

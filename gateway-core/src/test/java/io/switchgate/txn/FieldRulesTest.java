@@ -167,6 +167,10 @@ class FieldRulesTest {
         assertEquals(1_000, gw.store().findByRrn(sale).orElseThrow().refundedAmount());
 
         String usdSale = other.send(other.sale(PAN_NOPIN, 3_000).set(49, "840")).getString(37);
+        // refused before the sale is looked at (a currency the merchant takes not at all): the record names it all the same
+        IsoMessage eur = other.send(other.refund(PAN_NOPIN, 1_000, sale).set(49, "978"));
+        assertDecline("12", "CURRENCY_NOT_ACCEPTED", eur);
+        assertEquals(sale, gw.store().findByRrn(eur.getString(37)).orElseThrow().originalRrn());
         assertDecline("12", "CURRENCY_MISMATCH", other.send(other.voidOf(PAN_NOPIN, 3_000, usdSale)));
         assertEquals("00", other.send(other.voidOf(PAN_NOPIN, 3_000, usdSale).set(49, "840")).getString(39));
     }
