@@ -299,10 +299,12 @@ final class Commits {
             if (card != null) balance = card.balance();
         }
         if (prior.type() == TxnType.SETTLEMENT && Codes.RECONCILIATION_ERROR.equals(prior.responseCode())
-                && r.terminal != null && r.terminal.batchNo() == prior.batchNo()) {
+                && r.terminal != null) {
             // A 95 carries the gateway's totals (contract section 4), its retransmission too: those of the batch it
-            // named, still open
-            r.openBatchForResponse = state.openBatch(r.terminal, r.now);
+            // named, as they are now while it is open, its settled totals once it is closed (without them, a
+            // black-box audit saw the repeat of a 95 lose DE 74/76/86/88 once the terminal had settled)
+            r.openBatchForResponse = r.terminal.batchNo() == prior.batchNo() ? state.openBatch(r.terminal, r.now)
+                    : state.settledBatch(r.terminal.id(), prior.batchNo());
         }
         Outcome o = new Outcome(prior.responseCode(), prior.reason(), prior.authCode(), prior, balance, de48);
         CompletableFuture<Void> commit = pendingCommits.get(prior.rrn());

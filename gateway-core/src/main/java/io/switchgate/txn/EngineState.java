@@ -53,6 +53,8 @@ final class EngineState implements CardBook {
     private final Map<String, MerchantState> merchants = new HashMap<>();
     private final Map<String, CardAccount> cards = new HashMap<>();
     private final Map<String, BatchState> openBatches = new HashMap<>();
+    /** The batch each terminal settled last: what a retransmitted 95 of that batch answers with once it is closed. */
+    private final Map<String, BatchState> settledBatches = new HashMap<>();
     private final Map<String, MerchantDayTotal> dayTotals = new HashMap<>();
     /** In insertion order, so the sweep finds the oldest first (see {@link #sweep}). */
     private final java.util.LinkedHashMap<String, TxnRecord> txns = new java.util.LinkedHashMap<>(1 << 16);
@@ -260,6 +262,7 @@ final class EngineState implements CardBook {
         merchants.clear();
         cards.clear();
         openBatches.clear();
+        settledBatches.clear();
         dayTotals.clear();
         txns.clear();
         reloaded.clear();
@@ -432,6 +435,22 @@ final class EngineState implements CardBook {
 
     void put(BatchState b) {
         openBatches.put(b.terminalId(), b);
+    }
+
+    /** A batch its settlement closed (held until the terminal settles the next one). */
+    void settled(BatchState closed) {
+        settledBatches.put(closed.terminalId(), closed);
+    }
+
+    /**
+     * Batch {@code batchNo} of the terminal once settled: the one held since its settlement, else (a start since, or
+     * an older batch) as the tables have it. Null if neither has it.
+     */
+    BatchState settledBatch(String terminalId, long batchNo) {
+        BatchState b = settledBatches.get(terminalId);
+        if (b != null && b.batchNo() == batchNo) return b;
+        tablesCurrent();
+        return store.findBatch(terminalId, batchNo).orElse(null);
     }
 
     MerchantDayTotal dayTotal(String merchantId, LocalDate day) {

@@ -41,6 +41,7 @@ final class SettlementFlow implements Flow {
         TerminalState next = r.terminal.withBatchNo(r.terminal.batchNo() + 1, r.now);
         ledger.put(next);
         ledger.put(BatchState.open(next.id(), next.batchNo(), r.now));
+        ledger.settled(closed);
         cs.batch(closed).terminal(next);
         r.settledBatch = closed;
         steps.journal(r, cs, Verdict.approved(null));

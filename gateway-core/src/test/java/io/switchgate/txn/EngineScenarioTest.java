@@ -490,6 +490,12 @@ class EngineScenarioTest {
         assertCode("00", again);
         assertEquals(settled.getString(37), again.getString(37));
         for (int f : new int[]{74, 76, 86, 88}) assertEquals(settled.getString(f), again.getString(f), "DE " + f);
+        // the 95 repeated once its batch is settled: the same DE 37 and 39, and the totals of that batch (a black-box
+        // audit saw them left out)
+        IsoMessage wrongLate = pos.send(badTotals.copy());
+        assertCode("95", wrongLate);
+        assertEquals(wrong.getString(37), wrongLate.getString(37));
+        for (int f : new int[]{74, 76, 86, 88}) assertEquals(wrong.getString(f), wrongLate.getString(f), "95 after settling: DE " + f);
         // new batch is empty
         assertCode("00", pos.send(pos.settlement(0, 0, 0, 0)));
         // a sale of a settled batch cannot be voided

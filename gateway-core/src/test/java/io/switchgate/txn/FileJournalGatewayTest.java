@@ -96,6 +96,27 @@ class FileJournalGatewayTest {
         }
     }
 
+    /** A 95 repeated after its batch was settled and the gateway restarted carries that batch's totals, read from the tables. */
+    @Test
+    void aNinetyFiveRepeatedAfterItsBatchSettledAndARestartCarriesThatBatchsTotals() throws Exception {
+        IsoMessage badTotals;
+        IsoMessage wrong;
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            TestPos pos = pos(gw);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 700)).getString(39));
+            badTotals = pos.settlement(1, 1, 0, 0);
+            wrong = pos.send(badTotals);
+            assertEquals("95", wrong.getString(39));
+            assertEquals("00", pos.send(pos.settlement(1, 700, 0, 0)).getString(39));
+        }
+        try (Gateway gw = Gateway.start(config("write"), Clock.systemUTC())) {
+            IsoMessage again = pos(gw).send(badTotals.copy());
+            assertEquals("95", again.getString(39));
+            assertEquals(wrong.getString(37), again.getString(37));
+            for (int f : new int[]{74, 76, 86, 88}) assertEquals(wrong.getString(f), again.getString(f), "DE " + f);
+        }
+    }
+
     /**
      * A journal directory and a store restored from different backups (or another run's journal put beside these
      * tables): both histories count from sequence 1, so only the records' contents tell them apart. Recovery wrote the
