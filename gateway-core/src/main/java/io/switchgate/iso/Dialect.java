@@ -259,7 +259,8 @@ public final class Dialect {
     /**
      * Best effort, for answering a frame that {@link #unpack} refused: the fields that can be read, in field order,
      * up to the first field whose length cannot be known (a bad length prefix, or the frame ends inside it). A field
-     * whose length is known but whose content is invalid is left out and reading goes on after it. Null when not even
+     * whose length is known but whose content is invalid, or whose length is over its maximum, is left out and reading
+     * goes on after it. Null when not even
      * the MTI and bitmap can be read. Never throws.
      */
     public IsoMessage unpackReadable(byte[] data, int offset, int length) {
@@ -311,21 +312,24 @@ public final class Dialect {
                         units = f.maxLength();
                     } else {
                         try {
-                            units = FieldCodec.readPrefix(f, data, pos, end, offset);
+                            units = FieldCodec.readPrefixValue(f, data, pos, end, offset);
                         } catch (IsoException badPrefix) {
                             break fields;
                         }
                         pos += f.prefixBytes;
                     }
-                    if (units > f.maxLength()) break fields;
                     int nb = FieldCodec.contentBytes(f, units);
                     if (end - pos < nb) break fields;
-                    boolean valid;
-                    try {
-                        FieldCodec.validate(f, data, pos, units, nb, offset);
-                        valid = true;
-                    } catch (IsoException badContent) {
-                        valid = false;
+                    // a length over the field's maximum whose bytes are all there: the field is left out, and the ones
+                    // after it are read where its prefix says they start (DE 11 and 41 of a DE 2 one digit too long were
+                    // lost, and with DE 41 the answer's MAC: a black-box audit)
+                    boolean valid = units <= f.maxLength();
+                    if (valid) {
+                        try {
+                            FieldCodec.validate(f, data, pos, units, nb, offset);
+                        } catch (IsoException badContent) {
+                            valid = false;
+                        }
                     }
                     pos += nb;
                     if (valid) {

@@ -49,6 +49,16 @@ final class FieldCodec {
     }
 
     static int readPrefix(FieldSpec f, byte[] b, int pos, int end, int base) {
+        int v = readPrefixValue(f, b, pos, end, base);
+        if (v > f.maxLength()) {
+            throw new IsoException(f.number(), pos - base,
+                    "field " + f.number() + " length " + v + " exceeds maximum " + f.maxLength());
+        }
+        return v;
+    }
+
+    /** The length a variable field's prefix says, whatever the field's maximum (a refused frame's fields after it). */
+    static int readPrefixValue(FieldSpec f, byte[] b, int pos, int end, int base) {
         int nb = f.prefixBytes;
         if (end - pos < nb) {
             throw new IsoException(f.number(), pos - base, "field " + f.number() + " truncated in its length prefix");
@@ -82,10 +92,6 @@ final class FieldCodec {
                 break;
             default:
                 throw new IllegalStateException();
-        }
-        if (v > f.maxLength()) {
-            throw new IsoException(f.number(), pos - base,
-                    "field " + f.number() + " length " + v + " exceeds maximum " + f.maxLength());
         }
         return v;
     }

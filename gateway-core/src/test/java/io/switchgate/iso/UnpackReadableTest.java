@@ -38,6 +38,50 @@ class UnpackReadableTest {
         assertEquals("156", m.getString(49));
     }
 
+    /** A length prefix over the field's maximum, every byte it announces there: the fields after it are read. */
+    @Test
+    void aFieldLongerThanItsMaximumIsLeftOutAndReadingGoesOnWhereItsPrefixSaysItEnds() {
+        int checked = 0;
+        for (String name : Dialect.BUILT_IN) {
+            Dialect d = Dialect.named(name);
+            byte[] p19 = d.pack(sale().set(2, "6212345678901232100")); // 19 digits: the longest DE 2 that packs
+            int s2 = d.unpack(p19).offsetOf(2);
+            int e2 = d.unpack(p19).offsetOf(3);
+            byte[] field20 = fieldOf(e2 - s2, "62123456789012321000"); // 20 digits, its prefix saying so
+            if (field20 == null) continue; // a layout whose DE 2 is neither of the two below
+            byte[] frame = new byte[p19.length - (e2 - s2) + field20.length];
+            System.arraycopy(p19, 0, frame, 0, s2);
+            System.arraycopy(field20, 0, frame, s2, field20.length);
+            System.arraycopy(p19, e2, frame, s2 + field20.length, p19.length - e2);
+            assertThrows(IsoException.class, () -> d.unpack(frame), name);
+            IsoMessage m = d.unpackReadable(frame, 0, frame.length);
+            assertNotNull(m, name);
+            assertFalse(m.hasField(2), name);
+            assertEquals("000000", m.getString(3), name);
+            assertEquals("000123", m.getString(11), name);
+            assertEquals("TERM0001", m.getString(41), name);
+            assertEquals("156", m.getString(49), name);
+            checked++;
+        }
+        assertTrue(checked >= 2, "a binary and an ASCII layout: " + checked);
+    }
+
+    /** DE 2 as {@code digits}, prefix and content, in the layout whose 19-digit DE 2 takes {@code len} bytes; else null. */
+    private static byte[] fieldOf(int len, String digits) {
+        if (len == 2 + 19) { // ASCII: "19" then 19 characters
+            return (String.format("%02d", digits.length()) + digits).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        if (len == 1 + 10) { // BCD: one prefix byte, then the digits two to a byte
+            byte[] f = new byte[1 + digits.length() / 2];
+            f[0] = (byte) (((digits.length() / 10) << 4) | (digits.length() % 10));
+            for (int i = 0; i < digits.length() / 2; i++) {
+                f[1 + i] = (byte) (((digits.charAt(2 * i) - '0') << 4) | (digits.charAt(2 * i + 1) - '0'));
+            }
+            return f;
+        }
+        return null;
+    }
+
     @Test
     void readingStopsWhereALengthCannotBeKnown() {
         Dialect d = Dialect.named("iso87ascii");
