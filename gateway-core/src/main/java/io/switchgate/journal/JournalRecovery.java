@@ -54,6 +54,11 @@ final class JournalRecovery {
      */
     static Recovered recover(JournalOptions options, SegmentFiles files, long knownDurable) throws IOException {
         Files.createDirectories(files.dir());
+        java.util.OptionalLong stopped = StopMark.read(files.dir());
+        if (stopped.isPresent()) {
+            cutAfterStop(options, files, stopped.getAsLong());
+            StopMark.clear(files.dir());
+        }
         List<SegmentFiles.Segment> segments = files.list();
         if (segments.isEmpty()) {
             if (knownDurable > 0) {
@@ -100,6 +105,63 @@ final class JournalRecovery {
             }
         }
         throw new AssertionError("unreachable: the last segment returns");
+    }
+
+    /**
+     * The journal stopped for good on a disk error with records up to {@code durable} reported durable ({@link StopMark}):
+     * every record after it was answered as refused, so whatever of them reached the disk is cut (copied aside first,
+     * as a torn tail is), in the segment that holds {@code durable + 1}, and every later segment is renamed aside.
+     */
+    private static void cutAfterStop(JournalOptions options, SegmentFiles files, long durable) throws IOException {
+        List<SegmentFiles.Segment> segments = files.list();
+        long kept = 0;
+        int moved = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            SegmentFiles.Segment seg = segments.get(i);
+            boolean holdsNext = seg.firstSequence() <= durable + 1
+                    && (i + 1 == segments.size() || segments.get(i + 1).firstSequence() > durable + 1);
+            if (seg.firstSequence() > durable + 1) {
+                Path aside = seg.path().resolveSibling(seg.path().getFileName() + ".cut-stopped");
+                Files.move(seg.path(), aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                moved++;
+                continue;
+            }
+            if (!holdsNext) continue;
+            long cutAt;
+            try (SegmentReader reader = new SegmentReader(files.openForRead(seg.path()), seg.firstSequence(), options.maxPayload())) {
+                while (reader.expectedSequence() <= durable && reader.next()) {
+                    // up to the last durable record
+                }
+                if (reader.expectedSequence() <= durable) {
+                    // the durable records themselves are not all there: not this rule's to mend (recovery judges it)
+                    LOG.warn("journal {} stopped for good after sequence {}, but its records end at {}: nothing cut for the stop",
+                            files.dir(), durable, reader.expectedSequence() - 1);
+                    return;
+                }
+                cutAt = reader.endOffset();
+            }
+            try (FileChannel ch = files.openForWrite(seg.path())) {
+                long dirtyEnd = TailInspector.inspect(ch, cutAt, durable, options.maxPayload()).dirtyEnd();
+                if (dirtyEnd > cutAt) {
+                    Path aside = copyAside(files, ch, seg.path(), cutAt, dirtyEnd);
+                    files.forceDirectory();
+                    SegmentFiles.zeroFill(ch, cutAt, dirtyEnd);
+                    ch.force(true);
+                    kept = dirtyEnd - cutAt;
+                    LOG.warn("journal {} had stopped for good after sequence {} (a disk error): cut {} bytes after it in segment {},"
+                            + " records answered as refused then; copied to {}", files.dir(), durable, kept,
+                            seg.path().getFileName(), aside.getFileName());
+                }
+            }
+        }
+        if (moved > 0) {
+            files.forceDirectory();
+            LOG.warn("journal {} had stopped for good after sequence {}: {} later segment(s) renamed to *.cut-stopped",
+                    files.dir(), durable, moved);
+        }
+        if (kept == 0 && moved == 0) {
+            LOG.info("journal {} had stopped for good after sequence {}: nothing after it reached the disk", files.dir(), durable);
+        }
     }
 
     /** Checks what follows the last good record of the last segment, cuts a torn tail, refuses corruption. */

@@ -557,6 +557,14 @@ public final class JournalWriter implements AutoCloseable {
                 + "; records up to sequence " + durable + " are durable, later ones may not be; appends fail from now on"
                 + " (restart to recover the journal from disk)", cause);
         LOG.error(f.getMessage(), cause);
+        try {
+            // before anyone hears of the stop: the records after durable are answered as refused from then on, so the
+            // next start must cut them even if they reached the disk (StopMark)
+            StopMark.write(options.dir(), durable);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("journal in {}: the stop mark could not be written ({}): the next start keeps whatever records after"
+                    + " sequence {} reached the disk, though they were answered as refused", options.dir(), e.toString(), durable);
+        }
         // The listener hears first, so whoever sees an append fail can count on the listener knowing already.
         try {
             listener.onStopped(f);

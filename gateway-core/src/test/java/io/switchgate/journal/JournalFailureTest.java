@@ -74,13 +74,46 @@ class JournalFailureTest {
             assertThrows(JournalStoppedException.class, () -> w.append(1, new byte[1]));
             assertEquals(forces, disk.forces, "no force is retried");
         }
-        // The record whose force failed may or may not be on disk; what was reported durable is.
+        // The record whose force failed reached the disk (the write went through), but it was refused to whoever
+        // appended it (the gateway answered 96): the next start cuts it, and only it, and removes the stop mark.
+        assertTrue(java.nio.file.Files.exists(dir.resolve(StopMark.NAME)), "the stop mark is written");
         try (JournalWriter w = JournalWriter.open(options(Durability.FSYNC), DurableListener.NONE)) {
-            long recovered = w.recoveredLastSequence();
-            assertTrue(recovered == 10 || recovered == 11, "recovered " + recovered);
+            assertEquals(10, w.recoveredLastSequence());
             appendUpTo(w, 20);
         }
+        assertTrue(java.nio.file.Files.notExists(dir.resolve(StopMark.NAME)), "the mark is gone once it has been acted on");
         assertRecords(dir, 1, 20);
+        // and a later start cuts nothing more
+        try (JournalWriter w = JournalWriter.open(options(Durability.FSYNC), DurableListener.NONE)) {
+            assertEquals(20, w.recoveredLastSequence());
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().contains(".cut-")), "what was cut is copied aside");
+        }
+    }
+
+    /** Records after the stop in segments of their own are set aside whole; a mark that names no sequence refuses the start. */
+    @Test
+    void aStopMarkSetsLaterSegmentsAsideAndAnUnreadableOneRefusesTheStart() throws Exception {
+        JournalOptions small = options(Durability.WRITE);
+        try (JournalWriter w = JournalWriter.open(small, DurableListener.NONE)) {
+            appendUpTo(w, 600); // segments of 4 KiB: many
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            assertTrue(files.filter(f -> f.getFileName().toString().endsWith(".journal")).count() > 3, "several segments");
+        }
+        StopMark.write(dir, 40);
+        try (JournalWriter w = JournalWriter.open(small, DurableListener.NONE)) {
+            assertEquals(40, w.recoveredLastSequence());
+            appendUpTo(w, 50);
+        }
+        assertRecords(dir, 1, 50);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().endsWith(".cut-stopped")), "later segments set aside");
+        }
+        java.nio.file.Files.writeString(dir.resolve(StopMark.NAME), "garbage");
+        JournalCorruptException e = assertThrows(JournalCorruptException.class, () -> JournalWriter.open(small, DurableListener.NONE));
+        assertTrue(e.getMessage().contains("does not name a sequence"), e.getMessage());
     }
 
     @ParameterizedTest

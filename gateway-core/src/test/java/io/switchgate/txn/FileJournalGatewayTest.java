@@ -587,6 +587,8 @@ class FileJournalGatewayTest {
     @Test
     void aFailedForceStopsTheJournalForGoodAndEveryAnswerIs96() {
         FaultyChannels disk = new FaultyChannels();
+        IsoMessage refused;
+        String refusedRrn;
         try (Gateway gw = Gateway.start(config("fsync"), Clock.systemUTC(), AuthorizerFactory.NONE, disk)) {
             TestPos pos = pos(gw);
             assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 10)).getString(39));
@@ -595,16 +597,23 @@ class FileJournalGatewayTest {
             IsoMessage r = pos.send(sale);
             assertEquals("96", r.getString(39));
             assertEquals("JOURNAL_UNAVAILABLE", r.getString(44));
+            refused = sale.copy();
+            refusedRrn = r.getString(37);
             disk.failForces = false; // the disk "recovers": the journal does not retry (the kernel may have dropped the pages)
             assertEquals("96", pos.send(pos.sale(PAN_NOPIN, 30)).getString(39));
             assertEquals("96", pos.send(sale).getString(39), "a retransmission is not approved either");
             assertTrue(gw.fileJournal().stopped());
             assertTrue(gw.fileJournal().problem().contains("journal stopped"), gw.fileJournal().problem());
         }
-        // After a restart the journal recovers what was durable, and the refused sale was never approved.
+        // After a restart the journal recovers what was durable, and the refused sale was never approved: its record
+        // reached the disk (only the force failed) and came back approved, the card charged for a sale answered 96 (an
+        // embedding audit), until the stop mark had the start cut it.
         try (Gateway gw = Gateway.start(config("fsync"), Clock.systemUTC())) {
+            long opening = gw.embeddedCardBalance(PAN_NOPIN);
+            assertTrue(gw.store().findByRrn(refusedRrn).isEmpty(), "the sale answered 96 is not there");
             TestPos pos = pos(gw);
-            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 40)).getString(39));
+            assertEquals("00", pos.send(refused).getString(39), "its retransmission is a new decision");
+            assertEquals(opening - 20, gw.embeddedCardBalance(PAN_NOPIN), "charged once, now");
         }
     }
 
