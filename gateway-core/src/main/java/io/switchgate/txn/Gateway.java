@@ -269,12 +269,15 @@ public final class Gateway implements MessageHandler, AutoCloseable {
     /**
      * The answer to one message (its bytes without framing), for the listener named {@code listener} (its dialect; null:
      * the first listener's). The future completes on the gateway's {@code gateway-answers} thread (see the class
-     * comment), or is complete already when the answer was ready at once.
+     * comment), or is complete already when the answer was ready at once. It completes with null when the message
+     * gets no answer at all (contract section 3: an MTI that cannot be read, or that is no request's).
      *
      * @throws IllegalArgumentException no listener has that name
+     * @throws NullPointerException     {@code message} is null
      */
     @Override
     public CompletableFuture<byte[]> handle(byte[] message, String listener) {
+        java.util.Objects.requireNonNull(message, "message");
         CompletableFuture<byte[]> answer = engine.handle(message, listener);
         if (answer.isDone()) return answer;
         // Completed by the journal's thread (or the engine's): a caller's callback must not run there. A callback that
@@ -300,6 +303,8 @@ public final class Gateway implements MessageHandler, AutoCloseable {
      * {@code timeout} for those taken before to be answered: decided as usual, not refused.
      */
     public boolean drain(Duration timeout) {
+        // checked before anything stops: a null found afterwards left the gateway refusing every request for good
+        java.util.Objects.requireNonNull(timeout, "drain timeout");
         engine.stopAccepting(); // later requests are answered 91 GATEWAY_STOPPING
         return engine.awaitIdle(timeout);
     }
@@ -365,12 +370,15 @@ public final class Gateway implements MessageHandler, AutoCloseable {
      * Closes, waiting up to {@code engineIdle} for requests taken to be answered (see {@link Engine#close(Duration)}).
      * Called on one of the gateway's own threads that closing waits for (a callback on {@link #engine()}'s futures,
      * which run on the journal's thread or the engine's), it closes on a thread of its own and returns at once.
+     * A null {@code engineIdle} is the default wait, as {@link #close()} (a close is never refused).
      */
     public void close(Duration engineIdle) {
+        if (engineIdle == null) engineIdle = Duration.ofSeconds(10); // thrown after the gateway counted as closed, a null left it all running
+        Duration idle = engineIdle;
         Thread current = Thread.currentThread();
         if (engine.isEngineThread(current) || (fileJournal != null && fileJournal.isJournalThread(current))) {
             if (!closed.get()) {
-                Thread closer = new Thread(() -> close(engineIdle), "gateway-close");
+                Thread closer = new Thread(() -> close(idle), "gateway-close");
                 closer.setDaemon(false);
                 closer.start();
             }

@@ -65,6 +65,26 @@ class GatewayEmbeddingTest {
         return n;
     }
 
+    /**
+     * close(null) threw after the gateway counted itself closed, leaving the engine, journal and store running and the
+     * directory locked until the JVM ended; drain(null) threw after it had stopped taking requests, for good (an
+     * embedding audit). Now close(null) is the default close, and drain(null) and handle(null) are refused first.
+     */
+    @Test
+    void nullArgumentsAreRefusedBeforeAnythingChangesAndCloseNullIsAClose() {
+        Gateway gw = Gateway.start(fileJournalConfig(), Clock.systemUTC());
+        TestPos pos = new TestPos(gw, "TERM0003", MERCHANT, null, TPK1);
+        NullPointerException e = assertThrows(NullPointerException.class, () -> gw.drain(null));
+        assertTrue(e.getMessage().contains("drain timeout"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> gw.handle(null, "pos"));
+        assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 1_000)).getString(39), "still taking requests");
+        gw.close(null);
+        try (Gateway again = Gateway.start(fileJournalConfig(), Clock.systemUTC())) {
+            TestPos p2 = new TestPos(again, "TERM0003", MERCHANT, null, TPK1);
+            assertEquals("00", p2.send(p2.sale(PAN_NOPIN, 1_000)).getString(39), "closed whole: the directory opens again");
+        }
+    }
+
     /** A listener name the configuration does not have was answered in the first listener's dialect, silently. */
     @Test
     void aListenerNameTheConfigurationLacksIsTheCallersMistake() {
