@@ -282,21 +282,29 @@ public final class JdbcTransactionStore implements TransactionStore {
     private volatile PgTablesClaim projectionClaim;
     private volatile PgTablesClaim sharedClaim;
 
+    /** Set by {@link #claimProjection}: this store marked its tables as its file journal's projection. */
+    private volatile boolean projectionOwned;
+
     @Override
     public void claimProjection(String owner) {
-        if (!postgres) return; // an H2 file is this process's alone already
-        if (projectionClaim != null) return;
-        try {
-            projectionClaim = PgTablesClaim.take(connectForListening(), true, safeUrl);
-        } catch (SQLException e) {
-            throw new StoreException("cannot claim the tables of " + safeUrl + ": SQLState " + e.getSQLState(), e);
+        if (projectionOwned) return;
+        if (postgres) {
+            try {
+                projectionClaim = PgTablesClaim.take(connectForListening(), true, safeUrl);
+            } catch (SQLException e) {
+                throw new StoreException("cannot claim the tables of " + safeUrl + ": SQLState " + e.getSQLState(), e);
+            }
         }
+        // An H2 file too: another process cannot open it, but another store in this JVM can, and one that made these
+        // tables its journal (sharedByNodes) decided beside this node, whose projection then wrote its card rows over
+        // the other's debits (an embedding audit). The mark makes that start refuse them (joinAsJournal).
         setJournalOwner(owner);
+        projectionOwned = true;
     }
 
     @Override
     public void releaseProjection() {
-        if (projectionClaim == null) return;
+        if (!projectionOwned) return;
         setJournalOwner(null);
     }
 
@@ -320,9 +328,9 @@ public final class JdbcTransactionStore implements TransactionStore {
             PgTablesClaim claim = sharedClaim;
             sharedClaim = null;
             if (claim != null) claim.close(); // refused: hold nothing the node alone will need to start again
-            throw new StoreException("store " + safeUrl + " holds the projection of " + owner + ", which stopped before "
-                    + "its tables had every record it journaled: start that node again (store.sharedByNodes: false) and "
-                    + "stop it cleanly before nodes share this store");
+            throw new StoreException("store " + safeUrl + " holds the projection of " + owner + ", which is running or"
+                    + " stopped before its tables had every record it journaled: stop it, or start it again (store.sharedByNodes:"
+                    + " false) and stop it cleanly, before nodes share this store");
         }
     }
 

@@ -140,7 +140,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             JournalPlacement placement = JournalPlacement.of(config, store);
             if (placement != null) {
                 journalDir = placement.options().dir();
-                if (config.store() != null && config.store().postgresProjection()) {
+                if (store instanceof io.switchgate.store.JdbcTransactionStore) {
                     // Before anything writes the tables: no other node may use them beside this one's projection.
                     store.claimProjection("gateway node " + config.node().id() + " with its journal in "
                             + placement.options().dir().toAbsolutePath().normalize());

@@ -85,6 +85,25 @@ class GatewayEmbeddingTest {
         }
     }
 
+    /**
+     * A second gateway in this JVM on the same H2 file, told the store is shared by nodes, started and decided beside
+     * the first, whose projection then wrote its card rows over the second's debits (an embedding audit). Refused now.
+     */
+    @Test
+    void aSharedStartOnTheTablesOfARunningFileJournalNodeIsRefused() {
+        try (Gateway first = Gateway.start(fileJournalConfig(), Clock.systemUTC())) {
+            TestPos pos = new TestPos(first, "TERM0003", MERCHANT, null, TPK1);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 1_000)).getString(39));
+            GatewayConfig c = fileJournalConfig();
+            GatewayConfig shared = new GatewayConfig(new GatewayConfig.Node("02"), c.listeners(), c.admin(),
+                    new GatewayConfig.Store(c.store().url(), c.store().user(), c.store().password(), 2, true, false),
+                    c.security(), c.merchants(), c.terminals(), c.routes(), c.hosts(), c.authorizer(), c.logging(), null);
+            RuntimeException e = assertThrows(RuntimeException.class, () -> Gateway.start(shared, Clock.systemUTC()).close());
+            assertTrue(String.valueOf(e.getMessage()).contains("holds the projection of gateway node"), String.valueOf(e.getMessage()));
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 1_000)).getString(39), "the first goes on");
+        }
+    }
+
     /** A listener name the configuration does not have was answered in the first listener's dialect, silently. */
     @Test
     void aListenerNameTheConfigurationLacksIsTheCallersMistake() {
