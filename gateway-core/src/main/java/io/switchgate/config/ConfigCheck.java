@@ -52,6 +52,17 @@ public final class ConfigCheck {
                         "true, but the terminal has no tak (nor a tmk to issue one at sign-on, nor a bdk)");
             }
         }
+        Set<String> terminalIds = new HashSet<>();
+        for (GatewayConfig.Terminal t : terminals) terminalIds.add(t.id());
+        List<GatewayConfig.Route> routes = list(c.routes());
+        for (int i = 0; i < routes.size(); i++) {
+            GatewayConfig.RouteMatch m = routes.get(i) == null ? null : routes.get(i).match();
+            if (m == null) continue;
+            // a misspelt id never matches, and its traffic went on to a later route (the embedded authorizer instead of
+            // a host, say) without a word (a commands audit)
+            known("routes[" + i + "].match.merchant", "merchant", list(m.merchant()), merchants, "merchants");
+            known("routes[" + i + "].match.terminal", "terminal", list(m.terminal()), terminalIds, "terminals");
+        }
         unique("hosts", "name", "host name", list(c.hosts()), GatewayConfig.Host::name);
         List<GatewayConfig.Card> cards = c.authorizer() == null ? List.of() : list(c.authorizer().cards());
         Set<String> pans = new HashSet<>();
@@ -73,6 +84,14 @@ public final class ConfigCheck {
             if (host == null) throw new InvalidConfigException("routes[" + i + "].host", "missing");
             if (!host.equals(EMBEDDED) && !hosts.contains(host)) {
                 throw new InvalidConfigException("routes[" + i + "].host", "unknown host '" + host + "' (use 'embedded' or a name from hosts)");
+            }
+        }
+    }
+
+    private static void known(String key, String what, List<String> ids, Set<String> configured, String section) {
+        for (String id : ids) {
+            if (id == null || !configured.contains(id)) {
+                throw new InvalidConfigException(key, "unknown " + what + " '" + id + "' (not in " + section + ")");
             }
         }
     }

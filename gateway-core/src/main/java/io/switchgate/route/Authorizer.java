@@ -57,6 +57,15 @@ public interface Authorizer {
     }
 
     /**
+     * Requests this authorizer had at its far end when the gateway last stopped, with no answer of them journaled: their
+     * reversal is on its way (a host's released 0420), and the gateway journals each as answered {@code 91
+     * HOST_ANSWER_LOST} before it serves ({@link LostHostAnswer}). Asked once, at start.
+     */
+    default java.util.List<LostHostAnswer> lostWhileStopped() {
+        return java.util.List.of();
+    }
+
+    /**
      * The gateway has undone {@code rrn} in its own books (committed), one of {@link #undoneWhileStopped}: the undo may
      * go to the far end now (a host's held 0420 released). Only now: released first, a kill before the gateway's own
      * undo left the host undone and the gateway not, with nothing held any more to say so.

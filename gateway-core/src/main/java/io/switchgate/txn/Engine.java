@@ -832,6 +832,49 @@ public final class Engine implements MessageHandler, AutoCloseable {
         return result;
     }
 
+    /** The reason of the record {@link #recordLostHostAnswer} journals. */
+    public static final String HOST_ANSWER_LOST = "HOST_ANSWER_LOST";
+
+    /**
+     * Journals, at start, a request a host had when the gateway stopped and whose answer no record shows (see
+     * {@link io.switchgate.route.LostHostAnswer}): declined {@code 91 HOST_ANSWER_LOST}, under the RRN the host saw and
+     * the request's duplicate key, so that its retransmission hears that answer instead of going to the host again.
+     * Completes with false if a record of that RRN is there already (nothing to do).
+     */
+    public CompletableFuture<Boolean> recordLostHostAnswer(io.switchgate.route.LostHostAnswer l) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        thread.execute(() -> {
+            try {
+                commits.applyWriterFailures();
+                if (state.txn(l.rrn()) != null) {
+                    result.complete(false);
+                    return;
+                }
+                Instant now = clock.instant();
+                TerminalState t = state.terminal(l.terminalId());
+                String pc = l.processingCode();
+                TxnType type = pc != null && pc.startsWith("20") ? TxnType.REFUND : TxnType.SALE;
+                TxnRecord lost = new TxnRecord(l.rrn(), nodeId, type, l.mti(), pc, l.terminalId(), l.merchantId(), l.stan(),
+                        l.transmissionTime(), l.dupKey(), l.fingerprint(), l.amount(), l.currency(), l.panHash(), l.maskedPan(),
+                        Codes.HOST_UNAVAILABLE, HOST_ANSWER_LOST, null, io.switchgate.model.TxnStatus.DECLINED, 0,
+                        l.originalRrn(), null, t == null ? 0 : t.batchNo(), l.host(), null, null, now, now, 1);
+                state.put(lost);
+                ChangeSet cs = new ChangeSet();
+                cs.txn(lost);
+                commits.submitOperatorChange(cs).whenComplete((v, e) -> {
+                    if (e == null) {
+                        result.complete(true);
+                    } else {
+                        result.completeExceptionally(e);
+                    }
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
     /** Changes a merchant's status (admin API), recorded in its audit trail; null if there is no such merchant. */
     public CompletableFuture<MerchantState> changeMerchantStatus(String id, MerchantStatus status, String reason) {
         return operatorChange(now -> OperatorChanges.merchantStatus(state, id, status, reason, now));

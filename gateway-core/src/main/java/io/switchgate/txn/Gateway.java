@@ -194,6 +194,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             try {
                 engine.loadWorkingSet(); // before anyone is served: not on the first request's event loop
                 undoWhatHostsUndidWhileStopped(engine, hostAuthorizers);
+                recordWhatHostsHadWhileStopped(engine, hostAuthorizers);
             } catch (RuntimeException e) {
                 gateway.close();
                 throw e;
@@ -231,6 +232,32 @@ public final class Gateway implements MessageHandler, AutoCloseable {
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                     throw new io.switchgate.store.StoreException("cannot undo rrn " + rrn + " (its host undid it while the"
                             + " gateway was stopped): " + (e.getCause() == null ? e : e.getCause()), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Before the gateway serves: a request a host had when the gateway stopped, with no answer journaled, is journaled
+     * as answered {@code 91 HOST_ANSWER_LOST} ({@link Engine#recordLostHostAnswer}), so that its retransmission is not
+     * sent to the host a second time. A failure stops the start, as above.
+     */
+    private static void recordWhatHostsHadWhileStopped(Engine engine, List<io.switchgate.route.Authorizer> hosts) {
+        for (io.switchgate.route.Authorizer a : hosts) {
+            for (io.switchgate.route.LostHostAnswer l : a.lostWhileStopped()) {
+                try {
+                    if (engine.recordLostHostAnswer(l).get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("host={} rrn {}: terminal {} stan {} was at the"
+                                + " host when the gateway stopped, with no answer recorded: journaled as 91 HOST_ANSWER_LOST"
+                                + " (its reversal goes to the host), so a retransmission hears that", a.name(), l.rrn(),
+                                l.terminalId(), l.stan());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new io.switchgate.store.StoreException("interrupted while journaling rrn " + l.rrn() + " after the restart", e);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    throw new io.switchgate.store.StoreException("cannot journal rrn " + l.rrn() + " (at its host when the"
+                            + " gateway stopped): " + (e.getCause() == null ? e : e.getCause()), e);
                 }
             }
         }

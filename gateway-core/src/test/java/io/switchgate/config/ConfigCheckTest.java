@@ -105,6 +105,20 @@ class ConfigCheckTest {
         assertEquals("routes[1].host: unknown host 'acqX' (use 'embedded' or a name from hosts)", e.getMessage());
     }
 
+    /** A route's merchant or terminal that is not configured never matches: its traffic went to a later route, silently. */
+    @Test
+    void aRouteMatchesOnlyConfiguredMerchantsAndTerminals() {
+        fails(with(p -> set(p, 7, List.of(new GatewayConfig.Route(
+                        new GatewayConfig.RouteMatch(null, null, List.of(M1, "NOPE"), null), "acqA")))),
+                "routes[0].match.merchant: unknown merchant 'NOPE' (not in merchants)");
+        fails(with(p -> set(p, 7, List.of(
+                        new GatewayConfig.Route(new GatewayConfig.RouteMatch(List.of("4"), null, null, null), "embedded"),
+                        new GatewayConfig.Route(new GatewayConfig.RouteMatch(null, null, null, List.of("NOPE0001")), "acqA")))),
+                "routes[1].match.terminal: unknown terminal 'NOPE0001' (not in terminals)");
+        assertDoesNotThrow(() -> ConfigCheck.check(with(p -> set(p, 7, List.of(new GatewayConfig.Route(
+                new GatewayConfig.RouteMatch(null, null, List.of(M1), List.of("TERM0001")), "acqA"))))));
+    }
+
     @Test
     void printingAConfigurationHandsOutNoSecret() {
         String printed = good().toString();

@@ -18,6 +18,20 @@ interface HeldReversalStore extends AutoCloseable {
     CompletableFuture<Boolean> hold(SafMessage held);
 
     /**
+     * As {@link #hold(SafMessage)}, keeping beside it the terminal's request it reverses, for a start after a crash to
+     * journal as {@code 91 HOST_ANSWER_LOST} ({@link io.switchgate.route.LostHostAnswer}). Stores that cannot keep it
+     * hold the reversal alone.
+     */
+    default CompletableFuture<Boolean> hold(SafMessage held, io.switchgate.route.LostHostAnswer request) {
+        return hold(held);
+    }
+
+    /** The request kept with hold {@code id} ({@link #hold(SafMessage, io.switchgate.route.LostHostAnswer)}), or null. */
+    default io.switchgate.route.LostHostAnswer requestOf(String id) {
+        return null;
+    }
+
+    /**
      * The held reversal {@code id} goes to the queue, due now, for {@code why}; durable before it returns.
      *
      * @return false if it is not held (dropped or released already, or never stored): the caller stores a new one

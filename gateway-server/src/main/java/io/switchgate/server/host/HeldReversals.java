@@ -45,6 +45,16 @@ final class HeldReversals {
     /** As above; {@code undoneHere} gets, by host, the held undos to undo here and then release (the class comment). */
     static int settle(HeldReversalStore holds, String node, TransactionStore store, Instant now,
                       java.util.Map<String, java.util.List<SafMessage>> undoneHere) {
+        return settle(holds, node, store, now, undoneHere, new java.util.HashMap<>());
+    }
+
+    /**
+     * As above; {@code lost} gets, by host, the requests released with no record at all whose hold kept the request: the
+     * start journals them as answered {@code 91 HOST_ANSWER_LOST} ({@link io.switchgate.route.LostHostAnswer}).
+     */
+    static int settle(HeldReversalStore holds, String node, TransactionStore store, Instant now,
+                      java.util.Map<String, java.util.List<SafMessage>> undoneHere,
+                      java.util.Map<String, java.util.List<io.switchgate.route.LostHostAnswer>> lost) {
         int released = 0;
         int dropped = 0;
         for (SafMessage h : holds.held()) {
@@ -65,10 +75,12 @@ final class HeldReversals {
                 continue;
             }
             boolean recorded = t != null && Codes.APPROVED.equals(t.responseCode()) && h.host().equals(t.host());
+            io.switchgate.route.LostHostAnswer request = t == null ? holds.requestOf(h.id()) : null; // before the release settles it
             if (recorded) {
                 if (holds.drop(h.id(), now, "APPROVAL_RECORDED")) dropped++;
             } else if (holds.release(h.id(), now, "GATEWAY_RESTARTED")) {
                 released++;
+                if (request != null) lost.computeIfAbsent(h.host(), k -> new java.util.ArrayList<>()).add(request);
                 log.warn("host={} rrn {}: was at the host when this node stopped, and no approval of it was recorded;"
                         + " its reversal is released (saf id {})", h.host(), h.txnRrn(), h.id());
             }

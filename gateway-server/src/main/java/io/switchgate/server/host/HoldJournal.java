@@ -48,12 +48,17 @@ final class HoldJournal implements DurableListener, AutoCloseable {
     private static final int FORMAT = 1;
     /** The same fields, of an undo's held 0420 (its id is made otherwise: {@link SafMessage#undoHeldId}). */
     private static final int UNDO_FORMAT = 2;
+    /** {@link #FORMAT} followed by the terminal's request it reverses ({@link io.switchgate.route.LostHostAnswer}). */
+    private static final int WITH_REQUEST_FORMAT = 3;
     /** Small segments: a hold lives for one host round trip, so all but the newest segment soon hold nothing open. */
     static final long SEGMENT_BYTES = 4L << 20;
     /** Settled holds between two looks for segments to prune. */
     private static final int PRUNE_EVERY = 4096;
 
-    private record Held(long seq, SafMessage message) { }
+    private record Held(long seq, SafMessage message, io.switchgate.route.LostHostAnswer request) { }
+
+    /** A HOLD record read back: the reversal, and the request it reverses when the record kept it. */
+    record Decoded(SafMessage message, io.switchgate.route.LostHostAnswer request) { }
 
     private final ConcurrentSkipListMap<Long, CompletableFuture<Boolean>> waiting = new ConcurrentSkipListMap<>();
     private final Map<String, Held> open = new ConcurrentHashMap<>();
@@ -92,8 +97,8 @@ final class HoldJournal implements DurableListener, AutoCloseable {
                 byte[] bytes = new byte[p.remaining()];
                 p.get(bytes);
                 if (r.type() == HOLD) {
-                    SafMessage m = decode(bytes);
-                    open.put(m.id(), new Held(r.sequence(), m));
+                    Decoded d = decodeWhole(bytes);
+                    open.put(d.message().id(), new Held(r.sequence(), d.message(), d.request()));
                 } else if (r.type() == SETTLED) {
                     open.remove(new String(bytes, StandardCharsets.US_ASCII));
                 }
@@ -113,13 +118,18 @@ final class HoldJournal implements DurableListener, AutoCloseable {
 
     /** Completes true once the hold is durable; false if the journal has stopped (then the request is not sent). */
     CompletableFuture<Boolean> hold(SafMessage held) {
+        return hold(held, null);
+    }
+
+    /** As {@link #hold(SafMessage)}, with the terminal's request it reverses kept beside it (null: none). */
+    CompletableFuture<Boolean> hold(SafMessage held, io.switchgate.route.LostHostAnswer request) {
         CompletableFuture<Boolean> durable = new CompletableFuture<>();
         long seq;
         try {
-            byte[] record = encode(held);
+            byte[] record = encode(held, request);
             synchronized (appendLock) {
                 seq = writer.append(HOLD, record);
-                open.put(held.id(), new Held(seq, held));
+                open.put(held.id(), new Held(seq, held, request));
                 waiting.put(seq, durable);
             }
         } catch (JournalStoppedException e) {
@@ -137,6 +147,12 @@ final class HoldJournal implements DurableListener, AutoCloseable {
             durable.complete(false);
         }
         return durable;
+    }
+
+    /** The request kept with the open hold {@code id}, or null. */
+    io.switchgate.route.LostHostAnswer requestOf(String id) {
+        Held h = open.get(id);
+        return h == null ? null : h.request();
     }
 
     /** The hold of {@code id}, if it is open. */
@@ -204,9 +220,14 @@ final class HoldJournal implements DurableListener, AutoCloseable {
     }
 
     static byte[] encode(SafMessage m) {
+        return encode(m, null);
+    }
+
+    static byte[] encode(SafMessage m, io.switchgate.route.LostHostAnswer request) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        boolean withRequest = request != null && !m.isHeldUndo();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(m.isHeldUndo() ? UNDO_FORMAT : FORMAT);
+            out.writeByte(m.isHeldUndo() ? UNDO_FORMAT : withRequest ? WITH_REQUEST_FORMAT : FORMAT);
             for (String s : new String[] {m.leaseOwner(), m.host(), m.stan(), m.rrn(), m.transmissionTime(),
                     m.processingCode(), m.currency(), m.acquirerId(), m.terminalId(), m.merchantId(), m.originalData(),
                     m.txnRrn()}) {
@@ -216,6 +237,14 @@ final class HoldJournal implements DurableListener, AutoCloseable {
             out.writeLong(m.amount());
             out.writeLong(m.createdAt().getEpochSecond());
             out.writeInt(m.createdAt().getNano());
+            if (withRequest) {
+                // no PAN: its keyed hash and its masked form only
+                for (String s : new String[] {request.mti(), request.stan(), request.transmissionTime(), request.panHash(),
+                        request.maskedPan(), request.dupKey(), request.fingerprint(), request.originalRrn()}) {
+                    out.writeBoolean(s != null);
+                    if (s != null) out.writeUTF(s);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
@@ -223,17 +252,31 @@ final class HoldJournal implements DurableListener, AutoCloseable {
     }
 
     static SafMessage decode(byte[] record) {
+        return decodeWhole(record).message();
+    }
+
+    static Decoded decodeWhole(byte[] record) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(record))) {
             int format = in.readUnsignedByte();
-            if (format != FORMAT && format != UNDO_FORMAT) {
-                throw new IllegalStateException("held reversal record of format " + format + ", not " + FORMAT + " or " + UNDO_FORMAT);
+            if (format != FORMAT && format != UNDO_FORMAT && format != WITH_REQUEST_FORMAT) {
+                throw new IllegalStateException("held reversal record of format " + format + ", not " + FORMAT + ", "
+                        + UNDO_FORMAT + " or " + WITH_REQUEST_FORMAT);
             }
             String[] s = new String[12];
             for (int i = 0; i < s.length; i++) s[i] = in.readBoolean() ? in.readUTF() : null;
             long amount = in.readLong();
             Instant created = Instant.ofEpochSecond(in.readLong(), in.readInt());
             SafMessage held = SafMessage.held(s[0], s[1], s[2], s[3], s[4], s[5], amount, s[6], s[7], s[8], s[9], s[10], s[11], created);
-            return format == UNDO_FORMAT ? held.heldUndo(s[0], created) : held;
+            if (format == UNDO_FORMAT) return new Decoded(held.heldUndo(s[0], created), null);
+            io.switchgate.route.LostHostAnswer request = null;
+            if (format == WITH_REQUEST_FORMAT) {
+                String[] q = new String[8];
+                for (int i = 0; i < q.length; i++) q[i] = in.readBoolean() ? in.readUTF() : null;
+                request = new io.switchgate.route.LostHostAnswer(held.txnRrn(), held.host(), held.terminalId(),
+                        held.merchantId(), q[0], held.processingCode(), q[1], q[2], amount, held.currency(), q[3], q[4], q[5],
+                        q[6], q[7]);
+            }
+            return new Decoded(held, request);
         } catch (IOException e) {
             throw new IllegalStateException("held reversal record cut short: " + e.getMessage(), e);
         }

@@ -156,7 +156,7 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         // that a gateway that dies while the host decides still reverses what the host approved (settled at the next
         // start, HeldReversals). Nothing is sent if it cannot be stored.
         SafMessage hold = heldReversalOf(req, m.getMti(), stan, de7);
-        return holds.hold(hold).thenCompose(held -> held
+        return holds.hold(hold, lostAnswerOf(req)).thenCompose(held -> held
                 ? client.exchange(m, packed).thenCompose(x -> answered(req, m.getMti(), stan, de7, x))
                 : done(AuthResult.decline(Codes.SYSTEM_MALFUNCTION, "REVERSAL_NOT_STORED")));
     }
@@ -166,6 +166,32 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         return SafMessage.held(node, name, stans.get(), req.rrn(), HostMessages.de7(now), req.request().getString(3),
                 req.amount(), req.currency(), acquirerId, req.terminalId(), req.merchantId(),
                 HostMessages.originalData(mti, stan, de7, acquirerId), req.rrn(), now);
+    }
+
+    /** The terminal's request as a start after a crash would journal it, should its answer be lost (no PAN kept). */
+    private io.switchgate.route.LostHostAnswer lostAnswerOf(AuthRequest req) {
+        io.switchgate.iso.IsoMessage t = req.request();
+        if (t == null || req.terminalId() == null) return null;
+        String pan = req.card() == null ? null : req.card().pan();
+        String named = req.type() == TxnType.REFUND ? t.getString(37) : null;
+        return new io.switchgate.route.LostHostAnswer(req.rrn(), name, req.terminalId(), req.merchantId(), t.getMti(),
+                t.getString(3), t.getString(11), t.getString(7), req.amount(), req.currency(), req.panHash(),
+                pan == null ? null : io.switchgate.iso.PanMask.mask(pan), io.switchgate.txn.RequestKeys.duplicateKey(req.terminalId(), t),
+                io.switchgate.txn.RequestKeys.fingerprint(t, req.panHash()), named == null ? null : named.trim());
+    }
+
+    private final java.util.List<io.switchgate.route.LostHostAnswer> lostWhileStopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Set at start ({@link HeldReversals}): requests at this host when the gateway stopped, with no answer journaled. */
+    void lostWhileStopped(java.util.List<io.switchgate.route.LostHostAnswer> lost) {
+        lostWhileStopped.addAll(lost);
+    }
+
+    @Override
+    public java.util.List<io.switchgate.route.LostHostAnswer> lostWhileStopped() {
+        java.util.List<io.switchgate.route.LostHostAnswer> out = java.util.List.copyOf(lostWhileStopped);
+        lostWhileStopped.clear();
+        return out;
     }
 
     /** The host declined, or nothing was sent: the held reversal is not needed (best effort; a start settles it too). */

@@ -108,10 +108,15 @@ public final class HostAuthorizerFactory implements AuthorizerFactory {
         long maxTimeout = hosts.stream().mapToLong(h -> h.timeoutMillis() > 0 ? h.timeoutMillis() : 5000).max().orElse(5000);
         SafSender.Options so = safOptions.withLeaseAtLeast(2 * maxTimeout + 5_000);
         Map<String, List<io.switchgate.saf.SafMessage>> undoneHere = new java.util.HashMap<>();
-        HeldReversals.settle(rt.holds, node, store, clock.instant(), undoneHere);
+        Map<String, List<io.switchgate.route.LostHostAnswer>> lost = new java.util.HashMap<>();
+        HeldReversals.settle(rt.holds, node, store, clock.instant(), undoneHere, lost);
         undoneHere.forEach((host, rrns) -> {
             HostAuthorizer a = byName.get(host);
             if (a != null) a.undoneWhileStopped(rrns);
+        });
+        lost.forEach((host, requests) -> {
+            HostAuthorizer a = byName.get(host);
+            if (a != null) a.lostWhileStopped(requests);
         });
         rt.sender = new SafSender(rt.queue, node, byName, clock, so);
         SafSender sender = rt.sender;

@@ -28,7 +28,17 @@ final class JournalHolds implements HeldReversalStore {
 
     @Override
     public CompletableFuture<Boolean> hold(SafMessage held) {
-        return journal.hold(held);
+        return journal.hold(held, null);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> hold(SafMessage held, io.switchgate.route.LostHostAnswer request) {
+        return journal.hold(held, request);
+    }
+
+    @Override
+    public io.switchgate.route.LostHostAnswer requestOf(String id) {
+        return journal.requestOf(id);
     }
 
     @Override

@@ -31,8 +31,15 @@ public final class LoggingSetup {
         String format = System.getProperty(PROPERTY);
         if (format == null || format.isBlank()) {
             format = fromConfig;
-            System.setProperty(PROPERTY, format);
+        } else {
+            // checked as the file's value is: logback.xml names no appender for another value, and the gateway served
+            // with no log line at all, its errors included (a commands audit)
+            format = format.trim().toLowerCase(Locale.ROOT);
+            if (!format.equals("text") && !format.equals("json")) {
+                throw new IllegalArgumentException("-D" + PROPERTY + ": must be text or json, not " + System.getProperty(PROPERTY));
+            }
         }
+        System.setProperty(PROPERTY, format);
         reload();
     }
 

@@ -157,6 +157,23 @@ class ServeCommandTest {
         }
     }
 
+    /** A log format property logback has no appender for: the gateway served without one log line (a commands audit). */
+    @Test
+    void aLogFormatPropertyOtherThanTextOrJsonIsExit2NamingIt() throws Exception {
+        String saved = System.getProperty("gateway.log.format");
+        try {
+            System.setProperty("gateway.log.format", "xml");
+            Result r = runInProcess("serve", "--config", config(freePort(), freePort()).toString());
+            assertEquals(2, r.code(), r.err());
+            assertEquals("error: -Dgateway.log.format: must be text or json, not xml",
+                    r.err().strip().lines().reduce((a, b) -> b).orElse(""));
+        } finally {
+            if (saved == null) System.clearProperty("gateway.log.format");
+            else System.setProperty("gateway.log.format", saved);
+            io.switchgate.server.metrics.LoggingSetup.apply(null);
+        }
+    }
+
     @Test
     void aTuningPropertyOutOfRangeIsExit2NamingIt() throws Exception {
         String saved = System.getProperty("gateway.engine.maxQueued");

@@ -66,6 +66,28 @@ class HoldJournalTest {
         }
     }
 
+    /** The terminal's request kept with a hold comes back with it after a restart, every field (what a start journals). */
+    @Test
+    void theRequestKeptWithAHoldComesBackWithIt() throws Exception {
+        SafMessage refund = held("010000000003", 1_500);
+        io.switchgate.route.LostHostAnswer request = new io.switchgate.route.LostHostAnswer("010000000003", "acqA", "TERM0001",
+                "MERCHANT0000001", "0200", "200000", "000123", "1203115959", 1_500, "156", "HASH", "621234******1232",
+                "TERM0001|2|000123|1203115959", "200000|000000001500|HASH|abc", "010000000001");
+        SafMessage plain = held("010000000004", 900);
+        try (HoldJournal j = open(HoldJournal.SEGMENT_BYTES)) {
+            assertTrue(j.hold(refund, request).get(5, TimeUnit.SECONDS));
+            assertTrue(j.hold(plain).get(5, TimeUnit.SECONDS));
+            assertEquals(request, j.requestOf(refund.id()));
+        }
+        try (HoldJournal j = open(HoldJournal.SEGMENT_BYTES)) {
+            assertEquals(List.of(refund, plain), j.held(), "the reversals as they were");
+            assertEquals(request, j.requestOf(refund.id()));
+            assertNull(j.requestOf(plain.id()), "a hold written without its request (as before) has none");
+            assertTrue(j.settle(refund.id()));
+            assertNull(j.requestOf(refund.id()));
+        }
+    }
+
     /**
      * An undo's held 0420 (a void or reversal at the host) comes back from the journal as one: its own id, which the
      * start tells from a sale's held reversal by. Before, the journal kept no kind and it came back as the sale's, and

@@ -1,5 +1,6 @@
 package io.switchgate.server.host;
 
+import io.switchgate.iso.IsoMessage;
 import io.switchgate.txn.Gateway;
 import org.jpos.iso.ISOMsg;
 import org.jpos.iso.channel.NACChannel;
@@ -92,6 +93,17 @@ class KillAtTheHostTest {
                 HostAuthorizer h = host(gw, "acqA");
                 waitFor("the held reversal released and delivered after the restart", 15_000,
                         () -> sim.reversalsApplied.containsKey(hostStan) && h.safDepth() == 0);
+                // The terminal heard nothing and sends the sale again (same DE 11 and DE 7): it hears that the host's
+                // answer was lost, under the RRN the host saw, and the host is not asked a second time (a crash audit:
+                // it went to the host as a new request and was approved again).
+                IsoMessage again = send(gw, financial("000000", 5_555).set(11, "000555"));
+                assertEquals("91", again.getString(39));
+                assertEquals("HOST_ANSWER_LOST", again.getString(44));
+                String hostRrn = sim.ofMti("0200").get(0).getString(37);
+                assertEquals(hostRrn, again.getString(37), "the RRN the host saw");
+                assertEquals(io.switchgate.model.TxnStatus.DECLINED, gw.store().findByRrn(hostRrn).orElseThrow().status(),
+                        "the RRN the host saw is the gateway's to show");
+                assertEquals(1, sim.count("0200"), "the host was asked once");
             }
             awaitAllHandled(sim);
             assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "the host undid the sale once");
