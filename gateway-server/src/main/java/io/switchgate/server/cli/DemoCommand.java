@@ -71,6 +71,13 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("error: --terminal: " + terminal + " is not in " + (config == null ? "the configuration" : config));
             return 2;
         }
+        if (term.keys() == null || !term.keys().containsKey("tmk")) {
+            // the demo signs on for new keys and sends a PIN under them: a terminal without a TMK got a false sign-on line,
+            // then exit 1 half-way (a commands audit)
+            System.err.println("error: --terminal: " + terminal + " has no tmk (keys.tmk): the demo signs on for new keys"
+                    + " and sends a PIN under them");
+            return 2;
+        }
         Path tmp = Files.createTempDirectory("gateway-demo");
         GatewayConfig cfg = new GatewayConfig(shipped.node(),
                 List.of(new GatewayConfig.Listener("demo", "127.0.0.1", 0, "nac2", "iso87binary", 8192, 300)),

@@ -45,6 +45,22 @@ class DemoCommandTest {
         assertTrue(buf.toString(StandardCharsets.UTF_8).contains("settlement 1 sale 10000, 1 refund 3000 -> 00"));
     }
 
+    /** A terminal without a TMK cannot be walked through (the demo signs on for new keys): a bad argument, before anything runs. */
+    @Test
+    void aTerminalWithoutATmkIsABadArgument(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String yaml = java.nio.file.Files.readString(Path.of("../config/gateway.yaml"));
+        String without = yaml.replace("tmk: \"3BF14F079EFD61D64AC285E5CD0EE0A2\"", "");
+        assertFalse(without.equals(yaml), "TERM0002's tmk taken out");
+        Path cfg = tmp.resolve("gateway.yaml");
+        java.nio.file.Files.writeString(cfg, without);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoCommand demo = new DemoCommand(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        demo.config = cfg;
+        demo.terminal = "TERM0002";
+        assertEquals(2, demo.call());
+        assertEquals("", buf.toString(StandardCharsets.UTF_8), "no exchange printed");
+    }
+
     @Test
     void unknownTerminalIsABadArgument() throws Exception {
         DemoCommand demo = new DemoCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
