@@ -172,10 +172,16 @@ public final class ProjectionTailer implements AutoCloseable {
     public long catchUpInBatchesOf(int batchRecords) {
         if (batchRecords < 1) throw new IllegalArgumentException("batchRecords must be >= 1, not " + batchRecords);
         synchronized (passLock) {
-            long target = durableSequence.getAsLong();
-            long count = 0;
-            while (applied < target) count += pass(target, batchRecords);
-            return count;
+            try {
+                long target = durableSequence.getAsLong();
+                long count = 0;
+                while (applied < target) count += pass(target, batchRecords);
+                return count;
+            } finally {
+                // a catch-up after close (the last one, at the gateway's close) keeps no reader: it held the segment
+                // open after close, one file descriptor more per start and close of an embedding program (an audit)
+                if (stopping) closeReader();
+            }
         }
     }
 
