@@ -49,7 +49,7 @@ public record JournalPlacement(JournalOptions options) {
             Path parent = database.toAbsolutePath().normalize().getParent();
             dir = parent == null ? Path.of("journal") : parent.resolve("journal");
         }
-        Durability durability = switch (j.durability() == null ? "fsync" : j.durability().toLowerCase(Locale.ROOT)) {
+        Durability durability = switch (j.durability() == null ? "fsync" : j.durability().trim().toLowerCase(Locale.ROOT)) {
             case "fsync" -> Durability.FSYNC;
             case "write" -> Durability.WRITE;
             default -> throw new InvalidConfigException("journal.durability", "'" + j.durability() + "' is not one of fsync | write");

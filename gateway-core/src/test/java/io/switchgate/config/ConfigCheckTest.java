@@ -105,6 +105,31 @@ class ConfigCheckTest {
         assertEquals("routes[1].host: unknown host 'acqX' (use 'embedded' or a name from hosts)", e.getMessage());
     }
 
+    /** The loader's value checks hold for a configuration built in code too (an embedding audit). */
+    @Test
+    void cardsAndRefundLimitsBuiltInCodeAreCheckedAsTheLoaderChecksThem() {
+        GatewayConfig.Card card = good().authorizer().cards().get(0);
+        fails(with(p -> set(p, 9, new GatewayConfig.Authorizer(List.of(new GatewayConfig.Card(card.pan(), "2813", null, 1))))),
+                "authorizer.cards[0].expiry: '2813' must be YYMM with a month 01..12");
+        fails(with(p -> set(p, 9, new GatewayConfig.Authorizer(List.of(new GatewayConfig.Card(card.pan(), null, null, 1))))),
+                "authorizer.cards[0].expiry: missing");
+        fails(with(p -> set(p, 9, new GatewayConfig.Authorizer(List.of(new GatewayConfig.Card(card.pan(), "2812", null, -5))))),
+                "authorizer.cards[0].balance: -5 is below 0");
+        GatewayConfig.Merchant m = good().merchants().get(0);
+        fails(with(p -> set(p, 5, List.of(new GatewayConfig.Merchant(m.id(), m.status(), new GatewayConfig.RefundLimits(-1, 0, 0))))),
+                "merchants[0].refund.windowDays: -1 is not 0..3650");
+        fails(with(p -> set(p, 5, List.of(new GatewayConfig.Merchant(m.id(), m.status(), new GatewayConfig.RefundLimits(30, -5, 0))))),
+                "merchants[0].refund.maxSingleAmount: -5 is below 0");
+    }
+
+    /** A journal durability other than fsync or write is refused before any store file exists (an embedding audit). */
+    @Test
+    void aJournalDurabilityOtherThanFsyncOrWriteIsRefusedBeforeTheStoreOpens() {
+        fails(with(p -> set(p, 11, new GatewayConfig.Journal(null, "sync"))), "journal.durability: 'sync' is not one of fsync | write");
+        assertDoesNotThrow(() -> ConfigCheck.check(with(p -> set(p, 11, new GatewayConfig.Journal(null, " write")))));
+        assertDoesNotThrow(() -> ConfigCheck.check(with(p -> set(p, 11, new GatewayConfig.Journal(null, "FSYNC")))));
+    }
+
     /** A route's merchant or terminal that is not configured never matches: its traffic went to a later route, silently. */
     @Test
     void aRouteMatchesOnlyConfiguredMerchantsAndTerminals() {
