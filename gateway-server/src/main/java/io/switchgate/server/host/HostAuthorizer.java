@@ -378,6 +378,10 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
                 String code = ActionCodes.fromWire(client.dialect(), x.response().getMti(), x.response().getString(39));
                 // an answer that says neither yes nor no: the reversal may not have been done, so it is sent again
                 if (code == null) return releaseOrStore(hold, rev, "UNDO_CODE_UNREADABLE");
+                // "try again" (96, 91, ...): the host did not take it, as with no answer, so its 0420 goes until it does.
+                // Passed on, the terminal heard 96, the answer stood for its repeats, and the sale stayed charged at
+                // the host and here (a black-box audit of reversals).
+                if (SafSender.TRY_AGAIN.contains(code)) return releaseOrStore(hold, rev, "UNDO_HOST_" + code);
                 if (Codes.APPROVED.equals(code) || Codes.NO_ORIGINAL.equals(code)) {
                     // its hold is dropped once the gateway commits the undo (undoCommitted)
                     return done(new AuthResult(Codes.APPROVED, null, null, null, rev.stan(), rev.rrn()));

@@ -335,6 +335,30 @@ class HostAuthorizerTest {
         }
     }
 
+    /**
+     * A terminal's reversal the host answers 96 ("try again"): the host did not take it, so it is stored and sent as
+     * 0420 until taken, and the terminal hears 00, as with no answer. Passed on, the 96 stood for every repeat of the
+     * reversal and the sale stayed charged at the host and here (a black-box audit of reversals).
+     */
+    @Test
+    void aReversalTheHostAnswers96IsStoredAndSentAgainAndTheTerminalHears00() {
+        IsoMessage sale = financial("000000", 4321);
+        IsoMessage saleResp = send(gw, sale);
+        assertEquals("00", saleResp.getString(39));
+        java.util.concurrent.atomic.AtomicInteger online = new java.util.concurrent.atomic.AtomicInteger();
+        sim.behaviour = m -> "0400".equals(mti(m)) && online.getAndIncrement() == 0 ? HostSimulator.Reply.code("96")
+                : HostSimulator.Reply.approve();
+        IsoMessage r = send(gw, sale.copy().setMti("0400"));
+        assertEquals("0410", r.getMti());
+        assertEquals("00", r.getString(39), r.getString(44));
+        assertEquals(io.switchgate.model.TxnStatus.REVERSED, gw.store().findByRrn(saleResp.getString(37)).orElseThrow().status());
+        waitFor("the stored 0420 taken", 20_000, () -> sim.count("0420") + sim.count("0421") >= 1 && host(gw, "acqA").safDepth() == 0);
+        assertEquals(1, sim.count("0400"), "the online reversal once");
+        IsoMessage again = send(gw, sale.copy().setMti("0401"));
+        assertEquals("00", again.getString(39), "its repeat: the same answer");
+        assertEquals(r.getString(37), again.getString(37));
+    }
+
     @Test
     void reversalArrivingWhileTheSaleIsAtTheHostReversesItOnceAnswered() throws Exception {
         sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.late(250) : HostSimulator.Reply.approve();
