@@ -692,9 +692,20 @@ final class EngineState implements CardBook {
      * For a reversal whose original never arrived, that is the store read the engine thread no longer makes.
      */
     TxnRecord reversalTarget(String terminalId, String stan, String de7, long amount, Prefetch.ReversalCandidates prefetched) {
+        return reversalTarget(terminalId, stan, de7, amount, prefetched, null, null);
+    }
+
+    /**
+     * As above, leaving out every request sent (by its DE 7) well after the reversal itself was ({@code reversalDe7}, on
+     * the terminal's own clock; null: no such check): a reversal retransmitted a day late, its duplicate key expired,
+     * reversed the newer sale that had reused its STAN (a black-box audit of reversals).
+     */
+    TxnRecord reversalTarget(String terminalId, String stan, String de7, long amount, Prefetch.ReversalCandidates prefetched,
+                             String reversalDe7, Instant now) {
         String rrn = byTerminalStan.get(terminalId, stan);
         TxnRecord newest = rrn == null ? null : txn(rrn);
-        if (newest != null && bears(newest, de7) && amountFits(newest, amount)) return newest; // nearly always
+        if (newest != null && bears(newest, de7) && amountFits(newest, amount)
+                && !sentAfter(newest, reversalDe7, now)) return newest; // nearly always
         List<TxnRecord> candidates = new ArrayList<>();
         if (newest != null) candidates.add(newest);
         List<String> older = olderWithStan.isEmpty() ? null : olderWithStan.get(terminalId + '|' + stan);
@@ -725,13 +736,18 @@ final class EngineState implements CardBook {
         TxnRecord best = null;
         TxnRecord newestNamed = null;
         for (TxnRecord t : candidates) {
-            if (t.type() == TxnType.REVERSAL || t.type() == TxnType.SETTLEMENT || t.dupKey() == null || !bears(t, de7)) continue;
+            if (t.type() == TxnType.REVERSAL || t.type() == TxnType.SETTLEMENT || t.dupKey() == null || !bears(t, de7)
+                    || sentAfter(t, reversalDe7, now)) continue;
             if (newestNamed == null || t.createdAt().isAfter(newestNamed.createdAt())) newestNamed = t;
             if (amountFits(t, amount) && (best == null || t.createdAt().isAfter(best.createdAt()))) best = t;
         }
         if (best == null) best = newestNamed;
         if (best != null && !txns.containsKey(best.rrn())) cacheFromStore(best);
         return best;
+    }
+
+    private static boolean sentAfter(TxnRecord t, String reversalDe7, Instant now) {
+        return reversalDe7 != null && now != null && TransmissionTime.sentAfter(t.transmissionTime(), reversalDe7, now);
     }
 
     /** True if {@code t} is the request sent with that DE 7 (null: none named). */

@@ -42,7 +42,7 @@ final class ReversalFlow implements Flow {
             return;
         }
         TxnRecord original = ledger.reversalTarget(r.terminal.id(), originalStan, originalDe7,
-                r.msg.hasField(4) ? r.amount : -1, r.reversalCandidates);
+                r.msg.hasField(4) ? r.amount : -1, r.reversalCandidates, r.msg.getString(7), r.now);
         r.reversalCandidates = null;
         if (original != null) {
             List<Request> busy = ledger.hostOpsOn(original.rrn());

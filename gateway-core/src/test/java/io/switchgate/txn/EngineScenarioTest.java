@@ -464,6 +464,41 @@ class EngineScenarioTest {
         assertCode("00", pos.send(pos.refund(PAN, 5_000, rrn)));
     }
 
+    /**
+     * A reversal retransmitted more than a day later (its duplicate key gone) named only a STAN, which a newer sale had
+     * reused: it reversed that sale, which the terminal never asked for (a black-box audit of reversals). A reversal is
+     * sent after its original, so a request sent (by its DE 7) well after the reversal is not its original.
+     */
+    @Test
+    void aReversalRetransmittedADayLateDoesNotReverseTheNewerSaleThatReusedItsStan() {
+        long opening = gw.embeddedCardBalance(PAN_NOPIN);
+        String stan = TestPos.nextStan();
+        pos3.de7 = "1125040000";
+        IsoMessage sale = pos3.sale(PAN_NOPIN, 1_000).set(11, stan);
+        assertCode("00", pos3.send(sale));
+        pos3.de7 = "1125040010";
+        IsoMessage rev = pos3.reversal(sale); // its DE 11 the sale's, its own DE 7, no DE 90
+        rev.set(7, "1125040010");
+        assertCode("00", pos3.send(rev.copy()));
+        assertEquals(opening, gw.embeddedCardBalance(PAN_NOPIN));
+
+        clock.advance(Duration.ofHours(25));
+        pos3.de7 = "1126050000";
+        IsoMessage newer = pos3.sale(PAN_NOPIN, 1_000).set(11, stan); // the same amount: only its DE 7 tells
+        IsoMessage newerResp = pos3.send(newer);
+        assertCode("00", newerResp);
+        IsoMessage late = pos3.send(rev.copy());
+        assertCode("00", late); // the first sale's reversal again: nothing more to undo
+        assertEquals(opening - 1_000, gw.embeddedCardBalance(PAN_NOPIN), "the newer sale stands");
+        assertEquals(TxnStatus.APPROVED, gw.store().findByRrn(newerResp.getString(37)).orElseThrow().status());
+        // a reversal sent after it names it as usual
+        pos3.de7 = "1126050030";
+        IsoMessage ownRev = pos3.reversal(newer);
+        ownRev.set(7, "1126050030");
+        assertCode("00", pos3.send(ownRev));
+        assertEquals(opening, gw.embeddedCardBalance(PAN_NOPIN));
+    }
+
     @Test
     void settlementMatchesClosesTheBatchOrAnswers95WithOurTotals() {
         approvedSale(pos, 1_000);
