@@ -66,6 +66,14 @@ public interface Authorizer {
     }
 
     /**
+     * The gateway has journaled {@code rrn}, one of {@link #lostWhileStopped}: its reversal may go to the far end now
+     * (a host's held 0420 released). Only now: released first, a kill before the record left the retransmission to be
+     * authorized at the host a second time (a re-audit).
+     */
+    default void lostRecordedAfterRestart(String rrn) {
+    }
+
+    /**
      * The gateway has undone {@code rrn} in its own books (committed), one of {@link #undoneWhileStopped}: the undo may
      * go to the far end now (a host's held 0420 released). Only now: released first, a kill before the gateway's own
      * undo left the host undone and the gateway not, with nothing held any more to say so.

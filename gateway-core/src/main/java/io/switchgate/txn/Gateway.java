@@ -246,7 +246,9 @@ public final class Gateway implements MessageHandler, AutoCloseable {
         for (io.switchgate.route.Authorizer a : hosts) {
             for (io.switchgate.route.LostHostAnswer l : a.lostWhileStopped()) {
                 try {
-                    if (engine.recordLostHostAnswer(l).get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    boolean recorded = engine.recordLostHostAnswer(l).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    a.lostRecordedAfterRestart(l.rrn()); // its 0420 leaves only now (see there)
+                    if (recorded) {
                         org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("host={} rrn {}: terminal {} stan {} was at the"
                                 + " host when the gateway stopped, with no answer recorded: journaled as 91 HOST_ANSWER_LOST"
                                 + " (its reversal goes to the host), so a retransmission hears that", a.name(), l.rrn(),

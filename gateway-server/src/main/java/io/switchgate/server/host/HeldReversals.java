@@ -75,12 +75,17 @@ final class HeldReversals {
                 continue;
             }
             boolean recorded = t != null && Codes.APPROVED.equals(t.responseCode()) && h.host().equals(t.host());
-            io.switchgate.route.LostHostAnswer request = t == null ? holds.requestOf(h.id()) : null; // before the release settles it
+            io.switchgate.route.LostHostAnswer request = t == null ? holds.requestOf(h.id()) : null;
             if (recorded) {
                 if (holds.drop(h.id(), now, "APPROVAL_RECORDED")) dropped++;
+            } else if (request != null) {
+                // stays held until the start has journaled the request (HostAuthorizer.lostRecordedAfterRestart): released
+                // first, a kill in between left nothing to journal it from, and its retransmission went to the host again
+                lost.computeIfAbsent(h.host(), k -> new java.util.ArrayList<>()).add(request);
+                log.warn("host={} rrn {}: was at the host when this node stopped, and no answer of it was recorded; it is"
+                        + " journaled as 91 HOST_ANSWER_LOST, then its reversal released (saf id {})", h.host(), h.txnRrn(), h.id());
             } else if (holds.release(h.id(), now, "GATEWAY_RESTARTED")) {
                 released++;
-                if (request != null) lost.computeIfAbsent(h.host(), k -> new java.util.ArrayList<>()).add(request);
                 log.warn("host={} rrn {}: was at the host when this node stopped, and no approval of it was recorded;"
                         + " its reversal is released (saf id {})", h.host(), h.txnRrn(), h.id());
             }

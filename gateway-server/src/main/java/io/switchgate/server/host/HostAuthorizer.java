@@ -194,6 +194,15 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         return out;
     }
 
+    @Override
+    public void lostRecordedAfterRestart(String rrn) {
+        String id = SafMessage.heldId(rrn);
+        if (holds.release(id, clock.instant(), "GATEWAY_RESTARTED")) {
+            log.warn("host={} rrn {}: journaled as 91 HOST_ANSWER_LOST after the restart; its reversal released (saf id {})", name, rrn, id);
+        }
+        onStored.run();
+    }
+
     /** The host declined, or nothing was sent: the held reversal is not needed (best effort; a start settles it too). */
     private void dropHeld(AuthRequest req, String result) {
         if (req.type() == TxnType.BALANCE) return;

@@ -89,6 +89,45 @@ class HoldJournalTest {
     }
 
     /**
+     * A hold that kept its request, with no record of the request: not released by the start's settling but handed to
+     * the gateway to journal (91 HOST_ANSWER_LOST) first; a start killed after that record finds the hold again and
+     * releases it, the record being there. Released first, a kill in between left nothing to journal it from (a re-audit).
+     */
+    @Test
+    void aHoldWithItsRequestIsReleasedOnlyOnceTheRequestIsJournaled() throws Exception {
+        String rrn = "010000000005";
+        io.switchgate.route.LostHostAnswer request = new io.switchgate.route.LostHostAnswer(rrn, "acqA", "TERM0001",
+                "MERCHANT0000001", "0200", "200000", "000123", "1203115959", 2_000, "156", "hash", "621234******1232",
+                "TERM0001|2|000123|1203115959", "200000|000000002000|hash|abc", null); // DE 3 as the hold has it
+        io.switchgate.saf.InMemorySafQueue queue = new io.switchgate.saf.InMemorySafQueue();
+        io.switchgate.store.InMemoryTransactionStore store = new io.switchgate.store.InMemoryTransactionStore();
+        try (JournalHolds holds = new JournalHolds(open(HoldJournal.SEGMENT_BYTES), queue, "01")) {
+            assertTrue(holds.hold(held(rrn, 2_000), request).get(5, TimeUnit.SECONDS));
+        }
+        java.util.Map<String, List<io.switchgate.route.LostHostAnswer>> lost = new java.util.HashMap<>();
+        try (JournalHolds holds = new JournalHolds(open(HoldJournal.SEGMENT_BYTES), queue, "01")) {
+            assertEquals(0, HeldReversals.settle(holds, "01", store, T0.plusSeconds(60), new java.util.HashMap<>(), lost));
+            assertEquals(List.of(request), lost.get("acqA"));
+            assertEquals(1, holds.held().size(), "still held: the start journals the request first");
+            assertTrue(queue.find(SafMessage.heldId(rrn)).isEmpty(), "nothing queued yet");
+        }
+        // that start journaled the request, then was killed before it released the hold
+        for (RuntimeException e : store.apply(List.of(new io.switchgate.store.ChangeSet().txn(new io.switchgate.model.TxnRecord(
+                rrn, "01", io.switchgate.model.TxnType.SALE, "0200", "000000", "TERM0001", "MERCHANT0000001", "000123",
+                "1203115959", request.dupKey(), request.fingerprint(), 2_000, "156", "hash", "621234******1232", "91",
+                "HOST_ANSWER_LOST", null, io.switchgate.model.TxnStatus.DECLINED, 0, null, null, 1, "acqA", null, null,
+                T0, T0, 1))))) {
+            assertNull(e);
+        }
+        lost.clear();
+        try (JournalHolds holds = new JournalHolds(open(HoldJournal.SEGMENT_BYTES), queue, "01")) {
+            assertEquals(1, HeldReversals.settle(holds, "01", store, T0.plusSeconds(61), new java.util.HashMap<>(), lost));
+            assertTrue(lost.isEmpty(), "its record is there: nothing more to journal");
+            assertEquals(SafMessage.Status.PENDING, queue.find(SafMessage.heldId(rrn)).orElseThrow().status());
+        }
+    }
+
+    /**
      * An undo's held 0420 (a void or reversal at the host) comes back from the journal as one: its own id, which the
      * start tells from a sale's held reversal by. Before, the journal kept no kind and it came back as the sale's, and
      * the start dropped it as "approval recorded".
