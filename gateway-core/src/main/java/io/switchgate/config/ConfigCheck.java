@@ -47,6 +47,7 @@ public final class ConfigCheck {
                 throw new InvalidConfigException("terminals[" + i + "].merchant", t.merchant() == null ? "missing"
                         : "unknown merchant '" + t.merchant() + "' (not in merchants)");
             }
+            oneOf("terminals[" + i + "].status", t.status(), "registered", "active", "suspended", "returned");
             Map<String, String> keys = t.keys() == null ? Map.of() : t.keys();
             if (t.macRequired() && !keys.containsKey("tak") && !keys.containsKey("tmk") && !keys.containsKey("bdk")) {
                 // a bdk is a MAC key too: a DUKPT terminal MACs under the key its KSN derives
@@ -92,6 +93,16 @@ public final class ConfigCheck {
         }
         List<GatewayConfig.Merchant> ms = list(c.merchants());
         for (int i = 0; i < ms.size(); i++) {
+            oneOf("merchants[" + i + "].status", ms.get(i).status(), "active", "frozen", "closed");
+            List<String> currencies = ms.get(i).currencies();
+            if (currencies != null) {
+                if (currencies.isEmpty()) throw new InvalidConfigException("merchants[" + i + "].currencies", "is empty (left out: [\"156\"])");
+                for (String cur : currencies) {
+                    if (cur == null || cur.length() != 3 || !cur.chars().allMatch(Character::isDigit)) {
+                        throw new InvalidConfigException("merchants[" + i + "].currencies", "'" + cur + "' is not a 3-digit ISO 4217 code");
+                    }
+                }
+            }
             GatewayConfig.RefundLimits r = ms.get(i).refund();
             if (r == null) continue;
             String at = "merchants[" + i + "].refund.";
@@ -114,6 +125,13 @@ public final class ConfigCheck {
                 throw new InvalidConfigException("routes[" + i + "].host", "unknown host '" + host + "' (use 'embedded' or a name from hosts)");
             }
         }
+    }
+
+    /** Null is the default (the loader's too); anything else must be one of {@code values}, in any case. */
+    private static void oneOf(String key, String value, String... values) {
+        if (value == null) return;
+        for (String v : values) if (v.equalsIgnoreCase(value.trim())) return;
+        throw new InvalidConfigException(key, "'" + value + "' is not one of " + String.join(" | ", values));
     }
 
     private static void known(String key, String what, List<String> ids, Set<String> configured, String section) {

@@ -297,7 +297,18 @@ public final class JdbcTransactionStore implements TransactionStore {
         }
         // An H2 file too: another process cannot open it, but another store in this JVM can, and one that made these
         // tables its journal (sharedByNodes) decided beside this node, whose projection then wrote its card rows over
-        // the other's debits (an embedding audit). The mark makes that start refuse them (joinAsJournal).
+        // the other's debits (an embedding audit). The mark makes that start refuse them (joinAsJournal); and a second
+        // node with a journal of its own (another journal.dir) is refused here: it started whenever the tables held
+        // no projected record yet, and the two decided on one set of tables (a re-audit). On PostgreSQL the claim's
+        // lock does that.
+        if (!postgres) {
+            String held = journalOwner();
+            if (held != null && !held.equals(owner)) {
+                throw new StoreException("store " + safeUrl + " holds the projection of " + held + ", which is running or"
+                        + " stopped before its tables had every record it journaled: stop it, or start it again as it was"
+                        + " (same node id and journal.dir) and stop it cleanly, before another node uses these tables");
+            }
+        }
         setJournalOwner(owner);
         projectionOwned = true;
     }
@@ -317,13 +328,7 @@ public final class JdbcTransactionStore implements TransactionStore {
                 throw new StoreException("cannot claim the tables of " + safeUrl + ": SQLState " + e.getSQLState(), e);
             }
         }
-        String owner;
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT journal_owner FROM projection_mark WHERE id = 1")) {
-            owner = rs.next() ? rs.getString(1) : null;
-        } catch (SQLException e) {
-            throw new StoreException("cannot read projection_mark on " + safeUrl + ": SQLState " + e.getSQLState(), e);
-        }
+        String owner = journalOwner();
         if (owner != null) {
             PgTablesClaim claim = sharedClaim;
             sharedClaim = null;
@@ -331,6 +336,15 @@ public final class JdbcTransactionStore implements TransactionStore {
             throw new StoreException("store " + safeUrl + " holds the projection of " + owner + ", which is running or"
                     + " stopped before its tables had every record it journaled: stop it, or start it again (store.sharedByNodes:"
                     + " false) and stop it cleanly, before nodes share this store");
+        }
+    }
+
+    private String journalOwner() {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT journal_owner FROM projection_mark WHERE id = 1")) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read projection_mark on " + safeUrl + ": SQLState " + e.getSQLState(), e);
         }
     }
 

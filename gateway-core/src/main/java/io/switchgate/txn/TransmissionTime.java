@@ -12,8 +12,11 @@ import java.time.ZoneOffset;
  * gateway's.
  */
 final class TransmissionTime {
-    /** How much later than a reversal its original may say it was sent: a terminal's clock set back a little. */
-    static final Duration CLOCK_SLACK = Duration.ofHours(1);
+    /**
+     * How much later than a reversal its original may say it was sent: a terminal whose clock was set back, or which
+     * sends local time for GMT, still has its reversal found; a request sent half a day after it is not its original.
+     */
+    static final Duration CLOCK_SLACK = Duration.ofHours(12);
 
     private TransmissionTime() {
     }

@@ -120,6 +120,13 @@ class ConfigCheckTest {
                 "merchants[0].refund.windowDays: -1 is not 0..3650");
         fails(with(p -> set(p, 5, List.of(new GatewayConfig.Merchant(m.id(), m.status(), new GatewayConfig.RefundLimits(30, -5, 0))))),
                 "merchants[0].refund.maxSingleAmount: -5 is below 0");
+        fails(with(p -> set(p, 5, List.of(new GatewayConfig.Merchant(m.id(), m.status(), m.refund(), List.of("CNY"))))),
+                "merchants[0].currencies: 'CNY' is not a 3-digit ISO 4217 code");
+        fails(with(p -> set(p, 5, List.of(new GatewayConfig.Merchant(m.id(), "sleeping", m.refund())))),
+                "merchants[0].status: 'sleeping' is not one of active | frozen | closed");
+        GatewayConfig.Terminal t = good().terminals().get(0);
+        fails(with(p -> set(p, 6, List.of(new GatewayConfig.Terminal(t.id(), t.merchant(), "lost", false, Map.of())))),
+                "terminals[0].status: 'lost' is not one of registered | active | suspended | returned");
     }
 
     /** A journal durability other than fsync or write is refused before any store file exists (an embedding audit). */

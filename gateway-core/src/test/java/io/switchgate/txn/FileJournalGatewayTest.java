@@ -220,6 +220,7 @@ class FileJournalGatewayTest {
             assertTrue(gw.fileJournal().lag() >= 2, "the tables are behind: lag " + gw.fileJournal().lag());
             IsoMessage rev = pos.reversal(pos.sale(PAN_NOPIN, 800)).set(11, TestPos.nextStan());
             rev.set(90, "0200" + stan + "0103101010" + "0".repeat(22));
+            rev.set(7, "0105101010"); // sent after both (a reversal naming a request sent after it is not its)
             IsoMessage r = pos.send(rev);
             assertEquals("00", r.getString(39), r.getString(44));
             assertEquals(opening - 900, gw.embeddedCardBalance(PAN_NOPIN), "only the newer sale stays charged");

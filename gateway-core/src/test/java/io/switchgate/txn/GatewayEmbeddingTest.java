@@ -105,6 +105,24 @@ class GatewayEmbeddingTest {
     }
 
     /**
+     * A second gateway in this JVM on the same H2 file with a journal of its own (another journal.dir) started whenever
+     * the tables held no projected record yet, and the two decided on one set of tables (a re-audit): refused now.
+     */
+    @Test
+    void aSecondFileJournalNodeOnTheTablesOfARunningOneIsRefused() {
+        try (Gateway first = Gateway.start(fileJournalConfig(), Clock.systemUTC())) {
+            GatewayConfig c = fileJournalConfig();
+            GatewayConfig second = new GatewayConfig(new GatewayConfig.Node("02"), c.listeners(), c.admin(), c.store(),
+                    c.security(), c.merchants(), c.terminals(), c.routes(), c.hosts(), c.authorizer(), c.logging(),
+                    new GatewayConfig.Journal(dir.resolve("other-journal").toString(), "write"));
+            RuntimeException e = assertThrows(RuntimeException.class, () -> Gateway.start(second, Clock.systemUTC()).close());
+            assertTrue(String.valueOf(e.getMessage()).contains("holds the projection of gateway node 01"), String.valueOf(e.getMessage()));
+            TestPos pos = new TestPos(first, "TERM0003", MERCHANT, null, TPK1);
+            assertEquals("00", pos.send(pos.sale(PAN_NOPIN, 1_000)).getString(39), "the first goes on");
+        }
+    }
+
+    /**
      * After close nothing in the data directory stays open: the last catch-up of the projection, after the tailer was
      * closed, kept a reader on the journal's segment, one descriptor more per start and close with traffic (an
      * embedding audit). Linux only (it counts /proc/self/fd).

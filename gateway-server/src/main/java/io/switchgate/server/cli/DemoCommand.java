@@ -71,11 +71,22 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("error: --terminal: " + terminal + " is not in " + (config == null ? "the configuration" : config));
             return 2;
         }
+        String status = term.status() == null ? "active" : term.status().trim().toLowerCase(java.util.Locale.ROOT);
+        if (!status.equals("active") && !status.equals("registered")) {
+            System.err.println("error: --terminal: " + terminal + " is " + status + ": the demo needs an active or registered terminal");
+            return 2;
+        }
         if (term.keys() == null || !term.keys().containsKey("tmk")) {
             // the demo signs on for new keys and sends a PIN under them: a terminal without a TMK got a false sign-on line,
             // then exit 1 half-way (a commands audit)
             System.err.println("error: --terminal: " + terminal + " has no tmk (keys.tmk): the demo signs on for new keys"
                     + " and sends a PIN under them");
+            return 2;
+        }
+        try {
+            io.switchgate.server.metrics.LoggingSetup.apply(shipped.logging()); // as serve: a log format it cannot use is exit 2
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("error: " + e.getMessage());
             return 2;
         }
         Path tmp = Files.createTempDirectory("gateway-demo");

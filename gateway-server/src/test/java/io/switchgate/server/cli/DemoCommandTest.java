@@ -61,6 +61,31 @@ class DemoCommandTest {
         assertEquals("", buf.toString(StandardCharsets.UTF_8), "no exchange printed");
     }
 
+    /** A suspended terminal would be refused 58 half-way; a log format the logs cannot take wrote none: both exit 2 first. */
+    @Test
+    void aSuspendedTerminalOrAnUnusableLogFormatIsABadArgument(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String yaml = java.nio.file.Files.readString(Path.of("../config/gateway.yaml"));
+        String suspended = yaml.replace("status: registered", "status: suspended");
+        assertFalse(suspended.equals(yaml));
+        Path cfg = tmp.resolve("gateway.yaml");
+        java.nio.file.Files.writeString(cfg, suspended);
+        DemoCommand demo = new DemoCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        demo.config = cfg;
+        demo.terminal = "TERM0002";
+        assertEquals(2, demo.call());
+        String saved = System.getProperty("gateway.log.format");
+        try {
+            System.setProperty("gateway.log.format", "xml");
+            DemoCommand logs = new DemoCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            logs.config = Path.of("../config/gateway.yaml");
+            assertEquals(2, logs.call());
+        } finally {
+            if (saved == null) System.clearProperty("gateway.log.format");
+            else System.setProperty("gateway.log.format", saved);
+            io.switchgate.server.metrics.LoggingSetup.apply(null);
+        }
+    }
+
     @Test
     void unknownTerminalIsABadArgument() throws Exception {
         DemoCommand demo = new DemoCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
