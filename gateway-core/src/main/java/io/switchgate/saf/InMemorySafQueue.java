@@ -51,6 +51,25 @@ public final class InMemorySafQueue implements SafQueue {
     }
 
     @Override
+    public synchronized boolean markRefused(String id, String node, Instant now, String result) {
+        SafMessage m = rows.get(id);
+        if (m == null || m.status() != SafMessage.Status.PENDING || !node.equals(m.leaseOwner())) return false;
+        rows.put(id, m.refused(result, now));
+        return true;
+    }
+
+    @Override
+    public synchronized List<SafMessage> listRefused(int limit) {
+        return rows.values().stream().filter(m -> m.status() == SafMessage.Status.REFUSED)
+                .sorted(Comparator.comparing(SafMessage::createdAt)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized long refusedCount() {
+        return rows.values().stream().filter(m -> m.status() == SafMessage.Status.REFUSED).count();
+    }
+
+    @Override
     public synchronized boolean reschedule(String id, String node, Instant next, Instant now, String result) {
         SafMessage m = rows.get(id);
         if (m == null || m.status() != SafMessage.Status.PENDING || !node.equals(m.leaseOwner())) return false;

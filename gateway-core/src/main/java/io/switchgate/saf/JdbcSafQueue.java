@@ -250,6 +250,33 @@ public final class JdbcSafQueue implements SafQueue {
     }
 
     @Override
+    public boolean markRefused(String id, String node, Instant now, String result) {
+        return update("UPDATE saf_messages SET status = 'REFUSED', attempts = attempts + 1, lease_owner = NULL, lease_until = NULL, "
+                + "last_result = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND lease_owner = ?", ps -> {
+            ps.setString(1, cut(result));
+            time(ps, 2, now);
+            ps.setString(3, id);
+            ps.setString(4, node);
+        });
+    }
+
+    @Override
+    public List<SafMessage> listRefused(int limit) {
+        return select("SELECT " + COLUMNS + " FROM saf_messages WHERE status = 'REFUSED' ORDER BY created_at, id LIMIT ?", ps -> ps.setInt(1, limit));
+    }
+
+    @Override
+    public long refusedCount() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM saf_messages WHERE status = 'REFUSED'");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw new io.switchgate.store.StoreException("cannot count refused SAF messages: SQLState " + e.getSQLState(), e);
+        }
+    }
+
+    @Override
     public boolean reschedule(String id, String node, Instant next, Instant now, String result) {
         return releaseForLater(id, node, next, now, result, true);
     }

@@ -65,7 +65,7 @@ public record SafMessage(
      * request went to the host and never sent as it is: released (PENDING) if the host's approval may stand
      * unrecorded, cancelled (DONE) once it cannot.
      */
-    public enum Status { PENDING, DONE, HELD }
+    public enum Status { PENDING, DONE, HELD, REFUSED }
 
     /**
      * The reversal of a request about to be sent to a host, held: stored (durably) before the request leaves, so
@@ -138,6 +138,13 @@ public record SafMessage(
     SafMessage done(String result, Instant now) {
         return new SafMessage(id, host, kind, mti, stan, rrn, transmissionTime, processingCode, amount, currency, acquirerId,
                 terminalId, merchantId, originalData, txnRrn, reason, Status.DONE, attempts + 1, nextAttemptAt, null, null,
+                result, createdAt, now);
+    }
+
+    /** Refused by the host for good: kept, never sent again, for an operator to settle with the acquirer. */
+    SafMessage refused(String result, Instant now) {
+        return new SafMessage(id, host, kind, mti, stan, rrn, transmissionTime, processingCode, amount, currency, acquirerId,
+                terminalId, merchantId, originalData, txnRrn, reason, Status.REFUSED, attempts + 1, nextAttemptAt, null, null,
                 result, createdAt, now);
     }
 

@@ -37,6 +37,20 @@ public interface SafQueue extends AutoCloseable {
     /** The host answered: the message is delivered. False if {@code node} no longer holds the lease. */
     boolean markDone(String id, String node, Instant now, String result);
 
+    /**
+     * As {@link #markDone}, for a message the host refused for good (a final code, not "try again"): it is kept as
+     * {@link SafMessage.Status#REFUSED} (never pruned, never sent again) so that {@code /api/saf} and the metrics show
+     * it until an operator has settled it with the acquirer. Counted delivered, it vanished from every view once its
+     * row was pruned, the sale it should have undone standing at the host (a black-box audit).
+     */
+    boolean markRefused(String id, String node, Instant now, String result);
+
+    /** The messages hosts refused for good, oldest first. */
+    List<SafMessage> listRefused(int limit);
+
+    /** How many messages hosts refused for good. */
+    long refusedCount();
+
     /** Not delivered this time: attempts + 1, due again at {@code next}, lease released. False if not held by {@code node}. */
     boolean reschedule(String id, String node, Instant next, Instant now, String result);
 

@@ -44,6 +44,9 @@ class DoneMessagePrunerTest {
         @Override public void enqueue(SafMessage m) { no(); }
         @Override public List<SafMessage> lease(String n, Instant t, int max, Duration l) { return no(); }
         @Override public boolean markDone(String id, String n, Instant t, String r) { return no(); }
+        @Override public boolean markRefused(String id, String n, Instant t, String r) { return no(); }
+        @Override public List<SafMessage> listRefused(int limit) { return no(); }
+        @Override public long refusedCount() { return no(); }
         @Override public boolean reschedule(String id, String n, Instant x, Instant t, String r) { return no(); }
         @Override public boolean postpone(String id, String n, Instant x, Instant t, String r) { return no(); }
         @Override public int releaseLeases(String n, Instant t) { return no(); }

@@ -142,14 +142,21 @@ public final class HostMetrics {
         for (Authorizer a : authorizers) if (a instanceof HostAuthorizer h) queue = h.safQueue();
         out.put("depth", queue.depth());
         out.put("oldestAgeSeconds", queue.oldestAge(clock.instant()).toSeconds());
-        out.put("messages", saf(queue, limit));
+        out.put("messages", saf(queue.listPending(limit)));
+        // refused by a host for good: the originals they should undo may stand at the host (settle with the acquirer)
+        out.put("refused", queue.refusedCount());
+        out.put("refusedMessages", saf(queue.listRefused(limit)));
         return out;
     }
 
     /** For the admin API: the waiting stored messages, oldest first (no card data is stored, so none is shown). */
     public static List<Map<String, Object>> saf(SafQueue queue, int limit) {
+        return saf(queue.listPending(limit));
+    }
+
+    private static List<Map<String, Object>> saf(List<SafMessage> messages) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (SafMessage s : queue.listPending(limit)) {
+        for (SafMessage s : messages) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", s.id());
             m.put("host", s.host());

@@ -141,9 +141,13 @@ public final class SafSender implements AutoCloseable {
     }
 
     /** Messages the hosts acknowledged through this node. */
-    /** Stored reversals the host refused for good (logged at WARN each). */
+    /** Stored reversals hosts refused for good and nobody settled yet (logged at WARN each): the queue's, across starts. */
     public long refused() {
-        return refused.get();
+        try {
+            return queue.refusedCount();
+        } catch (RuntimeException e) {
+            return refused.get(); // the store unreadable: this run's count
+        }
     }
 
     public long delivered() {
@@ -245,10 +249,13 @@ public final class SafSender implements AutoCloseable {
                                 m.host(), m.mtiToSend(), m.stan(), m.originalStan(), result);
                         return;
                     }
-                    record(() -> queue.markDone(m.id(), node, now, result));
+                    boolean taken = Codes.APPROVED.equals(code) || Codes.NO_ORIGINAL.equals(code);
+                    // a final refusal is kept as REFUSED (not pruned, shown by /api/saf and gateway_saf_refused) until
+                    // settled with the acquirer: counted delivered, it left no trace once its row was pruned
+                    record(() -> taken ? queue.markDone(m.id(), node, now, result) : queue.markRefused(m.id(), node, now, result));
                     linkLosses.remove(m.id());
                     delivered.incrementAndGet();
-                    if (Codes.APPROVED.equals(code) || Codes.NO_ORIGINAL.equals(code)) {
+                    if (taken) {
                         log.info("SAF node={} host={} {} stan {} (original stan {}) delivered: {}", node, m.host(),
                                 m.mtiToSend(), m.stan(), m.originalStan(), result);
                     } else {

@@ -328,6 +328,14 @@ class HostAuthorizerTest {
         waitFor("the refusal", 20_000, () -> host(gw, "acqA").refusedReversals.getAsLong() == 1);
         assertEquals(0, host(gw, "acqA").safDepth(), "ended: sent again it would get the same answer");
         assertEquals(1, reversals.get());
+        // kept as REFUSED and shown, not counted delivered and pruned out of sight (a black-box audit)
+        java.util.Map<String, Object> saf = HostMetrics.safSummary(gw.hostAuthorizers(), java.time.Clock.systemUTC(), 10, null);
+        assertEquals(1L, saf.get("refused"), saf.toString());
+        assertEquals(1, ((java.util.List<?>) saf.get("refusedMessages")).size(), saf.toString());
+        assertTrue(saf.toString().contains("0430/05"), saf.toString());
+        assertEquals(0, host(gw, "acqA").safQueue().deleteDone(java.time.Instant.now().plusSeconds(3600), 100),
+                "a refused one is not pruned as a delivered one is");
+        assertEquals(1L, HostMetrics.safSummary(gw.hostAuthorizers(), java.time.Clock.systemUTC(), 10, null).get("refused"));
         try (var metrics = new io.switchgate.server.metrics.GatewayMetrics()) {
             HostMetrics.register(metrics, gw.hostAuthorizers(), java.time.Clock.systemUTC(), null);
             String scrape = metrics.scrape();
