@@ -284,7 +284,9 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
         }
         String authCode = approved ? resp.getString(38) : null;
         Long balance = HostMessages.balance(resp.getString(54));
-        String reason = approved ? null : HostMessages.reason(resp.getString(44), "HOST_DECLINED");
+        // a "try again" code (91, 96, 68, ...) is no decline of the request: said so when the host gives no reason
+        String reason = approved ? null : HostMessages.reason(resp.getString(44),
+                SafSender.TRY_AGAIN.contains(code) ? "HOST_UNAVAILABLE_" + code : "HOST_DECLINED");
         if (!approved) dropHeld(req, "DECLINED_" + code);
         return done(new AuthResult(code, reason, authCode, balance, stan, req.rrn()));
     }

@@ -343,6 +343,20 @@ class HostAuthorizerTest {
         }
     }
 
+    /** A sale the host answers 96 or 91 is passed on with a reason that says the host could not decide, not "declined". */
+    @Test
+    void aTryAgainCodeFromTheHostIsPassedOnAsTheHostUnavailable() {
+        sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.code("96") : HostSimulator.Reply.approve();
+        sim.alter = (req, resp) -> resp.unset(44); // a host that gives no reason
+        IsoMessage r = send(gw, financial("000000", 2345));
+        assertEquals("96", r.getString(39));
+        assertEquals("HOST_UNAVAILABLE_96", r.getString(44));
+        sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.code("05") : HostSimulator.Reply.approve();
+        IsoMessage d = send(gw, financial("000000", 2346));
+        assertEquals("05", d.getString(39));
+        assertEquals("HOST_DECLINED", d.getString(44));
+    }
+
     /**
      * A terminal's reversal the host answers 96 ("try again"): the host did not take it, so it is stored and sent as
      * 0420 until taken, and the terminal hears 00, as with no answer. Passed on, the 96 stood for every repeat of the
