@@ -698,7 +698,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            log.warn("terminal {} stan {}: the engine no longer takes work; answered 96", r.terminalId(), r.stan());
+            log.warn("terminal {} stan {}: the engine no longer takes work; answering 96 GATEWAY_STOPPING (lost if its"
+                    + " connection has closed already: a drain that ran out closes them)", r.terminalId(), r.stan());
             replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "GATEWAY_STOPPING"), answerMacKey(r));
         }
     }
