@@ -300,14 +300,17 @@ public final class JdbcTransactionStore implements TransactionStore {
         // the other's debits (an embedding audit). The mark makes that start refuse them (joinAsJournal); and a second
         // node with a journal of its own (another journal.dir) is refused here: it started whenever the tables held
         // no projected record yet, and the two decided on one set of tables (a re-audit). On PostgreSQL the claim's
-        // lock does that.
-        if (!postgres) {
-            String held = journalOwner();
-            if (held != null && !held.equals(owner)) {
-                throw new StoreException("store " + safeUrl + " holds the projection of " + held + ", which is running or"
-                        + " stopped before its tables had every record it journaled: stop it, or start it again as it was"
-                        + " (same node id and journal.dir) and stop it cleanly, before another node uses these tables");
-            }
+        // lock keeps a second node out while the first runs; the mark keeps it out after the first crashed, before its
+        // journal's records reached the tables (an audit: a node with another journal.dir took the schema over, and the
+        // crashed node's approvals were gone). Checked before the mark is written: a refused start leaves it as it was.
+        String held = journalOwner();
+        if (held != null && !held.equals(owner)) {
+            PgTablesClaim claim = projectionClaim;
+            projectionClaim = null;
+            if (claim != null) claim.close(); // refused: hold nothing the owner will need to start again
+            throw new StoreException("store " + safeUrl + " holds the projection of " + held + ", which is running or"
+                    + " stopped before its tables had every record it journaled: stop it, or start it again as it was"
+                    + " (same node id and journal.dir) and stop it cleanly, before another node uses these tables");
         }
         setJournalOwner(owner);
         projectionOwned = true;

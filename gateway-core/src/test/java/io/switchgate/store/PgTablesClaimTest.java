@@ -63,6 +63,33 @@ class PgTablesClaimTest {
         assertTrue(e.getMessage().contains("is in use by another gateway node"), e.getMessage());
     }
 
+    /**
+     * A node alone killed before its records reached the tables: another node alone (another journal.dir or node id)
+     * took the schema over, and the crashed node's approvals were gone (an audit). Refused now, the mark left as it
+     * was, until the owner has started again and stopped cleanly.
+     */
+    @Test
+    void tablesAProjectionLeftShortAreRefusedToAnotherNodeAloneUntilItStopsCleanly() {
+        JdbcTransactionStore crashed = store();
+        crashed.claimProjection("gateway node 01 with its journal in /j1");
+        crashed.close();
+        open.remove(crashed);
+
+        StoreException e = assertThrows(StoreException.class, () -> store().claimProjection("gateway node 02 with its journal in /j2"));
+        assertTrue(e.getMessage().contains("holds the projection of gateway node 01 with its journal in /j1"), e.getMessage());
+        StoreException again = assertThrows(StoreException.class, () -> store().claimProjection("gateway node 01 with its journal in /j9"));
+        assertTrue(again.getMessage().contains("holds the projection of gateway node 01 with its journal in /j1"),
+                "the refused start left the mark as it was: " + again.getMessage());
+
+        JdbcTransactionStore owner = store(); // the owner, as it was: it claims, recovers, stops cleanly
+        owner.claimProjection("gateway node 01 with its journal in /j1");
+        owner.releaseProjection();
+        owner.close();
+        open.remove(owner);
+        JdbcTransactionStore next = store();
+        next.claimProjection("gateway node 02 with its journal in /j2"); // after a clean stop: taken
+    }
+
     @Test
     void tablesAProjectionLeftShortAreRefusedToSharingNodesUntilItStopsCleanly() {
         JdbcTransactionStore crashed = store();
