@@ -149,6 +149,11 @@ public final class ProjectedReads implements TransactionStore {
     }
 
     @Override
+    public RefundPage refundsPage(String merchantId, Instant from, Instant to, int limit) {
+        return caughtUp().refundsPage(merchantId, from, to, limit);
+    }
+
+    @Override
     public Optional<TerminalState> findTerminal(String id) {
         return caughtUp().findTerminal(id);
     }

@@ -1497,6 +1497,33 @@ public final class JdbcTransactionStore implements TransactionStore {
     }
 
     @Override
+    public RefundPage refundsPage(String merchantId, Instant from, Instant to, int limit) {
+        if (merchantId == null || from == null || to == null) return new RefundPage(List.of(), 0, 0, 0);
+        String where = " WHERE merchant_id = ? AND txn_type = ? AND created_at >= ? AND created_at < ?";
+        Binder range = ps -> {
+            ps.setString(1, merchantId);
+            ps.setString(2, TxnType.REFUND.name());
+            JdbcTable.bind(ps, 3, JdbcTable.Kind.TS, from);
+            JdbcTable.bind(ps, 4, JdbcTable.Kind.TS, to);
+        };
+        List<TxnRecord> page = onePerRrn(query(TXN_SELECT + where + " ORDER BY created_at, rrn LIMIT ?", ps -> {
+            range.bind(ps);
+            ps.setInt(5, limit);
+        }, JdbcTable::txn));
+        long[] totals = query("SELECT COUNT(*), COUNT(CASE WHEN response_code = '00' AND status = ? THEN 1 END),"
+                + " COALESCE(SUM(CASE WHEN response_code = '00' AND status = ? THEN amount ELSE 0 END), 0) FROM transactions"
+                + " WHERE merchant_id = ? AND txn_type = ? AND created_at >= ? AND created_at < ?", ps -> {
+            ps.setString(1, io.switchgate.model.TxnStatus.APPROVED.name());
+            ps.setString(2, io.switchgate.model.TxnStatus.APPROVED.name());
+            ps.setString(3, merchantId);
+            ps.setString(4, TxnType.REFUND.name());
+            JdbcTable.bind(ps, 5, JdbcTable.Kind.TS, from);
+            JdbcTable.bind(ps, 6, JdbcTable.Kind.TS, to);
+        }, rs -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)}).get(0);
+        return new RefundPage(page, totals[0], totals[1], totals[2]);
+    }
+
+    @Override
     public List<TxnRecord> findRefunds(String merchantId, Instant from, Instant to) {
         if (merchantId == null || from == null || to == null) return List.of();
         return onePerRrn(query(TXN_SELECT + " WHERE merchant_id = ? AND txn_type = ? AND created_at >= ? AND created_at < ?"

@@ -455,6 +455,14 @@ abstract class TransactionStoreContract {
         TxnRecord otherMerchant = refund(rrn(), "x", "T9", id("N", 15), "000007", 7, from.plusSeconds(10));
         applyOk(set().txn(before).txn(atFrom).txn(mid), set().txn(declined).txn(atTo).txn(sale).txn(otherMerchant));
         assertEquals(List.of(atFrom, mid, declined), store.findRefunds(m, from, to));
+        // a page: the first `limit` oldest first, the totals of all in the range (approved and standing: 2 + 3)
+        TransactionStore.RefundPage page = store.refundsPage(m, from, to, 2);
+        assertEquals(List.of(atFrom, mid), page.refunds());
+        assertEquals(3, page.count());
+        assertEquals(2, page.approvedCount());
+        assertEquals(5, page.approvedAmount());
+        assertEquals(List.of(atFrom, mid, declined), store.refundsPage(m, from, to, 10).refunds());
+        assertEquals(0, store.refundsPage("nope", from, to, 10).count());
     }
 
     @Test

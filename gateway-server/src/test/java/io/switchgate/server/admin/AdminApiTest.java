@@ -255,6 +255,19 @@ class AdminApiTest {
         assertEquals("approved", first.path("status").asText());
         assertEquals("TERM0003", first.path("terminal").asText());
         for (String k : new String[]{"rrn", "amount", "responseCode", "createdAt"}) assertTrue(first.has(k), k);
+        assertFalse(all.path("truncated").asBoolean(), all.toString());
+        // at most `limit` listed (default 1,000: one answer grew with the merchant's refunds until six at once ran the heap
+        // out, an overload audit), the totals of all in the range
+        JsonNode two = f.get("/api/refunds?merchant=" + MERCHANT + "&limit=2").json();
+        assertEquals(2, two.path("refunds").size(), two.toString());
+        assertEquals(3, two.path("count").asInt());
+        assertEquals(3_500, two.path("approvedAmount").asLong());
+        assertEquals(2, two.path("approvedCount").asInt());
+        assertTrue(two.path("truncated").asBoolean());
+        assertEquals(first.path("rrn").asText(), two.path("refunds").get(0).path("rrn").asText(), "oldest first");
+        assertError(400, "BAD_PARAMETER", f.get("/api/refunds?merchant=" + MERCHANT + "&limit=0"));
+        assertError(400, "BAD_PARAMETER", f.get("/api/refunds?merchant=" + MERCHANT + "&limit=10001"));
+        assertError(400, "BAD_PARAMETER", f.get("/api/refunds?merchant=" + MERCHANT + "&limit=ten"));
 
         String today = LocalDate.now(ZoneId.systemDefault()).toString();
         assertEquals(3, f.get("/api/refunds?merchant=" + MERCHANT + "&from=" + today + "&to=" + today).json().path("count").asInt());
