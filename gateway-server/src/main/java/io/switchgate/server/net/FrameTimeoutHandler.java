@@ -83,8 +83,14 @@ final class FrameTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     private void closeUnfinished(ChannelHandlerContext ctx) {
         stats.closedFrameTimeout.increment();
-        log.warn("listener={} remote={} frame not complete within {} ms ({} bytes of it received), closing", listener,
-                ctx.channel().remoteAddress(), timeoutMillis, decoder.bufferedBytes());
+        if (stats.frameTimeoutWarningDue()) {
+            log.warn("listener={} remote={} frame not complete within {} ms ({} bytes of it received), closing ({} such"
+                            + " closes so far; the next 10 s of them at DEBUG)", listener, ctx.channel().remoteAddress(),
+                    timeoutMillis, decoder.bufferedBytes(), stats.closedForFrameTimeout());
+        } else {
+            log.debug("listener={} remote={} frame not complete within {} ms ({} bytes of it received), closing", listener,
+                    ctx.channel().remoteAddress(), timeoutMillis, decoder.bufferedBytes());
+        }
         ctx.close();
     }
 

@@ -200,6 +200,15 @@ class ListenerLimitsTest {
         assertEquals(0, server.stats("pos").closedForFrameTimeout());
     }
 
+    /** One WARN line per listener every 10 s for frame-timeout closes (8,000 in one second wrote 8,000 lines: an audit). */
+    @Test
+    void frameTimeoutClosesAreWarnedOfOncePerTenSecondsPerListener() {
+        ListenerStats stats = new ListenerStats("pos");
+        assertTrue(stats.frameTimeoutWarningDue(), "the first is said");
+        for (int i = 0; i < 1_000; i++) assertFalse(stats.frameTimeoutWarningDue(), "the next 10 s of them are not");
+        assertTrue(new ListenerStats("other").frameTimeoutWarningDue(), "another listener's own");
+    }
+
     static void waitFor(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
