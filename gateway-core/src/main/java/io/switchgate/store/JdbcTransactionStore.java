@@ -1498,7 +1498,7 @@ public final class JdbcTransactionStore implements TransactionStore {
 
     @Override
     public RefundPage refundsPage(String merchantId, Instant from, Instant to, int limit) {
-        if (merchantId == null || from == null || to == null) return new RefundPage(List.of(), 0, 0, 0);
+        if (merchantId == null || from == null || to == null) return new RefundPage(List.of(), 0, 0, 0, new java.util.TreeMap<>());
         String where = " WHERE merchant_id = ? AND txn_type = ? AND created_at >= ? AND created_at < ?";
         Binder range = ps -> {
             ps.setString(1, merchantId);
@@ -1510,17 +1510,28 @@ public final class JdbcTransactionStore implements TransactionStore {
             range.bind(ps);
             ps.setInt(5, limit);
         }, JdbcTable::txn));
-        long[] totals = query("SELECT COUNT(*), COUNT(CASE WHEN response_code = '00' AND status = ? THEN 1 END),"
+        // by currency: a refund is in its sale's currency, and one sum over several means nothing (a re-audit)
+        List<Object[]> rows = query("SELECT currency, COUNT(*), COUNT(CASE WHEN response_code = '00' AND status = ? THEN 1 END),"
                 + " COALESCE(SUM(CASE WHEN response_code = '00' AND status = ? THEN amount ELSE 0 END), 0) FROM transactions"
-                + " WHERE merchant_id = ? AND txn_type = ? AND created_at >= ? AND created_at < ?", ps -> {
+                + " WHERE merchant_id = ? AND txn_type = ? AND created_at >= ? AND created_at < ? GROUP BY currency", ps -> {
             ps.setString(1, io.switchgate.model.TxnStatus.APPROVED.name());
             ps.setString(2, io.switchgate.model.TxnStatus.APPROVED.name());
             ps.setString(3, merchantId);
             ps.setString(4, TxnType.REFUND.name());
             JdbcTable.bind(ps, 5, JdbcTable.Kind.TS, from);
             JdbcTable.bind(ps, 6, JdbcTable.Kind.TS, to);
-        }, rs -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)}).get(0);
-        return new RefundPage(page, totals[0], totals[1], totals[2]);
+        }, rs -> new Object[]{rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+        long count = 0;
+        long approvedCount = 0;
+        long approvedAmount = 0;
+        java.util.SortedMap<String, Long> byCurrency = new java.util.TreeMap<>();
+        for (Object[] r : rows) {
+            count += (Long) r[1];
+            approvedCount += (Long) r[2];
+            approvedAmount += (Long) r[3];
+            if ((Long) r[2] > 0) byCurrency.merge(r[0] == null ? "156" : (String) r[0], (Long) r[3], Long::sum);
+        }
+        return new RefundPage(page, count, approvedCount, approvedAmount, byCurrency);
     }
 
     @Override

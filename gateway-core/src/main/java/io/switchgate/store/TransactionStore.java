@@ -246,7 +246,8 @@ public interface TransactionStore extends AutoCloseable {
      * What {@link #refundsPage} read: at most its limit of refunds, oldest first, and the totals of every refund in the
      * range ({@code approvedCount} and {@code approvedAmount}: approved and still standing, not reversed).
      */
-    record RefundPage(List<TxnRecord> refunds, long count, long approvedCount, long approvedAmount) { }
+    record RefundPage(List<TxnRecord> refunds, long count, long approvedCount, long approvedAmount,
+                      java.util.SortedMap<String, Long> approvedAmountByCurrency) { }
 
     /**
      * As {@link #findRefunds}, at most {@code limit} of them, with the totals of all: the admin API's list, whose size
@@ -257,13 +258,16 @@ public interface TransactionStore extends AutoCloseable {
         List<TxnRecord> all = findRefunds(merchantId, from, to);
         long approvedCount = 0;
         long approvedAmount = 0;
+        java.util.SortedMap<String, Long> byCurrency = new java.util.TreeMap<>();
         for (TxnRecord t : all) {
             if (t.approved() && t.status() == io.switchgate.model.TxnStatus.APPROVED) {
                 approvedCount++;
                 approvedAmount += t.amount();
+                byCurrency.merge(t.currency() == null ? "156" : t.currency(), t.amount(), Long::sum);
             }
         }
-        return new RefundPage(List.copyOf(all.subList(0, Math.min(limit, all.size()))), all.size(), approvedCount, approvedAmount);
+        return new RefundPage(List.copyOf(all.subList(0, Math.min(limit, all.size()))), all.size(), approvedCount, approvedAmount,
+                byCurrency);
     }
 
     // ---- reference and running state ----

@@ -461,6 +461,7 @@ abstract class TransactionStoreContract {
         assertEquals(3, page.count());
         assertEquals(2, page.approvedCount());
         assertEquals(5, page.approvedAmount());
+        assertEquals(java.util.Map.of("156", 5L), page.approvedAmountByCurrency());
         assertEquals(List.of(atFrom, mid, declined), store.refundsPage(m, from, to, 10).refunds());
         assertEquals(0, store.refundsPage("nope", from, to, 10).count());
     }

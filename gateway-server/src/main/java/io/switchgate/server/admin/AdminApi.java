@@ -375,7 +375,8 @@ public final class AdminApi {
         for (TxnRecord t : page.refunds()) out.add(Views.refund(t));
         return ApiResponse.json(200, obj("merchant", merchant, "from", from.toString(), "to", to.toString(),
                 "refunds", out, "count", page.count(), "approvedCount", page.approvedCount(),
-                "approvedAmount", page.approvedAmount(), "truncated", page.count() > out.size(), "limit", limit));
+                "approvedAmount", page.approvedAmount(), "approvedAmountByCurrency", page.approvedAmountByCurrency(),
+                "truncated", page.count() > out.size(), "limit", limit));
     }
 
     /**

@@ -264,6 +264,7 @@ class AdminApiTest {
         assertEquals(3_500, two.path("approvedAmount").asLong());
         assertEquals(2, two.path("approvedCount").asInt());
         assertTrue(two.path("truncated").asBoolean());
+        assertEquals(3_500, two.path("approvedAmountByCurrency").path("156").asLong(), two.toString());
         assertEquals(first.path("rrn").asText(), two.path("refunds").get(0).path("rrn").asText(), "oldest first");
         assertError(400, "BAD_PARAMETER", f.get("/api/refunds?merchant=" + MERCHANT + "&limit=0"));
         assertError(400, "BAD_PARAMETER", f.get("/api/refunds?merchant=" + MERCHANT + "&limit=10001"));
