@@ -307,11 +307,22 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (c instanceof TooLongFrameException) {
             stats.closedBadFrame.increment();
             // Netty's own message counts the length prefix in ("exceeds 2004: 2005"): only the configured limit is said
-            log.warn("listener={} remote={} frame too long: its length prefix is over the limit of {} bytes, closing",
-                    listener, remote, server.maxFrameBytes(listener));
+            if (stats.badFrameWarningDue()) {
+                log.warn("listener={} remote={} frame too long: its length prefix is over the limit of {} bytes, closing ({}"
+                        + " bad-frame closes so far; the next 10 s of them at DEBUG)", listener, remote,
+                        server.maxFrameBytes(listener), stats.closedBadFrame.sum());
+            } else {
+                log.debug("listener={} remote={} frame too long: its length prefix is over the limit of {} bytes, closing",
+                        listener, remote, server.maxFrameBytes(listener));
+            }
         } else if (c instanceof CorruptedFrameException) {
             stats.closedBadFrame.increment();
-            log.warn("listener={} remote={} bad frame, closing: {}", listener, remote, c.getMessage());
+            if (stats.badFrameWarningDue()) {
+                log.warn("listener={} remote={} bad frame, closing: {} ({} bad-frame closes so far; the next 10 s of them at"
+                        + " DEBUG)", listener, remote, c.getMessage(), stats.closedBadFrame.sum());
+            } else {
+                log.debug("listener={} remote={} bad frame, closing: {}", listener, remote, c.getMessage());
+            }
         } else if (c instanceof IOException) {
             log.debug("listener={} remote={} connection error: {}", listener, remote, c.getMessage());
         } else {

@@ -14,19 +14,20 @@ public final class ListenerStats {
     final LongAdder responses = new LongAdder();
     final LongAdder closedBadFrame = new LongAdder();
     final LongAdder closedFrameTimeout = new LongAdder();
-    /** When a frame-timeout close was last logged at WARN (one line per 10 s per listener, as refused connections). */
-    private final java.util.concurrent.atomic.AtomicLong lastFrameTimeoutWarning =
-            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - FRAME_TIMEOUT_WARN_EVERY_NANOS);
-    private static final long FRAME_TIMEOUT_WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private final WarnLimiter frameTimeoutWarnings = new WarnLimiter();
+    private final WarnLimiter badFrameWarnings = new WarnLimiter();
 
     /**
      * True at most once every 10 s: whether a frame-timeout close is logged at WARN (the others at DEBUG). An overload
      * audit's 8,000 half-sent frames wrote 8,000 WARN lines in one second.
      */
     boolean frameTimeoutWarningDue() {
-        long now = System.nanoTime();
-        long last = lastFrameTimeoutWarning.get();
-        return now - last >= FRAME_TIMEOUT_WARN_EVERY_NANOS && lastFrameTimeoutWarning.compareAndSet(last, now);
+        return frameTimeoutWarnings.due();
+    }
+
+    /** As {@link #frameTimeoutWarningDue}, for connections closed on a frame too long or corrupt (a re-audit: 200 in 200 lines). */
+    boolean badFrameWarningDue() {
+        return badFrameWarnings.due();
     }
     final LongAdder refused = new LongAdder();
     final LongAdder unwritten = new LongAdder();

@@ -207,6 +207,8 @@ class ListenerLimitsTest {
         assertTrue(stats.frameTimeoutWarningDue(), "the first is said");
         for (int i = 0; i < 1_000; i++) assertFalse(stats.frameTimeoutWarningDue(), "the next 10 s of them are not");
         assertTrue(new ListenerStats("other").frameTimeoutWarningDue(), "another listener's own");
+        assertTrue(stats.badFrameWarningDue(), "bad frames are counted apart");
+        assertFalse(stats.badFrameWarningDue());
     }
 
     static void waitFor(BooleanSupplier condition) throws InterruptedException {
