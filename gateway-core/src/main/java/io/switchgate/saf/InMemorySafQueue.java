@@ -44,17 +44,19 @@ public final class InMemorySafQueue implements SafQueue {
 
     @Override
     public synchronized boolean markDone(String id, String node, Instant now, String result) {
-        SafMessage m = rows.get(id);
-        if (m == null || m.status() != SafMessage.Status.PENDING || !node.equals(m.leaseOwner())) return false;
-        rows.put(id, m.done(result, now));
-        return true;
+        return settle(id, node, m -> m.done(result, now));
     }
 
     @Override
     public synchronized boolean markRefused(String id, String node, Instant now, String result) {
+        return settle(id, node, m -> m.refused(result, now));
+    }
+
+    /** A leased message answered for good, only while {@code node} holds its lease. */
+    private boolean settle(String id, String node, java.util.function.UnaryOperator<SafMessage> settled) {
         SafMessage m = rows.get(id);
         if (m == null || m.status() != SafMessage.Status.PENDING || !node.equals(m.leaseOwner())) return false;
-        rows.put(id, m.refused(result, now));
+        rows.put(id, settled.apply(m));
         return true;
     }
 

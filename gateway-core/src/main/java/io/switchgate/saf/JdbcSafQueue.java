@@ -240,19 +240,18 @@ public final class JdbcSafQueue implements SafQueue {
 
     @Override
     public boolean markDone(String id, String node, Instant now, String result) {
-        return update("UPDATE saf_messages SET status = 'DONE', attempts = attempts + 1, lease_owner = NULL, lease_until = NULL, "
-                + "last_result = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND lease_owner = ?", ps -> {
-            ps.setString(1, cut(result));
-            time(ps, 2, now);
-            ps.setString(3, id);
-            ps.setString(4, node);
-        });
+        return settle("DONE", id, node, now, result);
     }
 
     @Override
     public boolean markRefused(String id, String node, Instant now, String result) {
-        return update("UPDATE saf_messages SET status = 'REFUSED', attempts = attempts + 1, lease_owner = NULL, lease_until = NULL, "
-                + "last_result = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND lease_owner = ?", ps -> {
+        return settle("REFUSED", id, node, now, result);
+    }
+
+    /** A leased message answered for good: {@code status} DONE or REFUSED, only while this node holds its lease. */
+    private boolean settle(String status, String id, String node, Instant now, String result) {
+        return update("UPDATE saf_messages SET status = '" + status + "', attempts = attempts + 1, lease_owner = NULL,"
+                + " lease_until = NULL, last_result = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND lease_owner = ?", ps -> {
             ps.setString(1, cut(result));
             time(ps, 2, now);
             ps.setString(3, id);
