@@ -854,7 +854,8 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 Instant now = clock.instant();
                 TerminalState t = state.terminal(l.terminalId());
                 String pc = l.processingCode();
-                TxnType type = pc != null && pc.startsWith("20") ? TxnType.REFUND : TxnType.SALE;
+                TxnType type = MessageKind.classify(l.mti(), pc, null); // a hold is a sale's or a refund's
+                if (type == null) type = TxnType.SALE;
                 TxnRecord lost = new TxnRecord(l.rrn(), nodeId, type, l.mti(), pc, l.terminalId(), l.merchantId(), l.stan(),
                         l.transmissionTime(), l.dupKey(), l.fingerprint(), l.amount(), l.currency(), l.panHash(), l.maskedPan(),
                         Codes.HOST_UNAVAILABLE, HOST_ANSWER_LOST, null, io.switchgate.model.TxnStatus.DECLINED, 0,
