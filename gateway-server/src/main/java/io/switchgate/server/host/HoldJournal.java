@@ -97,7 +97,7 @@ final class HoldJournal implements DurableListener, AutoCloseable {
                 byte[] bytes = new byte[p.remaining()];
                 p.get(bytes);
                 if (r.type() == HOLD) {
-                    Decoded d = decodeWhole(bytes);
+                    Decoded d = decode(bytes);
                     open.put(d.message().id(), new Held(r.sequence(), d.message(), d.request()));
                 } else if (r.type() == SETTLED) {
                     open.remove(new String(bytes, StandardCharsets.US_ASCII));
@@ -219,10 +219,6 @@ final class HoldJournal implements DurableListener, AutoCloseable {
         writer.close();
     }
 
-    static byte[] encode(SafMessage m) {
-        return encode(m, null);
-    }
-
     static byte[] encode(SafMessage m, io.switchgate.route.LostHostAnswer request) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         boolean withRequest = request != null && !m.isHeldUndo();
@@ -251,11 +247,7 @@ final class HoldJournal implements DurableListener, AutoCloseable {
         return bytes.toByteArray();
     }
 
-    static SafMessage decode(byte[] record) {
-        return decodeWhole(record).message();
-    }
-
-    static Decoded decodeWhole(byte[] record) {
+    static Decoded decode(byte[] record) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(record))) {
             int format = in.readUnsignedByte();
             if (format != FORMAT && format != UNDO_FORMAT && format != WITH_REQUEST_FORMAT) {
