@@ -172,6 +172,9 @@ class HostResilienceTest {
      * audit: reconnected, the primary was preferred again at once, and 40 sales over 48 s were all answered 91.
      */
     @Test
+    // its own waits add up to 55 s (connect 5, sales until the circuit opens 20, the primary's return 30): the class's
+    // 30 s cut a clean-clone CI run under a whole suite on two cores short in the last wait
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aPrimaryThatAnswersNothingIsSetAsideAndTheSecondTakesTheTraffic() throws Exception {
         java.net.ServerSocket blackHole = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         open.add(blackHole);
@@ -221,6 +224,7 @@ class HostResilienceTest {
      * back to the primary every time, 41 sales in 60 s all 91, none sent to the healthy second endpoint.
      */
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS) // its waits add up to 45 s, more than the class's 30
     void aPrimaryThatAnswersEchoesButNoRequestIsSetAsideOnceTheCircuitOpens() throws Exception {
         HostSimulator first = sim(HostSimulator.freePort());
         first.behaviour = m -> mti(m).startsWith("08") ? HostSimulator.Reply.approve() : HostSimulator.Reply.silent();
