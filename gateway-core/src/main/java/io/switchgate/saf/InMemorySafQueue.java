@@ -13,6 +13,8 @@ import java.util.function.UnaryOperator;
 /** The queue in memory (the {@code memory:} store, tests): same rules as the JDBC one, nothing survives a restart. */
 public final class InMemorySafQueue implements SafQueue {
     private final Map<String, SafMessage> rows = new LinkedHashMap<>();
+    /** {@link #enqueueAll(List, Map)}'s text, while its message is held. */
+    private final Map<String, String> kept = new java.util.HashMap<>();
 
     @Override
     public synchronized void enqueue(SafMessage m) {
@@ -25,6 +27,17 @@ public final class InMemorySafQueue implements SafQueue {
             if (rows.containsKey(m.id())) throw new IllegalArgumentException("SAF message " + m.id() + " exists");
         }
         for (SafMessage m : messages) rows.put(m.id(), m);
+    }
+
+    @Override
+    public synchronized void enqueueAll(List<SafMessage> messages, Map<String, String> keptBeside) {
+        enqueueAll(messages);
+        kept.putAll(keptBeside);
+    }
+
+    @Override
+    public synchronized String keptBeside(String id) {
+        return kept.get(id);
     }
 
     @Override
@@ -114,6 +127,7 @@ public final class InMemorySafQueue implements SafQueue {
         SafMessage m = rows.get(id);
         if (m == null || m.status() != SafMessage.Status.HELD) return false;
         rows.put(id, settled.apply(m));
+        kept.remove(id);
         return true;
     }
 

@@ -82,19 +82,36 @@ public final class JdbcSafQueue implements SafQueue {
     /** One transaction for all, then one {@code makeDurable} (an H2 file's checkpoint) for all: a group commit. */
     @Override
     public void enqueueAll(List<SafMessage> messages) {
+        enqueueAll(messages, java.util.Map.of());
+    }
+
+    /** As above, with {@code keptBeside}'s text in column {@code held_request} (store migration V13). */
+    @Override
+    public void enqueueAll(List<SafMessage> messages, java.util.Map<String, String> keptBeside) {
         if (messages.isEmpty()) return;
+        boolean keep = !keptBeside.isEmpty();
         if (durableInsert != null) {
             List<Object[]> rows = new ArrayList<>(messages.size());
-            for (SafMessage m : messages) rows.add(values(m));
-            durableInsert.accept(new LoggedRows("saf_messages", COLUMN_LIST, rows));
+            for (SafMessage m : messages) {
+                Object[] v = values(m);
+                if (keep) {
+                    v = Arrays.copyOf(v, v.length + 1);
+                    v[v.length - 1] = keptBeside.get(m.id());
+                }
+                rows.add(v);
+            }
+            durableInsert.accept(new LoggedRows("saf_messages", keep ? COLUMN_LIST_KEPT : COLUMN_LIST, rows));
             return;
         }
-        String sql = "INSERT INTO saf_messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = keep
+                ? "INSERT INTO saf_messages (" + COLUMNS + ", held_request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                : "INSERT INTO saf_messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             c.setAutoCommit(false);
             try {
                 for (SafMessage m : messages) {
                     bindInsert(ps, m);
+                    if (keep) ps.setString(COLUMN_LIST.size() + 1, keptBeside.get(m.id()));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -116,6 +133,21 @@ public final class JdbcSafQueue implements SafQueue {
     }
 
     private static final List<String> COLUMN_LIST = Arrays.stream(COLUMNS.split(",")).map(String::trim).toList();
+    private static final List<String> COLUMN_LIST_KEPT = java.util.stream.Stream.concat(COLUMN_LIST.stream(),
+            java.util.stream.Stream.of("held_request")).toList();
+
+    @Override
+    public String keptBeside(String id) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT held_request FROM saf_messages WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw fail("read what is kept beside " + id, e);
+        }
+    }
 
     /** A message's values in {@link #COLUMNS} order (strings, numbers, instants, null). */
     private static Object[] values(SafMessage m) {

@@ -29,6 +29,20 @@ public interface SafQueue extends AutoCloseable {
     }
 
     /**
+     * As {@link #enqueueAll(List)}, keeping beside some of them (held reversals, by id) a line of text the queue does
+     * not read: the terminal's request each reverses ({@link io.switchgate.route.LostHostAnswer#toText}), for a start
+     * after a crash to journal. A queue that cannot keep it stores the messages alone.
+     */
+    default void enqueueAll(List<SafMessage> messages, java.util.Map<String, String> keptBeside) {
+        enqueueAll(messages);
+    }
+
+    /** What {@link #enqueueAll(List, java.util.Map)} kept beside message {@code id}, or null. */
+    default String keptBeside(String id) {
+        return null;
+    }
+
+    /**
      * Leases up to {@code max} due messages ({@code nextAttemptAt <= now}, pending, not leased by anyone or with an
      * expired lease) to {@code node} until {@code now + lease}, oldest due first.
      */

@@ -194,7 +194,7 @@ public final class Gateway implements MessageHandler, AutoCloseable {
             try {
                 engine.loadWorkingSet(); // before anyone is served: not on the first request's event loop
                 undoWhatHostsUndidWhileStopped(engine, hostAuthorizers);
-                recordWhatHostsHadWhileStopped(engine, hostAuthorizers);
+                recordWhatHostsHadWhileStopped(engine, hostAuthorizers, fileJournal == null ? store : null);
             } catch (RuntimeException e) {
                 gateway.close();
                 throw e;
@@ -241,11 +241,25 @@ public final class Gateway implements MessageHandler, AutoCloseable {
      * Before the gateway serves: a request a host had when the gateway stopped, with no answer journaled, is journaled
      * as answered {@code 91 HOST_ANSWER_LOST} ({@link Engine#recordLostHostAnswer}), so that its retransmission is not
      * sent to the host a second time. A failure stops the start, as above.
+     *
+     * @param journalStore the store when it is the journal (PostgreSQL, possibly shared by nodes), or null: another node
+     *                     may have answered the retransmission while this one was down (the host asked again then, its
+     *                     first approval undone by the released reversal); that answer stands, and nothing more is
+     *                     journaled, so a later retransmission hears one answer, not one of two
      */
-    private static void recordWhatHostsHadWhileStopped(Engine engine, List<io.switchgate.route.Authorizer> hosts) {
+    private static void recordWhatHostsHadWhileStopped(Engine engine, List<io.switchgate.route.Authorizer> hosts,
+                                                       TransactionStore journalStore) {
         for (io.switchgate.route.Authorizer a : hosts) {
             for (io.switchgate.route.LostHostAnswer l : a.lostWhileStopped()) {
                 try {
+                    if (journalStore != null && l.dupKey() != null
+                            && journalStore.findByDupKey(l.terminalId(), l.stan(), l.dupKey()).isPresent()) {
+                        a.lostRecordedAfterRestart(l.rrn());
+                        org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("host={} rrn {}: terminal {} stan {} was at the"
+                                + " host when this node stopped, and another node has answered its retransmission since:"
+                                + " that answer stands; its reversal goes to the host", a.name(), l.rrn(), l.terminalId(), l.stan());
+                        continue;
+                    }
                     boolean recorded = engine.recordLostHostAnswer(l).get(30, java.util.concurrent.TimeUnit.SECONDS);
                     a.lostRecordedAfterRestart(l.rrn()); // its 0420 leaves only now (see there)
                     if (recorded) {

@@ -32,7 +32,7 @@ class H2SafDurabilityTest {
             store.migrate();
             assertTrue(store.hasJournalLog());
             SafQueue q = JdbcSafQueue.forStore(store);
-            q.enqueueAll(java.util.List.of(m, held));
+            q.enqueueAll(java.util.List.of(m, held), java.util.Map.of(held.id(), "kept beside"));
             Files.copy(Path.of(live + ".mv.db"), Path.of(crashed + ".mv.db"), StandardCopyOption.REPLACE_EXISTING);
             Files.copy(Path.of(live + ".journal"), Path.of(crashed + ".journal"), StandardCopyOption.REPLACE_EXISTING);
             assertTrue(Files.size(Path.of(crashed + ".journal")) > 0, "in the log");
@@ -43,6 +43,7 @@ class H2SafDurabilityTest {
             assertTrue(q.find(m.id()).isPresent(), "the reversal was lost");
             assertEquals(SafMessage.Status.HELD, q.find(held.id()).orElseThrow().status(), "the held reversal was lost");
             assertEquals(java.util.List.of(held.id()), q.held("01").stream().map(SafMessage::id).toList());
+            assertEquals("kept beside", q.keptBeside(held.id()), "what was kept beside it, from the log too");
             // the store goes on from the replayed entry: the next group is written and survives a restart too
             q.enqueue(SafQueueContract.reversal("acq", 9, Instant.now()));
         }

@@ -113,6 +113,28 @@ abstract class SafQueueContract {
                 r.currency(), r.acquirerId(), r.terminalId(), r.merchantId(), r.originalData(), r.txnRrn(), r.createdAt());
     }
 
+    /**
+     * A held reversal keeps beside it the terminal's request it reverses (a line of text the queue does not read), for
+     * a start after a kill to journal: several nodes on one PostgreSQL hold in the queue itself.
+     */
+    @Test
+    void whatIsKeptBesideAHeldReversalComesBackByItsId() {
+        SafMessage withRequest = held("n1", 21, T0);
+        SafMessage alone = held("n1", 22, T0);
+        SafMessage plain = reversal("hostA", 23, T0);
+        String text = new io.switchgate.route.LostHostAnswer("010000000021", "hostA", "TERM0001", "MERCHANT0000001",
+                "0200", "000000", "000021", "1125040000", 1021, "156", "h:ash", "621234******1232", "TERM0001|000021|x",
+                "fp:1", null).toText();
+        q.enqueueAll(List.of(withRequest, alone), java.util.Map.of(withRequest.id(), text));
+        q.enqueueAll(List.of(plain));
+        assertEquals(text, q.keptBeside(withRequest.id()));
+        assertNull(q.keptBeside(alone.id()), "nothing kept beside it");
+        assertNull(q.keptBeside(plain.id()));
+        assertNull(q.keptBeside("no-such-id"));
+        assertEquals(List.of(withRequest.id(), alone.id()), q.held("n1").stream().map(SafMessage::id).sorted().toList(),
+                "held as any other");
+    }
+
     @Test
     void aHeldReversalIsNeverSentUntilReleasedAndNeverAfterItIsCancelled() {
         SafMessage kept = held("n1", 11, T0);

@@ -22,9 +22,10 @@ final class HeldReversalWriter implements AutoCloseable {
     /** Holds per commit, at most. */
     static final int MAX_BATCH = 256;
 
-    private record Pending(SafMessage message, CompletableFuture<Boolean> stored) { }
+    /** @param request what {@link SafQueue#enqueueAll(List, java.util.Map)} keeps beside it, or null */
+    private record Pending(SafMessage message, String request, CompletableFuture<Boolean> stored) { }
 
-    private static final Pending CLOSE = new Pending(null, null);
+    private static final Pending CLOSE = new Pending(null, null, null);
 
     private final SafQueue queue;
     private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
@@ -40,10 +41,15 @@ final class HeldReversalWriter implements AutoCloseable {
 
     /** Completes true once {@code hold} is durable, false if it could not be stored (then the request is not sent). */
     CompletableFuture<Boolean> store(SafMessage hold) {
+        return store(hold, null);
+    }
+
+    /** As above, keeping {@code request} (a line of text, or null) beside it. */
+    CompletableFuture<Boolean> store(SafMessage hold, String request) {
         CompletableFuture<Boolean> stored = new CompletableFuture<>();
         synchronized (this) {
             if (!closed) {
-                waiting.add(new Pending(hold, stored));
+                waiting.add(new Pending(hold, request, stored));
                 return stored;
             }
         }
@@ -54,6 +60,7 @@ final class HeldReversalWriter implements AutoCloseable {
     private void run() {
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
         List<SafMessage> messages = new ArrayList<>(MAX_BATCH);
+        java.util.Map<String, String> requests = new java.util.HashMap<>();
         boolean closing = false;
         while (!closing) {
             try {
@@ -65,11 +72,12 @@ final class HeldReversalWriter implements AutoCloseable {
             for (Pending p : batch) {
                 if (p == CLOSE) closing = true;
                 else messages.add(p.message());
+                if (p != CLOSE && p.request() != null) requests.put(p.message().id(), p.request());
             }
             boolean ok = true;
             if (!messages.isEmpty()) {
                 try {
-                    queue.enqueueAll(messages);
+                    queue.enqueueAll(messages, requests);
                 } catch (RuntimeException e) {
                     ok = false;
                     log.error("{} reversal(s) to hold before their requests go to a host could not be stored ({});"
@@ -86,6 +94,7 @@ final class HeldReversalWriter implements AutoCloseable {
             }
             batch.clear();
             messages.clear();
+            requests.clear();
         }
     }
 

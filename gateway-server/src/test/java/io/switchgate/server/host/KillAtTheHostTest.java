@@ -27,10 +27,12 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class KillAtTheHostTest {
 
-    private static Process startChild(Path dir, String url, int hostPort, Path portFile) throws Exception {
+    private static Process startChild(Path dir, String url, int hostPort, Path portFile, String... more) throws Exception {
         // The host's time is 10 s: the kill lands while the sale waits at the host, not after its timeout.
+        List<String> args = new java.util.ArrayList<>(List.of(url, Integer.toString(hostPort), portFile.toString(), "10000"));
+        args.addAll(List.of(more));
         Process child = io.switchgate.server.it.ChildJvm.start(dir.resolve(portFile.getFileName() + ".log"),
-                HostChildGateway.class, url, Integer.toString(hostPort), portFile.toString(), "10000");
+                HostChildGateway.class, args.toArray(String[]::new));
         waitFor("child listening", 30_000, () -> Files.exists(portFile) || !child.isAlive());
         assertTrue(child.isAlive(), "child gateway died at start: " + Files.readString(dir.resolve(portFile.getFileName() + ".log")));
         return child;
@@ -108,6 +110,90 @@ class KillAtTheHostTest {
             awaitAllHandled(sim);
             assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "the host undid the sale once");
             assertEquals(List.of(), sim.violations);
+        }
+    }
+
+    /**
+     * The same on a node of several sharing PostgreSQL, whose holds are queue rows: the row keeps the terminal's request
+     * beside the reversal, and the start journals it as {@code 91 HOST_ANSWER_LOST}. Before, it kept none: the
+     * retransmission went to the host as a new authorization and was approved again.
+     */
+    @Test
+    void aSaleAtTheHostWhenASharedPostgresNodeIsKilledIsReversedOnceAndItsRetransmissionHearsTheLostAnswer(@TempDir Path dir) throws Exception {
+        quietLogs();
+        String schema = HostPostgres.createSchema();
+        try (HostSimulator sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234")) {
+            String hostStan = saleAtTheHostWhenKilled(dir, sim, HostPostgres.url(schema), "000557", 5_557);
+            try (Gateway gw = start(TwoNodeSafTest.shared(config("01", HostPostgres.url(schema), HostPostgres.USER, HostPostgres.PASSWORD,
+                    List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400)))), factory())) {
+                HostAuthorizer h = host(gw, "acqA");
+                assertInstanceOf(QueueHolds.class, h.holds(), "several nodes: the holds are queue rows");
+                waitFor("the held reversal released and delivered after the restart", 15_000,
+                        () -> sim.reversalsApplied.containsKey(hostStan) && h.safDepth() == 0);
+                IsoMessage again = send(gw, financial("000000", 5_557).set(11, "000557"));
+                assertEquals("91", again.getString(39));
+                assertEquals("HOST_ANSWER_LOST", again.getString(44));
+                assertEquals(sim.ofMti("0200").get(0).getString(37), again.getString(37), "the RRN the host saw");
+                assertEquals(1, sim.count("0200"), "the host was asked once");
+            }
+            awaitAllHandled(sim);
+            assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "the host undid the sale once");
+            assertEquals(List.of(), sim.violations);
+        } finally {
+            HostPostgres.dropSchema(schema);
+        }
+    }
+
+    /**
+     * Several nodes: while the killed node is down, the terminal's retransmission reaches another node, which asks the
+     * host (it cannot know) and is approved. That answer stands: the killed node's start releases its held reversal
+     * (the first approval undone at the host) and journals nothing more, so every retransmission hears the one answer.
+     */
+    @Test
+    void aRetransmissionAnsweredByAnotherNodeWhileTheKilledOneWasDownStands(@TempDir Path dir) throws Exception {
+        quietLogs();
+        String schema = HostPostgres.createSchema();
+        try (HostSimulator sim = new HostSimulator(HostSimulator.freePort(), ZPK, ZAK, ACQ, "1234")) {
+            String url = HostPostgres.url(schema);
+            String hostStan = saleAtTheHostWhenKilled(dir, sim, url, "000558", 5_558);
+            sim.behaviour = m -> HostSimulator.Reply.approve();
+            String answered;
+            try (Gateway other = start(TwoNodeSafTest.shared(config("02", url, HostPostgres.USER, HostPostgres.PASSWORD,
+                    List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400)))), factory())) {
+                IsoMessage r = send(other, financial("000000", 5_558).set(11, "000558"));
+                assertEquals("00", r.getString(39), "the other node asks the host, which approves");
+                answered = r.getString(37);
+            }
+            try (Gateway gw = start(TwoNodeSafTest.shared(config("01", url, HostPostgres.USER, HostPostgres.PASSWORD,
+                    List.of(host("acqA", List.of("127.0.0.1:" + sim.port), 400)))), factory())) {
+                HostAuthorizer h = host(gw, "acqA");
+                waitFor("the held reversal released and delivered after the restart", 15_000,
+                        () -> sim.reversalsApplied.containsKey(hostStan) && h.safDepth() == 0);
+                IsoMessage again = send(gw, financial("000000", 5_558).set(11, "000558"));
+                assertEquals("00", again.getString(39), "the other node's answer stands");
+                assertEquals(answered, again.getString(37));
+                assertEquals(2, sim.count("0200"));
+            }
+            awaitAllHandled(sim);
+            assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "the first approval undone once");
+            assertEquals(List.of(), sim.violations);
+        } finally {
+            HostPostgres.dropSchema(schema);
+        }
+    }
+
+    /** A node of several on {@code url} is killed while its sale ({@code stan}, {@code amount}) is at the host: its STAN there. */
+    private static String saleAtTheHostWhenKilled(Path dir, HostSimulator sim, String url, String stan, long amount) throws Exception {
+        sim.behaviour = m -> "0200".equals(m.getString(0)) ? HostSimulator.Reply.silent() : HostSimulator.Reply.approve();
+        Path portFile = dir.resolve("port");
+        Process child = startChild(dir, url, sim.port, portFile, "shared");
+        try {
+            NACChannel pos = pos(portFile);
+            pos.send(HostFixture.jposSale(amount, stan));
+            waitFor("the sale at the host", 10_000, () -> sim.count("0200") >= 1);
+            return sim.ofMti("0200").get(0).getString(11);
+        } finally {
+            kill(child);
         }
     }
 
