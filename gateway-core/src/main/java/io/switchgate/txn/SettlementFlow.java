@@ -21,6 +21,10 @@ final class SettlementFlow implements Flow {
 
     @Override
     public void decide(Request r, EngineState ledger) {
+        // a decision taken again after a lost race starts clean: the lost one's closed batch answered a 95 with the
+        // terminal's own totals (a black-box audit of two nodes)
+        r.settledBatch = null;
+        r.openBatchForResponse = null;
         List<Request> undoing = ledger.undoesAtHost(r.terminal.id());
         if (!undoing.isEmpty()) {
             // the batch it would close may still lose a sale: decided once the host has answered them

@@ -562,6 +562,31 @@ abstract class TwoNodeContract {
     }
 
     /**
+     * A settlement whose first decision agreed with this node's copy of the batch, and lost its race to a sale the
+     * other node counted in it, is decided again and refused 95: its answer carries the batch as the store has it now.
+     * It carried the batch of the lost decision, the terminal's own totals (a black-box audit: 7 of 19 such 95s).
+     */
+    @Test
+    void aSettlementRefusedOnItsSecondDecisionCarriesTheTotalsThatRefusedIt() throws Exception {
+        startTwoNodes();
+        assertEquals("00", onA.send(onA.sale(PAN_NOPIN, 100)).getString(39));
+        long lostBefore = a.engine().lostRaces();
+        ControllableStore.Gate held = storeA.holdNextApply();
+        CompletableFuture<byte[]> settling = a.handle(onA.pack(onA.settlement(1, 100, 0, 0)), "pos");
+        assertTrue(held.awaitEntered(Duration.ofSeconds(10)), "the settlement never reached its commit");
+        assertEquals("00", onB.send(onB.sale(PAN_NOPIN, 200)).getString(39), "counted in the batch meanwhile");
+        held.release(); // its version check meets node B's sale
+        IsoMessage refused = TestPos.D.unpack(settling.get(10, TimeUnit.SECONDS));
+        assertEquals("95", refused.getString(39));
+        assertEquals(lostBefore + 1, a.engine().lostRaces(), "node A's first decision lost its race (what this test is about)");
+        assertEquals(2, Long.parseLong(refused.getString(76)), "the gateway's sale count, not the terminal's");
+        assertEquals(300, Long.parseLong(refused.getString(88)), "the gateway's sale amount, not the terminal's");
+        assertEquals(0, Long.parseLong(refused.getString(74)));
+        assertEquals(0, Long.parseLong(refused.getString(86)));
+        assertEquals("00", onA.send(onA.settlement(2, 300, 0, 0)).getString(39), "the totals it was given settle");
+    }
+
+    /**
      * A balance inquiry on a node shows the balance the store has, after another node's sale: an inquiry writes no
      * card row, so no version check would catch a stale copy. Before, it showed the balance from before the sale.
      */
