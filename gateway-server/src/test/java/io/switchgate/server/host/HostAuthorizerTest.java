@@ -358,6 +358,25 @@ class HostAuthorizerTest {
     }
 
     /**
+     * A host that puts the card number in DE 44: it is no reason token, so it goes nowhere (the terminal's answer, the
+     * journal, the admin API, the log line). It was copied whole into all four (a black-box audit); a token with a
+     * short number still passes.
+     */
+    @Test
+    void aHostReasonThatHoldsACardNumberIsNotPassedOn() {
+        sim.behaviour = m -> "0200".equals(mti(m)) ? HostSimulator.Reply.code("05") : HostSimulator.Reply.approve();
+        for (String leak : List.of(PAN, "CARD_" + PAN, "PAN" + PAN.substring(0, 12))) {
+            sim.alter = (req, resp) -> resp.set(44, leak);
+            IsoMessage d = send(gw, financial("000000", 2347));
+            assertEquals("05", d.getString(39));
+            assertEquals("HOST_DECLINED", d.getString(44), leak);
+            assertEquals("HOST_DECLINED", gw.store().findByRrn(d.getString(37)).orElseThrow().reason());
+        }
+        sim.alter = (req, resp) -> resp.set(44, "LIMIT_1234567");
+        assertEquals("LIMIT_1234567", send(gw, financial("000000", 2348)).getString(44), "seven digits in a row pass");
+    }
+
+    /**
      * A terminal's reversal the host answers 96 ("try again"): the host did not take it, so it is stored and sent as
      * 0420 until taken, and the terminal hears 00, as with no answer. Passed on, the 96 stood for every repeat of the
      * reversal and the sale stayed charged at the host and here (a black-box audit of reversals).
