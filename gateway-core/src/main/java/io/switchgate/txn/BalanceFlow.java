@@ -10,7 +10,11 @@ final class BalanceFlow implements Flow {
 
     @Override
     public void decide(Request r, EngineState ledger) {
-        steps.authorize(r, steps.route(r), null,
-                (auth, cs, host) -> steps.journal(r, cs, Verdict.answered(auth).by(host, auth.balance())));
+        steps.authorize(r, steps.route(r), null, (auth, cs, host) -> {
+            if (HostBalances.isHost(host) && auth.balance() != null && r.assignedRrn() != null) {
+                ledger.hostBalances().answered(r.assignedRrn(), auth.balance());
+            }
+            steps.journal(r, cs, Verdict.answered(auth).by(host, auth.balance()));
+        });
     }
 }

@@ -295,8 +295,12 @@ final class Commits {
         KeyHandle tak = TerminalKeys.responseMacKey(r);
         Long balance = null;
         if (prior.type() == TxnType.BALANCE && prior.approved()) {
-            var card = state.find(prior.panHash());
-            if (card != null) balance = card.balance();
+            if (HostBalances.isHost(prior.host())) {
+                balance = state.hostBalances().of(prior.rrn()); // the host's, not the embedded authorizer's (HostBalances)
+            } else {
+                var card = state.find(prior.panHash());
+                if (card != null) balance = card.balance();
+            }
         }
         if (prior.type() == TxnType.SETTLEMENT && Codes.RECONCILIATION_ERROR.equals(prior.responseCode())
                 && r.terminal != null) {

@@ -415,6 +415,13 @@ final class EngineState implements CardBook {
      * nothing of a row (a balance inquiry, a settlement answered 95) is then made on the store's newest version of it,
      * read by the prefetch stage, since no version check would catch a stale one.
      */
+    /** What hosts answered to the latest balance inquiries (not store state: kept across {@link #invalidate}). */
+    HostBalances hostBalances() {
+        return hostBalances;
+    }
+
+    private final HostBalances hostBalances = new HostBalances();
+
     boolean sharedByNodes() {
         return sharedByNodes;
     }

@@ -87,6 +87,12 @@ class HostAuthorizerTest {
         IsoMessage resp = send(gw, m);
         assertEquals("00", resp.getString(39));
         assertEquals("1002156C000000123456", resp.getString(54));
+        // its retransmission is the same answer: the host's balance, not the embedded authorizer's figure for the card
+        // (the configuration gives this card one), which a black-box audit saw in it
+        IsoMessage again = send(gw, m.copy());
+        assertEquals(resp.getString(37), again.getString(37));
+        assertEquals("1002156C000000123456", again.getString(54));
+        assertEquals(1, sim.count("0200"), "the host asked once");
     }
 
     @Test
