@@ -247,22 +247,48 @@ public final class HostClient implements AutoCloseable {
             f.complete(HostExchange.of(HostExchange.Outcome.NOT_SENT));
             return f;
         }
-        p.timer = ch.eventLoop().schedule(() -> {
-            if (pending.remove(key, p)) {
-                if (judged) failed("no answer in " + timeout + " ms");
-                f.complete(HostExchange.of(HostExchange.Outcome.TIMEOUT));
-            }
-        }, timeout, TimeUnit.MILLISECONDS);
         ByteBuf out = framing.headerLength() > 0
                 ? Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(TPDU), Unpooled.wrappedBuffer(packed))
                 : Unpooled.wrappedBuffer(packed);
+        // The host's time starts once the request has left (written to the socket), not when it was queued for the
+        // event loop: an audit saw a reversal's write leave 2 s late on a loaded machine at a start, and the host's
+        // answer 19 ms after it taken for a late one (the reversal sent again, a failure counted against the host).
+        armTimeout(ch, key, p, timeout, judged);
         ch.writeAndFlush(out).addListener(w -> {
-            if (!w.isSuccess() && pending.remove(key, p)) {
-                p.timer.cancel(false);
-                f.complete(HostExchange.of(HostExchange.Outcome.NOT_SENT));
+            if (!w.isSuccess()) {
+                if (pending.remove(key, p)) {
+                    p.timer.cancel(false);
+                    f.complete(HostExchange.of(HostExchange.Outcome.NOT_SENT));
+                }
+                return;
             }
+            p.written = true;
+            // on the channel's event loop, as its answer is: none can have come in between
+            if (pending.get(key) != p || !p.timer.cancel(false)) return; // answered, lost, or timed out already
+            armTimeout(ch, key, p, timeout, judged);
         });
         return f;
+    }
+
+    /** Times for a request that has not left yet, at most, before it times out all the same (see {@link #armTimeout}). */
+    static final int UNWRITTEN_TIMEOUTS = 3;
+
+    /**
+     * The request's time at the host. Ran out before the request has left (an event loop held up), it starts again,
+     * up to {@link #UNWRITTEN_TIMEOUTS} times: a host that reads nothing, its socket's buffers full, still times out.
+     */
+    private void armTimeout(Channel ch, String key, Pending p, long timeout, boolean judged) {
+        p.timer = ch.eventLoop().schedule(() -> {
+            if (pending.get(key) != p) return;
+            if (!p.written && p.unwrittenTimeouts++ < UNWRITTEN_TIMEOUTS) {
+                armTimeout(ch, key, p, timeout, judged);
+                return;
+            }
+            if (pending.remove(key, p)) {
+                if (judged) failed("no answer in " + timeout + " ms");
+                p.future.complete(HostExchange.of(HostExchange.Outcome.TIMEOUT));
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
     }
 
     /** Response MTI class and function ("21" for 0200 -> 0210, "43" for 0420/0421 -> 0430) + STAN. */
@@ -299,7 +325,7 @@ public final class HostClient implements AutoCloseable {
             unmatched.accept(m);
             return;
         }
-        p.timer.cancel(false);
+        if (p.timer != null) p.timer.cancel(false);
         breaker.success();
         p.future.complete(new HostExchange(HostExchange.Outcome.ANSWERED, m, frame));
     }
@@ -432,6 +458,10 @@ public final class HostClient implements AutoCloseable {
         final CompletableFuture<HostExchange> future;
         final Channel channel;
         volatile ScheduledFuture<?> timer;
+        /** The request has left (written to the socket): its time at the host runs. */
+        volatile boolean written;
+        /** Event loop only. */
+        int unwrittenTimeouts;
 
         Pending(CompletableFuture<HostExchange> future, Channel channel) {
             this.future = future;
@@ -523,7 +553,7 @@ public final class HostClient implements AutoCloseable {
             for (var e : pending.entrySet()) {
                 Pending p = e.getValue();
                 if (p.channel == ch && pending.remove(e.getKey(), p)) {
-                    p.timer.cancel(false);
+                    if (p.timer != null) p.timer.cancel(false);
                     failed("connection lost with the request on it");
                     p.future.complete(HostExchange.of(HostExchange.Outcome.LINK_LOST));
                 }
