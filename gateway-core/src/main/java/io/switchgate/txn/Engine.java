@@ -352,8 +352,12 @@ public final class Engine implements MessageHandler, AutoCloseable {
         String terminalId = resp.getString(41);
         String requestMti = dialect.peekMti(message, 0, message.length);
         TxnType type = MessageKind.classify(requestMti, resp.getString(3), resp.getString(70));
-        replies.answeredUnparsed(requestMti, type == null ? null : type.name(), terminalId == null ? null : terminalId.trim(), resp.getString(11),
-                resp.getString(44), started);
+        // Logged only when DE 41 names a terminal the gateway knows: out of a broken frame, "DE 41" and "DE 11" may be
+        // any of its bytes, the card number's among them (a black-box audit pieced a PAN's masked digits together
+        // from such lines: terminal=56789012)
+        boolean known = terminalId != null && state.publishedTerminal(terminalId.trim()) != null;
+        replies.answeredUnparsed(requestMti, type == null ? null : type.name(), known ? terminalId.trim() : null,
+                known ? resp.getString(11) : null, resp.getString(44), started);
         // No terminal named, or the engine's queue full (a flood of bad frames must not make the event loop wait for
         // room in the ring): answered here, without a MAC.
         if (terminalId == null || thread.queued() >= maxQueued) {

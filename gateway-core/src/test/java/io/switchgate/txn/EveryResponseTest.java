@@ -215,6 +215,30 @@ class EveryResponseTest {
         assertEquals(sale.getString(41), t.getString(41));
     }
 
+    /**
+     * The log line (the engine's listener) of a 30 to a frame that does not parse names DE 41 and DE 11 only when DE 41
+     * is a terminal the gateway knows: out of a broken frame they may be any of its bytes, the card number's among
+     * them (a black-box audit pieced a PAN's masked digits together from "terminal=56789012").
+     */
+    @Test
+    void theLogOfAnUnparseableFrameNamesNoTerminalItDoesNotKnow() {
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        gw.engine().setListener((mti, type, terminal, stan, rrn, amount, maskedPan, code, reason, nanos) ->
+                logged.add(terminal + "/" + stan + "/" + code));
+        IsoMessage sale = pos3.sale(PAN_NOPIN, 100);
+        byte[] b = TestPos.D.pack(sale.copy());
+        int de4 = TestPos.D.unpack(b).offsetOf(4);
+        b[de4 + 2] = (byte) 0xAB;
+        assertEquals("30", pos3.sendRaw(b).getString(39));
+        IsoMessage stranger = sale.copy().set(41, "56789012");
+        byte[] c = TestPos.D.pack(stranger);
+        c[TestPos.D.unpack(c).offsetOf(4) + 2] = (byte) 0xAB;
+        IsoMessage r = pos3.sendRaw(c);
+        assertEquals("30", r.getString(39));
+        assertEquals("56789012", r.getString(41), "echoed to its sender, as any DE 41 read");
+        assertEquals(java.util.List.of("TERM0003/" + sale.getString(11) + "/30", "null/null/30"), logged);
+    }
+
     /** Contract section 4: a MAC on every response to a terminal with a TAK, the answer to a frame that does not parse too. */
     @Test
     void unparseableFrameFromATerminalWithATakIsAnsweredWithAMac() {
