@@ -33,10 +33,21 @@ final class H2IndexRepair {
     private H2IndexRepair() {
     }
 
-    /** The index that {@code failure} reports as missing a row (error 90112 among its causes), or null if none. */
+    /** H2's {@code ErrorCode.ROW_NOT_FOUND_IN_PRIMARY_INDEX}: an index entry whose row the table's data lacks. */
+    static final int ROW_NOT_FOUND_IN_PRIMARY_INDEX = 90143;
+
+    /** The suffix of the name H2 gives a table's data (its primary index) in a 90143: {@code "PUBLIC.CARDS_DATA"}. */
+    static final String DATA_SUFFIX = "_DATA";
+
+    /**
+     * The index that {@code failure} reports as missing a row (error 90112 among its causes), or null if none. An index
+     * entry whose row is not in the table's data (error 90143, which H2 also retries until its lock timeout) names the
+     * table's data ({@code CARDS_DATA}): then every index of that table is rebuilt (a black-box audit: a SIGTERM during
+     * a first start left the cards' key index pointing at a row the table lacked, and no start came back, HYT00).
+     */
     static DamagedIndex damagedIndex(Throwable failure) {
         for (SQLException s : sqlCauses(failure)) {
-            if (s.getErrorCode() == ROW_NOT_FOUND_IN_INDEX) {
+            if (s.getErrorCode() == ROW_NOT_FOUND_IN_INDEX || s.getErrorCode() == ROW_NOT_FOUND_IN_PRIMARY_INDEX) {
                 DamagedIndex named = parse(s.getMessage());
                 if (named != null) return named;
             }
@@ -95,9 +106,14 @@ final class H2IndexRepair {
      * @return what was rebuilt, for the log
      */
     static List<String> rebuildTable(Connection c, DamagedIndex damaged) throws SQLException {
-        String table = describe(c, damaged).table();
+        String table;
         List<DamagedIndex> all = new ArrayList<>();
-        all.add(damaged);
+        if (damaged.name().endsWith(DATA_SUFFIX) && !exists(c, damaged)) {
+            table = damaged.name().substring(0, damaged.name().length() - DATA_SUFFIX.length()); // the data: its indexes
+        } else {
+            table = describe(c, damaged).table();
+            all.add(damaged);
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES"
                 + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME")) {
             ps.setString(1, damaged.schema());
@@ -129,6 +145,14 @@ final class H2IndexRepair {
 
     /** The table an index belongs to, and its type as H2 names it ({@code INDEX}, {@code UNIQUE INDEX}, {@code PRIMARY KEY}). */
     private record Described(String table, String type) { }
+
+    private static boolean exists(Connection c, DamagedIndex index) throws SQLException {
+        try (PreparedStatement ps = byIndex(c, "SELECT 1 FROM INFORMATION_SCHEMA.INDEXES WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ?", index)) {
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
 
     private static Described describe(Connection c, DamagedIndex index) throws SQLException {
         try (PreparedStatement ps = byIndex(c, "SELECT TABLE_NAME, INDEX_TYPE_NAME FROM INFORMATION_SCHEMA.INDEXES"

@@ -1076,7 +1076,7 @@ public final class JdbcTransactionStore implements TransactionStore {
         if (postgres) return null;
         H2IndexRepair.DamagedIndex damaged = H2IndexRepair.damagedIndex(failure);
         if (damaged == null) return null;
-        writeLock.lock();
+        if (writeLock != null) writeLock.lock();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             String rebuilt = String.join(", ", H2IndexRepair.rebuildTable(c, damaged));
@@ -1089,7 +1089,7 @@ public final class JdbcTransactionStore implements TransactionStore {
                     + " lost a row (H2 error " + H2IndexRepair.ROW_NOT_FOUND_IN_INDEX + ") and could not be rebuilt: SQLState "
                     + e.getSQLState() + " " + e.getMessage(), e);
         } finally {
-            writeLock.unlock();
+            if (writeLock != null) writeLock.unlock();
         }
     }
 

@@ -28,7 +28,7 @@ final class SequenceRepair {
     }
 
     /** H2's {@code ErrorCode.ROW_NOT_FOUND_IN_PRIMARY_INDEX}: an index entry whose row is not in the table. */
-    static final int ROW_NOT_FOUND_IN_PRIMARY_INDEX = 90143;
+    static final int ROW_NOT_FOUND_IN_PRIMARY_INDEX = H2IndexRepair.ROW_NOT_FOUND_IN_PRIMARY_INDEX;
 
     /**
      * Whether a failed reservation on an H2 file is the table's damage: an index entry without its row anywhere in its

@@ -152,7 +152,17 @@ public final class Gateway implements MessageHandler, AutoCloseable {
                 JournalPlacement.refuseRecordsTheSharedStoreLacks(config, store); // a journal.dir left from one node
                 if (shared || !store.exclusive()) store.claimDecisionsAcrossNodes(); // two nodes deciding at once: DecisionClaims
             }
-            new ConfigSeeder(store, security, hasher).seed(config, clock.instant());
+            // as a recovery: a kill (or SIGTERM) during an earlier seeding can leave an H2 file's index pointing at a
+            // row its table lacks, which no start got past (a black-box audit); the store rebuilds it, seeding runs again
+            store.recovering(true);
+            try {
+                io.switchgate.store.RecoveryRepairs.run(store, () -> {
+                    new ConfigSeeder(store, security, hasher).seed(config, clock.instant());
+                    return null;
+                });
+            } finally {
+                store.recovering(false);
+            }
             ProjectionProgress progress = null;
             if (fileJournal != null) {
                 FileJournal fj = fileJournal;
