@@ -80,6 +80,10 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("error: --drain-seconds must be 0..3600 (got " + drainSeconds + ")");
             return 2;
         }
+        // From here a SIGTERM (or Ctrl-C) is ours: during the start it is kept until the start is over, then the
+        // gateway stops as it does once running, exit 0. Left to the JVM, it exited 143 saying nothing, and its shutdown
+        // closed the H2 file under the start's seeding, which once left an index no later start got past (an audit).
+        installSignalHandlers();
         ConfigLoader loader = new ConfigLoader();
         GatewayConfig cfg;
         try {
@@ -113,7 +117,16 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         loader.warnings().forEach(w -> log.warn("{}", w));
-        installSignalHandlers();
+        started = true;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopRequested.countDown();
+            shutdown();
+        }, "gateway-shutdown"));
+        if (stopRequested.getCount() == 0) {
+            log.info("gateway node {} started, and a stop was asked for during its start: stopping", cfg.node().id());
+            shutdown();
+            return 0;
+        }
         log.info("gateway node {} ready ({} listener(s), admin API on {}:{}); SIGTERM or Ctrl-C to stop", cfg.node().id(),
                 cfg.listeners().size(), cfg.admin().host(), running.operations().adminPort());
         try {
@@ -201,21 +214,30 @@ public final class ServeCommand implements Callable<Integer> {
      * SIGTERM/SIGINT wake the main thread, which drains and returns 0 (a plain shutdown hook would make the JVM
      * exit 143). A shutdown hook still drains when the JVM is stopped any other way.
      */
+    /** Whether the start is over (the gateway runs): a signal before it is kept for then. */
+    private volatile boolean started;
+
+    /**
+     * SIGTERM and SIGINT ask for the stop. During the start the first is kept (said in the log) and the start goes
+     * on, so nothing is closed under it; a second one during the start stops the process at once (exit 143: nothing
+     * was answered yet, and the journal and tables recover what a start left, as after a kill).
+     */
     private void installSignalHandlers() {
         for (String name : new String[]{"TERM", "INT"}) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-                    log.info("SIG{} received", name);
+                    if (!started && stopRequested.getCount() == 0) {
+                        log.warn("SIG{} received again during the start: exiting now", name);
+                        Runtime.getRuntime().halt(143);
+                    }
+                    log.info(started ? "SIG{} received" : "SIG{} received during the start: the gateway stops once it has started"
+                            + " (send it again to exit now)", name);
                     stopRequested.countDown();
                 });
             } catch (Throwable e) {
                 log.debug("cannot handle SIG{}: {}", name, e.toString());
             }
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopRequested.countDown();
-            shutdown();
-        }, "gateway-shutdown"));
     }
 
     static String oneLine(Throwable e) {
