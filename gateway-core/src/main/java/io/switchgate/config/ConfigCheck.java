@@ -73,6 +73,16 @@ public final class ConfigCheck {
             throw new InvalidConfigException("journal.durability", "'" + c.journal().durability() + "' is not one of fsync | write");
         }
         unique("hosts", "name", "host name", list(c.hosts()), GatewayConfig.Host::name);
+        List<GatewayConfig.Host> hosts = list(c.hosts());
+        for (int i = 0; i < hosts.size(); i++) {
+            // here, before any store file exists: checked only when the host's client was made, a host without one
+            // stopped the start after the H2 file and 128 MiB of journal segments were created (an audit)
+            String acq = hosts.get(i).acquirerId();
+            if (acq == null || acq.isEmpty() || acq.length() > 11 || !acq.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                throw new InvalidConfigException("hosts[" + i + "].acquirerId", acq == null
+                        ? "missing (required: 1 to 11 digits, sent in DE 32)" : "'" + acq + "' must be 1 to 11 digits (DE 32)");
+            }
+        }
         List<GatewayConfig.Card> cards = c.authorizer() == null ? List.of() : list(c.authorizer().cards());
         Set<String> pans = new HashSet<>();
         for (int i = 0; i < cards.size(); i++) {

@@ -389,7 +389,8 @@ public final class ConfigLoader {
             }
             int timeout = h.integer("timeoutMillis", 5000, 1, 600_000);
             String acq = h.str("acquirerId", null);
-            if (acq != null && (acq.isEmpty() || acq.length() > 11 || !isDigits(acq))) {
+            if (acq == null) throw new ConfigException(h.path("acquirerId"), "missing (required: 1 to 11 digits, sent in DE 32)");
+            if (acq.isEmpty() || acq.length() > 11 || !isDigits(acq)) {
                 throw new ConfigException(h.path("acquirerId"), "'" + acq + "' must be 1 to 11 digits (DE 32)");
             }
             Map<String, String> keys = keys(h.node("keys", "zpk", "zak"), "zpk", "zak");
