@@ -101,6 +101,12 @@ final class SchemaMigrator {
                 throw e;
             }
         } catch (SQLException e) {
+            if ("3F000".equals(e.getSQLState())) {
+                // PostgreSQL's "no schema has been selected to create in": said so, the url named (an audit read only
+                // the SQLState and the server's words, and could not tell the schema was missing)
+                throw new StoreException("store.url: the schema it names (currentSchema) does not exist in that database,"
+                        + " or this user may not use it: create it (CREATE SCHEMA ...) or name another (SQLState 3F000)", e);
+            }
             throw new StoreException("schema migration V" + m.version() + " failed: SQLState " + e.getSQLState()
                     + ": " + e.getMessage(), e);
         }

@@ -29,6 +29,18 @@ class PostgresTransactionStoreTest extends TransactionStoreContract {
                 JdbcTransactionStore.open(url, PostgresSupport.USER, PostgresSupport.PASSWORD, 2)};
     }
 
+    /** A url whose schema is not there: said so, the url named (an audit got only "SQLState 3F000" and the server's words). */
+    @org.junit.jupiter.api.Test
+    void aSchemaThatDoesNotExistIsSaidSo() {
+        String gone = PostgresSupport.createSchema();
+        PostgresSupport.dropSchema(gone);
+        try (JdbcTransactionStore s = JdbcTransactionStore.open(PostgresSupport.url(gone), PostgresSupport.USER, PostgresSupport.PASSWORD, 2)) {
+            StoreException e = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class, s::migrate);
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("store.url: the schema it names (currentSchema) does not exist"),
+                    e.getMessage());
+        }
+    }
+
     @Override
     protected void cleanUp() {
         PostgresSupport.dropSchema(schema);

@@ -248,6 +248,7 @@ public final class ConfigLoader {
         if (!url.startsWith("jdbc:") && !url.startsWith("memory:")) {
             throw new ConfigException(s.path("url"), "'" + url + "' is not a JDBC URL (jdbc:h2:... or jdbc:postgresql://...) nor memory:");
         }
+        h2FileDirectory(s.path("url"), url);
         String user = s.str("user", "sa");
         String password = s.str("password", "");
         int pool = s.integer("poolSize", 4, 1, 256);
@@ -498,6 +499,26 @@ public final class ConfigLoader {
         if (!java.nio.file.Files.isWritable(existing)) {
             throw new ConfigException(key, "'" + dir + "' cannot be made: " + existing + " is not writable");
         }
+    }
+
+    /**
+     * An H2 file's directory, as {@link #usableDirectory}: a read-only one, or a path through a regular file, was exit 1
+     * at open naming an exception class and "the journal log" (H2's file beside the store), never {@code store.url} (an
+     * audit). A path from H2's home ({@code ~}) is left to H2.
+     */
+    private static void h2FileDirectory(String key, String url) {
+        String prefix = "jdbc:h2:file:";
+        if (!url.startsWith(prefix)) return;
+        int semicolon = url.indexOf(';');
+        String file = url.substring(prefix.length(), semicolon < 0 ? url.length() : semicolon);
+        if (file.isEmpty() || file.startsWith("~")) return;
+        java.nio.file.Path parent;
+        try {
+            parent = java.nio.file.Path.of(file).toAbsolutePath().getParent();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(key, "'" + file + "' is not a path: " + e.getReason());
+        }
+        if (parent != null) usableDirectory(key, parent.toString());
     }
 
     private Map<String, String> keys(YamlNode k, String... roles) {
