@@ -48,6 +48,8 @@ public final class JournalCommitWriter implements CommitWriter {
     private volatile StoreException failure;
     private volatile boolean closed;
     private volatile int lastBatch;
+    /** The most answers one durable mark released: the group size's maximum ({@code /metrics}; it said 0, an audit). */
+    private volatile int maxBatch;
 
     private JournalCommitWriter(JournalWriter journal) {
         this.journal = journal;
@@ -195,6 +197,7 @@ public final class JournalCommitWriter implements CommitWriter {
             n++;
         }
         if (n > 0) lastBatch = n;
+        if (n > maxBatch) maxBatch = n;
     }
 
     /** Fails everything not yet durable, and everything submitted from now on. */
@@ -220,7 +223,7 @@ public final class JournalCommitWriter implements CommitWriter {
         JournalStats s = journal.stats();
         long failedBatches = failure == null ? 0 : 1;
         return new GroupCommitStats(s.batches(), failedBatches, s.records(), s.records(), 0, setsFailed.get(),
-                lastBatch, 0, 0, s.forceNanos(), s.maxForceNanos(), queueDepth());
+                lastBatch, maxBatch, 0, s.forceNanos(), s.maxForceNanos(), queueDepth());
     }
 
     @Override

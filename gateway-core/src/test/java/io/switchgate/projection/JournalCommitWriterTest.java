@@ -31,6 +31,10 @@ class JournalCommitWriterTest {
             CompletableFuture.allOf(fs).get(30, TimeUnit.SECONDS);
             assertEquals(300, w.durableSequence());
             assertEquals(0, w.queueDepth());
+            // the group size gauges (/metrics): the largest at least the last and the average (it said 0, an audit)
+            var stats = w.stats();
+            assertTrue(stats.maxGroupSize() >= stats.lastGroupSize() && stats.lastGroupSize() >= 1, stats.toString());
+            assertTrue(stats.maxGroupSize() >= stats.avgGroupSize(), stats.toString());
         }
     }
 
