@@ -84,8 +84,10 @@ public final class HostAuthorizer implements Authorizer, AutoCloseable {
                 log.warn("host={} late answer {} stan {} code {} to a reversal: it stays stored and is sent again (0421)",
                         name, mti, m.getString(11), m.getString(39));
             } else {
-                log.warn("host={} late answer {} stan {} code {}: its request already got 91; a stored reversal undoes it",
-                        name, mti, m.getString(11), m.getString(39));
+                // a second answer to one already taken is told apart (HostClient): this one came after its timeout,
+                // or names a request unknown here
+                log.warn("host={} late answer {} stan {} code {}: no request waits for it (one that timed out got 91, and"
+                        + " its stored reversal undoes whatever this approves)", name, mti, m.getString(11), m.getString(39));
             }
         });
     }

@@ -247,6 +247,7 @@ public final class HostClient implements AutoCloseable {
             f.complete(HostExchange.of(HostExchange.Outcome.NOT_SENT));
             return f;
         }
+        keyInUse(key);
         ByteBuf out = framing.headerLength() > 0
                 ? Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(TPDU), Unpooled.wrappedBuffer(packed))
                 : Unpooled.wrappedBuffer(packed);
@@ -268,6 +269,33 @@ public final class HostClient implements AutoCloseable {
             armTimeout(ch, key, p, timeout, judged);
         });
         return f;
+    }
+
+    /** Requests answered lately, by answer key, so that a second answer is told from a late one. Bounded. */
+    private final java.util.Map<String, Boolean> recentlyAnswered = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+            return size() > 4096;
+        }
+    };
+
+    private void answered(String key) {
+        synchronized (recentlyAnswered) {
+            recentlyAnswered.put(key, Boolean.TRUE);
+        }
+    }
+
+    private boolean answeredAlready(String key) {
+        synchronized (recentlyAnswered) {
+            return recentlyAnswered.containsKey(key);
+        }
+    }
+
+    /** A new request under {@code key} (a STAN used again): an answer to it is its own, not a second one. */
+    private void keyInUse(String key) {
+        synchronized (recentlyAnswered) {
+            recentlyAnswered.remove(key);
+        }
     }
 
     /** Times for a request that has not left yet, at most, before it times out all the same (see {@link #armTimeout}). */
@@ -318,7 +346,15 @@ public final class HostClient implements AutoCloseable {
             answerHostRequest(ch, m);
             return;
         }
-        Pending p = pending.remove(responseKey(mti, stan));
+        String key = responseKey(mti, stan);
+        Pending p = pending.remove(key);
+        if (p == null && answeredAlready(key)) {
+            // not late: a host that answered twice (the first answer was taken); nothing is stored or undone for it,
+            // which the late answer's line said (a black-box audit: an operator would believe the sale reversed)
+            log.warn("host={} second answer {} stan {} code {} to a request it answered already: ignored", name, mti, stan,
+                    m.getString(39));
+            return;
+        }
         if (p == null) {
             lateAnswers.incrementAndGet();
             log.warn("host={} answer {} stan {} matches no pending request (late or unknown)", name, mti, stan);
@@ -326,6 +362,7 @@ public final class HostClient implements AutoCloseable {
             return;
         }
         if (p.timer != null) p.timer.cancel(false);
+        answered(key);
         breaker.success();
         p.future.complete(new HostExchange(HostExchange.Outcome.ANSWERED, m, frame));
     }

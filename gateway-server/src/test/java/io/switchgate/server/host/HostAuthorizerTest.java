@@ -364,6 +364,30 @@ class HostAuthorizerTest {
     }
 
     /**
+     * A host that answers twice: the second answer is no late one (nothing timed out, nothing is stored or undone), and
+     * the log says so. Its line said the request had got 91 and a stored reversal would undo it (a black-box audit).
+     */
+    @Test
+    void aSecondAnswerFromTheHostIsIgnoredAndSaidToBeOne() {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(HostClient.class);
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            sim.answerTwice = true;
+            IsoMessage r = send(gw, financial("000000", 2349));
+            assertEquals("00", r.getString(39));
+            waitFor("the second answer seen", 5000, () -> lines.list.stream().anyMatch(e -> e.getFormattedMessage().contains("second answer")));
+            assertEquals(0, host(gw, "acqA").client().lateAnswers.get(), "not counted late");
+            assertEquals(0, host(gw, "acqA").safDepth(), "nothing stored");
+            assertEquals(io.switchgate.model.TxnStatus.APPROVED, gw.store().findByRrn(r.getString(37)).orElseThrow().status());
+        } finally {
+            sim.answerTwice = false;
+            logger.detachAppender(lines);
+        }
+    }
+
+    /**
      * A host that puts the card number in DE 44: it is no reason token, so it goes nowhere (the terminal's answer, the
      * journal, the admin API, the log line). It was copied whole into all four (a black-box audit); a token with a
      * short number still passes.

@@ -94,6 +94,8 @@ final class HostSimulator implements ISORequestListener, AutoCloseable {
     });
 
     volatile Function<ISOMsg, Reply> behaviour = m -> Reply.approve();
+    /** A host that sends each answer twice. */
+    volatile boolean answerTwice;
     /** DE 39 as this host writes it, from the answer's MTI and the reply's code (a host of three-digit action codes maps). */
     volatile java.util.function.BiFunction<String, String, String> codeOnWire = (mti, code) -> code;
     /** Changes an answer before it is MACed and sent (request, answer): a host that answers other fields than asked. */
@@ -230,6 +232,7 @@ final class HostSimulator implements ISORequestListener, AutoCloseable {
         try {
             if (!source.isConnected()) return;
             source.send(resp);
+            if (answerTwice) source.send(resp);
             applied(req, mti, code);
         } catch (Exception e) {
             // the connection went away: the gateway never got this answer
