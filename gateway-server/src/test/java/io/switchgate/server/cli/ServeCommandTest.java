@@ -262,13 +262,7 @@ class ServeCommandTest {
         int adminPort = freePort();
         Path cfg = config(port, adminPort);
         Path log = tmp.resolve("serve.log");
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--config", cfg.toString())
-                .directory(tmp.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process p = serve(cfg, log);
         try {
             waitForLog(log, "ready", p);
             var http = java.net.http.HttpClient.newHttpClient();
@@ -319,13 +313,7 @@ class ServeCommandTest {
     void aSigtermDuringTheStartStopsTheGatewayOnceStartedWithExit0() throws Exception {
         Path cfg = config(freePort(), freePort());
         Path log = tmp.resolve("serve-early.log");
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--config", cfg.toString())
-                .directory(tmp.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process p = serve(cfg, log);
         try {
             waitForLog(log, "FileJournal", p);
             p.destroy(); // SIGTERM
@@ -337,6 +325,17 @@ class ServeCommandTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** {@code serve --config cfg} in a child JVM in the test's directory, its output in {@code log}. */
+    private Process serve(Path cfg, Path log) throws IOException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--config", cfg.toString())
+                .directory(tmp.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     static void waitForLog(Path log, String text, Process p) throws Exception {
