@@ -405,7 +405,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             admit(r);
         } catch (io.switchgate.store.ConcurrentUpdateException e) {
             if (r.redecisions >= MAX_REDECISIONS) {
-                failed(r, e);
+                racesLost(r, e);
                 return;
             }
             // Another node changed a row this decision was reading (several nodes share the store): as when a commit
@@ -438,8 +438,23 @@ public final class Engine implements MessageHandler, AutoCloseable {
     }
 
     private void failed(Request r, RuntimeException e) {
+        failed(r, e, "SYSTEM_ERROR");
+    }
+
+    /**
+     * A request that lost every race it was allowed ({@link #MAX_REDECISIONS}) to rows another node kept changing: 96
+     * {@code CONCURRENT_UPDATE}, as when its commit loses them (it said SYSTEM_ERROR with an ERROR line: a re-audit,
+     * sales racing settlements every 20 ms on the other node).
+     */
+    private void racesLost(Request r, io.switchgate.store.ConcurrentUpdateException e) {
+        log.warn("terminal {} stan {}: lost its last allowed race ({}); answering 96 CONCURRENT_UPDATE", r.terminalId(),
+                r.stan(), e.getMessage());
+        failed(r, null, "CONCURRENT_UPDATE");
+    }
+
+    private void failed(Request r, RuntimeException e, String reason) {
         // Never a stack trace with card data: the class and message of our own exceptions name no PAN.
-        log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
+        if (e != null) log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
         commits.dropUncommitted();
         // Like every request that reached the engine, it gets an RRN and a record of its 96 (contract section 4), unless
         // it was already on its way to the journal (then that record, or its own failure, answers it).
@@ -448,7 +463,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
             try {
                 // With its duplicate key when it got that far: its retransmission hears this 96 again rather than being
                 // decided a second time (the failure may have come after a host was asked).
-                TxnRecord rec = screenedRecord(r, Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR");
+                TxnRecord rec = screenedRecord(r, Codes.SYSTEM_MALFUNCTION, reason);
                 if (r.dupKey != null) rec = rec.withDuplicateKey(r.dupKey, r.fingerprint);
                 journalAlone(r, rec);
                 return;
@@ -456,7 +471,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 log.error("terminal {} stan {}: its 96 could not be journaled either: {}", r.terminalId(), r.stan(), again.toString());
             }
         }
-        replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, "SYSTEM_ERROR"), answerMacKey(r));
+        replies.reply(r, Outcome.of(Codes.SYSTEM_MALFUNCTION, reason), answerMacKey(r));
     }
 
     /** {@code prior} is a reversal answered 96 without a decision, and {@code r} repeats it. */
@@ -695,6 +710,19 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 try {
                     commits.applyWriterFailures();
                     task.run();
+                } catch (io.switchgate.store.ConcurrentUpdateException e) {
+                    // another node changed what the continuation read (its terminal's batch settled there while a host
+                    // decided): decided again on fresh state, the host's answer kept, as a commit's lost race is. It
+                    // was answered 96 SYSTEM_ERROR (a re-audit: 15 in 1,637 sales racing settlements on another node)
+                    if (r.answer.isDone() || commits.pending(r.assignedRrn())) {
+                        log.error("engine failure on terminal {} stan {} after its answer was on its way: {}", r.terminalId(),
+                                r.stan(), e.toString());
+                        commits.dropUncommitted();
+                    } else if (r.redecisions >= MAX_REDECISIONS) {
+                        racesLost(r, e);
+                    } else {
+                        commits.decideAgainOnFreshState(r, e.getMessage());
+                    }
                 } catch (RuntimeException e) {
                     log.error("engine failure on terminal {} stan {}: {}", r.terminalId(), r.stan(), e.toString());
                     commits.dropUncommitted();
