@@ -13,6 +13,15 @@ public record LostHostAnswer(String rrn, String host, String terminalId, String 
                              String panHash, String maskedPan, String dupKey, String fingerprint, String originalRrn) {
 
     /**
+     * The same request with no duplicate key: journaled so, its record shows the RRN the host saw (admin API) and
+     * answers no retransmission (another node answered that one already).
+     */
+    public LostHostAnswer withoutDuplicateKey() {
+        return new LostHostAnswer(rrn, host, terminalId, merchantId, mti, processingCode, stan, transmissionTime, amount,
+                currency, panHash, maskedPan, null, null, originalRrn);
+    }
+
+    /**
      * As one line of text, for a store that keeps it in a column beside its held reversal (several nodes on one
      * PostgreSQL): each field as its length, a colon and its characters, or {@code -} for none, so that no character a
      * field may hold can be taken for a separator. {@link #fromText} reads it back.

@@ -254,23 +254,25 @@ public final class Gateway implements MessageHandler, AutoCloseable {
      *
      * @param journalStore the store when it is the journal (PostgreSQL, possibly shared by nodes), or null: another node
      *                     may have answered the retransmission while this one was down (the host asked again then, its
-     *                     first approval undone by the released reversal); that answer stands, and nothing more is
-     *                     journaled, so a later retransmission hears one answer, not one of two
+     *                     first approval undone by the released reversal); that answer stands, and the lost one is
+     *                     journaled without the duplicate key, so a later retransmission hears one answer, not one of
+     *                     two, and the RRN the host saw is still the admin API's to show (a re-audit found it unknown)
      */
     private static void recordWhatHostsHadWhileStopped(Engine engine, List<io.switchgate.route.Authorizer> hosts,
                                                        TransactionStore journalStore) {
         for (io.switchgate.route.Authorizer a : hosts) {
             for (io.switchgate.route.LostHostAnswer l : a.lostWhileStopped()) {
                 try {
-                    if (journalStore != null && l.dupKey() != null
-                            && journalStore.findByDupKey(l.terminalId(), l.stan(), l.dupKey()).isPresent()) {
-                        a.lostRecordedAfterRestart(l.rrn());
+                    boolean answeredElsewhere = journalStore != null && l.dupKey() != null
+                            && journalStore.findByDupKey(l.terminalId(), l.stan(), l.dupKey()).isPresent();
+                    if (answeredElsewhere) {
                         org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("host={} rrn {}: terminal {} stan {} was at the"
                                 + " host when this node stopped, and another node has answered its retransmission since:"
-                                + " that answer stands; its reversal goes to the host", a.name(), l.rrn(), l.terminalId(), l.stan());
-                        continue;
+                                + " that answer stands; this one is journaled as 91 HOST_ANSWER_LOST without its duplicate"
+                                + " key, and its reversal goes to the host", a.name(), l.rrn(), l.terminalId(), l.stan());
                     }
-                    boolean recorded = engine.recordLostHostAnswer(l).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    boolean recorded = engine.recordLostHostAnswer(answeredElsewhere ? l.withoutDuplicateKey() : l)
+                            .get(30, java.util.concurrent.TimeUnit.SECONDS);
                     a.lostRecordedAfterRestart(l.rrn()); // its 0420 leaves only now (see there)
                     if (recorded) {
                         org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("host={} rrn {}: terminal {} stan {} was at the"

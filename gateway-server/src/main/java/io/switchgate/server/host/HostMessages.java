@@ -156,14 +156,14 @@ final class HostMessages {
         return sign == 'D' ? -v : v;
     }
 
-    /** Longest run of digits a host's reason token may hold: a card number has at least 12 (ISO/IEC 7812: 8 to 19). */
-    static final int MAX_DIGITS_IN_A_ROW = 7;
+    /** Most digits a host's reason token may hold: a card number has at least 12 (ISO/IEC 7812: 8 to 19). */
+    static final int MAX_DIGITS = 7;
 
     /**
      * The host's DE 44 as a reason token when it is one (at most 25 of A-Z, 0-9, _, with no more than
-     * {@link #MAX_DIGITS_IN_A_ROW} digits in a row), else {@code fallback}. The digits' bound: a host that put the card
-     * number in DE 44 had it copied whole into the terminal's answer, the admin API and the log line (a black-box
-     * audit); no reason token needs a number that long.
+     * {@link #MAX_DIGITS} digits in all), else {@code fallback}. The digits' bound: a host that put the card number in
+     * DE 44 had it copied whole into the terminal's answer, the admin API and the log line (a black-box audit), also
+     * split by underscores (a re-audit: {@code 6229_0000_0000_0002}); no reason token needs that many digits.
      */
     static String reason(String de44, String fallback) {
         if (de44 == null) return fallback;
@@ -173,8 +173,7 @@ final class HostMessages {
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
             if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '_') return fallback;
-            digits = c >= '0' && c <= '9' ? digits + 1 : 0;
-            if (digits > MAX_DIGITS_IN_A_ROW) return fallback;
+            if (c >= '0' && c <= '9' && ++digits > MAX_DIGITS) return fallback;
         }
         return t;
     }

@@ -173,6 +173,9 @@ class KillAtTheHostTest {
                 assertEquals("00", again.getString(39), "the other node's answer stands");
                 assertEquals(answered, again.getString(37));
                 assertEquals(2, sim.count("0200"));
+                String hostRrn = sim.ofMti("0200").get(0).getString(37);
+                assertEquals("HOST_ANSWER_LOST", gw.store().findByRrn(hostRrn).orElseThrow().reason(),
+                        "the RRN the host saw first is the admin API's to show");
             }
             awaitAllHandled(sim);
             assertEquals(1, sim.reversalsApplied.get(hostStan).get(), "the first approval undone once");
