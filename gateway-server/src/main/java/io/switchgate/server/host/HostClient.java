@@ -272,22 +272,23 @@ public final class HostClient implements AutoCloseable {
     }
 
     /** Requests answered lately, by answer key, so that a second answer is told from a late one. Bounded. */
-    private final java.util.Map<String, Boolean> recentlyAnswered = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+    private final java.util.Map<String, String> recentlyAnswered = new java.util.LinkedHashMap<>(64, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
             return size() > 4096;
         }
     };
 
-    private void answered(String key) {
+    private void answered(String key, String code) {
         synchronized (recentlyAnswered) {
-            recentlyAnswered.put(key, Boolean.TRUE);
+            recentlyAnswered.put(key, code == null ? "" : code);
         }
     }
 
-    private boolean answeredAlready(String key) {
+    /** The code of the first answer to {@code key}'s request if it was answered lately, else null. */
+    private String answeredAlready(String key) {
         synchronized (recentlyAnswered) {
-            return recentlyAnswered.containsKey(key);
+            return recentlyAnswered.get(key);
         }
     }
 
@@ -348,11 +349,20 @@ public final class HostClient implements AutoCloseable {
         }
         String key = responseKey(mti, stan);
         Pending p = pending.remove(key);
-        if (p == null && answeredAlready(key)) {
+        String first = p == null ? answeredAlready(key) : null;
+        if (first != null) {
             // not late: a host that answered twice (the first answer was taken); nothing is stored or undone for it,
             // which the late answer's line said (a black-box audit: an operator would believe the sale reversed)
-            log.warn("host={} second answer {} stan {} code {} to a request it answered already: ignored", name, mti, stan,
-                    m.getString(39));
+            String code = m.getString(39);
+            if ("00".equals(code) && !"00".equals(first) && mti.startsWith("02")) {
+                // one that contradicts a decline with an approval: the gateway keeps the decline its terminal heard,
+                // so the host holds an approval nobody recorded (a re-audit); said loudly, for the acquirer to settle
+                log.error("host={} second answer {} stan {} approves a request it declined first ({}): the decline stands"
+                        + " here; settle the host's approval with the acquirer (DE 37 {})", name, mti, stan, first, m.getString(37));
+            } else {
+                log.warn("host={} second answer {} stan {} code {} to a request it answered already: ignored", name, mti,
+                        stan, code);
+            }
             return;
         }
         if (p == null) {
@@ -362,7 +372,7 @@ public final class HostClient implements AutoCloseable {
             return;
         }
         if (p.timer != null) p.timer.cancel(false);
-        answered(key);
+        answered(key, m.getString(39));
         breaker.success();
         p.future.complete(new HostExchange(HostExchange.Outcome.ANSWERED, m, frame));
     }
