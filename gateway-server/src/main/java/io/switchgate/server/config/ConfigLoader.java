@@ -507,11 +507,18 @@ public final class ConfigLoader {
      * audit). A path from H2's home ({@code ~}) is left to H2.
      */
     private static void h2FileDirectory(String key, String url) {
-        String prefix = "jdbc:h2:file:";
+        String prefix = "jdbc:h2:";
         if (!url.startsWith(prefix)) return;
         int semicolon = url.indexOf(';');
         String file = url.substring(prefix.length(), semicolon < 0 ? url.length() : semicolon);
-        if (file.isEmpty() || file.startsWith("~")) return;
+        // H2's file systems name a file after their prefix (jdbc:h2:./data/gateway has none: a file too, a re-audit)
+        for (String fs : new String[] {"file:", "nio:", "async:", "nioMapped:", "split:"}) {
+            if (file.startsWith(fs)) file = file.substring(fs.length());
+        }
+        boolean otherScheme = file.matches("^[a-zA-Z]+:.*") && !file.matches("^[a-zA-Z]:[\\\\/].*"); // not C:\ or C:/
+        if (file.isEmpty() || file.startsWith("~") || otherScheme) {
+            return; // H2's home, or mem:, tcp:, ssl:, zip: and file systems this check does not know
+        }
         java.nio.file.Path parent;
         try {
             parent = java.nio.file.Path.of(file).toAbsolutePath().getParent();

@@ -354,6 +354,8 @@ class ConfigLoaderTest {
             "hosts:\\n  - { name: a, endpoints: ['h:1'], acquirerId: '123456789012' } => hosts[0].acquirerId: '123456789012' must be 1 to 11 digits (DE 32)",
             "hosts:\\n  - { name: a, endpoints: ['h:1'] } => hosts[0].acquirerId: missing (required: 1 to 11 digits, sent in DE 32)",
             "store: { url: 'jdbc:h2:file:/etc/passwd/x/gateway' } => store.url: '/etc/passwd/x' cannot be made: /etc/passwd is not a directory",
+            "store: { url: 'jdbc:h2:/etc/passwd/x/gateway' } => store.url: '/etc/passwd/x' cannot be made: /etc/passwd is not a directory",
+            "store: { url: 'jdbc:h2:nio:/etc/passwd/gateway' } => store.url: '/etc/passwd' is not a directory",
             "hosts:\\n  - { name: a, endpoints: ['h:1'], timeoutMillis: 0 } => hosts[0].timeoutMillis: 0 is out of range 1..600000",
             "hosts:\\n  - { name: a, endpoints: ['h:1'], framing: x } => hosts[0].framing: 'x' is not one of nac2 | ascii4 | nac2-tpdu",
             "hosts:\\n  - { name: a, endpoints: ['h:1'], dialect: iso93binary } => hosts[0].dialect: 'iso93binary' cannot carry the gateway's reversals to a host (field 90 length 42 exceeds maximum 10)",
