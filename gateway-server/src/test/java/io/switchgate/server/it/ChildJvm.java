@@ -20,6 +20,10 @@ public final class ChildJvm {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
-        return pb.start();
+        Process child = pb.start();
+        // never outlives the tests' JVM: a test that failed before its own kill left two running for an hour, each
+        // taking CPU from what ran next (a benchmark)
+        Runtime.getRuntime().addShutdownHook(new Thread(child::destroyForcibly, "child-jvm-reaper"));
+        return child;
     }
 }
