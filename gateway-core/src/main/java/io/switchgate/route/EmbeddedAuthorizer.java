@@ -20,6 +20,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class EmbeddedAuthorizer implements Authorizer {
     public static final String NAME = "embedded";
+
+    /** Whether a record's {@code host} (the authorizer that decided it) names an upstream host, not this authorizer. */
+    public static boolean isUpstreamHost(String authorizer) {
+        return authorizer != null && !NAME.equals(authorizer);
+    }
     static final int MAX_PIN_TRIES = 3;
 
     private final CardBook cards;

@@ -1511,16 +1511,11 @@ public final class JdbcTransactionStore implements TransactionStore {
             ps.setInt(5, limit);
         }, JdbcTable::txn));
         // by currency: a refund is in its sale's currency, and one sum over several means nothing (a re-audit)
-        List<Object[]> rows = query("SELECT currency, COUNT(*), COUNT(CASE WHEN response_code = '00' AND status = ? THEN 1 END),"
-                + " COALESCE(SUM(CASE WHEN response_code = '00' AND status = ? THEN amount ELSE 0 END), 0) FROM transactions"
-                + " WHERE merchant_id = ? AND txn_type = ? AND created_at >= ? AND created_at < ? GROUP BY currency", ps -> {
-            ps.setString(1, io.switchgate.model.TxnStatus.APPROVED.name());
-            ps.setString(2, io.switchgate.model.TxnStatus.APPROVED.name());
-            ps.setString(3, merchantId);
-            ps.setString(4, TxnType.REFUND.name());
-            JdbcTable.bind(ps, 5, JdbcTable.Kind.TS, from);
-            JdbcTable.bind(ps, 6, JdbcTable.Kind.TS, to);
-        }, rs -> new Object[]{rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+        List<Object[]> rows = query("SELECT currency, COUNT(*), COUNT(CASE WHEN response_code = '00' AND status = '"
+                + io.switchgate.model.TxnStatus.APPROVED.name() + "' THEN 1 END),"
+                + " COALESCE(SUM(CASE WHEN response_code = '00' AND status = '" + io.switchgate.model.TxnStatus.APPROVED.name()
+                + "' THEN amount ELSE 0 END), 0) FROM transactions" + where + " GROUP BY currency", range,
+                rs -> new Object[]{rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)});
         long count = 0;
         long approvedCount = 0;
         long approvedAmount = 0;

@@ -11,7 +11,7 @@ final class BalanceFlow implements Flow {
     @Override
     public void decide(Request r, EngineState ledger) {
         steps.authorize(r, steps.route(r), null, (auth, cs, host) -> {
-            if (HostBalances.isHost(host) && auth.balance() != null && r.assignedRrn() != null) {
+            if (io.switchgate.route.EmbeddedAuthorizer.isUpstreamHost(host) && auth.balance() != null && r.assignedRrn() != null) {
                 ledger.hostBalances().answered(r.assignedRrn(), auth.balance());
             }
             steps.journal(r, cs, Verdict.answered(auth).by(host, auth.balance()));

@@ -295,7 +295,7 @@ final class Commits {
         KeyHandle tak = TerminalKeys.responseMacKey(r);
         Long balance = null;
         if (prior.type() == TxnType.BALANCE && prior.approved()) {
-            if (HostBalances.isHost(prior.host())) {
+            if (io.switchgate.route.EmbeddedAuthorizer.isUpstreamHost(prior.host())) {
                 balance = state.hostBalances().of(prior.rrn()); // the host's, not the embedded authorizer's (HostBalances)
             } else {
                 var card = state.find(prior.panHash());

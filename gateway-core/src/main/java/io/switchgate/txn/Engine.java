@@ -837,7 +837,7 @@ public final class Engine implements MessageHandler, AutoCloseable {
                 commits.applyWriterFailures();
                 TxnRecord original = state.txn(originalRrn);
                 if (original == null || original.status() != io.switchgate.model.TxnStatus.APPROVED || !original.approved()
-                        || original.host() == null || EmbeddedAuthorizer.NAME.equals(original.host())) {
+                        || !EmbeddedAuthorizer.isUpstreamHost(original.host())) {
                     result.complete(false);
                     return;
                 }

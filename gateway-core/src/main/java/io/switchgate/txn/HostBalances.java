@@ -21,11 +21,6 @@ final class HostBalances {
         }
     };
 
-    /** Whether {@code authorizer} (a record's {@code host}) is an upstream host, not the embedded authorizer. */
-    static boolean isHost(String authorizer) {
-        return authorizer != null && !io.switchgate.route.EmbeddedAuthorizer.NAME.equals(authorizer);
-    }
-
     void answered(String rrn, long balance) {
         byRrn.put(rrn, balance);
     }

@@ -69,8 +69,7 @@ final class ReversalFlow implements Flow {
                 return;
             }
         }
-        if (v.action() == ReversalRules.Action.UNDO && original.type() == TxnType.VOID && original.host() != null
-                && !io.switchgate.route.EmbeddedAuthorizer.NAME.equals(original.host())) {
+        if (v.action() == ReversalRules.Action.UNDO && original.type() == TxnType.VOID && io.switchgate.route.EmbeddedAuthorizer.isUpstreamHost(original.host())) {
             // A host took the void as a reversal of the sale, and a reversal cannot be undone there: bringing the sale
             // back here alone would leave it reversed at the host and refundable here (a black-box audit paid out a
             // refund of a sale the host had reversed). The void stands.
